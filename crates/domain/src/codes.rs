@@ -1,0 +1,112 @@
+//! Code lists. Where the DfE publishes a code list (CIN census, SSDA903), Hearth stores the
+//! DfE code, so the returns need no mapping and no cleansing.
+use serde::{Deserialize, Serialize};
+
+/// A code list entry: the stored code and the label a person reads.
+pub trait Coded: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.code() == code)
+    }
+}
+
+macro_rules! code_list {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
+
+        impl Coded for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant,)+];
+            fn code(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label,)+ }
+            }
+        }
+    };
+}
+
+code_list!(
+    /// Ethnicity, DfE codes as used in the CIN census and SSDA903.
+    Ethnicity {
+        WhiteBritish = "WBRI": "White British",
+        WhiteIrish = "WIRI": "White Irish",
+        WhiteOther = "WOTH": "Any other White background",
+        Traveller = "WIRT": "Traveller of Irish heritage",
+        GypsyRoma = "WROM": "Gypsy/Roma",
+        WhiteBlackCaribbean = "MWBC": "White and Black Caribbean",
+        WhiteBlackAfrican = "MWBA": "White and Black African",
+        WhiteAsian = "MWAS": "White and Asian",
+        MixedOther = "MOTH": "Any other mixed background",
+        Indian = "AIND": "Indian",
+        Pakistani = "APKN": "Pakistani",
+        Bangladeshi = "ABAN": "Bangladeshi",
+        AsianOther = "AOTH": "Any other Asian background",
+        Caribbean = "BCRB": "Caribbean",
+        African = "BAFR": "African",
+        BlackOther = "BOTH": "Any other Black background",
+        Chinese = "CHNE": "Chinese",
+        Other = "OOTH": "Any other ethnic group",
+        Refused = "REFU": "Refused",
+        NotObtained = "NOBT": "Information not yet obtained",
+    }
+);
+
+code_list!(
+    /// Sex as recorded for the returns (CIN census: M, F, U).
+    Sex {
+        Male = "M": "Male",
+        Female = "F": "Female",
+        NotKnown = "U": "Not known or not stated",
+    }
+);
+
+code_list!(
+    /// Disability, DfE CIN census codes.
+    Disability {
+        Mobility = "MOB": "Mobility",
+        HandFunction = "HAND": "Hand function",
+        PersonalCare = "PC": "Personal care",
+        Incontinence = "INC": "Incontinence",
+        Communication = "COMM": "Communication",
+        Learning = "LD": "Learning",
+        Hearing = "HEAR": "Hearing",
+        Vision = "VIS": "Vision",
+        Behaviour = "BEH": "Behaviour",
+        Consciousness = "CON": "Consciousness",
+        Autism = "AUT": "Autism or Asperger syndrome",
+        Other = "DDA": "Other disability",
+    }
+);
+
+code_list!(
+    /// The kind of event a case note records.
+    CaseNoteType {
+        HomeVisit = "home_visit": "Home visit",
+        OfficeVisit = "office_visit": "Office visit",
+        SchoolVisit = "school_visit": "School or nursery visit",
+        PhoneCall = "phone_call": "Phone call",
+        Meeting = "meeting": "Meeting",
+        Observation = "observation": "Observation",
+        DirectWork = "direct_work": "Direct work with the child",
+        ManagementOversight = "management_oversight": "Management oversight",
+        Supervision = "supervision": "Supervision",
+        Correspondence = "correspondence": "Letter or email",
+        Other = "other": "Other",
+    }
+);
+
+code_list!(
+    /// How another name relates to a person.
+    AliasKind {
+        KnownAs = "known_as": "Known as",
+        Previous = "previous": "Previous name",
+        Alias = "alias": "Alias",
+        BirthName = "birth_name": "Name at birth",
+    }
+);

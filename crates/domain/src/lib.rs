@@ -1,0 +1,21 @@
+//! Pure types and rules of Hearth. Nothing here does I/O or is async, so every rule can be
+//! tested on its own, without a database.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod audit;
+pub mod case_note;
+pub mod chronology;
+pub mod codes;
+pub mod duplicates;
+pub mod history;
+pub mod ids;
+pub mod identifiers;
+pub mod person;
+pub mod relationship;
+pub mod search;
+pub mod user;
+pub mod validation;
+
+pub use ids::*;
+pub use validation::{FieldError, FieldErrors};

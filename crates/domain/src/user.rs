@@ -1,0 +1,144 @@
+//! Users, roles and what each role may do.
+use crate::{TeamId, UserId};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    SocialWorker,
+    TeamManager,
+    ServiceManager,
+    BusinessSupport,
+    Administrator,
+    Auditor,
+}
+
+/// Things a role may do. Seeing a particular child also needs a relationship to the record
+/// (see `access`), except where a permission grants LA-wide read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Open records the user has a relationship with (allocated, team, management chain).
+    ViewRecords,
+    /// Open every unrestricted record in the LA.
+    ViewAllRecords,
+    CreatePersons,
+    EditPersons,
+    AddCaseNotes,
+    RecordManagementOversight,
+    /// Ask for time-limited access to a record without a relationship.
+    BreakGlass,
+    /// See break-glass use by the people they manage (or everyone, with ViewAllRecords).
+    ReviewBreakGlass,
+    ManageRestrictions,
+    ManageUsers,
+    ReadAudit,
+    UseApi,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] = &[
+        Role::SocialWorker,
+        Role::TeamManager,
+        Role::ServiceManager,
+        Role::BusinessSupport,
+        Role::Administrator,
+        Role::Auditor,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::SocialWorker => "social_worker",
+            Role::TeamManager => "team_manager",
+            Role::ServiceManager => "service_manager",
+            Role::BusinessSupport => "business_support",
+            Role::Administrator => "administrator",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::SocialWorker => "Social worker",
+            Role::TeamManager => "Team manager",
+            Role::ServiceManager => "Service manager",
+            Role::BusinessSupport => "Business support",
+            Role::Administrator => "Administrator",
+            Role::Auditor => "Auditor",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Role> {
+        Role::ALL.iter().copied().find(|r| r.code() == s)
+    }
+
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::SocialWorker => &[ViewRecords, CreatePersons, EditPersons, AddCaseNotes, BreakGlass, UseApi],
+            Role::TeamManager => &[
+                ViewRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight, BreakGlass,
+                ReviewBreakGlass, ManageRestrictions, UseApi,
+            ],
+            Role::ServiceManager => &[
+                ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight,
+                ReviewBreakGlass, ManageRestrictions, UseApi,
+            ],
+            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, UseApi],
+            Role::Administrator => &[ManageUsers],
+            Role::Auditor => &[ReadAudit],
+        }
+    }
+
+    pub fn can(self, p: Permission) -> bool {
+        self.permissions().contains(&p)
+    }
+
+    /// Administrators must use multi-factor authentication whatever the configuration.
+    pub fn requires_mfa(self) -> bool {
+        self == Role::Administrator
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: TeamId,
+    pub name: String,
+}
+
+/// A user account as stored, including its sign-in state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team: Option<TeamId>,
+    /// Line manager: the management chain follows these links upwards.
+    pub manager: Option<UserId>,
+    /// PHC string (argon2id).
+    pub password_hash: String,
+    /// Base32 TOTP secret once enrolment is confirmed.
+    pub totp_secret: Option<String>,
+    pub failed_logins: i64,
+    pub locked_until: Option<OffsetDateTime>,
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// What the management chain and team structure say about whose work a user may see.
+/// Computed from the user list; pure so it can be tested.
+pub fn reports_of(manager: UserId, users: &[UserRecord]) -> Vec<UserId> {
+    let mut out = Vec::new();
+    let mut frontier = vec![manager];
+    while let Some(m) = frontier.pop() {
+        for u in users.iter().filter(|u| u.manager == Some(m)) {
+            // A cycle in bad data must not loop for ever.
+            if u.id != manager && !out.contains(&u.id) {
+                out.push(u.id);
+                frontier.push(u.id);
+            }
+        }
+    }
+    out
+}
