@@ -1,1 +1,144 @@
+//! The storage interface of Hearth.
+//!
+//! A use case opens one transaction, does its authorisation reads, its change and its audit
+//! entry through it, and commits: nothing is acknowledged before `commit` returns, and a
+//! dropped transaction rolls back. Every backend passes the same conformance suite
+//! (`conformance`), run by each backend's tests.
 #![forbid(unsafe_code)]
+
+pub mod conformance;
+mod records;
+
+pub use records::*;
+
+use async_trait::async_trait;
+use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::audit::{AuditDraft, AuditEntry};
+use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
+use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
+use hearth_domain::relationship::Relationship;
+use hearth_domain::search::ParsedQuery;
+use hearth_domain::user::{Team, UserRecord};
+use hearth_domain::*;
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record changed since the caller read it (optimistic concurrency).
+    #[error("the record was changed by someone else (now at version {current})")]
+    Conflict { current: i64 },
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken, for example a username already taken.
+    #[error("{0} already exists")]
+    Duplicate(String),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data could not be read back (a bug or a damaged database).
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A database holding one local authority's records.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A transaction that may write. On SQLite writers queue for the single write lock.
+    async fn begin(&self) -> Result<Box<dyn Tx>>;
+    /// Answers when the database can be reached and queried.
+    async fn ping(&self) -> Result<()>;
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+}
+
+/// One transaction. Dropping it without `commit` rolls it back.
+#[async_trait]
+pub trait Tx: Send {
+    async fn commit(self: Box<Self>) -> Result<()>;
+
+    // Teams and users.
+    async fn insert_team(&mut self, team: &Team) -> Result<()>;
+    async fn teams(&mut self) -> Result<Vec<Team>>;
+    /// Fails with `Duplicate` when the username is taken (usernames compare case-insensitively).
+    async fn insert_user(&mut self, user: &UserRecord) -> Result<()>;
+    async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>>;
+    async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>>;
+    async fn users(&mut self) -> Result<Vec<UserRecord>>;
+    /// Replaces every field of the user but `id`, `username` and `created_at`.
+    async fn update_user(&mut self, user: &UserRecord) -> Result<()>;
+
+    // Sessions, API tokens and saved drafts.
+    async fn insert_session(&mut self, s: &SessionRecord) -> Result<()>;
+    async fn session_by_token_hash(&mut self, token_hash: &str) -> Result<Option<SessionRecord>>;
+    async fn update_session(&mut self, s: &SessionRecord) -> Result<()>;
+    async fn delete_session(&mut self, id: SessionId) -> Result<()>;
+    /// Signs a user out everywhere; returns how many sessions ended.
+    async fn delete_user_sessions(&mut self, user: UserId) -> Result<u64>;
+    async fn insert_api_token(&mut self, t: &ApiTokenRecord) -> Result<()>;
+    async fn api_token_by_hash(&mut self, token_hash: &str) -> Result<Option<ApiTokenRecord>>;
+    async fn api_tokens_of(&mut self, user: UserId) -> Result<Vec<ApiTokenRecord>>;
+    /// Sets `revoked_at`; `NotFound` unless the token belongs to `user`.
+    async fn revoke_api_token(&mut self, id: ApiTokenId, user: UserId, at: OffsetDateTime) -> Result<()>;
+    async fn touch_api_token(&mut self, id: ApiTokenId, at: OffsetDateTime) -> Result<()>;
+    async fn insert_draft(&mut self, d: &DraftRecord) -> Result<()>;
+    /// Removes and returns the draft, if it belongs to `user`.
+    async fn take_draft(&mut self, id: DraftId, user: UserId) -> Result<Option<DraftRecord>>;
+
+    // People.
+    /// Stores version 1 and its search keys.
+    async fn insert_person(&mut self, p: &PersonRecord, meta: &ChangeMeta) -> Result<()>;
+    async fn person(&mut self, id: PersonId) -> Result<Option<PersonRecord>>;
+    async fn persons(&mut self, ids: &[PersonId]) -> Result<Vec<PersonSummary>>;
+    /// Stores `p` as version `expected_version + 1` with its search keys, unless the stored
+    /// version is no longer `expected_version` (`Conflict`). `p.allocation` and
+    /// `p.restricted` are stored too.
+    async fn update_person(&mut self, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    /// Every stored version, oldest first, with the name of who saved it.
+    async fn person_versions(&mut self, id: PersonId) -> Result<Vec<PersonVersion>>;
+    /// Candidates for a query, already limited to what `scope` may see, at most `limit`.
+    /// Name terms must each match a token by prefix or a fuzzy key; identifiers and the date
+    /// of birth must match exactly. Ranking is the caller's.
+    async fn search_persons(&mut self, q: &ParsedQuery, scope: &AccessScope, limit: u32) -> Result<Vec<PersonSummary>>;
+    /// People with this NHS number or date of birth (or expected date of birth), whoever may
+    /// see them, for the duplicate check (which shows only what the user may open).
+    async fn duplicate_candidates(&mut self, nhs_number: Option<&str>, date_of_birth: Option<time::Date>) -> Result<Vec<PersonSummary>>;
+    async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>>;
+    /// Replaces the restricted-access list of a person.
+    async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()>;
+    async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>>;
+    async fn insert_break_glass(&mut self, g: &BreakGlassGrant) -> Result<()>;
+    /// Grants that started at or after `since`, newest first, with user and person names.
+    async fn break_glass_since(&mut self, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>>;
+
+    // Relationships.
+    async fn insert_relationship(&mut self, r: &Relationship) -> Result<()>;
+    /// Changes dates and note, unless the stored version is no longer `expected_version`.
+    async fn update_relationship(&mut self, r: &Relationship, expected_version: i64) -> Result<()>;
+    async fn relationship(&mut self, id: RelationshipId) -> Result<Option<Relationship>>;
+    /// Relationships where the person is at either end.
+    async fn relationships_of(&mut self, person: PersonId) -> Result<Vec<Relationship>>;
+
+    // Case notes.
+    async fn insert_case_note(&mut self, n: &CaseNote) -> Result<()>;
+    async fn case_note(&mut self, id: CaseNoteId) -> Result<Option<CaseNote>>;
+    /// Stores a correction as version `expected_version + 1`, unless the stored version is
+    /// no longer `expected_version` (`Conflict`).
+    async fn correct_case_note(&mut self, id: CaseNoteId, details: &CaseNoteDetails, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn case_note_versions(&mut self, id: CaseNoteId) -> Result<Vec<CaseNoteVersion>>;
+    /// Newest event first. `significant_only` serves the chronology.
+    async fn case_notes_of(&mut self, person: PersonId, significant_only: bool, limit: u32, offset: u32) -> Result<Vec<CaseNote>>;
+    async fn count_case_notes(&mut self, person: PersonId) -> Result<i64>;
+
+    // Audit.
+    /// Adds the entry at the end of the chain, in this transaction.
+    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<AuditEntry>;
+    /// Entries with `seq` greater than `after`, in order, at most `limit`.
+    async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// The sequence number of the last entry written, as recorded apart from the entries.
+    async fn audit_head(&mut self) -> Result<i64>;
+    /// Entries about a person, newest first.
+    async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>>;
+}

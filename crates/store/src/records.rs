@@ -1,0 +1,55 @@
+//! Records that only the application layer needs (sessions, tokens, drafts, grants).
+use hearth_domain::*;
+use time::OffsetDateTime;
+
+/// A signed-in browser. Only the SHA-256 of the session token is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: SessionId,
+    pub user: UserId,
+    pub token_hash: String,
+    /// The CSRF token for forms of this session.
+    pub csrf_token: String,
+    /// False until the second factor is verified (or when none is needed).
+    pub mfa_passed: bool,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+/// A personal API token. Only its SHA-256 is stored; the token is shown once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    pub id: ApiTokenId,
+    pub user: UserId,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// A form kept when a session expired mid-form, to be given back after signing in again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftRecord {
+    pub id: DraftId,
+    pub user: UserId,
+    /// The path the form was posted to.
+    pub path: String,
+    /// The form body as the browser sent it (urlencoded).
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Time-limited access to a record without a relationship.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreakGlassGrant {
+    pub id: BreakGlassId,
+    pub user: UserId,
+    pub person: PersonId,
+    pub reason: String,
+    pub granted_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    /// Filled in by `break_glass_since` for display.
+    pub user_name: String,
+    pub person_name: String,
+}
