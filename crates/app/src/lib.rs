@@ -1,1 +1,128 @@
+//! Hearth's use cases. Each one opens a transaction, decides whether the actor may do it,
+//! makes the change and writes the audit entry, and commits: all or nothing.
 #![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod local_time;
+mod notes;
+mod people;
+mod admin;
+mod audit;
+
+pub use admin::NewUser;
+pub use audit::{AuditReport, VerifyOutcome};
+pub use error::AppError;
+pub use notes::NewCaseNote;
+pub use people::{DuplicateWarning, FamilyMember, NewRelationship, PersonPage};
+
+use clock::Clock;
+use hearth_domain::access::Subject;
+use hearth_domain::audit::{AuditDraft, Outcome};
+use hearth_domain::user::{Permission, UserRecord};
+use hearth_domain::PersonId;
+use hearth_store::{Store, Tx};
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+
+/// Settings that shape behaviour; every value has a safe default.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+    /// Ask every user for a second factor, not only administrators.
+    pub mfa_required_for_all: bool,
+    pub break_glass_duration: Duration,
+    /// Failed sign-ins in a row before the account is locked for `lockout_duration`.
+    pub lockout_threshold: i64,
+    pub lockout_duration: Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::minutes(30),
+            absolute_timeout: Duration::hours(12),
+            mfa_required_for_all: false,
+            break_glass_duration: Duration::hours(1),
+            lockout_threshold: 5,
+            lockout_duration: Duration::minutes(15),
+        }
+    }
+}
+
+/// The application: a store, the configuration and a clock.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub config: AppConfig,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The signed-in user a use case acts for.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: UserRecord,
+    pub subject: Subject,
+}
+
+impl Actor {
+    pub fn can(&self, p: Permission) -> bool {
+        self.subject.can(p)
+    }
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
+        Self { store, config, clock }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// Today's date in England.
+    pub fn today(&self) -> time::Date {
+        local_time::uk_local(self.now()).date()
+    }
+
+    /// Builds the actor for a user, with their management chain, inside `tx`.
+    pub(crate) async fn actor_in(tx: &mut dyn Tx, user: UserRecord) -> Result<Actor, AppError> {
+        let users = tx.users().await?;
+        let subject = Subject::from_users(&user, &users);
+        Ok(Actor { user, subject })
+    }
+
+    pub(crate) fn draft(&self, actor: Option<&Actor>, action: &str, person: Option<PersonId>, outcome: Outcome) -> AuditDraft {
+        AuditDraft {
+            at: self.now(),
+            actor: actor.map(|a| a.user.id),
+            action: action.to_string(),
+            person,
+            target: None,
+            outcome,
+            reason: None,
+        }
+    }
+
+    /// Audits a refusal in a transaction of its own (the refused action's is rolled back).
+    pub(crate) async fn audit_denied(&self, actor: &Actor, action: &str, person: Option<PersonId>, target: Option<String>) -> Result<(), AppError> {
+        let mut tx = self.store.begin().await?;
+        let mut d = self.draft(Some(actor), action, person, Outcome::Denied);
+        d.target = target;
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Fails with `Forbidden` (audited) unless the actor's role has the permission.
+    pub(crate) async fn require(&self, actor: &Actor, p: Permission, action: &str) -> Result<(), AppError> {
+        if actor.can(p) {
+            Ok(())
+        } else {
+            self.audit_denied(actor, action, None, None).await?;
+            Err(AppError::Forbidden)
+        }
+    }
+}

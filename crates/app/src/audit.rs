@@ -1,0 +1,75 @@
+//! Reading and verifying the audit log.
+use crate::{Actor, App, AppError};
+use hearth_domain::audit::{AuditEntry, ChainFault, ChainVerifier, Outcome};
+use hearth_domain::user::Permission;
+use hearth_domain::PersonId;
+
+/// What `verify_audit` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    Intact { entries: i64 },
+    Broken(ChainFault),
+}
+
+/// Who looked at or changed a person's record.
+#[derive(Clone, Debug)]
+pub struct AuditReport {
+    pub entries: Vec<AuditEntry>,
+    /// Display names of the actors, parallel to `entries`.
+    pub actor_names: Vec<String>,
+}
+
+const PAGE: u32 = 5_000;
+
+impl App {
+    /// Walks the whole chain in pages, each in a short read transaction.
+    pub async fn verify_audit(&self) -> Result<VerifyOutcome, AppError> {
+        let mut v = ChainVerifier::default();
+        let mut after = 0;
+        let head = {
+            let mut tx = self.store.begin().await?;
+            let h = tx.audit_head().await?;
+            tx.commit().await?;
+            h
+        };
+        loop {
+            let mut tx = self.store.begin().await?;
+            let page = tx.audit_page(after, PAGE).await?;
+            tx.commit().await?;
+            for e in &page {
+                if let Err(f) = v.check(e) {
+                    return Ok(VerifyOutcome::Broken(f));
+                }
+            }
+            match page.last() {
+                Some(last) if last.seq < head => after = last.seq,
+                _ => break,
+            }
+        }
+        Ok(match v.finish(head) {
+            Ok(n) => VerifyOutcome::Intact { entries: n },
+            Err(f) => VerifyOutcome::Broken(f),
+        })
+    }
+
+    /// The audit trail of one person's record, for auditors. Viewing it is itself audited.
+    pub async fn audit_of_person(&self, actor: &Actor, person: PersonId, limit: u32) -> Result<AuditReport, AppError> {
+        self.require(actor, Permission::ReadAudit, "audit.person").await?;
+        let mut tx = self.store.begin().await?;
+        let entries = tx.audit_of_person(person, limit).await?;
+        let users = tx.users().await?;
+        tx.append_audit(&self.draft(Some(actor), "audit.person", Some(person), Outcome::Allowed)).await?;
+        tx.commit().await?;
+        let actor_names = entries
+            .iter()
+            .map(|e| {
+                e.draft
+                    .actor
+                    .and_then(|a| users.iter().find(|u| u.id == a))
+                    .map(|u| format!("{} ({})", u.display_name, u.username))
+                    .unwrap_or_else(|| "Hearth (system)".to_string())
+            })
+            .collect();
+        Ok(AuditReport { entries, actor_names })
+    }
+}

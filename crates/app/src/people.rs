@@ -1,0 +1,400 @@
+//! People: recording, finding, opening and correcting records, and the family network.
+use crate::{Actor, App, AppError};
+use hearth_domain::access::{decide, AccessGround, Decision};
+use hearth_domain::audit::Outcome;
+use hearth_domain::codes::Coded;
+use hearth_domain::case_note::CaseNote;
+use hearth_domain::chronology::{self, ChronologyEntry, ChronologyKind};
+use hearth_domain::duplicates::{possible_match, MatchReason};
+use hearth_domain::history::{fact_changes, FactChange};
+use hearth_domain::person::{Allocation, ChangeMeta, PersonDetails, PersonRecord, PersonSummary, PersonVersion};
+use hearth_domain::relationship::{Relationship, RelationshipType};
+use hearth_domain::search::{parse_query, rank};
+use hearth_domain::user::{Permission, Role};
+use hearth_domain::validation::MAX_LINE;
+use hearth_domain::{BreakGlassId, PersonId, RelationshipId};
+use hearth_store::{BreakGlassGrant, Tx};
+use time::Date;
+
+/// A possible existing record for someone about to be recorded.
+#[derive(Clone, Debug)]
+pub struct DuplicateWarning {
+    pub person: PersonSummary,
+    pub reason: MatchReason,
+}
+
+/// Someone in a person's family network, as seen from that person.
+#[derive(Clone, Debug)]
+pub struct FamilyMember {
+    pub relationship: Relationship,
+    /// What they are to the person whose page this is.
+    pub role: RelationshipType,
+    pub person: PersonSummary,
+    /// Whether the viewer may open their record.
+    pub can_open: bool,
+}
+
+/// Everything a record page shows, read in one transaction with one audit entry.
+#[derive(Clone, Debug)]
+pub struct PersonPage {
+    pub record: PersonRecord,
+    pub ground: AccessGround,
+    pub family: Vec<FamilyMember>,
+    pub recent_notes: Vec<CaseNote>,
+    pub note_count: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewRelationship {
+    /// What the other person is to the person whose page it was added from.
+    pub role: RelationshipType,
+    pub other: PersonId,
+    pub started: Option<Date>,
+    pub note: Option<String>,
+}
+
+impl App {
+    /// Opens a record for reading inside `tx`: decides, audits the read or the refusal.
+    /// A refusal answers `NotFound`, exactly as an unknown id does.
+    pub(crate) async fn open(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId, action: &str) -> Result<(PersonRecord, AccessGround), AppError> {
+        let facts = tx.access_facts(id, actor.user.id, self.now()).await?;
+        let decision = facts.as_ref().map(|f| decide(&actor.subject, f)).unwrap_or(Decision::Deny);
+        let record = match decision {
+            Decision::Allow(_) => tx.person(id).await?,
+            Decision::Deny => None,
+        };
+        match (decision, record) {
+            (Decision::Allow(ground), Some(record)) => {
+                let mut d = self.draft(Some(actor), action, Some(id), Outcome::Allowed);
+                if ground == AccessGround::BreakGlass {
+                    d.reason = Some("break-glass access".into());
+                }
+                tx.append_audit(&d).await?;
+                Ok((record, ground))
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Runs `open` in a transaction of its own and audits a refusal outside the rolled-back one.
+    pub(crate) async fn with_open(&self, actor: &Actor, id: PersonId, action: &str) -> Result<(Box<dyn Tx>, PersonRecord, AccessGround), AppError> {
+        let mut tx = self.store.begin().await?;
+        match self.open(tx.as_mut(), actor, id, action).await {
+            Ok((r, g)) => Ok((tx, r, g)),
+            Err(AppError::NotFound) => {
+                drop(tx);
+                self.audit_denied(actor, action, Some(id), None).await?;
+                Err(AppError::NotFound)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn person_page(&self, actor: &Actor, id: PersonId) -> Result<PersonPage, AppError> {
+        let (mut tx, record, ground) = self.with_open(actor, id, "person.view").await?;
+        let family = self.family_in(tx.as_mut(), actor, id).await?;
+        let recent_notes = tx.case_notes_of(id, false, 10, 0).await?;
+        let note_count = tx.count_case_notes(id).await?;
+        tx.commit().await?;
+        Ok(PersonPage { record, ground, family, recent_notes, note_count })
+    }
+
+    async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
+        let rels = tx.relationships_of(id).await?;
+        let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
+        let summaries = tx.persons(&others).await?;
+        let mut out = Vec::new();
+        for r in rels {
+            let (role, other) = r.seen_from(id);
+            let Some(person) = summaries.iter().find(|s| s.id == other).cloned() else { continue };
+            let facts = tx.access_facts(other, actor.user.id, self.now()).await?;
+            let can_open = facts.is_some_and(|f| decide(&actor.subject, &f).allowed());
+            // A restricted relative is not named to someone who may not see them.
+            if person.restricted && !can_open {
+                continue;
+            }
+            out.push(FamilyMember { relationship: r, role, person, can_open });
+        }
+        out.sort_by(|a, b| a.role.code().cmp(b.role.code()).then(a.person.family_name.cmp(&b.person.family_name)));
+        Ok(out)
+    }
+
+    /// The record as it is now, for an edit form (audited as a read).
+    pub async fn person(&self, actor: &Actor, id: PersonId) -> Result<PersonRecord, AppError> {
+        let (tx, record, _) = self.with_open(actor, id, "person.view").await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Every version of the record and every change to each fact.
+    pub async fn person_history(&self, actor: &Actor, id: PersonId) -> Result<(PersonRecord, Vec<PersonVersion>, Vec<FactChange>), AppError> {
+        let (mut tx, record, _) = self.with_open(actor, id, "person.history").await?;
+        let versions = tx.person_versions(id).await?;
+        tx.commit().await?;
+        let changes = fact_changes(&versions);
+        Ok((record, versions, changes))
+    }
+
+    pub async fn chronology(&self, actor: &Actor, id: PersonId, filter: Option<ChronologyKind>) -> Result<(PersonRecord, Vec<ChronologyEntry>), AppError> {
+        let (mut tx, record, _) = self.with_open(actor, id, "person.chronology").await?;
+        let notes = tx.case_notes_of(id, true, 10_000, 0).await?;
+        let rels = tx.relationships_of(id).await?;
+        let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
+        let summaries = tx.persons(&others).await?;
+        tx.commit().await?;
+        let entries = chronology::build(&record, &notes, &rels, &summaries, filter);
+        Ok((record, entries))
+    }
+
+    pub async fn family(&self, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
+        let (mut tx, _, _) = self.with_open(actor, id, "person.family").await?;
+        let f = self.family_in(tx.as_mut(), actor, id).await?;
+        tx.commit().await?;
+        Ok(f)
+    }
+
+    /// Possible existing records for someone about to be recorded, among those the actor may
+    /// open (a match the actor may not see is not disclosed).
+    pub async fn possible_duplicates(&self, actor: &Actor, details: &PersonDetails) -> Result<Vec<DuplicateWarning>, AppError> {
+        let mut tx = self.store.begin().await?;
+        let nhs = details.nhs_number.as_ref().map(|n| n.as_str());
+        let dob = details.date_of_birth.or(details.expected_date_of_birth);
+        let candidates = tx.duplicate_candidates(nhs, dob).await?;
+        let mut out = Vec::new();
+        for c in candidates {
+            if let Some(reason) = possible_match(details, &c) {
+                let facts = tx.access_facts(c.id, actor.user.id, self.now()).await?;
+                if facts.is_some_and(|f| decide(&actor.subject, &f).allowed()) {
+                    out.push(DuplicateWarning { person: c, reason });
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Records a new person, allocated to the actor's team (and to the actor when they hold
+    /// cases), so that they can go on working with the record they made.
+    pub async fn create_person(&self, actor: &Actor, details: PersonDetails) -> Result<PersonRecord, AppError> {
+        self.require(actor, Permission::CreatePersons, "person.create").await?;
+        details.validate(self.today())?;
+        let worker = matches!(actor.user.role, Role::SocialWorker | Role::TeamManager).then_some(actor.user.id);
+        self.insert_person(actor, details, Allocation { team: actor.user.team, worker }).await
+    }
+
+    async fn insert_person(&self, actor: &Actor, details: PersonDetails, allocation: Allocation) -> Result<PersonRecord, AppError> {
+        let now = self.now();
+        let record = PersonRecord {
+            id: PersonId::new(),
+            version: 1,
+            details,
+            allocation,
+            restricted: false,
+            created_at: now,
+            created_by: actor.user.id,
+            updated_at: now,
+        };
+        let mut tx = self.store.begin().await?;
+        tx.insert_person(&record, &ChangeMeta { by: actor.user.id, at: now, reason: None }).await?;
+        tx.append_audit(&self.draft(Some(actor), "person.create", Some(record.id), Outcome::Allowed)).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Saves a change made from `expected_version`. A change to a fact already recorded
+    /// needs a reason; a stale version is a conflict and nothing is saved.
+    pub async fn update_person(&self, actor: &Actor, id: PersonId, expected_version: i64, details: PersonDetails, reason: Option<String>) -> Result<PersonRecord, AppError> {
+        self.require(actor, Permission::EditPersons, "person.update").await?;
+        details.validate(self.today())?;
+        let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_LINE * 5) {
+            return Err(AppError::invalid("reason", "The reason must be 1000 characters or fewer"));
+        }
+        let (mut tx, mut record, _) = self.with_open(actor, id, "person.update").await?;
+        if record.version != expected_version {
+            return Err(AppError::Conflict { current: record.version });
+        }
+        if record.details == details {
+            tx.commit().await?;
+            return Ok(record);
+        }
+        if reason.is_none() {
+            return Err(AppError::invalid("reason", "Enter the reason for the change"));
+        }
+        let now = self.now();
+        record.details = details;
+        record.updated_at = now;
+        tx.update_person(&record, expected_version, &ChangeMeta { by: actor.user.id, at: now, reason: reason.clone() }).await?;
+        record.version = expected_version + 1;
+        let mut d = self.draft(Some(actor), "person.update", Some(id), Outcome::Allowed);
+        d.reason = reason;
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Finds people by name, date of birth, NHS number, UPN or Hearth id, among those the
+    /// actor may see.
+    pub async fn search(&self, actor: &Actor, text: &str, limit: u32) -> Result<Vec<PersonSummary>, AppError> {
+        let q = parse_query(text);
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.store.begin().await?;
+        // Candidates come back before ranking; fetch more than shown so typos still rank.
+        let candidates = tx.search_persons(&q, &actor.subject.scope(), limit.saturating_mul(4).max(50)).await?;
+        let mut d = self.draft(Some(actor), "person.search", None, Outcome::Allowed);
+        d.target = Some(text.chars().take(200).collect());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        let mut ranked = rank(&q, candidates);
+        ranked.truncate(limit as usize);
+        Ok(ranked)
+    }
+
+    /// Records a relative or professional and links them to the person, with the person's
+    /// allocation so that whoever works with the child can open the family's records.
+    pub async fn add_related_person(&self, actor: &Actor, to: PersonId, details: PersonDetails, role: RelationshipType, started: Option<Date>, note: Option<String>) -> Result<PersonRecord, AppError> {
+        self.require(actor, Permission::CreatePersons, "person.create").await?;
+        details.validate(self.today())?;
+        let (tx, child, _) = self.with_open(actor, to, "relationship.create").await?;
+        tx.commit().await?;
+        let other = self.insert_person(actor, details, child.allocation.clone()).await?;
+        self.add_relationship(actor, to, NewRelationship { role, other: other.id, started, note }).await?;
+        Ok(other)
+    }
+
+    pub async fn add_relationship(&self, actor: &Actor, person: PersonId, new: NewRelationship) -> Result<Relationship, AppError> {
+        self.require(actor, Permission::EditPersons, "relationship.create").await?;
+        if new.other == person {
+            return Err(AppError::invalid("other", "A person cannot be related to themselves"));
+        }
+        if let Some(s) = new.started {
+            if s > self.today() {
+                return Err(AppError::invalid("started", "The start date must be today or in the past"));
+            }
+        }
+        let (mut tx, _, _) = self.with_open(actor, person, "relationship.create").await?;
+        // The other person must be visible too: nobody links to a record they cannot see.
+        let facts = tx.access_facts(new.other, actor.user.id, self.now()).await?;
+        if !facts.is_some_and(|f| decide(&actor.subject, &f).allowed()) {
+            return Err(AppError::invalid("other", "Choose a person you can open"));
+        }
+        let rel = Relationship {
+            id: RelationshipId::new(),
+            version: 1,
+            // Stored as "other is role to person".
+            from: new.other,
+            to: person,
+            kind: new.role,
+            started: new.started,
+            ended: None,
+            note: new.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            recorded_by: actor.user.id,
+            recorded_at: self.now(),
+        };
+        tx.insert_relationship(&rel).await?;
+        let mut d = self.draft(Some(actor), "relationship.create", Some(person), Outcome::Allowed);
+        d.target = Some(rel.id.to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(rel)
+    }
+
+    /// Ends a relationship on a date; the relationship and its start stay in the record.
+    pub async fn end_relationship(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, ended: Date) -> Result<(), AppError> {
+        self.require(actor, Permission::EditPersons, "relationship.end").await?;
+        let (mut tx, _, _) = self.with_open(actor, person, "relationship.end").await?;
+        let mut rel = tx.relationship(id).await?.filter(|r| r.from == person || r.to == person).ok_or(AppError::NotFound)?;
+        if rel.started.is_some_and(|s| ended < s) {
+            return Err(AppError::invalid("ended", "The end date must be on or after the start date"));
+        }
+        if ended > self.today() {
+            return Err(AppError::invalid("ended", "The end date must be today or in the past"));
+        }
+        rel.ended = Some(ended);
+        tx.update_relationship(&rel, expected_version).await?;
+        let mut d = self.draft(Some(actor), "relationship.end", Some(person), Outcome::Allowed);
+        d.target = Some(id.to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Time-limited access to an unrestricted record without a relationship. The answer for
+    /// a restricted or unknown record is the same `NotFound`.
+    pub async fn break_glass(&self, actor: &Actor, id: PersonId, reason: &str) -> Result<BreakGlassGrant, AppError> {
+        self.require(actor, Permission::BreakGlass, "person.break_glass").await?;
+        let reason = reason.trim();
+        if reason.chars().count() < 20 {
+            return Err(AppError::invalid("reason", "Explain in at least 20 characters why you need to see this record"));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(AppError::invalid("reason", "The reason must be 1000 characters or fewer"));
+        }
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let facts = tx.access_facts(id, actor.user.id, now).await?;
+        let Some(facts) = facts.filter(|f| !f.restricted) else {
+            drop(tx);
+            self.audit_denied(actor, "person.break_glass", Some(id), None).await?;
+            return Err(AppError::NotFound);
+        };
+        let grant = BreakGlassGrant {
+            id: BreakGlassId::new(),
+            user: actor.user.id,
+            person: facts.person,
+            reason: reason.to_string(),
+            granted_at: now,
+            expires_at: now + self.config.break_glass_duration,
+            user_name: actor.user.display_name.clone(),
+            person_name: String::new(),
+        };
+        tx.insert_break_glass(&grant).await?;
+        let mut d = self.draft(Some(actor), "person.break_glass", Some(id), Outcome::Allowed);
+        d.reason = Some(reason.to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(grant)
+    }
+
+    /// Break-glass use in the last `days` days that this manager should see: everyone's for
+    /// LA-wide managers, otherwise that of the people they manage.
+    pub async fn break_glass_alerts(&self, actor: &Actor, days: i64) -> Result<Vec<BreakGlassGrant>, AppError> {
+        if !actor.can(Permission::ReviewBreakGlass) {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.store.begin().await?;
+        let mut grants = tx.break_glass_since(self.now() - time::Duration::days(days)).await?;
+        tx.commit().await?;
+        if !actor.can(Permission::ViewAllRecords) {
+            grants.retain(|g| actor.subject.reports.contains(&g.user));
+        }
+        Ok(grants)
+    }
+
+    /// Marks a record restricted (or not) with its named access list.
+    pub async fn set_restriction(&self, actor: &Actor, id: PersonId, expected_version: i64, restricted: bool, list: Vec<hearth_domain::UserId>, reason: &str) -> Result<(), AppError> {
+        self.require(actor, Permission::ManageRestrictions, "person.restrict").await?;
+        if reason.trim().is_empty() {
+            return Err(AppError::invalid("reason", "Enter the reason for changing who can see this record"));
+        }
+        if restricted && !list.contains(&actor.user.id) {
+            return Err(AppError::invalid("users", "Include yourself in the access list, or ask someone on it to restrict the record"));
+        }
+        let (mut tx, mut record, _) = self.with_open(actor, id, "person.restrict").await?;
+        if record.version != expected_version {
+            return Err(AppError::Conflict { current: record.version });
+        }
+        let now = self.now();
+        record.restricted = restricted;
+        record.updated_at = now;
+        tx.update_person(&record, expected_version, &ChangeMeta { by: actor.user.id, at: now, reason: Some(reason.trim().to_string()) }).await?;
+        tx.set_access_list(id, if restricted { &list } else { &[] }).await?;
+        let mut d = self.draft(Some(actor), if restricted { "person.restrict" } else { "person.unrestrict" }, Some(id), Outcome::Allowed);
+        d.reason = Some(reason.trim().to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
