@@ -42,6 +42,8 @@ pub struct PersonPage {
     pub family: Vec<FamilyMember>,
     pub recent_notes: Vec<CaseNote>,
     pub note_count: i64,
+    pub team_name: Option<String>,
+    pub worker_name: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -95,8 +97,16 @@ impl App {
         let family = self.family_in(tx.as_mut(), actor, id).await?;
         let recent_notes = tx.case_notes_of(id, false, 10, 0).await?;
         let note_count = tx.count_case_notes(id).await?;
+        let team_name = match record.allocation.team {
+            Some(t) => tx.teams().await?.into_iter().find(|x| x.id == t).map(|x| x.name),
+            None => None,
+        };
+        let worker_name = match record.allocation.worker {
+            Some(w) => tx.user(w).await?.map(|u| u.display_name),
+            None => None,
+        };
         tx.commit().await?;
-        Ok(PersonPage { record, ground, family, recent_notes, note_count })
+        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name })
     }
 
     async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {

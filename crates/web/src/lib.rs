@@ -1,1 +1,64 @@
+//! Hearth's web server: server-rendered pages styled with GOV.UK Frontend, and the JSON API.
+//! Every page works without JavaScript; every state-changing form is CSRF-protected.
 #![forbid(unsafe_code)]
+
+mod assets;
+mod error;
+mod forms;
+mod layout;
+mod pages;
+mod security;
+mod session;
+
+pub mod api;
+
+use axum::Router;
+use hearth_app::App;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (browsers still send them to http://localhost).
+    pub secure_cookies: bool,
+    /// Send Strict-Transport-Security (when Hearth is served over TLS, directly or behind a proxy).
+    pub hsts: bool,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// Shown in the header, e.g. "Bath and North East Somerset Council".
+    pub organisation: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: true, hsts: false, max_body_bytes: 1024 * 1024, organisation: "Hearth demo council".into() }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: WebConfig,
+}
+
+/// The whole HTTP application: pages, API, assets, health check, security layers.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState { app, config: config.clone() };
+    let pages = pages::routes()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::session_layer));
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::routes(state.clone()))
+        .route("/healthz", axum::routing::get(health))
+        .route("/assets/{*path}", axum::routing::get(assets::serve))
+        .fallback(pages::not_found_page)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+    match s.app.store.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok\n"),
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
+    }
+}

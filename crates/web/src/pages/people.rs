@@ -1,0 +1,588 @@
+//! Person records: the record page, recording and correcting facts, history, chronology,
+//! the family network, restriction and emergency (break-glass) access.
+use super::{layout, parse_id};
+use crate::error::{render, WebError};
+use crate::forms::{date_input, set_date, FormData};
+use crate::layout::Layout;
+use crate::session::{Signed, Visitor};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::{Actor, AppError, DuplicateWarning, FamilyMember, PersonPage};
+use hearth_domain::chronology::{ChronologyEntry, ChronologyKind};
+use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex};
+use hearth_domain::history::{facts, FactChange};
+use hearth_domain::identifiers::{NhsNumber, Upn};
+use hearth_domain::person::{Address, OtherName, PersonDetails, PersonKind, PersonRecord, PersonVersion};
+use hearth_domain::relationship::RelationshipType;
+use hearth_domain::search::parse_date;
+use hearth_domain::user::{Permission, UserRecord};
+use hearth_domain::validation::non_empty;
+use hearth_domain::{DraftId, FieldErrors, PersonId, RelationshipId};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+
+/// A date as people in England write it: 9 March 2015.
+pub fn day(d: &Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// A moment in local time: 9 March 2015 at 14:05.
+pub fn when(t: &OffsetDateTime) -> String {
+    let l = hearth_app::local_time::uk_local(*t);
+    format!("{} at {:02}:{:02}", day(&l.date()), l.hour(), l.minute())
+}
+
+pub fn options<C: Coded>(blank: &str) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), blank.to_string())];
+    v.extend(C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())));
+    v
+}
+
+/// Select options from (value, text) pairs, after a blank choice.
+pub fn options_from(blank: &str, items: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), blank.to_string())).chain(items).collect()
+}
+
+fn relationship_options() -> Vec<(String, String)> {
+    options::<RelationshipType>("Choose how they are related")
+}
+
+const MAX_ROWS: usize = 20;
+
+/// Reads the person form into details, with a field error for everything wrong.
+fn details_from_form(f: &FormData, today: Date) -> Result<PersonDetails, FieldErrors> {
+    let mut errs = FieldErrors::new();
+    let kind = PersonKind::from_code(f.get("kind")).unwrap_or(PersonKind::Child);
+    let date_of_birth = date_input(f, "date_of_birth", "Date of birth", &mut errs);
+    let expected_date_of_birth = date_input(f, "expected_date_of_birth", "Expected date of birth", &mut errs);
+    let sex = non_empty(f.get("sex")).and_then(|c| Sex::from_code(&c).or_else(|| {
+        errs.add("sex", "Choose a sex from the list");
+        None
+    }));
+    let ethnicity = non_empty(f.get("ethnicity")).and_then(|c| Ethnicity::from_code(&c).or_else(|| {
+        errs.add("ethnicity", "Choose an ethnicity from the list");
+        None
+    }));
+    let mut disabilities = Vec::new();
+    for c in f.all("disabilities") {
+        match Disability::from_code(&c) {
+            Some(d) => disabilities.push(d),
+            None => errs.add("disabilities", "Choose disabilities from the list"),
+        }
+    }
+    let nhs_number = non_empty(f.get("nhs_number")).and_then(|n| NhsNumber::parse(&n).map_err(|e| errs.add("nhs_number", e.to_string())).ok());
+    let upn = non_empty(f.get("upn")).and_then(|n| Upn::parse(&n).map_err(|e| errs.add("upn", e.to_string())).ok());
+    let mut other_names = Vec::new();
+    for i in 0..MAX_ROWS {
+        let (g, fam) = (f.get(&format!("other_{i}_given")).trim(), f.get(&format!("other_{i}_family")).trim());
+        if g.is_empty() && fam.is_empty() {
+            continue;
+        }
+        let kind = AliasKind::from_code(f.get(&format!("other_{i}_kind"))).unwrap_or(AliasKind::Alias);
+        other_names.push(OtherName { kind, given_name: g.to_string(), family_name: fam.to_string() });
+    }
+    let mut addresses = Vec::new();
+    for i in 0..MAX_ROWS {
+        let lines: Vec<String> = ["line1", "line2", "town"].iter().filter_map(|l| non_empty(f.get(&format!("addr_{i}_{l}")))).collect();
+        let postcode = non_empty(f.get(&format!("addr_{i}_postcode"))).map(|p| p.to_uppercase());
+        let from_s = f.get(&format!("addr_{i}_from")).trim();
+        let to_s = f.get(&format!("addr_{i}_to")).trim();
+        if lines.is_empty() && postcode.is_none() && from_s.is_empty() && to_s.is_empty() {
+            continue;
+        }
+        let mut date = |s: &str, what: &str| -> Option<Date> {
+            if s.is_empty() {
+                return None;
+            }
+            let d = parse_date(s);
+            if d.is_none() {
+                errs.add(format!("addr_{i}_{what}"), format!("Enter the date the person moved {} as a real date, like 27/03/2015", if what == "from" { "in" } else { "out" }));
+            }
+            d
+        };
+        let from = date(from_s, "from");
+        let to = date(to_s, "to");
+        addresses.push(Address { lines, postcode, from, to });
+    }
+    let details = PersonDetails {
+        kind,
+        given_name: f.get("given_name").trim().to_string(),
+        family_name: f.get("family_name").trim().to_string(),
+        other_names,
+        date_of_birth,
+        expected_date_of_birth,
+        sex,
+        gender: non_empty(f.get("gender")),
+        ethnicity,
+        first_language: non_empty(f.get("first_language")),
+        disabilities,
+        nhs_number,
+        upn,
+        addresses,
+    };
+    if let Err(more) = details.validate(today) {
+        for e in more.0 {
+            // Row errors point at the row's first input.
+            let field = if let Some(i) = e.field.strip_prefix("addresses[").and_then(|s| s.strip_suffix(']')) {
+                format!("addr_{i}_line1")
+            } else if let Some(i) = e.field.strip_prefix("other_names[").and_then(|s| s.strip_suffix(']')) {
+                format!("other_{i}_given")
+            } else {
+                e.field
+            };
+            if errs.get(&field).is_none() {
+                errs.add(field, e.message);
+            }
+        }
+    }
+    if errs.is_empty() { Ok(details) } else { Err(errs) }
+}
+
+fn form_from_details(d: &PersonDetails) -> FormData {
+    let mut f = FormData::default();
+    f.set("kind", d.kind.code());
+    f.set("given_name", d.given_name.clone());
+    f.set("family_name", d.family_name.clone());
+    set_date(&mut f, "date_of_birth", d.date_of_birth);
+    set_date(&mut f, "expected_date_of_birth", d.expected_date_of_birth);
+    f.set("sex", d.sex.map(|s| s.code()).unwrap_or(""));
+    f.set("gender", d.gender.clone().unwrap_or_default());
+    f.set("ethnicity", d.ethnicity.map(|s| s.code()).unwrap_or(""));
+    f.set("first_language", d.first_language.clone().unwrap_or_default());
+    for x in &d.disabilities {
+        f.0.push(("disabilities".into(), x.code().into()));
+    }
+    f.set("nhs_number", d.nhs_number.as_ref().map(|n| n.to_string()).unwrap_or_default());
+    f.set("upn", d.upn.as_ref().map(|n| n.to_string()).unwrap_or_default());
+    for (i, n) in d.other_names.iter().enumerate() {
+        f.set(&format!("other_{i}_given"), n.given_name.clone());
+        f.set(&format!("other_{i}_family"), n.family_name.clone());
+        f.set(&format!("other_{i}_kind"), n.kind.code());
+    }
+    for (i, a) in d.addresses.iter().enumerate() {
+        for (j, l) in ["line1", "line2", "town"].iter().enumerate() {
+            f.set(&format!("addr_{i}_{l}"), a.lines.get(j).cloned().unwrap_or_default());
+        }
+        f.set(&format!("addr_{i}_postcode"), a.postcode.clone().unwrap_or_default());
+        f.set(&format!("addr_{i}_from"), a.from.map(|d| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())).unwrap_or_default());
+        f.set(&format!("addr_{i}_to"), a.to.map(|d| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())).unwrap_or_default());
+    }
+    f
+}
+
+/// How many rows of other names and addresses the form shows: those filled plus one blank.
+fn rows(f: &FormData, prefix: &str, first: &str) -> Vec<usize> {
+    let used = (0..MAX_ROWS).filter(|i| !f.get(&format!("{prefix}_{i}_{first}")).is_empty() || !f.get(&format!("{prefix}_{i}_{}", if prefix == "other" { "family" } else { "postcode" })).is_empty()).max().map(|m| m + 1).unwrap_or(0);
+    (0..(used + 1).min(MAX_ROWS)).collect()
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct PersonFormPage {
+    layout: Layout,
+    form: FormData,
+    errors: FieldErrors,
+    action: String,
+    heading: String,
+    /// Editing: the version the form started from, and the reason field.
+    editing: bool,
+    duplicates: Vec<DuplicateWarning>,
+    /// Adding a relative: the person they are being linked to.
+    relative_of: Option<(PersonId, String)>,
+    conflict: Option<(PersonRecord, Vec<(&'static str, String, String)>)>,
+    other_rows: Vec<usize>,
+    address_rows: Vec<usize>,
+    draft_restored: bool,
+}
+
+impl PersonFormPage {
+    fn new(v: &Visitor, title: &str, action: String, form: FormData, errors: FieldErrors) -> Self {
+        let other_rows = rows(&form, "other", "given");
+        let address_rows = rows(&form, "addr", "line1");
+        PersonFormPage {
+            layout: layout(v, title),
+            form,
+            errors,
+            action,
+            heading: title.to_string(),
+            editing: false,
+            duplicates: Vec::new(),
+            relative_of: None,
+            conflict: None,
+            other_rows,
+            address_rows,
+            draft_restored: false,
+        }
+    }
+
+    fn sexes(&self) -> Vec<(String, String)> {
+        options::<Sex>("Not recorded")
+    }
+    fn ethnicities(&self) -> Vec<(String, String)> {
+        options::<Ethnicity>("Not recorded")
+    }
+    fn alias_kinds(&self) -> Vec<(String, String)> {
+        AliasKind::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect()
+    }
+    fn relationship_types(&self) -> Vec<(String, String)> {
+        relationship_options()
+    }
+    fn disability_list(&self) -> Vec<(String, String, bool)> {
+        let chosen = self.form.all("disabilities");
+        Disability::ALL.iter().map(|d| (d.code().to_string(), d.label().to_string(), chosen.iter().any(|c| c == d.code()))).collect()
+    }
+    fn field(&self, name: String) -> String {
+        self.form.get(&name).to_string()
+    }
+    fn row_error(&self, name: String) -> Option<String> {
+        self.errors.get(&name).map(str::to_string)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DraftQuery {
+    #[serde(default)]
+    pub draft: String,
+}
+
+/// Gives back a form kept when the session expired, if it is this user's.
+pub(super) async fn restore(s: &AppState, actor: &Actor, q: &DraftQuery) -> Result<Option<FormData>, WebError> {
+    let Ok(id) = q.draft.parse::<DraftId>() else { return Ok(None) };
+    Ok(s.app.take_draft(actor, id).await?.map(|d| FormData::parse(d.body.as_bytes())))
+}
+
+pub async fn new_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
+    let restored = restore(&s, &actor, &q).await?;
+    let mut form = restored.clone().unwrap_or_default();
+    if form.get("kind").is_empty() {
+        form.set("kind", "child");
+    }
+    let mut page = PersonFormPage::new(&v, "Record a child or young person", "/people/new".into(), form, FieldErrors::new());
+    page.draft_restored = restored.is_some();
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn create(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
+    let title = "Record a child or young person";
+    let details = match details_from_form(&form, s.app.today()) {
+        Ok(d) => d,
+        Err(errors) => return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &PersonFormPage::new(&v, title, "/people/new".into(), form, errors))),
+    };
+    if !form.checked("confirm_new") {
+        let duplicates = s.app.possible_duplicates(&actor, &details).await?;
+        if !duplicates.is_empty() {
+            let mut page = PersonFormPage::new(&v, title, "/people/new".into(), form, FieldErrors::new());
+            page.duplicates = duplicates;
+            return Ok(render(StatusCode::OK, &page));
+        }
+    }
+    match s.app.create_person(&actor, details).await {
+        Ok(p) => Ok(Redirect::to(&format!("/people/{}?saved=created", p.id)).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &PersonFormPage::new(&v, title, "/people/new".into(), form, errors))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct RecordPage {
+    layout: Layout,
+    p: PersonPage,
+    tab: &'static str,
+    today: Date,
+    can_add_notes: bool,
+    can_edit: bool,
+    can_restrict: bool,
+}
+
+impl RecordPage {
+    fn facts(&self) -> Vec<(&'static str, String)> {
+        facts(&self.p.record.details).into_iter().filter(|(k, _)| *k != "Addresses").collect()
+    }
+    fn age(&self) -> Option<i32> {
+        self.p.record.details.age_on(self.today)
+    }
+    fn current_address(&self) -> Option<String> {
+        self.p.record.details.current_address(self.today).map(|a| a.one_line())
+    }
+    fn break_glass(&self) -> bool {
+        self.p.ground == hearth_domain::access::AccessGround::BreakGlass
+    }
+    fn family(&self) -> &[FamilyMember] {
+        &self.p.family
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    pub saved: String,
+}
+
+pub fn flash(saved: &str) -> Option<String> {
+    match saved {
+        "created" => Some("Record created".into()),
+        "updated" => Some("Changes saved".into()),
+        "note" => Some("Case note saved".into()),
+        "corrected" => Some("Correction saved. The earlier version is kept".into()),
+        "relative" => Some("Family network updated".into()),
+        "restricted" => Some("Access to this record has been updated".into()),
+        "glass" => Some("Emergency access granted. Your managers can see that you opened this record and why".into()),
+        _ => None,
+    }
+}
+
+pub async fn record(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<SavedQuery>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let p = s.app.person_page(&actor, id).await?;
+    let page = RecordPage {
+        layout: layout(&v, p.record.details.full_name()).with_flash(flash(&q.saved)),
+        p,
+        tab: "summary",
+        today: s.app.today(),
+        can_add_notes: actor.can(Permission::AddCaseNotes),
+        can_edit: actor.can(Permission::EditPersons),
+        can_restrict: actor.can(Permission::ManageRestrictions),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn edit_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let record = s.app.person(&actor, id).await?;
+    let restored = restore(&s, &actor, &q).await?;
+    let mut form = restored.clone().unwrap_or_else(|| form_from_details(&record.details));
+    if restored.is_none() {
+        form.set("version", record.version.to_string());
+    }
+    let mut page = PersonFormPage::new(&v, &format!("Change details of {}", record.details.full_name()), format!("/people/{id}/edit"), form, FieldErrors::new());
+    page.editing = true;
+    page.draft_restored = restored.is_some();
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn edit(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let action = format!("/people/{id}/edit");
+    let title = "Change details";
+    let fail = |form: FormData, errors: FieldErrors| {
+        let mut page = PersonFormPage::new(&v, title, action.clone(), form, errors);
+        page.editing = true;
+        render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let details = match details_from_form(&form, s.app.today()) {
+        Ok(d) => d,
+        Err(errors) => return Ok(fail(form, errors)),
+    };
+    let version: i64 = form.get("version").parse().unwrap_or(0);
+    let reason = non_empty(form.get("reason"));
+    match s.app.update_person(&actor, id, version, details.clone(), reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?saved=updated")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(fail(form, errors)),
+        Err(AppError::Conflict { .. }) => {
+            // Show both versions; the user's input stays in the form, now based on theirs.
+            let theirs = s.app.person(&actor, id).await?;
+            let mine = facts(&details);
+            let differences: Vec<(&'static str, String, String)> = facts(&theirs.details)
+                .into_iter()
+                .zip(mine)
+                .filter(|((_, a), (_, b))| a != b)
+                .map(|((k, a), (_, b))| (k, a, b))
+                .collect();
+            let mut form = form;
+            form.set("version", theirs.version.to_string());
+            let mut page = PersonFormPage::new(&v, title, action.clone(), form, FieldErrors::new());
+            page.editing = true;
+            page.conflict = Some((theirs, differences));
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person_history.html")]
+struct HistoryPage {
+    layout: Layout,
+    record: PersonRecord,
+    tab: &'static str,
+    versions: Vec<PersonVersion>,
+    changes: Vec<FactChange>,
+}
+
+pub async fn history(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let (record, versions, mut changes) = s.app.person_history(&actor, id).await?;
+    changes.reverse();
+    let page = HistoryPage { layout: layout(&v, format!("History of {}", record.details.full_name())), record, tab: "history", versions, changes };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChronologyQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "chronology.html")]
+struct ChronologyPage {
+    layout: Layout,
+    record: PersonRecord,
+    tab: &'static str,
+    entries: Vec<ChronologyEntry>,
+    kind: String,
+}
+
+impl ChronologyPage {
+    fn kinds(&self) -> Vec<(String, String)> {
+        let mut v = vec![(String::new(), "Everything".to_string())];
+        v.extend(ChronologyKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())));
+        v
+    }
+}
+
+pub async fn chronology(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<ChronologyQuery>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let filter = ChronologyKind::from_code(&q.kind);
+    let (record, entries) = s.app.chronology(&actor, id, filter).await?;
+    let page = ChronologyPage {
+        layout: layout(&v, format!("Chronology of {}", record.details.full_name())),
+        record,
+        tab: "chronology",
+        entries,
+        kind: filter.map(|k| k.code().to_string()).unwrap_or_default(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn relative_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let record = s.app.person(&actor, id).await?;
+    let mut form = FormData::default();
+    form.set("kind", "adult");
+    let mut page = PersonFormPage::new(&v, &format!("Add someone to {}'s family network", record.details.given_name), format!("/people/{id}/family/new"), form, FieldErrors::new());
+    page.relative_of = Some((id, record.details.full_name()));
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn add_relative(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let record = s.app.person(&actor, id).await?;
+    let action = format!("/people/{id}/family/new");
+    let title = format!("Add someone to {}'s family network", record.details.given_name);
+    let mut errors = FieldErrors::new();
+    let role = RelationshipType::from_code(form.get("relationship"));
+    if role.is_none() {
+        errors.add("relationship", "Choose how they are related");
+    }
+    let started = date_input(&form, "started", "The date the relationship started", &mut errors);
+    let existing = non_empty(form.get("existing_id"));
+    let result = match (role, existing) {
+        (Some(role), Some(other)) if errors.is_empty() => match other.parse::<PersonId>() {
+            Ok(other) => s.app.add_relationship(&actor, id, hearth_app::NewRelationship { role, other, started, note: non_empty(form.get("note")) }).await.map(|_| ()),
+            Err(_) => Err(AppError::invalid("existing_id", "Enter a Hearth ID like 0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f")),
+        },
+        (Some(role), None) => match details_from_form(&form, s.app.today()) {
+            Ok(details) if errors.is_empty() => s.app.add_related_person(&actor, id, details, role, started, non_empty(form.get("note"))).await.map(|_| ()),
+            Ok(_) => Err(AppError::Invalid(errors.clone())),
+            Err(more) => {
+                errors.0.extend(more.0);
+                Err(AppError::Invalid(errors.clone()))
+            }
+        },
+        _ => Err(AppError::Invalid(errors.clone())),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page = PersonFormPage::new(&v, &title, action, form, errors);
+            page.relative_of = Some((id, record.details.full_name()));
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: Signed, Path((id, rid)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let rid: RelationshipId = parse_id(&rid)?;
+    let version: i64 = form.get("version").parse().unwrap_or(0);
+    let ended = s.app.today();
+    s.app.end_relationship(&actor, id, rid, version, ended).await?;
+    Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "restrict.html")]
+struct RestrictPage {
+    layout: Layout,
+    record: PersonRecord,
+    users: Vec<(UserRecord, bool)>,
+    errors: FieldErrors,
+    form: FormData,
+}
+
+async fn restrict_form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+    let record = s.app.person(actor, id).await?;
+    let chosen = form.all("users");
+    let users = s.app.users(actor).await?.into_iter().filter(|u| u.active && u.role.can(Permission::ViewRecords)).map(|u| {
+        let on = chosen.iter().any(|c| *c == u.id.to_string());
+        (u, on)
+    }).collect();
+    Ok(render(status, &RestrictPage { layout: layout(v, format!("Who can see {}", record.details.full_name())), record, users, errors, form }))
+}
+
+pub async fn restrict_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let mut form = FormData::default();
+    form.0.push(("users".into(), actor.user.id.to_string()));
+    restrict_form(&s, &actor, &v, id, form, FieldErrors::new(), StatusCode::OK).await
+}
+
+pub async fn restrict(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let record = s.app.person(&actor, id).await?;
+    let list: Vec<hearth_domain::UserId> = form.all("users").iter().filter_map(|u| u.parse().ok()).collect();
+    let restricted = form.get("restricted") == "yes";
+    match s.app.set_restriction(&actor, id, record.version, restricted, list, form.get("reason")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=restricted")).into_response()),
+        Err(AppError::Invalid(errors)) => restrict_form(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+struct BreakGlassPage {
+    layout: Layout,
+    form: FormData,
+    errors: FieldErrors,
+    minutes: i64,
+}
+
+pub async fn break_glass_page(State(s): State<AppState>, Signed { .. }: Signed, v: Visitor) -> Response {
+    let minutes = s.app.config.break_glass_duration.whole_minutes();
+    render(StatusCode::OK, &BreakGlassPage { layout: layout(&v, "Emergency access to a record"), form: FormData::default(), errors: FieldErrors::new(), minutes })
+}
+
+pub async fn break_glass(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
+    let minutes = s.app.config.break_glass_duration.whole_minutes();
+    let mut errors = FieldErrors::new();
+    let id = form.get("person_id").trim().parse::<PersonId>();
+    if id.is_err() {
+        errors.add("person_id", "Enter the Hearth ID of the record, like 0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f");
+    }
+    if let (Ok(id), true) = (id, errors.is_empty()) {
+        match s.app.break_glass(&actor, id, form.get("reason")).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/people/{id}?saved=glass")).into_response()),
+            Err(AppError::NotFound) => errors.add("person_id", "There is no record with that Hearth ID that can be opened with emergency access"),
+            Err(AppError::Invalid(e)) => errors = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &BreakGlassPage { layout: layout(&v, "Emergency access to a record"), form, errors, minutes }))
+}
