@@ -13,6 +13,7 @@ import { demoUser, exampleChild } from '../lib/demo.js';
 import { freshTotp } from '../lib/totp.js';
 
 const SKIP = process.env.HEARTH_E2E_JOURNEY !== '1';
+const VIEW_NOTE = /^View note\b/;
 
 let browser;
 
@@ -154,17 +155,19 @@ test('a social worker records, finds and corrects a case note', { skip: SKIP && 
     await page.getByText(unique).first().waitFor();
     await visited('chronology', 'the chronology');
 
-    // 8. Open the note: "View note" beside the entry, else through Case notes.
-    const viewNote = page.getByRole('link', { name: 'View note', exact: true });
+    // 8. Open the note: "View note" beside the entry, else through Case notes. The link's
+    // accessible name may carry visually hidden context ("View note from 3 May 2026 09:30").
+    const viewNote = page.getByRole('link', { name: VIEW_NOTE });
     const entry = entryContaining(page, unique, viewNote);
     if ((await entry.count()) > 0) {
-      await entry.getByRole('link', { name: 'View note', exact: true }).first().click();
+      await entry.getByRole('link', { name: VIEW_NOTE }).first().click();
     } else {
       await page.getByRole('link', { name: 'Case notes', exact: true }).first().click();
       await page.getByText(unique).first().waitFor();
       await visited('case-notes', 'the case notes list');
       const row = entryContaining(page, unique, page.getByRole('link'));
-      await row.getByRole('link').first().click();
+      const rowView = row.getByRole('link', { name: VIEW_NOTE });
+      await ((await rowView.count()) > 0 ? rowView.first() : row.getByRole('link').first()).click();
     }
     await page.getByText(unique).first().waitFor();
     const notePath = pathOf(page);
@@ -187,13 +190,15 @@ test('a social worker records, finds and corrects a case note', { skip: SKIP && 
       throw new Error(`no "Version 2" after saving the correction (at ${page.url()}, note was ${notePath})${errors.length ? `; error summary: ${errors.join(' | ')}` : ''}\n${err.message}`);
     }
     await page.getByText(corrected).first().waitFor();
-    const previous = page
-      .locator('section, details, div, table, dl')
-      .filter({ hasText: 'Previous versions' })
-      .filter({ hasText: unique });
+    // The original text comes after the "Previous versions" heading (or summary), whether
+    // the versions are inside a section or details, or follow the heading as siblings.
+    const previous = page.locator(
+      `xpath=//*[self::h2 or self::h3 or self::h4 or self::summary or self::legend or self::caption][normalize-space(.)='Previous versions']` +
+        `/following::*[contains(normalize-space(.), '${unique}')]`,
+    );
     assert.ok(
       (await previous.count()) > 0,
-      `the note page has no "Previous versions" section containing the original text "${unique}"`,
+      `the note page has no "Previous versions" heading followed by the original text "${unique}"`,
     );
     await visited('note-corrected', 'the corrected case note');
 
