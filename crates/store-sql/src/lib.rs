@@ -1,1 +1,118 @@
+//! The SQL store of Hearth: one implementation of [`hearth_store::Store`] for embedded SQLite
+//! and for PostgreSQL. It runs through sqlx's `Any` driver, so both databases execute the
+//! same SQL text; [`Dialect`] holds the few differences (migrations, pool, `BEGIN IMMEDIATE`,
+//! `FOR UPDATE`).
+//!
+//! Stored conventions, the same on both databases (see `migrations/`): ids are hyphenated
+//! UUID text, timestamps unix microseconds UTC (so an `OffsetDateTime` comes back truncated
+//! to the microsecond, in UTC), dates `YYYY-MM-DD` text, booleans 0/1, JSON documents text.
+//! Nothing a practitioner saved is overwritten: people, case notes and relationships keep
+//! every version in `*_versions` tables, and the audit log is append-only (enforced by
+//! triggers) and hash-chained.
 #![forbid(unsafe_code)]
+
+mod audit;
+mod auth;
+mod case_notes;
+mod convert;
+mod dialect;
+mod error;
+mod people;
+mod relationships;
+mod search;
+mod sql;
+mod tx;
+
+pub use dialect::Dialect;
+
+use async_trait::async_trait;
+use dialect::CONNECT_TIMEOUT;
+use error::db_err;
+use hearth_store::{Result, Store, StoreError, Tx};
+use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AssertSqlSafe, Connection};
+
+/// A Hearth database on SQLite or PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl SqlStore {
+    /// Opens the database at `url` (`sqlite:PATH`, `sqlite://PATH`, `postgres://…`),
+    /// creating a missing SQLite file. Does not migrate: see [`SqlStore::migrate`].
+    ///
+    /// Fails with `Unavailable` when the server cannot be reached (within a few seconds) and
+    /// with `Corrupt` when the file is not a SQLite database.
+    pub async fn connect(url: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url)?;
+        let url = dialect.normalise_url(url);
+        // One connection first, with the session set-up: the pool retries failing connects
+        // until its timeout and keeps only "timed out", while whoever starts Hearth needs
+        // the reason (refused, no such database, not a database file…).
+        let mut probe = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&url))
+            .await
+            .map_err(|_| StoreError::Unavailable(format!("no answer from the {} server within {CONNECT_TIMEOUT:?}", dialect.name())))?
+            .map_err(db_err)?;
+        let checked = dialect.set_up(&mut probe).await.map_err(db_err);
+        // The probe has done its work; failing to close it politely changes nothing.
+        let _ = probe.close().await;
+        checked?;
+        let pool = dialect.pool_options().connect_lazy(&url).map_err(db_err)?;
+        tracing::debug!(backend = dialect.name(), "database opened");
+        Ok(SqlStore { pool, dialect })
+    }
+
+    /// Applies the migrations this version has and the database has not.
+    pub async fn migrate(&self) -> Result<()> {
+        self.dialect.migrator().run(&self.pool).await.map_err(|e| db_err(e.into()))?;
+        tracing::info!(backend = self.dialect.name(), "database schema is up to date");
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Closes every connection; later calls fail with `Unavailable`.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// FOR TESTS ONLY: removes the triggers that keep the audit log append-only, so a test
+    /// can simulate tampering (with [`SqlStore::execute_unchecked_for_tests`]) and check that
+    /// verification notices. The hash chain still exposes any change.
+    pub async fn drop_audit_guards_for_tests(&self) -> Result<()> {
+        self.execute_unchecked_for_tests(self.dialect.drop_audit_guards_sql()).await.map(drop)
+    }
+
+    /// FOR TESTS ONLY: runs raw SQL (several statements allowed) outside any Hearth
+    /// transaction and returns the rows affected. Changing `audit_log` or `audit_head` needs
+    /// [`SqlStore::drop_audit_guards_for_tests`] first. On SQLite this waits for the single
+    /// connection, so do not hold a transaction open while calling it.
+    pub async fn execute_unchecked_for_tests(&self, sql: &str) -> Result<u64> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+            .execute(&self.pool)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(db_err)
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn begin(&self) -> Result<Box<dyn Tx>> {
+        let tx = self.pool.begin_with(self.dialect.begin_statement()).await.map_err(db_err)?;
+        Ok(Box::new(tx::SqlTx::new(tx, self.dialect)))
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop).map_err(db_err)
+    }
+
+    fn backend(&self) -> &'static str {
+        self.dialect.name()
+    }
+}

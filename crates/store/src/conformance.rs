@@ -1,1 +1,1163 @@
-//! The conformance suite every backend must pass. (Being written.)
+//! The conformance suite every backend must pass.
+//!
+//! Each case is an async function taking `&dyn Store` that panics on failure. A case creates
+//! its own teams, users and people with fresh ids and names, and checks only what it made,
+//! so cases can share one migrated database, in any order, even at the same time.
+//!
+//! A backend runs the suite with [`conformance_tests!`](crate::conformance_tests), which
+//! expands to one `#[tokio::test]` per case (so failures are named; the calling crate needs
+//! `tokio` as a dev-dependency):
+//!
+//! ```ignore
+//! async fn run(name: &'static str, case: hearth_store::conformance::Case) {
+//!     let store = open_a_fresh_migrated_store(name).await;
+//!     case(&store).await;
+//! }
+//! hearth_store::conformance_tests!(run);
+//! ```
+//!
+//! or with [`run_all`] in one go. Where a case provokes an error it drops that transaction
+//! and begins another: after a failed statement PostgreSQL refuses the rest of a transaction.
+use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, Store, StoreError, Tx};
+use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::audit::{AuditDraft, AuditEntry, ChainVerifier, Outcome};
+use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
+use hearth_domain::codes::{AliasKind, CaseNoteType, Disability, Ethnicity, Sex};
+use hearth_domain::identifiers::{NhsNumber, Upn, nhs_check_digit, upn_check_letter};
+use hearth_domain::person::{Address, Allocation, ChangeMeta, OtherName, PersonDetails, PersonKind, PersonRecord, PersonSummary};
+use hearth_domain::relationship::{Relationship, RelationshipType};
+use hearth_domain::search::{ParsedQuery, parse_query, tokens};
+use hearth_domain::user::{Role, Team, UserRecord};
+use hearth_domain::*;
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+use time::macros::{date, datetime};
+use time::{Date, Duration, OffsetDateTime};
+
+/// One conformance case, as a plain function pointer so a list of them can be stored.
+pub type Case = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Expands to one `#[tokio::test]` per conformance case, each calling
+/// `$run(name: &'static str, case: Case)`, which opens a store, awaits `case(&store)` and
+/// cleans up. Also the single list of cases, which [`CASES`] reads.
+#[macro_export]
+macro_rules! conformance_tests {
+    (@list $then:ident $args:tt) => {
+        $crate::conformance_tests! { @$then $args [
+            users_and_teams,
+            sessions,
+            api_tokens,
+            drafts,
+            person_round_trip,
+            person_update_keeps_versions,
+            stale_person_update_conflicts,
+            search_by_name,
+            search_by_identifiers,
+            search_respects_access_scope,
+            access_facts_and_lists,
+            break_glass_listing,
+            duplicate_candidates,
+            relationships,
+            case_notes,
+            audit_chain,
+            audit_of_person,
+            concurrent_audit_appends,
+            dropped_transaction_leaves_nothing,
+            text_is_stored_verbatim,
+        ] }
+    };
+    (@tests [$run:path] [$($case:ident),* $(,)?]) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                $run(stringify!($case), |s| ::std::boxed::Box::pin($crate::conformance::$case(s))).await;
+            }
+        )*
+    };
+    (@cases [] [$($case:ident),* $(,)?]) => {
+        &[$((stringify!($case), |s| ::std::boxed::Box::pin($crate::conformance::$case(s))),)*]
+    };
+    ($run:path) => {
+        $crate::conformance_tests! { @list tests [$run] }
+    };
+}
+
+/// Every case with its name.
+pub const CASES: &[(&str, Case)] = conformance_tests! { @list cases [] };
+
+/// Runs every case one after the other on one store.
+pub async fn run_all(store: &dyn Store) {
+    for (_name, case) in CASES {
+        case(store).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Test data.
+
+/// Now, at the precision every backend keeps (microseconds).
+fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000).expect("a valid nanosecond")
+}
+
+/// A random lower-case word (at most 16 letters), so each case finds only its own people.
+fn word(len: usize) -> String {
+    uuid::Uuid::new_v4().as_bytes().iter().take(len).map(|b| char::from(b'a' + b % 26)).collect()
+}
+
+fn capitalised(w: &str) -> String {
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn random_digits(n: usize) -> Vec<u32> {
+    uuid::Uuid::new_v4().as_bytes().iter().take(n).map(|b| u32::from(*b % 10)).collect()
+}
+
+fn nhs_number() -> NhsNumber {
+    loop {
+        let nine = random_digits(9);
+        if let Some(check) = nhs_check_digit(&nine) {
+            let s: String = nine.iter().chain([check].iter()).map(|d| char::from(b'0' + *d as u8)).collect();
+            return NhsNumber::parse(&s).expect("a valid NHS number");
+        }
+    }
+}
+
+fn upn() -> Upn {
+    let rest: String = random_digits(12).iter().map(|d| char::from(b'0' + *d as u8)).collect();
+    let check = upn_check_letter(rest.as_bytes()).expect("digits only");
+    Upn::parse(&format!("{}{rest}", char::from(check))).expect("a valid UPN")
+}
+
+fn child(given: &str, family: &str) -> PersonDetails {
+    PersonDetails {
+        kind: PersonKind::Child,
+        given_name: given.into(),
+        family_name: family.into(),
+        other_names: vec![],
+        date_of_birth: Some(date!(2015 - 03 - 09)),
+        expected_date_of_birth: None,
+        sex: None,
+        gender: None,
+        ethnicity: None,
+        first_language: None,
+        disabilities: vec![],
+        nhs_number: None,
+        upn: None,
+        addresses: vec![],
+    }
+}
+
+fn meta(by: &UserRecord, reason: Option<&str>) -> ChangeMeta {
+    ChangeMeta { by: by.id, at: now(), reason: reason.map(str::to_string) }
+}
+
+fn user_record(role: Role, team: Option<TeamId>, manager: Option<UserId>) -> UserRecord {
+    let w = word(10);
+    UserRecord {
+        id: UserId::new(),
+        username: format!("user.{w}"),
+        display_name: format!("{} Worker", capitalised(&w)),
+        role,
+        team,
+        manager,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        totp_secret: None,
+        failed_logins: 0,
+        locked_until: None,
+        active: true,
+        created_at: now(),
+    }
+}
+
+async fn new_team(tx: &mut dyn Tx) -> Team {
+    let team = Team { id: TeamId::new(), name: format!("Team {}", word(8)) };
+    tx.insert_team(&team).await.unwrap();
+    team
+}
+
+async fn new_user(tx: &mut dyn Tx, role: Role, team: Option<TeamId>, manager: Option<UserId>) -> UserRecord {
+    let u = user_record(role, team, manager);
+    tx.insert_user(&u).await.unwrap();
+    u
+}
+
+fn person_record(by: &UserRecord, details: PersonDetails, allocation: Allocation, restricted: bool) -> PersonRecord {
+    let at = now();
+    PersonRecord { id: PersonId::new(), version: 1, details, allocation, restricted, created_at: at, created_by: by.id, updated_at: at }
+}
+
+async fn new_person(tx: &mut dyn Tx, by: &UserRecord, details: PersonDetails) -> PersonRecord {
+    new_person_with(tx, by, details, Allocation::default(), false).await
+}
+
+async fn new_person_with(tx: &mut dyn Tx, by: &UserRecord, details: PersonDetails, allocation: Allocation, restricted: bool) -> PersonRecord {
+    let p = person_record(by, details, allocation, restricted);
+    tx.insert_person(&p, &meta(by, None)).await.unwrap();
+    p
+}
+
+fn everyone(user: UserId) -> AccessScope {
+    AccessScope { user, la_wide: true, relationship: true, workers: vec![], teams: vec![] }
+}
+
+fn ids(found: &[PersonSummary]) -> BTreeSet<PersonId> {
+    found.iter().map(|p| p.id).collect()
+}
+
+async fn search(tx: &mut dyn Tx, q: &ParsedQuery, scope: &AccessScope) -> BTreeSet<PersonId> {
+    ids(&tx.search_persons(q, scope, 1000).await.unwrap())
+}
+
+fn draft(action: &str, actor: Option<UserId>, person: Option<PersonId>) -> AuditDraft {
+    AuditDraft { at: now(), actor, action: action.into(), person, target: None, outcome: Outcome::Allowed, reason: None }
+}
+
+/// Checks the whole chain up to the head read at the start, page by page, as `hearth audit
+/// verify` does; entries written meanwhile by others are beyond that head.
+async fn verify_chain(store: &dyn Store) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let head = tx.audit_head().await.unwrap();
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0;
+    while after < head {
+        let page = tx.audit_page(after, 50).await.unwrap();
+        assert!(!page.is_empty(), "the log ends at {after} before its head {head}");
+        for e in page.iter().filter(|e| e.seq <= head) {
+            verifier.check(e).unwrap_or_else(|f| panic!("{f}"));
+            after = e.seq;
+        }
+        if page.last().is_some_and(|e| e.seq > head) {
+            break;
+        }
+    }
+    tx.commit().await.unwrap();
+    verifier.finish(head).unwrap_or_else(|f| panic!("{f}"))
+}
+
+/// Polls futures side by side on the current task (no runtime needed): enough to keep
+/// several transactions open at once on a backend with several connections.
+async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, out) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if out.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *out = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Teams, users, sessions, tokens, drafts.
+
+pub async fn users_and_teams(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    assert!(tx.teams().await.unwrap().contains(&team));
+    let manager = new_user(&mut *tx, Role::TeamManager, Some(team.id), None).await;
+    let mut u = user_record(Role::SocialWorker, Some(team.id), Some(manager.id));
+    u.username = format!("Mixed.Case.{}", word(8));
+    u.totp_secret = Some("JBSWY3DPEHPK3PXP".into());
+    u.failed_logins = 3;
+    u.locked_until = Some(now() + Duration::minutes(15));
+    tx.insert_user(&u).await.unwrap();
+    assert_eq!(tx.user(u.id).await.unwrap(), Some(u.clone()));
+    assert_eq!(tx.user_by_username(&u.username.to_uppercase()).await.unwrap(), Some(u.clone()), "usernames ignore case");
+    assert_eq!(tx.user_by_username(&u.username.to_lowercase()).await.unwrap(), Some(u.clone()));
+    assert_eq!(tx.user_by_username("nobody-at-all").await.unwrap(), None);
+    assert_eq!(tx.user(UserId::new()).await.unwrap(), None);
+    let all = tx.users().await.unwrap();
+    assert!(all.contains(&u) && all.contains(&manager));
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let mut dup = user_record(Role::SocialWorker, None, None);
+    dup.username = u.username.to_lowercase();
+    match tx.insert_user(&dup).await {
+        Err(StoreError::Duplicate(what)) => assert!(what.contains("username"), "{what}"),
+        other => panic!("expected Duplicate, got {other:?}"),
+    }
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.user(dup.id).await.unwrap(), None);
+    let changed = UserRecord {
+        username: "ignored.on.update".into(),
+        display_name: "Renamed Person".into(),
+        role: Role::ServiceManager,
+        team: None,
+        manager: None,
+        password_hash: "$argon2id$new".into(),
+        totp_secret: None,
+        failed_logins: 0,
+        locked_until: None,
+        active: false,
+        created_at: now() + Duration::days(1),
+        ..u.clone()
+    };
+    tx.update_user(&changed).await.unwrap();
+    let expected = UserRecord { username: u.username.clone(), created_at: u.created_at, ..changed.clone() };
+    assert_eq!(tx.user(u.id).await.unwrap(), Some(expected));
+    let stranger = user_record(Role::SocialWorker, None, None);
+    assert!(matches!(tx.update_user(&stranger).await, Err(StoreError::NotFound)));
+    tx.commit().await.unwrap();
+}
+
+pub async fn sessions(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let a = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let b = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let session = |user: &UserRecord| SessionRecord {
+        id: SessionId::new(),
+        user: user.id,
+        token_hash: word(16) + &word(16),
+        csrf_token: word(16),
+        mfa_passed: false,
+        created_at: now(),
+        last_seen_at: now(),
+    };
+    let (s1, s2, s3) = (session(&a), session(&a), session(&b));
+    for s in [&s1, &s2, &s3] {
+        tx.insert_session(s).await.unwrap();
+    }
+    assert_eq!(tx.session_by_token_hash(&s1.token_hash).await.unwrap(), Some(s1.clone()));
+    assert_eq!(tx.session_by_token_hash("no-such-hash").await.unwrap(), None);
+
+    let renewed = SessionRecord {
+        token_hash: word(16) + &word(16),
+        csrf_token: word(16),
+        mfa_passed: true,
+        last_seen_at: now() + Duration::minutes(5),
+        ..s1.clone()
+    };
+    tx.update_session(&renewed).await.unwrap();
+    assert_eq!(tx.session_by_token_hash(&renewed.token_hash).await.unwrap(), Some(renewed.clone()));
+    assert_eq!(tx.session_by_token_hash(&s1.token_hash).await.unwrap(), None, "the old token no longer works");
+    assert!(matches!(tx.update_session(&session(&a)).await, Err(StoreError::NotFound)));
+
+    tx.delete_session(s1.id).await.unwrap();
+    assert_eq!(tx.session_by_token_hash(&renewed.token_hash).await.unwrap(), None);
+    tx.delete_session(s1.id).await.unwrap();
+    assert_eq!(tx.delete_user_sessions(a.id).await.unwrap(), 1);
+    assert_eq!(tx.session_by_token_hash(&s2.token_hash).await.unwrap(), None);
+    assert_eq!(tx.session_by_token_hash(&s3.token_hash).await.unwrap(), Some(s3.clone()), "other users stay signed in");
+    assert_eq!(tx.delete_user_sessions(a.id).await.unwrap(), 0);
+    tx.commit().await.unwrap();
+}
+
+pub async fn api_tokens(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let a = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let b = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let token = |user: &UserRecord, name: &str, age_minutes: i64| ApiTokenRecord {
+        id: ApiTokenId::new(),
+        user: user.id,
+        name: name.into(),
+        token_hash: word(16) + &word(16),
+        created_at: now() - Duration::minutes(age_minutes),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    let (t1, t2, t3) = (token(&a, "laptop", 10), token(&a, "script", 5), token(&b, "other", 1));
+    for t in [&t1, &t2, &t3] {
+        tx.insert_api_token(t).await.unwrap();
+    }
+    assert_eq!(tx.api_token_by_hash(&t2.token_hash).await.unwrap(), Some(t2.clone()));
+    assert_eq!(tx.api_token_by_hash("no-such-hash").await.unwrap(), None);
+    assert_eq!(tx.api_tokens_of(a.id).await.unwrap(), vec![t1.clone(), t2.clone()]);
+
+    let at = now();
+    assert!(matches!(tx.revoke_api_token(t1.id, b.id, at).await, Err(StoreError::NotFound)), "only the owner revokes");
+    assert_eq!(tx.api_token_by_hash(&t1.token_hash).await.unwrap().unwrap().revoked_at, None);
+    tx.revoke_api_token(t1.id, a.id, at).await.unwrap();
+    assert_eq!(tx.api_token_by_hash(&t1.token_hash).await.unwrap().unwrap().revoked_at, Some(at));
+    assert!(matches!(tx.revoke_api_token(ApiTokenId::new(), a.id, at).await, Err(StoreError::NotFound)));
+
+    let used = now() + Duration::seconds(30);
+    tx.touch_api_token(t2.id, used).await.unwrap();
+    assert_eq!(tx.api_token_by_hash(&t2.token_hash).await.unwrap().unwrap().last_used_at, Some(used));
+    assert_eq!(tx.api_tokens_of(b.id).await.unwrap(), vec![t3]);
+    tx.commit().await.unwrap();
+}
+
+pub async fn drafts(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let a = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let b = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let d = DraftRecord {
+        id: DraftId::new(),
+        user: a.id,
+        path: "/persons/new".into(),
+        body: "given_name=Zo%C3%AB&family_name=O%27Brien&text=line+1%0D%0Aline+2".into(),
+        created_at: now(),
+    };
+    tx.insert_draft(&d).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.take_draft(d.id, b.id).await.unwrap(), None, "only its user gets a draft back");
+    assert_eq!(tx.take_draft(d.id, a.id).await.unwrap(), Some(d.clone()));
+    assert_eq!(tx.take_draft(d.id, a.id).await.unwrap(), None, "a draft is given back once");
+    assert_eq!(tx.take_draft(DraftId::new(), a.id).await.unwrap(), None);
+    tx.commit().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// People and their versions.
+
+pub async fn person_round_trip(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let worker = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let details = PersonDetails {
+        kind: PersonKind::Child,
+        given_name: "Zoë".into(),
+        family_name: format!("O'Brien-{}", capitalised(&word(8))),
+        other_names: vec![OtherName { kind: AliasKind::KnownAs, given_name: "Zoe".into(), family_name: "Barnes".into() }],
+        date_of_birth: Some(date!(2014 - 02 - 28)),
+        expected_date_of_birth: None,
+        sex: Some(Sex::Female),
+        gender: Some("Girl, in her own words".into()),
+        ethnicity: Some(Ethnicity::MixedOther),
+        first_language: Some("Polish".into()),
+        disabilities: vec![Disability::Hearing, Disability::Autism],
+        nhs_number: Some(nhs_number()),
+        upn: Some(upn()),
+        addresses: vec![Address {
+            lines: vec!["Flat 2".into(), "1 High Street".into()],
+            postcode: Some("BA1 1AA".into()),
+            from: Some(date!(2020 - 01 - 01)),
+            to: None,
+        }],
+    };
+    let allocation = Allocation { team: Some(team.id), worker: Some(worker.id) };
+    let p = person_record(&worker, details, allocation, false);
+    let m = meta(&worker, None);
+    tx.insert_person(&p, &m).await.unwrap();
+    let adult = new_person(&mut *tx, &worker, PersonDetails { kind: PersonKind::Adult, date_of_birth: None, ..child("Sam", "Lee") }).await;
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.person(p.id).await.unwrap(), Some(p.clone()));
+    assert_eq!(tx.person(PersonId::new()).await.unwrap(), None);
+    let versions = tx.person_versions(p.id).await.unwrap();
+    assert_eq!(versions.len(), 1);
+    let v1 = &versions[0];
+    assert_eq!((v1.version, &v1.details, v1.changed_by), (1, &p.details, worker.id));
+    assert_eq!((v1.changed_by_name.as_str(), v1.changed_at, v1.reason.as_deref()), (worker.display_name.as_str(), m.at, None));
+    assert!(tx.person_versions(PersonId::new()).await.unwrap().is_empty());
+    let summaries = tx.persons(&[adult.id, PersonId::new(), p.id]).await.unwrap();
+    assert_eq!(summaries, vec![PersonSummary::from_record(&adult), PersonSummary::from_record(&p)], "in the order asked, unknown ids left out");
+    assert!(tx.persons(&[]).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+pub async fn person_update_keeps_versions(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let worker = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let editor = new_user(&mut *tx, Role::TeamManager, Some(team.id), None).await;
+    let p = new_person(&mut *tx, &worker, child("Amy", &capitalised(&word(8)))).await;
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let mut next = p.clone();
+    next.details.family_name = capitalised(&word(8));
+    next.details.nhs_number = Some(nhs_number());
+    next.allocation = Allocation { team: Some(team.id), worker: Some(editor.id) };
+    next.restricted = true;
+    next.updated_at = now() + Duration::seconds(1);
+    let m = meta(&editor, Some("Surname changed by deed poll"));
+    tx.update_person(&next, 1, &m).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let stored = tx.person(p.id).await.unwrap().unwrap();
+    assert_eq!(stored, PersonRecord { version: 2, ..next.clone() }, "created_at/by kept, everything else replaced");
+    let versions = tx.person_versions(p.id).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(versions[0].details, p.details, "the first version is still readable");
+    assert_eq!((versions[0].changed_by, versions[0].reason.as_deref()), (worker.id, None));
+    assert_eq!(versions[1].details, next.details);
+    assert_eq!((versions[1].changed_by, versions[1].changed_at), (editor.id, m.at));
+    assert_eq!((versions[1].changed_by_name.as_str(), versions[1].reason.as_deref()), (editor.display_name.as_str(), Some("Surname changed by deed poll")));
+    tx.commit().await.unwrap();
+}
+
+pub async fn stale_person_update_conflicts(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let worker = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let p = new_person(&mut *tx, &worker, child("Ben", &capitalised(&word(8)))).await;
+    let mut first = p.clone();
+    first.details.given_name = "Benjamin".into();
+    tx.update_person(&first, 1, &meta(&worker, None)).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // A second editor who also started from version 1.
+    let mut tx = store.begin().await.unwrap();
+    let mut second = p.clone();
+    second.details.given_name = "Benedict".into();
+    match tx.update_person(&second, 1, &meta(&worker, None)).await {
+        Err(StoreError::Conflict { current }) => assert_eq!(current, 2),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    let missing = person_record(&worker, child("No", "One"), Allocation::default(), false);
+    assert!(matches!(tx.update_person(&missing, 1, &meta(&worker, None)).await, Err(StoreError::NotFound)));
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    let stored = tx.person(p.id).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.details.given_name.as_str()), (2, "Benjamin"), "the stale edit changed nothing");
+    assert_eq!(tx.person_versions(p.id).await.unwrap().len(), 2);
+    tx.commit().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Search.
+
+pub async fn search_by_name(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let worker = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let scope = everyone(worker.id);
+    let family = word(9);
+    let given_a = word(7);
+    let alias = word(8);
+    // "given_a" written with a diacritic on its fourth letter.
+    let given_a_accented = format!("{}{}\u{0308}{}", &given_a[..3], &given_a[3..4], &given_a[4..]);
+    let a = new_person(&mut *tx, &worker, PersonDetails {
+        other_names: vec![OtherName { kind: AliasKind::Previous, given_name: String::new(), family_name: capitalised(&alias) }],
+        ..child(&capitalised(&given_a_accented), &capitalised(&family))
+    })
+    .await;
+    let given_b = word(7);
+    let b = new_person(&mut *tx, &worker, child(&capitalised(&given_b), &capitalised(&family))).await;
+    tx.commit().await.unwrap();
+
+    let both = BTreeSet::from([a.id, b.id]);
+    let only_a = BTreeSet::from([a.id]);
+    let mut tx = store.begin().await.unwrap();
+    let q = |s: &str| parse_query(s);
+    assert_eq!(search(&mut *tx, &q(&family), &scope).await, both, "whole name");
+    assert_eq!(search(&mut *tx, &q(&family.to_uppercase()), &scope).await, both, "case");
+    assert_eq!(search(&mut *tx, &q(&family[..4]), &scope).await, both, "prefix");
+    assert_eq!(search(&mut *tx, &q(&given_a), &scope).await, only_a, "folded diacritics");
+    assert_eq!(search(&mut *tx, &q(&given_a_accented), &scope).await, only_a, "diacritics in the query");
+    assert_eq!(search(&mut *tx, &q(&format!("{given_a} {family}")), &scope).await, only_a, "every term must match");
+    assert_eq!(search(&mut *tx, &q(&format!("{given_b} {}", &family[..5])), &scope).await, BTreeSet::from([b.id]));
+    assert_eq!(search(&mut *tx, &q(&alias), &scope).await, only_a, "other names");
+    assert!(search(&mut *tx, &q(&format!("{given_b} {alias}")), &scope).await.is_empty());
+    let mut swapped: Vec<char> = family.chars().collect();
+    swapped.swap(3, 4);
+    let swapped: String = swapped.into_iter().collect();
+    assert_eq!(search(&mut *tx, &q(&swapped), &scope).await, both, "transposed letters");
+    let dropped = format!("{}{}", &family[..4], &family[5..]);
+    assert_eq!(search(&mut *tx, &q(&dropped), &scope).await, both, "a missing letter");
+    let extra = format!("{}x{}", &family[..4], &family[4..]);
+    assert_eq!(search(&mut *tx, &q(&extra), &scope).await, both, "an extra letter");
+    assert!(search(&mut *tx, &q(&word(12)), &scope).await.is_empty());
+    assert!(tx.search_persons(&ParsedQuery::default(), &scope, 10).await.unwrap().is_empty(), "an empty query finds nothing");
+
+    let found = tx.search_persons(&q(&family), &scope, 1000).await.unwrap();
+    let ours: Vec<PersonId> = found.iter().map(|p| p.id).filter(|id| both.contains(id)).collect();
+    let expected_order = if given_a < given_b { vec![a.id, b.id] } else { vec![b.id, a.id] };
+    assert_eq!(ours, expected_order, "ordered by family then given name");
+    assert_eq!(found.iter().find(|p| p.id == a.id), Some(&PersonSummary::from_record(&a)));
+    assert_eq!(tx.search_persons(&q(&family), &scope, 1).await.unwrap().len(), 1, "limit");
+    tx.commit().await.unwrap();
+
+    // A change of name replaces the keys.
+    let mut tx = store.begin().await.unwrap();
+    let new_family = word(9);
+    let renamed = PersonRecord { details: child(&capitalised(&given_a), &capitalised(&new_family)), ..a.clone() };
+    tx.update_person(&renamed, 1, &meta(&worker, None)).await.unwrap();
+    assert_eq!(search(&mut *tx, &q(&family), &scope).await, BTreeSet::from([b.id]));
+    assert_eq!(search(&mut *tx, &q(&new_family), &scope).await, only_a);
+    assert!(search(&mut *tx, &q(&alias), &scope).await.is_empty(), "the removed alias is gone");
+    tx.commit().await.unwrap();
+}
+
+pub async fn search_by_identifiers(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let worker = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let scope = everyone(worker.id);
+    let family = word(9);
+    let dob = Date::from_julian_day(date!(1990 - 01 - 01).to_julian_day() + (random_digits(4).iter().fold(0, |n, d| n * 10 + *d as i32))).unwrap();
+    let edob = dob + Duration::days(1);
+    let (nhs, upn) = (nhs_number(), upn());
+    let p = new_person(&mut *tx, &worker, PersonDetails {
+        date_of_birth: Some(dob),
+        nhs_number: Some(nhs.clone()),
+        upn: Some(upn.clone()),
+        ..child("Cara", &family)
+    })
+    .await;
+    let unborn = new_person(&mut *tx, &worker, PersonDetails {
+        date_of_birth: None,
+        expected_date_of_birth: Some(edob),
+        ..child("Baby", &family)
+    })
+    .await;
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let by_nhs = parse_query(&nhs.to_string());
+    assert_eq!(by_nhs.nhs_number.as_deref(), Some(nhs.as_str()));
+    assert_eq!(search(&mut *tx, &by_nhs, &scope).await, BTreeSet::from([p.id]), "NHS number, typed in groups");
+    let by_upn = parse_query(upn.as_str());
+    assert_eq!(by_upn.upn.as_deref(), Some(upn.as_str()));
+    assert_eq!(search(&mut *tx, &by_upn, &scope).await, BTreeSet::from([p.id]), "UPN");
+    assert_eq!(search(&mut *tx, &parse_query(&p.id.to_string()), &scope).await, BTreeSet::from([p.id]), "Hearth id");
+    let on = |d: Date| ParsedQuery { date_of_birth: Some(d), ..ParsedQuery::default() };
+    assert!(search(&mut *tx, &on(dob), &scope).await.contains(&p.id), "date of birth");
+    assert!(search(&mut *tx, &on(edob), &scope).await.contains(&unborn.id), "expected date of birth");
+    let named_on = |d: Date| ParsedQuery { date_of_birth: Some(d), ..parse_query(&family) };
+    assert_eq!(search(&mut *tx, &named_on(dob), &scope).await, BTreeSet::from([p.id]), "name and date");
+    assert_eq!(search(&mut *tx, &named_on(edob), &scope).await, BTreeSet::from([unborn.id]));
+    assert!(search(&mut *tx, &named_on(dob - Duration::days(400)), &scope).await.is_empty());
+    let wrong_nhs = ParsedQuery { nhs_number: Some(nhs_number().as_str().to_string()), ..parse_query(&family) };
+    assert!(!search(&mut *tx, &wrong_nhs, &scope).await.contains(&p.id), "identifiers must match exactly");
+    tx.commit().await.unwrap();
+}
+
+/// Every combination of the facts that decide access, against several scopes: the store's
+/// filter must agree with `AccessScope::matches` on the store's own `access_facts`.
+pub async fn search_respects_access_scope(store: &dyn Store) {
+    let at = now();
+    let mut tx = store.begin().await.unwrap();
+    let (t1, t2) = (new_team(&mut *tx).await, new_team(&mut *tx).await);
+    let me = new_user(&mut *tx, Role::TeamManager, Some(t1.id), None).await;
+    let report = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), Some(me.id)).await;
+    let other = new_user(&mut *tx, Role::SocialWorker, Some(t2.id), None).await;
+    let family = word(10);
+    let mut expected_facts = Vec::new();
+    let mut n = 0;
+    for restricted in [false, true] {
+        for worker in [None, Some(me.id), Some(report.id), Some(other.id)] {
+            for team in [None, Some(t1.id), Some(t2.id)] {
+                // 0: no grant, 1: an active grant, 2: an expired one.
+                for glass in 0..3 {
+                    n += 1;
+                    let on_list = n % 2 == 0;
+                    let p = new_person_with(&mut *tx, &report, child(&format!("P{n}"), &family), Allocation { team, worker }, restricted).await;
+                    if on_list {
+                        tx.set_access_list(p.id, &[me.id, other.id]).await.unwrap();
+                    }
+                    if glass > 0 {
+                        let expires_at = if glass == 1 { at + Duration::hours(1) } else { at - Duration::minutes(1) };
+                        let g = BreakGlassGrant {
+                            id: BreakGlassId::new(),
+                            user: me.id,
+                            person: p.id,
+                            reason: "Urgent safeguarding call out of hours".into(),
+                            granted_at: at - Duration::hours(2),
+                            expires_at,
+                            user_name: String::new(),
+                            person_name: String::new(),
+                        };
+                        tx.insert_break_glass(&g).await.unwrap();
+                    }
+                    let facts = AccessFacts {
+                        person: p.id,
+                        restricted,
+                        allocated_team: team,
+                        allocated_worker: worker,
+                        on_access_list: on_list,
+                        break_glass_active: glass == 1,
+                    };
+                    expected_facts.push(facts);
+                }
+            }
+        }
+    }
+    tx.commit().await.unwrap();
+
+    let scopes = [
+        AccessScope { user: me.id, la_wide: true, relationship: true, workers: vec![me.id], teams: vec![t1.id] },
+        AccessScope { user: me.id, la_wide: true, relationship: false, workers: vec![], teams: vec![] },
+        AccessScope { user: me.id, la_wide: false, relationship: true, workers: vec![me.id, report.id], teams: vec![t1.id] },
+        AccessScope { user: me.id, la_wide: false, relationship: true, workers: vec![me.id], teams: vec![] },
+        AccessScope { user: me.id, la_wide: false, relationship: true, workers: vec![], teams: vec![t1.id, t2.id] },
+        AccessScope { user: me.id, la_wide: false, relationship: false, workers: vec![me.id], teams: vec![t1.id] },
+        AccessScope { user: other.id, la_wide: false, relationship: true, workers: vec![other.id], teams: vec![] },
+        AccessScope { user: report.id, la_wide: false, relationship: true, workers: vec![report.id], teams: vec![t1.id] },
+    ];
+    let mut tx = store.begin().await.unwrap();
+    let query = parse_query(&family);
+    for scope in &scopes {
+        let mut expected = BTreeSet::new();
+        for f in &expected_facts {
+            let facts = tx.access_facts(f.person, scope.user, now()).await.unwrap().unwrap();
+            let as_set = AccessFacts {
+                on_access_list: f.on_access_list && scope.user != report.id,
+                break_glass_active: f.break_glass_active && scope.user == me.id,
+                ..f.clone()
+            };
+            assert_eq!(facts, as_set, "access facts for {scope:?}");
+            if scope.matches(&facts) {
+                expected.insert(f.person);
+            }
+        }
+        let found = search(&mut *tx, &query, scope).await;
+        assert_eq!(found, expected, "search under {scope:?}");
+    }
+    tx.commit().await.unwrap();
+}
+
+pub async fn access_facts_and_lists(store: &dyn Store) {
+    let at = now();
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let worker = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let (a, b) = (new_user(&mut *tx, Role::SocialWorker, None, None).await, new_user(&mut *tx, Role::SocialWorker, None, None).await);
+    let p = new_person_with(&mut *tx, &worker, child("Dee", &word(8)), Allocation { team: Some(team.id), worker: Some(worker.id) }, true).await;
+    let facts = tx.access_facts(p.id, a.id, at).await.unwrap().unwrap();
+    assert_eq!(facts, AccessFacts {
+        person: p.id,
+        restricted: true,
+        allocated_team: Some(team.id),
+        allocated_worker: Some(worker.id),
+        on_access_list: false,
+        break_glass_active: false,
+    });
+    assert_eq!(tx.access_facts(PersonId::new(), a.id, at).await.unwrap(), None);
+
+    tx.set_access_list(p.id, &[a.id, b.id, a.id]).await.unwrap();
+    assert_eq!(tx.access_list(p.id).await.unwrap().into_iter().collect::<BTreeSet<_>>(), BTreeSet::from([a.id, b.id]));
+    assert!(tx.access_facts(p.id, a.id, at).await.unwrap().unwrap().on_access_list);
+    tx.set_access_list(p.id, &[b.id]).await.unwrap();
+    assert_eq!(tx.access_list(p.id).await.unwrap(), vec![b.id], "the list is replaced");
+    assert!(!tx.access_facts(p.id, a.id, at).await.unwrap().unwrap().on_access_list);
+    tx.set_access_list(p.id, &[]).await.unwrap();
+    assert!(tx.access_list(p.id).await.unwrap().is_empty());
+
+    let g = BreakGlassGrant {
+        id: BreakGlassId::new(),
+        user: a.id,
+        person: p.id,
+        reason: "Police request at 2am".into(),
+        granted_at: at,
+        expires_at: at + Duration::hours(1),
+        user_name: String::new(),
+        person_name: String::new(),
+    };
+    tx.insert_break_glass(&g).await.unwrap();
+    assert!(tx.access_facts(p.id, a.id, at + Duration::minutes(59)).await.unwrap().unwrap().break_glass_active);
+    assert!(!tx.access_facts(p.id, a.id, at + Duration::hours(1)).await.unwrap().unwrap().break_glass_active, "expired at expires_at");
+    assert!(!tx.access_facts(p.id, b.id, at).await.unwrap().unwrap().break_glass_active, "a grant is personal");
+    tx.commit().await.unwrap();
+}
+
+pub async fn break_glass_listing(store: &dyn Store) {
+    let at = now();
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let p = new_person(&mut *tx, &u, child("Eve", &capitalised(&word(8)))).await;
+    let grant = |hours_ago: i64| BreakGlassGrant {
+        id: BreakGlassId::new(),
+        user: u.id,
+        person: p.id,
+        reason: format!("Reason {hours_ago}"),
+        granted_at: at - Duration::hours(hours_ago),
+        expires_at: at - Duration::hours(hours_ago) + Duration::hours(1),
+        user_name: String::new(),
+        person_name: String::new(),
+    };
+    let (old, earlier, later) = (grant(72), grant(2), grant(1));
+    for g in [&old, &earlier, &later] {
+        tx.insert_break_glass(g).await.unwrap();
+    }
+    let listed: Vec<BreakGlassGrant> = tx.break_glass_since(at - Duration::hours(24)).await.unwrap().into_iter().filter(|g| g.person == p.id).collect();
+    let named = |g: &BreakGlassGrant| BreakGlassGrant { user_name: u.display_name.clone(), person_name: p.details.full_name(), ..g.clone() };
+    assert_eq!(listed, vec![named(&later), named(&earlier)], "newest first, with names, none before `since`");
+    let since_exact: Vec<BreakGlassId> = tx.break_glass_since(earlier.granted_at).await.unwrap().into_iter().map(|g| g.id).collect();
+    assert!(since_exact.contains(&earlier.id) && !since_exact.contains(&old.id), "`since` is inclusive");
+    tx.commit().await.unwrap();
+}
+
+pub async fn duplicate_candidates(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let nhs = nhs_number();
+    let dob = date!(1901 - 01 - 01) + Duration::days(random_digits(4).iter().fold(0, |n, d| n * 10 + i64::from(*d)));
+    let a = new_person(&mut *tx, &u, PersonDetails { nhs_number: Some(nhs.clone()), date_of_birth: Some(dob), ..child("Fay", &word(8)) }).await;
+    let unborn = PersonDetails { date_of_birth: None, expected_date_of_birth: Some(dob), ..child("Gus", &word(8)) };
+    let b = new_person_with(&mut *tx, &u, unborn, Allocation::default(), true).await;
+    let c = new_person(&mut *tx, &u, PersonDetails { date_of_birth: Some(dob + Duration::days(1)), ..child("Hal", &word(8)) }).await;
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let by_nhs = tx.duplicate_candidates(Some(nhs.as_str()), None).await.unwrap();
+    assert_eq!(ids(&by_nhs), BTreeSet::from([a.id]));
+    let by_dob = tx.duplicate_candidates(None, Some(dob)).await.unwrap();
+    assert!(by_dob.iter().all(|s| s.date_of_birth == Some(dob) || s.expected_date_of_birth == Some(dob)));
+    let found = ids(&by_dob);
+    assert!(found.contains(&a.id) && found.contains(&b.id) && !found.contains(&c.id), "restricted records too");
+    assert!(by_dob.contains(&PersonSummary::from_record(&b)));
+    let either = ids(&tx.duplicate_candidates(Some(nhs.as_str()), Some(dob)).await.unwrap());
+    assert!(either.contains(&a.id) && either.contains(&b.id));
+    assert!(tx.duplicate_candidates(None, None).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Relationships and case notes.
+
+pub async fn relationships(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let v = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let family = capitalised(&word(8));
+    let mum = new_person(&mut *tx, &u, PersonDetails { kind: PersonKind::Adult, ..child("Ivy", &family) }).await;
+    let kid = new_person(&mut *tx, &u, child("Jo", &family)).await;
+    let teacher = new_person(&mut *tx, &u, PersonDetails { kind: PersonKind::Adult, ..child("Kim", &word(8)) }).await;
+    let r = Relationship {
+        id: RelationshipId::new(),
+        version: 1,
+        from: mum.id,
+        to: kid.id,
+        kind: RelationshipType::Parent,
+        started: Some(date!(2015 - 03 - 09)),
+        ended: None,
+        note: Some("Lives with \"Mum\" most weekdays".into()),
+        recorded_by: u.id,
+        recorded_at: now(),
+    };
+    let prof = Relationship {
+        id: RelationshipId::new(),
+        from: teacher.id,
+        to: kid.id,
+        kind: RelationshipType::Professional,
+        note: Some("Class teacher, St Mary's Primary".into()),
+        started: None,
+        ..r.clone()
+    };
+    tx.insert_relationship(&r).await.unwrap();
+    tx.insert_relationship(&prof).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.relationship(r.id).await.unwrap(), Some(r.clone()));
+    assert_eq!(tx.relationship(RelationshipId::new()).await.unwrap(), None);
+    assert_eq!(tx.relationships_of(mum.id).await.unwrap(), vec![r.clone()]);
+    let of_kid = tx.relationships_of(kid.id).await.unwrap();
+    assert_eq!(of_kid.len(), 2);
+    assert!(of_kid.contains(&r) && of_kid.contains(&prof), "read from either end");
+
+    let ended = Relationship { ended: Some(date!(2024 - 07 - 31)), note: None, recorded_by: v.id, recorded_at: now() + Duration::seconds(1), ..r.clone() };
+    tx.update_relationship(&ended, 1).await.unwrap();
+    assert_eq!(tx.relationship(r.id).await.unwrap(), Some(Relationship { version: 2, ..ended.clone() }));
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    match tx.update_relationship(&r, 1).await {
+        Err(StoreError::Conflict { current }) => assert_eq!(current, 2),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let unknown = Relationship { id: RelationshipId::new(), ..r.clone() };
+    assert!(matches!(tx.update_relationship(&unknown, 1).await, Err(StoreError::NotFound)));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.relationship(r.id).await.unwrap().map(|r| r.version), Some(2));
+    tx.commit().await.unwrap();
+}
+
+pub async fn case_notes(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let author = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let manager = new_user(&mut *tx, Role::TeamManager, None, None).await;
+    let p = new_person(&mut *tx, &author, child("Lou", &word(8))).await;
+    let note = |occurred_at, significant, text: &str| CaseNote {
+        id: CaseNoteId::new(),
+        person: p.id,
+        version: 1,
+        details: CaseNoteDetails {
+            occurred_at,
+            note_type: CaseNoteType::HomeVisit,
+            child_seen: true,
+            seen_alone: significant,
+            significant,
+            text: text.into(),
+        },
+        author: author.id,
+        author_name: author.display_name.clone(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    let n1 = note(datetime!(2026-01-10 09:00), true, "Visit: Lou seen alone in her bedroom.");
+    let n2 = note(datetime!(2026-01-12 15:30), false, "Phone call with school.");
+    let n3 = note(datetime!(2026-01-11 11:45:30), true, "Strategy meeting.");
+    for n in [&n1, &n2, &n3] {
+        tx.insert_case_note(n).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.case_note(n1.id).await.unwrap(), Some(n1.clone()));
+    assert_eq!(tx.case_note(CaseNoteId::new()).await.unwrap(), None);
+    let list = |notes: Vec<CaseNote>| notes.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    assert_eq!(list(tx.case_notes_of(p.id, false, 10, 0).await.unwrap()), vec![n2.id, n3.id, n1.id], "newest event first");
+    assert_eq!(list(tx.case_notes_of(p.id, true, 10, 0).await.unwrap()), vec![n3.id, n1.id], "significant only");
+    assert_eq!(list(tx.case_notes_of(p.id, false, 1, 1).await.unwrap()), vec![n3.id], "limit and offset");
+    assert_eq!(tx.count_case_notes(p.id).await.unwrap(), 3);
+    assert_eq!(tx.count_case_notes(PersonId::new()).await.unwrap(), 0);
+
+    // A correction: a new version that also moves the note in time and out of the chronology.
+    let corrected = CaseNoteDetails {
+        occurred_at: datetime!(2026-01-13 09:00),
+        significant: false,
+        text: "Visit: Lou seen with her brother.".into(),
+        ..n1.details.clone()
+    };
+    let m = meta(&manager, Some("Wrong date and detail"));
+    tx.correct_case_note(n1.id, &corrected, 1, &m).await.unwrap();
+    let now_n1 = tx.case_note(n1.id).await.unwrap().unwrap();
+    assert_eq!(now_n1, CaseNote { version: 2, details: corrected.clone(), updated_at: m.at, ..n1.clone() }, "author and created_at kept");
+    let versions = tx.case_note_versions(n1.id).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!((&versions[0].details, versions[0].changed_by, versions[0].reason.as_deref()), (&n1.details, author.id, None));
+    assert_eq!(versions[0].changed_by_name, author.display_name);
+    assert_eq!((&versions[1].details, versions[1].changed_by, versions[1].changed_at), (&corrected, manager.id, m.at));
+    assert_eq!((versions[1].changed_by_name.as_str(), versions[1].reason.as_deref()), (manager.display_name.as_str(), Some("Wrong date and detail")));
+    assert_eq!(list(tx.case_notes_of(p.id, false, 10, 0).await.unwrap()), vec![n1.id, n2.id, n3.id]);
+    assert_eq!(list(tx.case_notes_of(p.id, true, 10, 0).await.unwrap()), vec![n3.id]);
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    match tx.correct_case_note(n1.id, &n1.details, 1, &m).await {
+        Err(StoreError::Conflict { current }) => assert_eq!(current, 2),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(tx.correct_case_note(CaseNoteId::new(), &corrected, 1, &m).await, Err(StoreError::NotFound)));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.case_note(n1.id).await.unwrap().unwrap().details, corrected, "the stale correction changed nothing");
+    assert_eq!(tx.case_note_versions(n1.id).await.unwrap().len(), 2);
+    tx.commit().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Audit.
+
+pub async fn audit_chain(store: &dyn Store) {
+    let actor = UserId::new();
+    let person = PersonId::new();
+    let drafts = [
+        draft("person.view", Some(actor), Some(person)),
+        AuditDraft { target: Some("case_note:123".into()), reason: Some("Typo in the date".into()), ..draft("case_note.correct", Some(actor), Some(person)) },
+        AuditDraft { outcome: Outcome::Denied, ..draft("person.view", Some(actor), Some(person)) },
+        draft("system.migrate", None, None),
+        AuditDraft { reason: Some("Ünïcödé ‘quotes’ and \"marks\"".into()), ..draft("break_glass.grant", Some(actor), Some(person)) },
+    ];
+    let mut written: Vec<AuditEntry> = Vec::new();
+    for d in &drafts {
+        let mut tx = store.begin().await.unwrap();
+        let e = tx.append_audit(d).await.unwrap();
+        assert_eq!(&e.draft, d);
+        assert!(e.seq >= 1);
+        assert!(tx.audit_head().await.unwrap() >= e.seq);
+        tx.commit().await.unwrap();
+        if let Some(prev) = written.last() {
+            assert!(e.seq > prev.seq);
+        }
+        written.push(e);
+    }
+    let head = verify_chain(store).await;
+    assert!(head >= written.last().unwrap().seq);
+
+    let mut tx = store.begin().await.unwrap();
+    for e in &written {
+        assert_eq!(tx.audit_page(e.seq - 1, 1).await.unwrap(), vec![e.clone()], "stored as returned");
+    }
+    let page = tx.audit_page(written[0].seq - 1, 2).await.unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0], written[0]);
+    assert_eq!(page[1].prev_hash, page[0].hash);
+    tx.commit().await.unwrap();
+}
+
+pub async fn audit_of_person(store: &dyn Store) {
+    let (actor, person, someone_else) = (UserId::new(), PersonId::new(), PersonId::new());
+    let mut tx = store.begin().await.unwrap();
+    let mut ours = Vec::new();
+    for i in 0..4 {
+        ours.push(tx.append_audit(&draft(&format!("person.view.{i}"), Some(actor), Some(person))).await.unwrap());
+        tx.append_audit(&draft("person.view", Some(actor), Some(someone_else))).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let newest_first: Vec<AuditEntry> = ours.iter().rev().cloned().collect();
+    assert_eq!(tx.audit_of_person(person, 10).await.unwrap(), newest_first);
+    assert_eq!(tx.audit_of_person(person, 2).await.unwrap(), newest_first[..2].to_vec());
+    assert!(tx.audit_of_person(PersonId::new(), 10).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+/// Writers in several transactions at once must still make one unbroken chain.
+pub async fn concurrent_audit_appends(store: &dyn Store) {
+    const WRITERS: usize = 6;
+    const EACH: usize = 5;
+    let person = PersonId::new();
+    let writer = |w: usize| async move {
+        for i in 0..EACH {
+            let mut tx = store.begin().await.unwrap();
+            let e = tx.append_audit(&draft(&format!("concurrent.{w}.{i}"), None, Some(person))).await.unwrap();
+            // Keep the transaction open a little longer, so others queue behind it.
+            assert!(tx.audit_head().await.unwrap() >= e.seq);
+            tx.commit().await.unwrap();
+        }
+    };
+    join_all((0..WRITERS).map(writer).collect()).await;
+
+    verify_chain(store).await;
+    let mut tx = store.begin().await.unwrap();
+    let entries = tx.audit_of_person(person, 1000).await.unwrap();
+    assert_eq!(entries.len(), WRITERS * EACH);
+    let seqs: BTreeSet<i64> = entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs.len(), WRITERS * EACH, "no sequence number used twice");
+    let actions: BTreeSet<&str> = entries.iter().map(|e| e.draft.action.as_str()).collect();
+    assert_eq!(actions.len(), WRITERS * EACH);
+    tx.commit().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// Transactions and text.
+
+pub async fn dropped_transaction_leaves_nothing(store: &dyn Store) {
+    let head_before = verify_chain(store).await;
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let u = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let family = word(10);
+    let p = new_person(&mut *tx, &u, child("Max", &family)).await;
+    let n = CaseNote {
+        id: CaseNoteId::new(),
+        person: p.id,
+        version: 1,
+        details: CaseNoteDetails {
+            occurred_at: datetime!(2026-02-01 10:00),
+            note_type: CaseNoteType::PhoneCall,
+            child_seen: false,
+            seen_alone: false,
+            significant: false,
+            text: "Never saved".into(),
+        },
+        author: u.id,
+        author_name: u.display_name.clone(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    tx.insert_case_note(&n).await.unwrap();
+    tx.append_audit(&draft("person.create", Some(u.id), Some(p.id))).await.unwrap();
+    assert!(tx.person(p.id).await.unwrap().is_some(), "a transaction sees its own writes");
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.teams().await.unwrap().contains(&team));
+    assert_eq!(tx.user(u.id).await.unwrap(), None);
+    assert_eq!(tx.person(p.id).await.unwrap(), None);
+    assert!(tx.person_versions(p.id).await.unwrap().is_empty());
+    assert!(search(&mut *tx, &parse_query(&family), &everyone(u.id)).await.is_empty());
+    assert_eq!(tx.case_note(n.id).await.unwrap(), None);
+    assert!(tx.audit_of_person(p.id, 10).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+    assert!(verify_chain(store).await >= head_before, "the chain is intact after the rollback");
+
+    // And the same work committed is all there.
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_team(&team).await.unwrap();
+    tx.insert_user(&u).await.unwrap();
+    tx.insert_person(&p, &meta(&u, None)).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.person(p.id).await.unwrap(), Some(p.clone()));
+    tx.commit().await.unwrap();
+}
+
+pub async fn text_is_stored_verbatim(store: &dyn Store) {
+    let nasty = [
+        "<script>alert('x')</script>",
+        "Robert'); DROP TABLE persons;--",
+        "O’Connor \"Jr\" `tick` \\ back\\slash % _ $1 ?",
+        "Zoë Ñúñez-Brontë 李小龍 𠮷野 👶🏽 עִבְרִית",
+        "line one\nline two\r\n\ttabbed  double  spaced ",
+    ];
+    let mut tx = store.begin().await.unwrap();
+    let team = Team { id: TeamId::new(), name: nasty[0].into() };
+    tx.insert_team(&team).await.unwrap();
+    let mut u = user_record(Role::SocialWorker, Some(team.id), None);
+    u.display_name = nasty[3].into();
+    tx.insert_user(&u).await.unwrap();
+    let mut people = Vec::new();
+    for (i, text) in nasty.iter().enumerate() {
+        let d = PersonDetails {
+            other_names: vec![OtherName { kind: AliasKind::Alias, given_name: nasty[(i + 1) % nasty.len()].into(), family_name: (*text).into() }],
+            gender: Some((*text).into()),
+            first_language: Some(nasty[(i + 2) % nasty.len()].into()),
+            addresses: vec![Address { lines: vec![(*text).into(), nasty[4].into()], postcode: Some((*text).into()), from: None, to: None }],
+            ..child(text, &format!("{text} {}", word(8)))
+        };
+        people.push(new_person(&mut *tx, &u, d).await);
+    }
+    let n = CaseNote {
+        id: CaseNoteId::new(),
+        person: people[0].id,
+        version: 1,
+        details: CaseNoteDetails {
+            occurred_at: datetime!(2026-02-01 10:00:59.5),
+            note_type: CaseNoteType::Other,
+            child_seen: false,
+            seen_alone: false,
+            significant: true,
+            text: nasty.join("\n"),
+        },
+        author: u.id,
+        author_name: u.display_name.clone(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    tx.insert_case_note(&n).await.unwrap();
+    let d = DraftRecord { id: DraftId::new(), user: u.id, path: nasty[2].into(), body: nasty.concat(), created_at: now() };
+    tx.insert_draft(&d).await.unwrap();
+    let audit = AuditDraft { target: Some(nasty[1].into()), reason: Some(nasty[3].into()), ..draft(nasty[4], Some(u.id), Some(people[0].id)) };
+    let entry = tx.append_audit(&audit).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.teams().await.unwrap().contains(&team));
+    assert_eq!(tx.user(u.id).await.unwrap(), Some(u.clone()));
+    for p in &people {
+        assert_eq!(tx.person(p.id).await.unwrap().as_ref(), Some(p));
+    }
+    assert_eq!(tx.case_note(n.id).await.unwrap(), Some(n.clone()));
+    assert_eq!(tx.take_draft(d.id, u.id).await.unwrap(), Some(d));
+    assert_eq!(tx.audit_of_person(people[0].id, 1).await.unwrap(), vec![entry]);
+
+    // Names in any script are found, by whole word and by prefix.
+    let scope = everyone(u.id);
+    for (query, who) in [("nunez", 3), ("NÚÑEZ", 3), ("李小", 3), ("𠮷", 3), ("robert drop", 1), ("oconnor", 2), ("script", 0)] {
+        assert!(!tokens(query).is_empty());
+        assert!(search(&mut *tx, &parse_query(query), &scope).await.contains(&people[who].id), "{query}");
+    }
+    tx.commit().await.unwrap();
+}

@@ -1,0 +1,102 @@
+//! The audit log: entries chained by `hearth_domain::audit::chain` in the caller's
+//! transaction, and a one-row head that records the last entry apart from the entries.
+use crate::convert::{RowExt, micros, opt_id, to_stored_precision};
+use crate::dialect::Dialect;
+use crate::error::{corrupt, db_err};
+use hearth_domain::audit::{self, AuditDraft, AuditEntry, Outcome};
+use hearth_domain::*;
+use hearth_store::{Result, StoreError};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+fn from_row(r: &AnyRow) -> Result<AuditEntry> {
+    let outcome = r.text("outcome")?;
+    Ok(AuditEntry {
+        seq: r.int("seq")?,
+        draft: AuditDraft {
+            at: r.time("at")?,
+            actor: r.opt_parsed("actor")?,
+            action: r.text("action")?,
+            person: r.opt_parsed("person_id")?,
+            target: r.opt_text("target")?,
+            outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", format!("unknown outcome {outcome:?}")))?,
+            reason: r.opt_text("reason")?,
+        },
+        prev_hash: r.text("prev_hash")?,
+        hash: r.text("hash")?,
+    })
+}
+
+macro_rules! select_entries {
+    ($tail:literal) => {
+        concat!("SELECT seq, at, actor, action, person_id, target, outcome, reason, prev_hash, hash FROM audit_log ", $tail)
+    };
+}
+
+pub(crate) async fn append(c: &mut AnyConnection, dialect: Dialect, draft: &AuditDraft) -> Result<AuditEntry> {
+    let head = sqlx::query(dialect.audit_head_for_update())
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| StoreError::Corrupt("the audit head is missing".into()))?;
+    let (seq, hash) = (head.int("seq")?, head.text("hash")?);
+    let last = (seq > 0).then_some((seq, hash.as_str()));
+    // Hash exactly what is stored: timestamps keep microseconds.
+    let mut draft = draft.clone();
+    draft.at = to_stored_precision(draft.at);
+    let entry = audit::chain(draft, last);
+    let d = &entry.draft;
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, person_id, target, outcome, reason, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(entry.seq)
+    .bind(micros(d.at))
+    .bind(opt_id(d.actor))
+    .bind(&d.action)
+    .bind(opt_id(d.person))
+    .bind(d.target.as_deref())
+    .bind(d.outcome.code())
+    .bind(d.reason.as_deref())
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(entry.seq)
+        .bind(&entry.hash)
+        .execute(c)
+        .await
+        .map_err(db_err)?;
+    Ok(entry)
+}
+
+pub(crate) async fn page(c: &mut AnyConnection, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(select_entries!("WHERE seq > $1 ORDER BY seq LIMIT $2"))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
+}
+
+pub(crate) async fn head(c: &mut AnyConnection) -> Result<i64> {
+    let row = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        .fetch_optional(c)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| StoreError::Corrupt("the audit head is missing".into()))?;
+    row.int("seq")
+}
+
+pub(crate) async fn of_person(c: &mut AnyConnection, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(select_entries!("WHERE person_id = $1 ORDER BY seq DESC LIMIT $2"))
+        .bind(person.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
+}

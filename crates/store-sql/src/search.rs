@@ -1,0 +1,147 @@
+//! Person search and the duplicate check: index look-ups on `person_search_keys` and the
+//! identifier columns, with the access rule applied in SQL so nothing unseen leaves the store.
+use crate::convert::{date_text, micros};
+use crate::people::{person_columns, summary_from_row};
+use crate::sql::DynSql;
+use hearth_domain::access::AccessScope;
+use hearth_domain::person::PersonSummary;
+use hearth_domain::search::ParsedQuery;
+use hearth_store::Result;
+use sqlx::AnyConnection;
+use time::{Date, OffsetDateTime};
+
+/// The smallest string greater than every string starting with `prefix`, in code-point order
+/// (SQLite BINARY, PostgreSQL COLLATE "C"): the prefix with its last character incremented.
+/// `None` when there is no such string (the prefix is all `char::MAX`).
+pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = last as u32 + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+pub(crate) async fn search_persons(
+    c: &mut AnyConnection,
+    q: &ParsedQuery,
+    scope: &AccessScope,
+    limit: u32,
+    now: OffsetDateTime,
+) -> Result<Vec<PersonSummary>> {
+    if q.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut s = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE 1 = 1"));
+    if let Some(id) = q.id {
+        let id = s.arg(id.to_string());
+        s.push(&format!(" AND p.id = {id}"));
+    }
+    if let Some(nhs) = &q.nhs_number {
+        let nhs = s.arg(nhs.as_str());
+        s.push(&format!(" AND p.nhs_number = {nhs}"));
+    }
+    if let Some(upn) = &q.upn {
+        let upn = s.arg(upn.as_str());
+        s.push(&format!(" AND p.upn = {upn}"));
+    }
+    if let Some(dob) = q.date_of_birth {
+        let dob = s.arg(date_text(dob));
+        s.push(&format!(" AND (p.date_of_birth = {dob} OR p.expected_date_of_birth = {dob})"));
+    }
+    // Every name term must match one of the person's keys: a whole token by prefix, or any
+    // key (token or deletion) exactly for typo tolerance.
+    for term in &q.names {
+        let mut ways = Vec::new();
+        if !term.prefix.is_empty() {
+            let lo = s.arg(term.prefix.as_str());
+            ways.push(match prefix_upper_bound(&term.prefix) {
+                Some(hi) => format!("(k.kind = 0 AND k.key >= {lo} AND k.key < {})", s.arg(hi)),
+                None => format!("(k.kind = 0 AND k.key >= {lo})"),
+            });
+        }
+        if !term.fuzzy.is_empty() {
+            ways.push(format!("k.key IN ({})", s.list(term.fuzzy.iter().map(String::as_str))));
+        }
+        if ways.is_empty() {
+            continue;
+        }
+        s.push(&format!(" AND p.id IN (SELECT k.person_id FROM person_search_keys k WHERE {})", ways.join(" OR ")));
+    }
+    push_scope(&mut s, scope, now);
+    let limit = s.arg(i64::from(limit));
+    s.push(&format!(" ORDER BY p.family_name_folded, p.given_name_folded, p.id LIMIT {limit}"));
+    s.fetch_all(c).await?.iter().map(summary_from_row).collect()
+}
+
+/// `AccessScope` as SQL, exactly as documented there: a restricted record only for the
+/// people on its list; any other for LA-wide readers, holders of an active break-glass
+/// grant, and (with a relationship) its allocated worker's or team's managers and members.
+fn push_scope(s: &mut DynSql, scope: &AccessScope, now: OffsetDateTime) {
+    let user = s.arg(scope.user.to_string());
+    let mut open: Vec<String> = Vec::new();
+    if scope.la_wide {
+        open.push("1 = 1".into());
+    } else {
+        let now = s.arg(micros(now));
+        open.push(format!(
+            "EXISTS (SELECT 1 FROM break_glass b WHERE b.person_id = p.id AND b.user_id = {user} AND b.expires_at > {now})"
+        ));
+        if scope.relationship {
+            if !scope.workers.is_empty() {
+                let workers = s.list(scope.workers.iter().map(|w| w.to_string()));
+                open.push(format!("p.allocated_worker_id IN ({workers})"));
+            }
+            if !scope.teams.is_empty() {
+                let teams = s.list(scope.teams.iter().map(|t| t.to_string()));
+                open.push(format!("p.allocated_team_id IN ({teams})"));
+            }
+        }
+    }
+    s.push(&format!(
+        " AND ((p.restricted = 1 AND EXISTS (SELECT 1 FROM person_access_list a WHERE a.person_id = p.id AND a.user_id = {user})) \
+         OR (p.restricted = 0 AND ({})))",
+        open.join(" OR ")
+    ));
+}
+
+/// Everyone with this NHS number or (expected) date of birth, whoever may see them.
+pub(crate) async fn duplicate_candidates(c: &mut AnyConnection, nhs_number: Option<&str>, date_of_birth: Option<Date>) -> Result<Vec<PersonSummary>> {
+    let mut s = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE "));
+    let mut either = Vec::new();
+    if let Some(nhs) = nhs_number {
+        either.push(format!("p.nhs_number = {}", s.arg(nhs)));
+    }
+    if let Some(dob) = date_of_birth {
+        let dob = s.arg(date_text(dob));
+        either.push(format!("p.date_of_birth = {dob} OR p.expected_date_of_birth = {dob}"));
+    }
+    if either.is_empty() {
+        return Ok(Vec::new());
+    }
+    s.push(&either.join(" OR ")).push(" ORDER BY p.family_name_folded, p.given_name_folded, p.id");
+    s.fetch_all(c).await?.iter().map(summary_from_row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upper_bounds() {
+        assert_eq!(prefix_upper_bound("smi").as_deref(), Some("smj"));
+        assert_eq!(prefix_upper_bound("zo\u{d7ff}").as_deref(), Some("zo\u{e000}"));
+        assert_eq!(prefix_upper_bound("a\u{10ffff}").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound("\u{10ffff}"), None);
+        // Everything with the prefix sorts below the bound, byte-wise as the databases do.
+        for word in ["smith", "smi", "smi\u{10ffff}x"] {
+            assert!(word.as_bytes() < prefix_upper_bound("smi").unwrap().as_bytes());
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! One Hearth transaction: the `Tx` methods, each delegating to the module that owns the tables.
+use crate::dialect::Dialect;
+use crate::error::db_err;
+use crate::{audit, auth, case_notes, people, relationships, search};
+use async_trait::async_trait;
+use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::audit::{AuditDraft, AuditEntry};
+use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
+use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
+use hearth_domain::relationship::Relationship;
+use hearth_domain::search::ParsedQuery;
+use hearth_domain::user::{Team, UserRecord};
+use hearth_domain::*;
+use hearth_store::*;
+use sqlx::Any;
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+
+pub(crate) struct SqlTx {
+    tx: sqlx::Transaction<'static, Any>,
+    dialect: Dialect,
+}
+
+impl SqlTx {
+    pub(crate) fn new(tx: sqlx::Transaction<'static, Any>, dialect: Dialect) -> Self {
+        Self { tx, dialect }
+    }
+
+    fn c(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+#[async_trait]
+impl Tx for SqlTx {
+    async fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit().await.map_err(db_err)
+    }
+
+    async fn insert_team(&mut self, team: &Team) -> Result<()> {
+        auth::insert_team(self.c(), team).await
+    }
+    async fn teams(&mut self) -> Result<Vec<Team>> {
+        auth::teams(self.c()).await
+    }
+    async fn insert_user(&mut self, user: &UserRecord) -> Result<()> {
+        auth::insert_user(self.c(), user).await
+    }
+    async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>> {
+        auth::user(self.c(), id).await
+    }
+    async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>> {
+        auth::user_by_username(self.c(), username).await
+    }
+    async fn users(&mut self) -> Result<Vec<UserRecord>> {
+        auth::users(self.c()).await
+    }
+    async fn update_user(&mut self, user: &UserRecord) -> Result<()> {
+        auth::update_user(self.c(), user).await
+    }
+
+    async fn insert_session(&mut self, s: &SessionRecord) -> Result<()> {
+        auth::insert_session(self.c(), s).await
+    }
+    async fn session_by_token_hash(&mut self, token_hash: &str) -> Result<Option<SessionRecord>> {
+        auth::session_by_token_hash(self.c(), token_hash).await
+    }
+    async fn update_session(&mut self, s: &SessionRecord) -> Result<()> {
+        auth::update_session(self.c(), s).await
+    }
+    async fn delete_session(&mut self, id: SessionId) -> Result<()> {
+        auth::delete_session(self.c(), id).await
+    }
+    async fn delete_user_sessions(&mut self, user: UserId) -> Result<u64> {
+        auth::delete_user_sessions(self.c(), user).await
+    }
+    async fn insert_api_token(&mut self, t: &ApiTokenRecord) -> Result<()> {
+        auth::insert_api_token(self.c(), t).await
+    }
+    async fn api_token_by_hash(&mut self, token_hash: &str) -> Result<Option<ApiTokenRecord>> {
+        auth::api_token_by_hash(self.c(), token_hash).await
+    }
+    async fn api_tokens_of(&mut self, user: UserId) -> Result<Vec<ApiTokenRecord>> {
+        auth::api_tokens_of(self.c(), user).await
+    }
+    async fn revoke_api_token(&mut self, id: ApiTokenId, user: UserId, at: OffsetDateTime) -> Result<()> {
+        auth::revoke_api_token(self.c(), id, user, at).await
+    }
+    async fn touch_api_token(&mut self, id: ApiTokenId, at: OffsetDateTime) -> Result<()> {
+        auth::touch_api_token(self.c(), id, at).await
+    }
+    async fn insert_draft(&mut self, d: &DraftRecord) -> Result<()> {
+        auth::insert_draft(self.c(), d).await
+    }
+    async fn take_draft(&mut self, id: DraftId, user: UserId) -> Result<Option<DraftRecord>> {
+        auth::take_draft(self.c(), id, user).await
+    }
+
+    async fn insert_person(&mut self, p: &PersonRecord, meta: &ChangeMeta) -> Result<()> {
+        people::insert_person(self.c(), p, meta).await
+    }
+    async fn person(&mut self, id: PersonId) -> Result<Option<PersonRecord>> {
+        people::person(self.c(), id).await
+    }
+    async fn persons(&mut self, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
+        people::persons(self.c(), ids).await
+    }
+    async fn update_person(&mut self, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        people::update_person(self.c(), p, expected_version, meta).await
+    }
+    async fn person_versions(&mut self, id: PersonId) -> Result<Vec<PersonVersion>> {
+        people::person_versions(self.c(), id).await
+    }
+    async fn search_persons(&mut self, q: &ParsedQuery, scope: &AccessScope, limit: u32) -> Result<Vec<PersonSummary>> {
+        // The trait gives no clock here; break-glass expiry is judged against the real time.
+        search::search_persons(self.c(), q, scope, limit, OffsetDateTime::now_utc()).await
+    }
+    async fn duplicate_candidates(&mut self, nhs_number: Option<&str>, date_of_birth: Option<time::Date>) -> Result<Vec<PersonSummary>> {
+        search::duplicate_candidates(self.c(), nhs_number, date_of_birth).await
+    }
+    async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
+        people::access_facts(self.c(), person, user, now).await
+    }
+    async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()> {
+        people::set_access_list(self.c(), person, users).await
+    }
+    async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>> {
+        people::access_list(self.c(), person).await
+    }
+    async fn insert_break_glass(&mut self, g: &BreakGlassGrant) -> Result<()> {
+        people::insert_break_glass(self.c(), g).await
+    }
+    async fn break_glass_since(&mut self, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>> {
+        people::break_glass_since(self.c(), since).await
+    }
+
+    async fn insert_relationship(&mut self, r: &Relationship) -> Result<()> {
+        relationships::insert(self.c(), r).await
+    }
+    async fn update_relationship(&mut self, r: &Relationship, expected_version: i64) -> Result<()> {
+        relationships::update(self.c(), r, expected_version).await
+    }
+    async fn relationship(&mut self, id: RelationshipId) -> Result<Option<Relationship>> {
+        relationships::get(self.c(), id).await
+    }
+    async fn relationships_of(&mut self, person: PersonId) -> Result<Vec<Relationship>> {
+        relationships::of_person(self.c(), person).await
+    }
+
+    async fn insert_case_note(&mut self, n: &CaseNote) -> Result<()> {
+        case_notes::insert(self.c(), n).await
+    }
+    async fn case_note(&mut self, id: CaseNoteId) -> Result<Option<CaseNote>> {
+        case_notes::get(self.c(), id).await
+    }
+    async fn correct_case_note(&mut self, id: CaseNoteId, details: &CaseNoteDetails, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        case_notes::correct(self.c(), id, details, expected_version, meta).await
+    }
+    async fn case_note_versions(&mut self, id: CaseNoteId) -> Result<Vec<CaseNoteVersion>> {
+        case_notes::versions(self.c(), id).await
+    }
+    async fn case_notes_of(&mut self, person: PersonId, significant_only: bool, limit: u32, offset: u32) -> Result<Vec<CaseNote>> {
+        case_notes::of_person(self.c(), person, significant_only, limit, offset).await
+    }
+    async fn count_case_notes(&mut self, person: PersonId) -> Result<i64> {
+        case_notes::count(self.c(), person).await
+    }
+
+    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<AuditEntry> {
+        let dialect = self.dialect;
+        audit::append(self.c(), dialect, draft).await
+    }
+    async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        audit::page(self.c(), after, limit).await
+    }
+    async fn audit_head(&mut self) -> Result<i64> {
+        audit::head(self.c()).await
+    }
+    async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>> {
+        audit::of_person(self.c(), person, limit).await
+    }
+}
