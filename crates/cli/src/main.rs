@@ -1,1 +1,283 @@
-fn main() {}
+//! The `hearth` command.
+#![forbid(unsafe_code)]
+
+mod config;
+
+use clap::{Parser, Subcommand};
+use config::Settings;
+use hearth_app::clock::SystemClock;
+use hearth_app::{App, NewUser, VerifyOutcome};
+use hearth_domain::user::Role;
+use hearth_store::Store;
+use hearth_store_sql::SqlStore;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "hearth", version, about = "Hearth: case management for children's social care")]
+struct Cli {
+    /// Configuration file (TOML). Default: ./hearth.toml when it exists.
+    #[arg(long, global = true, env = "HEARTH_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL, overriding the configuration: sqlite://FILE or postgres://…
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrating the database first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Create or reuse a database filled with a synthetic local authority, and serve it.
+    Demo {
+        #[arg(long)]
+        bind: Option<String>,
+        /// Children to generate (with their families) when the database is empty.
+        #[arg(long, default_value_t = 2000)]
+        children: usize,
+        /// Seed of the generator: the same seed gives the same people.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Generate and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from HEARTH_NEW_PASSWORD or standard input.
+    Add {
+        username: String,
+        /// Full name shown in the record.
+        #[arg(long)]
+        name: String,
+        /// social_worker, team_manager, service_manager, business_support, administrator or auditor
+        #[arg(long)]
+        role: String,
+        /// Team name (created if missing).
+        #[arg(long)]
+        team: Option<String>,
+        /// Username of the line manager.
+        #[arg(long)]
+        manager: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the whole hash chain; exits 1 naming the first entry that does not fit.
+    Verify,
+}
+
+/// A failure the user can act on: printed as one line, exit code 1 (2 for usage).
+struct Failure(String, u8);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string(), 1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hearth: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg, code)) => {
+            eprintln!("hearth: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn open(settings: &Settings) -> Result<App, Failure> {
+    let store = SqlStore::connect(&settings.database_url).await.map_err(|e| Failure(format!("cannot open the database {}: {e}", redact(&settings.database_url)), 1))?;
+    store.migrate().await.map_err(|e| Failure(format!("cannot migrate the database {}: {e}", redact(&settings.database_url)), 1))?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    Ok(App::new(store, settings.app_config(), Arc::new(SystemClock)))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let mut settings = Settings::load(cli.config.as_deref()).map_err(|e| Failure(e, 2))?;
+    if let Some(db) = cli.database {
+        settings.database_url = db;
+    }
+    match cli.command {
+        Command::Serve { bind } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            let app = open(&settings).await?;
+            serve(app, &settings, None).await
+        }
+        Command::Demo { bind, children, seed, no_serve } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            let app = open(&settings).await?;
+            let banner = demo(&app, children, seed).await?;
+            if no_serve {
+                println!("{banner}");
+                return Ok(());
+            }
+            serve(app, &settings, Some(banner)).await
+        }
+        Command::Migrate => {
+            open(&settings).await?;
+            println!("Database {} is up to date.", redact(&settings.database_url));
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { username, name, role, team, manager } } => {
+            let app = open(&settings).await?;
+            let role = Role::from_code(&role).ok_or_else(|| {
+                let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+                Failure(format!("unknown role {role}; choose one of {}", all.join(", ")), 2)
+            })?;
+            let password = match std::env::var("HEARTH_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            let team = match team {
+                None => None,
+                Some(t) => {
+                    let existing = app.teams().await?.into_iter().find(|x| x.name.eq_ignore_ascii_case(&t));
+                    Some(match existing {
+                        Some(x) => x.id,
+                        None => app.add_team(None, &t).await.map_err(|e| Failure(describe(e), 1))?.id,
+                    })
+                }
+            };
+            let manager = match manager {
+                None => None,
+                Some(m) => Some(user_id(&app, &m).await?),
+            };
+            let user = app
+                .add_user(None, NewUser { username, display_name: name, role, team, manager, password })
+                .await
+                .map_err(|e| Failure(describe(e), 1))?;
+            println!("Added {} ({}) as {}.", user.username, user.display_name, user.role.label());
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let app = open(&settings).await?;
+            match app.verify_audit().await? {
+                VerifyOutcome::Intact { entries } => {
+                    println!("audit log intact: {entries} entries verified");
+                    Ok(())
+                }
+                VerifyOutcome::Broken(fault) => Err(Failure(format!("audit log is NOT intact: {fault}"), 1)),
+            }
+        }
+    }
+}
+
+fn describe(e: hearth_app::AppError) -> String {
+    match e {
+        hearth_app::AppError::Invalid(errs) => errs.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+async fn user_id(app: &App, username: &str) -> Result<hearth_domain::UserId, Failure> {
+    let mut tx = app.store.begin().await?;
+    let u = tx.user_by_username(username).await?;
+    drop(tx);
+    u.map(|u| u.id).ok_or_else(|| Failure(format!("no user called {username}"), 1))
+}
+
+async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if hearth_testkit::is_populated(app.store.as_ref()).await? {
+        let _ = writeln!(out, "Reusing the existing demo database (delete it to generate a new one).");
+        let _ = writeln!(out, "Sign in with any demo user and the password {}.", hearth_testkit::DEMO_PASSWORD);
+        return Ok(out);
+    }
+    eprintln!("Generating a synthetic local authority with {children} children (seed {seed})…");
+    let s = hearth_testkit::generate(app.store.as_ref(), &hearth_testkit::DemoOptions { children, seed, notes_per_child: 10 }).await?;
+    let _ = writeln!(
+        out,
+        "Generated {} children, {} people, {} case notes and {} relationships in {:.1} s (synthetic data, not real people).",
+        s.children, s.people, s.case_notes, s.relationships, s.elapsed.as_secs_f64()
+    );
+    let _ = writeln!(out, "Demo sign-ins (authenticator secrets are for an app such as Google Authenticator):");
+    for u in s.users.iter().take(8) {
+        let _ = writeln!(
+            out,
+            "  sign-in: username={} password={} role={} totp={}",
+            u.username,
+            u.password,
+            u.role.code(),
+            u.totp_secret.as_deref().unwrap_or("-")
+        );
+    }
+    let _ = writeln!(out, "  example-child: id={} name={}", s.example_child.0, s.example_child.1);
+    Ok(out)
+}
+
+async fn serve(app: App, settings: &Settings, banner: Option<String>) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .map_err(|e| Failure(format!("cannot listen on {}: {e}", settings.bind), 1))?;
+    let addr = listener.local_addr()?;
+    let router = hearth_web::router(app, settings.web_config());
+    if let Some(b) = banner {
+        print!("{b}");
+    }
+    let host = if addr.ip().is_loopback() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
+    println!("Hearth is running at http://{host}/ (press Ctrl+C to stop)");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Configuration: defaults, then an optional TOML file, then `HEARTH_*` environment
+//! variables, then command-line flags.
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://hearth.db` (the default, created on first start) or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind: String,
+    /// Mark cookies Secure. Browsers still send Secure cookies to http://localhost; turn this
+    /// off only for plain-HTTP access from other machines in a test lab.
+    pub secure_cookies: bool,
+    /// Send Strict-Transport-Security: set when Hearth is reached over HTTPS.
+    pub hsts: bool,
+    pub idle_timeout_minutes: i64,
+    pub absolute_timeout_hours: i64,
+    pub mfa_required_for_all: bool,
+    pub break_glass_minutes: i64,
+    pub lockout_threshold: i64,
+    pub lockout_minutes: i64,
+    pub max_body_bytes: usize,
+    pub organisation: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://hearth.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: true,
+            hsts: false,
+            idle_timeout_minutes: 30,
+            absolute_timeout_hours: 12,
+            mfa_required_for_all: false,
+            break_glass_minutes: 60,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            max_body_bytes: 1024 * 1024,
+            organisation: "Hearth demo council".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the settings; `file` is read only if given (or `hearth.toml` if it exists).
+    pub fn load(file: Option<&Path>) -> Result<Settings, String> {
+        let mut f = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(p) if !p.exists() => return Err(format!("configuration file {} does not exist", p.display())),
+            Some(p) => f = f.merge(Toml::file_exact(p)),
+            None if Path::new("hearth.toml").exists() => f = f.merge(Toml::file_exact("hearth.toml")),
+            None => {}
+        }
+        f.merge(Env::prefixed("HEARTH_").ignore(&["config"]))
+            .extract()
+            .map_err(|e| format!("configuration is not valid: {e}"))
+    }
+
+    pub fn app_config(&self) -> hearth_app::AppConfig {
+        use time::Duration;
+        hearth_app::AppConfig {
+            idle_timeout: Duration::minutes(self.idle_timeout_minutes.max(1)),
+            absolute_timeout: Duration::hours(self.absolute_timeout_hours.max(1)),
+            mfa_required_for_all: self.mfa_required_for_all,
+            break_glass_duration: Duration::minutes(self.break_glass_minutes.max(1)),
+            lockout_threshold: self.lockout_threshold.max(1),
+            lockout_duration: Duration::minutes(self.lockout_minutes.max(1)),
+        }
+    }
+
+    pub fn web_config(&self) -> hearth_web::WebConfig {
+        hearth_web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            hsts: self.hsts,
+            max_body_bytes: self.max_body_bytes,
+            organisation: self.organisation.clone(),
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! In-process HTTP tests of the web UI: real router, real SQLite store, a clock we move.
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use hearth_app::clock::TestClock;
+use hearth_app::{App, AppConfig, NewUser};
+use hearth_domain::codes::Coded;
+use hearth_domain::person::{PersonDetails, PersonKind};
+use hearth_domain::user::Role;
+use hearth_store::Store;
+use hearth_store_sql::SqlStore;
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct World {
+    router: Router,
+    app: App,
+    clock: Arc<TestClock>,
+    db: std::path::PathBuf,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", self.db.display()));
+        }
+    }
+}
+
+async fn world() -> World {
+    let db = std::env::temp_dir().join(format!("hearth-web-{}.db", uuid::Uuid::new_v4()));
+    let store = SqlStore::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let clock = Arc::new(TestClock::new(OffsetDateTime::now_utc()));
+    let store: Arc<dyn Store> = Arc::new(store);
+    let app = App::new(store, AppConfig::default(), clock.clone());
+    let cfg = hearth_web::WebConfig { max_body_bytes: 64 * 1024, ..Default::default() };
+    World { router: hearth_web::router(app.clone(), cfg), app, clock, db }
+}
+
+async fn user(w: &World, username: &str, role: Role, team: Option<hearth_domain::TeamId>) -> hearth_domain::user::UserRecord {
+    w.app
+        .add_user(None, NewUser { username: username.into(), display_name: format!("{username} name"), role, team, manager: None, password: PASSWORD.into() })
+        .await
+        .unwrap()
+}
+
+struct Res {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Res {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+/// A browser: keeps cookies, knows the CSRF token of the last page.
+struct Browser {
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Browser { cookies: Vec::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn send(&mut self, w: &World, req: Request<Body>) -> Res {
+        let res = w.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for c in headers.get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (kv, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !attrs.contains("Max-Age=0") {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Res { status, headers, body }
+    }
+
+    async fn get(&mut self, w: &World, path: &str) -> Res {
+        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).unwrap();
+        self.send(w, req).await
+    }
+
+    async fn post(&mut self, w: &World, path: &str, fields: &[(&str, &str)]) -> Res {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(w, req).await
+    }
+
+    /// The CSRF token in a page's forms.
+    fn csrf(page: &str) -> String {
+        let i = page.find("name=\"csrf_token\" value=\"").expect("page has a form") + 25;
+        page[i..i + 32].to_string()
+    }
+
+    async fn form_post(&mut self, w: &World, page_path: &str, path: &str, fields: &[(&str, &str)]) -> Res {
+        let page = self.get(w, page_path).await;
+        let token = Self::csrf(&page.body);
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(w, path, &all).await
+    }
+
+    async fn sign_in(&mut self, w: &World, username: &str) -> Res {
+        let res = self.form_post(w, "/sign-in", "/sign-in", &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res
+    }
+}
+
+fn child(given: &str, family: &str) -> PersonDetails {
+    PersonDetails {
+        kind: PersonKind::Child,
+        given_name: given.into(),
+        family_name: family.into(),
+        other_names: vec![],
+        date_of_birth: Some(time::macros::date!(2015 - 03 - 09)),
+        expected_date_of_birth: None,
+        sex: None,
+        gender: None,
+        ethnicity: None,
+        first_language: None,
+        disabilities: vec![],
+        nhs_number: None,
+        upn: None,
+        addresses: vec![],
+    }
+}
+
+async fn head(w: &World) -> i64 {
+    let mut tx = w.app.store.begin().await.unwrap();
+    tx.audit_head().await.unwrap()
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in_and_headers_are_set() {
+    let w = world().await;
+    let mut b = Browser::new();
+    let res = b.get(&w, "/").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/sign-in");
+    let res = b.get(&w, "/people/0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f").await;
+    assert!(res.location().starts_with("/sign-in?next="));
+    let page = b.get(&w, "/sign-in").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let h = &page.headers;
+    assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(!h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("unsafe-inline"));
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    assert!(h.get(header::REFERRER_POLICY).is_some());
+    let css = b.get(&w, "/assets/govuk/govuk-frontend.min.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
+    let health = b.get(&w, "/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_in_rejects_bad_passwords_and_forged_csrf_then_locks() {
+    let w = world().await;
+    user(&w, "sam", Role::SocialWorker, None).await;
+    let mut b = Browser::new();
+    // No CSRF token at all.
+    b.get(&w, "/sign-in").await;
+    let res = b.post(&w, "/sign-in", &[("username", "sam"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // A forged token.
+    let res = b.post(&w, "/sign-in", &[("csrf_token", "0123456789abcdef0123456789abcdef"), ("username", "sam"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = b.form_post(&w, "/sign-in", "/sign-in", &[("username", "sam"), ("password", "wrong")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("govuk-error-summary"));
+    assert!(res.body.contains("value=\"sam\""), "the username is kept");
+    for _ in 0..5 {
+        b.form_post(&w, "/sign-in", "/sign-in", &[("username", "sam"), ("password", "wrong")]).await;
+    }
+    let res = b.form_post(&w, "/sign-in", "/sign-in", &[("username", "sam"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "locked even with the right password");
+    assert!(res.body.contains("locked"));
+    w.clock.advance(Duration::minutes(16));
+    b.sign_in(&w, "sam").await;
+}
+
+#[tokio::test]
+async fn administrators_must_enrol_a_second_factor() {
+    let w = world().await;
+    user(&w, "root", Role::Administrator, None).await;
+    let mut b = Browser::new();
+    let res = b.sign_in(&w, "root").await;
+    assert!(res.location().starts_with("/mfa/enrol"));
+    // Pending sessions cannot reach pages.
+    let res = b.get(&w, "/admin/users").await;
+    assert_eq!(res.location(), "/mfa");
+    let page = b.get(&w, "/mfa/enrol").await;
+    let i = page.body.find("id=\"totp-secret\">").unwrap() + 17;
+    let secret: String = page.body[i..].chars().take_while(|c| *c != '<').collect();
+    let token = Browser::csrf(&page.body);
+    let bad = b.post(&w, "/mfa/enrol", &[("csrf_token", &token), ("secret", &secret), ("code", "000000")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let code = hearth_app::auth::totp_code(&secret, w.clock.now_for_tests()).unwrap();
+    let ok = b.post(&w, "/mfa/enrol", &[("csrf_token", &token), ("secret", &secret), ("code", &code)]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get(&w, "/admin/users").await.status, StatusCode::OK);
+    // Next time, a code is asked for.
+    let mut b2 = Browser::new();
+    let res = b2.sign_in(&w, "root").await;
+    assert!(res.location().starts_with("/mfa?"));
+    let code = hearth_app::auth::totp_code(&secret, w.clock.now_for_tests()).unwrap();
+    let res = b2.form_post(&w, "/mfa", "/mfa", &[("code", &code)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(b2.get(&w, "/").await.status, StatusCode::OK);
+}
+
+trait Now {
+    fn now_for_tests(&self) -> OffsetDateTime;
+}
+impl Now for Arc<TestClock> {
+    fn now_for_tests(&self) -> OffsetDateTime {
+        use hearth_app::clock::Clock;
+        self.now()
+    }
+}
+
+#[tokio::test]
+async fn a_worker_records_a_child_a_note_and_a_correction() {
+    let w = world().await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+
+    // Invalid input: nothing saved, input kept, errors summarised.
+    let res = b
+        .form_post(&w, "/people/new", "/people/new", &[("kind", "child"), ("given_name", "<script>alert(1)</script>"), ("family_name", "O'Brien"), ("date_of_birth-day", "1"), ("date_of_birth-month", "1"), ("date_of_birth-year", "2099"), ("nhs_number", "123")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#nhs_number\""));
+    assert!(res.body.contains("href=\"#date_of_birth\""));
+    assert!(res.body.contains("&#60;script&#62;alert(1)"), "input kept and escaped");
+    assert!(!res.body.contains("<script>alert(1)"));
+
+    let res = b
+        .form_post(&w, "/people/new", "/people/new", &[("kind", "child"), ("given_name", "<b>Zoë</b>"), ("family_name", "O'Brien"), ("date_of_birth-day", "9"), ("date_of_birth-month", "3"), ("date_of_birth-year", "2015"), ("nhs_number", "943 476 5919")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let person_path = res.location().split('?').next().unwrap().to_string();
+    let page = b.get(&w, &person_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("&#60;b&#62;Zoë&#60;/b&#62;"));
+
+    // Search finds her by folded name and by NHS number.
+    let res = b.get(&w, "/search?q=zoe").await;
+    assert!(res.body.contains(&person_path));
+    let res = b.get(&w, "/search?q=9434765919").await;
+    assert!(res.body.contains(&person_path));
+
+    // A duplicate is flagged before a second record is made.
+    let res = b
+        .form_post(&w, "/people/new", "/people/new", &[("kind", "child"), ("given_name", "<b>Zoe</b>"), ("family_name", "OBrien"), ("date_of_birth-day", "9"), ("date_of_birth-month", "3"), ("date_of_birth-year", "2015")])
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("may already have a record"));
+
+    // A case note: invalid, then valid.
+    let notes_new = format!("{person_path}/notes/new");
+    let res = b.form_post(&w, &notes_new, &notes_new, &[("time", "25:00"), ("text", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#time\""));
+    let today = hearth_app::local_time::uk_local(w.clock.now_for_tests()).date();
+    let (d, m, y) = (today.day().to_string(), (today.month() as u8).to_string(), today.year().to_string());
+    let fields = [
+        ("occurred-day", d.as_str()),
+        ("occurred-month", m.as_str()),
+        ("occurred-year", y.as_str()),
+        ("time", "00:01"),
+        ("note_type", hearth_domain::codes::CaseNoteType::HomeVisit.code()),
+        ("child_seen", "yes"),
+        ("seen_alone", "yes"),
+        ("significant", "yes"),
+        ("text", "Saw Zoë in her room; she said '; DROP TABLE persons; --"),
+    ];
+    let res = b.form_post(&w, &notes_new, &notes_new, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let list = b.get(&w, res.location()).await;
+    assert!(list.body.contains("Case note saved"));
+    let chron = b.get(&w, &format!("{person_path}/chronology")).await;
+    assert!(chron.body.contains("DROP TABLE persons"));
+    let i = chron.body.find(&format!("{person_path}/notes/")).unwrap();
+    let note_path: String = chron.body[i..].chars().take_while(|c| *c != '"').collect();
+
+    // Correction: reason required; then a new version with the old one readable.
+    let correct = format!("{note_path}/correct");
+    let page = b.get(&w, &correct).await;
+    let token = Browser::csrf(&page.body);
+    let mut fields2: Vec<(&str, &str)> = vec![("csrf_token", token.as_str()), ("version", "1")];
+    fields2.extend_from_slice(&fields[..8]);
+    fields2.push(("text", "Saw Zoë in the kitchen."));
+    let res = b.post(&w, &correct, &fields2).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#reason\""));
+    fields2.push(("reason", "Wrong room recorded"));
+    let res = b.post(&w, &correct, &fields2).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let note = b.get(&w, &note_path).await;
+    assert!(note.body.contains("Version 2"));
+    assert!(note.body.contains("Previous versions"));
+    assert!(note.body.contains("in her room"));
+    // The same stale version again is a conflict showing the other version.
+    let res = b.post(&w, &correct, &fields2).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("Someone else corrected this note"));
+}
+
+#[tokio::test]
+async fn records_are_invisible_without_a_relationship_and_refusals_are_audited() {
+    let w = world().await;
+    let a = w.app.add_team(None, "A").await.unwrap();
+    let bteam = w.app.add_team(None, "B").await.unwrap();
+    let owner = user(&w, "owner", Role::SocialWorker, Some(a.id)).await;
+    user(&w, "other", Role::SocialWorker, Some(bteam.id)).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&owner, std::slice::from_ref(&owner)), user: owner.clone() };
+    let p = w.app.create_person(&actor, child("Hidden", "Child")).await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "other").await;
+    let before = head(&w).await;
+    let res = b.get(&w, &format!("/people/{}", p.id)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let unknown = b.get(&w, "/people/0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get(&w, "/people/not-an-id").await.status, StatusCode::NOT_FOUND);
+    assert!(head(&w).await > before, "refusals are audited");
+    let res = b.get(&w, "/search?q=hidden").await;
+    assert!(!res.body.contains(&p.id.to_string()));
+    // Break-glass opens it, with a reason, and the record says so.
+    let res = b.form_post(&w, "/break-glass", "/break-glass", &[("person_id", &p.id.to_string()), ("reason", "short")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = b.form_post(&w, "/break-glass", "/break-glass", &[("person_id", &p.id.to_string()), ("reason", "Police called out of hours about this child")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = b.get(&w, &format!("/people/{}", p.id)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("emergency access"));
+    w.clock.advance(Duration::hours(2));
+    b.sign_in(&w, "other").await;
+    assert_eq!(b.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND, "the grant expires");
+}
+
+#[tokio::test]
+async fn every_record_page_writes_audit() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    for path in ["", "/edit", "/history", "/chronology", "/notes", "/notes/new", "/family/new"] {
+        let before = head(&w).await;
+        let res = b.get(&w, &format!("/people/{}{path}", p.id)).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert!(head(&w).await > before, "{path} wrote no audit entry");
+    }
+    let before = head(&w).await;
+    b.get(&w, "/search?q=amy").await;
+    assert!(head(&w).await > before, "search is audited");
+}
+
+#[tokio::test]
+async fn an_expired_session_keeps_the_form_for_after_sign_in() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let path = format!("/people/{}/notes/new", p.id);
+    let page = b.get(&w, &path).await;
+    let token = Browser::csrf(&page.body);
+    w.clock.advance(Duration::minutes(31));
+    let res = b.post(&w, &path, &[("csrf_token", &token), ("text", "A long note typed over lunch")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.location().starts_with("/sign-in?expired=1&draft="));
+    let sign_in_page = b.get(&w, res.location()).await;
+    assert!(sign_in_page.body.contains("has been kept"));
+    let token = Browser::csrf(&sign_in_page.body);
+    let draft_field = {
+        let i = sign_in_page.body.find("name=\"draft\" value=\"").unwrap() + 20;
+        sign_in_page.body[i..].chars().take_while(|c| *c != '"').collect::<String>()
+    };
+    let next_field = {
+        let i = sign_in_page.body.find("name=\"next\" value=\"").unwrap() + 19;
+        sign_in_page.body[i..].chars().take_while(|c| *c != '"').collect::<String>()
+    };
+    let res = b.post(&w, "/sign-in", &[("csrf_token", &token), ("username", "sam"), ("password", PASSWORD), ("draft", &draft_field), ("next", &next_field)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.location().starts_with(&path), "{}", res.location());
+    let form = b.get(&w, res.location()).await;
+    assert!(form.body.contains("A long note typed over lunch"));
+    assert!(form.body.contains("before you were signed out"));
+}
+
+#[tokio::test]
+async fn concurrent_edits_conflict_and_keep_both_versions() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    user(&w, "kim", Role::SocialWorker, Some(team.id)).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
+    let mut sam = Browser::new();
+    sam.sign_in(&w, "sam").await;
+    let mut kim = Browser::new();
+    kim.sign_in(&w, "kim").await;
+    let edit = format!("/people/{}/edit", p.id);
+    let sam_page = sam.get(&w, &edit).await;
+    let kim_page = kim.get(&w, &edit).await;
+    let base = |given: &'static str, reason: &'static str| {
+        vec![("kind", "child"), ("given_name", given), ("family_name", "Lee"), ("date_of_birth-day", "9"), ("date_of_birth-month", "3"), ("date_of_birth-year", "2015"), ("version", "1"), ("reason", reason)]
+    };
+    let t = Browser::csrf(&sam_page.body);
+    let mut f = base("Aimee", "Spelling from birth certificate");
+    f.push(("csrf_token", &t));
+    assert_eq!(sam.post(&w, &edit, &f).await.status, StatusCode::SEE_OTHER);
+    let t = Browser::csrf(&kim_page.body);
+    let mut f = base("Amie", "Spelling from school");
+    f.push(("csrf_token", &t));
+    let res = kim.post(&w, &edit, &f).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("Aimee") && res.body.contains("Amie"));
+    let hist = kim.get(&w, &format!("/people/{}/history", p.id)).await;
+    assert!(hist.body.contains("Spelling from birth certificate"));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let w = world().await;
+    let mut b = Browser::new();
+    let page = b.get(&w, "/sign-in").await;
+    let token = Browser::csrf(&page.body);
+    let big = "x".repeat(100 * 1024);
+    let res = b.post(&w, "/sign-in", &[("csrf_token", &token), ("username", &big)]).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn role_pages_are_forbidden_to_others() {
+    let w = world().await;
+    user(&w, "sam", Role::SocialWorker, None).await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    assert_eq!(b.get(&w, "/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(b.get(&w, "/audit").await.status, StatusCode::FORBIDDEN);
+    let res = b.form_post(&w, "/account", "/admin/teams", &[("name", "Sneaky")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(w.app.teams().await.unwrap().is_empty());
+}
