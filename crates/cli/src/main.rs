@@ -1,6 +1,7 @@
 //! The `hearth` command.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod config;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +56,20 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Measure record page, search and add-case-note latency on a generated data set.
+    ///
+    /// Uses a fresh temporary SQLite file unless --database is given (an empty database is
+    /// filled first; a filled one is reused).
+    Bench {
+        #[arg(long, default_value_t = 40_000)]
+        children: usize,
+        #[arg(long, default_value_t = 25)]
+        notes_per_child: usize,
+        #[arg(long, default_value_t = 1000)]
+        samples: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
     /// Check the audit log.
     Audit {
@@ -143,6 +158,7 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let mut settings = Settings::load(cli.config.as_deref()).map_err(|e| Failure(e, 2))?;
+    let database_given = cli.database.is_some() || std::env::var("HEARTH_DATABASE_URL").is_ok();
     if let Some(db) = cli.database {
         settings.database_url = db;
     }
@@ -204,6 +220,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .await
                 .map_err(|e| Failure(describe(e), 1))?;
             println!("Added {} ({}) as {}.", user.username, user.display_name, user.role.label());
+            Ok(())
+        }
+        Command::Bench { children, notes_per_child, samples, seed } => {
+            let temp = if database_given {
+                None
+            } else {
+                let p = std::env::temp_dir().join(format!("hearth-bench-{}.db", std::process::id()));
+                settings.database_url = format!("sqlite://{}", p.display());
+                Some(p)
+            };
+            let app = open(&settings).await?;
+            let result = bench::run(app, settings.web_config(), bench::BenchOptions { children, notes_per_child, seed, samples }).await;
+            if let Some(p) = temp {
+                for ext in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{ext}", p.display()));
+                }
+            }
+            println!("{}", result.map_err(|e| Failure(format!("benchmark failed: {e}"), 1))?);
             Ok(())
         }
         Command::Audit { command: AuditCommand::Verify } => {

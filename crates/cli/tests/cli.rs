@@ -1,0 +1,72 @@
+//! The `hearth` binary as an administrator uses it: clear one-line errors, exit codes.
+use std::process::Command;
+
+fn hearth() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    c.env_remove("HEARTH_DATABASE_URL").env_remove("HEARTH_CONFIG").env("HEARTH_LOG", "error");
+    c
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("hearth-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"]] {
+        let out = hearth().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_corrupt_database_is_a_one_line_error() {
+    let db = temp("corrupt.db");
+    std::fs::write(&db, b"this is not a SQLite database, it is a text file that happens to be long enough").unwrap();
+    let out = hearth().args(["--database", &format!("sqlite://{}", db.display()), "migrate"]).output().unwrap();
+    let _ = std::fs::remove_file(&db);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.starts_with("hearth: cannot open the database") || err.starts_with("hearth: cannot migrate the database"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn an_unreachable_postgres_is_a_one_line_error() {
+    let out = hearth().args(["--database", "postgres://nobody:secret@127.0.0.1:1/hearth", "migrate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!err.contains("secret"), "the password is not printed: {err}");
+}
+
+#[test]
+fn users_are_added_and_the_audit_log_verifies() {
+    let db = temp("users.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = hearth().args(["--database", &url, "user", "add", "pat.admin", "--name", "Pat Admin", "--role", "administrator", "--team", "Systems"]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = hearth().args(["--database", &url, "user", "add", "x", "--name", "X", "--role", "wizard"]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role wizard"));
+    let out = hearth().args(["--database", &url, "user", "add", "pat.admin", "--name", "Again", "--role", "auditor"]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already taken"));
+    let out = hearth().args(["--database", &url, "user", "add", "short", "--name", "Short", "--role", "auditor"]).env("HEARTH_NEW_PASSWORD", "short").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = hearth().args(["--database", &url, "audit", "verify"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit log intact"));
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+}
+
+#[test]
+fn bad_configuration_is_a_usage_error() {
+    let out = hearth().args(["--config", "/nonexistent/hearth.toml", "migrate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
