@@ -1,0 +1,58 @@
+//! The code lists, as OpenAPI string enums generated from the domain's own lists, so the
+//! documentation can never disagree with what is accepted.
+use hearth_domain::chronology::ChronologyKind;
+use hearth_domain::codes::{AliasKind, CaseNoteType, Coded, Disability, Ethnicity, Sex};
+use hearth_domain::relationship::RelationshipType;
+use std::borrow::Cow;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+
+fn code_list_schema(description: &str, codes: Vec<(&'static str, &'static str)>) -> RefOr<Schema> {
+    let listing: Vec<String> = codes.iter().map(|(c, l)| format!("`{c}` {l}")).collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(codes.iter().map(|(c, _)| *c)))
+        .description(Some(format!("{description} Codes: {}.", listing.join("; "))))
+        .into()
+}
+
+fn coded<T: Coded>() -> Vec<(&'static str, &'static str)> {
+    T::ALL.iter().map(|c| (c.code(), c.label())).collect()
+}
+
+/// Declares a schema-only type for a code list (used as `#[schema(value_type = …)]`).
+macro_rules! code_schema {
+    ($(#[$doc:meta])* $name:ident, $description:literal, $codes:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                code_list_schema($description, $codes)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+code_schema!(PersonKindCode, "Whether the record is about a child or young person, or a related adult.", vec![("child", "Child or young person"), ("adult", "Adult")]);
+code_schema!(SexCode, "Sex as recorded for the statutory returns.", coded::<Sex>());
+code_schema!(EthnicityCode, "Ethnicity, DfE code (CIN census, SSDA903).", coded::<Ethnicity>());
+code_schema!(DisabilityCode, "Disability, DfE CIN census code.", coded::<Disability>());
+code_schema!(AliasKindCode, "How another name relates to the person.", coded::<AliasKind>());
+code_schema!(CaseNoteTypeCode, "The kind of event a case note records.", coded::<CaseNoteType>());
+code_schema!(
+    RelationshipRoleCode,
+    "What the other person is to this person (a `parent` of the child, the child's `sibling`…).",
+    coded::<RelationshipType>()
+);
+code_schema!(
+    ChronologyKindCode,
+    "The kind of a chronology entry.",
+    ChronologyKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+);

@@ -1,0 +1,71 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3.1 document generated from the
+//! handlers (`GET /api/v1/openapi.json`).
+//!
+//! Callers authenticate with a personal API token (`Authorization: Bearer …`), never a
+//! cookie, so no CSRF token is needed. Handlers call the same use cases as the web pages:
+//! authorisation and audit happen there, never here. Every failure is
+//! `application/problem+json`.
+mod docs;
+mod dto;
+mod extract;
+mod notes;
+mod people;
+mod problem;
+
+use crate::AppState;
+use axum::body::Bytes;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use problem::ApiError;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The API's routes, to be nested at `/api/v1`.
+pub fn routes(_state: AppState) -> Router<AppState> {
+    let (router, doc) = api_router().split_for_parts();
+    let spec = Bytes::from(serde_json::to_vec_pretty(&doc).unwrap_or_default());
+    router
+        .route("/openapi.json", axum::routing::get(move || openapi_json(spec.clone())))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::status(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed here.") })
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+        .routes(routes!(people::search, people::create))
+        .routes(routes!(people::show, people::update))
+        .routes(routes!(people::history))
+        .routes(routes!(people::relationships, people::add_relationship))
+        .routes(routes!(people::end_relationship))
+        .routes(routes!(notes::list, notes::create))
+        .routes(routes!(notes::show, notes::correct))
+        .routes(routes!(notes::chronology))
+}
+
+/// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().into_openapi()
+}
+
+async fn openapi_json(spec: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], spec).into_response()
+}
+
+/// A 201 answer with the new resource's address.
+pub type Created<T> = (StatusCode, [(header::HeaderName, String); 1], Json<T>);
+
+pub fn created<T>(location: String, body: T) -> Created<T> {
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_is_openapi_3_1_with_a_bearer_scheme() {
+        let doc = serde_json::to_value(super::openapi()).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    }
+}
