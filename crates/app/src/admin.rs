@@ -47,16 +47,14 @@ impl App {
             created_at: self.now(),
         };
         let mut tx = self.store.begin().await?;
-        if let Some(t) = new.team {
-            if !tx.teams().await?.iter().any(|x| x.id == t) {
+        if let Some(t) = new.team
+            && !tx.teams().await?.iter().any(|x| x.id == t) {
                 return Err(AppError::invalid("team", "Choose a team that exists"));
             }
-        }
-        if let Some(m) = new.manager {
-            if tx.user(m).await?.is_none() {
+        if let Some(m) = new.manager
+            && tx.user(m).await?.is_none() {
                 return Err(AppError::invalid("manager", "Choose a manager who exists"));
             }
-        }
         match tx.insert_user(&user).await {
             Err(StoreError::Duplicate(_)) => return Err(AppError::invalid("username", "That username is already taken")),
             other => other?,

@@ -328,6 +328,9 @@ impl App {
     pub async fn api_actor(&self, token: &str) -> Result<Option<Actor>, AppError> {
         let mut tx = self.store.begin().await?;
         let Some(t) = tx.api_token_by_hash(&sha256_hex(token)).await?.filter(|t| t.revoked_at.is_none()) else {
+            // Failed API authentication leaves a trace, as failed sign-ins do.
+            tx.append_audit(&self.draft(None, "api.authenticate", None, Outcome::Denied)).await?;
+            tx.commit().await?;
             return Ok(None);
         };
         let Some(user) = tx.user(t.user).await?.filter(|u| u.active && u.role.can(Permission::UseApi)) else {

@@ -5,13 +5,14 @@
 pub mod auth;
 pub mod clock;
 pub mod error;
-pub mod local_time;
 mod notes;
 mod people;
 mod admin;
 mod audit;
 
 pub use admin::NewUser;
+/// Local time in England (re-exported from the domain for the layers above).
+pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};
 pub use error::AppError;
 pub use notes::NewCaseNote;

@@ -279,11 +279,13 @@ impl App {
         if new.other == person {
             return Err(AppError::invalid("other", "A person cannot be related to themselves"));
         }
-        if let Some(s) = new.started {
-            if s > self.today() {
+        if new.note.as_ref().is_some_and(|n| n.chars().count() > MAX_LINE) {
+            return Err(AppError::invalid("note", "The role or agency must be 200 characters or fewer"));
+        }
+        if let Some(s) = new.started
+            && s > self.today() {
                 return Err(AppError::invalid("started", "The start date must be today or in the past"));
             }
-        }
         let (mut tx, _, _) = self.with_open(actor, person, "relationship.create").await?;
         // The other person must be visible too: nobody links to a record they cannot see.
         let facts = tx.access_facts(new.other, actor.user.id, self.now()).await?;

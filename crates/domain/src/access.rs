@@ -21,11 +21,10 @@ impl Subject {
         let reports = reports_of(me.id, users);
         let mut teams: Vec<TeamId> = me.team.into_iter().collect();
         for u in users.iter().filter(|u| reports.contains(&u.id)) {
-            if let Some(t) = u.team {
-                if !teams.contains(&t) {
+            if let Some(t) = u.team
+                && !teams.contains(&t) {
                     teams.push(t);
                 }
-            }
         }
         Subject { user: me.id, role: me.role, team: me.team, reports, teams }
     }
@@ -101,11 +100,10 @@ pub fn decide(who: &Subject, facts: &AccessFacts) -> Decision {
                 return Decision::Allow(AccessGround::ManagementChain);
             }
         }
-        if let Some(t) = facts.allocated_team {
-            if who.teams.contains(&t) {
+        if let Some(t) = facts.allocated_team
+            && who.teams.contains(&t) {
                 return Decision::Allow(AccessGround::Team);
             }
-        }
     }
     if who.can(Permission::ViewAllRecords) {
         return Decision::Allow(AccessGround::LaWide);

@@ -69,9 +69,9 @@ pub fn build(
     filter: Option<ChronologyKind>,
 ) -> Vec<ChronologyEntry> {
     let mut out = Vec::new();
-    let created = person.created_at;
     out.push(ChronologyEntry {
-        at: PrimitiveDateTime::new(created.date(), created.time()),
+        // Case notes carry local times, so the record's creation is shown in local time too.
+        at: crate::local_time::uk_local(person.created_at),
         kind: ChronologyKind::RecordCreated,
         summary: format!("Record created for {}", person.details.full_name()),
         case_note: None,
@@ -115,6 +115,6 @@ pub fn build(
     if let Some(k) = filter {
         out.retain(|e| e.kind == k);
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
     out
 }

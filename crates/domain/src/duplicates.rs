@@ -26,11 +26,10 @@ fn folded_name(given: &str, family: &str) -> String {
 
 /// Why `existing` may be the person described by `new`, if it may.
 pub fn possible_match(new: &PersonDetails, existing: &PersonSummary) -> Option<MatchReason> {
-    if let (Some(a), Some(b)) = (&new.nhs_number, &existing.nhs_number) {
-        if a.as_str() == b {
+    if let (Some(a), Some(b)) = (&new.nhs_number, &existing.nhs_number)
+        && a.as_str() == b {
             return Some(MatchReason::SameNhsNumber);
         }
-    }
     let same_dob = new.date_of_birth.is_some() && new.date_of_birth == existing.date_of_birth
         || new.expected_date_of_birth.is_some() && new.expected_date_of_birth == existing.expected_date_of_birth;
     if !same_dob {

@@ -11,6 +11,7 @@ pub mod duplicates;
 pub mod history;
 pub mod ids;
 pub mod identifiers;
+pub mod local_time;
 pub mod person;
 pub mod relationship;
 pub mod search;

@@ -135,25 +135,22 @@ impl PersonDetails {
         if self.kind == PersonKind::Child && self.date_of_birth.is_none() && self.expected_date_of_birth.is_none() {
             errs.add("date_of_birth", "Enter the child's date of birth, or the expected date of birth for an unborn child");
         }
-        if let Some(g) = &self.gender {
-            if g.chars().count() > MAX_LINE {
+        if let Some(g) = &self.gender
+            && g.chars().count() > MAX_LINE {
                 errs.add("gender", format!("Gender must be {MAX_LINE} characters or fewer"));
             }
-        }
-        if let Some(l) = &self.first_language {
-            if l.chars().count() > MAX_LINE {
+        if let Some(l) = &self.first_language
+            && l.chars().count() > MAX_LINE {
                 errs.add("first_language", format!("First language must be {MAX_LINE} characters or fewer"));
             }
-        }
         for (i, a) in self.addresses.iter().enumerate() {
             if a.lines.iter().all(|l| l.trim().is_empty()) {
                 errs.add(format!("addresses[{i}]"), "Enter the first line of the address");
             }
-            if let (Some(f), Some(t)) = (a.from, a.to) {
-                if t < f {
+            if let (Some(f), Some(t)) = (a.from, a.to)
+                && t < f {
                     errs.add(format!("addresses[{i}]"), "The date the person left the address must be on or after the date they moved in");
                 }
-            }
         }
         errs.into_result()
     }

@@ -187,11 +187,10 @@ pub fn score(q: &ParsedQuery, p: &PersonSummary) -> Option<usize> {
         }
         total += d;
     }
-    if let Some(dob) = q.date_of_birth {
-        if p.date_of_birth != Some(dob) && p.expected_date_of_birth != Some(dob) {
+    if let Some(dob) = q.date_of_birth
+        && p.date_of_birth != Some(dob) && p.expected_date_of_birth != Some(dob) {
             return None;
         }
-    }
     Some(total)
 }
 

@@ -153,11 +153,10 @@ pub async fn enrol(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
 }
 
 pub async fn sign_out(State(s): State<AppState>, v: Visitor) -> Response {
-    if let Visitor::Signed { session, .. } | Visitor::Pending { session, .. } = &v {
-        if let Err(e) = s.app.sign_out(session).await {
+    if let Visitor::Signed { session, .. } | Visitor::Pending { session, .. } = &v
+        && let Err(e) = s.app.sign_out(session).await {
             return WebError(e).into_response();
         }
-    }
     let mut res = Redirect::to("/sign-in").into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(s.config.secure_cookies, SESSION_COOKIE, "", true));
     res

@@ -172,7 +172,7 @@ pub async fn list(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
     let id: PersonId = parse_id(&id)?;
     let page = q.page.unwrap_or(1).max(1);
     let (record, notes, total) = s.app.case_notes(&actor, id, PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
-    let pages = ((total.max(1) as u32) + PER_PAGE - 1) / PER_PAGE;
+    let pages = (total.max(1) as u32).div_ceil(PER_PAGE);
     let p = NotesPage { layout: layout(&v, format!("Case notes for {}", record.details.full_name())).with_flash(flash(&q.saved)), record, tab: "notes", notes, total, page, pages };
     Ok(render(StatusCode::OK, &p))
 }

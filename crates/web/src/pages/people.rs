@@ -179,6 +179,9 @@ fn rows(f: &FormData, prefix: &str, first: &str) -> Vec<usize> {
     (0..(used + 1).min(MAX_ROWS)).collect()
 }
 
+/// A fact as saved by someone else, and as the user typed it.
+type Difference = (&'static str, String, String);
+
 #[derive(Template)]
 #[template(path = "person_form.html")]
 struct PersonFormPage {
@@ -192,7 +195,7 @@ struct PersonFormPage {
     duplicates: Vec<DuplicateWarning>,
     /// Adding a relative: the person they are being linked to.
     relative_of: Option<(PersonId, String)>,
-    conflict: Option<(PersonRecord, Vec<(&'static str, String, String)>)>,
+    conflict: Option<(PersonRecord, Vec<Difference>)>,
     other_rows: Vec<usize>,
     address_rows: Vec<usize>,
     draft_restored: bool,
@@ -386,7 +389,7 @@ pub async fn edit(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
             // Show both versions; the user's input stays in the form, now based on theirs.
             let theirs = s.app.person(&actor, id).await?;
             let mine = facts(&details);
-            let differences: Vec<(&'static str, String, String)> = facts(&theirs.details)
+            let differences: Vec<Difference> = facts(&theirs.details)
                 .into_iter()
                 .zip(mine)
                 .filter(|((_, a), (_, b))| a != b)
