@@ -1,1 +1,234 @@
+//! A synthetic local authority for demos, tests and benchmarks.
+//!
+//! `generate` fills an empty store with teams, users, children and their families,
+//! relationships and case notes. Everything is made up from built-in lists, so nothing is
+//! about a real person, and the same seed always gives the same people with the same ids.
+//! Dates are relative to today, so ages and note dates stay plausible whenever it runs.
+//!
+//! Records are written through the ordinary `Tx` interface in batches of
+//! [`FAMILIES_PER_BATCH`] families, each batch with one audit entry, so the audit chain of
+//! a demo database verifies like any other.
 #![forbid(unsafe_code)]
+
+mod family;
+mod names;
+mod places;
+mod rng;
+mod staff;
+mod text;
+
+use hearth_app::local_time::uk_local;
+use hearth_domain::audit::{AuditDraft, Outcome};
+use hearth_domain::user::Role;
+use hearth_domain::PersonId;
+use hearth_store::{Store, StoreError, Tx};
+use std::time::{Duration, Instant};
+use time::{Date, OffsetDateTime};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "hearth-demo-2026";
+
+/// Families written per transaction (each transaction adds one audit entry).
+pub const FAMILIES_PER_BATCH: usize = 500;
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Children and young people with an open case (at least one).
+    pub children: usize,
+    /// The same seed gives the same users, people, ids and notes.
+    pub seed: u64,
+    /// Case notes per child on average; each child has between 40% and 160% of it.
+    pub notes_per_child: usize,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self { children: 1000, seed: 2026, notes_per_child: 10 }
+    }
+}
+
+/// A demo account, with what is needed to sign in as it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team_name: Option<String>,
+    pub password: String,
+    /// Base32 TOTP secret, for accounts enrolled in multi-factor authentication.
+    pub totp_secret: Option<String>,
+}
+
+/// What was generated.
+#[derive(Clone, Debug)]
+pub struct DemoSummary {
+    /// Every account: `admin`, `sam.worker`, `tara.manager`, `sian.service`, `bea.support`,
+    /// `ava.auditor`, then the other team managers and social workers.
+    pub users: Vec<DemoUser>,
+    pub teams: usize,
+    pub children: usize,
+    /// Everyone recorded: children and adults.
+    pub people: usize,
+    pub case_notes: usize,
+    pub relationships: usize,
+    /// a child allocated to the demo social worker `sam.worker`, for the README and browser tests
+    pub example_child: (PersonId, String),
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TestkitError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not hash the demo password: {0}")]
+    Password(String),
+    #[error("{0}")]
+    Options(String),
+    /// A generated record broke a rule: a bug in the generator, never saved.
+    #[error("the generator made an invalid record ({what}): {errors}")]
+    Invalid { what: String, errors: String },
+}
+
+/// True when the store already holds users, so a demo database can be reused.
+pub async fn is_populated(store: &dyn Store) -> Result<bool, TestkitError> {
+    let mut tx = store.begin().await?;
+    let users = tx.users().await?;
+    tx.commit().await?;
+    Ok(!users.is_empty())
+}
+
+fn audit(now: OffsetDateTime, seed: u64, target: String) -> AuditDraft {
+    AuditDraft {
+        at: now,
+        actor: None,
+        action: "demo.generate".into(),
+        person: None,
+        target: Some(target),
+        outcome: Outcome::Allowed,
+        reason: Some(format!("synthetic demo data, seed {seed}")),
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    people: usize,
+    case_notes: usize,
+    relationships: usize,
+}
+
+/// Fills an empty store with a synthetic local authority.
+pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSummary, TestkitError> {
+    let started = Instant::now();
+    if opts.children == 0 {
+        return Err(TestkitError::Options("Generate at least one child".into()));
+    }
+    let now = OffsetDateTime::now_utc();
+    let today = uk_local(now).date();
+    let mut g = rng::Gen::new(opts.seed);
+    // Argon2 is slow on purpose: one hash serves every account.
+    let hash = hearth_app::auth::hash_password(DEMO_PASSWORD).map_err(|e| TestkitError::Password(e.to_string()))?;
+    let staff = staff::build(&mut g, opts.children, now, &hash);
+
+    let mut tx = store.begin().await?;
+    for t in &staff.teams {
+        tx.insert_team(t).await?;
+    }
+    for u in &staff.users {
+        tx.insert_user(u).await?;
+    }
+    tx.append_audit(&audit(now, opts.seed, format!("{} teams and {} users", staff.teams.len(), staff.users.len()))).await?;
+    tx.commit().await?;
+
+    let mut reg = family::Registry::default();
+    let mut counts = Counts::default();
+    let mut example: Option<(PersonId, String)> = None;
+    let (mut left, mut placed, mut families) = (opts.children, 0usize, 0usize);
+    while left > 0 {
+        let mut tx = store.begin().await?;
+        let first_family = families;
+        let before = (counts.people, counts.case_notes);
+        while left > 0 && families - first_family < FAMILIES_PER_BATCH {
+            let n = family::family_size(&mut g, left);
+            let worker = &staff.workers[(placed / staff::CASELOAD).min(staff.workers.len() - 1)];
+            let restricted = families > 0 && g.chance(0.01);
+            let ctx = family::Ctx {
+                now,
+                today,
+                notes_per_child: opts.notes_per_child,
+                worker,
+                team: staff.teams[worker.team].id,
+                team_kind: staff::TEAMS[worker.team].1,
+                restricted,
+                first: families == 0,
+            };
+            let f = family::build(&mut g, &mut reg, &ctx, n);
+            if example.is_none() {
+                example = f.children.iter().find(|c| c.2).or(f.children.first()).map(|c| (c.0, c.1.clone()));
+            }
+            write_family(&mut *tx, &f, today, now).await?;
+            counts.people += f.persons.len();
+            counts.case_notes += f.notes.len();
+            counts.relationships += f.relationships.len();
+            left -= n;
+            placed += n;
+            families += 1;
+        }
+        let target = format!(
+            "families {}–{}: {} people, {} case notes",
+            first_family + 1,
+            families,
+            counts.people - before.0,
+            counts.case_notes - before.1
+        );
+        tx.append_audit(&audit(now, opts.seed, target)).await?;
+        tx.commit().await?;
+    }
+
+    let example_child = example.ok_or_else(|| TestkitError::Options("no child was generated".into()))?;
+    Ok(DemoSummary {
+        users: staff.demo_users,
+        teams: staff.teams.len(),
+        children: opts.children,
+        people: counts.people,
+        case_notes: counts.case_notes,
+        relationships: counts.relationships,
+        example_child,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn invalid(what: &str, errors: impl std::fmt::Display) -> TestkitError {
+    TestkitError::Invalid { what: what.to_string(), errors: errors.to_string() }
+}
+
+async fn write_family(tx: &mut dyn Tx, f: &family::Family, today: Date, now: OffsetDateTime) -> Result<(), TestkitError> {
+    let local_now = uk_local(now);
+    for p in &f.persons {
+        p.record.details.validate(today).map_err(|e| invalid(&p.record.details.full_name(), e))?;
+        tx.insert_person(&p.record, &p.meta).await?;
+        if p.record.restricted {
+            tx.set_access_list(p.record.id, &p.access_list).await?;
+        }
+        if let Some((details, meta)) = &p.correction {
+            details.validate(today).map_err(|e| invalid(&details.full_name(), e))?;
+            let mut record = p.record.clone();
+            record.version = 2;
+            record.details = details.clone();
+            record.updated_at = meta.at;
+            tx.update_person(&record, 1, meta).await?;
+        }
+    }
+    for r in &f.relationships {
+        tx.insert_relationship(r).await?;
+    }
+    for n in &f.notes {
+        n.note.details.validate(local_now).map_err(|e| invalid("case note", e))?;
+        tx.insert_case_note(&n.note).await?;
+        if let Some((details, meta)) = &n.correction {
+            details.validate(local_now).map_err(|e| invalid("case note correction", e))?;
+            tx.correct_case_note(n.note.id, details, 1, meta).await?;
+        }
+    }
+    Ok(())
+}

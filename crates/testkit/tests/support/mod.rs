@@ -1,0 +1,249 @@
+//! A fresh SQLite store per test, and a store wrapper that notes the ids the generator
+//! writes, so a test can read every record back through the ordinary interface.
+#![allow(dead_code)]
+use async_trait::async_trait;
+use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::audit::{AuditDraft, AuditEntry};
+use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
+use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
+use hearth_domain::relationship::Relationship;
+use hearth_domain::search::ParsedQuery;
+use hearth_domain::user::{Team, UserRecord};
+use hearth_domain::*;
+use hearth_store::{ApiTokenRecord, BreakGlassGrant, DraftRecord, Result, SessionRecord, Store, Tx};
+use hearth_store_sql::SqlStore;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use time::{Date, OffsetDateTime};
+
+/// A SQLite database file (and its WAL companions), removed when dropped.
+pub struct TempDb {
+    pub path: PathBuf,
+    pub store: SqlStore,
+}
+
+impl TempDb {
+    pub async fn new(name: &str) -> TempDb {
+        let path = std::env::temp_dir().join(format!("hearth-testkit-{name}-{}.db", uuid::Uuid::new_v4().simple()));
+        let store = SqlStore::connect(&format!("sqlite://{}", path.display())).await.expect("open SQLite");
+        store.migrate().await.expect("migrate");
+        TempDb { path, store }
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Ids written through a [`Recording`] store.
+#[derive(Default, Debug)]
+pub struct Written {
+    pub persons: Vec<PersonId>,
+    pub updated_persons: Vec<PersonId>,
+    pub access_lists: Vec<(PersonId, Vec<UserId>)>,
+    pub relationships: Vec<RelationshipId>,
+    pub case_notes: Vec<CaseNoteId>,
+    pub corrected_notes: Vec<CaseNoteId>,
+    pub commits: usize,
+}
+
+pub struct Recording<S> {
+    pub inner: S,
+    pub written: Arc<Mutex<Written>>,
+}
+
+impl<S: Store> Recording<S> {
+    pub fn new(inner: S) -> Self {
+        Self { inner, written: Arc::default() }
+    }
+}
+
+#[async_trait]
+impl<S: Store> Store for Recording<S> {
+    async fn begin(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(RecordingTx { inner: self.inner.begin().await?, pending: Written::default(), written: self.written.clone() }))
+    }
+    async fn ping(&self) -> Result<()> {
+        self.inner.ping().await
+    }
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+}
+
+struct RecordingTx {
+    inner: Box<dyn Tx>,
+    pending: Written,
+    written: Arc<Mutex<Written>>,
+}
+
+#[async_trait]
+impl Tx for RecordingTx {
+    async fn commit(self: Box<Self>) -> Result<()> {
+        let this = *self;
+        this.inner.commit().await?;
+        let mut w = this.written.lock().expect("lock");
+        let p = this.pending;
+        w.persons.extend(p.persons);
+        w.updated_persons.extend(p.updated_persons);
+        w.access_lists.extend(p.access_lists);
+        w.relationships.extend(p.relationships);
+        w.case_notes.extend(p.case_notes);
+        w.corrected_notes.extend(p.corrected_notes);
+        w.commits += 1;
+        Ok(())
+    }
+    async fn insert_team(&mut self, team: &Team) -> Result<()> {
+        self.inner.insert_team(team).await
+    }
+    async fn teams(&mut self) -> Result<Vec<Team>> {
+        self.inner.teams().await
+    }
+    async fn insert_user(&mut self, user: &UserRecord) -> Result<()> {
+        self.inner.insert_user(user).await
+    }
+    async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>> {
+        self.inner.user(id).await
+    }
+    async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>> {
+        self.inner.user_by_username(username).await
+    }
+    async fn users(&mut self) -> Result<Vec<UserRecord>> {
+        self.inner.users().await
+    }
+    async fn update_user(&mut self, user: &UserRecord) -> Result<()> {
+        self.inner.update_user(user).await
+    }
+    async fn insert_session(&mut self, s: &SessionRecord) -> Result<()> {
+        self.inner.insert_session(s).await
+    }
+    async fn session_by_token_hash(&mut self, token_hash: &str) -> Result<Option<SessionRecord>> {
+        self.inner.session_by_token_hash(token_hash).await
+    }
+    async fn update_session(&mut self, s: &SessionRecord) -> Result<()> {
+        self.inner.update_session(s).await
+    }
+    async fn delete_session(&mut self, id: SessionId) -> Result<()> {
+        self.inner.delete_session(id).await
+    }
+    async fn delete_user_sessions(&mut self, user: UserId) -> Result<u64> {
+        self.inner.delete_user_sessions(user).await
+    }
+    async fn insert_api_token(&mut self, t: &ApiTokenRecord) -> Result<()> {
+        self.inner.insert_api_token(t).await
+    }
+    async fn api_token_by_hash(&mut self, token_hash: &str) -> Result<Option<ApiTokenRecord>> {
+        self.inner.api_token_by_hash(token_hash).await
+    }
+    async fn api_tokens_of(&mut self, user: UserId) -> Result<Vec<ApiTokenRecord>> {
+        self.inner.api_tokens_of(user).await
+    }
+    async fn revoke_api_token(&mut self, id: ApiTokenId, user: UserId, at: OffsetDateTime) -> Result<()> {
+        self.inner.revoke_api_token(id, user, at).await
+    }
+    async fn touch_api_token(&mut self, id: ApiTokenId, at: OffsetDateTime) -> Result<()> {
+        self.inner.touch_api_token(id, at).await
+    }
+    async fn insert_draft(&mut self, d: &DraftRecord) -> Result<()> {
+        self.inner.insert_draft(d).await
+    }
+    async fn take_draft(&mut self, id: DraftId, user: UserId) -> Result<Option<DraftRecord>> {
+        self.inner.take_draft(id, user).await
+    }
+    async fn insert_person(&mut self, p: &PersonRecord, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_person(p, meta).await?;
+        self.pending.persons.push(p.id);
+        Ok(())
+    }
+    async fn person(&mut self, id: PersonId) -> Result<Option<PersonRecord>> {
+        self.inner.person(id).await
+    }
+    async fn persons(&mut self, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
+        self.inner.persons(ids).await
+    }
+    async fn update_person(&mut self, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_person(p, expected_version, meta).await?;
+        self.pending.updated_persons.push(p.id);
+        Ok(())
+    }
+    async fn person_versions(&mut self, id: PersonId) -> Result<Vec<PersonVersion>> {
+        self.inner.person_versions(id).await
+    }
+    async fn search_persons(&mut self, q: &ParsedQuery, scope: &AccessScope, limit: u32) -> Result<Vec<PersonSummary>> {
+        self.inner.search_persons(q, scope, limit).await
+    }
+    async fn duplicate_candidates(&mut self, nhs_number: Option<&str>, date_of_birth: Option<Date>) -> Result<Vec<PersonSummary>> {
+        self.inner.duplicate_candidates(nhs_number, date_of_birth).await
+    }
+    async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
+        self.inner.access_facts(person, user, now).await
+    }
+    async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()> {
+        self.inner.set_access_list(person, users).await?;
+        self.pending.access_lists.push((person, users.to_vec()));
+        Ok(())
+    }
+    async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>> {
+        self.inner.access_list(person).await
+    }
+    async fn insert_break_glass(&mut self, g: &BreakGlassGrant) -> Result<()> {
+        self.inner.insert_break_glass(g).await
+    }
+    async fn break_glass_since(&mut self, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>> {
+        self.inner.break_glass_since(since).await
+    }
+    async fn insert_relationship(&mut self, r: &Relationship) -> Result<()> {
+        self.inner.insert_relationship(r).await?;
+        self.pending.relationships.push(r.id);
+        Ok(())
+    }
+    async fn update_relationship(&mut self, r: &Relationship, expected_version: i64) -> Result<()> {
+        self.inner.update_relationship(r, expected_version).await
+    }
+    async fn relationship(&mut self, id: RelationshipId) -> Result<Option<Relationship>> {
+        self.inner.relationship(id).await
+    }
+    async fn relationships_of(&mut self, person: PersonId) -> Result<Vec<Relationship>> {
+        self.inner.relationships_of(person).await
+    }
+    async fn insert_case_note(&mut self, n: &CaseNote) -> Result<()> {
+        self.inner.insert_case_note(n).await?;
+        self.pending.case_notes.push(n.id);
+        Ok(())
+    }
+    async fn case_note(&mut self, id: CaseNoteId) -> Result<Option<CaseNote>> {
+        self.inner.case_note(id).await
+    }
+    async fn correct_case_note(&mut self, id: CaseNoteId, details: &CaseNoteDetails, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.correct_case_note(id, details, expected_version, meta).await?;
+        self.pending.corrected_notes.push(id);
+        Ok(())
+    }
+    async fn case_note_versions(&mut self, id: CaseNoteId) -> Result<Vec<CaseNoteVersion>> {
+        self.inner.case_note_versions(id).await
+    }
+    async fn case_notes_of(&mut self, person: PersonId, significant_only: bool, limit: u32, offset: u32) -> Result<Vec<CaseNote>> {
+        self.inner.case_notes_of(person, significant_only, limit, offset).await
+    }
+    async fn count_case_notes(&mut self, person: PersonId) -> Result<i64> {
+        self.inner.count_case_notes(person).await
+    }
+    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<AuditEntry> {
+        self.inner.append_audit(draft).await
+    }
+    async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.inner.audit_page(after, limit).await
+    }
+    async fn audit_head(&mut self) -> Result<i64> {
+        self.inner.audit_head().await
+    }
+    async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.inner.audit_of_person(person, limit).await
+    }
+}
