@@ -28,6 +28,8 @@ pub use dialect::Dialect;
 use async_trait::async_trait;
 use dialect::CONNECT_TIMEOUT;
 use error::db_err;
+use hearth_domain::access::AccessScope;
+use hearth_domain::search::ParsedQuery;
 use hearth_store::{Result, Store, StoreError, Tx};
 use sqlx::{AnyConnection, AnyPool};
 use sqlx::{AssertSqlSafe, Connection};
@@ -79,6 +81,13 @@ impl SqlStore {
     /// Closes every connection; later calls fail with `Unavailable`.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// How the database would run a person search: its EXPLAIN output, one line per row.
+    /// For benchmarks and for checking that the indexes serve search.
+    pub async fn explain_search(&self, q: &ParsedQuery, scope: &AccessScope, limit: u32) -> Result<Vec<String>> {
+        let mut c = self.pool.acquire().await.map_err(db_err)?;
+        search::explain_search(&mut c, self.dialect, q, scope, limit, time::OffsetDateTime::now_utc()).await
     }
 
     /// FOR TESTS ONLY: removes the triggers that keep the audit log append-only, so a test

@@ -46,10 +46,11 @@ fn folded(name: &str) -> String {
 pub(crate) async fn insert_person(c: &mut AnyConnection, p: &PersonRecord, meta: &ChangeMeta) -> Result<()> {
     let d = &p.details;
     let json = to_json(d)?;
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO persons (id, version, details_json, kind, family_name_folded, given_name_folded, date_of_birth, \
          expected_date_of_birth, nhs_number, upn, restricted, allocated_team_id, allocated_worker_id, created_at, \
-         created_by, updated_at) VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         created_by, updated_at) VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         RETURNING ref",
     )
     .bind(p.id.to_string())
     .bind(&json)
@@ -66,21 +67,21 @@ pub(crate) async fn insert_person(c: &mut AnyConnection, p: &PersonRecord, meta:
     .bind(micros(p.created_at))
     .bind(p.created_by.to_string())
     .bind(micros(p.updated_at))
-    .execute(&mut *c)
+    .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
     insert_version(c, p, 1, &json, meta).await?;
-    insert_search_keys(c, p.id, d).await
+    insert_search_keys(c, row.int("ref")?, d).await
 }
 
 pub(crate) async fn update_person(c: &mut AnyConnection, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
     let d = &p.details;
     let json = to_json(d)?;
-    let done = sqlx::query(
+    let changed = sqlx::query(
         "UPDATE persons SET version = version + 1, details_json = $1, kind = $2, family_name_folded = $3, \
          given_name_folded = $4, date_of_birth = $5, expected_date_of_birth = $6, nhs_number = $7, upn = $8, \
          restricted = $9, allocated_team_id = $10, allocated_worker_id = $11, updated_at = $12 \
-         WHERE id = $13 AND version = $14",
+         WHERE id = $13 AND version = $14 RETURNING ref",
     )
     .bind(&json)
     .bind(d.kind.code())
@@ -96,19 +97,20 @@ pub(crate) async fn update_person(c: &mut AnyConnection, p: &PersonRecord, expec
     .bind(micros(p.updated_at))
     .bind(p.id.to_string())
     .bind(expected_version)
-    .execute(&mut *c)
+    .fetch_optional(&mut *c)
     .await
     .map_err(db_err)?;
-    if done.rows_affected() == 0 {
+    let Some(row) = changed else {
         return Err(conflict_or_missing(c, "SELECT version FROM persons WHERE id = $1", &p.id.to_string()).await);
-    }
+    };
+    let person_ref = row.int("ref")?;
     insert_version(c, p, expected_version + 1, &json, meta).await?;
-    sqlx::query("DELETE FROM person_search_keys WHERE person_id = $1")
-        .bind(p.id.to_string())
+    sqlx::query("DELETE FROM person_search_keys WHERE person_ref = $1")
+        .bind(person_ref)
         .execute(&mut *c)
         .await
         .map_err(db_err)?;
-    insert_search_keys(c, p.id, d).await
+    insert_search_keys(c, person_ref, d).await
 }
 
 /// Why a versioned update changed nothing: the record is gone, or at another version.
@@ -146,12 +148,11 @@ async fn insert_version(c: &mut AnyConnection, p: &PersonRecord, version: i64, j
 /// Rows per INSERT: well under both databases' limits on bound arguments.
 const KEYS_PER_INSERT: usize = 200;
 
-async fn insert_search_keys(c: &mut AnyConnection, id: PersonId, d: &PersonDetails) -> Result<()> {
+async fn insert_search_keys(c: &mut AnyConnection, person_ref: i64, d: &PersonDetails) -> Result<()> {
     let keys = search::index_keys(d);
-    let id = id.to_string();
     for chunk in keys.chunks(KEYS_PER_INSERT) {
-        let mut q = DynSql::new("INSERT INTO person_search_keys (person_id, key, kind) VALUES ");
-        let person = q.arg(id.as_str());
+        let mut q = DynSql::new("INSERT INTO person_search_keys (person_ref, key, kind) VALUES ");
+        let person = q.arg(person_ref);
         let rows: Vec<String> = chunk
             .iter()
             .map(|(key, kind)| {

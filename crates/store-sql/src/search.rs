@@ -1,6 +1,7 @@
 //! Person search and the duplicate check: index look-ups on `person_search_keys` and the
 //! identifier columns, with the access rule applied in SQL so nothing unseen leaves the store.
-use crate::convert::{date_text, micros};
+use crate::convert::{RowExt, date_text, micros};
+use crate::dialect::Dialect;
 use crate::people::{person_columns, summary_from_row};
 use crate::sql::DynSql;
 use hearth_domain::access::AccessScope;
@@ -35,8 +36,35 @@ pub(crate) async fn search_persons(
     limit: u32,
     now: OffsetDateTime,
 ) -> Result<Vec<PersonSummary>> {
+    match search_sql(q, scope, limit, now) {
+        Some(s) => s.fetch_all(c).await?.iter().map(summary_from_row).collect(),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The database's plan for a search, one line per row of EXPLAIN (for benchmarks and for
+/// checking that indexes serve it).
+pub(crate) async fn explain_search(
+    c: &mut AnyConnection,
+    dialect: Dialect,
+    q: &ParsedQuery,
+    scope: &AccessScope,
+    limit: u32,
+    now: OffsetDateTime,
+) -> Result<Vec<String>> {
+    let Some(mut s) = search_sql(q, scope, limit, now) else { return Ok(Vec::new()) };
+    let (prefix, column) = match dialect {
+        Dialect::Sqlite => ("EXPLAIN QUERY PLAN ", "detail"),
+        Dialect::Postgres => ("EXPLAIN ", "QUERY PLAN"),
+    };
+    s.sql.insert_str(0, prefix);
+    s.fetch_all(c).await?.iter().map(|r| r.text(column)).collect()
+}
+
+/// The search as one statement; `None` when it cannot match anything.
+fn search_sql(q: &ParsedQuery, scope: &AccessScope, limit: u32, now: OffsetDateTime) -> Option<DynSql> {
     if q.is_empty() || limit == 0 {
-        return Ok(Vec::new());
+        return None;
     }
     let mut s = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE 1 = 1"));
     if let Some(id) = q.id {
@@ -56,7 +84,9 @@ pub(crate) async fn search_persons(
         s.push(&format!(" AND (p.date_of_birth = {dob} OR p.expected_date_of_birth = {dob})"));
     }
     // Every name term must match one of the person's keys: a whole token by prefix, or any
-    // key (token or deletion) exactly for typo tolerance.
+    // key (token or deletion) exactly for typo tolerance. The terms' sets are intersected
+    // from the key index alone before any person row is read.
+    let mut per_term = Vec::new();
     for term in &q.names {
         let mut ways = Vec::new();
         if !term.prefix.is_empty() {
@@ -67,17 +97,19 @@ pub(crate) async fn search_persons(
             });
         }
         if !term.fuzzy.is_empty() {
-            ways.push(format!("k.key IN ({})", s.list(term.fuzzy.iter().map(String::as_str))));
+            ways.push(format!("(k.kind IN (0, 1) AND k.key IN ({}))", s.list(term.fuzzy.iter().map(String::as_str))));
         }
-        if ways.is_empty() {
-            continue;
+        if !ways.is_empty() {
+            per_term.push(format!("SELECT k.person_ref FROM person_search_keys k WHERE {}", ways.join(" OR ")));
         }
-        s.push(&format!(" AND p.id IN (SELECT k.person_id FROM person_search_keys k WHERE {})", ways.join(" OR ")));
+    }
+    if !per_term.is_empty() {
+        s.push(&format!(" AND p.ref IN ({})", per_term.join(" INTERSECT ")));
     }
     push_scope(&mut s, scope, now);
     let limit = s.arg(i64::from(limit));
-    s.push(&format!(" ORDER BY p.family_name_folded, p.given_name_folded, p.id LIMIT {limit}"));
-    s.fetch_all(c).await?.iter().map(summary_from_row).collect()
+    s.push(&format!(" ORDER BY p.family_name_folded, p.given_name_folded, p.ref LIMIT {limit}"));
+    Some(s)
 }
 
 /// `AccessScope` as SQL, exactly as documented there: a restricted record only for the

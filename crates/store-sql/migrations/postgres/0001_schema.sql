@@ -63,8 +63,11 @@ CREATE TABLE drafts (
     created_at BIGINT NOT NULL
 );
 
+-- `ref` is a compact key for the search index, used only inside the store; `id` is the
+-- person's Hearth id everywhere else.
 CREATE TABLE persons (
-    id                     TEXT PRIMARY KEY,
+    ref                    BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id                     TEXT NOT NULL UNIQUE,
     version                BIGINT NOT NULL,
     details_json           TEXT NOT NULL,
     kind                   TEXT NOT NULL,
@@ -103,15 +106,15 @@ CREATE TABLE person_versions (
 );
 
 -- Name search keys (hearth_domain::search::index_keys); kind 0 = whole token, 1 = deletion.
--- (key, person_id) serves the fuzzy look-up, (kind, key, person_id) the prefix range.
+-- The primary key serves both look-ups: a prefix range on kind 0, and exact keys of either
+-- kind. About 14 keys per person, so rows are kept small (an integer person reference).
 CREATE TABLE person_search_keys (
-    key       TEXT COLLATE "C" NOT NULL,
-    person_id TEXT NOT NULL REFERENCES persons (id),
-    kind      BIGINT NOT NULL,
-    PRIMARY KEY (key, person_id)
+    kind       BIGINT NOT NULL,
+    key        TEXT COLLATE "C" NOT NULL,
+    person_ref BIGINT NOT NULL REFERENCES persons (ref),
+    PRIMARY KEY (kind, key, person_ref)
 );
-CREATE INDEX person_search_keys_prefix ON person_search_keys (kind, key, person_id);
-CREATE INDEX person_search_keys_person ON person_search_keys (person_id);
+CREATE INDEX person_search_keys_person ON person_search_keys (person_ref);
 
 CREATE TABLE person_access_list (
     person_id TEXT NOT NULL REFERENCES persons (id),

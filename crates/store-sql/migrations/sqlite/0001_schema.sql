@@ -62,8 +62,11 @@ CREATE TABLE drafts (
     created_at INTEGER NOT NULL
 );
 
+-- `ref` is a compact key for the search index, used only inside the store; `id` is the
+-- person's Hearth id everywhere else.
 CREATE TABLE persons (
-    id                     TEXT PRIMARY KEY,
+    ref                    INTEGER PRIMARY KEY,
+    id                     TEXT NOT NULL UNIQUE,
     version                INTEGER NOT NULL,
     details_json           TEXT NOT NULL,
     kind                   TEXT NOT NULL,
@@ -102,15 +105,15 @@ CREATE TABLE person_versions (
 );
 
 -- Name search keys (hearth_domain::search::index_keys); kind 0 = whole token, 1 = deletion.
--- (key, person_id) serves the fuzzy look-up, (kind, key, person_id) the prefix range.
+-- The primary key serves both look-ups: a prefix range on kind 0, and exact keys of either
+-- kind. About 14 keys per person, so rows are kept small (an integer person reference).
 CREATE TABLE person_search_keys (
-    key       TEXT NOT NULL,
-    person_id TEXT NOT NULL REFERENCES persons (id),
-    kind      INTEGER NOT NULL,
-    PRIMARY KEY (key, person_id)
+    kind       INTEGER NOT NULL,
+    key        TEXT NOT NULL,
+    person_ref INTEGER NOT NULL REFERENCES persons (ref),
+    PRIMARY KEY (kind, key, person_ref)
 ) WITHOUT ROWID;
-CREATE INDEX person_search_keys_prefix ON person_search_keys (kind, key, person_id);
-CREATE INDEX person_search_keys_person ON person_search_keys (person_id);
+CREATE INDEX person_search_keys_person ON person_search_keys (person_ref);
 
 CREATE TABLE person_access_list (
     person_id TEXT NOT NULL REFERENCES persons (id),
