@@ -1,8 +1,6 @@
 // A social worker's journey: sign in with a second factor, find a child, record a case
 // note, see it in the chronology, correct it (the original stays readable), sign out.
 // Every page visited is checked with axe and screenshotted (e2e/screenshots/journey-*.png).
-//
-// Skipped unless HEARTH_E2E_JOURNEY=1 while the UI is being built.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,13 +10,12 @@ import { screens, screenshot } from '../lib/screens.js';
 import { demoUser, exampleChild } from '../lib/demo.js';
 import { freshTotp } from '../lib/totp.js';
 
-const SKIP = process.env.HEARTH_E2E_JOURNEY !== '1';
 const VIEW_NOTE = /^View note\b/;
 
 let browser;
 
 before(async () => {
-  if (!SKIP) browser = await launchBrowser();
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -63,7 +60,7 @@ function entryContaining(page, text, has) {
     .last();
 }
 
-test('a social worker records, finds and corrects a case note', { skip: SKIP && 'set HEARTH_E2E_JOURNEY=1 to run', timeout: 240_000 }, async () => {
+test('a social worker records, finds and corrects a case note', { timeout: 240_000 }, async () => {
   const user = await demoUser('sam.worker');
   assert.ok(user.totp, 'sam.worker should have a TOTP secret (totp=… in the demo output)');
   const child = await exampleChild();

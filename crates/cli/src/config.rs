@@ -46,6 +46,21 @@ impl Default for Settings {
     }
 }
 
+const SETTINGS: &[&str] = &[
+    "database_url",
+    "bind",
+    "secure_cookies",
+    "hsts",
+    "idle_timeout_minutes",
+    "absolute_timeout_hours",
+    "mfa_required_for_all",
+    "break_glass_minutes",
+    "lockout_threshold",
+    "lockout_minutes",
+    "max_body_bytes",
+    "organisation",
+];
+
 impl Settings {
     /// Loads the settings; `file` is read only if given (or `hearth.toml` if it exists).
     pub fn load(file: Option<&Path>) -> Result<Settings, String> {
@@ -56,7 +71,9 @@ impl Settings {
             None if Path::new("hearth.toml").exists() => f = f.merge(Toml::file_exact("hearth.toml")),
             None => {}
         }
-        f.merge(Env::prefixed("HEARTH_").ignore(&["config"]))
+        // Only the settings' own names: other HEARTH_* variables (HEARTH_LOG, test settings)
+        // are not configuration, while an unknown key in the file is a typo worth an error.
+        f.merge(Env::prefixed("HEARTH_").only(SETTINGS))
             .extract()
             .map_err(|e| format!("configuration is not valid: {e}"))
     }

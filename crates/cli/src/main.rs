@@ -283,7 +283,7 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
         s.children, s.people, s.case_notes, s.relationships, s.elapsed.as_secs_f64()
     );
     let _ = writeln!(out, "Demo sign-ins (authenticator secrets are for an app such as Google Authenticator):");
-    for u in s.users.iter().take(8) {
+    for u in s.users.iter().take(6) {
         let _ = writeln!(
             out,
             "  sign-in: username={} password={} role={} totp={}",
