@@ -46,6 +46,8 @@ impl ChronologyKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChronologyEntry {
     pub at: PrimitiveDateTime,
+    /// The event is known to the day only (a relationship's start), so `at` has no time.
+    pub date_only: bool,
     pub kind: ChronologyKind,
     pub summary: String,
     /// The case note behind the entry, for a link to its full text and versions.
@@ -72,15 +74,21 @@ pub fn build(
     out.push(ChronologyEntry {
         // Case notes carry local times, so the record's creation is shown in local time too.
         at: crate::local_time::uk_local(person.created_at),
+        date_only: false,
         kind: ChronologyKind::RecordCreated,
         summary: format!("Record created for {}", person.details.full_name()),
         case_note: None,
         note_type: None,
     });
     for n in notes.iter().filter(|n| n.details.significant) {
-        let first_line = n.details.text.lines().next().unwrap_or("").chars().take(200).collect::<String>();
+        let line = n.details.text.lines().next().unwrap_or("");
+        let mut first_line: String = line.chars().take(200).collect();
+        if first_line.len() < line.len() {
+            first_line.push('…');
+        }
         out.push(ChronologyEntry {
             at: n.details.occurred_at,
+            date_only: false,
             kind: ChronologyKind::CaseNote,
             summary: format!("{}: {}", n.details.note_type.label(), first_line),
             case_note: Some(n.id),
@@ -96,6 +104,7 @@ pub fn build(
         if let Some(s) = r.started {
             out.push(ChronologyEntry {
                 at: start_of(s),
+                date_only: true,
                 kind: ChronologyKind::RelationshipStarted,
                 summary: format!("{} ({}) became part of the family network", who, what.label().to_lowercase()),
                 case_note: None,
@@ -105,6 +114,7 @@ pub fn build(
         if let Some(e) = r.ended {
             out.push(ChronologyEntry {
                 at: start_of(e),
+                date_only: true,
                 kind: ChronologyKind::RelationshipEnded,
                 summary: format!("Relationship with {} ({}) ended", who, what.label().to_lowercase()),
                 case_note: None,

@@ -6,9 +6,14 @@ use crate::UserId;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+/// A date as people in England write it: 9 March 2015.
+pub fn long_date(d: &time::Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
 /// Each fact of a person, labelled and shown as text, in the order a record page lists them.
 pub fn facts(d: &PersonDetails) -> Vec<(&'static str, String)> {
-    let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let date = |d: Option<time::Date>| d.map(|d| long_date(&d)).unwrap_or_default();
     vec![
         ("First name", d.given_name.clone()),
         ("Last name", d.family_name.clone()),
@@ -34,7 +39,7 @@ pub fn facts(d: &PersonDetails) -> Vec<(&'static str, String)> {
             d.addresses
                 .iter()
                 .map(|a| {
-                    let span = match (a.from, a.to) {
+                    let span = match (a.from.map(|d| long_date(&d)), a.to.map(|d| long_date(&d))) {
                         (Some(f), Some(t)) => format!(" (from {f} to {t})"),
                         (Some(f), None) => format!(" (from {f})"),
                         (None, Some(t)) => format!(" (to {t})"),

@@ -475,3 +475,39 @@ async fn role_pages_are_forbidden_to_others() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(w.app.teams().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
+    let mut dad = child("Tom", "Lee");
+    dad.kind = PersonKind::Adult;
+    dad.date_of_birth = Some(time::macros::date!(1980 - 01 - 01));
+    let dad = w
+        .app
+        .add_related_person(&actor, p.id, dad, hearth_domain::relationship::RelationshipType::Parent, Some(time::macros::date!(2015 - 03 - 09)), None)
+        .await
+        .unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let page = b.get(&w, &format!("/people/{}", p.id)).await;
+    assert!(page.body.contains("Tom Lee"));
+    let i = page.body.find("/relationships/").unwrap();
+    let rel: String = page.body[i + 15..].chars().take_while(|c| *c != '/').collect();
+    let end = format!("/people/{}/relationships/{rel}/end", p.id);
+    let res = b.form_post(&w, &end, &end, &[("version", "1"), ("ended-day", "1"), ("ended-month", "1"), ("ended-year", "2014")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "before it started");
+    assert!(res.body.contains("href=\"#ended\""));
+    let res = b.form_post(&w, &end, &end, &[("version", "1"), ("ended-day", "1"), ("ended-month", "6"), ("ended-year", "2024")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.get(&w, &format!("/people/{}", p.id)).await;
+    assert!(page.body.contains("Ended") && page.body.contains("1 June 2024"));
+    let chron = b.get(&w, &format!("/people/{}/chronology?kind=relationship_ended", p.id)).await;
+    assert!(chron.body.contains("Relationship with Tom Lee (parent) ended"));
+    // The relative's own record shows the child, from their side.
+    let theirs = b.get(&w, &format!("/people/{}", dad.id)).await;
+    assert!(theirs.body.contains("Amy Lee") && theirs.body.contains("Child"));
+}

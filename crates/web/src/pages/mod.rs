@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/history", get(people::history))
         .route("/people/{id}/chronology", get(people::chronology))
         .route("/people/{id}/family/new", get(people::relative_page).post(people::add_relative))
-        .route("/people/{id}/relationships/{rid}/end", post(people::end_relationship))
+        .route("/people/{id}/relationships/{rid}/end", get(people::end_relationship_page).post(people::end_relationship))
         .route("/people/{id}/restrict", get(people::restrict_page).post(people::restrict))
         .route("/people/{id}/notes", get(notes::list))
         .route("/people/{id}/notes/new", get(notes::new_page).post(notes::create))

@@ -188,6 +188,9 @@ struct NotePage {
 }
 
 impl NotePage {
+    fn correction_reason(&self) -> Option<&str> {
+        self.versions.iter().find(|v| v.version == self.note.version).and_then(|v| v.reason.as_deref())
+    }
     fn previous(&self) -> Vec<&CaseNoteVersion> {
         self.versions.iter().rev().filter(|v| v.version != self.note.version).collect()
     }

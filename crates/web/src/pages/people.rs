@@ -26,7 +26,12 @@ use time::{Date, OffsetDateTime};
 
 /// A date as people in England write it: 9 March 2015.
 pub fn day(d: &Date) -> String {
-    format!("{} {} {}", d.day(), d.month(), d.year())
+    hearth_domain::history::long_date(d)
+}
+
+/// An NHS number in its usual 3-3-4 grouping.
+pub fn nhs(n: &str) -> String {
+    NhsNumber::parse(n).map(|n| n.to_string()).unwrap_or_else(|_| n.to_string())
 }
 
 /// A moment in local time: 9 March 2015 at 14:05.
@@ -510,13 +515,50 @@ pub async fn add_relative(State(s): State<AppState>, Signed { actor, .. }: Signe
     }
 }
 
-pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: Signed, Path((id, rid)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
+#[derive(Template)]
+#[template(path = "end_relationship.html")]
+struct EndRelationshipPage {
+    layout: Layout,
+    person: PersonId,
+    member: FamilyMember,
+    form: FormData,
+    errors: FieldErrors,
+}
+
+async fn end_form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, rid: RelationshipId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+    let member = s.app.family(actor, id).await?.into_iter().find(|m| m.relationship.id == rid).ok_or(AppError::NotFound)?;
+    let title = format!("End the relationship with {}", member.person.full_name());
+    Ok(render(status, &EndRelationshipPage { layout: layout(v, title), person: id, member, form, errors }))
+}
+
+pub async fn end_relationship_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    let rid: RelationshipId = parse_id(&rid)?;
+    let mut form = FormData::default();
+    set_date(&mut form, "ended", Some(s.app.today()));
+    end_form(&s, &actor, &v, id, rid, form, FieldErrors::new(), StatusCode::OK).await
+}
+
+pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let rid: RelationshipId = parse_id(&rid)?;
     let version: i64 = form.get("version").parse().unwrap_or(0);
-    let ended = s.app.today();
-    s.app.end_relationship(&actor, id, rid, version, ended).await?;
-    Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response())
+    let mut errors = FieldErrors::new();
+    let ended = date_input(&form, "ended", "The date the relationship ended", &mut errors);
+    let result = match ended {
+        Some(ended) if errors.is_empty() => s.app.end_relationship(&actor, id, rid, version, ended).await,
+        _ => {
+            if errors.is_empty() {
+                errors.add("ended", "Enter the date the relationship ended");
+            }
+            Err(AppError::Invalid(errors))
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response()),
+        Err(AppError::Invalid(errors)) => end_form(&s, &actor, &v, id, rid, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
