@@ -19,12 +19,12 @@ pub struct Subject {
 impl Subject {
     pub fn from_users(me: &UserRecord, users: &[UserRecord]) -> Subject {
         let reports = reports_of(me.id, users);
+        let below: std::collections::HashSet<UserId> = reports.iter().copied().collect();
         let mut teams: Vec<TeamId> = me.team.into_iter().collect();
-        for u in users.iter().filter(|u| reports.contains(&u.id)) {
-            if let Some(t) = u.team
-                && !teams.contains(&t) {
-                    teams.push(t);
-                }
+        for t in users.iter().filter(|u| below.contains(&u.id)).filter_map(|u| u.team) {
+            if !teams.contains(&t) {
+                teams.push(t);
+            }
         }
         Subject { user: me.id, role: me.role, team: me.team, reports, teams }
     }

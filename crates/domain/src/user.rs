@@ -1,6 +1,7 @@
 //! Users, roles and what each role may do.
 use crate::{TeamId, UserId};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -126,19 +127,59 @@ pub struct UserRecord {
     pub created_at: OffsetDateTime,
 }
 
-/// What the management chain and team structure say about whose work a user may see.
-/// Computed from the user list; pure so it can be tested.
+/// Everyone below `manager` in the management chain, nearest first. Linear in the number of
+/// users, and safe against cycles in bad data.
 pub fn reports_of(manager: UserId, users: &[UserRecord]) -> Vec<UserId> {
+    let mut by_manager: HashMap<UserId, Vec<UserId>> = HashMap::new();
+    for u in users {
+        if let Some(m) = u.manager {
+            by_manager.entry(m).or_default().push(u.id);
+        }
+    }
+    let mut seen: HashSet<UserId> = HashSet::from([manager]);
     let mut out = Vec::new();
     let mut frontier = vec![manager];
     while let Some(m) = frontier.pop() {
-        for u in users.iter().filter(|u| u.manager == Some(m)) {
-            // A cycle in bad data must not loop for ever.
-            if u.id != manager && !out.contains(&u.id) {
-                out.push(u.id);
-                frontier.push(u.id);
+        for &u in by_manager.get(&m).map(Vec::as_slice).unwrap_or_default() {
+            if seen.insert(u) {
+                out.push(u);
+                frontier.push(u);
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: UserId, manager: Option<UserId>) -> UserRecord {
+        UserRecord {
+            id,
+            username: id.to_string(),
+            display_name: String::new(),
+            role: Role::SocialWorker,
+            team: None,
+            manager,
+            password_hash: String::new(),
+            totp_secret: None,
+            failed_logins: 0,
+            locked_until: None,
+            active: true,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn chain_is_transitive_and_cycles_end() {
+        let (a, b, c, d) = (UserId::new(), UserId::new(), UserId::new(), UserId::new());
+        let users = vec![user(a, Some(d)), user(b, Some(a)), user(c, Some(b)), user(d, Some(c))];
+        let mut r = reports_of(a, &users);
+        r.sort();
+        let mut expected = vec![b, c, d];
+        expected.sort();
+        assert_eq!(r, expected, "a cycle back to a stops at a");
+        assert_eq!(reports_of(UserId::new(), &users), vec![]);
+    }
 }
