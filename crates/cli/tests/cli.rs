@@ -70,3 +70,38 @@ fn bad_configuration_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
+
+#[test]
+fn audit_verify_names_the_first_tampered_entry() {
+    let db = temp("tamper.db");
+    let url = format!("sqlite://{}", db.display());
+    for name in ["a", "b", "c"] {
+        let out = hearth().args(["--database", &url, "user", "add", name, "--name", name, "--role", "auditor"]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+        assert!(out.status.success());
+    }
+    let verify = || hearth().args(["--database", &url, "audit", "verify"]).output().unwrap();
+    assert!(verify().status.success());
+    // Someone with access to the database file rewrites an entry.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = hearth_store_sql::SqlStore::connect(&url).await.unwrap();
+        store.drop_audit_guards_for_tests().await.unwrap();
+        store.execute_unchecked_for_tests("UPDATE audit_log SET action = 'nothing.to.see' WHERE seq = 2").await.unwrap();
+        store.close().await;
+    });
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("audit entry 2 was changed"), "{err}");
+    // And one that removes an entry from the middle.
+    rt.block_on(async {
+        let store = hearth_store_sql::SqlStore::connect(&url).await.unwrap();
+        store.execute_unchecked_for_tests("DELETE FROM audit_log WHERE seq IN (1, 2)").await.unwrap();
+        store.close().await;
+    });
+    let err = String::from_utf8_lossy(&verify().stderr).to_string();
+    assert!(err.contains("audit entry 3 does not follow"), "{err}");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+}
