@@ -90,8 +90,8 @@ impl App {
 
     /// Builds the actor for a user, with their management chain, inside `tx`.
     pub(crate) async fn actor_in(tx: &mut dyn Tx, user: UserRecord) -> Result<Actor, AppError> {
-        let users = tx.users().await?;
-        let subject = Subject::from_users(&user, &users);
+        let chain = tx.chain_below(user.id).await?;
+        let subject = Subject::new(&user, &chain);
         Ok(Actor { user, subject })
     }
 

@@ -113,12 +113,12 @@ impl App {
         let rels = tx.relationships_of(id).await?;
         let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
         let summaries = tx.persons(&others).await?;
+        let facts = tx.access_facts_many(&others, actor.user.id, self.now()).await?;
         let mut out = Vec::new();
         for r in rels {
             let (role, other) = r.seen_from(id);
             let Some(person) = summaries.iter().find(|s| s.id == other).cloned() else { continue };
-            let facts = tx.access_facts(other, actor.user.id, self.now()).await?;
-            let can_open = facts.is_some_and(|f| decide(&actor.subject, &f).allowed());
+            let can_open = facts.iter().find(|f| f.person == other).is_some_and(|f| decide(&actor.subject, f).allowed());
             // A restricted relative is not named to someone who may not see them.
             if person.restricted && !can_open {
                 continue;
@@ -169,16 +169,19 @@ impl App {
         let mut tx = self.store.begin().await?;
         let nhs = details.nhs_number.as_ref().map(|n| n.as_str());
         let dob = details.date_of_birth.or(details.expected_date_of_birth);
-        let candidates = tx.duplicate_candidates(nhs, dob).await?;
-        let mut out = Vec::new();
-        for c in candidates {
-            if let Some(reason) = possible_match(details, &c) {
-                let facts = tx.access_facts(c.id, actor.user.id, self.now()).await?;
-                if facts.is_some_and(|f| decide(&actor.subject, &f).allowed()) {
-                    out.push(DuplicateWarning { person: c, reason });
-                }
-            }
-        }
+        let matches: Vec<(PersonSummary, MatchReason)> = tx
+            .duplicate_candidates(nhs, dob)
+            .await?
+            .into_iter()
+            .filter_map(|c| possible_match(details, &c).map(|r| (c, r)))
+            .collect();
+        let ids: Vec<PersonId> = matches.iter().map(|(c, _)| c.id).collect();
+        let facts = tx.access_facts_many(&ids, actor.user.id, self.now()).await?;
+        let out = matches
+            .into_iter()
+            .filter(|(c, _)| facts.iter().any(|f| f.person == c.id && decide(&actor.subject, f).allowed()))
+            .map(|(person, reason)| DuplicateWarning { person, reason })
+            .collect();
         tx.commit().await?;
         Ok(out)
     }

@@ -18,14 +18,20 @@ pub struct Subject {
 
 impl Subject {
     pub fn from_users(me: &UserRecord, users: &[UserRecord]) -> Subject {
-        let reports = reports_of(me.id, users);
-        let below: std::collections::HashSet<UserId> = reports.iter().copied().collect();
+        let below: std::collections::HashSet<UserId> = reports_of(me.id, users).into_iter().collect();
+        let chain: Vec<(UserId, Option<TeamId>)> = users.iter().filter(|u| below.contains(&u.id)).map(|u| (u.id, u.team)).collect();
+        Subject::new(me, &chain)
+    }
+
+    /// The subject for `me`, given everyone below them in the chain with their teams.
+    pub fn new(me: &UserRecord, chain_below: &[(UserId, Option<TeamId>)]) -> Subject {
         let mut teams: Vec<TeamId> = me.team.into_iter().collect();
-        for t in users.iter().filter(|u| below.contains(&u.id)).filter_map(|u| u.team) {
+        for t in chain_below.iter().filter_map(|(_, t)| *t) {
             if !teams.contains(&t) {
                 teams.push(t);
             }
         }
+        let reports = chain_below.iter().map(|(u, _)| *u).collect();
         Subject { user: me.id, role: me.role, team: me.team, reports, teams }
     }
 

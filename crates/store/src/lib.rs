@@ -67,6 +67,13 @@ pub trait Tx: Send {
     async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>>;
     async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>>;
     async fn users(&mut self) -> Result<Vec<UserRecord>>;
+    /// Everyone below `manager` in the management chain, with their teams. Asked on every
+    /// request, so a backend should answer it without reading every user.
+    async fn chain_below(&mut self, manager: UserId) -> Result<Vec<(UserId, Option<TeamId>)>> {
+        let users = self.users().await?;
+        let below = hearth_domain::user::reports_of(manager, &users);
+        Ok(users.into_iter().filter(|u| below.contains(&u.id)).map(|u| (u.id, u.team)).collect())
+    }
     /// Replaces every field of the user but `id`, `username` and `created_at`.
     async fn update_user(&mut self, user: &UserRecord) -> Result<()>;
 
@@ -106,6 +113,17 @@ pub trait Tx: Send {
     /// see them, for the duplicate check (which shows only what the user may open).
     async fn duplicate_candidates(&mut self, nhs_number: Option<&str>, date_of_birth: Option<time::Date>) -> Result<Vec<PersonSummary>>;
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>>;
+    /// `access_facts` for several people at once (a family network), in any order; unknown
+    /// ids are left out.
+    async fn access_facts_many(&mut self, persons: &[PersonId], user: UserId, now: OffsetDateTime) -> Result<Vec<AccessFacts>> {
+        let mut out = Vec::with_capacity(persons.len());
+        for &p in persons {
+            if let Some(f) = self.access_facts(p, user, now).await? {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
     /// Replaces the restricted-access list of a person.
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()>;
     async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>>;

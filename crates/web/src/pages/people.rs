@@ -424,7 +424,8 @@ struct HistoryPage {
 pub async fn history(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let (record, versions, mut changes) = s.app.person_history(&actor, id).await?;
-    changes.reverse();
+    // Newest version first; within a version, facts in the record page's order.
+    changes.sort_by_key(|c| std::cmp::Reverse(c.version));
     let page = HistoryPage { layout: layout(&v, format!("History of {}", record.details.full_name())), record, tab: "history", versions, changes };
     Ok(render(StatusCode::OK, &page))
 }
