@@ -14,6 +14,7 @@ pub mod ids;
 pub mod identifiers;
 pub mod local_time;
 pub mod person;
+pub mod policy;
 pub mod relationship;
 pub mod search;
 pub mod user;
