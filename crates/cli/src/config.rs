@@ -25,6 +25,15 @@ pub struct Settings {
     pub lockout_minutes: i64,
     pub max_body_bytes: usize,
     pub organisation: String,
+    /// Bank holidays (GOV.UK `bank-holidays.json` format): read when the file exists,
+    /// otherwise the copy built into the binary; `hearth calendar import` installs here.
+    pub calendar_file: String,
+    /// The local authority's closure days (TOML, see data/calendar/README.md); none if unset.
+    pub closure_days_file: Option<String>,
+    /// The local policy layer (or a complete pack); unset: the national pack alone.
+    pub policy_pack: Option<String>,
+    /// The national (base) pack; unset: the one built into the binary.
+    pub policy_base: Option<String>,
 }
 
 impl Default for Settings {
@@ -42,6 +51,10 @@ impl Default for Settings {
             lockout_minutes: 15,
             max_body_bytes: 1024 * 1024,
             organisation: "Hearth demo council".into(),
+            calendar_file: "bank-holidays.json".into(),
+            closure_days_file: None,
+            policy_pack: None,
+            policy_base: None,
         }
     }
 }
@@ -59,6 +72,10 @@ const SETTINGS: &[&str] = &[
     "lockout_minutes",
     "max_body_bytes",
     "organisation",
+    "calendar_file",
+    "closure_days_file",
+    "policy_pack",
+    "policy_base",
 ];
 
 impl Settings {

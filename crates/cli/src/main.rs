@@ -2,7 +2,10 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod calendar_cmd;
 mod config;
+mod policy_cmd;
+mod workdays;
 
 use clap::{Parser, Subcommand};
 use config::Settings;
@@ -75,6 +78,21 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Working-day arithmetic on the configured calendar (weekends, bank holidays, closure days).
+    Workdays {
+        #[command(subcommand)]
+        command: workdays::WorkdaysCommand,
+    },
+    /// The working-day calendar: show it, or import a newer bank-holiday file.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar_cmd::CalendarCommand,
+    },
+    /// Policy packs (timescales and thresholds): check a pack, show the effective one.
+    Policy {
+        #[command(subcommand)]
+        command: policy_cmd::PolicyCommand,
     },
 }
 
@@ -163,6 +181,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         settings.database_url = db;
     }
     match cli.command {
+        Command::Workdays { command } => workdays::run(&settings, command),
+        Command::Calendar { command } => calendar_cmd::run(&settings, command),
+        Command::Policy { command } => policy_cmd::run(&settings, command),
         Command::Serve { bind } => {
             if let Some(b) = bind {
                 settings.bind = b;

@@ -30,7 +30,7 @@ mod sources;
 mod tests;
 
 pub use explain::{Explanation, describe_date, describe_short_date};
-pub use sources::{BankHoliday, BankHolidays, ClosureDay, ClosureDays, FileError, ImportSummary};
+pub use sources::{BankHoliday, BankHolidays, ClosureDay, ClosureDays, FileError, ImportSummary, parse_iso_date};
 
 use std::fmt;
 use time::{Date, Month, Weekday};
