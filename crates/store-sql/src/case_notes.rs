@@ -1,7 +1,6 @@
 //! Case notes: the current version in `case_notes`, every version in `case_note_versions`.
 use crate::convert::{RowExt, flag, local_micros, micros, to_json};
-use crate::error::db_err;
-use crate::people::conflict_or_missing;
+use crate::error::{conflict_or_missing, db_err};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::ChangeMeta;
 use hearth_domain::*;

@@ -27,10 +27,11 @@ impl Dialect {
             Ok(Dialect::Postgres)
         } else {
             // Only the scheme is repeated: a URL may carry a password.
-            let scheme = lower.split(':').next().unwrap_or_default();
-            Err(StoreError::Unavailable(format!(
-                "unsupported database URL scheme `{scheme}:`: use sqlite:PATH or postgres://HOST/DATABASE"
-            )))
+            let what = match lower.split_once(':') {
+                Some((scheme, _)) => format!("unsupported database URL scheme `{scheme}:`"),
+                None => "not a database URL".to_string(),
+            };
+            Err(StoreError::Unavailable(format!("{what}: use sqlite:PATH or postgres://HOST/DATABASE")))
         }
     }
 
@@ -100,6 +101,14 @@ impl Dialect {
         match self {
             Dialect::Sqlite => "SELECT seq, hash FROM audit_head WHERE id = 1",
             Dialect::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        }
+    }
+
+    /// A no-op `LIMIT`/`OFFSET` that stops a subquery from being merged into its query.
+    pub(crate) fn no_limit(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "LIMIT -1 OFFSET 0",
+            Dialect::Postgres => "OFFSET 0",
         }
     }
 

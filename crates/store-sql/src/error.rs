@@ -1,5 +1,7 @@
 //! sqlx errors in the words of `StoreError`.
+use crate::convert::RowExt;
 use hearth_store::StoreError;
+use sqlx::AnyConnection;
 use sqlx::error::DatabaseError;
 
 /// Maps any database error. Unique violations name what was duplicated, as far as the
@@ -65,4 +67,16 @@ fn duplicated(d: &dyn DatabaseError) -> String {
 
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// Why a versioned update changed nothing: the record is gone, or at another version.
+pub(crate) async fn conflict_or_missing(c: &mut AnyConnection, version_sql: &'static str, id: &str) -> StoreError {
+    match sqlx::query(version_sql).bind(id).fetch_optional(c).await {
+        Ok(Some(row)) => match row.int("version") {
+            Ok(current) => StoreError::Conflict { current },
+            Err(e) => e,
+        },
+        Ok(None) => StoreError::NotFound,
+        Err(e) => db_err(e),
+    }
 }

@@ -34,11 +34,22 @@ use hearth_store::{Result, Store, StoreError, Tx};
 use sqlx::{AnyConnection, AnyPool};
 use sqlx::{AssertSqlSafe, Connection};
 
-/// A Hearth database on SQLite or PostgreSQL.
-#[derive(Clone, Debug)]
+/// A Hearth database on SQLite or PostgreSQL. Clones share the connections.
+///
+/// On SQLite there is one connection, the single writer, and each transaction holds it until
+/// it commits or is dropped: a task must not begin a second transaction while it holds one
+/// (the second would wait for the first, then fail as unavailable after 30 seconds).
+#[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
     dialect: Dialect,
+}
+
+impl std::fmt::Debug for SqlStore {
+    // Deliberately brief: connection settings can hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore").field("backend", &self.dialect.name()).finish_non_exhaustive()
+    }
 }
 
 impl SqlStore {

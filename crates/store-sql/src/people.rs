@@ -1,13 +1,13 @@
 //! People: the current version in `persons`, every version in `person_versions`, the name
 //! search keys, the restricted-access list and break-glass grants.
 use crate::convert::{RowExt, flag, micros, opt_date_text, opt_id, to_json};
-use crate::error::db_err;
+use crate::error::{conflict_or_missing, db_err};
 use crate::sql::DynSql;
 use hearth_domain::access::AccessFacts;
 use hearth_domain::person::{Allocation, ChangeMeta, PersonDetails, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::search::{self, KeyKind};
 use hearth_domain::*;
-use hearth_store::{BreakGlassGrant, Result, StoreError};
+use hearth_store::{BreakGlassGrant, Result};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
@@ -111,18 +111,6 @@ pub(crate) async fn update_person(c: &mut AnyConnection, p: &PersonRecord, expec
         .await
         .map_err(db_err)?;
     insert_search_keys(c, person_ref, d).await
-}
-
-/// Why a versioned update changed nothing: the record is gone, or at another version.
-pub(crate) async fn conflict_or_missing(c: &mut AnyConnection, version_sql: &'static str, id: &str) -> StoreError {
-    match sqlx::query(version_sql).bind(id).fetch_optional(c).await {
-        Ok(Some(row)) => match row.int("version") {
-            Ok(current) => StoreError::Conflict { current },
-            Err(e) => e,
-        },
-        Ok(None) => StoreError::NotFound,
-        Err(e) => db_err(e),
-    }
 }
 
 async fn insert_version(c: &mut AnyConnection, p: &PersonRecord, version: i64, json: &str, meta: &ChangeMeta) -> Result<()> {

@@ -1,7 +1,6 @@
 //! Relationships between people: one row each, read from either end, with every version kept.
 use crate::convert::{RowExt, micros, opt_date_text};
-use crate::error::{corrupt, db_err};
-use crate::people::conflict_or_missing;
+use crate::error::{conflict_or_missing, corrupt, db_err};
 use hearth_domain::codes::Coded;
 use hearth_domain::relationship::{Relationship, RelationshipType};
 use hearth_domain::*;

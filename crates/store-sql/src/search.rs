@@ -29,21 +29,33 @@ pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
     None
 }
 
+/// At most this many people matching the name terms are looked up by reference; more than
+/// that and the query is unselective (one or two letters), and the database may walk people
+/// in name order instead. Big enough for the commonest surname of a large authority.
+const MAX_REFS: usize = 5_000;
+
+/// On PostgreSQL, searches by name in two steps. First the people whose keys match every
+/// name term, from the key index alone. Then those people by reference, with the other
+/// filters, the access rule and the order. Handing the second statement the actual people,
+/// not a subquery, gives the planner a true row count: otherwise it misjudges fuzzy look-ups
+/// and either reads every person or walks the name index from "a" to "smith". SQLite plans
+/// the one statement well.
 pub(crate) async fn search_persons(
     c: &mut AnyConnection,
+    dialect: Dialect,
     q: &ParsedQuery,
     scope: &AccessScope,
     limit: u32,
     now: OffsetDateTime,
 ) -> Result<Vec<PersonSummary>> {
-    match search_sql(q, scope, limit, now) {
+    match search_sql(c, dialect, q, scope, limit, now).await? {
         Some(s) => s.fetch_all(c).await?.iter().map(summary_from_row).collect(),
         None => Ok(Vec::new()),
     }
 }
 
-/// The database's plan for a search, one line per row of EXPLAIN (for benchmarks and for
-/// checking that indexes serve it).
+/// The database's plan for the last step of a search, one line per row of EXPLAIN (for
+/// benchmarks and for checking that indexes serve it).
 pub(crate) async fn explain_search(
     c: &mut AnyConnection,
     dialect: Dialect,
@@ -52,7 +64,7 @@ pub(crate) async fn explain_search(
     limit: u32,
     now: OffsetDateTime,
 ) -> Result<Vec<String>> {
-    let Some(mut s) = search_sql(q, scope, limit, now) else { return Ok(Vec::new()) };
+    let Some(mut s) = search_sql(c, dialect, q, scope, limit, now).await? else { return Ok(Vec::new()) };
     let (prefix, column) = match dialect {
         Dialect::Sqlite => ("EXPLAIN QUERY PLAN ", "detail"),
         Dialect::Postgres => ("EXPLAIN ", "QUERY PLAN"),
@@ -61,12 +73,74 @@ pub(crate) async fn explain_search(
     s.fetch_all(c).await?.iter().map(|r| r.text(column)).collect()
 }
 
-/// The search as one statement; `None` when it cannot match anything.
-fn search_sql(q: &ParsedQuery, scope: &AccessScope, limit: u32, now: OffsetDateTime) -> Option<DynSql> {
+/// How the name terms limit the people searched.
+enum ByName {
+    /// No name terms.
+    Any,
+    /// These people (by `persons.ref`).
+    Refs(Vec<i64>),
+    /// The key look-up as a subquery of the statement.
+    InStatement,
+}
+
+/// The final statement of a search; `None` when nothing can match.
+async fn search_sql(
+    c: &mut AnyConnection,
+    dialect: Dialect,
+    q: &ParsedQuery,
+    scope: &AccessScope,
+    limit: u32,
+    now: OffsetDateTime,
+) -> Result<Option<DynSql>> {
     if q.is_empty() || limit == 0 {
-        return None;
+        return Ok(None);
     }
-    let mut s = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE 1 = 1"));
+    // PostgreSQL would switch a cached statement to a generic plan, blind to the terms and
+    // so to how many keys they match; one-off statements are planned for their arguments.
+    let cache = dialect == Dialect::Sqlite;
+    let by_name = {
+        let mut s = DynSql::default();
+        s.cache = cache;
+        match name_matches(&mut s, q) {
+            None => ByName::Any,
+            // SQLite's planner already starts from the key index and reads only the people
+            // found; listing them costs more than it saves. Single letters match too many
+            // people to list in any authority worth the name.
+            Some(_) if dialect == Dialect::Sqlite || q.names.iter().all(|t| t.term.chars().count() < 2) => {
+                ByName::InStatement
+            }
+            Some(matches) => {
+                let cap = s.arg(MAX_REFS as i64 + 1);
+                s.sql = format!("SELECT DISTINCT m.person_ref FROM ({matches}) m LIMIT {cap}");
+                let refs = s.fetch_all(c).await?.iter().map(|r| r.int("person_ref")).collect::<Result<Vec<i64>>>()?;
+                match refs.len() {
+                    0 => return Ok(None),
+                    n if n <= MAX_REFS => ByName::Refs(refs),
+                    _ => ByName::InStatement,
+                }
+            }
+        }
+    };
+
+    let mut s = DynSql::new(concat!(
+        "SELECT ",
+        person_columns!(),
+        ", p.ref, p.family_name_folded, p.given_name_folded FROM persons p WHERE 1 = 1"
+    ));
+    s.cache = cache;
+    match &by_name {
+        ByName::Any => {}
+        ByName::Refs(refs) => {
+            let list = s.list(refs.iter().copied());
+            s.cache = false;
+            s.push(&format!(" AND p.ref IN ({list})"));
+        }
+        ByName::InStatement => {
+            if let Some(matches) = name_matches(&mut s, q) {
+                s.push(&format!(" AND p.ref IN ({matches})"));
+            }
+        }
+    }
     if let Some(id) = q.id {
         let id = s.arg(id.to_string());
         s.push(&format!(" AND p.id = {id}"));
@@ -83,33 +157,48 @@ fn search_sql(q: &ParsedQuery, scope: &AccessScope, limit: u32, now: OffsetDateT
         let dob = s.arg(date_text(dob));
         s.push(&format!(" AND (p.date_of_birth = {dob} OR p.expected_date_of_birth = {dob})"));
     }
-    // Every name term must match one of the person's keys: a whole token by prefix, or any
-    // key (token or deletion) exactly for typo tolerance. The terms' sets are intersected
-    // from the key index alone before any person row is read.
+    push_scope(&mut s, scope, now);
+    let order = " ORDER BY p.family_name_folded, p.given_name_folded, p.ref LIMIT ";
+    if matches!(by_name, ByName::InStatement) {
+        // SQLite, or many match on PostgreSQL: there walking people in name order until
+        // `limit` are found is the fast way.
+        let limit = s.arg(i64::from(limit));
+        s.push(order).push(&limit);
+    } else {
+        // Few match: fetch them all by index, then sort. The subquery is a fence that keeps
+        // PostgreSQL from walking the name index instead.
+        let limit = s.arg(i64::from(limit));
+        s.sql = format!("SELECT * FROM ({} {}) p{order}{limit}", s.sql, dialect.no_limit());
+    }
+    Ok(Some(s))
+}
+
+/// The people whose keys match every name term, as a subquery (arguments added to `s`);
+/// `None` without name terms. A term matches a whole token by prefix, or any key (token or
+/// deletion) exactly, for typo tolerance.
+///
+/// Each way of matching is its own SELECT (UNION ALL rather than OR) so that each is a range
+/// scan of the primary key alone (on PostgreSQL an index-only scan).
+fn name_matches(s: &mut DynSql, q: &ParsedQuery) -> Option<String> {
+    const KEYS: &str = "SELECT k.person_ref FROM person_search_keys k WHERE";
     let mut per_term = Vec::new();
-    for term in &q.names {
+    for (i, term) in q.names.iter().enumerate() {
         let mut ways = Vec::new();
         if !term.prefix.is_empty() {
             let lo = s.arg(term.prefix.as_str());
             ways.push(match prefix_upper_bound(&term.prefix) {
-                Some(hi) => format!("(k.kind = 0 AND k.key >= {lo} AND k.key < {})", s.arg(hi)),
-                None => format!("(k.kind = 0 AND k.key >= {lo})"),
+                Some(hi) => format!("{KEYS} k.kind = 0 AND k.key >= {lo} AND k.key < {}", s.arg(hi)),
+                None => format!("{KEYS} k.kind = 0 AND k.key >= {lo}"),
             });
         }
         if !term.fuzzy.is_empty() {
-            ways.push(format!("(k.kind IN (0, 1) AND k.key IN ({}))", s.list(term.fuzzy.iter().map(String::as_str))));
+            ways.push(format!("{KEYS} k.kind IN (0, 1) AND k.key IN ({})", s.list(term.fuzzy.iter().map(String::as_str))));
         }
         if !ways.is_empty() {
-            per_term.push(format!("SELECT k.person_ref FROM person_search_keys k WHERE {}", ways.join(" OR ")));
+            per_term.push(format!("SELECT t{i}.person_ref FROM ({}) t{i}", ways.join(" UNION ALL ")));
         }
     }
-    if !per_term.is_empty() {
-        s.push(&format!(" AND p.ref IN ({})", per_term.join(" INTERSECT ")));
-    }
-    push_scope(&mut s, scope, now);
-    let limit = s.arg(i64::from(limit));
-    s.push(&format!(" ORDER BY p.family_name_folded, p.given_name_folded, p.ref LIMIT {limit}"));
-    Some(s)
+    (!per_term.is_empty()).then(|| per_term.join(" INTERSECT "))
 }
 
 /// `AccessScope` as SQL, exactly as documented there: a restricted record only for the

@@ -29,15 +29,23 @@ impl From<i64> for Arg {
     }
 }
 
-#[derive(Default)]
 pub(crate) struct DynSql {
     pub sql: String,
     args: Vec<Arg>,
+    /// Whether the prepared statement is worth caching on the connection: not for text that
+    /// is unlikely to recur (long lists of references).
+    pub cache: bool,
+}
+
+impl Default for DynSql {
+    fn default() -> Self {
+        Self { sql: String::new(), args: Vec::new(), cache: true }
+    }
 }
 
 impl DynSql {
     pub fn new(sql: &str) -> Self {
-        Self { sql: sql.to_string(), args: Vec::new() }
+        Self { sql: sql.to_string(), ..Self::default() }
     }
 
     pub fn push(&mut self, sql: &str) -> &mut Self {
@@ -57,7 +65,7 @@ impl DynSql {
     }
 
     fn query(self) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-        let mut q = sqlx::query(AssertSqlSafe(self.sql));
+        let mut q = sqlx::query(AssertSqlSafe(self.sql)).persistent(self.cache);
         for a in self.args {
             q = match a {
                 Arg::Text(s) => q.bind(s),

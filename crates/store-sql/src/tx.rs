@@ -113,7 +113,8 @@ impl Tx for SqlTx {
     }
     async fn search_persons(&mut self, q: &ParsedQuery, scope: &AccessScope, limit: u32) -> Result<Vec<PersonSummary>> {
         // The trait gives no clock here; break-glass expiry is judged against the real time.
-        search::search_persons(self.c(), q, scope, limit, OffsetDateTime::now_utc()).await
+        let dialect = self.dialect;
+        search::search_persons(self.c(), dialect, q, scope, limit, OffsetDateTime::now_utc()).await
     }
     async fn duplicate_candidates(&mut self, nhs_number: Option<&str>, date_of_birth: Option<time::Date>) -> Result<Vec<PersonSummary>> {
         search::duplicate_candidates(self.c(), nhs_number, date_of_birth).await
