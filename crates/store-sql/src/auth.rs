@@ -62,8 +62,12 @@ fn user_from_row(r: &AnyRow) -> Result<UserRecord> {
     })
 }
 
+/// A taken username is an answer, not a failure of the transaction: the savepoint keeps the
+/// transaction usable after the refusal (PostgreSQL refuses everything after a failed
+/// statement otherwise), for example to audit the attempt.
 pub(crate) async fn insert_user(c: &mut AnyConnection, u: &UserRecord) -> Result<()> {
-    sqlx::query(
+    sqlx::query("SAVEPOINT insert_user").execute(&mut *c).await.map_err(db_err)?;
+    let inserted = sqlx::query(
         "INSERT INTO users (id, username, username_key, display_name, role, team_id, manager_id, \
          password_hash, totp_secret, failed_logins, locked_until, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -81,10 +85,11 @@ pub(crate) async fn insert_user(c: &mut AnyConnection, u: &UserRecord) -> Result
     .bind(opt_micros(u.locked_until))
     .bind(flag(u.active))
     .bind(micros(u.created_at))
-    .execute(c)
-    .await
-    .map_err(db_err)?;
-    Ok(())
+    .execute(&mut *c)
+    .await;
+    let end = if inserted.is_ok() { "RELEASE SAVEPOINT insert_user" } else { "ROLLBACK TO SAVEPOINT insert_user" };
+    sqlx::query(end).execute(c).await.map_err(db_err)?;
+    inserted.map(drop).map_err(db_err)
 }
 
 pub(crate) async fn user(c: &mut AnyConnection, id: UserId) -> Result<Option<UserRecord>> {

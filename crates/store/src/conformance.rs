@@ -16,8 +16,9 @@
 //! hearth_store::conformance_tests!(run);
 //! ```
 //!
-//! or with [`run_all`] in one go. Where a case provokes an error it drops that transaction
-//! and begins another: after a failed statement PostgreSQL refuses the rest of a transaction.
+//! or with [`run_all`] in one go. Where a case provokes an error (other than a duplicate
+//! username, which leaves the transaction usable) it drops that transaction and begins
+//! another: after a failed statement PostgreSQL refuses the rest of a transaction.
 use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, Store, StoreError, Tx};
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry, ChainVerifier, Outcome};
@@ -290,10 +291,12 @@ pub async fn users_and_teams(store: &dyn Store) {
         Err(StoreError::Duplicate(what)) => assert!(what.contains("username"), "{what}"),
         other => panic!("expected Duplicate, got {other:?}"),
     }
-    drop(tx);
+    // A taken username leaves the transaction usable, for example to audit the attempt.
+    assert_eq!(tx.user(dup.id).await.unwrap(), None);
+    tx.append_audit(&draft("user.create", None, None)).await.unwrap();
+    tx.commit().await.unwrap();
 
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.user(dup.id).await.unwrap(), None);
     let changed = UserRecord {
         username: "ignored.on.update".into(),
         display_name: "Renamed Person".into(),
