@@ -160,8 +160,8 @@ async fn search_sql(
     push_scope(&mut s, scope, now);
     let order = " ORDER BY p.family_name_folded, p.given_name_folded, p.ref LIMIT ";
     if matches!(by_name, ByName::InStatement) {
-        // SQLite, or many match on PostgreSQL: there walking people in name order until
-        // `limit` are found is the fast way.
+        // SQLite starts from the key index itself; on PostgreSQL many match, and walking
+        // people in name order until `limit` are found may well be the fast way.
         let limit = s.arg(i64::from(limit));
         s.push(order).push(&limit);
     } else {
