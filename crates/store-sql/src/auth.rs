@@ -107,6 +107,23 @@ pub(crate) async fn users(c: &mut AnyConnection) -> Result<Vec<UserRecord>> {
     rows.iter().map(user_from_row).collect()
 }
 
+/// Everyone below `manager`, walked in the database. `UNION` (not `UNION ALL`) drops rows
+/// already seen, so a cycle in bad data ends.
+pub(crate) async fn chain_below(c: &mut AnyConnection, manager: UserId) -> Result<Vec<(UserId, Option<TeamId>)>> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE chain (id, team_id) AS ( \
+           SELECT id, team_id FROM users WHERE manager_id = $1 \
+           UNION \
+           SELECT u.id, u.team_id FROM users u JOIN chain ON u.manager_id = chain.id \
+         ) SELECT id, team_id FROM chain WHERE id <> $1",
+    )
+    .bind(manager.to_string())
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    rows.iter().map(|r| Ok((r.parsed("id")?, r.opt_parsed("team_id")?))).collect()
+}
+
 pub(crate) async fn update_user(c: &mut AnyConnection, u: &UserRecord) -> Result<()> {
     let done = sqlx::query(
         "UPDATE users SET display_name = $1, role = $2, team_id = $3, manager_id = $4, password_hash = $5, \

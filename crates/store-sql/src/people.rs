@@ -236,6 +236,40 @@ pub(crate) async fn access_facts(c: &mut AnyConnection, person: PersonId, user: 
     .transpose()
 }
 
+/// `access_facts` for several people in one statement.
+pub(crate) async fn access_facts_many(c: &mut AnyConnection, persons: &[PersonId], user: UserId, now: OffsetDateTime) -> Result<Vec<AccessFacts>> {
+    if persons.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = DynSql::default();
+    let user = q.arg(user.to_string());
+    let now = q.arg(micros(now));
+    let ids = q.list(persons.iter().map(|p| p.to_string()));
+    q.cache = false;
+    q.push(&format!(
+        "SELECT p.id, p.restricted, p.allocated_team_id, p.allocated_worker_id, \
+         CASE WHEN EXISTS (SELECT 1 FROM person_access_list a WHERE a.person_id = p.id AND a.user_id = {user}) \
+              THEN 1 ELSE 0 END AS on_list, \
+         CASE WHEN EXISTS (SELECT 1 FROM break_glass b WHERE b.person_id = p.id AND b.user_id = {user} AND b.expires_at > {now}) \
+              THEN 1 ELSE 0 END AS glass \
+         FROM persons p WHERE p.id IN ({ids})"
+    ));
+    q.fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AccessFacts {
+                person: r.parsed("id")?,
+                restricted: r.flag("restricted")?,
+                allocated_team: r.opt_parsed("allocated_team_id")?,
+                allocated_worker: r.opt_parsed("allocated_worker_id")?,
+                on_access_list: r.flag("on_list")?,
+                break_glass_active: r.flag("glass")?,
+            })
+        })
+        .collect()
+}
+
 pub(crate) async fn set_access_list(c: &mut AnyConnection, person: PersonId, users: &[UserId]) -> Result<()> {
     sqlx::query("DELETE FROM person_access_list WHERE person_id = $1")
         .bind(person.to_string())

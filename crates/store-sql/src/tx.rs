@@ -55,6 +55,9 @@ impl Tx for SqlTx {
     async fn users(&mut self) -> Result<Vec<UserRecord>> {
         auth::users(self.c()).await
     }
+    async fn chain_below(&mut self, manager: UserId) -> Result<Vec<(UserId, Option<TeamId>)>> {
+        auth::chain_below(self.c(), manager).await
+    }
     async fn update_user(&mut self, user: &UserRecord) -> Result<()> {
         auth::update_user(self.c(), user).await
     }
@@ -121,6 +124,9 @@ impl Tx for SqlTx {
     }
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
         people::access_facts(self.c(), person, user, now).await
+    }
+    async fn access_facts_many(&mut self, persons: &[PersonId], user: UserId, now: OffsetDateTime) -> Result<Vec<AccessFacts>> {
+        people::access_facts_many(self.c(), persons, user, now).await
     }
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()> {
         people::set_access_list(self.c(), person, users).await

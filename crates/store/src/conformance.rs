@@ -58,6 +58,8 @@ macro_rules! conformance_tests {
             search_by_identifiers,
             search_respects_access_scope,
             access_facts_and_lists,
+            access_facts_for_many,
+            management_chain,
             break_glass_listing,
             duplicate_candidates,
             relationships,
@@ -763,6 +765,50 @@ pub async fn access_facts_and_lists(store: &dyn Store) {
     assert!(tx.access_facts(p.id, a.id, at + Duration::minutes(59)).await.unwrap().unwrap().break_glass_active);
     assert!(!tx.access_facts(p.id, a.id, at + Duration::hours(1)).await.unwrap().unwrap().break_glass_active, "expired at expires_at");
     assert!(!tx.access_facts(p.id, b.id, at).await.unwrap().unwrap().break_glass_active, "a grant is personal");
+    tx.commit().await.unwrap();
+}
+
+pub async fn access_facts_for_many(store: &dyn Store) {
+    let at = now();
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let worker = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let open = new_person_with(&mut *tx, &worker, child("Eve", &word(8)), Allocation { team: Some(team.id), worker: Some(worker.id) }, false).await;
+    let restricted = new_person_with(&mut *tx, &worker, child("Fay", &word(8)), Allocation::default(), true).await;
+    tx.set_access_list(restricted.id, &[worker.id]).await.unwrap();
+    let ids = [open.id, PersonId::new(), restricted.id];
+    let mut many = tx.access_facts_many(&ids, worker.id, at).await.unwrap();
+    many.sort_by_key(|f| f.person);
+    let mut one_by_one = Vec::new();
+    for id in ids {
+        one_by_one.extend(tx.access_facts(id, worker.id, at).await.unwrap());
+    }
+    one_by_one.sort_by_key(|f| f.person);
+    assert_eq!(many, one_by_one, "the same facts as asking one by one; unknown ids left out");
+    assert!(tx.access_facts_many(&[], worker.id, at).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+pub async fn management_chain(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let (t1, t2) = (new_team(&mut *tx).await, new_team(&mut *tx).await);
+    let head = new_user(&mut *tx, Role::ServiceManager, None, None).await;
+    let manager = new_user(&mut *tx, Role::TeamManager, Some(t1.id), Some(head.id)).await;
+    let worker = new_user(&mut *tx, Role::SocialWorker, Some(t2.id), Some(manager.id)).await;
+    let other = new_user(&mut *tx, Role::SocialWorker, Some(t2.id), None).await;
+    let mut below: Vec<(UserId, Option<TeamId>)> = tx.chain_below(head.id).await.unwrap();
+    below.sort();
+    let mut expected = vec![(manager.id, Some(t1.id)), (worker.id, Some(t2.id))];
+    expected.sort();
+    assert_eq!(below, expected);
+    assert_eq!(tx.chain_below(worker.id).await.unwrap(), vec![]);
+    assert!(!tx.chain_below(head.id).await.unwrap().iter().any(|(u, _)| *u == other.id));
+    // A cycle in bad data ends, and nobody is below themselves.
+    let mut h = head.clone();
+    h.manager = Some(worker.id);
+    tx.update_user(&h).await.unwrap();
+    let below = tx.chain_below(head.id).await.unwrap();
+    assert_eq!(below.len(), 2, "{below:?}");
     tx.commit().await.unwrap();
 }
 

@@ -1,0 +1,2 @@
+-- The management chain is walked downwards on every request.
+CREATE INDEX users_manager ON users (manager_id);
