@@ -56,22 +56,7 @@ mod tests {
     use time::macros::date;
 
     fn new(given: &str, family: &str) -> PersonDetails {
-        PersonDetails {
-            kind: PersonKind::Child,
-            given_name: given.into(),
-            family_name: family.into(),
-            other_names: vec![],
-            date_of_birth: Some(date!(2016 - 05 - 01)),
-            expected_date_of_birth: None,
-            sex: None,
-            gender: None,
-            ethnicity: None,
-            first_language: None,
-            disabilities: vec![],
-            nhs_number: None,
-            upn: None,
-            addresses: vec![],
-        }
+        PersonDetails { date_of_birth: Some(date!(2016 - 05 - 01)), ..PersonDetails::named(PersonKind::Child, given, family) }
     }
 
     fn existing(given: &str, family: &str) -> PersonSummary {

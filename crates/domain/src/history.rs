@@ -102,22 +102,7 @@ mod tests {
     use crate::person::PersonKind;
 
     fn details(given: &str) -> PersonDetails {
-        PersonDetails {
-            kind: PersonKind::Child,
-            given_name: given.into(),
-            family_name: "Lee".into(),
-            other_names: vec![],
-            date_of_birth: None,
-            expected_date_of_birth: None,
-            sex: None,
-            gender: None,
-            ethnicity: None,
-            first_language: None,
-            disabilities: vec![],
-            nhs_number: None,
-            upn: None,
-            addresses: vec![],
-        }
+        PersonDetails::named(PersonKind::Child, given, "Lee")
     }
 
     #[test]

@@ -86,6 +86,26 @@ pub struct PersonDetails {
 }
 
 impl PersonDetails {
+    /// A person known only by name: every other fact not yet recorded.
+    pub fn named(kind: PersonKind, given_name: impl Into<String>, family_name: impl Into<String>) -> Self {
+        PersonDetails {
+            kind,
+            given_name: given_name.into(),
+            family_name: family_name.into(),
+            other_names: Vec::new(),
+            date_of_birth: None,
+            expected_date_of_birth: None,
+            sex: None,
+            gender: None,
+            ethnicity: None,
+            first_language: None,
+            disabilities: Vec::new(),
+            nhs_number: None,
+            upn: None,
+            addresses: Vec::new(),
+        }
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
     }
@@ -249,22 +269,7 @@ mod tests {
     use time::macros::date;
 
     pub(crate) fn child(given: &str, family: &str, dob: Date) -> PersonDetails {
-        PersonDetails {
-            kind: PersonKind::Child,
-            given_name: given.into(),
-            family_name: family.into(),
-            other_names: vec![],
-            date_of_birth: Some(dob),
-            expected_date_of_birth: None,
-            sex: None,
-            gender: None,
-            ethnicity: None,
-            first_language: None,
-            disabilities: vec![],
-            nhs_number: None,
-            upn: None,
-            addresses: vec![],
-        }
+        PersonDetails { date_of_birth: Some(dob), ..PersonDetails::named(PersonKind::Child, given, family) }
     }
 
     #[test]

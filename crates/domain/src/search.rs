@@ -279,11 +279,7 @@ mod tests {
                 _ => { chars.remove(pos); }
             }
             let typo: String = chars.into_iter().collect();
-            let d = crate::person::PersonDetails {
-                kind: PersonKind::Child, given_name: word.clone(), family_name: "x".into(), other_names: vec![],
-                date_of_birth: None, expected_date_of_birth: None, sex: None, gender: None, ethnicity: None,
-                first_language: None, disabilities: vec![], nhs_number: None, upn: None, addresses: vec![],
-            };
+            let d = crate::person::PersonDetails::named(PersonKind::Child, word.clone(), "x");
             let keys: Vec<String> = index_keys(&d).into_iter().map(|(k, _)| k).collect();
             let look = TermLookup::new(&typo);
             let found = look.fuzzy.iter().any(|k| keys.contains(k))

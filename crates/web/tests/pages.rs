@@ -129,22 +129,7 @@ impl Browser {
 }
 
 fn child(given: &str, family: &str) -> PersonDetails {
-    PersonDetails {
-        kind: PersonKind::Child,
-        given_name: given.into(),
-        family_name: family.into(),
-        other_names: vec![],
-        date_of_birth: Some(time::macros::date!(2015 - 03 - 09)),
-        expected_date_of_birth: None,
-        sex: None,
-        gender: None,
-        ethnicity: None,
-        first_language: None,
-        disabilities: vec![],
-        nhs_number: None,
-        upn: None,
-        addresses: vec![],
-    }
+    PersonDetails { date_of_birth: Some(time::macros::date!(2015 - 03 - 09)), ..PersonDetails::named(PersonKind::Child, given, family) }
 }
 
 async fn head(w: &World) -> i64 {

@@ -526,7 +526,7 @@ struct EndRelationshipPage {
     errors: FieldErrors,
 }
 
-async fn end_form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, rid: RelationshipId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+async fn end_form(s: &AppState, actor: &Actor, v: &Visitor, (id, rid): (PersonId, RelationshipId), form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     let member = s.app.family(actor, id).await?.into_iter().find(|m| m.relationship.id == rid).ok_or(AppError::NotFound)?;
     let title = format!("End the relationship with {}", member.person.full_name());
     Ok(render(status, &EndRelationshipPage { layout: layout(v, title), person: id, member, form, errors }))
@@ -537,7 +537,7 @@ pub async fn end_relationship_page(State(s): State<AppState>, Signed { actor, ..
     let rid: RelationshipId = parse_id(&rid)?;
     let mut form = FormData::default();
     set_date(&mut form, "ended", Some(s.app.today()));
-    end_form(&s, &actor, &v, id, rid, form, FieldErrors::new(), StatusCode::OK).await
+    end_form(&s, &actor, &v, (id, rid), form, FieldErrors::new(), StatusCode::OK).await
 }
 
 pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
@@ -557,7 +557,7 @@ pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: S
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response()),
-        Err(AppError::Invalid(errors)) => end_form(&s, &actor, &v, id, rid, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Invalid(errors)) => end_form(&s, &actor, &v, (id, rid), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e.into()),
     }
 }
