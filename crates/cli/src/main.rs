@@ -292,8 +292,13 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
     use std::fmt::Write;
     let mut out = String::new();
     if hearth_testkit::is_populated(app.store.as_ref()).await? {
-        let _ = writeln!(out, "Reusing the existing demo database (delete it to generate a new one).");
-        let _ = writeln!(out, "Sign in with any demo user and the password {}.", hearth_testkit::DEMO_PASSWORD);
+        let _ = writeln!(out, "Reusing the existing database (delete it to generate a new demo).");
+        let _ = writeln!(
+            out,
+            "Demo users (tara.manager, sian.service, bea.support, ava.auditor, …) sign in with the password {}; \
+             the authenticator secrets of admin and sam.worker were printed when the database was generated.",
+            hearth_testkit::DEMO_PASSWORD
+        );
         return Ok(out);
     }
     eprintln!("Generating a synthetic local authority with {children} children (seed {seed})…");
