@@ -188,6 +188,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(b) = bind {
                 settings.bind = b;
             }
+            check_timescales(&settings)?;
             let app = open(&settings).await?;
             serve(app, &settings, None).await
         }
@@ -195,6 +196,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(b) = bind {
                 settings.bind = b;
             }
+            check_timescales(&settings)?;
             let app = open(&settings).await?;
             let banner = demo(&app, children, seed).await?;
             if no_serve {
@@ -272,6 +274,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// Loads the configured policy pack and calendar before serving, so a bad file stops start-up
+/// with its errors instead of surfacing later in a deadline.
+fn check_timescales(settings: &Settings) -> Result<(), Failure> {
+    let pack = policy_cmd::effective(settings, None)?;
+    let calendar = calendar_cmd::load(settings, &calendar_cmd::LocalCalendar::default())?;
+    let (first, last) = calendar.calendar.bank_holidays().years();
+    tracing::info!(pack = %format!("{} {}", pack.name, pack.version), bank_holidays = %format!("{first}–{last}"), calendar = %calendar.bank_source, "timescales loaded");
+    Ok(())
 }
 
 fn describe(e: hearth_app::AppError) -> String {

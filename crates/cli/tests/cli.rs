@@ -105,3 +105,21 @@ fn audit_verify_names_the_first_tampered_entry() {
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
     }
 }
+
+#[test]
+fn serve_refuses_to_start_with_an_invalid_policy_pack() {
+    let pack = temp("bad-pack.toml");
+    std::fs::write(&pack, "name = \"local\"\nversion = \"1\"\nextends = \"national\"\nwibble = 3\n").unwrap();
+    let db = temp("never.db");
+    let out = hearth()
+        .args(["--database", &format!("sqlite://{}", db.display()), "serve", "--bind", "127.0.0.1:0"])
+        .env("HEARTH_POLICY_PACK", &pack)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&pack);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad-pack.toml:4:1: wibble"), "{err}");
+    assert!(err.contains("the pack is not loaded"), "{err}");
+    assert!(!db.exists(), "nothing was opened or created");
+}
