@@ -496,3 +496,36 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     let theirs = b.get(&w, &format!("/people/{}", dad.id)).await;
     assert!(theirs.body.contains("Amy Lee") && theirs.body.contains("Child"));
 }
+
+#[tokio::test]
+async fn an_auditor_sees_who_looked_at_a_record_and_checks_the_chain() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    user(&w, "eve", Role::SocialWorker, None).await;
+    user(&w, "ava", Role::Auditor, None).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
+    let mut sam = Browser::new();
+    sam.sign_in(&w, "sam").await;
+    sam.get(&w, &format!("/people/{}", p.id)).await;
+    let mut eve = Browser::new();
+    eve.sign_in(&w, "eve").await;
+    assert_eq!(eve.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND);
+    let mut ava = Browser::new();
+    ava.sign_in(&w, "ava").await;
+    // Auditors do not read records themselves.
+    assert_eq!(ava.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND);
+    let trail = ava.get(&w, &format!("/audit/people/{}", p.id)).await;
+    assert_eq!(trail.status, StatusCode::OK);
+    assert!(trail.body.contains("sam name (sam)") && trail.body.contains("person.view"));
+    assert!(trail.body.contains("eve name (eve)") && trail.body.contains("Refused"), "refusals are shown");
+    let res = ava.get(&w, "/audit?person=not-an-id").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = ava.get(&w, &format!("/audit?person={}", p.id)).await;
+    assert_eq!(res.location(), format!("/audit/people/{}", p.id));
+    let page = ava.get(&w, "/audit").await;
+    assert!(!page.body.contains("is intact"), "the check runs only when asked for");
+    let page = ava.get(&w, "/audit?verify=1").await;
+    assert!(page.body.contains("The audit log is intact"));
+}
