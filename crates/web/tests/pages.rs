@@ -529,3 +529,76 @@ async fn an_auditor_sees_who_looked_at_a_record_and_checks_the_chain() {
     let page = ava.get(&w, "/audit?verify=1").await;
     assert!(page.body.contains("The audit log is intact"));
 }
+
+#[tokio::test]
+async fn account_tokens_and_signing_out_everywhere() {
+    let w = world().await;
+    user(&w, "sam", Role::SocialWorker, None).await;
+    let mut phone = Browser::new();
+    phone.sign_in(&w, "sam").await;
+    let mut laptop = Browser::new();
+    laptop.sign_in(&w, "sam").await;
+    let res = laptop.form_post(&w, "/account", "/account/tokens", &[("name", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = laptop.form_post(&w, "/account", "/account/tokens", &[("name", "Case import script")]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let i = res.body.find("id=\"new-token\">").unwrap() + 15;
+    let token: String = res.body[i..].chars().take_while(|c| *c != '<').collect();
+    assert!(token.starts_with("hearth_"));
+    assert!(w.app.api_actor(&token).await.unwrap().is_some());
+    let page = laptop.get(&w, "/account").await;
+    assert!(page.body.contains("Case import script") && !page.body.contains(&token), "shown once");
+    let i = page.body.find("/account/tokens/").unwrap();
+    let revoke: String = page.body[i..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(laptop.form_post(&w, "/account", &revoke, &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(w.app.api_actor(&token).await.unwrap().is_none(), "revoked");
+    let res = laptop.form_post(&w, "/account", "/account/sign-out-everywhere", &[]).await;
+    assert_eq!(res.location(), "/sign-in");
+    assert_eq!(phone.get(&w, "/").await.location(), "/sign-in", "the other device is signed out too");
+}
+
+#[tokio::test]
+async fn administrators_manage_users_and_teams() {
+    let w = world().await;
+    let mut admin = user(&w, "root", Role::Administrator, None).await;
+    let secret = hearth_app::auth::new_totp_secret();
+    admin.totp_secret = Some(secret.clone());
+    let mut tx = w.app.store.begin().await.unwrap();
+    tx.update_user(&admin).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "root").await;
+    let res = b.form_post(&w, "/mfa", "/mfa", &[("code", "123456")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let code = hearth_app::auth::totp_code(&secret, w.clock.now_for_tests()).unwrap();
+    assert_eq!(b.form_post(&w, "/mfa", "/mfa", &[("code", &code)]).await.status, StatusCode::SEE_OTHER);
+
+    let res = b.form_post(&w, "/admin/users", "/admin/teams", &[("name", "Front door")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = b.form_post(&w, "/admin/users", "/admin/teams", &[("name", "front door")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "names are unique");
+    let team = w.app.teams().await.unwrap().remove(0);
+    let res = b.form_post(&w, "/admin/users/new", "/admin/users/new", &[("display_name", "Kim Lee"), ("username", "kim"), ("role", ""), ("password", "short")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#role\"") && res.body.contains("value=\"kim\"") && !res.body.contains("value=\"short\""));
+    let team_id = team.id.to_string();
+    let res = b
+        .form_post(&w, "/admin/users/new", "/admin/users/new", &[("display_name", "Kim Lee"), ("username", "kim"), ("role", "social_worker"), ("team", &team_id), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mut kim = Browser::new();
+    kim.sign_in(&w, "kim").await;
+    let page = b.get(&w, "/admin/users").await;
+    assert!(page.body.contains("Kim Lee") && page.body.contains("Front door"));
+    let mut tx = w.app.store.begin().await.unwrap();
+    let kim_id = tx.user_by_username("kim").await.unwrap().unwrap().id;
+    drop(tx);
+    let res = b.form_post(&w, "/admin/users", &format!("/admin/users/{kim_id}/active"), &[("active", "no")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(kim.get(&w, "/").await.location(), "/sign-in", "deactivation signs the user out");
+    let res = b.form_post(&w, "/admin/users", "/admin/users/0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f/reset-mfa", &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = b.form_post(&w, "/admin/users", &format!("/admin/users/{}/reset-mfa", admin.id), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(b.get(&w, "/admin/users").await.location().starts_with("/sign-in"), "resetting your own authenticator signs you out");
+}
