@@ -602,3 +602,43 @@ async fn administrators_manage_users_and_teams() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(b.get(&w, "/admin/users").await.location().starts_with("/sign-in"), "resetting your own authenticator signs you out");
 }
+
+#[tokio::test]
+async fn a_manager_restricts_a_record_to_named_people() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let tara = w
+        .app
+        .add_user(None, NewUser { username: "tara".into(), display_name: "Tara".into(), role: Role::TeamManager, team: Some(team.id), manager: None, password: PASSWORD.into() })
+        .await
+        .unwrap();
+    let sam = w
+        .app
+        .add_user(None, NewUser { username: "sam".into(), display_name: "Sam".into(), role: Role::SocialWorker, team: Some(team.id), manager: Some(tara.id), password: PASSWORD.into() })
+        .await
+        .unwrap();
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let p = w.app.create_person(&actor, child("Quiet", "Child")).await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let path = format!("/people/{}/restrict", p.id);
+    let tara_id = tara.id.to_string();
+    let res = b.form_post(&w, &path, &path, &[("restricted", "yes"), ("users", &tara_id), ("reason", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
+    let res = b.form_post(&w, &path, &path, &[("restricted", "yes"), ("users", &tara_id), ("reason", "Adoption: sealed on court order")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.get(&w, &format!("/people/{}", p.id)).await;
+    assert!(page.body.contains("Restricted"));
+    // The allocated worker is not on the list: the record is gone for them, search included.
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    assert_eq!(s.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND);
+    assert!(!s.get(&w, "/search?q=quiet").await.body.contains(&p.id.to_string()));
+    // Nor can emergency access reach it; the answer is the same as for an unknown id.
+    let res = s.form_post(&w, "/break-glass", "/break-glass", &[("person_id", &p.id.to_string()), ("reason", "I need to check this child's plan urgently")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("no record with that Hearth ID"));
+    // A social worker cannot restrict records at all.
+    let res = s.get(&w, &format!("/people/{}/restrict", p.id)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
