@@ -9,6 +9,7 @@ pub mod case_note;
 pub mod chronology;
 pub mod codes;
 pub mod duplicates;
+pub mod front_door;
 pub mod history;
 pub mod ids;
 pub mod identifiers;
