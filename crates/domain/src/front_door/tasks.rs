@@ -1,0 +1,288 @@
+//! Work trays: deadlines become tasks, and a worker's or manager's tray is derived from the
+//! open tasks on a given day. Deriving (rather than storing buckets) means a tray can never
+//! disagree with the deadlines behind it.
+use super::TaskId;
+use crate::policy::Deadline;
+use crate::{PersonId, TeamId, UserId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Date, Duration, OffsetDateTime};
+
+/// What has to be done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    ScreeningDecision,
+    ReferralResponse,
+    ChildSeen,
+    InitialAssessment,
+    CoreAssessment,
+    SingleAssessment,
+    /// A manager signs off a submitted assessment.
+    AssessmentAuthorisation,
+}
+
+impl TaskKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ScreeningDecision => "Decide on the contact",
+            Self::ReferralResponse => "Respond to the referral",
+            Self::ChildSeen => "See the child",
+            Self::InitialAssessment => "Complete the initial assessment",
+            Self::CoreAssessment => "Complete the core assessment",
+            Self::SingleAssessment => "Complete the assessment",
+            Self::AssessmentAuthorisation => "Authorise the assessment",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Done { at: OffsetDateTime, by: UserId },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub kind: TaskKind,
+    pub child: PersonId,
+    pub team: Option<TeamId>,
+    /// `None`: unallocated, in the team's tray.
+    pub assignee: Option<UserId>,
+    pub due: Date,
+    /// The pack rule and the pack (name and version) the due date came from.
+    pub rule: String,
+    pub pack: String,
+    pub pack_version: String,
+    pub status: TaskStatus,
+}
+
+/// Why a task could not be closed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TaskError {
+    #[error("the task was already completed")]
+    AlreadyDone,
+}
+
+impl Task {
+    /// An open task for a computed deadline. A deadline in hours is due on its day.
+    pub fn from_deadline(kind: TaskKind, child: PersonId, team: Option<TeamId>, assignee: Option<UserId>, deadline: &Deadline) -> Task {
+        Task {
+            id: TaskId::new(),
+            kind,
+            child,
+            team,
+            assignee,
+            due: deadline.due.date(),
+            rule: deadline.rule.clone(),
+            pack: deadline.pack.clone(),
+            pack_version: deadline.pack_version.clone(),
+            status: TaskStatus::Open,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status == TaskStatus::Open
+    }
+
+    /// Closes the task when its step is done. Closing twice is an error, not a silent
+    /// overwrite of who did it.
+    pub fn complete(&mut self, by: UserId, at: OffsetDateTime) -> Result<(), TaskError> {
+        if !self.is_open() {
+            return Err(TaskError::AlreadyDone);
+        }
+        self.status = TaskStatus::Done { at, by };
+        Ok(())
+    }
+}
+
+/// Where a task falls in a tray on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    Overdue,
+    DueToday,
+    /// Due in the next 6 days (so "today" and "this week" together are 7 days: a Friday's
+    /// tray shows next Thursday's work, which a calendar-week cut would hide).
+    DueThisWeek,
+    Later,
+}
+
+pub fn bucket(due: Date, today: Date) -> Bucket {
+    if due < today {
+        Bucket::Overdue
+    } else if due == today {
+        Bucket::DueToday
+    } else if due <= today.saturating_add(Duration::days(6)) {
+        Bucket::DueThisWeek
+    } else {
+        Bucket::Later
+    }
+}
+
+/// A tray: open tasks by bucket, each sorted by due date (then kind, then id, so the order is
+/// stable).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WorkTray {
+    pub overdue: Vec<Task>,
+    pub due_today: Vec<Task>,
+    pub due_this_week: Vec<Task>,
+    pub later: Vec<Task>,
+}
+
+/// Counts for the home page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TrayCounts {
+    pub overdue: usize,
+    pub due_today: usize,
+    pub due_this_week: usize,
+    pub later: usize,
+}
+
+impl WorkTray {
+    pub fn from_tasks<'a>(tasks: impl IntoIterator<Item = &'a Task>, today: Date) -> WorkTray {
+        let mut tray = WorkTray::default();
+        for t in tasks.into_iter().filter(|t| t.is_open()) {
+            match bucket(t.due, today) {
+                Bucket::Overdue => tray.overdue.push(t.clone()),
+                Bucket::DueToday => tray.due_today.push(t.clone()),
+                Bucket::DueThisWeek => tray.due_this_week.push(t.clone()),
+                Bucket::Later => tray.later.push(t.clone()),
+            }
+        }
+        for v in [&mut tray.overdue, &mut tray.due_today, &mut tray.due_this_week, &mut tray.later] {
+            v.sort_by_key(|t| (t.due, t.kind, t.id));
+        }
+        tray
+    }
+
+    pub fn counts(&self) -> TrayCounts {
+        TrayCounts { overdue: self.overdue.len(), due_today: self.due_today.len(), due_this_week: self.due_this_week.len(), later: self.later.len() }
+    }
+}
+
+/// "My work": the open tasks assigned to `user`.
+pub fn my_work(tasks: &[Task], user: UserId, today: Date) -> WorkTray {
+    WorkTray::from_tasks(tasks.iter().filter(|t| t.assignee == Some(user)), today)
+}
+
+/// A manager's view of a team.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ManagerView {
+    /// Overdue open tasks of the team, oldest due first.
+    pub overdue: Vec<Task>,
+    /// Overdue counts per assignee (`None`: unallocated).
+    pub overdue_by_worker: BTreeMap<Option<UserId>, usize>,
+    /// Open authorisation tasks: assessments waiting for sign-off.
+    pub awaiting_authorisation: Vec<Task>,
+    pub counts: TrayCounts,
+}
+
+/// The team's work: tasks of `team` or assigned to one of `members` (a worker's tasks follow
+/// the worker even when a case's team is still being changed).
+pub fn manager_view(tasks: &[Task], team: TeamId, members: &[UserId], today: Date) -> ManagerView {
+    let ours = tasks.iter().filter(|t| t.team == Some(team) || t.assignee.is_some_and(|a| members.contains(&a)));
+    let tray = WorkTray::from_tasks(ours, today);
+    let counts = tray.counts();
+    let mut overdue_by_worker = BTreeMap::new();
+    for t in &tray.overdue {
+        *overdue_by_worker.entry(t.assignee).or_insert(0) += 1;
+    }
+    let mut awaiting_authorisation: Vec<Task> = [&tray.overdue, &tray.due_today, &tray.due_this_week, &tray.later]
+        .into_iter()
+        .flatten()
+        .filter(|t| t.kind == TaskKind::AssessmentAuthorisation)
+        .cloned()
+        .collect();
+    awaiting_authorisation.sort_by_key(|t| (t.due, t.id));
+    ManagerView { overdue: tray.overdue, overdue_by_worker, awaiting_authorisation, counts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::{date, datetime};
+
+    fn task(kind: TaskKind, due: Date, assignee: Option<UserId>, team: Option<TeamId>) -> Task {
+        Task { id: TaskId::new(), kind, child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), status: TaskStatus::Open }
+    }
+
+    const TODAY: Date = date!(2024 - 03 - 15); // a Friday
+
+    #[test]
+    fn buckets() {
+        assert_eq!(bucket(date!(2024 - 03 - 14), TODAY), Bucket::Overdue);
+        assert_eq!(bucket(TODAY, TODAY), Bucket::DueToday);
+        assert_eq!(bucket(date!(2024 - 03 - 21), TODAY), Bucket::DueThisWeek);
+        assert_eq!(bucket(date!(2024 - 03 - 22), TODAY), Bucket::Later);
+    }
+
+    #[test]
+    fn my_work_sorts_and_skips_done_and_others() {
+        let me = UserId::new();
+        let mut done = task(TaskKind::ChildSeen, date!(2024 - 03 - 01), Some(me), None);
+        done.complete(me, datetime!(2024-03-01 12:00 UTC)).unwrap();
+        assert_eq!(done.complete(me, datetime!(2024-03-02 12:00 UTC)), Err(TaskError::AlreadyDone));
+        let tasks = vec![
+            task(TaskKind::SingleAssessment, date!(2024 - 04 - 30), Some(me), None),
+            task(TaskKind::ChildSeen, date!(2024 - 03 - 13), Some(me), None),
+            task(TaskKind::ScreeningDecision, date!(2024 - 03 - 12), Some(me), None),
+            task(TaskKind::ScreeningDecision, TODAY, Some(me), None),
+            task(TaskKind::ScreeningDecision, TODAY, Some(UserId::new()), None),
+            done,
+        ];
+        let tray = my_work(&tasks, me, TODAY);
+        assert_eq!(tray.counts(), TrayCounts { overdue: 2, due_today: 1, due_this_week: 0, later: 1 });
+        assert_eq!(tray.overdue[0].due, date!(2024 - 03 - 12));
+    }
+
+    #[test]
+    fn manager_sees_team_overdue_and_authorisations() {
+        let team = TeamId::new();
+        let (a, b) = (UserId::new(), UserId::new());
+        let tasks = vec![
+            task(TaskKind::ChildSeen, date!(2024 - 03 - 10), Some(a), Some(team)),
+            task(TaskKind::ChildSeen, date!(2024 - 03 - 11), Some(a), Some(team)),
+            task(TaskKind::CoreAssessment, date!(2024 - 03 - 12), Some(b), None),
+            task(TaskKind::ScreeningDecision, date!(2024 - 03 - 12), None, Some(team)),
+            task(TaskKind::AssessmentAuthorisation, date!(2024 - 03 - 20), None, Some(team)),
+            task(TaskKind::ChildSeen, date!(2024 - 03 - 01), Some(UserId::new()), Some(TeamId::new())),
+        ];
+        let v = manager_view(&tasks, team, &[a, b], TODAY);
+        assert_eq!(v.overdue.len(), 4);
+        assert_eq!(v.overdue_by_worker[&Some(a)], 2);
+        assert_eq!(v.overdue_by_worker[&Some(b)], 1);
+        assert_eq!(v.overdue_by_worker[&None], 1);
+        assert_eq!(v.awaiting_authorisation.len(), 1);
+        assert_eq!(v.counts.due_this_week, 1);
+    }
+
+    #[test]
+    fn a_task_from_a_deadline_keeps_the_pack() {
+        let d = crate::policy::Pack::national()
+            .deadline("referral_decision", 1, crate::policy::Start::Date(date!(2023 - 12 - 22)), crate::calendar::shipped())
+            .unwrap();
+        let t = Task::from_deadline(TaskKind::ScreeningDecision, PersonId::new(), None, None, &d);
+        assert_eq!((t.due, t.pack.as_str(), t.rule.as_str()), (date!(2023 - 12 - 27), "national", "referral_decision"));
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<Task>(&json).unwrap(), t);
+    }
+
+    proptest! {
+        #[test]
+        fn every_open_task_lands_in_exactly_one_sorted_bucket(dues in proptest::collection::vec(-30i64..60, 0..40), today_off in 0i64..30) {
+            let today = TODAY + Duration::days(today_off);
+            let tasks: Vec<Task> = dues.iter().map(|d| task(TaskKind::ChildSeen, TODAY + Duration::days(*d), None, None)).collect();
+            let tray = WorkTray::from_tasks(&tasks, today);
+            let c = tray.counts();
+            prop_assert_eq!(c.overdue + c.due_today + c.due_this_week + c.later, tasks.len());
+            for (v, b) in [(&tray.overdue, Bucket::Overdue), (&tray.due_today, Bucket::DueToday), (&tray.due_this_week, Bucket::DueThisWeek), (&tray.later, Bucket::Later)] {
+                prop_assert!(v.windows(2).all(|w| w[0].due <= w[1].due));
+                prop_assert!(v.iter().all(|t| bucket(t.due, today) == b));
+            }
+        }
+    }
+}
