@@ -21,6 +21,8 @@ pub use people::{DuplicateWarning, FamilyMember, NewRelationship, PersonPage};
 use clock::Clock;
 use hearth_domain::access::Subject;
 use hearth_domain::audit::{AuditDraft, Outcome};
+use hearth_domain::calendar::Calendar;
+use hearth_domain::policy::Pack;
 use hearth_domain::user::{Permission, UserRecord};
 use hearth_domain::PersonId;
 use hearth_store::{Store, Tx};
@@ -38,6 +40,22 @@ pub struct AppConfig {
     /// Failed sign-ins in a row before the account is locked for `lockout_duration`.
     pub lockout_threshold: i64,
     pub lockout_duration: Duration,
+    /// The timescales in force: checked when loaded, shared read-only.
+    pub timescales: Arc<Timescales>,
+}
+
+/// The effective policy pack and the working-day calendar its deadlines are computed on.
+#[derive(Clone, Debug)]
+pub struct Timescales {
+    pub pack: Pack,
+    pub calendar: Calendar,
+}
+
+impl Default for Timescales {
+    /// The national pack on the England and Wales calendar shipped with Hearth.
+    fn default() -> Self {
+        Timescales { pack: Pack::national(), calendar: Calendar::shipped() }
+    }
 }
 
 impl Default for AppConfig {
@@ -49,6 +67,7 @@ impl Default for AppConfig {
             break_glass_duration: Duration::hours(1),
             lockout_threshold: 5,
             lockout_duration: Duration::minutes(15),
+            timescales: Arc::new(Timescales::default()),
         }
     }
 }

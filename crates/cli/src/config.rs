@@ -104,6 +104,7 @@ impl Settings {
             break_glass_duration: Duration::minutes(self.break_glass_minutes.max(1)),
             lockout_threshold: self.lockout_threshold.max(1),
             lockout_duration: Duration::minutes(self.lockout_minutes.max(1)),
+            timescales: Default::default(),
         }
     }
 

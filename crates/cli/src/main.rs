@@ -154,10 +154,17 @@ fn main() -> ExitCode {
 }
 
 async fn open(settings: &Settings) -> Result<App, Failure> {
+    open_with(settings, hearth_app::Timescales::default()).await
+}
+
+/// Opens the database for an App that computes deadlines with `timescales`.
+async fn open_with(settings: &Settings, timescales: hearth_app::Timescales) -> Result<App, Failure> {
     let store = SqlStore::connect(&settings.database_url).await.map_err(|e| Failure(format!("cannot open the database {}: {e}", redact(&settings.database_url)), 1))?;
     store.migrate().await.map_err(|e| Failure(format!("cannot migrate the database {}: {e}", redact(&settings.database_url)), 1))?;
     let store: Arc<dyn Store> = Arc::new(store);
-    Ok(App::new(store, settings.app_config(), Arc::new(SystemClock)))
+    let mut config = settings.app_config();
+    config.timescales = Arc::new(timescales);
+    Ok(App::new(store, config, Arc::new(SystemClock)))
 }
 
 /// A database URL without its password, for messages.
@@ -188,16 +195,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(b) = bind {
                 settings.bind = b;
             }
-            check_timescales(&settings)?;
-            let app = open(&settings).await?;
+            let timescales = check_timescales(&settings)?;
+            let app = open_with(&settings, timescales).await?;
             serve(app, &settings, None).await
         }
         Command::Demo { bind, children, seed, no_serve } => {
             if let Some(b) = bind {
                 settings.bind = b;
             }
-            check_timescales(&settings)?;
-            let app = open(&settings).await?;
+            let timescales = check_timescales(&settings)?;
+            let app = open_with(&settings, timescales).await?;
             let banner = demo(&app, children, seed).await?;
             if no_serve {
                 println!("{banner}");
@@ -278,12 +285,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 /// Loads the configured policy pack and calendar before serving, so a bad file stops start-up
 /// with its errors instead of surfacing later in a deadline.
-fn check_timescales(settings: &Settings) -> Result<(), Failure> {
+fn check_timescales(settings: &Settings) -> Result<hearth_app::Timescales, Failure> {
     let pack = policy_cmd::effective(settings, None)?;
-    let calendar = calendar_cmd::load(settings, &calendar_cmd::LocalCalendar::default())?;
-    let (first, last) = calendar.calendar.bank_holidays().years();
-    tracing::info!(pack = %format!("{} {}", pack.name, pack.version), bank_holidays = %format!("{first}–{last}"), calendar = %calendar.bank_source, "timescales loaded");
-    Ok(())
+    let loaded = calendar_cmd::load(settings, &calendar_cmd::LocalCalendar::default())?;
+    let (first, last) = loaded.calendar.bank_holidays().years();
+    tracing::info!(pack = %format!("{} {}", pack.name, pack.version), bank_holidays = %format!("{first}–{last}"), calendar = %loaded.bank_source, "timescales loaded");
+    Ok(hearth_app::Timescales { pack, calendar: loaded.calendar })
 }
 
 fn describe(e: hearth_app::AppError) -> String {

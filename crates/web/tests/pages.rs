@@ -642,3 +642,30 @@ async fn a_manager_restricts_a_record_to_named_people() {
     let res = s.get(&w, &format!("/people/{}/restrict", p.id)).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_timescales_in_force_explain_themselves() {
+    let w = world().await;
+    user(&w, "sam", Role::SocialWorker, None).await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let page = b.get(&w, "/timescales").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("national"));
+    assert!(page.body.contains("Statutory"));
+    assert!(page.body.contains("45 working days"), "the national single assessment timescale");
+    assert!(page.body.contains("due "), "worked examples from today");
+
+    // With the Bath and North East Somerset layer, its tighter timescales show as its own.
+    let national = hearth_domain::policy::Pack::national();
+    let local = national.with_layer(hearth_domain::policy::BATH_NE_SOMERSET_PACK).unwrap();
+    let mut config = AppConfig::default();
+    config.timescales = Arc::new(hearth_app::Timescales { pack: local.clone(), calendar: hearth_domain::calendar::Calendar::shipped() });
+    let app = App::new(w.app.store.clone(), config, w.clock.clone());
+    let w2 = World { router: hearth_web::router(app.clone(), hearth_web::WebConfig::default()), app, clock: w.clock.clone(), db: std::env::temp_dir().join("unused-timescales.db") };
+    let mut b = Browser::new();
+    b.sign_in(&w2, "sam").await;
+    let page = b.get(&w2, "/timescales").await;
+    assert!(page.body.contains(&local.name), "{}", local.name);
+    assert!(page.body.contains("10 working days"), "the initial assessment of seed 001");
+}

@@ -6,6 +6,7 @@ mod auth;
 mod home;
 mod notes;
 mod people;
+mod timescales;
 
 use crate::error::WebError;
 use crate::session::Visitor;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/notes/new", get(notes::new_page).post(notes::create))
         .route("/people/{id}/notes/{nid}", get(notes::view))
         .route("/people/{id}/notes/{nid}/correct", get(notes::correct_page).post(notes::correct))
+        .route("/timescales", get(timescales::page))
         .route("/audit", get(audit::index))
         .route("/audit/people/{id}", get(audit::person))
         .route("/admin/users", get(admin::users))
