@@ -659,8 +659,10 @@ async fn the_timescales_in_force_explain_themselves() {
     // With the Bath and North East Somerset layer, its tighter timescales show as its own.
     let national = hearth_domain::policy::Pack::national();
     let local = national.with_layer(hearth_domain::policy::BATH_NE_SOMERSET_PACK).unwrap();
-    let mut config = AppConfig::default();
-    config.timescales = Arc::new(hearth_app::Timescales { pack: local.clone(), calendar: hearth_domain::calendar::Calendar::shipped() });
+    let config = AppConfig {
+        timescales: Arc::new(hearth_app::Timescales { pack: local.clone(), calendar: hearth_domain::calendar::Calendar::shipped() }),
+        ..AppConfig::default()
+    };
     let app = App::new(w.app.store.clone(), config, w.clock.clone());
     let w2 = World { router: hearth_web::router(app.clone(), hearth_web::WebConfig::default()), app, clock: w.clock.clone(), db: std::env::temp_dir().join("unused-timescales.db") };
     let mut b = Browser::new();
