@@ -32,6 +32,16 @@ pub fn screening_deadline(pack: &Pack, cal: &Calendar, received_at: OffsetDateTi
     pack.deadline(SCREENING_RULE, 1, Start::DateTime(uk_local(received_at)), cal)
 }
 
+/// Whether a step done at `done_at` met the deadline: on or before its day (England's
+/// local date), or its moment for a timescale in hours.
+pub fn met(deadline: &Deadline, done_at: OffsetDateTime) -> bool {
+    let local = uk_local(done_at);
+    match deadline.due {
+        Due::Date(d) => local.date() <= d,
+        Due::DateTime(t) => local <= t,
+    }
+}
+
 /// When a referral made at `referred_at` must have been responded to, if the pack says.
 pub fn referral_response_deadline(pack: &Pack, cal: &Calendar, referred_at: OffsetDateTime) -> Option<Result<Deadline, DeadlineError>> {
     optional(pack, REFERRAL_RESPONSE_RULE, Start::DateTime(uk_local(referred_at)), cal)
@@ -135,6 +145,17 @@ mod tests {
         assert_eq!(d.due, Due::Date(date!(2023 - 12 - 27)));
         assert_eq!((d.pack.as_str(), d.pack_version.as_str()), ("national", "2026.1"));
         assert_eq!(d.explain(cal()), "due Wed 27 Dec 2023 — 1 working day after the contact on Fri 22 Dec (25 and 26 Dec are bank holidays)");
+    }
+
+    #[test]
+    fn met_on_the_due_day_not_after() {
+        let d = screening_deadline(&national(), cal(), datetime!(2023-12-22 15:30 UTC)).unwrap();
+        assert!(met(&d, datetime!(2023-12-27 23:59 UTC)));
+        assert!(!met(&d, datetime!(2023-12-28 00:00 UTC)));
+        let h = referral_response_deadline(&bath(), cal(), datetime!(2024-07-01 10:00 UTC)).unwrap().unwrap();
+        // 10:00 UTC is 11:00 in England in July.
+        assert!(met(&h, datetime!(2024-07-02 10:00 UTC)));
+        assert!(!met(&h, datetime!(2024-07-02 10:01 UTC)));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! A referral to children's social care, and the re-referral rule of the CIN census.
 use super::codes::{PrimaryNeed, ReferralSource};
+use super::contact::Contact;
 use super::{ContactId, ReferralId};
 use crate::calendar::add_months;
+use crate::local_time::uk_local;
 use crate::validation::FieldErrors;
 use crate::PersonId;
 use serde::{Deserialize, Serialize};
@@ -26,6 +28,33 @@ pub struct Referral {
 }
 
 impl Referral {
+    /// The referral of one child of a contact whose screening decision opens a referral.
+    /// `previous_referrals` are the dates of the child's earlier referrals, for the
+    /// re-referral flag. The date is checked against the contact and `today`.
+    pub fn from_contact(contact: &Contact, child: PersonId, referral_date: Date, previous_referrals: impl IntoIterator<Item = Date>, today: Date) -> Result<Referral, FieldErrors> {
+        let mut e = FieldErrors::new();
+        if !contact.children.contains(&child) {
+            e.add("child", "The child must be one of the children the contact is about");
+        }
+        if !contact.screening.as_ref().is_some_and(|s| s.decision.opens_referral()) {
+            e.add("decision", "Record a decision to refer to children's social care before making the referral");
+        }
+        let referral = Referral {
+            id: ReferralId::new(),
+            child,
+            contact: Some(contact.id),
+            referral_date,
+            source: contact.source,
+            primary_need: None,
+            nfa: false,
+            re_referral: is_re_referral(referral_date, previous_referrals),
+        };
+        if let Err(more) = referral.validate(Some(uk_local(contact.received_at).date()), today) {
+            e.0.extend(more.0);
+        }
+        e.into_result().map(|()| referral)
+    }
+
     /// Checks the dates: not before the contact it came from (`contact_date`, the date the
     /// contact was received), not after `today`.
     pub fn validate(&self, contact_date: Option<Date>, today: Date) -> Result<(), FieldErrors> {
@@ -67,6 +96,24 @@ mod tests {
         let e = referral(date!(2024 - 02 - 28)).validate(Some(date!(2024 - 03 - 01)), today).unwrap_err();
         assert!(e.get("referral_date").is_some());
         let e = referral(date!(2024 - 03 - 11)).validate(None, today).unwrap_err();
+        assert!(e.get("referral_date").is_some());
+    }
+
+    #[test]
+    fn from_a_screened_contact() {
+        use super::super::codes::ScreeningDecision;
+        use super::super::contact::Screening;
+        use time::macros::datetime;
+        let mut c = crate::front_door::contact::tests::contact();
+        let child = c.children[0];
+        let today = date!(2024 - 01 - 10);
+        let e = Referral::from_contact(&c, PersonId::new(), date!(2023 - 12 - 22), [], today).unwrap_err();
+        assert!(e.get("child").is_some() && e.get("decision").is_some());
+        c.decide(Screening { decision: ScreeningDecision::Referral, decided_at: datetime!(2023-12-22 16:00 UTC), decided_by: crate::UserId::new(), rationale: "Threshold met".into() }, datetime!(2024-01-10 09:00 UTC)).unwrap();
+        let r = Referral::from_contact(&c, child, date!(2023 - 12 - 22), [date!(2023 - 03 - 01)], today).unwrap();
+        assert!(r.re_referral);
+        assert_eq!((r.source, r.contact), (ReferralSource::School, Some(c.id)));
+        let e = Referral::from_contact(&c, child, date!(2023 - 12 - 21), [], today).unwrap_err();
         assert!(e.get("referral_date").is_some());
     }
 
