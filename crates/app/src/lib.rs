@@ -9,11 +9,13 @@ mod notes;
 mod people;
 mod admin;
 mod audit;
+mod caseloads;
 
 pub use admin::NewUser;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};
+pub use caseloads::{CaseloadRow, Caseloads, CASELOAD_THRESHOLD};
 pub use error::AppError;
 pub use notes::NewCaseNote;
 pub use people::{DuplicateWarning, FamilyMember, NewRelationship, PersonPage};

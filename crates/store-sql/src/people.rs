@@ -9,6 +9,7 @@ use hearth_domain::search::{self, KeyKind};
 use hearth_domain::*;
 use hearth_store::{BreakGlassGrant, Result};
 use sqlx::AnyConnection;
+use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
@@ -234,6 +235,34 @@ pub(crate) async fn access_facts(c: &mut AnyConnection, person: PersonId, user: 
         })
     })
     .transpose()
+}
+
+pub(crate) async fn caseloads(c: &mut AnyConnection, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+    if workers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = DynSql::default();
+    let ids = q.list(workers.iter().map(|w| w.to_string()));
+    q.cache = false;
+    q.push(&format!(
+        "SELECT allocated_worker_id AS id, COUNT(*) AS n FROM persons \
+         WHERE kind = 'child' AND allocated_worker_id IN ({ids}) GROUP BY allocated_worker_id"
+    ));
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.try_get::<i64, _>("n").map_err(db_err)?))).collect()
+}
+
+pub(crate) async fn unallocated_children(c: &mut AnyConnection, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>> {
+    if teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = DynSql::default();
+    let ids = q.list(teams.iter().map(|t| t.to_string()));
+    q.cache = false;
+    q.push(&format!(
+        "SELECT allocated_team_id AS id, COUNT(*) AS n FROM persons \
+         WHERE kind = 'child' AND allocated_worker_id IS NULL AND allocated_team_id IN ({ids}) GROUP BY allocated_team_id"
+    ));
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.try_get::<i64, _>("n").map_err(db_err)?))).collect()
 }
 
 /// `access_facts` for several people in one statement.

@@ -125,6 +125,12 @@ impl Tx for SqlTx {
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
         people::access_facts(self.c(), person, user, now).await
     }
+    async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+        people::caseloads(self.c(), workers).await
+    }
+    async fn unallocated_children(&mut self, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>> {
+        people::unallocated_children(self.c(), teams).await
+    }
     async fn access_facts_many(&mut self, persons: &[PersonId], user: UserId, now: OffsetDateTime) -> Result<Vec<AccessFacts>> {
         people::access_facts_many(self.c(), persons, user, now).await
     }

@@ -60,6 +60,7 @@ macro_rules! conformance_tests {
             access_facts_and_lists,
             access_facts_for_many,
             management_chain,
+            caseload_counts,
             break_glass_listing,
             duplicate_candidates,
             relationships,
@@ -771,6 +772,31 @@ pub async fn access_facts_for_many(store: &dyn Store) {
     one_by_one.sort_by_key(|f| f.person);
     assert_eq!(many, one_by_one, "the same facts as asking one by one; unknown ids left out");
     assert!(tx.access_facts_many(&[], worker.id, at).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+pub async fn caseload_counts(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let (t1, t2) = (new_team(&mut *tx).await, new_team(&mut *tx).await);
+    let a = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    let b = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    let idle = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    let to = |w: &UserRecord| Allocation { team: w.team, worker: Some(w.id) };
+    for _ in 0..3 {
+        new_person_with(&mut *tx, &a, child("Kid", &word(8)), to(&a), false).await;
+    }
+    new_person_with(&mut *tx, &b, child("Kid", &word(8)), to(&b), true).await;
+    // Adults in a family carry its allocation but are not cases.
+    new_person_with(&mut *tx, &b, PersonDetails::named(PersonKind::Adult, "Parent", word(8)), to(&b), false).await;
+    new_person_with(&mut *tx, &a, child("Waiting", &word(8)), Allocation { team: Some(t1.id), worker: None }, false).await;
+    new_person_with(&mut *tx, &a, child("Waiting", &word(8)), Allocation { team: Some(t1.id), worker: None }, false).await;
+    let mut loads = tx.caseloads(&[a.id, b.id, idle.id]).await.unwrap();
+    loads.sort();
+    let mut expected = vec![(a.id, 3), (b.id, 1)];
+    expected.sort();
+    assert_eq!(loads, expected, "restricted children count; adults and other workers do not");
+    assert_eq!(tx.unallocated_children(&[t1.id, t2.id]).await.unwrap(), vec![(t1.id, 2)]);
+    assert!(tx.caseloads(&[]).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 

@@ -124,6 +124,11 @@ pub trait Tx: Send {
         }
         Ok(out)
     }
+    /// How many children each of `workers` holds (workers with none are left out).
+    async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>>;
+    /// How many children are allocated to each of `teams` without a worker (teams with none
+    /// are left out).
+    async fn unallocated_children(&mut self, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>>;
     /// Replaces the restricted-access list of a person.
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()>;
     async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>>;

@@ -32,6 +32,9 @@ impl Layout {
                 l.nav.push(NavItem { href: "/search", label: "Search" });
                 l.nav.push(NavItem { href: "/people/new", label: "Record a child" });
             }
+            if actor.can(Permission::RecordManagementOversight) {
+                l.nav.push(NavItem { href: "/caseloads", label: "Caseloads" });
+            }
             l.nav.push(NavItem { href: "/timescales", label: "Timescales" });
             if actor.can(Permission::BreakGlass) {
                 l.nav.push(NavItem { href: "/break-glass", label: "Emergency access" });

@@ -671,3 +671,45 @@ async fn the_timescales_in_force_explain_themselves() {
     assert!(page.body.contains(&local.name), "{}", local.name);
     assert!(page.body.contains("10 working days"), "the initial assessment of seed 001");
 }
+
+#[tokio::test]
+async fn managers_see_their_workers_caseloads_against_the_pack() {
+    let w = world().await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    let tara = w
+        .app
+        .add_user(None, NewUser { username: "tara".into(), display_name: "Tara".into(), role: Role::TeamManager, team: Some(team.id), manager: None, password: PASSWORD.into() })
+        .await
+        .unwrap();
+    let sam = w
+        .app
+        .add_user(None, NewUser { username: "sam".into(), display_name: "Sam Worker".into(), role: Role::SocialWorker, team: Some(team.id), manager: Some(tara.id), password: PASSWORD.into() })
+        .await
+        .unwrap();
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    for i in 0..3 {
+        w.app.create_person(&actor, child("Kid", &format!("Number{i}"))).await.unwrap();
+    }
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let page = b.get(&w, "/caseloads").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Sam Worker"));
+    assert!(page.body.contains(">3<"), "three children");
+    // The national pack sets no caseload threshold; no judgement is shown.
+    assert!(!page.body.contains("Under"));
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    assert_eq!(s.get(&w, "/caseloads").await.status, StatusCode::FORBIDDEN);
+    // Under the Bath and North East Somerset pack (20 to 25), three is under.
+    let local = hearth_domain::policy::Pack::national().with_layer(hearth_domain::policy::BATH_NE_SOMERSET_PACK).unwrap();
+    let config = AppConfig {
+        timescales: Arc::new(hearth_app::Timescales { pack: local, calendar: hearth_domain::calendar::Calendar::shipped() }),
+        ..AppConfig::default()
+    };
+    let app = App::new(w.app.store.clone(), config, w.clock.clone());
+    let loads = app.caseloads(&hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() }).await.unwrap();
+    assert_eq!(loads.rows.len(), 1);
+    assert_eq!(loads.rows[0].status, Some(std::cmp::Ordering::Less));
+    assert_eq!((loads.min, loads.max), (Some(20), Some(25)));
+}

@@ -3,6 +3,7 @@ mod account;
 mod admin;
 mod audit;
 mod auth;
+mod caseloads;
 mod home;
 mod notes;
 mod people;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/notes/{nid}", get(notes::view))
         .route("/people/{id}/notes/{nid}/correct", get(notes::correct_page).post(notes::correct))
         .route("/timescales", get(timescales::page))
+        .route("/caseloads", get(caseloads::page))
         .route("/audit", get(audit::index))
         .route("/audit/people/{id}", get(audit::person))
         .route("/admin/users", get(admin::users))

@@ -1,0 +1,45 @@
+//! A manager's view of their workers' caseloads.
+use super::layout;
+use crate::error::{render, WebError};
+use crate::layout::Layout;
+use crate::session::{Signed, Visitor};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use hearth_app::Caseloads;
+use std::cmp::Ordering;
+
+#[derive(Template)]
+#[template(path = "caseloads.html")]
+struct CaseloadsPage {
+    layout: Layout,
+    c: Caseloads,
+}
+
+impl CaseloadsPage {
+    fn range(&self) -> String {
+        match (self.c.min, self.c.max) {
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+            (Some(a), None) => format!("at least {a}"),
+            (None, Some(b)) => format!("at most {b}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The tag for a caseload against the threshold.
+pub fn status_tag(s: &Option<Ordering>) -> (&'static str, &'static str) {
+    match s {
+        Some(Ordering::Greater) => ("govuk-tag--red", "Over"),
+        Some(Ordering::Less) => ("govuk-tag--blue", "Under"),
+        Some(Ordering::Equal) => ("govuk-tag--green", "Within"),
+        None => ("", ""),
+    }
+}
+
+pub async fn page(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
+    let c = s.app.caseloads(&actor).await?;
+    Ok(render(StatusCode::OK, &CaseloadsPage { layout: layout(&v, "Caseloads"), c }))
+}
