@@ -163,14 +163,16 @@ impl Assessment {
     }
 
     /// The worker sends the assessment to a manager. Allowed for the author or the
-    /// allocated worker, from Draft or Returned.
-    pub fn submit(&mut self, by: Actor, at: OffsetDateTime) -> Result<(), WorkflowError> {
+    /// allocated worker, from Draft or Returned, once it is ready to be authorised
+    /// ([`Assessment::readiness`]) — a manager is not sent work that cannot be signed off.
+    pub fn submit(&mut self, by: Actor, at: OffsetDateTime, referral_date: Date) -> Result<(), WorkflowError> {
         if !self.state.editable() {
             return Err(WorkflowError::WrongState { state: self.state, action: "submitted" });
         }
         if by.user != self.author && !by.allocated {
             return Err(WorkflowError::NotAuthorOrAllocated);
         }
+        self.readiness(referral_date, uk_local(at).date()).into_result().map_err(WorkflowError::Invalid)?;
         self.push(by.user, at, AssessmentState::Submitted, None);
         Ok(())
     }
@@ -280,7 +282,7 @@ mod tests {
         let w = worker();
         let m = manager();
         let mut a = ready(w.user);
-        a.submit(w, datetime!(2024-03-20 10:00 UTC)).unwrap();
+        a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
         assert_eq!(a.state, AssessmentState::Submitted);
         let e = a.return_with_comments(m, datetime!(2024-03-21 10:00 UTC), "  ").unwrap_err();
         assert!(matches!(e, WorkflowError::Invalid(ref f) if f.get("comment").is_some()));
@@ -288,7 +290,7 @@ mod tests {
         assert_eq!(a.state, AssessmentState::Returned);
         assert!(!a.is_complete());
         a.factors.push(AssessmentFactor::AlcoholParent);
-        a.submit(w, datetime!(2024-03-22 10:00 UTC)).unwrap();
+        a.submit(w, datetime!(2024-03-22 10:00 UTC), REFERRAL).unwrap();
         a.authorise(m, datetime!(2024-03-25 09:00 UTC), date!(2024 - 03 - 25), REFERRAL, None).unwrap();
         assert!(a.is_complete());
         assert_eq!(a.authorised_on, Some(date!(2024 - 03 - 25)));
@@ -298,14 +300,14 @@ mod tests {
         assert_eq!(a.history[1].comment.as_deref(), Some("Say more about dad's drinking"));
         assert_eq!(a.history[1].by, m.user);
         // Nothing more after authorisation.
-        assert!(matches!(a.submit(w, datetime!(2024-03-26 10:00 UTC)), Err(WorkflowError::WrongState { .. })));
+        assert!(matches!(a.submit(w, datetime!(2024-03-26 10:00 UTC), REFERRAL), Err(WorkflowError::WrongState { .. })));
     }
 
     #[test]
     fn the_author_cannot_authorise_their_own_assessment() {
         let author = Actor { user: UserId::new(), can_authorise: true, allocated: true };
         let mut a = ready(author.user);
-        a.submit(author, datetime!(2024-03-20 10:00 UTC)).unwrap();
+        a.submit(author, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
         assert_eq!(a.authorise(author, datetime!(2024-03-21 10:00 UTC), date!(2024 - 03 - 21), REFERRAL, None), Err(WorkflowError::OwnWork));
         assert_eq!(a.state, AssessmentState::Submitted);
         assert_eq!(a.history.len(), 1);
@@ -316,11 +318,11 @@ mod tests {
         let w = worker();
         let mut a = ready(w.user);
         let stranger = Actor { user: UserId::new(), can_authorise: false, allocated: false };
-        assert_eq!(a.submit(stranger, datetime!(2024-03-20 10:00 UTC)), Err(WorkflowError::NotAuthorOrAllocated));
+        assert_eq!(a.submit(stranger, datetime!(2024-03-20 10:00 UTC), REFERRAL), Err(WorkflowError::NotAuthorOrAllocated));
         let author_not_allocated = Actor { allocated: false, ..w };
-        a.submit(author_not_allocated, datetime!(2024-03-20 10:00 UTC)).unwrap();
+        a.submit(author_not_allocated, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
         assert_eq!(a.authorise(worker(), datetime!(2024-03-21 10:00 UTC), date!(2024 - 03 - 21), REFERRAL, None), Err(WorkflowError::NotManager));
-        assert!(matches!(a.submit(w, datetime!(2024-03-20 11:00 UTC)), Err(WorkflowError::WrongState { state: AssessmentState::Submitted, .. })));
+        assert!(matches!(a.submit(w, datetime!(2024-03-20 11:00 UTC), REFERRAL), Err(WorkflowError::WrongState { state: AssessmentState::Submitted, .. })));
     }
 
     #[test]
@@ -341,9 +343,18 @@ mod tests {
         let w = worker();
         let m = manager();
         let mut a = Assessment::new(ReferralId::new(), PersonId::new(), w.user, date!(2024 - 03 - 01));
-        a.submit(w, datetime!(2024-03-20 10:00 UTC)).unwrap();
+        let e = fields(a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL));
+        for f in ["child_seen", "outcome", "factors", "start_date"] {
+            assert!(e.get(f).is_some(), "{f}: {e}");
+        }
+        assert_eq!(a.state, AssessmentState::Draft);
+        assert!(a.history.is_empty());
+        // Changed after submission (by a correction in the store): checked again at sign-off.
+        let mut a = ready(w.user);
+        a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
+        a.outcome = None;
         let e = fields(a.authorise(m, datetime!(2024-03-21 10:00 UTC), date!(2024 - 03 - 19), REFERRAL, None));
-        for f in ["child_seen", "outcome", "factors", "start_date", "authorised_on"] {
+        for f in ["outcome", "authorised_on"] {
             assert!(e.get(f).is_some(), "{f}: {e}");
         }
         assert_eq!(a.state, AssessmentState::Submitted);
@@ -353,7 +364,7 @@ mod tests {
         let mut a = ready(w.user);
         a.child_seen.clear();
         a.not_seen_explanation = Some("Family moved to Wales; handed over to Cardiff".into());
-        a.submit(w, datetime!(2024-03-20 10:00 UTC)).unwrap();
+        a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
         a.authorise(m, datetime!(2024-03-20 16:00 UTC), date!(2024 - 03 - 20), REFERRAL, Some("Agreed")).unwrap();
         assert_eq!(a.history.last().unwrap().comment.as_deref(), Some("Agreed"));
     }
@@ -384,8 +395,8 @@ mod tests {
         let mut a = ready(w.user);
         let mut b = ready(w.user);
         let c = ready(w.user);
-        b.submit(w, datetime!(2024-03-19 10:00 UTC)).unwrap();
-        a.submit(w, datetime!(2024-03-20 10:00 UTC)).unwrap();
+        b.submit(w, datetime!(2024-03-19 10:00 UTC), REFERRAL).unwrap();
+        a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
         let list = awaiting_authorisation([&a, &b, &c]);
         assert_eq!(list.iter().map(|x| x.id).collect::<Vec<_>>(), [b.id, a.id]);
     }
@@ -411,7 +422,7 @@ mod tests {
             for s in steps {
                 at += time::Duration::hours(1);
                 let _ = match s {
-                    Step::Submit => a.submit(w, at),
+                    Step::Submit => a.submit(w, at, REFERRAL),
                     Step::Return => a.return_with_comments(m, at, "more"),
                     Step::Authorise => a.authorise(m, at, at.date(), REFERRAL, None),
                     Step::AuthoriseByAuthor => a.authorise(w, at, at.date(), REFERRAL, None),

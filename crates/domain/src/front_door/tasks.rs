@@ -1,7 +1,7 @@
 //! Work trays: deadlines become tasks, and a worker's or manager's tray is derived from the
 //! open tasks on a given day. Deriving (rather than storing buckets) means a tray can never
 //! disagree with the deadlines behind it.
-use super::TaskId;
+use super::{AssessmentId, ContactId, ReferralId, TaskId};
 use crate::policy::Deadline;
 use crate::{PersonId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
@@ -36,6 +36,16 @@ impl TaskKind {
     }
 }
 
+/// The record a task is about, so the tray can link to it and completing the step there
+/// closes the task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum TaskSubject {
+    Contact(ContactId),
+    Referral(ReferralId),
+    Assessment(AssessmentId),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum TaskStatus {
@@ -47,6 +57,7 @@ pub enum TaskStatus {
 pub struct Task {
     pub id: TaskId,
     pub kind: TaskKind,
+    pub subject: TaskSubject,
     pub child: PersonId,
     pub team: Option<TeamId>,
     /// `None`: unallocated, in the team's tray.
@@ -68,10 +79,11 @@ pub enum TaskError {
 
 impl Task {
     /// An open task for a computed deadline. A deadline in hours is due on its day.
-    pub fn from_deadline(kind: TaskKind, child: PersonId, team: Option<TeamId>, assignee: Option<UserId>, deadline: &Deadline) -> Task {
+    pub fn from_deadline(kind: TaskKind, subject: TaskSubject, child: PersonId, team: Option<TeamId>, assignee: Option<UserId>, deadline: &Deadline) -> Task {
         Task {
             id: TaskId::new(),
             kind,
+            subject,
             child,
             team,
             assignee,
@@ -96,6 +108,17 @@ impl Task {
         self.status = TaskStatus::Done { at, by };
         Ok(())
     }
+}
+
+/// Closes the open tasks of `kind` about `subject` when that step is done (for example the
+/// screening task when the decision is recorded). Returns how many were closed.
+pub fn complete_step(tasks: &mut [Task], kind: TaskKind, subject: TaskSubject, by: UserId, at: OffsetDateTime) -> usize {
+    let mut n = 0;
+    for t in tasks.iter_mut().filter(|t| t.kind == kind && t.subject == subject && t.is_open()) {
+        t.status = TaskStatus::Done { at, by };
+        n += 1;
+    }
+    n
 }
 
 /// Where a task falls in a tray on a given day.
@@ -207,7 +230,7 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn task(kind: TaskKind, due: Date, assignee: Option<UserId>, team: Option<TeamId>) -> Task {
-        Task { id: TaskId::new(), kind, child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), status: TaskStatus::Open }
+        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), status: TaskStatus::Open }
     }
 
     const TODAY: Date = date!(2024 - 03 - 15); // a Friday
@@ -265,10 +288,19 @@ mod tests {
         let d = crate::policy::Pack::national()
             .deadline("referral_decision", 1, crate::policy::Start::Date(date!(2023 - 12 - 22)), crate::calendar::shipped())
             .unwrap();
-        let t = Task::from_deadline(TaskKind::ScreeningDecision, PersonId::new(), None, None, &d);
+        let contact = TaskSubject::Contact(ContactId::new());
+        let t = Task::from_deadline(TaskKind::ScreeningDecision, contact, PersonId::new(), None, None, &d);
         assert_eq!((t.due, t.pack.as_str(), t.rule.as_str()), (date!(2023 - 12 - 27), "national", "referral_decision"));
         let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains("\"subject\":{\"type\":\"contact\""), "{json}");
         assert_eq!(serde_json::from_str::<Task>(&json).unwrap(), t);
+        // Recording the decision closes it, once.
+        let mut tasks = vec![t.clone(), Task { id: TaskId::new(), kind: TaskKind::ChildSeen, ..t }];
+        let by = UserId::new();
+        assert_eq!(complete_step(&mut tasks, TaskKind::ScreeningDecision, contact, by, datetime!(2023-12-27 10:00 UTC)), 1);
+        assert_eq!(tasks[0].status, TaskStatus::Done { at: datetime!(2023-12-27 10:00 UTC), by });
+        assert!(tasks[1].is_open());
+        assert_eq!(complete_step(&mut tasks, TaskKind::ScreeningDecision, contact, by, datetime!(2023-12-28 10:00 UTC)), 0);
     }
 
     proptest! {
