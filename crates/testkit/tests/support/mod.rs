@@ -184,6 +184,12 @@ impl Tx for RecordingTx {
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
         self.inner.access_facts(person, user, now).await
     }
+    async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+        self.inner.caseloads(workers).await
+    }
+    async fn unallocated_children(&mut self, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>> {
+        self.inner.unallocated_children(teams).await
+    }
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()> {
         self.inner.set_access_list(person, users).await?;
         self.pending.access_lists.push((person, users.to_vec()));
