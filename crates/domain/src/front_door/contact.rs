@@ -106,6 +106,12 @@ impl Contact {
         if self.children.is_empty() {
             e.add("children", "Add the child or children the contact is about");
         }
+        let mut people: Vec<PersonId> = self.children.iter().chain(&self.family_members).copied().collect();
+        people.sort();
+        people.dedup();
+        if people.len() != self.children.len() + self.family_members.len() && !self.family_members.iter().any(|p| self.children.contains(p)) {
+            e.add("children", "Each person can be added to the contact only once");
+        }
         if self.family_members.iter().any(|p| self.children.contains(p)) {
             e.add("family_members", "A person cannot be both a child the contact is about and a family member");
         }
@@ -210,6 +216,16 @@ pub(crate) mod tests {
         for f in ["referrer_name", "reason", "referrer_email", "referrer_phone", "consent_reason", "children", "received_at"] {
             assert!(e.get(f).is_some(), "{f}: {e}");
         }
+    }
+
+    #[test]
+    fn people_are_added_once() {
+        let mut c = contact();
+        c.children.push(c.children[0]);
+        assert!(c.validate(NOW).unwrap_err().get("children").is_some());
+        let mut c = contact();
+        c.family_members.push(c.children[0]);
+        assert!(c.validate(NOW).unwrap_err().get("family_members").is_some());
     }
 
     #[test]
