@@ -46,7 +46,8 @@ impl App {
         let team_name = |t: Option<hearth_domain::TeamId>| t.and_then(|t| teams.iter().find(|x| x.id == t)).map(|t| t.name.clone());
         let mut rows: Vec<CaseloadRow> = users
             .iter()
-            .filter(|u| workers.contains(&u.id) && u.active)
+            // Only roles that hold cases.
+            .filter(|u| workers.contains(&u.id) && u.active && matches!(u.role, Role::SocialWorker | Role::TeamManager))
             .map(|u| {
                 let children = counts.iter().find(|(w, _)| *w == u.id).map_or(0, |(_, n)| *n);
                 let status = threshold
