@@ -2,11 +2,8 @@
 use crate::{Actor, App, AppError};
 use hearth_domain::audit::Outcome;
 use hearth_domain::user::{Permission, Role};
+use hearth_domain::front_door::allocation::{caseload_status, CaseloadLevel, CASELOAD_THRESHOLD};
 use hearth_domain::UserId;
-use std::cmp::Ordering;
-
-/// The pack's threshold for a qualified social worker's caseload.
-pub const CASELOAD_THRESHOLD: &str = "caseload_per_qualified_social_worker";
 
 #[derive(Clone, Debug)]
 pub struct CaseloadRow {
@@ -15,8 +12,9 @@ pub struct CaseloadRow {
     pub role: Role,
     pub team: Option<String>,
     pub children: i64,
-    /// Against the threshold, for social workers: below, within or above.
-    pub status: Option<Ordering>,
+    /// Against the threshold, for social workers (the threshold is per qualified social
+    /// worker), when the pack sets one.
+    pub status: Option<CaseloadLevel>,
 }
 
 #[derive(Clone, Debug)]
@@ -53,7 +51,7 @@ impl App {
                 let status = threshold
                     .as_ref()
                     .filter(|_| u.role == Role::SocialWorker)
-                    .map(|t| t.check(u32::try_from(children).unwrap_or(u32::MAX)));
+                    .map(|t| caseload_status(u32::try_from(children).unwrap_or(u32::MAX), Some(t)).level);
                 CaseloadRow { user: u.id, name: u.display_name.clone(), role: u.role, team: team_name(u.team), children, status }
             })
             .collect();

@@ -15,7 +15,7 @@ pub use admin::NewUser;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};
-pub use caseloads::{CaseloadRow, Caseloads, CASELOAD_THRESHOLD};
+pub use caseloads::{CaseloadRow, Caseloads};
 pub use error::AppError;
 pub use notes::NewCaseNote;
 pub use people::{DuplicateWarning, FamilyMember, NewRelationship, PersonPage};

@@ -710,6 +710,6 @@ async fn managers_see_their_workers_caseloads_against_the_pack() {
     let app = App::new(w.app.store.clone(), config, w.clock.clone());
     let loads = app.caseloads(&hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() }).await.unwrap();
     assert_eq!(loads.rows.len(), 1);
-    assert_eq!(loads.rows[0].status, Some(std::cmp::Ordering::Less));
+    assert_eq!(loads.rows[0].status, Some(hearth_domain::front_door::allocation::CaseloadLevel::Under));
     assert_eq!((loads.min, loads.max), (Some(20), Some(25)));
 }

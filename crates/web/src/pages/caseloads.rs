@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use hearth_app::Caseloads;
-use std::cmp::Ordering;
+use hearth_domain::front_door::allocation::CaseloadLevel;
 
 #[derive(Template)]
 #[template(path = "caseloads.html")]
@@ -30,11 +30,11 @@ impl CaseloadsPage {
 }
 
 /// The tag for a caseload against the threshold.
-pub fn status_tag(s: &Option<Ordering>) -> (&'static str, &'static str) {
+pub fn status_tag(s: &Option<CaseloadLevel>) -> (&'static str, &'static str) {
     match s {
-        Some(Ordering::Greater) => ("govuk-tag--red", "Over"),
-        Some(Ordering::Less) => ("govuk-tag--blue", "Under"),
-        Some(Ordering::Equal) => ("govuk-tag--green", "Within"),
+        Some(CaseloadLevel::Over) => ("govuk-tag--red", "Over"),
+        Some(CaseloadLevel::Under) => ("govuk-tag--blue", "Under"),
+        Some(CaseloadLevel::Within) => ("govuk-tag--green", "Within"),
         None => ("", ""),
     }
 }
