@@ -1,6 +1,5 @@
 //! Code lists. Where the DfE publishes a code list (CIN census, SSDA903), Hearth stores the
 //! DfE code, so the returns need no mapping and no cleansing.
-use serde::{Deserialize, Serialize};
 
 /// A code list entry: the stored code and the label a person reads.
 pub trait Coded: Sized + Copy + 'static {
@@ -16,10 +15,10 @@ pub trait Coded: Sized + Copy + 'static {
 macro_rules! code_list {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal,)+ }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
 
-        impl Coded for $name {
+        impl $crate::codes::Coded for $name {
             const ALL: &'static [Self] = &[$(Self::$variant,)+];
             fn code(self) -> &'static str {
                 match self { $(Self::$variant => $code,)+ }
@@ -30,6 +29,8 @@ macro_rules! code_list {
         }
     };
 }
+/// Lets other modules declare code lists the same way.
+pub(crate) use code_list;
 
 code_list!(
     /// Ethnicity, DfE codes as used in the CIN census and SSDA903.

@@ -1,27 +1,10 @@
 //! DfE code lists of the front door, as the children in need (CIN) census specifies them, so
 //! the return needs no mapping. The screening decisions and assessment outcomes are Hearth's
 //! own lists (the census has no code for them).
+use crate::codes::code_list;
+#[cfg(test)]
 use crate::codes::Coded;
-use serde::{Deserialize, Serialize};
 
-// `crate::codes::code_list!` is private to that module; this is the same macro.
-macro_rules! code_list {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
-
-        impl Coded for $name {
-            const ALL: &'static [Self] = &[$(Self::$variant,)+];
-            fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
-            }
-            fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label,)+ }
-            }
-        }
-    };
-}
 
 code_list!(
     /// Source of a referral (CIN census `ReferralSource`).

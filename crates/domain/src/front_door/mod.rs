@@ -13,65 +13,23 @@ pub mod referral;
 pub mod rota;
 pub mod tasks;
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-use uuid::Uuid;
-
-// The same shape as the ids in `crate::ids` (UUIDv7, transparent in JSON); defined here so
-// the front door stays in its own folder.
-macro_rules! front_door_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub Uuid);
-
-        impl $name {
-            /// A new, time-ordered id.
-            pub fn new() -> Self {
-                Self(Uuid::now_v7())
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.hyphenated().fmt(f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s.trim()).map(Self)
-            }
-        }
-    };
-}
-
-front_door_id!(
+crate::ids::id_type!(
     /// A contact received by the front door.
     ContactId
 );
-front_door_id!(
+crate::ids::id_type!(
     /// A referral to children's social care (one per child).
     ReferralId
 );
-front_door_id!(
+crate::ids::id_type!(
     /// A single assessment.
     AssessmentId
 );
-front_door_id!(
+crate::ids::id_type!(
     /// A task in a work tray.
     TaskId
 );
-front_door_id!(
+crate::ids::id_type!(
     /// One allocation of a child's case to a team (and worker).
     AllocationId
 );
