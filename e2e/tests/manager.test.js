@@ -58,6 +58,16 @@ test('a team manager checks caseloads, timescales and a record', { timeout: 120_
     await page.goto(`/people/${child.id}/restrict`);
     await expectNoSeriousViolations(page, 'the restriction page');
     await shot(page, 'restrict');
+
+    await page.getByRole('link', { name: 'Duty rota' }).click();
+    await waitForPath(page, '/rota');
+    await assert.doesNotReject(page.getByRole('heading', { name: /^Duty rota: / }).waitFor());
+    await expectNoSeriousViolations(page, 'the duty rota');
+    await shot(page, 'rota');
+    await page.getByRole('button', { name: /^Add to / }).first().click();
+    await assert.doesNotReject(page.getByText('Added to the duty rota').waitFor());
+    await expectNoSeriousViolations(page, 'the duty rota after adding a worker');
+    await shot(page, 'rota-added');
   } finally {
     await context.close();
   }

@@ -10,12 +10,14 @@ mod people;
 mod admin;
 mod audit;
 mod caseloads;
+mod rota;
 
 pub use admin::NewUser;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};
 pub use caseloads::{CaseloadRow, Caseloads};
+pub use rota::{Rota, RotaChange, RotaSession, RotaWorker, ROTA_DAYS};
 pub use error::AppError;
 pub use notes::NewCaseNote;
 pub use people::{DuplicateWarning, FamilyMember, NewRelationship, PersonPage};

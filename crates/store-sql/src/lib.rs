@@ -19,6 +19,7 @@ mod dialect;
 mod error;
 mod people;
 mod relationships;
+mod rota;
 mod search;
 mod sql;
 mod tx;

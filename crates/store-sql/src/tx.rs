@@ -1,7 +1,7 @@
 //! One Hearth transaction: the `Tx` methods, each delegating to the module that owns the tables.
 use crate::dialect::Dialect;
 use crate::error::db_err;
-use crate::{audit, auth, case_notes, people, relationships, search};
+use crate::{audit, auth, case_notes, people, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
@@ -130,6 +130,15 @@ impl Tx for SqlTx {
     }
     async fn unallocated_children(&mut self, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>> {
         people::unallocated_children(self.c(), teams).await
+    }
+    async fn add_to_rota(&mut self, e: &RotaEntry) -> Result<bool> {
+        rota::add_to_rota(self.c(), e).await
+    }
+    async fn remove_from_rota(&mut self, team: TeamId, session: hearth_domain::front_door::rota::Session, worker: UserId) -> Result<bool> {
+        rota::remove_from_rota(self.c(), team, session, worker).await
+    }
+    async fn rota(&mut self, team: TeamId, from: time::Date, to: time::Date) -> Result<Vec<RotaEntry>> {
+        rota::rota(self.c(), team, from, to).await
     }
     async fn access_facts_many(&mut self, persons: &[PersonId], user: UserId, now: OffsetDateTime) -> Result<Vec<AccessFacts>> {
         people::access_facts_many(self.c(), persons, user, now).await

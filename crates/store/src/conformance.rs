@@ -61,6 +61,7 @@ macro_rules! conformance_tests {
             access_facts_for_many,
             management_chain,
             caseload_counts,
+            duty_rota,
             break_glass_listing,
             duplicate_candidates,
             relationships,
@@ -797,6 +798,38 @@ pub async fn caseload_counts(store: &dyn Store) {
     assert_eq!(loads, expected, "restricted children count; adults and other workers do not");
     assert_eq!(tx.unallocated_children(&[t1.id, t2.id]).await.unwrap(), vec![(t1.id, 2)]);
     assert!(tx.caseloads(&[]).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+pub async fn duty_rota(store: &dyn Store) {
+    use hearth_domain::front_door::rota::{HalfDay, Session};
+    let at = now();
+    let mut tx = store.begin().await.unwrap();
+    let (t1, t2) = (new_team(&mut *tx).await, new_team(&mut *tx).await);
+    let manager = new_user(&mut *tx, Role::TeamManager, Some(t1.id), None).await;
+    let a = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    let b = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    let day = time::macros::date!(2030 - 03 - 04);
+    let am = Session { date: day, half: HalfDay::Am };
+    let pm = Session { date: day, half: HalfDay::Pm };
+    let later = Session { date: time::macros::date!(2030 - 03 - 11), half: HalfDay::Am };
+    let entry = |team: TeamId, session: Session, worker: &UserRecord| crate::RotaEntry { team, session, worker: worker.id, added_by: manager.id, added_at: at };
+    assert!(tx.add_to_rota(&entry(t1.id, pm, &a)).await.unwrap());
+    assert!(tx.add_to_rota(&entry(t1.id, am, &b)).await.unwrap());
+    assert!(tx.add_to_rota(&entry(t1.id, am, &a)).await.unwrap());
+    assert!(!tx.add_to_rota(&entry(t1.id, am, &a)).await.unwrap(), "a worker is on a session once");
+    assert!(tx.add_to_rota(&entry(t1.id, later, &a)).await.unwrap());
+    assert!(tx.add_to_rota(&entry(t2.id, am, &a)).await.unwrap());
+    let rota = tx.rota(t1.id, day, day).await.unwrap();
+    assert_eq!(rota.len(), 3, "only this team and these dates: {rota:?}");
+    assert_eq!(rota[0].session, am, "morning first");
+    assert_eq!(rota[2], entry(t1.id, pm, &a), "read back as written");
+    assert_eq!(tx.rota(t1.id, day, later.date).await.unwrap().len(), 4);
+    assert!(tx.remove_from_rota(t1.id, am, a.id).await.unwrap());
+    assert!(!tx.remove_from_rota(t1.id, am, a.id).await.unwrap(), "already removed");
+    let rota = tx.rota(t1.id, day, day).await.unwrap();
+    assert_eq!(rota.iter().map(|e| (e.session.half, e.worker)).collect::<Vec<_>>(), vec![(HalfDay::Am, b.id), (HalfDay::Pm, a.id)]);
+    assert_eq!(tx.rota(t2.id, day, day).await.unwrap().len(), 1);
     tx.commit().await.unwrap();
 }
 

@@ -129,6 +129,13 @@ pub trait Tx: Send {
     /// How many children are allocated to each of `teams` without a worker (teams with none
     /// are left out).
     async fn unallocated_children(&mut self, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>>;
+    /// Puts a worker on a team's rota for a session; false when they were already on it.
+    async fn add_to_rota(&mut self, e: &RotaEntry) -> Result<bool>;
+    /// Takes a worker off a team's rota for a session; false when they were not on it.
+    async fn remove_from_rota(&mut self, team: TeamId, session: hearth_domain::front_door::rota::Session, worker: UserId) -> Result<bool>;
+    /// A team's rota for the sessions from `from` to `to` inclusive, by date, half (morning
+    /// first) and when added.
+    async fn rota(&mut self, team: TeamId, from: time::Date, to: time::Date) -> Result<Vec<RotaEntry>>;
     /// Replaces the restricted-access list of a person.
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()>;
     async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>>;

@@ -53,3 +53,13 @@ pub struct BreakGlassGrant {
     pub user_name: String,
     pub person_name: String,
 }
+
+/// One worker on the duty rota of a team for one session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RotaEntry {
+    pub team: TeamId,
+    pub session: hearth_domain::front_door::rota::Session,
+    pub worker: UserId,
+    pub added_by: UserId,
+    pub added_at: OffsetDateTime,
+}

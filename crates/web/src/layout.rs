@@ -35,6 +35,9 @@ impl Layout {
             if actor.can(Permission::RecordManagementOversight) {
                 l.nav.push(NavItem { href: "/caseloads", label: "Caseloads" });
             }
+            if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {
+                l.nav.push(NavItem { href: "/rota", label: "Duty rota" });
+            }
             l.nav.push(NavItem { href: "/timescales", label: "Timescales" });
             if actor.can(Permission::BreakGlass) {
                 l.nav.push(NavItem { href: "/break-glass", label: "Emergency access" });

@@ -713,3 +713,101 @@ async fn managers_see_their_workers_caseloads_against_the_pack() {
     assert_eq!(loads.rows[0].status, Some(hearth_domain::front_door::allocation::CaseloadLevel::Under));
     assert_eq!((loads.min, loads.max), (Some(20), Some(25)));
 }
+
+/// A world under the Bath and North East Somerset pack (2 qualified social workers a session).
+async fn rota_world() -> World {
+    let db = std::env::temp_dir().join(format!("hearth-web-{}.db", uuid::Uuid::new_v4()));
+    let store = SqlStore::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let clock = Arc::new(TestClock::new(OffsetDateTime::now_utc()));
+    let store: Arc<dyn Store> = Arc::new(store);
+    let local = hearth_domain::policy::Pack::national().with_layer(hearth_domain::policy::BATH_NE_SOMERSET_PACK).unwrap();
+    let config = AppConfig {
+        timescales: Arc::new(hearth_app::Timescales { pack: local, calendar: hearth_domain::calendar::Calendar::shipped() }),
+        ..AppConfig::default()
+    };
+    let app = App::new(store, config, clock.clone());
+    let cfg = hearth_web::WebConfig { max_body_bytes: 64 * 1024, ..Default::default() };
+    World { router: hearth_web::router(app.clone(), cfg), app, clock, db }
+}
+
+#[tokio::test]
+async fn a_manager_puts_qualified_workers_on_the_duty_rota_and_the_warning_goes() {
+    const WARNING: &str = "Under the minimum of 2 qualified social workers";
+    let w = rota_world().await;
+    let front = w.app.add_team(None, "Front door").await.unwrap();
+    let cp = w.app.add_team(None, "Child protection").await.unwrap();
+    user(&w, "tara", Role::TeamManager, Some(front.id)).await;
+    let sam = user(&w, "sam", Role::SocialWorker, Some(front.id)).await;
+    let ria = user(&w, "ria", Role::SocialWorker, Some(front.id)).await;
+    let olu = user(&w, "olu", Role::SocialWorker, Some(cp.id)).await;
+    let cal = hearth_domain::calendar::Calendar::shipped();
+    let today = w.app.today();
+    let mut day = today + Duration::days(1);
+    while !cal.is_working_day(day) {
+        day += Duration::days(1);
+    }
+    let mut saturday = today + Duration::days(1);
+    while saturday.weekday() != time::Weekday::Saturday {
+        saturday += Duration::days(1);
+    }
+    let (day, saturday, yesterday) = (day.to_string(), saturday.to_string(), (today - Duration::days(1)).to_string());
+    let team = front.id.to_string();
+
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let page = b.get(&w, "/rota").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Duty rota: Front door"));
+    assert!(page.body.contains("href=\"/rota\""), "the nav links the rota");
+    let before = page.body.matches(WARNING).count();
+    assert!(before >= 18, "every session of two weeks starts under the minimum ({before})");
+
+    for worker in [&sam, &ria] {
+        let res = b.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &day), ("half", "am"), ("worker", &worker.id.to_string())]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert!(res.location().starts_with("/rota?team="), "{}", res.location());
+    }
+    let page = b.get(&w, &format!("/rota?team={team}&saved=added")).await;
+    assert!(page.body.contains("Added to the duty rota"));
+    assert!(page.body.contains("sam name") && page.body.contains("ria name"));
+    assert_eq!(page.body.matches(WARNING).count(), before - 1, "the covered session no longer warns");
+
+    // Bad input re-renders the page with an error summary.
+    let weekend = b.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &saturday), ("half", "pm"), ("worker", &sam.id.to_string())]).await;
+    assert_eq!(weekend.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weekend.body.contains("govuk-error-summary") && weekend.body.contains("must be a working day"), "{}", weekend.body);
+    let past = b.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &yesterday), ("half", "am"), ("worker", &sam.id.to_string())]).await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.body.contains("govuk-error-summary") && past.body.contains("today or in the future"));
+    let other = b.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &day), ("half", "pm"), ("worker", &olu.id.to_string())]).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other.body.contains("govuk-error-summary") && other.body.contains("Choose a worker in this team"));
+    assert!(other.body.contains(&format!("href=\"#worker-{day}-pm\"")), "the error links to the session's select");
+
+    // Taking one off brings the warning back.
+    let res = b.form_post(&w, "/rota", "/rota/remove", &[("team", &team), ("date", &day), ("half", "am"), ("worker", &ria.id.to_string())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(b.get(&w, "/rota").await.body.matches(WARNING).count(), before);
+
+    // A social worker sees the rota but cannot change it; another team's rota is not theirs.
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    let page = s.get(&w, "/rota").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("sam name") && !page.body.contains("action=\"/rota/add\""));
+    let res = s.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &day), ("half", "pm"), ("worker", &sam.id.to_string())]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&w, &format!("/rota?team={}", cp.id)).await.status, StatusCode::FORBIDDEN);
+
+    // Every change and refusal is in the audit log.
+    let mut tx = w.app.store.begin().await.unwrap();
+    let log = tx.audit_page(0, 1000).await.unwrap();
+    let count = |action: &str, outcome: hearth_domain::audit::Outcome| log.iter().filter(|e| e.draft.action == action && e.draft.outcome == outcome).count();
+    assert_eq!(count("rota.add", hearth_domain::audit::Outcome::Allowed), 2);
+    assert_eq!(count("rota.remove", hearth_domain::audit::Outcome::Allowed), 1);
+    assert_eq!(count("rota.add", hearth_domain::audit::Outcome::Denied), 1);
+    assert!(count("rota.view", hearth_domain::audit::Outcome::Allowed) >= 4);
+    let added = log.iter().find(|e| e.draft.action == "rota.add").unwrap();
+    assert!(added.draft.target.as_deref().unwrap().contains(&sam.id.to_string()));
+}

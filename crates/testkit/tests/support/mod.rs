@@ -190,6 +190,15 @@ impl Tx for RecordingTx {
     async fn unallocated_children(&mut self, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>> {
         self.inner.unallocated_children(teams).await
     }
+    async fn add_to_rota(&mut self, e: &hearth_store::RotaEntry) -> Result<bool> {
+        self.inner.add_to_rota(e).await
+    }
+    async fn remove_from_rota(&mut self, team: TeamId, session: hearth_domain::front_door::rota::Session, worker: UserId) -> Result<bool> {
+        self.inner.remove_from_rota(team, session, worker).await
+    }
+    async fn rota(&mut self, team: TeamId, from: Date, to: Date) -> Result<Vec<hearth_store::RotaEntry>> {
+        self.inner.rota(team, from, to).await
+    }
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()> {
         self.inner.set_access_list(person, users).await?;
         self.pending.access_lists.push((person, users.to_vec()));

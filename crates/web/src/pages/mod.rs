@@ -4,6 +4,7 @@ mod admin;
 mod audit;
 mod auth;
 mod caseloads;
+mod rota;
 mod home;
 mod notes;
 mod people;
@@ -40,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/notes/{nid}/correct", get(notes::correct_page).post(notes::correct))
         .route("/timescales", get(timescales::page))
         .route("/caseloads", get(caseloads::page))
+        .route("/rota", get(rota::page))
+        .route("/rota/add", post(rota::add))
+        .route("/rota/remove", post(rota::remove))
         .route("/audit", get(audit::index))
         .route("/audit/people/{id}", get(audit::person))
         .route("/admin/users", get(admin::users))
