@@ -2,6 +2,7 @@
 //! makes the change and writes the audit entry, and commits: all or nothing.
 #![forbid(unsafe_code)]
 
+mod allocation;
 pub mod auth;
 pub mod clock;
 pub mod error;
@@ -13,6 +14,7 @@ mod caseloads;
 mod rota;
 
 pub use admin::NewUser;
+pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};

@@ -11,6 +11,7 @@
 //! triggers) and hash-chained.
 #![forbid(unsafe_code)]
 
+mod allocations;
 mod audit;
 mod auth;
 mod case_notes;

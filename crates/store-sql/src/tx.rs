@@ -1,7 +1,7 @@
 //! One Hearth transaction: the `Tx` methods, each delegating to the module that owns the tables.
 use crate::dialect::Dialect;
 use crate::error::db_err;
-use crate::{audit, auth, case_notes, people, relationships, rota, search};
+use crate::{allocations, audit, auth, case_notes, people, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
@@ -124,6 +124,12 @@ impl Tx for SqlTx {
     }
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
         people::access_facts(self.c(), person, user, now).await
+    }
+    async fn allocations_of(&mut self, person: PersonId) -> Result<Vec<hearth_domain::front_door::allocation::Allocation>> {
+        allocations::of_person(self.c(), person).await
+    }
+    async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
+        allocations::allocate(self.c(), person, ended, new).await
     }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         people::caseloads(self.c(), workers).await

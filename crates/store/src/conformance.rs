@@ -61,6 +61,7 @@ macro_rules! conformance_tests {
             access_facts_for_many,
             management_chain,
             caseload_counts,
+            allocation_history,
             duty_rota,
             break_glass_listing,
             duplicate_candidates,
@@ -830,6 +831,29 @@ pub async fn duty_rota(store: &dyn Store) {
     let rota = tx.rota(t1.id, day, day).await.unwrap();
     assert_eq!(rota.iter().map(|e| (e.session.half, e.worker)).collect::<Vec<_>>(), vec![(HalfDay::Am, b.id), (HalfDay::Pm, a.id)]);
     assert_eq!(tx.rota(t2.id, day, day).await.unwrap().len(), 1);
+    tx.commit().await.unwrap();
+}
+
+pub async fn allocation_history(store: &dyn Store) {
+    use hearth_domain::front_door::allocation::CaseAllocations;
+    let mut tx = store.begin().await.unwrap();
+    let (t1, t2) = (new_team(&mut *tx).await, new_team(&mut *tx).await);
+    let a = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    let b = new_user(&mut *tx, Role::SocialWorker, Some(t2.id), None).await;
+    let p = new_person_with(&mut *tx, &a, child("Moving", &word(8)), Allocation { team: Some(t1.id), worker: Some(a.id) }, false).await;
+    let mut h = CaseAllocations::new(p.id);
+    h.allocate(t1.id, Some(a.id), date!(2026 - 01 - 05), a.id, None).unwrap();
+    let first = h.history[0].clone();
+    tx.allocate(p.id, None, &first).await.unwrap();
+    h.allocate(t2.id, Some(b.id), date!(2026 - 03 - 02), a.id, Some("Transfer to the child protection team".into())).unwrap();
+    let second = h.history[1].clone();
+    tx.allocate(p.id, Some((first.id, date!(2026 - 03 - 01))), &second).await.unwrap();
+    assert_eq!(tx.allocations_of(p.id).await.unwrap(), h.history, "the whole history, oldest first");
+    let facts = tx.access_facts(p.id, b.id, now()).await.unwrap().unwrap();
+    assert_eq!((facts.allocated_team, facts.allocated_worker), (Some(t2.id), Some(b.id)), "access follows the new allocation");
+    // Ending an allocation that is no longer current is a conflict; nothing changes.
+    let third = hearth_domain::front_door::allocation::Allocation { id: hearth_domain::front_door::AllocationId::new(), from: date!(2026 - 04 - 01), ..second.clone() };
+    assert!(matches!(tx.allocate(p.id, Some((first.id, date!(2026 - 03 - 31))), &third).await, Err(StoreError::Conflict { .. })));
     tx.commit().await.unwrap();
 }
 

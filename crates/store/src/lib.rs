@@ -14,6 +14,8 @@ pub use records::*;
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
+use hearth_domain::front_door::allocation::Allocation;
+use hearth_domain::front_door::AllocationId;
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
@@ -124,6 +126,11 @@ pub trait Tx: Send {
         }
         Ok(out)
     }
+    /// A child's allocation history, oldest first.
+    async fn allocations_of(&mut self, person: PersonId) -> Result<Vec<Allocation>>;
+    /// Stores a change of allocation: ends `ended` (id, last day) if given, adds `new`, and
+    /// moves the record's current allocation (which decides who may see it) to `new`.
+    async fn allocate(&mut self, person: PersonId, ended: Option<(AllocationId, time::Date)>, new: &Allocation) -> Result<()>;
     /// How many children each of `workers` holds (workers with none are left out).
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>>;
     /// How many children are allocated to each of `teams` without a worker (teams with none

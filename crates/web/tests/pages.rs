@@ -714,6 +714,54 @@ async fn managers_see_their_workers_caseloads_against_the_pack() {
     assert_eq!((loads.min, loads.max), (Some(20), Some(25)));
 }
 
+#[tokio::test]
+async fn a_manager_transfers_a_case_and_access_follows_with_history_kept() {
+    let w = world().await;
+    let (front, cp) = (w.app.add_team(None, "Front door").await.unwrap(), w.app.add_team(None, "Child protection").await.unwrap());
+    let tara = w
+        .app
+        .add_user(None, NewUser { username: "tara".into(), display_name: "Tara".into(), role: Role::ServiceManager, team: None, manager: None, password: PASSWORD.into() })
+        .await
+        .unwrap();
+    let mk = |name: &str, team: hearth_domain::TeamId| NewUser { username: name.into(), display_name: format!("{name} name"), role: Role::SocialWorker, team: Some(team), manager: Some(tara.id), password: PASSWORD.into() };
+    let sam = w.app.add_user(None, mk("sam", front.id)).await.unwrap();
+    let kim = w.app.add_user(None, mk("kim", cp.id)).await.unwrap();
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let p = w.app.create_person(&actor, child("Moving", "Case")).await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let path = format!("/people/{}/allocation", p.id);
+    let page = b.get(&w, &path).await;
+    assert!(page.body.contains("Allocated when the record was created"));
+    let today = hearth_app::local_time::uk_local(w.clock.now_for_tests()).date();
+    let (d, m, y) = (today.day().to_string(), (today.month() as u8).to_string(), today.year().to_string());
+    let (cp_id, kim_id, sam_id) = (cp.id.to_string(), kim.id.to_string(), sam.id.to_string());
+    // Sam is not in the child protection team.
+    let res = b.form_post(&w, &path, &path, &[("team", &cp_id), ("worker", &sam_id), ("from-day", &d), ("from-month", &m), ("from-year", &y)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#worker\""));
+    // The same day as the record's creation is not a transfer.
+    let res = b.form_post(&w, &path, &path, &[("team", &cp_id), ("worker", &kim_id), ("from-day", &d), ("from-month", &m), ("from-year", &y)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "must start after the current allocation started");
+    w.clock.advance(Duration::days(3));
+    let today = hearth_app::local_time::uk_local(w.clock.now_for_tests()).date();
+    let (d, m, y) = (today.day().to_string(), (today.month() as u8).to_string(), today.year().to_string());
+    b.sign_in(&w, "tara").await;
+    let res = b
+        .form_post(&w, &path, &path, &[("team", &cp_id), ("worker", &kim_id), ("from-day", &d), ("from-month", &m), ("from-year", &y), ("reason", "Child protection plan made")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.get(&w, &path).await;
+    assert!(page.body.contains("kim name") && page.body.contains("sam name") && page.body.contains("Child protection plan made"));
+    let mut kim_b = Browser::new();
+    kim_b.sign_in(&w, "kim").await;
+    assert_eq!(kim_b.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::OK, "the new worker sees the record");
+    let mut sam_b = Browser::new();
+    sam_b.sign_in(&w, "sam").await;
+    assert_eq!(sam_b.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND, "the old worker no longer does");
+    assert_eq!(sam_b.get(&w, &path).await.status, StatusCode::NOT_FOUND);
+}
+
 /// A world under the Bath and North East Somerset pack (2 qualified social workers a session).
 async fn rota_world() -> World {
     let db = std::env::temp_dir().join(format!("hearth-web-{}.db", uuid::Uuid::new_v4()));

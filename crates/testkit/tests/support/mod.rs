@@ -184,6 +184,12 @@ impl Tx for RecordingTx {
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
         self.inner.access_facts(person, user, now).await
     }
+    async fn allocations_of(&mut self, person: PersonId) -> Result<Vec<hearth_domain::front_door::allocation::Allocation>> {
+        self.inner.allocations_of(person).await
+    }
+    async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
+        self.inner.allocate(person, ended, new).await
+    }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         self.inner.caseloads(workers).await
     }

@@ -1,5 +1,6 @@
 //! Server-rendered pages.
 mod account;
+mod allocation;
 mod admin;
 mod audit;
 mod auth;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/family/new", get(people::relative_page).post(people::add_relative))
         .route("/people/{id}/relationships/{rid}/end", get(people::end_relationship_page).post(people::end_relationship))
         .route("/people/{id}/restrict", get(people::restrict_page).post(people::restrict))
+        .route("/people/{id}/allocation", get(allocation::page).post(allocation::change))
         .route("/people/{id}/notes", get(notes::list))
         .route("/people/{id}/notes/new", get(notes::new_page).post(notes::create))
         .route("/people/{id}/notes/{nid}", get(notes::view))

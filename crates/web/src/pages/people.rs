@@ -304,6 +304,7 @@ struct RecordPage {
     can_add_notes: bool,
     can_edit: bool,
     can_restrict: bool,
+    can_allocate: bool,
 }
 
 impl RecordPage {
@@ -338,6 +339,7 @@ pub fn flash(saved: &str) -> Option<String> {
         "corrected" => Some("Correction saved. The earlier version is kept".into()),
         "relative" => Some("Family network updated".into()),
         "restricted" => Some("Access to this record has been updated".into()),
+        "allocated" => Some("Allocation saved".into()),
         "glass" => Some("Emergency access granted. Your managers can see that you opened this record and why".into()),
         _ => None,
     }
@@ -354,6 +356,7 @@ pub async fn record(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
         can_add_notes: actor.can(Permission::AddCaseNotes),
         can_edit: actor.can(Permission::EditPersons),
         can_restrict: actor.can(Permission::ManageRestrictions),
+        can_allocate: actor.can(Permission::RecordManagementOversight),
     };
     Ok(render(StatusCode::OK, &page))
 }
