@@ -55,6 +55,11 @@ test('a team manager checks caseloads, timescales and a record', { timeout: 120_
     await expectNoSeriousViolations(page, 'the add-a-relative form with errors');
     await shot(page, 'relative-errors');
 
+    await page.goto(`/people/${child.id}/allocation`);
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Allocation', exact: true }).waitFor());
+    await expectNoSeriousViolations(page, 'the allocation page');
+    await shot(page, 'allocation');
+
     await page.goto(`/people/${child.id}/restrict`);
     await expectNoSeriousViolations(page, 'the restriction page');
     await shot(page, 'restrict');
