@@ -68,3 +68,19 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// The children allocated to the actor, for their home page.
+    pub async fn my_cases(&self, actor: &Actor, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>, AppError> {
+        if !actor.can(Permission::ViewRecords) {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.store.begin().await?;
+        let children = tx.children_of_worker(actor.user.id, limit).await?;
+        if !children.is_empty() {
+            tx.append_audit(&self.draft(Some(actor), "person.list_allocated", None, Outcome::Allowed)).await?;
+        }
+        tx.commit().await?;
+        Ok(children)
+    }
+}

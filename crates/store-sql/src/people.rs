@@ -237,6 +237,21 @@ pub(crate) async fn access_facts(c: &mut AnyConnection, person: PersonId, user: 
     .transpose()
 }
 
+pub(crate) async fn children_of_worker(c: &mut AnyConnection, worker: UserId, limit: u32) -> Result<Vec<PersonSummary>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        person_columns!(),
+        " FROM persons p WHERE p.allocated_worker_id = $1 AND p.kind = 'child' \
+         ORDER BY p.family_name_folded, p.given_name_folded LIMIT $2"
+    ))
+    .bind(worker.to_string())
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    rows.iter().map(summary_from_row).collect()
+}
+
 pub(crate) async fn caseloads(c: &mut AnyConnection, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
     if workers.is_empty() {
         return Ok(Vec::new());

@@ -131,6 +131,9 @@ impl Tx for SqlTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         allocations::allocate(self.c(), person, ended, new).await
     }
+    async fn children_of_worker(&mut self, worker: UserId, limit: u32) -> Result<Vec<PersonSummary>> {
+        people::children_of_worker(self.c(), worker, limit).await
+    }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         people::caseloads(self.c(), workers).await
     }

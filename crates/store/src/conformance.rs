@@ -799,6 +799,10 @@ pub async fn caseload_counts(store: &dyn Store) {
     assert_eq!(loads, expected, "restricted children count; adults and other workers do not");
     assert_eq!(tx.unallocated_children(&[t1.id, t2.id]).await.unwrap(), vec![(t1.id, 2)]);
     assert!(tx.caseloads(&[]).await.unwrap().is_empty());
+    let mine = tx.children_of_worker(a.id, 100).await.unwrap();
+    assert_eq!(mine.len(), 3, "a's children, not the team's waiting ones or adults");
+    assert!(mine.windows(2).all(|w| w[0].family_name.to_lowercase() <= w[1].family_name.to_lowercase()));
+    assert_eq!(tx.children_of_worker(a.id, 2).await.unwrap().len(), 2);
     tx.commit().await.unwrap();
 }
 

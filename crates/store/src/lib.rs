@@ -131,6 +131,8 @@ pub trait Tx: Send {
     /// Stores a change of allocation: ends `ended` (id, last day) if given, adds `new`, and
     /// moves the record's current allocation (which decides who may see it) to `new`.
     async fn allocate(&mut self, person: PersonId, ended: Option<(AllocationId, time::Date)>, new: &Allocation) -> Result<()>;
+    /// The children allocated to `worker`, by family then given name, at most `limit`.
+    async fn children_of_worker(&mut self, worker: UserId, limit: u32) -> Result<Vec<PersonSummary>>;
     /// How many children each of `workers` holds (workers with none are left out).
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>>;
     /// How many children are allocated to each of `teams` without a worker (teams with none

@@ -859,3 +859,20 @@ async fn a_manager_puts_qualified_workers_on_the_duty_rota_and_the_warning_goes(
     let added = log.iter().find(|e| e.draft.action == "rota.add").unwrap();
     assert!(added.draft.target.as_deref().unwrap().contains(&sam.id.to_string()));
 }
+
+#[tokio::test]
+async fn the_home_page_lists_the_workers_own_cases() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let sam = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    user(&w, "kim", Role::SocialWorker, Some(team.id)).await;
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let p = w.app.create_person(&actor, child("Own", "Case")).await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let home = b.get(&w, "/").await;
+    assert!(home.body.contains("Your cases (1)") && home.body.contains(&format!("/people/{}", p.id)));
+    let mut k = Browser::new();
+    k.sign_in(&w, "kim").await;
+    assert!(!k.get(&w, "/").await.body.contains("Your cases"), "a team-mate's cases are not theirs");
+}

@@ -190,6 +190,9 @@ impl Tx for RecordingTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         self.inner.allocate(person, ended, new).await
     }
+    async fn children_of_worker(&mut self, worker: UserId, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>> {
+        self.inner.children_of_worker(worker, limit).await
+    }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         self.inner.caseloads(workers).await
     }

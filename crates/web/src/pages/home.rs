@@ -22,6 +22,7 @@ struct HomePage {
     can_admin: bool,
     alerts: Vec<BreakGlassGrant>,
     reviews_break_glass: bool,
+    cases: Vec<PersonSummary>,
 }
 
 pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Response {
@@ -29,7 +30,12 @@ pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
         Ok(a) => a,
         Err(e) => return WebError(e).into_response(),
     };
+    let cases = match s.app.my_cases(&actor, 200).await {
+        Ok(c) => c,
+        Err(e) => return WebError(e).into_response(),
+    };
     let page = HomePage {
+        cases,
         layout: layout(&v, format!("Hello, {}", actor.user.display_name)),
         can_search: actor.can(Permission::ViewRecords) || actor.can(Permission::ViewAllRecords),
         can_audit: actor.can(Permission::ReadAudit),
