@@ -266,6 +266,13 @@ fn operations(person: &str, note: &str, rel: &str) -> Vec<(Method, String, Optio
         (Method::GET, format!("/people/{person}/case-notes/{note}"), None),
         (Method::PUT, format!("/people/{person}/case-notes/{note}"), Some(json!({"version": 1, "reason": "x"}))),
         (Method::GET, format!("/people/{person}/chronology"), None),
+        (Method::GET, format!("/people/{person}/allocations"), None),
+        (Method::POST, format!("/people/{person}/allocations"), Some(json!({"team_id": UNKNOWN_ID, "from": "2024-01-01"}))),
+        (Method::GET, "/caseloads".into(), None),
+        (Method::GET, "/rota".into(), None),
+        (Method::POST, "/rota".into(), Some(json!({"team_id": UNKNOWN_ID, "date": "2024-01-01", "half": "am", "worker_id": UNKNOWN_ID}))),
+        (Method::POST, "/rota/remove".into(), Some(json!({"team_id": UNKNOWN_ID, "date": "2024-01-01", "half": "am", "worker_id": UNKNOWN_ID}))),
+        (Method::GET, "/timescales".into(), None),
     ]
 }
 
@@ -293,6 +300,11 @@ async fn openapi_document_is_3_1_and_describes_every_operation() {
         ("/people/{id}/case-notes", &["get", "post"]),
         ("/people/{id}/case-notes/{note_id}", &["get", "put"]),
         ("/people/{id}/chronology", &["get"]),
+        ("/people/{id}/allocations", &["get", "post"]),
+        ("/caseloads", &["get"]),
+        ("/rota", &["get", "post"]),
+        ("/rota/remove", &["post"]),
+        ("/timescales", &["get"]),
     ];
     let mut operation_ids = Vec::new();
     for (path, methods) in expected {
@@ -310,6 +322,8 @@ async fn openapi_document_is_3_1_and_describes_every_operation() {
     // Code lists are generated from the domain's lists.
     let eth = &doc["components"]["schemas"]["EthnicityCode"]["enum"];
     assert!(eth.as_array().unwrap().contains(&json!("WBRI")));
+    assert_eq!(doc["components"]["schemas"]["HalfDayCode"]["enum"], json!(["am", "pm"]));
+    assert_eq!(doc["components"]["schemas"]["CaseloadStatusCode"]["enum"], json!(["under", "within", "over"]));
     assert!(doc["components"]["schemas"]["Problem"]["properties"]["errors"].is_object());
 }
 
@@ -970,3 +984,269 @@ async fn chronology_is_derived_filtered_and_audited() {
     w.get(&format!("/people/{UNKNOWN_ID}/chronology"), &w.sam).await.expect(StatusCode::NOT_FOUND);
 }
 
+
+// ---------------------------------------------------------------------------------------
+// Allocation, caseloads, the duty rota and the timescales
+
+impl World {
+    /// The same store under `config` and `days` later: the tokens still work.
+    fn reconfigure(&mut self, config: AppConfig, days: i64) {
+        let clock = Arc::new(TestClock::new(OffsetDateTime::now_utc() + time::Duration::days(days)));
+        self.app = App::new(self.app.store.clone(), config, clock);
+        self.router = hearth_web::router(self.app.clone(), hearth_web::WebConfig { max_body_bytes: MAX_BODY, ..Default::default() });
+    }
+
+    async fn team_id(&self, name: &str) -> String {
+        let mut tx = self.app.store.begin().await.unwrap();
+        let teams = tx.teams().await.unwrap();
+        tx.commit().await.unwrap();
+        teams.iter().find(|t| t.name == name).unwrap().id.to_string()
+    }
+
+    async fn user_id(&self, username: &str) -> String {
+        let mut tx = self.app.store.begin().await.unwrap();
+        let u = tx.user_by_username(username).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        u.id.to_string()
+    }
+
+    /// The first working day from today.
+    fn next_working_day(&self) -> String {
+        let cal = &self.app.config.timescales.calendar;
+        let mut d = self.app.today();
+        while !cal.is_working_day(d) {
+            d = d.next_day().unwrap();
+        }
+        d.to_string()
+    }
+}
+
+fn bath_config() -> AppConfig {
+    let local = hearth_domain::policy::Pack::national().with_layer(hearth_domain::policy::BATH_NE_SOMERSET_PACK).unwrap();
+    AppConfig { timescales: Arc::new(hearth_app::Timescales { pack: local, calendar: hearth_domain::calendar::Calendar::shipped() }), ..AppConfig::default() }
+}
+
+#[tokio::test]
+async fn allocation_history_is_listed_and_audited_and_forbidden_records_are_not_found() {
+    let w = world().await;
+    let child = w.child("Amy", "Lee", "2016-05-01").await;
+    let path = format!("/people/{child}/allocations");
+    w.call(Method::GET, &path, None, None).await.expect(StatusCode::UNAUTHORIZED);
+    let before = w.audit_head().await;
+    let r = w.get(&path, &w.sam).await;
+    r.expect(StatusCode::OK);
+    assert_eq!(r.json["person_id"], child.as_str());
+    let list = r.json["allocations"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{}", r.text);
+    assert_eq!(list[0]["team_name"], "Team A");
+    assert_eq!(list[0]["team_id"], w.team_id("Team A").await.as_str());
+    assert_eq!(list[0]["worker_name"], "sam name");
+    assert_eq!(list[0]["worker_id"], w.user_id("sam").await.as_str());
+    assert_eq!(list[0]["from"], w.app.today().to_string());
+    assert!(list[0]["to"].is_null());
+    assert_eq!(list[0]["reason"], "Allocated when the record was created");
+    w.assert_audited(before, "allocation.view", Outcome::Allowed).await;
+    // Bea (team B) has no reason to see the record: 404, as for an unknown id.
+    let unknown = w.get(&format!("/people/{UNKNOWN_ID}/allocations"), &w.sam).await;
+    unknown.expect(StatusCode::NOT_FOUND);
+    let r = w.get(&path, &w.bea).await;
+    r.expect(StatusCode::NOT_FOUND);
+    assert_eq!(r.json, unknown.json);
+}
+
+#[tokio::test]
+async fn a_manager_transfers_a_case_through_the_api_with_history_kept() {
+    let mut w = world().await;
+    let child = w.child("Amy", "Lee", "2016-05-01").await;
+    let adult = w.adult("Jo", "Lee").await;
+    let path = format!("/people/{child}/allocations");
+    let (team_a, team_b) = (w.team_id("Team A").await, w.team_id("Team B").await);
+    let (ali, bea) = (w.user_id("ali").await, w.user_id("bea").await);
+    let today = w.app.today().to_string();
+
+    // A social worker may not allocate: 403, and the refusal is audited.
+    let before = w.audit_head().await;
+    w.post(&path, &w.sam, json!({"team_id": team_a, "worker_id": ali, "from": today})).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "allocation.change", Outcome::Denied).await;
+    // A manager cannot reach a record they may not open, nor an unknown one.
+    w.post(&format!("/people/{UNKNOWN_ID}/allocations"), &w.mo, json!({"team_id": team_a, "from": today})).await.expect(StatusCode::NOT_FOUND);
+
+    // Invalid input names the API's fields; nothing is saved.
+    let before = w.audit_head().await;
+    w.post(&path, &w.mo, json!({"team_id": "team a", "worker_id": "ali", "from": "24/11/2026"})).await.expect_fields(&["team_id", "worker_id", "from"]);
+    w.post(&path, &w.mo, json!({"team_id": team_a, "from": today, "teem": 1})).await.expect_fields(&["teem"]);
+    w.post(&path, &w.mo, json!({"worker_id": ali, "from": today})).await.expect_fields(&["team_id"]);
+    w.post(&path, &w.mo, json!({"team_id": UNKNOWN_ID, "from": today})).await.expect_fields(&["team_id"]);
+    // Bea is not in team A.
+    w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": bea, "from": today})).await.expect_fields(&["worker_id"]);
+    let tomorrow = w.app.today().next_day().unwrap().to_string();
+    w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": tomorrow})).await.expect_fields(&["from"]);
+    // The record was made today: a change on the same day is not a transfer.
+    w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": today})).await.expect_fields(&["from"]);
+    // Only a child's case is allocated.
+    w.post(&format!("/people/{adult}/allocations"), &w.mo, json!({"team_id": team_a, "from": today})).await.expect_fields(&["team_id"]);
+    assert!(w.audit_since(before).await.iter().all(|e| e.draft.action != "allocation.change" || e.draft.outcome != Outcome::Allowed));
+    assert_eq!(w.get(&path, &w.mo).await.json["allocations"].as_array().unwrap().len(), 1);
+
+    // Three days later the manager moves the case to Ali.
+    w.reconfigure(AppConfig::default(), 3);
+    let today = w.app.today().to_string();
+    let before = w.audit_head().await;
+    let r = w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": today, "reason": "  Sam is on leave  "})).await;
+    r.expect(StatusCode::NO_CONTENT);
+    w.assert_audited(before, "allocation.change", Outcome::Allowed).await;
+    let r = w.get(&path, &w.mo).await;
+    r.expect(StatusCode::OK);
+    let list = r.json["allocations"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{}", r.text);
+    assert_eq!(list[0]["worker_name"], "ali name", "newest first");
+    assert_eq!(list[0]["from"], today);
+    assert!(list[0]["to"].is_null());
+    assert_eq!(list[0]["reason"], "Sam is on leave");
+    assert_eq!(list[0]["allocated_by"], w.user_id("mo").await.as_str());
+    assert_eq!(list[1]["worker_name"], "sam name");
+    assert_eq!(list[1]["to"], w.app.today().previous_day().unwrap().to_string(), "the previous allocation ends the day before");
+    // The same team and worker again is refused.
+    w.reconfigure(AppConfig::default(), 4);
+    let today = w.app.today().to_string();
+    w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": today})).await.expect_fields(&["worker_id"]);
+    // Held by team B without a worker: Ali can no longer open the record.
+    w.post(&path, &w.mo, json!({"team_id": team_b, "from": today})).await.expect(StatusCode::NO_CONTENT);
+    w.get(&format!("/people/{child}"), &w.ali).await.expect(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn caseloads_are_for_managers_and_audited() {
+    let mut w = world().await;
+    w.call(Method::GET, "/caseloads", None, None).await.expect(StatusCode::UNAUTHORIZED);
+    w.child("Amy", "Lee", "2016-05-01").await;
+    w.child("Ben", "Lee", "2017-06-02").await;
+    let before = w.audit_head().await;
+    w.get("/caseloads", &w.sam).await.expect(StatusCode::FORBIDDEN);
+    w.get("/caseloads", &w.bea).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "caseloads.view", Outcome::Denied).await;
+
+    let before = w.audit_head().await;
+    let r = w.get("/caseloads", &w.mo).await;
+    r.expect(StatusCode::OK);
+    w.assert_audited(before, "caseloads.view", Outcome::Allowed).await;
+    let rows = r.json["rows"].as_array().unwrap();
+    let sam = rows.iter().find(|x| x["name"] == "sam name").unwrap_or_else(|| panic!("{}", r.text));
+    assert_eq!(sam["children"], 2);
+    assert_eq!(sam["role"], "social_worker");
+    assert_eq!(sam["team"], "Team A");
+    assert_eq!(sam["user_id"], w.user_id("sam").await.as_str());
+    // The national pack sets no caseload threshold.
+    assert!(sam["status"].is_null());
+    assert!(r.json["min"].is_null() && r.json["max"].is_null());
+    assert!(r.json["pack"].as_str().unwrap().starts_with("national"));
+    assert!(rows.iter().all(|x| x["name"] != "bea name"), "only the manager's reports");
+
+    // Under the Bath and North East Somerset pack (20 to 25 cases), two is under; a case
+    // held by the team without a worker is counted for the team.
+    w.reconfigure(bath_config(), 1);
+    let child = w.child("Cal", "Lee", "2018-01-01").await;
+    let team_a = w.team_id("Team A").await;
+    w.reconfigure(bath_config(), 2);
+    w.post(&format!("/people/{child}/allocations"), &w.mo, json!({"team_id": team_a, "from": w.app.today().to_string()})).await.expect(StatusCode::NO_CONTENT);
+    let r = w.get("/caseloads", &w.mo).await;
+    r.expect(StatusCode::OK);
+    assert_eq!((r.json["min"].clone(), r.json["max"].clone()), (json!(20), json!(25)));
+    let rows = r.json["rows"].as_array().unwrap();
+    let sam = rows.iter().find(|x| x["name"] == "sam name").unwrap();
+    assert_eq!((sam["children"].clone(), sam["status"].clone()), (json!(2), json!("under")), "{}", r.text);
+    assert_eq!(r.json["unallocated"], json!([{"team": "Team A", "children": 1}]), "{}", r.text);
+}
+
+#[tokio::test]
+async fn the_rota_is_read_by_its_team_and_changed_by_managers_with_audit() {
+    let mut w = world().await;
+    w.reconfigure(bath_config(), 0);
+    let (team_a, team_b) = (w.team_id("Team A").await, w.team_id("Team B").await);
+    let (sam, bea) = (w.user_id("sam").await, w.user_id("bea").await);
+    let day = w.next_working_day();
+    let add = json!({"team_id": team_a, "date": day, "half": "am", "worker_id": sam});
+    w.call(Method::GET, "/rota", None, None).await.expect(StatusCode::UNAUTHORIZED);
+    w.call(Method::POST, "/rota", None, Some(add.clone())).await.expect(StatusCode::UNAUTHORIZED);
+
+    // A team's members read its rota (their own team by default); others may not.
+    let before = w.audit_head().await;
+    let r = w.get("/rota", &w.sam).await;
+    r.expect(StatusCode::OK);
+    w.assert_audited(before, "rota.view", Outcome::Allowed).await;
+    assert_eq!(r.json["team"]["id"], team_a.as_str());
+    assert_eq!(r.json["team"]["name"], "Team A");
+    assert_eq!(r.json["minimum"], 2);
+    assert_eq!(r.json["can_edit"], false);
+    let first = &r.json["sessions"][0];
+    assert_eq!((first["date"].as_str().unwrap(), first["half"].as_str().unwrap()), (day.as_str(), "am"));
+    assert_eq!(first["under_minimum"], true);
+    assert!(r.json["members"].as_array().unwrap().iter().any(|m| m["user_id"] == sam.as_str() && m["qualified"] == true));
+    let before = w.audit_head().await;
+    w.get(&format!("/rota?team={team_b}"), &w.sam).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "rota.view", Outcome::Denied).await;
+    w.get("/rota?team=team-b", &w.sam).await.expect_fields(&["team"]);
+    assert_eq!(w.get(&format!("/rota?team={team_a}"), &w.mo).await.json["can_edit"], true);
+
+    // A social worker may not change the rota.
+    let before = w.audit_head().await;
+    w.post("/rota", &w.sam, add.clone()).await.expect(StatusCode::FORBIDDEN);
+    w.post("/rota", &w.mo, json!({"team_id": team_b, "date": day, "half": "am", "worker_id": bea})).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "rota.add", Outcome::Denied).await;
+
+    // Invalid input names the API's fields; nothing is saved.
+    w.post("/rota", &w.mo, json!({"team_id": "a", "date": "tomorrow", "half": "evening", "worker_id": "sam"})).await.expect_fields(&["team_id", "date", "half", "worker_id"]);
+    w.post("/rota", &w.mo, json!({"team_id": team_a, "date": day, "half": "am"})).await.expect_fields(&["worker_id"]);
+    w.post("/rota", &w.mo, json!({"team_id": team_a, "date": day, "half": "am", "worker_id": sam, "note": "x"})).await.expect_fields(&["note"]);
+    let yesterday = w.app.today().previous_day().unwrap().to_string();
+    w.post("/rota", &w.mo, json!({"team_id": team_a, "date": yesterday, "half": "am", "worker_id": sam})).await.expect_fields(&["date"]);
+    w.post("/rota", &w.mo, json!({"team_id": team_a, "date": day, "half": "pm", "worker_id": bea})).await.expect_fields(&["worker_id"]);
+    let r = w.get("/rota", &w.mo).await;
+    assert!(r.json["sessions"].as_array().unwrap().iter().all(|s| s["workers"].as_array().unwrap().is_empty()), "nothing saved: {}", r.text);
+
+    // The manager puts Sam on duty, then takes him off.
+    let before = w.audit_head().await;
+    w.post("/rota", &w.mo, add.clone()).await.expect(StatusCode::NO_CONTENT);
+    w.assert_audited(before, "rota.add", Outcome::Allowed).await;
+    let r = w.get("/rota", &w.sam).await;
+    let first = &r.json["sessions"][0];
+    assert_eq!(first["workers"][0]["user_id"], sam.as_str(), "{}", r.text);
+    assert_eq!(first["workers"][0]["name"], "sam name");
+    assert_eq!((first["qualified"].clone(), first["under_minimum"].clone()), (json!(1), json!(true)));
+    w.post("/rota/remove", &w.sam, add.clone()).await.expect(StatusCode::FORBIDDEN);
+    let before = w.audit_head().await;
+    w.post("/rota/remove", &w.mo, add.clone()).await.expect(StatusCode::NO_CONTENT);
+    w.assert_audited(before, "rota.remove", Outcome::Allowed).await;
+    assert!(w.get("/rota", &w.sam).await.json["sessions"][0]["workers"].as_array().unwrap().is_empty());
+    // Taking off someone who is not on duty is refused, naming the worker.
+    w.post("/rota/remove", &w.mo, add.clone()).await.expect_fields(&["worker_id"]);
+    w.post("/rota/remove", &w.mo, json!({"team_id": team_a, "date": day, "half": "noon", "worker_id": sam})).await.expect_fields(&["half"]);
+}
+
+#[tokio::test]
+async fn the_timescales_in_force_are_readable_by_any_api_user() {
+    let mut w = world().await;
+    w.call(Method::GET, "/timescales", None, None).await.expect(StatusCode::UNAUTHORIZED);
+    w.call(Method::GET, "/timescales", Some(&w.auditor), None).await.expect(StatusCode::UNAUTHORIZED);
+    let r = w.get("/timescales", &w.bea).await;
+    r.expect(StatusCode::OK);
+    assert_eq!(r.json["name"], "national");
+    assert!(r.json["version"].is_string());
+    assert!(r.json["base"].is_null());
+    let ts = r.json["timescales"].as_array().unwrap();
+    let assessment = ts.iter().find(|t| t["key"] == "single_assessment").unwrap_or_else(|| panic!("{}", r.text));
+    assert_eq!(assessment["within"], "45 working days");
+    assert_eq!(assessment["statutory"], true);
+    assert_eq!(assessment["defined_by"]["name"], "national");
+    assert!(assessment["then"].is_array());
+    // Under the local layer: its base, and the thresholds it sets.
+    w.reconfigure(bath_config(), 0);
+    let r = w.get("/timescales", &w.sam).await;
+    r.expect(StatusCode::OK);
+    assert_eq!(r.json["name"], "bath-ne-somerset");
+    assert_eq!(r.json["base"]["name"], "national");
+    let th = r.json["thresholds"].as_array().unwrap();
+    let caseload = th.iter().find(|t| t["key"] == "caseload_per_qualified_social_worker").unwrap_or_else(|| panic!("{}", r.text));
+    assert_eq!((caseload["min"].clone(), caseload["max"].clone()), (json!(20), json!(25)));
+    assert_eq!(caseload["defined_by"]["name"], "bath-ne-somerset");
+}

@@ -26,6 +26,8 @@ Errors are `application/problem+json` (RFC 9457)."
     tags(
         (name = "people", description = "Finding, recording and correcting people's records, their history and family network"),
         (name = "case notes", description = "Case notes and the chronology derived from the record"),
+        (name = "management", description = "Allocation of children's cases with history, caseloads and the duty rota"),
+        (name = "timescales", description = "The policy pack in force: timescales and thresholds"),
     )
 )]
 pub struct ApiDoc;
@@ -117,5 +119,27 @@ pub struct CreateErrors;
 impl IntoResponses for CreateErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         write_errors()
+    }
+}
+
+/// Errors of an operation that takes nothing but the token.
+pub struct CommonErrors;
+
+impl IntoResponses for CommonErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        common()
+    }
+}
+
+/// Errors of a manager's read: the caller's role or teams may not allow it.
+pub struct ManagerReadErrors;
+
+impl IntoResponses for ManagerReadErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut r = common();
+        r.insert("403".into(), problem("The caller's role or teams do not allow this."));
+        r.insert("404".into(), problem("The caller belongs to no team, and named none."));
+        r.insert("422".into(), problem("A query parameter is not valid; `errors` names it."));
+        r
     }
 }

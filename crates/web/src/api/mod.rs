@@ -8,6 +8,7 @@
 mod docs;
 mod dto;
 mod extract;
+mod manager;
 mod notes;
 mod people;
 mod problem;
@@ -42,6 +43,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(notes::list, notes::create))
         .routes(routes!(notes::show, notes::correct))
         .routes(routes!(notes::chronology))
+        .routes(routes!(manager::allocations, manager::allocate))
+        .routes(routes!(manager::caseloads))
+        .routes(routes!(manager::rota, manager::add_to_rota))
+        .routes(routes!(manager::remove_from_rota))
+        .routes(routes!(manager::timescales))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

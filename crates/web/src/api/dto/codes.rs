@@ -3,6 +3,7 @@
 use hearth_domain::chronology::ChronologyKind;
 use hearth_domain::codes::{AliasKind, CaseNoteType, Coded, Disability, Ethnicity, Sex};
 use hearth_domain::relationship::RelationshipType;
+use hearth_domain::user::Role;
 use std::borrow::Cow;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
@@ -55,4 +56,11 @@ code_schema!(
     ChronologyKindCode,
     "The kind of a chronology entry.",
     ChronologyKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+);
+code_schema!(RoleCode, "A user's role.", Role::ALL.iter().map(|r| (r.code(), r.label())).collect());
+code_schema!(HalfDayCode, "A session of the duty service.", vec![("am", "Morning"), ("pm", "Afternoon")]);
+code_schema!(
+    CaseloadStatusCode,
+    "Where a caseload stands against the pack's threshold.",
+    vec![("under", "Under the minimum"), ("within", "Within the range"), ("over", "Over the maximum")]
 );

@@ -6,10 +6,12 @@
 //! reported as a field error naming the field, with every other problem found at once,
 //! rather than as a deserialisation failure.
 mod codes;
+mod manager;
 mod note;
 mod person;
 
 pub use codes::*;
+pub use manager::*;
 pub use note::*;
 pub use person::*;
 
