@@ -49,6 +49,19 @@ async fn user(w: &World, username: &str, role: Role, team: Option<hearth_domain:
         .unwrap()
 }
 
+/// A user with a display name and a line manager.
+async fn staff(w: &World, username: &str, name: &str, role: Role, team: Option<hearth_domain::TeamId>, manager: Option<hearth_domain::UserId>) -> hearth_domain::user::UserRecord {
+    w.app
+        .add_user(None, NewUser { username: username.into(), display_name: name.into(), role, team, manager, password: PASSWORD.into() })
+        .await
+        .unwrap()
+}
+
+/// The actor for a user with nobody below them.
+fn alone(u: &hearth_domain::user::UserRecord) -> hearth_app::Actor {
+    hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(u, std::slice::from_ref(u)), user: u.clone() }
+}
+
 struct Res {
     status: StatusCode,
     headers: axum::http::HeaderMap,
@@ -324,7 +337,7 @@ async fn records_are_invisible_without_a_relationship_and_refusals_are_audited()
     let bteam = w.app.add_team(None, "B").await.unwrap();
     let owner = user(&w, "owner", Role::SocialWorker, Some(a.id)).await;
     user(&w, "other", Role::SocialWorker, Some(bteam.id)).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&owner, std::slice::from_ref(&owner)), user: owner.clone() };
+    let actor = alone(&owner);
     let p = w.app.create_person(&actor, child("Hidden", "Child")).await.unwrap();
     let mut b = Browser::new();
     b.sign_in(&w, "other").await;
@@ -355,7 +368,7 @@ async fn every_record_page_writes_audit() {
     let w = world().await;
     let team = w.app.add_team(None, "A").await.unwrap();
     let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let actor = alone(&u);
     let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
     let mut b = Browser::new();
     b.sign_in(&w, "sam").await;
@@ -375,7 +388,7 @@ async fn an_expired_session_keeps_the_form_for_after_sign_in() {
     let w = world().await;
     let team = w.app.add_team(None, "A").await.unwrap();
     let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let actor = alone(&u);
     let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
     let mut b = Browser::new();
     b.sign_in(&w, "sam").await;
@@ -411,7 +424,7 @@ async fn concurrent_edits_conflict_and_keep_both_versions() {
     let team = w.app.add_team(None, "A").await.unwrap();
     let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
     user(&w, "kim", Role::SocialWorker, Some(team.id)).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let actor = alone(&u);
     let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
     let mut sam = Browser::new();
     sam.sign_in(&w, "sam").await;
@@ -466,7 +479,7 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     let w = world().await;
     let team = w.app.add_team(None, "A").await.unwrap();
     let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let actor = alone(&u);
     let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
     let mut dad = child("Tom", "Lee");
     dad.kind = PersonKind::Adult;
@@ -504,7 +517,7 @@ async fn an_auditor_sees_who_looked_at_a_record_and_checks_the_chain() {
     let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
     user(&w, "eve", Role::SocialWorker, None).await;
     user(&w, "ava", Role::Auditor, None).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&u, std::slice::from_ref(&u)), user: u.clone() };
+    let actor = alone(&u);
     let p = w.app.create_person(&actor, child("Amy", "Lee")).await.unwrap();
     let mut sam = Browser::new();
     sam.sign_in(&w, "sam").await;
@@ -607,17 +620,9 @@ async fn administrators_manage_users_and_teams() {
 async fn a_manager_restricts_a_record_to_named_people() {
     let w = world().await;
     let team = w.app.add_team(None, "A").await.unwrap();
-    let tara = w
-        .app
-        .add_user(None, NewUser { username: "tara".into(), display_name: "Tara".into(), role: Role::TeamManager, team: Some(team.id), manager: None, password: PASSWORD.into() })
-        .await
-        .unwrap();
-    let sam = w
-        .app
-        .add_user(None, NewUser { username: "sam".into(), display_name: "Sam".into(), role: Role::SocialWorker, team: Some(team.id), manager: Some(tara.id), password: PASSWORD.into() })
-        .await
-        .unwrap();
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let tara = staff(&w, "tara", "Tara", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    let actor = alone(&sam);
     let p = w.app.create_person(&actor, child("Quiet", "Child")).await.unwrap();
     let mut b = Browser::new();
     b.sign_in(&w, "tara").await;
@@ -676,17 +681,9 @@ async fn the_timescales_in_force_explain_themselves() {
 async fn managers_see_their_workers_caseloads_against_the_pack() {
     let w = world().await;
     let team = w.app.add_team(None, "Front door").await.unwrap();
-    let tara = w
-        .app
-        .add_user(None, NewUser { username: "tara".into(), display_name: "Tara".into(), role: Role::TeamManager, team: Some(team.id), manager: None, password: PASSWORD.into() })
-        .await
-        .unwrap();
-    let sam = w
-        .app
-        .add_user(None, NewUser { username: "sam".into(), display_name: "Sam Worker".into(), role: Role::SocialWorker, team: Some(team.id), manager: Some(tara.id), password: PASSWORD.into() })
-        .await
-        .unwrap();
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let tara = staff(&w, "tara", "Tara", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    let actor = alone(&sam);
     for i in 0..3 {
         w.app.create_person(&actor, child("Kid", &format!("Number{i}"))).await.unwrap();
     }
@@ -718,15 +715,11 @@ async fn managers_see_their_workers_caseloads_against_the_pack() {
 async fn a_manager_transfers_a_case_and_access_follows_with_history_kept() {
     let w = world().await;
     let (front, cp) = (w.app.add_team(None, "Front door").await.unwrap(), w.app.add_team(None, "Child protection").await.unwrap());
-    let tara = w
-        .app
-        .add_user(None, NewUser { username: "tara".into(), display_name: "Tara".into(), role: Role::ServiceManager, team: None, manager: None, password: PASSWORD.into() })
-        .await
-        .unwrap();
+    let tara = staff(&w, "tara", "Tara", Role::ServiceManager, None, None).await;
     let mk = |name: &str, team: hearth_domain::TeamId| NewUser { username: name.into(), display_name: format!("{name} name"), role: Role::SocialWorker, team: Some(team), manager: Some(tara.id), password: PASSWORD.into() };
     let sam = w.app.add_user(None, mk("sam", front.id)).await.unwrap();
     let kim = w.app.add_user(None, mk("kim", cp.id)).await.unwrap();
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let actor = alone(&sam);
     let p = w.app.create_person(&actor, child("Moving", "Case")).await.unwrap();
     let mut b = Browser::new();
     b.sign_in(&w, "tara").await;
@@ -866,7 +859,7 @@ async fn the_home_page_lists_the_workers_own_cases() {
     let team = w.app.add_team(None, "A").await.unwrap();
     let sam = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
     user(&w, "kim", Role::SocialWorker, Some(team.id)).await;
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&sam, std::slice::from_ref(&sam)), user: sam.clone() };
+    let actor = alone(&sam);
     let p = w.app.create_person(&actor, child("Own", "Case")).await.unwrap();
     let mut b = Browser::new();
     b.sign_in(&w, "sam").await;

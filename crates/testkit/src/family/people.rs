@@ -52,22 +52,7 @@ impl Adults {
 }
 
 pub(super) fn blank(kind: PersonKind, given: &str, family: &str) -> PersonDetails {
-    PersonDetails {
-        kind,
-        given_name: given.to_string(),
-        family_name: family.to_string(),
-        other_names: Vec::new(),
-        date_of_birth: None,
-        expected_date_of_birth: None,
-        sex: None,
-        gender: None,
-        ethnicity: None,
-        first_language: None,
-        disabilities: Vec::new(),
-        nhs_number: None,
-        upn: None,
-        addresses: Vec::new(),
-    }
+    PersonDetails::named(kind, given, family)
 }
 
 pub(super) fn years(y: i64) -> Duration {
