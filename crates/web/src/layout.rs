@@ -25,6 +25,10 @@ impl Layout {
 
     pub fn for_visitor(v: &Visitor, title: impl Into<String>) -> Self {
         let mut l = Layout { title: title.into(), csrf: v.csrf().to_string(), ..Default::default() };
+        // Halfway through signing in: no navigation yet, but a way out.
+        if let Visitor::Pending { user, .. } = v {
+            l.user_name = Some(user.display_name.clone());
+        }
         if let Visitor::Signed { actor, .. } = v {
             l.user_name = Some(actor.user.display_name.clone());
             l.nav.push(NavItem { href: "/", label: "Home" });

@@ -211,6 +211,7 @@ async fn administrators_must_enrol_a_second_factor() {
     let res = b.get(&w, "/admin/users").await;
     assert_eq!(res.location(), "/mfa");
     let page = b.get(&w, "/mfa/enrol").await;
+    assert!(page.body.contains("src=\"data:image&#x2f;svg+xml;base64,") || page.body.contains("src=\"data:image/svg+xml;base64,"), "a QR code to scan");
     let i = page.body.find("id=\"totp-secret\">").unwrap() + 17;
     let secret: String = page.body[i..].chars().take_while(|c| *c != '<').collect();
     let token = Browser::csrf(&page.body);

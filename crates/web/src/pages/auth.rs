@@ -93,6 +93,16 @@ struct MfaPage {
     otpauth: String,
 }
 
+impl MfaPage {
+    /// The setup link as a QR code, as an SVG data URL (the CSP allows `data:` images).
+    fn qr(&self) -> Option<String> {
+        use base64::Engine;
+        let code = qrcode::QrCode::new(self.otpauth.as_bytes()).ok()?;
+        let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+        Some(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
+    }
+}
+
 pub async fn mfa_page(v: Visitor, Query(q): Query<SignInQuery>) -> Response {
     match &v {
         Visitor::Pending { next: NextStep::VerifyCode, .. } => {
