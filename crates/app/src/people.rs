@@ -196,6 +196,13 @@ impl App {
     }
 
     async fn insert_person(&self, actor: &Actor, details: PersonDetails, allocation: Allocation) -> Result<PersonRecord, AppError> {
+        let mut tx = self.store.begin().await?;
+        let record = self.insert_person_in(tx.as_mut(), actor, details, allocation).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn insert_person_in(&self, tx: &mut dyn Tx, actor: &Actor, details: PersonDetails, allocation: Allocation) -> Result<PersonRecord, AppError> {
         let now = self.now();
         let record = PersonRecord {
             id: PersonId::new(),
@@ -207,10 +214,8 @@ impl App {
             created_by: actor.user.id,
             updated_at: now,
         };
-        let mut tx = self.store.begin().await?;
         tx.insert_person(&record, &ChangeMeta { by: actor.user.id, at: now, reason: None }).await?;
         tx.append_audit(&self.draft(Some(actor), "person.create", Some(record.id), Outcome::Allowed)).await?;
-        tx.commit().await?;
         Ok(record)
     }
 
@@ -269,32 +274,29 @@ impl App {
     /// allocation so that whoever works with the child can open the family's records.
     pub async fn add_related_person(&self, actor: &Actor, to: PersonId, details: PersonDetails, role: RelationshipType, started: Option<Date>, note: Option<String>) -> Result<PersonRecord, AppError> {
         self.require(actor, Permission::CreatePersons, "person.create").await?;
+        self.require(actor, Permission::EditPersons, "relationship.create").await?;
         details.validate(self.today())?;
-        let (tx, child, _) = self.with_open(actor, to, "relationship.create").await?;
+        self.check_relationship(&NewRelationship { role, other: to, started, note: note.clone() })?;
+        // The new person, the link and both audit entries are saved together, or not at all.
+        let (mut tx, child, _) = self.with_open(actor, to, "relationship.create").await?;
+        let other = self.insert_person_in(tx.as_mut(), actor, details, child.allocation.clone()).await?;
+        self.insert_relationship_in(tx.as_mut(), actor, to, NewRelationship { role, other: other.id, started, note }).await?;
         tx.commit().await?;
-        let other = self.insert_person(actor, details, child.allocation.clone()).await?;
-        self.add_relationship(actor, to, NewRelationship { role, other: other.id, started, note }).await?;
         Ok(other)
     }
 
-    pub async fn add_relationship(&self, actor: &Actor, person: PersonId, new: NewRelationship) -> Result<Relationship, AppError> {
-        self.require(actor, Permission::EditPersons, "relationship.create").await?;
-        if new.other == person {
-            return Err(AppError::invalid("other", "A person cannot be related to themselves"));
-        }
+    /// The rules a new relationship must meet whoever is at the other end.
+    fn check_relationship(&self, new: &NewRelationship) -> Result<(), AppError> {
         if new.note.as_ref().is_some_and(|n| n.chars().count() > MAX_LINE) {
             return Err(AppError::invalid("note", "The role or agency must be 200 characters or fewer"));
         }
-        if let Some(s) = new.started
-            && s > self.today() {
-                return Err(AppError::invalid("started", "The start date must be today or in the past"));
-            }
-        let (mut tx, _, _) = self.with_open(actor, person, "relationship.create").await?;
-        // The other person must be visible too: nobody links to a record they cannot see.
-        let facts = tx.access_facts(new.other, actor.user.id, self.now()).await?;
-        if !facts.is_some_and(|f| decide(&actor.subject, &f).allowed()) {
-            return Err(AppError::invalid("other", "Choose a person you can open"));
+        if new.started.is_some_and(|s| s > self.today()) {
+            return Err(AppError::invalid("started", "The start date must be today or in the past"));
         }
+        Ok(())
+    }
+
+    async fn insert_relationship_in(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, new: NewRelationship) -> Result<Relationship, AppError> {
         let rel = Relationship {
             id: RelationshipId::new(),
             version: 1,
@@ -312,6 +314,22 @@ impl App {
         let mut d = self.draft(Some(actor), "relationship.create", Some(person), Outcome::Allowed);
         d.target = Some(rel.id.to_string());
         tx.append_audit(&d).await?;
+        Ok(rel)
+    }
+
+    pub async fn add_relationship(&self, actor: &Actor, person: PersonId, new: NewRelationship) -> Result<Relationship, AppError> {
+        self.require(actor, Permission::EditPersons, "relationship.create").await?;
+        if new.other == person {
+            return Err(AppError::invalid("other", "A person cannot be related to themselves"));
+        }
+        self.check_relationship(&new)?;
+        let (mut tx, _, _) = self.with_open(actor, person, "relationship.create").await?;
+        // The other person must be visible too: nobody links to a record they cannot see.
+        let facts = tx.access_facts(new.other, actor.user.id, self.now()).await?;
+        if !facts.is_some_and(|f| decide(&actor.subject, &f).allowed()) {
+            return Err(AppError::invalid("other", "Choose a person you can open"));
+        }
+        let rel = self.insert_relationship_in(tx.as_mut(), actor, person, new).await?;
         tx.commit().await?;
         Ok(rel)
     }

@@ -101,7 +101,7 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
             }
             _ => format!("{} {}", p.given_name, p.date_of_birth.map(|d| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())).unwrap_or_default()),
         };
-        let url = format!("/search?q={}", hearth_web_urlencode(&q));
+        let url = format!("/search?q={}", hearth_web::urlencode(&q));
         let req = Request::get(url).header(header::COOKIE, &cookie).body(Body::empty()).map_err(|e| e.to_string())?;
         search.times.push(timed(&router, req, StatusCode::OK).await?);
 
@@ -130,8 +130,4 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
         let _ = writeln!(report, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |", s.name, s.pct(0.5), s.pct(0.95), s.pct(0.99), s.pct(1.0));
     }
     Ok(report)
-}
-
-fn hearth_web_urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_string()).unwrap_or_default()
 }

@@ -9,7 +9,6 @@ use hearth_domain::search::{self, KeyKind};
 use hearth_domain::*;
 use hearth_store::{BreakGlassGrant, Result};
 use sqlx::AnyConnection;
-use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
@@ -263,7 +262,7 @@ pub(crate) async fn caseloads(c: &mut AnyConnection, workers: &[UserId]) -> Resu
         "SELECT allocated_worker_id AS id, COUNT(*) AS n FROM persons \
          WHERE kind = 'child' AND allocated_worker_id IN ({ids}) GROUP BY allocated_worker_id"
     ));
-    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.try_get::<i64, _>("n").map_err(db_err)?))).collect()
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.int("n")?))).collect()
 }
 
 pub(crate) async fn unallocated_children(c: &mut AnyConnection, teams: &[TeamId]) -> Result<Vec<(TeamId, i64)>> {
@@ -277,7 +276,7 @@ pub(crate) async fn unallocated_children(c: &mut AnyConnection, teams: &[TeamId]
         "SELECT allocated_team_id AS id, COUNT(*) AS n FROM persons \
          WHERE kind = 'child' AND allocated_worker_id IS NULL AND allocated_team_id IN ({ids}) GROUP BY allocated_team_id"
     ));
-    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.try_get::<i64, _>("n").map_err(db_err)?))).collect()
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.int("n")?))).collect()
 }
 
 /// `access_facts` for several people in one statement.

@@ -12,6 +12,8 @@ mod session;
 
 pub mod api;
 
+pub use session::urlencode;
+
 use axum::Router;
 use hearth_app::App;
 

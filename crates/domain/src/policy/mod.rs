@@ -281,6 +281,16 @@ impl Threshold {
     }
 }
 
+/// A range as a person reads it: "20 to 25", "at least 2", "at most 25"; empty when open.
+pub fn describe_range(min: Option<u32>, max: Option<u32>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// A pack's name and version.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PackRef {

@@ -20,12 +20,7 @@ struct CaseloadsPage {
 
 impl CaseloadsPage {
     fn range(&self) -> String {
-        match (self.c.min, self.c.max) {
-            (Some(a), Some(b)) => format!("{a} to {b}"),
-            (Some(a), None) => format!("at least {a}"),
-            (None, Some(b)) => format!("at most {b}"),
-            (None, None) => String::new(),
-        }
+        hearth_domain::policy::describe_range(self.c.min, self.c.max)
     }
 }
 

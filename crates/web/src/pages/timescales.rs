@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use hearth_domain::policy::{humanise, Start, Unit};
+use hearth_domain::policy::{describe_range, humanise, Start, Unit};
 
 struct Row {
     title: String,
@@ -76,12 +76,7 @@ pub async fn page(State(s): State<AppState>, Signed { .. }: Signed, v: Visitor) 
         .values()
         .map(|t| ThresholdRow {
             title: t.title.clone(),
-            range: match (t.min, t.max) {
-                (Some(a), Some(b)) => format!("{a} to {b}"),
-                (Some(a), None) => format!("at least {a}"),
-                (None, Some(b)) => format!("at most {b}"),
-                (None, None) => String::new(),
-            },
+            range: describe_range(t.min, t.max),
             set_by: t.defined_by.to_string(),
         })
         .collect();
