@@ -18,6 +18,7 @@ mod case_notes;
 mod convert;
 mod dialect;
 mod error;
+mod front_door;
 mod people;
 mod relationships;
 mod rota;

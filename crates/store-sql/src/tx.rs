@@ -1,10 +1,16 @@
 //! One Hearth transaction: the `Tx` methods, each delegating to the module that owns the tables.
 use crate::dialect::Dialect;
 use crate::error::db_err;
+use crate::front_door::{self as fd, Doc, Kind};
 use crate::{allocations, audit, auth, case_notes, people, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
+use hearth_domain::front_door::assessment::Assessment;
+use hearth_domain::front_door::contact::Contact;
+use hearth_domain::front_door::referral::Referral;
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
@@ -163,6 +169,71 @@ impl Tx for SqlTx {
     }
     async fn break_glass_since(&mut self, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>> {
         people::break_glass_since(self.c(), since).await
+    }
+
+    async fn insert_contact(&mut self, c: &Contact, meta: &ChangeMeta) -> Result<()> {
+        let people = c.children.iter().map(|&p| (p, "child")).chain(c.family_members.iter().map(|&p| (p, "family"))).collect();
+        fd::insert(self.c(), Doc { kind: Kind::Contact, id: c.id.to_string(), parent: None, people, value: c }, meta).await
+    }
+    async fn update_contact(&mut self, c: &Contact, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &c.id.to_string(), c, expected_version, meta).await
+    }
+    async fn contact(&mut self, id: ContactId) -> Result<Option<Versioned<Contact>>> {
+        fd::get(self.c(), Kind::Contact, &id.to_string()).await
+    }
+    async fn contacts_of(&mut self, person: PersonId) -> Result<Vec<Versioned<Contact>>> {
+        let mut v: Vec<Versioned<Contact>> = fd::of_person(self.c(), Kind::Contact, person).await?;
+        v.sort_by(|a, b| b.value.received_at.cmp(&a.value.received_at));
+        Ok(v)
+    }
+    async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()> {
+        let doc = Doc { kind: Kind::Referral, id: r.id.to_string(), parent: r.contact.map(|c| c.to_string()), people: vec![(r.child, "child")], value: r };
+        fd::insert(self.c(), doc, meta).await
+    }
+    async fn update_referral(&mut self, r: &Referral, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &r.id.to_string(), r, expected_version, meta).await
+    }
+    async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>> {
+        fd::get(self.c(), Kind::Referral, &id.to_string()).await
+    }
+    async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
+        let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;
+        v.sort_by(|a, b| b.value.referral_date.cmp(&a.value.referral_date));
+        Ok(v)
+    }
+    async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {
+        let doc = Doc { kind: Kind::Assessment, id: a.id.to_string(), parent: Some(a.referral.to_string()), people: vec![(a.child, "child")], value: a };
+        fd::insert(self.c(), doc, meta).await
+    }
+    async fn update_assessment(&mut self, a: &Assessment, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &a.id.to_string(), a, expected_version, meta).await
+    }
+    async fn assessment(&mut self, id: AssessmentId) -> Result<Option<Versioned<Assessment>>> {
+        fd::get(self.c(), Kind::Assessment, &id.to_string()).await
+    }
+    async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>> {
+        fd::by_parent(self.c(), Kind::Assessment, &referral.to_string()).await
+    }
+    async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>> {
+        fd::versions(self.c(), id).await
+    }
+    async fn insert_task(&mut self, t: &Task) -> Result<()> {
+        fd::insert_task(self.c(), t).await
+    }
+    async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64> {
+        fd::complete_tasks(self.c(), subject, kinds, by, at).await
+    }
+    async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>> {
+        fd::tasks_of(self.c(), subject).await
+    }
+    async fn open_tasks(&mut self, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
+        fd::open_tasks(self.c(), among).await
+    }
+    async fn reschedule_task(&mut self, t: &Task) -> Result<()> {
+        fd::reschedule_task(self.c(), t).await
+    }
+    async fn assign_open_tasks(&mut self, child: PersonId, kinds: &[TaskKind], team: TeamId, worker: Option<UserId>) -> Result<u64> {
+        fd::assign_open_tasks(self.c(), child, kinds, team, worker).await
     }
 
     async fn insert_relationship(&mut self, r: &Relationship) -> Result<()> {

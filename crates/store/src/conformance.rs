@@ -63,6 +63,8 @@ macro_rules! conformance_tests {
             caseload_counts,
             allocation_history,
             duty_rota,
+            front_door_records,
+            tasks_and_trays,
             break_glass_listing,
             duplicate_candidates,
             relationships,
@@ -858,6 +860,128 @@ pub async fn allocation_history(store: &dyn Store) {
     // Ending an allocation that is no longer current is a conflict; nothing changes.
     let third = hearth_domain::front_door::allocation::Allocation { id: hearth_domain::front_door::AllocationId::new(), from: date!(2026 - 04 - 01), ..second.clone() };
     assert!(matches!(tx.allocate(p.id, Some((first.id, date!(2026 - 03 - 31))), &third).await, Err(StoreError::Conflict { .. })));
+    tx.commit().await.unwrap();
+}
+
+pub async fn front_door_records(store: &dyn Store) {
+    use hearth_domain::front_door::assessment::{Assessment, ChildSeen};
+    use hearth_domain::front_door::codes::{ReferralSource, ScreeningDecision};
+    use hearth_domain::front_door::contact::{Consent, Contact, Referrer, Screening};
+    use hearth_domain::front_door::referral::Referral;
+    use hearth_domain::front_door::{ContactId, ReferralId};
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let family = word(8);
+    let kid = new_person(&mut *tx, &u, child("Ada", &family)).await;
+    let mum = new_person(&mut *tx, &u, PersonDetails::named(PersonKind::Adult, "Mary", &family)).await;
+    let received_at = datetime!(2026-01-05 09:30 UTC);
+    let mut c = Contact {
+        id: ContactId::new(),
+        received_at,
+        source: ReferralSource::School,
+        referrer: Referrer { name: "A Teacher".into(), agency: Some("Primary".into()), ..Referrer::default() },
+        reason: "Bruise — \"dad did it\" 🙁".into(),
+        consent: Consent::NotRequired { reason: "Risk of harm".into() },
+        children: vec![kid.id],
+        family_members: vec![mum.id],
+        recorded_by: u.id,
+        screening: None,
+    };
+    tx.insert_contact(&c, &meta(&u, None)).await.unwrap();
+    let stored = tx.contact(c.id).await.unwrap().unwrap();
+    assert_eq!((stored.value.clone(), stored.version), (c.clone(), 1));
+    assert_eq!(tx.contacts_of(mum.id).await.unwrap().len(), 1, "found through a family member");
+    c.screening = Some(Screening { decision: ScreeningDecision::Referral, decided_at: received_at + Duration::hours(3), decided_by: u.id, rationale: "Threshold met".into() });
+    tx.update_contact(&c, 1, &meta(&u, None)).await.unwrap();
+    assert_eq!(tx.contact(c.id).await.unwrap().unwrap().version, 2);
+    let r = Referral { id: ReferralId::new(), child: kid.id, contact: Some(c.id), referral_date: date!(2026 - 01 - 05), source: c.source, primary_need: None, nfa: false, re_referral: false };
+    tx.insert_referral(&r, &meta(&u, None)).await.unwrap();
+    let older = Referral { id: ReferralId::new(), contact: None, referral_date: date!(2025 - 06 - 01), ..r.clone() };
+    tx.insert_referral(&older, &meta(&u, None)).await.unwrap();
+    let of_child: Vec<ReferralId> = tx.referrals_of(kid.id).await.unwrap().into_iter().map(|v| v.value.id).collect();
+    assert_eq!(of_child, vec![r.id, older.id], "newest referral date first");
+    let mut a = Assessment::new(r.id, kid.id, u.id, date!(2026 - 01 - 06));
+    tx.insert_assessment(&a, &meta(&u, None)).await.unwrap();
+    a.child_seen.push(ChildSeen { date: date!(2026 - 01 - 07), seen_alone: true });
+    tx.update_assessment(&a, 1, &meta(&u, None)).await.unwrap();
+    assert_eq!(tx.assessment_of_referral(r.id).await.unwrap().map(|v| (v.value, v.version)), Some((a.clone(), 2)));
+    assert!(tx.assessment_of_referral(older.id).await.unwrap().is_none());
+    let versions = tx.front_door_versions(&a.id.to_string()).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
+    assert!(!versions[0].doc.contains("seen_alone") && versions[1].doc.contains("seen_alone"), "{versions:?}");
+    assert_eq!(versions[1].changed_by_name, u.display_name);
+    // Wrong kind or unknown id: nothing.
+    assert!(tx.referral(ReferralId::new()).await.unwrap().is_none());
+    assert!(tx.contact(ContactId(a.id.0)).await.unwrap().is_none());
+    tx.commit().await.unwrap();
+    // A stale version is a conflict and changes nothing.
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(tx.update_assessment(&a, 1, &meta(&u, None)).await, Err(StoreError::Conflict { current: 2 })));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(tx.update_contact(&Contact { id: ContactId::new(), ..c.clone() }, 1, &meta(&u, None)).await, Err(StoreError::NotFound)));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.assessment(a.id).await.unwrap().unwrap().version, 2);
+    tx.commit().await.unwrap();
+}
+
+pub async fn tasks_and_trays(store: &dyn Store) {
+    use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+    use hearth_domain::front_door::{AssessmentId, ContactId, TaskId};
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let other_team = new_team(&mut *tx).await;
+    let w = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let kid = new_person(&mut *tx, &w, child("Tia", &capitalised(&word(8)))).await;
+    let contact = TaskSubject::Contact(ContactId::new());
+    let assessment = TaskSubject::Assessment(AssessmentId::new());
+    let task = |kind, subject, team: Option<TeamId>, assignee: Option<UserId>, due: Date| Task {
+        id: TaskId::new(),
+        kind,
+        subject,
+        child: kid.id,
+        team,
+        assignee,
+        due,
+        rule: "single_assessment".into(),
+        pack: "national".into(),
+        pack_version: "2026.1".into(),
+        explanation: "due Mon 9 Mar 2026 — 45 working days after the referral".into(),
+        status: TaskStatus::Open,
+    };
+    let screening = task(TaskKind::ScreeningDecision, contact, Some(team.id), None, date!(2026 - 01 - 06));
+    let initial = task(TaskKind::InitialAssessment, assessment, Some(team.id), None, date!(2026 - 01 - 19));
+    let single = task(TaskKind::SingleAssessment, assessment, Some(team.id), None, date!(2026 - 03 - 09));
+    let elsewhere = task(TaskKind::ChildSeen, TaskSubject::Assessment(AssessmentId::new()), Some(other_team.id), None, date!(2026 - 01 - 10));
+    for t in [&single, &initial, &screening, &elsewhere] {
+        tx.insert_task(t).await.unwrap();
+    }
+    assert_eq!(tx.tasks_of(assessment).await.unwrap(), vec![initial.clone(), single.clone()], "by due date, stored exactly");
+    let ids = |v: Vec<Task>| v.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    assert_eq!(ids(tx.open_tasks(Some((&[], &[team.id]))).await.unwrap()), vec![screening.id, initial.id, single.id]);
+    assert_eq!(ids(tx.open_tasks(Some((&[w.id], &[]))).await.unwrap()), Vec::<TaskId>::new());
+    assert!(tx.open_tasks(Some((&[], &[]))).await.unwrap().is_empty());
+    // Allocation moves the child's open assessment tasks to the worker.
+    let moved = tx.assign_open_tasks(kid.id, &[TaskKind::InitialAssessment, TaskKind::SingleAssessment], team.id, Some(w.id)).await.unwrap();
+    assert_eq!(moved, 2);
+    assert_eq!(ids(tx.open_tasks(Some((&[w.id], &[]))).await.unwrap()), vec![initial.id, single.id]);
+    // Completing a step closes only its tasks, once.
+    let at = now();
+    assert_eq!(tx.complete_tasks(contact, &[TaskKind::ScreeningDecision], w.id, at).await.unwrap(), 1);
+    assert_eq!(tx.complete_tasks(contact, &[TaskKind::ScreeningDecision], w.id, at).await.unwrap(), 0);
+    assert_eq!(tx.tasks_of(contact).await.unwrap()[0].status, TaskStatus::Done { at, by: w.id });
+    assert_eq!(tx.complete_tasks(assessment, &[TaskKind::InitialAssessment], w.id, at).await.unwrap(), 1);
+    assert_eq!(ids(tx.open_tasks(Some((&[w.id], &[team.id]))).await.unwrap()), vec![single.id]);
+    // Recalculation stores the new due date and where it came from.
+    let mut later = Task { assignee: Some(w.id), ..single.clone() };
+    later.due = date!(2026 - 03 - 10);
+    later.pack_version = "2027.1".into();
+    later.explanation = "moved".into();
+    tx.reschedule_task(&later).await.unwrap();
+    let all = tx.open_tasks(None).await.unwrap();
+    assert!(all.contains(&later) && all.contains(&elsewhere), "every open task: {all:?}");
+    assert!(matches!(tx.reschedule_task(&task(TaskKind::ChildSeen, contact, None, None, date!(2026 - 01 - 01))).await, Err(StoreError::NotFound)));
     tx.commit().await.unwrap();
 }
 

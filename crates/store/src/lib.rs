@@ -15,7 +15,11 @@ use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
 use hearth_domain::front_door::allocation::Allocation;
-use hearth_domain::front_door::AllocationId;
+use hearth_domain::front_door::assessment::Assessment;
+use hearth_domain::front_door::contact::Contact;
+use hearth_domain::front_door::referral::Referral;
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::front_door::{AllocationId, AssessmentId, ContactId, ReferralId};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
@@ -151,6 +155,39 @@ pub trait Tx: Send {
     async fn insert_break_glass(&mut self, g: &BreakGlassGrant) -> Result<()>;
     /// Grants that started at or after `since`, newest first, with user and person names.
     async fn break_glass_since(&mut self, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>>;
+
+    // The front door: contacts, referrals, assessments (each saved as version 1, 2, …, every
+    // version kept), and the tasks their deadlines make.
+    async fn insert_contact(&mut self, c: &Contact, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_contact(&mut self, c: &Contact, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn contact(&mut self, id: ContactId) -> Result<Option<Versioned<Contact>>>;
+    /// Contacts about a person (as a child or a family member), newest received first.
+    async fn contacts_of(&mut self, person: PersonId) -> Result<Vec<Versioned<Contact>>>;
+    async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()>;
+    async fn update_referral(&mut self, r: &Referral, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>>;
+    /// A child's referrals, newest referral date first.
+    async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>>;
+    async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()>;
+    async fn update_assessment(&mut self, a: &Assessment, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn assessment(&mut self, id: AssessmentId) -> Result<Option<Versioned<Assessment>>>;
+    async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>>;
+    /// Every saved version of a contact, referral or assessment (by its id), oldest first.
+    async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>>;
+    async fn insert_task(&mut self, t: &Task) -> Result<()>;
+    /// Closes the open tasks of these kinds about `subject`; returns how many.
+    async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64>;
+    /// Every task about `subject`, open or done, by due date.
+    async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>>;
+    /// Open tasks assigned to one of `assignees` or belonging to one of `teams`; every open
+    /// task when `None` (for recalculation).
+    async fn open_tasks(&mut self, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>>;
+    /// Stores a task's new due date, rule, pack and explanation (recalculation).
+    async fn reschedule_task(&mut self, t: &Task) -> Result<()>;
+    /// Moves a child's open tasks of these kinds to a team and worker (after an allocation);
+    /// returns how many.
+    async fn assign_open_tasks(&mut self, child: PersonId, kinds: &[TaskKind], team: TeamId, worker: Option<UserId>) -> Result<u64>;
 
     // Relationships.
     async fn insert_relationship(&mut self, r: &Relationship) -> Result<()>;

@@ -63,3 +63,25 @@ pub struct RotaEntry {
     pub added_by: UserId,
     pub added_at: OffsetDateTime,
 }
+
+/// A stored front-door record (contact, referral, assessment) with its version, for
+/// optimistic concurrency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub value: T,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One saved state of a front-door record: who saved it and when, and the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocVersion {
+    pub version: i64,
+    pub changed_by: UserId,
+    pub changed_by_name: String,
+    pub changed_at: OffsetDateTime,
+    pub reason: Option<String>,
+    /// The record as JSON, as it was saved.
+    pub doc: String,
+}

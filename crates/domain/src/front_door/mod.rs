@@ -87,7 +87,7 @@ mod tests {
         let mut contact = super::contact::tests::contact();
         let child = contact.children[0];
         let screening_due = screening_deadline(&pack, cal(), contact.received_at).unwrap();
-        let mut tasks = vec![Task::from_deadline(TaskKind::ScreeningDecision, TaskSubject::Contact(contact.id), child, Some(team), None, &screening_due)];
+        let mut tasks = vec![Task::from_deadline(TaskKind::ScreeningDecision, TaskSubject::Contact(contact.id), child, Some(team), None, &screening_due, cal())];
         let decided_at = datetime!(2023-12-27 11:00 UTC);
         contact.decide(Screening { decision: ScreeningDecision::Referral, decided_at, decided_by: manager.user, rationale: "Threshold met".into() }, decided_at).unwrap();
         assert!(met(&screening_due, decided_at));
@@ -98,8 +98,8 @@ mod tests {
         let due = assessment_deadlines(&pack, cal(), referral.referral_date, None).unwrap();
         let mut assessment = Assessment::new(referral.id, child, worker.user, date!(2023 - 12 - 28));
         let subject = TaskSubject::Assessment(assessment.id);
-        tasks.push(Task::from_deadline(TaskKind::InitialAssessment, subject, child, Some(team), Some(worker.user), due.initial.as_ref().unwrap()));
-        tasks.push(Task::from_deadline(TaskKind::SingleAssessment, subject, child, Some(team), Some(worker.user), &due.single));
+        tasks.push(Task::from_deadline(TaskKind::InitialAssessment, subject, child, Some(team), Some(worker.user), due.initial.as_ref().unwrap(), cal()));
+        tasks.push(Task::from_deadline(TaskKind::SingleAssessment, subject, child, Some(team), Some(worker.user), &due.single, cal()));
         assert_eq!(my_work(&tasks, worker.user, date!(2024 - 01 - 02)).counts().due_this_week, 0);
         // Initial assessment due Thu 11 Jan 2024 (10 working days; 1 Jan is a bank holiday).
         assert_eq!(due.initial.as_ref().unwrap().due.date(), date!(2024 - 01 - 11));
@@ -110,7 +110,7 @@ mod tests {
         assessment.factors = vec![AssessmentFactor::PhysicalAbuseAdultOnChild];
         assessment.outcome = Some(AssessmentOutcome::StrategyDiscussion);
         assessment.submit(worker, datetime!(2024-01-08 10:00 UTC), referral.referral_date).unwrap();
-        let mut auth = Task::from_deadline(TaskKind::AssessmentAuthorisation, subject, child, Some(team), None, &due.single);
+        let mut auth = Task::from_deadline(TaskKind::AssessmentAuthorisation, subject, child, Some(team), None, &due.single, cal());
         auth.assignee = Some(manager.user);
         tasks.push(auth);
         assert_eq!(manager_view(&tasks, team, &[worker.user, manager.user], date!(2024 - 01 - 08)).awaiting_authorisation.len(), 1);

@@ -2,6 +2,7 @@
 //! open tasks on a given day. Deriving (rather than storing buckets) means a tray can never
 //! disagree with the deadlines behind it.
 use super::{AssessmentId, ContactId, ReferralId, TaskId};
+use crate::calendar::Calendar;
 use crate::policy::Deadline;
 use crate::{PersonId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,33 @@ pub enum TaskKind {
 }
 
 impl TaskKind {
+    pub const ALL: [TaskKind; 7] = [
+        Self::ScreeningDecision,
+        Self::ReferralResponse,
+        Self::ChildSeen,
+        Self::InitialAssessment,
+        Self::CoreAssessment,
+        Self::SingleAssessment,
+        Self::AssessmentAuthorisation,
+    ];
+
+    /// The stored and JSON name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ScreeningDecision => "screening_decision",
+            Self::ReferralResponse => "referral_response",
+            Self::ChildSeen => "child_seen",
+            Self::InitialAssessment => "initial_assessment",
+            Self::CoreAssessment => "core_assessment",
+            Self::SingleAssessment => "single_assessment",
+            Self::AssessmentAuthorisation => "assessment_authorisation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TaskKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::ScreeningDecision => "Decide on the contact",
@@ -46,6 +74,26 @@ pub enum TaskSubject {
     Assessment(AssessmentId),
 }
 
+impl TaskSubject {
+    /// The stored type name and id.
+    pub fn parts(self) -> (&'static str, String) {
+        match self {
+            Self::Contact(id) => ("contact", id.to_string()),
+            Self::Referral(id) => ("referral", id.to_string()),
+            Self::Assessment(id) => ("assessment", id.to_string()),
+        }
+    }
+
+    pub fn from_parts(kind: &str, id: &str) -> Option<TaskSubject> {
+        match kind {
+            "contact" => id.parse().ok().map(Self::Contact),
+            "referral" => id.parse().ok().map(Self::Referral),
+            "assessment" => id.parse().ok().map(Self::Assessment),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum TaskStatus {
@@ -67,6 +115,9 @@ pub struct Task {
     pub rule: String,
     pub pack: String,
     pub pack_version: String,
+    /// How the due date was worked out, in words, as it was when the task was made (so a
+    /// later change of pack or calendar does not silently rewrite it).
+    pub explanation: String,
     pub status: TaskStatus,
 }
 
@@ -79,7 +130,7 @@ pub enum TaskError {
 
 impl Task {
     /// An open task for a computed deadline. A deadline in hours is due on its day.
-    pub fn from_deadline(kind: TaskKind, subject: TaskSubject, child: PersonId, team: Option<TeamId>, assignee: Option<UserId>, deadline: &Deadline) -> Task {
+    pub fn from_deadline(kind: TaskKind, subject: TaskSubject, child: PersonId, team: Option<TeamId>, assignee: Option<UserId>, deadline: &Deadline, cal: &Calendar) -> Task {
         Task {
             id: TaskId::new(),
             kind,
@@ -91,6 +142,7 @@ impl Task {
             rule: deadline.rule.clone(),
             pack: deadline.pack.clone(),
             pack_version: deadline.pack_version.clone(),
+            explanation: deadline.explain(cal),
             status: TaskStatus::Open,
         }
     }
@@ -230,10 +282,22 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn task(kind: TaskKind, due: Date, assignee: Option<UserId>, team: Option<TeamId>) -> Task {
-        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), status: TaskStatus::Open }
+        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), explanation: String::new(), status: TaskStatus::Open }
     }
 
     const TODAY: Date = date!(2024 - 03 - 15); // a Friday
+
+    #[test]
+    fn codes_match_serde_and_round_trip() {
+        for k in TaskKind::ALL {
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.code()));
+            assert_eq!(TaskKind::from_code(k.code()), Some(k));
+        }
+        let s = TaskSubject::Assessment(AssessmentId::new());
+        let (kind, id) = s.parts();
+        assert_eq!(TaskSubject::from_parts(kind, &id), Some(s));
+        assert_eq!(TaskSubject::from_parts("person", &id), None);
+    }
 
     #[test]
     fn buckets() {
@@ -289,8 +353,9 @@ mod tests {
             .deadline("referral_decision", 1, crate::policy::Start::Date(date!(2023 - 12 - 22)), crate::calendar::shipped())
             .unwrap();
         let contact = TaskSubject::Contact(ContactId::new());
-        let t = Task::from_deadline(TaskKind::ScreeningDecision, contact, PersonId::new(), None, None, &d);
+        let t = Task::from_deadline(TaskKind::ScreeningDecision, contact, PersonId::new(), None, None, &d, crate::calendar::shipped());
         assert_eq!((t.due, t.pack.as_str(), t.rule.as_str()), (date!(2023 - 12 - 27), "national", "referral_decision"));
+        assert!(t.explanation.starts_with("due Wed 27 Dec 2023 — 1 working day after"), "{}", t.explanation);
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.contains("\"subject\":{\"type\":\"contact\""), "{json}");
         assert_eq!(serde_json::from_str::<Task>(&json).unwrap(), t);

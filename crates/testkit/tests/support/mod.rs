@@ -10,7 +10,12 @@ use hearth_domain::relationship::Relationship;
 use hearth_domain::search::ParsedQuery;
 use hearth_domain::user::{Team, UserRecord};
 use hearth_domain::*;
-use hearth_store::{ApiTokenRecord, BreakGlassGrant, DraftRecord, Result, SessionRecord, Store, Tx};
+use hearth_domain::front_door::assessment::Assessment;
+use hearth_domain::front_door::contact::Contact;
+use hearth_domain::front_door::referral::Referral;
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId};
+use hearth_store::{ApiTokenRecord, BreakGlassGrant, DocVersion, DraftRecord, Result, SessionRecord, Store, Tx, Versioned};
 use hearth_store_sql::SqlStore;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -183,6 +188,63 @@ impl Tx for RecordingTx {
     }
     async fn access_facts(&mut self, person: PersonId, user: UserId, now: OffsetDateTime) -> Result<Option<AccessFacts>> {
         self.inner.access_facts(person, user, now).await
+    }
+    async fn insert_contact(&mut self, c: &Contact, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_contact(c, meta).await
+    }
+    async fn update_contact(&mut self, c: &Contact, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_contact(c, expected_version, meta).await
+    }
+    async fn contact(&mut self, id: ContactId) -> Result<Option<Versioned<Contact>>> {
+        self.inner.contact(id).await
+    }
+    async fn contacts_of(&mut self, person: PersonId) -> Result<Vec<Versioned<Contact>>> {
+        self.inner.contacts_of(person).await
+    }
+    async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_referral(r, meta).await
+    }
+    async fn update_referral(&mut self, r: &Referral, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_referral(r, expected_version, meta).await
+    }
+    async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>> {
+        self.inner.referral(id).await
+    }
+    async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
+        self.inner.referrals_of(child).await
+    }
+    async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_assessment(a, meta).await
+    }
+    async fn update_assessment(&mut self, a: &Assessment, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_assessment(a, expected_version, meta).await
+    }
+    async fn assessment(&mut self, id: AssessmentId) -> Result<Option<Versioned<Assessment>>> {
+        self.inner.assessment(id).await
+    }
+    async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>> {
+        self.inner.assessment_of_referral(referral).await
+    }
+    async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>> {
+        self.inner.front_door_versions(id).await
+    }
+    async fn insert_task(&mut self, t: &Task) -> Result<()> {
+        self.inner.insert_task(t).await
+    }
+    async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64> {
+        self.inner.complete_tasks(subject, kinds, by, at).await
+    }
+    async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>> {
+        self.inner.tasks_of(subject).await
+    }
+    async fn open_tasks(&mut self, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
+        self.inner.open_tasks(among).await
+    }
+    async fn reschedule_task(&mut self, t: &Task) -> Result<()> {
+        self.inner.reschedule_task(t).await
+    }
+    async fn assign_open_tasks(&mut self, child: PersonId, kinds: &[TaskKind], team: TeamId, worker: Option<UserId>) -> Result<u64> {
+        self.inner.assign_open_tasks(child, kinds, team, worker).await
     }
     async fn allocations_of(&mut self, person: PersonId) -> Result<Vec<hearth_domain::front_door::allocation::Allocation>> {
         self.inner.allocations_of(person).await

@@ -1,0 +1,306 @@
+//! The front door's records (contacts, referrals, assessments) as versioned JSON documents,
+//! and the tasks their deadlines make. See `migrations/*/0005_front_door.sql`.
+use crate::convert::{date_text, micros, opt_id, to_json, RowExt};
+use crate::error::{conflict_or_missing, db_err};
+use crate::sql::DynSql;
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+use hearth_domain::person::ChangeMeta;
+use hearth_domain::{PersonId, TeamId, UserId};
+use hearth_store::{DocVersion, Result, StoreError, Versioned};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use time::OffsetDateTime;
+
+/// What kind of document a row holds.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    Contact,
+    Referral,
+    Assessment,
+}
+
+impl Kind {
+    fn code(self) -> &'static str {
+        match self {
+            Kind::Contact => "contact",
+            Kind::Referral => "referral",
+            Kind::Assessment => "assessment",
+        }
+    }
+}
+
+/// A document to save: its id, parent and the people it is about, with their roles.
+pub(crate) struct Doc<'a, T> {
+    pub kind: Kind,
+    pub id: String,
+    pub parent: Option<String>,
+    pub people: Vec<(PersonId, &'static str)>,
+    pub value: &'a T,
+}
+
+pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, meta: &ChangeMeta) -> Result<()> {
+    let json = to_json(d.value)?;
+    sqlx::query(
+        "INSERT INTO front_door_records (id, kind, parent_id, version, doc, created_at, updated_at) \
+         VALUES ($1, $2, $3, 1, $4, $5, $5)",
+    )
+    .bind(&d.id)
+    .bind(d.kind.code())
+    .bind(d.parent.as_deref())
+    .bind(&json)
+    .bind(micros(meta.at))
+    .execute(&mut *c)
+    .await
+    .map_err(db_err)?;
+    for (person, role) in &d.people {
+        sqlx::query("INSERT INTO front_door_people (record_id, person_id, role) VALUES ($1, $2, $3)")
+            .bind(&d.id)
+            .bind(person.to_string())
+            .bind(*role)
+            .execute(&mut *c)
+            .await
+            .map_err(db_err)?;
+    }
+    insert_version(c, &d.id, 1, &json, meta).await
+}
+
+/// Saves a new version of the document. The people it is about do not change after it is
+/// made (a contact about another child is another contact).
+pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+    let json = to_json(value)?;
+    let n = sqlx::query("UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2 WHERE id = $3 AND version = $4")
+        .bind(&json)
+        .bind(micros(meta.at))
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+    if n == 0 {
+        return Err(conflict_or_missing(c, "SELECT version FROM front_door_records WHERE id = $1", id).await);
+    }
+    insert_version(c, id, expected_version + 1, &json, meta).await
+}
+
+async fn insert_version(c: &mut AnyConnection, id: &str, version: i64, json: &str, meta: &ChangeMeta) -> Result<()> {
+    sqlx::query("INSERT INTO front_door_versions (record_id, version, doc, changed_by, changed_at, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(version)
+        .bind(json)
+        .bind(meta.by.to_string())
+        .bind(micros(meta.at))
+        .bind(meta.reason.as_deref())
+        .execute(c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+fn versioned<T: DeserializeOwned>(r: &AnyRow) -> Result<Versioned<T>> {
+    Ok(Versioned { value: r.json("doc")?, version: r.int("version")?, created_at: r.time("created_at")?, updated_at: r.time("updated_at")? })
+}
+
+pub(crate) async fn get<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, id: &str) -> Result<Option<Versioned<T>>> {
+    let row = sqlx::query("SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r WHERE r.id = $1 AND r.kind = $2")
+        .bind(id)
+        .bind(kind.code())
+        .fetch_optional(c)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(versioned).transpose()
+}
+
+pub(crate) async fn by_parent<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, parent: &str) -> Result<Option<Versioned<T>>> {
+    let row = sqlx::query("SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r WHERE r.parent_id = $1 AND r.kind = $2 ORDER BY r.created_at LIMIT 1")
+        .bind(parent)
+        .bind(kind.code())
+        .fetch_optional(c)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(versioned).transpose()
+}
+
+/// The documents of `kind` about a person, newest made first (the caller orders by its own
+/// dates where they differ).
+pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, person: PersonId) -> Result<Vec<Versioned<T>>> {
+    let rows = sqlx::query(
+        "SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r \
+         JOIN front_door_people p ON p.record_id = r.id WHERE p.person_id = $1 AND r.kind = $2 \
+         ORDER BY r.created_at DESC, r.id",
+    )
+    .bind(person.to_string())
+    .bind(kind.code())
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    rows.iter().map(versioned).collect()
+}
+
+pub(crate) async fn versions(c: &mut AnyConnection, id: &str) -> Result<Vec<DocVersion>> {
+    let rows = sqlx::query(
+        "SELECT v.version, v.doc, v.changed_by, u.display_name, v.changed_at, v.reason FROM front_door_versions v \
+         LEFT JOIN users u ON u.id = v.changed_by WHERE v.record_id = $1 ORDER BY v.version",
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(DocVersion {
+                version: r.int("version")?,
+                changed_by: r.parsed("changed_by")?,
+                changed_by_name: r.opt_text("display_name")?.unwrap_or_default(),
+                changed_at: r.time("changed_at")?,
+                reason: r.opt_text("reason")?,
+                doc: r.text("doc")?,
+            })
+        })
+        .collect()
+}
+
+// Tasks.
+
+macro_rules! select_tasks {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, pack_version, ",
+            "explanation, done_at, done_by FROM tasks ",
+            $tail
+        )
+    };
+}
+
+fn task(r: &AnyRow) -> Result<Task> {
+    let kind = r.text("kind")?;
+    let (subject_type, subject_id) = (r.text("subject_type")?, r.text("subject_id")?);
+    let status = match (r.opt_time("done_at")?, r.opt_parsed::<UserId>("done_by")?) {
+        (Some(at), Some(by)) => TaskStatus::Done { at, by },
+        _ => TaskStatus::Open,
+    };
+    Ok(Task {
+        id: r.parsed("id")?,
+        kind: TaskKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown task kind {kind}")))?,
+        subject: TaskSubject::from_parts(&subject_type, &subject_id).ok_or_else(|| StoreError::Corrupt(format!("bad task subject {subject_type} {subject_id}")))?,
+        child: r.parsed("child_id")?,
+        team: r.opt_parsed("team_id")?,
+        assignee: r.opt_parsed("assignee_id")?,
+        due: r.opt_date("due")?.ok_or_else(|| StoreError::Corrupt("tasks.due is empty".into()))?,
+        rule: r.text("rule")?,
+        pack: r.text("pack")?,
+        pack_version: r.text("pack_version")?,
+        explanation: r.text("explanation")?,
+        status,
+    })
+}
+
+pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
+    let (subject_type, subject_id) = t.subject.parts();
+    let (done_at, done_by) = match t.status {
+        TaskStatus::Open => (None, None),
+        TaskStatus::Done { at, by } => (Some(micros(at)), Some(by.to_string())),
+    };
+    sqlx::query(
+        "INSERT INTO tasks (id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, \
+         pack_version, explanation, done_at, done_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(t.id.to_string())
+    .bind(t.kind.code())
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(t.child.to_string())
+    .bind(opt_id(t.team))
+    .bind(opt_id(t.assignee))
+    .bind(date_text(t.due))
+    .bind(&t.rule)
+    .bind(&t.pack)
+    .bind(&t.pack_version)
+    .bind(&t.explanation)
+    .bind(done_at)
+    .bind(done_by)
+    .execute(c)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn complete_tasks(c: &mut AnyConnection, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64> {
+    if kinds.is_empty() {
+        return Ok(0);
+    }
+    let mut q = DynSql::new("UPDATE tasks SET done_at = ");
+    let a = q.arg(micros(at));
+    let b = q.arg(by.to_string());
+    let s = q.arg(subject.parts().1);
+    let k = q.list(kinds.iter().map(|k| k.code()));
+    q.push(&format!("{a}, done_by = {b} WHERE subject_id = {s} AND done_at IS NULL AND kind IN ({k})"));
+    q.execute(c).await
+}
+
+pub(crate) async fn tasks_of(c: &mut AnyConnection, subject: TaskSubject) -> Result<Vec<Task>> {
+    let (subject_type, subject_id) = subject.parts();
+    let rows = sqlx::query(select_tasks!("WHERE subject_id = $1 AND subject_type = $2 ORDER BY due, kind, id"))
+        .bind(subject_id)
+        .bind(subject_type)
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(task).collect()
+}
+
+pub(crate) async fn open_tasks(c: &mut AnyConnection, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
+    let mut q = DynSql::new(select_tasks!("WHERE done_at IS NULL"));
+    if let Some((users, teams)) = among {
+        if users.is_empty() && teams.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut parts = Vec::new();
+        if !users.is_empty() {
+            parts.push(format!("assignee_id IN ({})", q.list(users.iter().map(ToString::to_string))));
+        }
+        if !teams.is_empty() {
+            parts.push(format!("team_id IN ({})", q.list(teams.iter().map(ToString::to_string))));
+        }
+        q.push(&format!(" AND ({})", parts.join(" OR ")));
+        q.cache = users.len() + teams.len() <= 8;
+    }
+    q.push(" ORDER BY due, kind, id");
+    q.fetch_all(c).await?.iter().map(task).collect()
+}
+
+pub(crate) async fn reschedule_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
+    let n = sqlx::query("UPDATE tasks SET due = $1, rule = $2, pack = $3, pack_version = $4, explanation = $5 WHERE id = $6")
+        .bind(date_text(t.due))
+        .bind(&t.rule)
+        .bind(&t.pack)
+        .bind(&t.pack_version)
+        .bind(&t.explanation)
+        .bind(t.id.to_string())
+        .execute(c)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn assign_open_tasks(c: &mut AnyConnection, child: PersonId, kinds: &[TaskKind], team: TeamId, worker: Option<UserId>) -> Result<u64> {
+    if kinds.is_empty() {
+        return Ok(0);
+    }
+    let mut q = DynSql::new("UPDATE tasks SET team_id = ");
+    let t = q.arg(team.to_string());
+    let w = match worker {
+        Some(w) => q.arg(w.to_string()),
+        None => "NULL".to_string(),
+    };
+    let ch = q.arg(child.to_string());
+    let k = q.list(kinds.iter().map(|k| k.code()));
+    q.push(&format!("{t}, assignee_id = {w} WHERE child_id = {ch} AND done_at IS NULL AND kind IN ({k})"));
+    q.execute(c).await
+}
