@@ -11,7 +11,9 @@ mod people;
 mod admin;
 mod audit;
 mod caseloads;
+mod front_door;
 mod rota;
+mod work;
 
 pub use admin::NewUser;
 pub use allocation::AllocationView;
@@ -19,6 +21,8 @@ pub use allocation::AllocationView;
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};
 pub use caseloads::{CaseloadRow, Caseloads};
+pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
+pub use work::{MyWork, TeamWork};
 pub use rota::{Rota, RotaChange, RotaSession, RotaWorker, ROTA_DAYS};
 pub use error::AppError;
 pub use notes::NewCaseNote;
@@ -143,7 +147,7 @@ impl App {
     }
 
     /// Fails with `Forbidden` (audited) unless the actor's role has the permission.
-    pub(crate) async fn require(&self, actor: &Actor, p: Permission, action: &str) -> Result<(), AppError> {
+    pub async fn require(&self, actor: &Actor, p: Permission, action: &str) -> Result<(), AppError> {
         if actor.can(p) {
             Ok(())
         } else {

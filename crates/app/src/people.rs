@@ -44,6 +44,7 @@ pub struct PersonPage {
     pub note_count: i64,
     pub team_name: Option<String>,
     pub worker_name: Option<String>,
+    pub front_door: crate::front_door::FrontDoorHistory,
 }
 
 #[derive(Clone, Debug)]
@@ -105,8 +106,9 @@ impl App {
             Some(w) => tx.user(w).await?.map(|u| u.display_name),
             None => None,
         };
+        let front_door = Self::front_door_in(tx.as_mut(), id).await?;
         tx.commit().await?;
-        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name })
+        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door })
     }
 
     async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {

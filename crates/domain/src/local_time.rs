@@ -29,10 +29,32 @@ pub fn uk_local(at: OffsetDateTime) -> PrimitiveDateTime {
     PrimitiveDateTime::new(local.date(), local.time())
 }
 
+/// The instant a clock in England showed `local`. In the hour the clocks go back, which
+/// repeats, the first (BST) reading is taken; in the hour they go forward, which does not
+/// exist, the time is read as GMT.
+pub fn from_uk_local(local: PrimitiveDateTime) -> OffsetDateTime {
+    let as_bst = local.assume_offset(UtcOffset::from_hms(1, 0, 0).unwrap_or(UtcOffset::UTC));
+    if uk_local(as_bst) == local { as_bst } else { local.assume_utc() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn from_local_round_trips() {
+        assert_eq!(from_uk_local(datetime!(2026-07-01 13:00)), datetime!(2026-07-01 12:00 UTC));
+        assert_eq!(from_uk_local(datetime!(2026-12-01 12:00)), datetime!(2026-12-01 12:00 UTC));
+        // 01:30 on 25 Oct 2026 happens twice: the BST one first.
+        assert_eq!(from_uk_local(datetime!(2026-10-25 01:30)), datetime!(2026-10-25 00:30 UTC));
+        // 01:30 on 29 Mar 2026 never happens: read as GMT.
+        assert_eq!(from_uk_local(datetime!(2026-03-29 01:30)), datetime!(2026-03-29 01:30 UTC));
+        for h in 0..48 {
+            let t = datetime!(2026-03-28 00:00 UTC) + time::Duration::hours(h);
+            assert_eq!(from_uk_local(uk_local(t)), t);
+        }
+    }
 
     #[test]
     fn summer_and_winter() {

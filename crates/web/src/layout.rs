@@ -36,7 +36,11 @@ impl Layout {
                 l.nav.push(NavItem { href: "/search", label: "Search" });
                 l.nav.push(NavItem { href: "/people/new", label: "Record a child" });
             }
+            if actor.can(Permission::AddCaseNotes) {
+                l.nav.push(NavItem { href: "/work", label: "My work" });
+            }
             if actor.can(Permission::RecordManagementOversight) {
+                l.nav.push(NavItem { href: "/work/team", label: "Team work" });
                 l.nav.push(NavItem { href: "/caseloads", label: "Caseloads" });
             }
             if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {

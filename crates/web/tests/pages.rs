@@ -870,3 +870,210 @@ async fn the_home_page_lists_the_workers_own_cases() {
     k.sign_in(&w, "kim").await;
     assert!(!k.get(&w, "/").await.body.contains("Your cases"), "a team-mate's cases are not theirs");
 }
+
+/// Moves the world's clock to `at`.
+fn set_clock(w: &World, at: OffsetDateTime) {
+    w.clock.advance(at - w.clock.now_for_tests());
+}
+
+fn date_fields<'a>(name: &str, d: &'a (String, String, String)) -> Vec<(String, &'a str)> {
+    vec![(format!("{name}-day"), d.0.as_str()), (format!("{name}-month"), d.1.as_str()), (format!("{name}-year"), d.2.as_str())]
+}
+
+fn dmy(d: time::Date) -> (String, String, String) {
+    (d.day().to_string(), (d.month() as u8).to_string(), d.year().to_string())
+}
+
+async fn post_fields(b: &mut Browser, w: &World, page: &str, path: &str, fields: Vec<(String, &str)>) -> Res {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    b.form_post(w, page, path, &refs).await
+}
+
+/// The issue's journey through the pages: contact → decision → referral → assessment →
+/// submitted → returned → resubmitted → authorised, with the deadlines shown and both work
+/// trays, and the bad input of each step refused with an error summary.
+#[tokio::test]
+async fn the_front_door_from_contact_to_authorised_assessment() {
+    use time::macros::{date, datetime};
+    let w = world().await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    let tara = staff(&w, "tara", "Tara Manager", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    set_clock(&w, datetime!(2023-12-22 15:30 UTC));
+    let kid = w.app.create_person(&alone(&sam), child("Ava", "Frontdoor")).await.unwrap();
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    let new = format!("/people/{}/contacts/new", kid.id);
+    let received = dmy(date!(2023 - 12 - 22));
+
+    // Everything missing at once.
+    let res = b_post(&mut s, &w, &new, vec![]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["#source", "#consent", "#referrer_name", "#reason"] {
+        assert!(res.body.contains(&format!("href=\"{f}\"")), "{f}");
+    }
+    let mut fields = date_fields("received", &received);
+    fields.extend([
+        ("received_time".to_string(), "15:30"),
+        ("source".to_string(), "2A"),
+        ("referrer_name".to_string(), "A Teacher"),
+        ("referrer_agency".to_string(), "Widcombe Primary"),
+        ("reason".to_string(), "Bruising on the arm; Ava said her dad did it."),
+        ("consent".to_string(), "not_required"),
+        ("consent_reason".to_string(), "Asking would put Ava at risk of significant harm"),
+    ]);
+    let res = post_fields(&mut s, &w, &new, &new, fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let contact = res.location().split('?').next().unwrap().to_string();
+    let page = s.get(&w, &contact).await;
+    assert!(
+        page.body.contains("due Wed 27 Dec 2023 — 1 working day after the contact on Fri 22 Dec (25 and 26 Dec are bank holidays)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Waiting for a manager&#39;s decision") || page.body.contains("Waiting for a manager's decision"));
+    // A worker cannot decide.
+    let res = s.form_post(&w, &contact, &format!("{contact}/decision"), &[("decision", "referral")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // The manager sees it waiting in the team's tray, and decides after Christmas.
+    let mut t = Browser::new();
+    t.sign_in(&w, "tara").await;
+    let team_work = t.get(&w, "/work/team").await;
+    assert!(team_work.body.contains("Decide on the contact") && team_work.body.contains("Ava Frontdoor"), "{}", team_work.body);
+    set_clock(&w, datetime!(2023-12-27 11:00 UTC));
+    t.sign_in(&w, "tara").await;
+    let decision = format!("{contact}/decision");
+    let v = version(&t.get(&w, &contact).await.body);
+    let mut early = date_fields("decided", &received);
+    early.extend([("version".to_string(), v.as_str()), ("decided_time".to_string(), "15:00"), ("decision".to_string(), "referral"), ("rationale".to_string(), "Threshold met")]);
+    let res = post_fields(&mut t, &w, &contact, &decision, early).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("on or after the date and time the contact was received"), "{}", res.body);
+    let today = dmy(date!(2023 - 12 - 27));
+    let mut ok = date_fields("decided", &today);
+    ok.extend([("version".to_string(), v.as_str()), ("decided_time".to_string(), "11:00"), ("decision".to_string(), "referral"), ("rationale".to_string(), "Threshold met: disclosure of physical harm")]);
+    let res = post_fields(&mut t, &w, &contact, &decision, ok).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let referral = res.location().split('?').next().unwrap().to_string();
+    assert!(referral.starts_with("/referrals/"));
+    let page = t.get(&w, &contact).await;
+    assert!(page.body.contains(">Done<"), "the decision task is closed");
+
+    // The referral's deadline: 45 working days from 27 Dec 2023.
+    let due = hearth_domain::calendar::Calendar::shipped().add_working_days(date!(2023 - 12 - 27), 45).unwrap().date;
+    s.sign_in(&w, "sam").await;
+    let page = s.get(&w, &referral).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&hearth_domain::history::long_date(&due)), "{}", page.body);
+    assert!(page.body.contains("45 working days after the referral"), "{}", page.body);
+    let work = s.get(&w, "/work").await;
+    assert!(work.body.contains("Complete the assessment") && work.body.contains(&referral), "{}", work.body);
+    let home = s.get(&w, "/").await;
+    assert!(home.body.contains("href=\"/work\""));
+
+    // Start the assessment, record the child seen (not in the future), factors and outcome.
+    set_clock(&w, datetime!(2023-12-28 10:00 UTC));
+    s.sign_in(&w, "sam").await;
+    t.sign_in(&w, "tara").await;
+    let start = dmy(date!(2023 - 12 - 28));
+    let res = post_fields(&mut s, &w, &referral, &format!("{referral}/assessment"), date_fields("start_date", &start)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let assessment = res.location().split('?').next().unwrap().to_string();
+    let seen = format!("{assessment}/edit/seen");
+    let future = dmy(date!(2024 - 01 - 05));
+    let mut f = date_fields("start_date", &start);
+    f.extend(date_fields("new_seen", &future));
+    let res = post_fields(&mut s, &w, &seen, &seen, f).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#child_seen\""), "{}", res.body);
+    let mut f = date_fields("start_date", &start);
+    f.extend(date_fields("new_seen", &start));
+    f.push(("new_seen_alone".into(), "yes"));
+    assert_eq!(post_versioned(&mut s, &w, &seen, f).await.status, StatusCode::SEE_OTHER);
+    let factors = format!("{assessment}/edit/factors");
+    assert_eq!(post_versioned(&mut s, &w, &factors, vec![("factors".into(), "3A")]).await.status, StatusCode::SEE_OTHER);
+    let outcome = format!("{assessment}/edit/outcome");
+    let res = s.form_post(&w, &outcome, &outcome, &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let first_outcome = hearth_domain::front_door::codes::AssessmentOutcome::ALL[0].code();
+    assert_eq!(post_versioned(&mut s, &w, &outcome, vec![("outcome".into(), first_outcome)]).await.status, StatusCode::SEE_OTHER);
+    let page = s.get(&w, &assessment).await;
+    assert!(page.body.contains("Send for authorisation"), "{}", page.body);
+    let v = version(&page.body);
+    let res = s.form_post(&w, &assessment, &format!("{assessment}/submit"), &[("version", &v)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    // The manager sees it awaiting authorisation, returns it, then authorises it.
+    let team_work = t.get(&w, "/work/team").await;
+    assert!(team_work.body.contains("Awaiting authorisation (1)"), "{}", team_work.body);
+    assert!(team_work.body.contains("Authorise the assessment"));
+    let page = t.get(&w, &assessment).await;
+    let v = version(&page.body);
+    let res = t.form_post(&w, &assessment, &format!("{assessment}/return"), &[("version", &v), ("comment", " ")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = t.form_post(&w, &assessment, &format!("{assessment}/return"), &[("version", &v), ("comment", "Add the school's view")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(t.get(&w, "/work/team").await.body.contains("Awaiting authorisation</h2>"), "the authorisation task closed");
+    let page = s.get(&w, &assessment).await;
+    assert!(page.body.contains("Add the school&#39;s view") || page.body.contains("Add the school's view"), "{}", page.body);
+    let v = version(&page.body);
+    assert_eq!(s.form_post(&w, &assessment, &format!("{assessment}/submit"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
+    // A stale version is refused without change.
+    let res = t.form_post(&w, &assessment, &format!("{assessment}/authorise"), &[("version", &v)]).await;
+    assert!(matches!(res.status, StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY), "{}", res.status);
+    let page = t.get(&w, &assessment).await;
+    let v = version(&page.body);
+    let mut f: Vec<(String, &str)> = date_fields("authorised_on", &start);
+    f.push(("version".into(), &v));
+    let res = post_fields(&mut t, &w, &assessment, &format!("{assessment}/authorise"), f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = t.get(&w, &assessment).await;
+    assert!(page.body.contains(">Authorised<"), "{}", page.body);
+    assert!(!page.body.contains("Authorise the assessment</button>"));
+    let work = s.get(&w, "/work").await;
+    assert!(!work.body.contains("Complete the assessment"), "{}", work.body);
+    assert!(t.get(&w, "/work/team").await.body.contains("Awaiting authorisation</h2>"));
+    // The record lists the referral and the assessment.
+    let record = s.get(&w, &format!("/people/{}", kid.id)).await;
+    assert!(record.body.contains(&referral) && record.body.contains("Authorised"), "{}", record.body);
+}
+
+/// The optimistic-concurrency version in a page's form.
+fn version(body: &str) -> String {
+    let i = body.find("name=\"version\" value=\"").expect("a version field") + 22;
+    body[i..].split('"').next().unwrap().to_string()
+}
+
+/// Posts a form of `page` with the version the page shows, as a browser would.
+async fn post_versioned(b: &mut Browser, w: &World, page: &str, fields: Vec<(String, &str)>) -> Res {
+    let v = version(&b.get(w, page).await.body);
+    let mut f: Vec<(String, &str)> = fields.iter().map(|(k, x)| (k.clone(), *x)).collect();
+    f.push(("version".into(), v.as_str()));
+    post_fields(b, w, page, page, f).await
+}
+
+async fn b_post(b: &mut Browser, w: &World, path: &str, fields: Vec<(String, &str)>) -> Res {
+    post_fields(b, w, path, path, fields).await
+}
+
+#[tokio::test]
+async fn front_door_pages_are_not_found_without_access_and_forbidden_by_role() {
+    let w = world().await;
+    let (a, b) = (w.app.add_team(None, "A").await.unwrap(), w.app.add_team(None, "B").await.unwrap());
+    let sam = staff(&w, "sam", "Sam", Role::SocialWorker, Some(a.id), None).await;
+    staff(&w, "kim", "Kim", Role::SocialWorker, Some(b.id), None).await;
+    user(&w, "ava", Role::Auditor, None).await;
+    let kid = w.app.create_person(&alone(&sam), child("Hidden", "Child")).await.unwrap();
+    let mut k = Browser::new();
+    k.sign_in(&w, "kim").await;
+    assert_eq!(k.get(&w, &format!("/people/{}/contacts/new", kid.id)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(k.get(&w, "/contacts/not-an-id").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(k.get(&w, &format!("/referrals/{}", uuid::Uuid::now_v7())).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(k.get(&w, &format!("/assessments/{}/edit/nonsense", uuid::Uuid::now_v7())).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(k.get(&w, "/work/team").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(k.get(&w, "/work").await.status, StatusCode::OK);
+    let mut au = Browser::new();
+    au.sign_in(&w, "ava").await;
+    assert_eq!(au.get(&w, "/work/team").await.status, StatusCode::FORBIDDEN);
+}

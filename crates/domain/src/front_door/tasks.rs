@@ -255,10 +255,10 @@ pub struct ManagerView {
     pub counts: TrayCounts,
 }
 
-/// The team's work: tasks of `team` or assigned to one of `members` (a worker's tasks follow
-/// the worker even when a case's team is still being changed).
-pub fn manager_view(tasks: &[Task], team: TeamId, members: &[UserId], today: Date) -> ManagerView {
-    let ours = tasks.iter().filter(|t| t.team == Some(team) || t.assignee.is_some_and(|a| members.contains(&a)));
+/// The work of a manager's teams: tasks of one of `teams` or assigned to one of `members` (a
+/// worker's tasks follow the worker even when a case's team is still being changed).
+pub fn manager_view(tasks: &[Task], teams: &[TeamId], members: &[UserId], today: Date) -> ManagerView {
+    let ours = tasks.iter().filter(|t| t.team.is_some_and(|x| teams.contains(&x)) || t.assignee.is_some_and(|a| members.contains(&a)));
     let tray = WorkTray::from_tasks(ours, today);
     let counts = tray.counts();
     let mut overdue_by_worker = BTreeMap::new();
@@ -338,7 +338,7 @@ mod tests {
             task(TaskKind::AssessmentAuthorisation, date!(2024 - 03 - 20), None, Some(team)),
             task(TaskKind::ChildSeen, date!(2024 - 03 - 01), Some(UserId::new()), Some(TeamId::new())),
         ];
-        let v = manager_view(&tasks, team, &[a, b], TODAY);
+        let v = manager_view(&tasks, &[team], &[a, b], TODAY);
         assert_eq!(v.overdue.len(), 4);
         assert_eq!(v.overdue_by_worker[&Some(a)], 2);
         assert_eq!(v.overdue_by_worker[&Some(b)], 1);

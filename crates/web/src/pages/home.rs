@@ -23,6 +23,8 @@ struct HomePage {
     alerts: Vec<BreakGlassGrant>,
     reviews_break_glass: bool,
     cases: Vec<PersonSummary>,
+    work: Option<hearth_domain::front_door::tasks::TrayCounts>,
+    manages: bool,
 }
 
 pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Response {
@@ -34,8 +36,18 @@ pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
         Ok(c) => c,
         Err(e) => return WebError(e).into_response(),
     };
+    let work = if actor.can(Permission::AddCaseNotes) {
+        match s.app.my_work_counts(&actor).await {
+            Ok(c) => Some(c),
+            Err(e) => return WebError(e).into_response(),
+        }
+    } else {
+        None
+    };
     let page = HomePage {
         cases,
+        work,
+        manages: actor.can(Permission::RecordManagementOversight),
         layout: layout(&v, format!("Hello, {}", actor.user.display_name)),
         can_search: actor.can(Permission::ViewRecords) || actor.can(Permission::ViewAllRecords),
         can_audit: actor.can(Permission::ReadAudit),

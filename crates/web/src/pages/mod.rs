@@ -5,11 +5,13 @@ mod admin;
 mod audit;
 mod auth;
 mod caseloads;
+mod front_door;
 mod rota;
 mod home;
 mod notes;
 mod people;
 mod timescales;
+mod work;
 
 use crate::error::WebError;
 use crate::session::Visitor;
@@ -41,6 +43,16 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/notes/new", get(notes::new_page).post(notes::create))
         .route("/people/{id}/notes/{nid}", get(notes::view))
         .route("/people/{id}/notes/{nid}/correct", get(notes::correct_page).post(notes::correct))
+        .route("/people/{id}/contacts/new", get(front_door::new_contact_page).post(front_door::create_contact))
+        .route("/contacts/{id}", get(front_door::contact))
+        .route("/contacts/{id}/decision", post(front_door::decide))
+        .route("/referrals/{id}", get(front_door::referral).post(front_door::update_referral))
+        .route("/referrals/{id}/assessment", post(front_door::start_assessment))
+        .route("/assessments/{id}", get(front_door::assessment))
+        .route("/assessments/{id}/edit/{section}", get(front_door::edit_section).post(front_door::save_section))
+        .route("/assessments/{id}/{step}", post(front_door::sign_off))
+        .route("/work", get(work::mine))
+        .route("/work/team", get(work::team))
         .route("/timescales", get(timescales::page))
         .route("/caseloads", get(caseloads::page))
         .route("/rota", get(rota::page))

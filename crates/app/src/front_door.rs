@@ -1,0 +1,624 @@
+//! The front door as use cases: recording a contact, deciding on it, the referrals a
+//! decision opens, the single assessment and its sign-off. Each step computes its deadlines
+//! from the policy pack in force, stores them as tasks (with the pack's name and version) and
+//! closes the tasks its completion satisfies.
+use crate::{Actor, App, AppError};
+use hearth_domain::access::decide;
+use hearth_domain::audit::Outcome;
+use hearth_domain::front_door::assessment::{self as wf, Assessment, ChildSeen, WorkflowError};
+use hearth_domain::front_door::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed, ReferralSource, ScreeningDecision};
+use hearth_domain::front_door::contact::{Consent, Contact, Referrer, Screening};
+use hearth_domain::front_door::deadlines::{
+    assessment_deadlines, child_seen_check, child_seen_deadline, referral_response_deadline, screening_deadline, ChildSeenCheck,
+};
+use hearth_domain::front_door::referral::Referral;
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId};
+use hearth_domain::local_time::uk_local;
+use hearth_domain::person::{ChangeMeta, PersonKind, PersonRecord, PersonSummary};
+use hearth_domain::policy::{Deadline, DeadlineError};
+use hearth_domain::user::Permission;
+use hearth_domain::{FieldErrors, PersonId, TeamId, UserId};
+use hearth_store::{DocVersion, Tx, Versioned};
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+
+/// The tasks a referral's deadlines make; closed by the assessment's authorisation (or NFA).
+const ASSESSMENT_TASKS: [TaskKind; 3] = [TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
+/// Every task about a referral (they follow the case when it is allocated).
+const REFERRAL_TASKS: [TaskKind; 5] =
+    [TaskKind::ReferralResponse, TaskKind::ChildSeen, TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
+
+/// What the front door records about a new contact.
+#[derive(Clone, Debug)]
+pub struct NewContact {
+    pub received_at: OffsetDateTime,
+    pub source: ReferralSource,
+    pub referrer: Referrer,
+    pub reason: String,
+    pub consent: Consent,
+    pub children: Vec<PersonId>,
+    pub family_members: Vec<PersonId>,
+}
+
+/// The screening decision as entered.
+#[derive(Clone, Debug)]
+pub struct NewDecision {
+    pub decision: ScreeningDecision,
+    pub decided_at: OffsetDateTime,
+    pub rationale: String,
+}
+
+/// The content of an assessment a worker edits (everything but the workflow).
+#[derive(Clone, Debug, Default)]
+pub struct AssessmentContent {
+    pub start_date: Option<Date>,
+    pub child_seen: Vec<ChildSeen>,
+    pub not_seen_explanation: Option<String>,
+    pub factors: Vec<AssessmentFactor>,
+    pub outcome: Option<AssessmentOutcome>,
+}
+
+/// A step of the sign-off.
+#[derive(Clone, Debug)]
+pub enum SignOff {
+    Submit,
+    Return { comment: String },
+    Authorise { on: Date, comment: Option<String> },
+}
+
+/// A contact with what its page shows.
+#[derive(Clone, Debug)]
+pub struct ContactView {
+    pub contact: Versioned<Contact>,
+    pub children: Vec<PersonSummary>,
+    pub family_members: Vec<PersonSummary>,
+    pub tasks: Vec<Task>,
+    pub referrals: Vec<Referral>,
+    pub names: HashMap<UserId, String>,
+    pub can_decide: bool,
+}
+
+/// A referral with what its page shows.
+#[derive(Clone, Debug)]
+pub struct ReferralView {
+    pub referral: Versioned<Referral>,
+    pub child: PersonRecord,
+    pub tasks: Vec<Task>,
+    pub assessment: Option<Versioned<Assessment>>,
+    pub can_edit: bool,
+}
+
+/// An assessment with what its page shows.
+#[derive(Clone, Debug)]
+pub struct AssessmentView {
+    pub assessment: Versioned<Assessment>,
+    pub referral: Referral,
+    pub child: PersonRecord,
+    /// The referral's deadline tasks and the assessment's authorisation tasks, by due date.
+    pub tasks: Vec<Task>,
+    /// Against the pack's child-seen timescale, when the pack has one.
+    pub child_seen: Option<ChildSeenCheck>,
+    /// What stops it being submitted or authorised now (empty when ready).
+    pub readiness: FieldErrors,
+    pub versions: Vec<DocVersion>,
+    pub names: HashMap<UserId, String>,
+    pub can_edit: bool,
+    pub can_submit: bool,
+    pub can_sign_off: bool,
+}
+
+/// A person's contacts (newest received first) and referrals (newest first, each with its
+/// assessment if one was started).
+#[derive(Clone, Debug, Default)]
+pub struct FrontDoorHistory {
+    pub contacts: Vec<Contact>,
+    pub referrals: Vec<(Referral, Option<Assessment>)>,
+}
+
+/// A task whose due date the current pack would put elsewhere.
+#[derive(Clone, Debug)]
+pub struct Rescheduled {
+    pub task: Task,
+    pub old_due: Date,
+    pub old_pack: String,
+}
+
+impl From<WorkflowError> for AppError {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            WorkflowError::Invalid(errors) => AppError::Invalid(errors),
+            WorkflowError::NotManager => AppError::Forbidden,
+            WorkflowError::WrongState { .. } => AppError::invalid("state", &capitalise(&e.to_string())),
+            WorkflowError::NotAuthorOrAllocated | WorkflowError::OwnWork => AppError::invalid("decision", &capitalise(&e.to_string())),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn deadline_error(e: DeadlineError) -> AppError {
+    AppError::invalid("date", &format!("The deadline cannot be worked out: {e}"))
+}
+
+impl App {
+    fn meta(&self, actor: &Actor) -> ChangeMeta {
+        ChangeMeta { by: actor.user.id, at: self.now(), reason: None }
+    }
+
+    async fn audit_step(&self, tx: &mut dyn Tx, actor: &Actor, action: &str, person: PersonId, target: String) -> Result<(), AppError> {
+        let mut d = self.draft(Some(actor), action, Some(person), Outcome::Allowed);
+        d.target = Some(target);
+        tx.append_audit(&d).await?;
+        Ok(())
+    }
+
+    /// Opens every person of a contact (audited); one the actor may not see refuses the lot.
+    async fn open_all(&self, tx: &mut dyn Tx, actor: &Actor, people: &[PersonId], action: &str) -> Result<Vec<PersonRecord>, AppError> {
+        let mut out = Vec::with_capacity(people.len());
+        for &p in people {
+            out.push(self.open(tx, actor, p, action).await?);
+        }
+        Ok(out.into_iter().map(|(r, _)| r).collect())
+    }
+
+    /// Ends a use case that failed to load what it acts on: rolls its transaction back, then
+    /// audits a refusal (`NotFound`) in a transaction of its own, as `with_open` does.
+    async fn refusal(&self, tx: Box<dyn Tx>, actor: &Actor, action: &str, person: Option<PersonId>, e: AppError) -> AppError {
+        drop(tx);
+        if let AppError::NotFound = e
+            && let Err(audit) = self.audit_denied(actor, action, person, None).await
+        {
+            return audit;
+        }
+        e
+    }
+
+    fn task(&self, kind: TaskKind, subject: TaskSubject, child: PersonId, owner: (Option<TeamId>, Option<UserId>), d: &Deadline) -> Task {
+        Task::from_deadline(kind, subject, child, owner.0, owner.1, d, &self.config.timescales.calendar)
+    }
+
+    /// Records a contact and the task of deciding on it (due by the pack's screening
+    /// timescale, in the recording worker's team tray).
+    pub async fn record_contact(&self, actor: &Actor, new: NewContact) -> Result<ContactId, AppError> {
+        self.require(actor, Permission::AddCaseNotes, "contact.create").await?;
+        let contact = Contact {
+            id: ContactId::new(),
+            received_at: new.received_at,
+            source: new.source,
+            referrer: new.referrer,
+            reason: new.reason.trim().to_string(),
+            consent: new.consent,
+            children: new.children,
+            family_members: new.family_members,
+            recorded_by: actor.user.id,
+            screening: None,
+        };
+        contact.validate(self.now())?;
+        let mut tx = self.store.begin().await?;
+        let people: Vec<PersonId> = contact.children.iter().chain(&contact.family_members).copied().collect();
+        let opened = self.open_all(tx.as_mut(), actor, &people, "contact.create").await;
+        let records = match opened {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "contact.create", people.first().copied(), e).await),
+        };
+        if records.iter().take(contact.children.len()).any(|r| r.details.kind != PersonKind::Child) {
+            return Err(AppError::invalid("children", "Each person the contact is about must be recorded as a child or young person"));
+        }
+        let ts = &self.config.timescales;
+        let due = screening_deadline(&ts.pack, &ts.calendar, contact.received_at).map_err(deadline_error)?;
+        tx.insert_contact(&contact, &self.meta(actor)).await?;
+        let first = contact.children[0];
+        tx.insert_task(&self.task(TaskKind::ScreeningDecision, TaskSubject::Contact(contact.id), first, (actor.user.team, None), &due)).await?;
+        for &child in &contact.children {
+            self.audit_step(tx.as_mut(), actor, "contact.create", child, contact.id.to_string()).await?;
+        }
+        tx.commit().await?;
+        Ok(contact.id)
+    }
+
+    /// Loads a contact the actor may see (every child of it), auditing the read.
+    async fn contact_in(&self, tx: &mut dyn Tx, actor: &Actor, id: ContactId, action: &str) -> Result<(Versioned<Contact>, Vec<PersonRecord>), AppError> {
+        let contact = tx.contact(id).await?.ok_or(AppError::NotFound)?;
+        let children = self.open_all(tx, actor, &contact.value.children, action).await?;
+        Ok((contact, children))
+    }
+
+    pub async fn contact_page(&self, actor: &Actor, id: ContactId) -> Result<ContactView, AppError> {
+        let mut tx = self.store.begin().await?;
+        let loaded = self.contact_in(tx.as_mut(), actor, id, "contact.view").await;
+        let (contact, _) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "contact.view", None, e).await),
+        };
+        let c = &contact.value;
+        let children = tx.persons(&c.children).await?;
+        let family_members = tx.persons(&c.family_members).await?;
+        let tasks = tx.tasks_of(TaskSubject::Contact(id)).await?;
+        let mut referrals = Vec::new();
+        for &child in &c.children {
+            referrals.extend(tx.referrals_of(child).await?.into_iter().map(|r| r.value).filter(|r| r.contact == Some(id)));
+        }
+        let mut user_ids = vec![c.recorded_by];
+        user_ids.extend(c.screening.as_ref().map(|s| s.decided_by));
+        let names = self.user_names(tx.as_mut(), &user_ids).await?;
+        tx.commit().await?;
+        let can_decide = actor.can(Permission::RecordManagementOversight) && c.screening.is_none();
+        Ok(ContactView { contact, children, family_members, tasks, referrals, names, can_decide })
+    }
+
+    async fn user_names(&self, tx: &mut dyn Tx, ids: &[UserId]) -> Result<HashMap<UserId, String>, AppError> {
+        let mut out = HashMap::new();
+        for &id in ids {
+            if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id)
+                && let Some(u) = tx.user(id).await?
+            {
+                e.insert(u.display_name);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records the screening decision (managers), closes the decision task, and when the
+    /// decision opens a referral makes one per child with its deadlines.
+    pub async fn decide_contact(&self, actor: &Actor, id: ContactId, expected_version: i64, new: NewDecision) -> Result<Vec<ReferralId>, AppError> {
+        self.require(actor, Permission::RecordManagementOversight, "contact.decide").await?;
+        let mut tx = self.store.begin().await?;
+        let loaded = self.contact_in(tx.as_mut(), actor, id, "contact.decide").await;
+        let (stored, children) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "contact.decide", None, e).await),
+        };
+        if stored.version != expected_version {
+            return Err(AppError::Conflict { current: stored.version });
+        }
+        let mut contact = stored.value;
+        let screening = Screening { decision: new.decision, decided_at: new.decided_at, decided_by: actor.user.id, rationale: new.rationale.trim().to_string() };
+        contact.decide(screening, self.now())?;
+        tx.update_contact(&contact, expected_version, &self.meta(actor)).await?;
+        tx.complete_tasks(TaskSubject::Contact(id), &[TaskKind::ScreeningDecision], actor.user.id, self.now()).await?;
+        self.audit_step(tx.as_mut(), actor, "contact.decide", contact.children[0], id.to_string()).await?;
+        let mut made = Vec::new();
+        if new.decision.opens_referral() {
+            let referral_date = uk_local(new.decided_at).date();
+            for child in &children {
+                let previous: Vec<Date> = tx.referrals_of(child.id).await?.iter().map(|r| r.value.referral_date).collect();
+                let referral = Referral::from_contact(&contact, child.id, referral_date, previous, self.today())?;
+                tx.insert_referral(&referral, &self.meta(actor)).await?;
+                let owner = (child.allocation.team.or(actor.user.team), child.allocation.worker);
+                self.referral_tasks(tx.as_mut(), &referral, new.decided_at, owner).await?;
+                self.audit_step(tx.as_mut(), actor, "referral.create", child.id, referral.id.to_string()).await?;
+                made.push(referral.id);
+            }
+        }
+        tx.commit().await?;
+        Ok(made)
+    }
+
+    /// The deadlines of a new referral, as open tasks for the case's team and worker.
+    async fn referral_tasks(&self, tx: &mut dyn Tx, r: &Referral, referred_at: OffsetDateTime, owner: (Option<TeamId>, Option<UserId>)) -> Result<(), AppError> {
+        let ts = &self.config.timescales;
+        let subject = TaskSubject::Referral(r.id);
+        let mut tasks = Vec::new();
+        if let Some(d) = referral_response_deadline(&ts.pack, &ts.calendar, referred_at) {
+            tasks.push(self.task(TaskKind::ReferralResponse, subject, r.child, owner, &d.map_err(deadline_error)?));
+        }
+        if let Some(d) = child_seen_deadline(&ts.pack, &ts.calendar, r.referral_date) {
+            tasks.push(self.task(TaskKind::ChildSeen, subject, r.child, owner, &d.map_err(deadline_error)?));
+        }
+        let a = assessment_deadlines(&ts.pack, &ts.calendar, r.referral_date, None).map_err(deadline_error)?;
+        if let Some(d) = &a.initial {
+            tasks.push(self.task(TaskKind::InitialAssessment, subject, r.child, owner, d));
+        }
+        if let Some(d) = &a.core {
+            tasks.push(self.task(TaskKind::CoreAssessment, subject, r.child, owner, d));
+        }
+        tasks.push(self.task(TaskKind::SingleAssessment, subject, r.child, owner, &a.single));
+        for t in &tasks {
+            tx.insert_task(t).await?;
+        }
+        Ok(())
+    }
+
+    async fn referral_in(&self, tx: &mut dyn Tx, actor: &Actor, id: ReferralId, action: &str) -> Result<(Versioned<Referral>, PersonRecord), AppError> {
+        let referral = tx.referral(id).await?.ok_or(AppError::NotFound)?;
+        let (child, _) = self.open(tx, actor, referral.value.child, action).await?;
+        Ok((referral, child))
+    }
+
+    pub async fn referral_page(&self, actor: &Actor, id: ReferralId) -> Result<ReferralView, AppError> {
+        let mut tx = self.store.begin().await?;
+        let loaded = self.referral_in(tx.as_mut(), actor, id, "referral.view").await;
+        let (referral, child) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "referral.view", None, e).await),
+        };
+        let tasks = tx.tasks_of(TaskSubject::Referral(id)).await?;
+        let assessment = tx.assessment_of_referral(id).await?;
+        tx.commit().await?;
+        Ok(ReferralView { referral, child, tasks, assessment, can_edit: actor.can(Permission::AddCaseNotes) })
+    }
+
+    /// Records the referral's primary need and whether it closed with no further action.
+    /// NFA closes the referral's open deadline tasks: there is nothing left to do by them.
+    pub async fn update_referral(&self, actor: &Actor, id: ReferralId, expected_version: i64, primary_need: Option<PrimaryNeed>, nfa: bool) -> Result<(), AppError> {
+        self.require(actor, Permission::AddCaseNotes, "referral.update").await?;
+        let mut tx = self.store.begin().await?;
+        let loaded = self.referral_in(tx.as_mut(), actor, id, "referral.update").await;
+        let (stored, child) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "referral.update", None, e).await),
+        };
+        let mut referral = stored.value;
+        if nfa && tx.assessment_of_referral(id).await?.is_some_and(|a| !a.value.is_complete() && a.value.state != wf::AssessmentState::Draft) {
+            return Err(AppError::invalid("nfa", "The assessment is with a manager: wait for it to be authorised or returned before closing the referral"));
+        }
+        referral.primary_need = primary_need;
+        referral.nfa = nfa;
+        tx.update_referral(&referral, expected_version, &self.meta(actor)).await?;
+        if nfa {
+            tx.complete_tasks(TaskSubject::Referral(id), &REFERRAL_TASKS, actor.user.id, self.now()).await?;
+        }
+        self.audit_step(tx.as_mut(), actor, "referral.update", child.id, id.to_string()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts the single assessment of a referral (one per referral). Starting it is the
+    /// response to the referral, so that task closes.
+    pub async fn start_assessment(&self, actor: &Actor, referral_id: ReferralId, start_date: Date) -> Result<AssessmentId, AppError> {
+        self.require(actor, Permission::AddCaseNotes, "assessment.create").await?;
+        let mut tx = self.store.begin().await?;
+        let loaded = self.referral_in(tx.as_mut(), actor, referral_id, "assessment.create").await;
+        let (referral, child) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "assessment.create", None, e).await),
+        };
+        let r = referral.value;
+        if r.nfa {
+            return Err(AppError::invalid("start_date", "The referral was closed with no further action"));
+        }
+        if tx.assessment_of_referral(referral_id).await?.is_some() {
+            return Err(AppError::invalid("start_date", "An assessment has already been started for this referral"));
+        }
+        let a = Assessment::new(r.id, child.id, actor.user.id, start_date);
+        a.validate(r.referral_date, self.today())?;
+        tx.insert_assessment(&a, &self.meta(actor)).await?;
+        tx.complete_tasks(TaskSubject::Referral(r.id), &[TaskKind::ReferralResponse], actor.user.id, self.now()).await?;
+        self.audit_step(tx.as_mut(), actor, "assessment.create", child.id, a.id.to_string()).await?;
+        tx.commit().await?;
+        Ok(a.id)
+    }
+
+    async fn assessment_in(&self, tx: &mut dyn Tx, actor: &Actor, id: AssessmentId, action: &str) -> Result<(Versioned<Assessment>, Referral, PersonRecord), AppError> {
+        let a = tx.assessment(id).await?.ok_or(AppError::NotFound)?;
+        let (child, _) = self.open(tx, actor, a.value.child, action).await?;
+        let r = tx.referral(a.value.referral).await?.ok_or(AppError::NotFound)?;
+        Ok((a, r.value, child))
+    }
+
+    fn workflow_actor(actor: &Actor, child: &PersonRecord) -> wf::Actor {
+        wf::Actor { user: actor.user.id, can_authorise: actor.can(Permission::RecordManagementOversight), allocated: child.allocation.worker == Some(actor.user.id) }
+    }
+
+    pub async fn assessment_page(&self, actor: &Actor, id: AssessmentId) -> Result<AssessmentView, AppError> {
+        let mut tx = self.store.begin().await?;
+        let loaded = self.assessment_in(tx.as_mut(), actor, id, "assessment.view").await;
+        let (assessment, referral, child) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "assessment.view", None, e).await),
+        };
+        let mut tasks = tx.tasks_of(TaskSubject::Referral(referral.id)).await?;
+        tasks.extend(tx.tasks_of(TaskSubject::Assessment(id)).await?);
+        tasks.sort_by_key(|t| (t.due, t.kind));
+        let versions = tx.front_door_versions(&id.to_string()).await?;
+        let a = &assessment.value;
+        let mut users: Vec<UserId> = a.history.iter().map(|t| t.by).collect();
+        users.push(a.author);
+        users.extend(versions.iter().map(|v| v.changed_by));
+        let names = self.user_names(tx.as_mut(), &users).await?;
+        tx.commit().await?;
+        let ts = &self.config.timescales;
+        let today = self.today();
+        let seen: Vec<Date> = a.child_seen.iter().map(|s| s.date).collect();
+        let child_seen = tasks
+            .iter()
+            .find(|t| t.kind == TaskKind::ChildSeen)
+            .and_then(|_| child_seen_deadline(&ts.pack, &ts.calendar, referral.referral_date))
+            .and_then(Result::ok)
+            .map(|d| child_seen_check(&ts.pack, &d, &seen, a.not_seen_explanation.as_deref(), today));
+        let mut readiness = a.readiness(referral.referral_date, today);
+        if child_seen.is_some_and(|c| c.explanation_required) {
+            readiness.add("not_seen_explanation", "Explain why the child was not seen within the timescale");
+        }
+        let who = Self::workflow_actor(actor, &child);
+        let editable = a.state.editable() && actor.can(Permission::AddCaseNotes);
+        let can_submit = editable && (who.user == a.author || who.allocated);
+        let can_sign_off = a.state == wf::AssessmentState::Submitted && who.can_authorise;
+        Ok(AssessmentView { assessment, referral, child, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off })
+    }
+
+    /// Saves the assessment's content while it is a draft or returned. Recording a date the
+    /// child was seen closes the child-seen task.
+    pub async fn save_assessment(&self, actor: &Actor, id: AssessmentId, expected_version: i64, content: AssessmentContent) -> Result<(), AppError> {
+        self.require(actor, Permission::AddCaseNotes, "assessment.update").await?;
+        let mut tx = self.store.begin().await?;
+        let loaded = self.assessment_in(tx.as_mut(), actor, id, "assessment.update").await;
+        let (stored, referral, child) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, "assessment.update", None, e).await),
+        };
+        let mut a = stored.value;
+        if !a.state.editable() {
+            return Err(AppError::invalid("state", &format!("An assessment that is {} cannot be changed", a.state.label().to_lowercase())));
+        }
+        a.start_date = content.start_date.unwrap_or(a.start_date);
+        a.child_seen = content.child_seen;
+        a.child_seen.sort_by_key(|s| s.date);
+        a.not_seen_explanation = content.not_seen_explanation.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+        a.factors = content.factors;
+        a.outcome = content.outcome;
+        a.validate(referral.referral_date, self.today())?;
+        tx.update_assessment(&a, expected_version, &self.meta(actor)).await?;
+        if !a.child_seen.is_empty() {
+            tx.complete_tasks(TaskSubject::Referral(referral.id), &[TaskKind::ChildSeen], actor.user.id, self.now()).await?;
+        }
+        self.audit_step(tx.as_mut(), actor, "assessment.update", child.id, id.to_string()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Submit, return or authorise. Submitting puts an authorisation task in the team's tray
+    /// (for the worker's line manager); returning or authorising closes it, and authorising
+    /// closes the referral's assessment tasks: the assessment is complete.
+    pub async fn sign_off(&self, actor: &Actor, id: AssessmentId, expected_version: i64, step: SignOff) -> Result<(), AppError> {
+        let action = match step {
+            SignOff::Submit => "assessment.submit",
+            SignOff::Return { .. } => "assessment.return",
+            SignOff::Authorise { .. } => "assessment.authorise",
+        };
+        if !matches!(step, SignOff::Submit) {
+            self.require(actor, Permission::RecordManagementOversight, action).await?;
+        }
+        let mut tx = self.store.begin().await?;
+        let loaded = self.assessment_in(tx.as_mut(), actor, id, action).await;
+        let (stored, referral, child) = match loaded {
+            Ok(v) => v,
+            Err(e) => return Err(self.refusal(tx, actor, action, None, e).await),
+        };
+        if stored.version != expected_version {
+            return Err(AppError::Conflict { current: stored.version });
+        }
+        let mut a = stored.value;
+        let who = Self::workflow_actor(actor, &child);
+        let now = self.now();
+        let ts = &self.config.timescales;
+        let subject = TaskSubject::Assessment(id);
+        match &step {
+            SignOff::Submit => {
+                if let Some(d) = child_seen_deadline(&ts.pack, &ts.calendar, referral.referral_date).and_then(Result::ok) {
+                    let seen: Vec<Date> = a.child_seen.iter().map(|s| s.date).collect();
+                    if child_seen_check(&ts.pack, &d, &seen, a.not_seen_explanation.as_deref(), self.today()).explanation_required {
+                        return Err(AppError::invalid("not_seen_explanation", "Explain why the child was not seen within the timescale"));
+                    }
+                }
+                a.submit(who, now, referral.referral_date)?;
+                let due = assessment_deadlines(&ts.pack, &ts.calendar, referral.referral_date, None).map_err(deadline_error)?;
+                let final_deadline = due.core.as_ref().filter(|c| c.due < due.single.due).unwrap_or(&due.single);
+                let owner = (actor.user.team.or(child.allocation.team), actor.user.manager);
+                tx.insert_task(&self.task(TaskKind::AssessmentAuthorisation, subject, child.id, owner, final_deadline)).await?;
+            }
+            SignOff::Return { comment } => {
+                a.return_with_comments(who, now, comment)?;
+                tx.complete_tasks(subject, &[TaskKind::AssessmentAuthorisation], actor.user.id, now).await?;
+            }
+            SignOff::Authorise { on, comment } => {
+                a.authorise(who, now, *on, referral.referral_date, comment.as_deref())?;
+                tx.complete_tasks(subject, &[TaskKind::AssessmentAuthorisation], actor.user.id, now).await?;
+                let mut kinds = ASSESSMENT_TASKS.to_vec();
+                kinds.push(TaskKind::ChildSeen);
+                tx.complete_tasks(TaskSubject::Referral(referral.id), &kinds, actor.user.id, now).await?;
+            }
+        }
+        tx.update_assessment(&a, expected_version, &self.meta(actor)).await?;
+        self.audit_step(tx.as_mut(), actor, action, child.id, id.to_string()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The contacts and referrals of a person, for their record page.
+    pub async fn front_door_of(&self, actor: &Actor, person: PersonId) -> Result<FrontDoorHistory, AppError> {
+        let (mut tx, _, _) = self.with_open(actor, person, "front_door.list").await?;
+        let history = Self::front_door_in(tx.as_mut(), person).await?;
+        tx.commit().await?;
+        Ok(history)
+    }
+
+    pub(crate) async fn front_door_in(tx: &mut dyn Tx, person: PersonId) -> Result<FrontDoorHistory, AppError> {
+        let contacts = tx.contacts_of(person).await?.into_iter().map(|c| c.value).collect();
+        let mut referrals = Vec::new();
+        for r in tx.referrals_of(person).await? {
+            let a = tx.assessment_of_referral(r.value.id).await?.map(|a| a.value);
+            referrals.push((r.value, a));
+        }
+        Ok(FrontDoorHistory { contacts, referrals })
+    }
+
+    /// Moves a child's open referral tasks to the case's new team and worker (called inside
+    /// the allocation's transaction).
+    pub(crate) async fn follow_allocation(tx: &mut dyn Tx, child: PersonId, team: TeamId, worker: Option<UserId>) -> Result<(), AppError> {
+        tx.assign_open_tasks(child, &REFERRAL_TASKS, team, worker).await?;
+        Ok(())
+    }
+
+    /// Recomputes the due date of every open task with the pack and calendar in force.
+    /// Without `apply` it only reports; with it, it stores the new dates (each audited).
+    pub async fn recalculate_deadlines(&self, apply: bool) -> Result<Vec<Rescheduled>, AppError> {
+        let mut tx = self.store.begin().await?;
+        let ts = &self.config.timescales;
+        let mut out = Vec::new();
+        for task in tx.open_tasks(None).await? {
+            let Some(d) = self.recompute(tx.as_mut(), &task).await? else { continue };
+            let fresh = self.task(task.kind, task.subject, task.child, (task.team, task.assignee), &d);
+            if fresh.due == task.due && fresh.pack == task.pack && fresh.pack_version == task.pack_version {
+                continue;
+            }
+            let moved = Task { due: fresh.due, rule: fresh.rule, pack: fresh.pack, pack_version: fresh.pack_version, explanation: fresh.explanation, ..task.clone() };
+            if apply {
+                tx.reschedule_task(&moved).await?;
+                let mut draft = self.draft(None, "deadline.recalculate", Some(task.child), Outcome::Allowed);
+                draft.target = Some(task.id.to_string());
+                draft.reason = Some(format!("{} → {} ({} {})", task.due, moved.due, ts.pack.name, ts.pack.version));
+                tx.append_audit(&draft).await?;
+            }
+            out.push(Rescheduled { old_due: task.due, old_pack: format!("{} {}", task.pack, task.pack_version), task: moved });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The deadline the pack in force gives a task's step; `None` when the pack no longer
+    /// has the rule or the record it counts from is gone (the task keeps its date).
+    async fn recompute(&self, tx: &mut dyn Tx, task: &Task) -> Result<Option<Deadline>, AppError> {
+        let ts = &self.config.timescales;
+        let referral = match task.subject {
+            TaskSubject::Contact(id) => {
+                let Some(c) = tx.contact(id).await? else { return Ok(None) };
+                return Ok(screening_deadline(&ts.pack, &ts.calendar, c.value.received_at).ok());
+            }
+            TaskSubject::Referral(id) => tx.referral(id).await?.map(|r| r.value),
+            TaskSubject::Assessment(id) => match tx.assessment(id).await? {
+                Some(a) => tx.referral(a.value.referral).await?.map(|r| r.value),
+                None => None,
+            },
+        };
+        let Some(r) = referral else { return Ok(None) };
+        let d = match task.kind {
+            TaskKind::ReferralResponse => {
+                let decided = match r.contact {
+                    Some(c) => tx.contact(c).await?.and_then(|c| c.value.screening).map(|s| s.decided_at),
+                    None => None,
+                };
+                decided.and_then(|at| referral_response_deadline(&ts.pack, &ts.calendar, at)).and_then(Result::ok)
+            }
+            TaskKind::ChildSeen => child_seen_deadline(&ts.pack, &ts.calendar, r.referral_date).and_then(Result::ok),
+            kind => assessment_deadlines(&ts.pack, &ts.calendar, r.referral_date, None).ok().and_then(|a| match kind {
+                TaskKind::InitialAssessment => a.initial,
+                TaskKind::CoreAssessment => a.core,
+                TaskKind::AssessmentAuthorisation => Some(a.core.filter(|c| c.due < a.single.due).unwrap_or(a.single)),
+                _ => Some(a.single),
+            }),
+        };
+        Ok(d)
+    }
+
+    /// Whether the actor may see a child, for naming them in a tray.
+    pub(crate) async fn visible_children(&self, tx: &mut dyn Tx, actor: &Actor, children: &[PersonId]) -> Result<HashMap<PersonId, PersonSummary>, AppError> {
+        let facts = tx.access_facts_many(children, actor.user.id, self.now()).await?;
+        let allowed: Vec<PersonId> = facts.iter().filter(|f| decide(&actor.subject, f).allowed()).map(|f| f.person).collect();
+        Ok(tx.persons(&allowed).await?.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
