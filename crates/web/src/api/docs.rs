@@ -28,6 +28,8 @@ Errors are `application/problem+json` (RFC 9457)."
         (name = "case notes", description = "Case notes and the chronology derived from the record"),
         (name = "management", description = "Allocation of children's cases with history, caseloads and the duty rota"),
         (name = "timescales", description = "The policy pack in force: timescales and thresholds"),
+        (name = "front_door", description = "Contacts, screening decisions, referrals and single assessments with their sign-off; each step's deadlines come from the policy pack in force"),
+        (name = "work", description = "Work trays: the caller's open tasks by due date, and a manager's view of their teams' overdue work and assessments awaiting authorisation"),
     )
 )]
 pub struct ApiDoc;

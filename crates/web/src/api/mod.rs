@@ -8,10 +8,12 @@
 mod docs;
 mod dto;
 mod extract;
+mod front_door;
 mod manager;
 mod notes;
 mod people;
 mod problem;
+mod work;
 
 use crate::AppState;
 use axum::body::Bytes;
@@ -48,6 +50,18 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(manager::rota, manager::add_to_rota))
         .routes(routes!(manager::remove_from_rota))
         .routes(routes!(manager::timescales))
+        .routes(routes!(front_door::create_contact))
+        .routes(routes!(front_door::contact))
+        .routes(routes!(front_door::decide))
+        .routes(routes!(front_door::referral, front_door::update_referral))
+        .routes(routes!(front_door::start_assessment))
+        .routes(routes!(front_door::assessment, front_door::update_assessment))
+        .routes(routes!(front_door::submit))
+        .routes(routes!(front_door::return_to_worker))
+        .routes(routes!(front_door::authorise))
+        .routes(routes!(front_door::person_front_door))
+        .routes(routes!(work::mine))
+        .routes(routes!(work::team))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

@@ -6,11 +6,13 @@
 //! reported as a field error naming the field, with every other problem found at once,
 //! rather than as a deserialisation failure.
 mod codes;
+mod front_door;
 mod manager;
 mod note;
 mod person;
 
 pub use codes::*;
+pub use front_door::*;
 pub use manager::*;
 pub use note::*;
 pub use person::*;
