@@ -106,6 +106,8 @@ pub struct AssessmentView {
     pub can_edit: bool,
     pub can_submit: bool,
     pub can_sign_off: bool,
+    /// The actor is a manager who wrote it: another manager must sign it off.
+    pub own_work: bool,
 }
 
 /// A person's contacts (newest received first) and referrals (newest first, each with its
@@ -130,7 +132,7 @@ impl From<WorkflowError> for AppError {
             WorkflowError::Invalid(errors) => AppError::Invalid(errors),
             WorkflowError::NotManager => AppError::Forbidden,
             WorkflowError::WrongState { .. } => AppError::invalid("state", &capitalise(&e.to_string())),
-            WorkflowError::NotAuthorOrAllocated | WorkflowError::OwnWork => AppError::invalid("decision", &capitalise(&e.to_string())),
+            WorkflowError::NotAuthorOrAllocated | WorkflowError::OwnWork => AppError::invalid("sign_off", &capitalise(&e.to_string())),
         }
     }
 }
@@ -156,13 +158,14 @@ impl App {
         Ok(())
     }
 
-    /// Opens every person of a contact (audited); one the actor may not see refuses the lot.
-    async fn open_all(&self, tx: &mut dyn Tx, actor: &Actor, people: &[PersonId], action: &str) -> Result<Vec<PersonRecord>, AppError> {
+    /// Opens every person of a contact (audited); one the actor may not see refuses the lot,
+    /// naming that person.
+    async fn open_all(&self, tx: &mut dyn Tx, actor: &Actor, people: &[PersonId], action: &str) -> Result<Vec<PersonRecord>, (Option<PersonId>, AppError)> {
         let mut out = Vec::with_capacity(people.len());
         for &p in people {
-            out.push(self.open(tx, actor, p, action).await?);
+            out.push(self.open(tx, actor, p, action).await.map_err(|e| (Some(p), e))?.0);
         }
-        Ok(out.into_iter().map(|(r, _)| r).collect())
+        Ok(out)
     }
 
     /// Ends a use case that failed to load what it acts on: rolls its transaction back, then
@@ -203,7 +206,7 @@ impl App {
         let opened = self.open_all(tx.as_mut(), actor, &people, "contact.create").await;
         let records = match opened {
             Ok(v) => v,
-            Err(e) => return Err(self.refusal(tx, actor, "contact.create", people.first().copied(), e).await),
+            Err((who, e)) => return Err(self.refusal(tx, actor, "contact.create", who, e).await),
         };
         if records.iter().take(contact.children.len()).any(|r| r.details.kind != PersonKind::Child) {
             return Err(AppError::invalid("children", "Each person the contact is about must be recorded as a child or young person"));
@@ -223,7 +226,7 @@ impl App {
     /// Loads a contact the actor may see (every child of it), auditing the read.
     async fn contact_in(&self, tx: &mut dyn Tx, actor: &Actor, id: ContactId, action: &str) -> Result<(Versioned<Contact>, Vec<PersonRecord>), AppError> {
         let contact = tx.contact(id).await?.ok_or(AppError::NotFound)?;
-        let children = self.open_all(tx, actor, &contact.value.children, action).await?;
+        let children = self.open_all(tx, actor, &contact.value.children, action).await.map_err(|(_, e)| e)?;
         Ok((contact, children))
     }
 
@@ -236,7 +239,9 @@ impl App {
         };
         let c = &contact.value;
         let children = tx.persons(&c.children).await?;
-        let family_members = tx.persons(&c.family_members).await?;
+        // A restricted relative is not named to someone who may not see them.
+        let visible = self.visible_children(tx.as_mut(), actor, &c.family_members).await?;
+        let family_members = c.family_members.iter().filter_map(|p| visible.get(p).cloned()).collect();
         let tasks = tx.tasks_of(TaskSubject::Contact(id)).await?;
         let mut referrals = Vec::new();
         for &child in &c.children {
@@ -353,8 +358,11 @@ impl App {
             Err(e) => return Err(self.refusal(tx, actor, "referral.update", None, e).await),
         };
         let mut referral = stored.value;
-        if nfa && tx.assessment_of_referral(id).await?.is_some_and(|a| !a.value.is_complete() && a.value.state != wf::AssessmentState::Draft) {
-            return Err(AppError::invalid("nfa", "The assessment is with a manager: wait for it to be authorised or returned before closing the referral"));
+        if referral.nfa && !nfa {
+            return Err(AppError::invalid("nfa", "A referral closed with no further action cannot be reopened: record a new contact"));
+        }
+        if nfa && !referral.nfa && tx.assessment_of_referral(id).await?.is_some_and(|a| !a.value.is_complete()) {
+            return Err(AppError::invalid("nfa", "The assessment is not finished: complete and authorise it (its outcome can be no further action) before closing the referral"));
         }
         referral.primary_need = primary_need;
         referral.nfa = nfa;
@@ -437,8 +445,10 @@ impl App {
         let who = Self::workflow_actor(actor, &child);
         let editable = a.state.editable() && actor.can(Permission::AddCaseNotes);
         let can_submit = editable && (who.user == a.author || who.allocated);
-        let can_sign_off = a.state == wf::AssessmentState::Submitted && who.can_authorise;
-        Ok(AssessmentView { assessment, referral, child, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off })
+        let awaiting_manager = a.state == wf::AssessmentState::Submitted && who.can_authorise;
+        let own_work = awaiting_manager && who.user == a.author;
+        let can_sign_off = awaiting_manager && !own_work;
+        Ok(AssessmentView { assessment, referral, child, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off, own_work })
     }
 
     /// Saves the assessment's content while it is a draft or returned. Recording a date the
@@ -452,6 +462,9 @@ impl App {
             Err(e) => return Err(self.refusal(tx, actor, "assessment.update", None, e).await),
         };
         let mut a = stored.value;
+        if referral.nfa {
+            return Err(AppError::invalid("state", "The referral was closed with no further action"));
+        }
         if !a.state.editable() {
             return Err(AppError::invalid("state", &format!("An assessment that is {} cannot be changed", a.state.label().to_lowercase())));
         }
@@ -493,6 +506,9 @@ impl App {
             return Err(AppError::Conflict { current: stored.version });
         }
         let mut a = stored.value;
+        if referral.nfa {
+            return Err(AppError::invalid("state", "The referral was closed with no further action"));
+        }
         let who = Self::workflow_actor(actor, &child);
         let now = self.now();
         let ts = &self.config.timescales;
@@ -532,13 +548,20 @@ impl App {
     /// The contacts and referrals of a person, for their record page.
     pub async fn front_door_of(&self, actor: &Actor, person: PersonId) -> Result<FrontDoorHistory, AppError> {
         let (mut tx, _, _) = self.with_open(actor, person, "front_door.list").await?;
-        let history = Self::front_door_in(tx.as_mut(), person).await?;
+        let history = self.front_door_in(tx.as_mut(), actor, person).await?;
         tx.commit().await?;
         Ok(history)
     }
 
-    pub(crate) async fn front_door_in(tx: &mut dyn Tx, person: PersonId) -> Result<FrontDoorHistory, AppError> {
-        let contacts = tx.contacts_of(person).await?.into_iter().map(|c| c.value).collect();
+    /// The person's contacts (only those about children the actor may see: a parent's
+    /// record must not reveal a contact about a child hidden from the reader) and referrals.
+    pub(crate) async fn front_door_in(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId) -> Result<FrontDoorHistory, AppError> {
+        let all: Vec<Contact> = tx.contacts_of(person).await?.into_iter().map(|c| c.value).collect();
+        let mut children: Vec<PersonId> = all.iter().flat_map(|c| c.children.iter().copied()).collect();
+        children.sort();
+        children.dedup();
+        let visible = self.visible_children(tx, actor, &children).await?;
+        let contacts = all.into_iter().filter(|c| c.children.iter().all(|p| visible.contains_key(p))).collect();
         let mut referrals = Vec::new();
         for r in tx.referrals_of(person).await? {
             let a = tx.assessment_of_referral(r.value.id).await?.map(|a| a.value);

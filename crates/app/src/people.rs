@@ -106,7 +106,7 @@ impl App {
             Some(w) => tx.user(w).await?.map(|u| u.display_name),
             None => None,
         };
-        let front_door = Self::front_door_in(tx.as_mut(), id).await?;
+        let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
         tx.commit().await?;
         Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door })
     }

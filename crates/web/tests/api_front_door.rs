@@ -814,8 +814,8 @@ async fn only_managers_decide_return_authorise_and_see_the_team_tray() {
     // Another worker in the team, neither author nor allocated, may not submit a returned one.
     w.post(&format!("{apath}/return"), &w.mo, json!({"version": 3, "comment": "Say more"})).await.expect(StatusCode::NO_CONTENT);
     let r = w.post(&format!("{apath}/submit"), &w.ali, json!({"version": 4})).await;
-    r.expect_fields(&["decision"]);
-    assert!(r.message("decision").contains("author or the allocated worker"), "{}", r.text);
+    r.expect_fields(&["sign_off"]);
+    assert!(r.message("sign_off").contains("author or the allocated worker"), "{}", r.text);
     assert_eq!(w.get(&apath, &w.mo).await.json["state"], "returned");
 }
 
@@ -879,8 +879,8 @@ async fn malformed_path_ids_answer_404_like_unknown_ones() {
     }
 }
 
-/// A restricted family member is not named on the contact to someone who may not open their
-/// record (as the family network hides restricted relatives).
+/// A restricted family member is left off the contact for someone who may not open their
+/// record: neither named nor counted.
 #[tokio::test]
 async fn a_restricted_family_member_is_not_named_on_the_contact() {
     let w = world().await;
@@ -890,7 +890,10 @@ async fn a_restricted_family_member_is_not_named_on_the_contact() {
     w.app.set_restriction(&w.actor("mo"), jo.parse().unwrap(), 1, true, vec![w.user("mo").id], "Fled domestic abuse").await.unwrap();
     let c = w.get(&format!("/contacts/{contact}"), &w.sam).await;
     c.expect(StatusCode::OK);
-    assert_eq!(c.json["family_members"], json!([{"id": jo, "kind": "adult", "name": null, "date_of_birth": null, "restricted": true}]));
+    assert_eq!(c.json["family_members"], json!([]));
+    assert!(!c.text.contains(&jo), "{}", c.text);
+    let mo = w.get(&format!("/contacts/{contact}"), &w.mo).await;
+    assert_eq!(mo.json["family_members"][0]["name"], "Jo Lee", "named to who may see them");
     assert!(!c.text.contains("Jo Lee"), "{}", c.text);
     w.get(&format!("/people/{jo}"), &w.sam).await.expect(StatusCode::NOT_FOUND);
 }
@@ -1015,11 +1018,11 @@ async fn no_one_authorises_their_own_assessment() {
     w.post(&format!("{apath}/submit"), &w.mo, json!({"version": 2})).await.expect(StatusCode::NO_CONTENT);
     let a = w.get(&apath, &w.mo).await.json;
     assert_eq!(a["author"]["name"], "mo name");
-    assert_eq!(a["can_sign_off"], true, "the role allows it; the rule is checked on the step");
+    assert_eq!((a["can_sign_off"].clone(), a["own_work"].clone()), (json!(false), json!(true)), "another manager must sign it off");
     let before = w.audit_head().await;
     let r = w.post(&format!("{apath}/authorise"), &w.mo, json!({"version": 3, "authorised_on": "2023-12-22"})).await;
-    r.expect_fields(&["decision"]);
-    assert_eq!(r.message("decision"), "You cannot authorise an assessment you wrote: another manager must sign it off");
+    r.expect_fields(&["sign_off"]);
+    assert_eq!(r.message("sign_off"), "You cannot authorise an assessment you wrote: another manager must sign it off");
     w.assert_not_done(before, "assessment.authorise").await;
     assert_eq!(w.get(&apath, &w.mo).await.json["state"], "submitted");
     // Mo submitted with no manager of his own: the sign-off waits in the team's tray.
@@ -1139,6 +1142,24 @@ async fn a_referral_closed_with_no_further_action_closes_its_tasks() {
     assert!(r["tasks"].as_array().unwrap().iter().all(|t| t["status"] == "done"));
     assert!(tray_tasks(&w.get("/work", &w.sam).await.json).is_empty());
     w.post(&format!("{rpath}/assessment"), &w.sam, json!({"start_date": "2023-12-22"})).await.expect_fields(&["start_date"]);
+    // A closed referral is not reopened; a new contact is the way back in.
+    w.put(&rpath, &w.sam, json!({"version": 2, "primary_need": "N9", "nfa": false})).await.expect_fields(&["nfa"]);
+    assert_eq!(w.get(&rpath, &w.sam).await.json["nfa"], true);
+}
+
+/// A referral whose assessment is under way cannot be closed until the assessment is
+/// authorised (its outcome can be no further action).
+#[tokio::test]
+async fn a_referral_with_an_unfinished_assessment_is_not_closed() {
+    let w = world().await;
+    let amy = w.child("Amy").await;
+    let referral = w.referral(&amy, RECEIVED, "2023-12-22T15:40:00Z").await;
+    let rpath = format!("/referrals/{referral}");
+    w.post(&format!("{rpath}/assessment"), &w.sam, json!({"start_date": "2023-12-22"})).await.expect(StatusCode::CREATED);
+    let r = w.put(&rpath, &w.sam, json!({"version": 1, "primary_need": "N1", "nfa": true})).await;
+    r.expect_fields(&["nfa"]);
+    assert!(r.message("nfa").contains("not finished"), "{}", r.text);
+    assert_eq!(w.get(&rpath, &w.sam).await.json["nfa"], false);
 }
 
 /// Six weeks on, nothing done: the manager sees the overdue work by worker (the unallocated

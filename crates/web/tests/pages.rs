@@ -1077,3 +1077,57 @@ async fn front_door_pages_are_not_found_without_access_and_forbidden_by_role() {
     au.sign_in(&w, "ava").await;
     assert_eq!(au.get(&w, "/work/team").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_new_pack_moves_stored_deadlines_only_when_recalculated() {
+    use hearth_domain::front_door::codes::{ReferralSource, ScreeningDecision};
+    use hearth_domain::front_door::contact::{Consent, Referrer};
+    use hearth_domain::front_door::tasks::{TaskKind, TaskSubject};
+    use time::macros::{date, datetime};
+    let w = world().await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    let tara = staff(&w, "tara", "Tara", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    let (sam_a, tara_a) = (alone(&sam), hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() });
+    set_clock(&w, datetime!(2023-12-22 15:30 UTC));
+    let kid = w.app.create_person(&sam_a, child("Pack", "Change")).await.unwrap();
+    let new = hearth_app::NewContact {
+        received_at: datetime!(2023-12-22 15:30 UTC),
+        source: ReferralSource::Police,
+        referrer: Referrer { name: "PC Smith".into(), ..Referrer::default() },
+        reason: "Domestic abuse incident; child present".into(),
+        consent: Consent::Given,
+        children: vec![kid.id],
+        family_members: vec![],
+    };
+    let contact = w.app.record_contact(&sam_a, new).await.unwrap();
+    set_clock(&w, datetime!(2023-12-27 11:00 UTC));
+    let decision = hearth_app::NewDecision { decision: ScreeningDecision::Referral, decided_at: datetime!(2023-12-27 10:00 UTC), rationale: "Threshold met".into() };
+    let referral = w.app.decide_contact(&tara_a, contact, 1, decision).await.unwrap()[0];
+    let single = |tasks: &[hearth_domain::front_door::tasks::Task]| tasks.iter().find(|t| t.kind == TaskKind::SingleAssessment).cloned().unwrap();
+    let before = single(&w.app.referral_page(&sam_a, referral).await.unwrap().tasks);
+    let cal = hearth_domain::calendar::Calendar::shipped();
+    assert_eq!((before.due, before.pack.as_str()), (cal.add_working_days(date!(2023 - 12 - 27), 45).unwrap().date, "national"));
+
+    // A local layer tightens the assessment to 40 working days.
+    let layer = "name = \"tighter\"\nversion = \"2027.1\"\nextends = \"national\"\n\n[timescale.single_assessment]\ntitle = \"Assessment completed\"\nfrom = \"referral\"\nwithin = \"40 working days\"\nsource = \"Test\"\n";
+    let pack = hearth_domain::policy::Pack::national().with_layer(layer).unwrap();
+    let config = AppConfig { timescales: Arc::new(hearth_app::Timescales { pack, calendar: cal.clone() }), ..AppConfig::default() };
+    let app = App::new(w.app.store.clone(), config, w.clock.clone());
+    assert_eq!(single(&app.referral_page(&sam_a, referral).await.unwrap().tasks), before, "not moved silently");
+    let would = app.recalculate_deadlines(false).await.unwrap();
+    assert_eq!(would.len(), 1, "{would:?}");
+    let expected = cal.add_working_days(date!(2023 - 12 - 27), 40).unwrap().date;
+    assert_eq!((would[0].task.id, would[0].task.due, would[0].old_due), (before.id, expected, before.due));
+    assert_eq!(single(&app.referral_page(&sam_a, referral).await.unwrap().tasks), before, "a dry run changes nothing");
+    let audit_before = head(&w).await;
+    assert_eq!(app.recalculate_deadlines(true).await.unwrap().len(), 1);
+    let after = single(&app.referral_page(&sam_a, referral).await.unwrap().tasks);
+    assert_eq!((after.due, after.pack.as_str(), after.pack_version.as_str()), (expected, "tighter", "2027.1"));
+    assert!(after.explanation.contains("40 working days"), "{}", after.explanation);
+    assert!(head(&w).await > audit_before, "the move is audited");
+    assert!(app.recalculate_deadlines(true).await.unwrap().is_empty(), "nothing left to move");
+    // The closed screening task is history: never recalculated.
+    let mut tx = w.app.store.begin().await.unwrap();
+    assert!(!tx.tasks_of(TaskSubject::Contact(contact)).await.unwrap()[0].is_open());
+}

@@ -178,7 +178,7 @@ async fn sign_off(s: &AppState, actor: &hearth_app::Actor, ids: &PathIds, versio
 /// Sends the assessment to a manager: the author or the allocated worker, once it is ready
 /// (`readiness` of the assessment is empty). It puts an authorisation task in the tray of the
 /// submitter's line manager. A refusal of the step itself is a 422 on `state` (wrong state)
-/// or `decision` (not the author or allocated worker).
+/// or `sign_off` (not the author or allocated worker).
 #[utoipa::path(
     post, path = "/assessments/{id}/submit", operation_id = "submit_assessment", tag = "front_door",
     params(("id" = uuid::Uuid, Path, description = "The assessment's id")),
@@ -211,7 +211,7 @@ pub async fn return_to_worker(State(s): State<AppState>, ApiActor(actor): ApiAct
 
 /// Signs a submitted assessment off (managers; 403 otherwise): it is complete, and the
 /// referral's assessment and child-seen tasks close with the authorisation task. The
-/// assessment's author may not authorise it: that is a 422 on `decision`.
+/// assessment's author may not authorise it: that is a 422 on `sign_off`.
 #[utoipa::path(
     post, path = "/assessments/{id}/authorise", operation_id = "authorise_assessment", tag = "front_door",
     params(("id" = uuid::Uuid, Path, description = "The assessment's id")),

@@ -204,8 +204,8 @@ pub struct PersonRef {
     pub id: Uuid,
     #[schema(value_type = super::PersonKindCode)]
     pub kind: String,
-    /// Given and family name; `null` for a restricted record, which is named only on its own
-    /// page to the people who may open it.
+    /// Given and family name. (A restricted family member the caller may not open is left off
+    /// the contact altogether.)
     pub name: Option<String>,
     #[schema(format = Date)]
     pub date_of_birth: Option<String>,
@@ -217,18 +217,9 @@ fn full_name(given: &str, family: &str) -> String {
 }
 
 impl PersonRef {
-    /// A person the caller opened (every child of a contact, the child of a referral).
+    /// A person the caller may see (the app leaves out anyone else).
     fn opened(p: &DomPersonSummary) -> Self {
         PersonRef { id: p.id.0, kind: p.kind.code().to_string(), name: Some(full_name(&p.given_name, &p.family_name)), date_of_birth: p.date_of_birth.map(date), restricted: p.restricted }
-    }
-
-    /// A person the caller did not open: a restricted record is not named.
-    fn listed(p: &DomPersonSummary) -> Self {
-        if p.restricted {
-            PersonRef { id: p.id.0, kind: p.kind.code().to_string(), name: None, date_of_birth: None, restricted: true }
-        } else {
-            Self::opened(p)
-        }
     }
 
     fn of_record(r: &PersonRecord) -> Self {
@@ -531,7 +522,7 @@ impl From<&ContactView> for ContactDetail {
             consent: consent_code(&c.consent).to_string(),
             consent_reason: c.consent.reason().map(str::to_string),
             children: v.children.iter().map(PersonRef::opened).collect(),
-            family_members: v.family_members.iter().map(PersonRef::listed).collect(),
+            family_members: v.family_members.iter().map(PersonRef::opened).collect(),
             recorded_by: UserRef::new(c.recorded_by, &v.names),
             recorded_at: instant(v.contact.created_at),
             screening: c.screening.as_ref().map(|s| Screening {
@@ -866,6 +857,8 @@ pub struct AssessmentDetail {
     pub can_edit: bool,
     pub can_submit: bool,
     pub can_sign_off: bool,
+    /// The caller is a manager who wrote it: another manager must authorise it.
+    pub own_work: bool,
 }
 
 impl From<&AssessmentView> for AssessmentDetail {
@@ -902,6 +895,7 @@ impl From<&AssessmentView> for AssessmentDetail {
             can_edit: v.can_edit,
             can_submit: v.can_submit,
             can_sign_off: v.can_sign_off,
+            own_work: v.own_work,
         }
     }
 }
