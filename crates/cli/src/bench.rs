@@ -1,9 +1,20 @@
 //! `hearth bench`: server-time latency of the pages that matter most, measured in-process
 //! through the real router (session, CSRF, authorisation, audit and all) on a generated LA.
+//!
+//! Two scenarios: a service manager opening records, searching and adding case notes
+//! (issue 3), and the work trays (issue 4) of a team manager over 25 social workers with 25
+//! children each, every child with its front-door history, and of those workers.
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use hearth_app::App;
+use hearth_app::{Actor, App, NewUser};
+use hearth_domain::audit::{AuditDraft, Outcome};
+use hearth_domain::front_door::allocation::{Allocation, CaseAllocations};
+use hearth_domain::front_door::tasks::{bucket, Bucket, TaskKind};
+use hearth_domain::front_door::AllocationId;
 use hearth_domain::person::PersonSummary;
+use hearth_domain::user::{Role, UserRecord};
+use hearth_domain::{PersonId, TeamId, UserId};
+use hearth_store::Tx;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -48,10 +59,27 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     let store = app.store.clone();
     if !hearth_testkit::is_populated(store.as_ref()).await.map_err(|e| e.to_string())? {
         eprintln!("Generating {} children with ~{} case notes each…", opts.children, opts.notes_per_child);
-        let s = hearth_testkit::generate(store.as_ref(), &hearth_testkit::DemoOptions { children: opts.children, seed: opts.seed, notes_per_child: opts.notes_per_child })
-            .await
-            .map_err(|e| e.to_string())?;
+        let s = hearth_testkit::generate(
+            store.as_ref(),
+            &hearth_testkit::DemoOptions { children: opts.children, seed: opts.seed, notes_per_child: opts.notes_per_child, ..Default::default() },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let f = &s.front_door;
         let _ = writeln!(report, "Data set: {} people ({} children), {} case notes, {} relationships; generated in {:.1} s.", s.people, s.children, s.case_notes, s.relationships, s.elapsed.as_secs_f64());
+        let _ = writeln!(
+            report,
+            "Front door: {} contacts, {} referrals, {} assessments ({} authorised, {} submitted, {} returned, {} in progress), {} tasks ({} open).",
+            f.contacts,
+            f.referrals,
+            f.assessments(),
+            f.authorised,
+            f.submitted,
+            f.returned,
+            f.drafts,
+            f.open_tasks + f.done_tasks,
+            f.open_tasks
+        );
     } else {
         let _ = writeln!(report, "Data set: existing database.");
     }
@@ -82,7 +110,10 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     let mut record = Stats { name: "Child record page (GET /people/{id})", times: Vec::new() };
     let mut search = Stats { name: "Search (GET /search?q=…, mixed queries)", times: Vec::new() };
     let mut add_note = Stats { name: "Add a case note (POST /people/{id}/notes/new)", times: Vec::new() };
-    let today = hearth_app::local_time::uk_local(app.now()).date();
+    // The notes happened a few minutes ago (a fixed early time would be in the future just
+    // after midnight, and refused).
+    let occurred = hearth_app::local_time::uk_local(app.now() - time::Duration::minutes(5));
+    let (today, at) = (occurred.date(), format!("{:02}:{:02}", occurred.hour(), occurred.minute()));
     for i in 0..opts.samples {
         let p = pick(i);
         let req = Request::get(format!("/people/{}", p.id)).header(header::COOKIE, &cookie).body(Body::empty()).map_err(|e| e.to_string())?;
@@ -110,7 +141,7 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
             ("occurred-day", &today.day().to_string()),
             ("occurred-month", &(today.month() as u8).to_string()),
             ("occurred-year", &today.year().to_string()),
-            ("time", "00:05"),
+            ("time", at.as_str()),
             ("note_type", "phone_call"),
             ("child_seen", "no"),
             ("text", "Benchmark note: phone call with the school about attendance this week."),
@@ -129,5 +160,219 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     for s in [&record, &search, &add_note] {
         let _ = writeln!(report, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |", s.name, s.pct(0.5), s.pct(0.95), s.pct(0.99), s.pct(1.0));
     }
+    let _ = writeln!(report);
+    report.push_str(&work_trays(&app, &router, &actor, opts.samples).await?);
     Ok(report)
+}
+
+/// The work-tray team of issue 4: a team manager over this many social workers…
+const TEAM_WORKERS: usize = 25;
+/// …each holding this many children.
+const TEAM_CASELOAD: usize = 25;
+const TEAM_NAME: &str = "Assessment Team 2 (benchmark)";
+const TEAM_MANAGER: &str = "wren.benchmark";
+
+/// The tasks of a referral, which follow the case to its new team and worker.
+const REFERRAL_TASKS: [TaskKind; 5] = [TaskKind::ReferralResponse, TaskKind::ChildSeen, TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
+
+/// The team the work-tray scenario measures.
+struct TrayTeam {
+    manager: UserRecord,
+    /// The social workers, by username.
+    workers: Vec<UserRecord>,
+    team: TeamId,
+}
+
+fn se(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Makes the work-tray team in the generated LA, or finds it when an earlier run made it:
+/// a new team and team manager, 25 social workers of the front-door team moved into it
+/// (the demo's sam.worker stays with tara.manager), and their cases — their own and, to make
+/// 25 each, unrestricted cases of other front-door workers — transferred to it the way the
+/// app transfers a case: the allocation history kept (the made-up first allocation stored,
+/// then ended yesterday), and the open referral tasks following the case to its worker, the
+/// open authorisation tasks to the new manager. Every child keeps its generated front-door
+/// history.
+/// `None` when the LA is too small to make such a team.
+async fn arrange_team(app: &App, by: &Actor) -> Result<Option<TrayTeam>, String> {
+    let store = app.store.clone();
+    let mut tx = store.begin().await.map_err(se)?;
+    let users = tx.users().await.map_err(se)?;
+    tx.commit().await.map_err(se)?;
+    if let Some(m) = users.iter().find(|u| u.username == TEAM_MANAGER) {
+        let mut workers: Vec<UserRecord> = users.iter().filter(|u| u.manager == Some(m.id) && u.role == Role::SocialWorker).cloned().collect();
+        workers.sort_by(|a, b| a.username.cmp(&b.username));
+        let team = m.team.ok_or("the benchmark manager has no team")?;
+        return Ok(Some(TrayTeam { manager: m.clone(), workers, team }));
+    }
+    let front_team = users.iter().find(|u| u.username == "tara.manager").and_then(|u| u.team);
+    // Workers of the front-door team first (their work is the front door's), in the order
+    // they were generated (ids are time-ordered).
+    let mut candidates: Vec<&UserRecord> = users.iter().filter(|u| u.role == Role::SocialWorker && u.active && u.username != "sam.worker").collect();
+    candidates.sort_by_key(|u| (u.team != front_team || u.team.is_none(), u.id));
+    // 25 workers, and others to take 5 cases each from (20 each, a few restricted).
+    if candidates.len() < TEAM_WORKERS + 8 {
+        return Ok(None);
+    }
+    let team = app.add_team(None, TEAM_NAME).await.map_err(se)?;
+    let manager = app
+        .add_user(
+            None,
+            NewUser {
+                username: TEAM_MANAGER.into(),
+                display_name: "Wren Benchmark".into(),
+                role: Role::TeamManager,
+                team: Some(team.id),
+                manager: Some(by.user.id),
+                password: hearth_testkit::DEMO_PASSWORD.into(),
+            },
+        )
+        .await
+        .map_err(se)?;
+    let (pod, donors) = candidates.split_at(TEAM_WORKERS);
+    let today = hearth_app::local_time::uk_local(app.now()).date();
+    let audit = |target: String| AuditDraft {
+        at: app.now(),
+        actor: Some(by.user.id),
+        action: "bench.arrange".into(),
+        person: None,
+        target: Some(target),
+        outcome: Outcome::Allowed,
+        reason: Some(format!("work-tray benchmark: {TEAM_WORKERS} workers with {TEAM_CASELOAD} children each")),
+    };
+
+    let mut workers = Vec::with_capacity(TEAM_WORKERS);
+    let mut donors = donors.iter();
+    let mut spare: Vec<PersonSummary> = Vec::new();
+    for w in pod {
+        let mut tx = store.begin().await.map_err(se)?;
+        let mut moved = (*w).clone();
+        moved.team = Some(team.id);
+        moved.manager = Some(manager.id);
+        tx.update_user(&moved).await.map_err(se)?;
+        let mut cases = tx.children_of_worker(w.id, 1000).await.map_err(se)?;
+        cases.truncate(TEAM_CASELOAD);
+        while cases.len() < TEAM_CASELOAD {
+            if spare.is_empty() {
+                let Some(d) = donors.next() else { return Ok(None) };
+                spare = tx.children_of_worker(d.id, 1000).await.map_err(se)?.into_iter().filter(|p| !p.restricted).rev().collect();
+                continue;
+            }
+            cases.extend(spare.pop());
+        }
+        for c in &cases {
+            transfer(tx.as_mut(), c.id, team.id, w.id, manager.id, today, by.user.id).await?;
+        }
+        tx.append_audit(&audit(format!("{} and {} cases to {TEAM_NAME}", w.username, cases.len()))).await.map_err(se)?;
+        tx.commit().await.map_err(se)?;
+        workers.push(moved);
+    }
+    workers.sort_by(|a, b| a.username.cmp(&b.username));
+    Ok(Some(TrayTeam { manager, workers, team: team.id }))
+}
+
+/// Transfers a child's case to `worker` in `team` from `today`, as the allocation use case
+/// does, and moves its open tasks.
+async fn transfer(tx: &mut dyn Tx, child: PersonId, team: TeamId, worker: UserId, manager: UserId, today: time::Date, by: UserId) -> Result<(), String> {
+    let record = tx.person(child).await.map_err(se)?.ok_or("a child disappeared")?;
+    let mut h = CaseAllocations { child, history: tx.allocations_of(child).await.map_err(se)? };
+    if h.history.is_empty()
+        && let Some(old_team) = record.allocation.team
+    {
+        let first = Allocation {
+            id: AllocationId::new(),
+            team: old_team,
+            worker: record.allocation.worker,
+            from: hearth_app::local_time::uk_local(record.created_at).date(),
+            to: None,
+            allocated_by: record.created_by,
+            reason: Some("Allocated when the record was created".into()),
+        };
+        tx.allocate(child, None, &first).await.map_err(se)?;
+        h.history.push(first);
+    }
+    let current = h.current().map(|a| a.id);
+    let new = h.allocate(team, Some(worker), today, by, Some("Moved to the benchmark team".into())).map_err(se)?.clone();
+    let ended = current.and_then(|id| h.history.iter().find(|a| a.id == id)).and_then(|a| a.to.map(|to| (a.id, to)));
+    tx.allocate(child, ended, &new).await.map_err(se)?;
+    tx.assign_open_tasks(child, &REFERRAL_TASKS, team, Some(worker)).await.map_err(se)?;
+    tx.assign_open_tasks(child, &[TaskKind::AssessmentAuthorisation], team, Some(manager)).await.map_err(se)?;
+    Ok(())
+}
+
+async fn cookie_of(app: &App, username: &str) -> Result<String, String> {
+    let signed = app.sign_in(username, hearth_testkit::DEMO_PASSWORD).await.map_err(|e| format!("cannot sign in as {username}: {e}"))?;
+    Ok(format!("hearth_session={}", signed.token))
+}
+
+/// `GET /work/team` as the team's manager and `GET /work` as each of its workers in turn.
+async fn work_trays(app: &App, router: &axum::Router, by: &Actor, samples: usize) -> Result<String, String> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let Some(t) = arrange_team(app, by).await? else {
+        let _ = writeln!(out, "Work trays: not measured: a team of {TEAM_WORKERS} workers with {TEAM_CASELOAD} cases each needs at least {} social workers (about 700 children).", TEAM_WORKERS + 8);
+        return Ok(out);
+    };
+    let today = hearth_app::local_time::uk_local(app.now()).date();
+
+    // What the trays hold.
+    let mut tx = app.store.begin().await.map_err(se)?;
+    let mut members: Vec<UserId> = t.workers.iter().map(|w| w.id).collect();
+    members.push(t.manager.id);
+    let caseloads = tx.caseloads(&members).await.map_err(se)?;
+    let tasks = tx.open_tasks(Some((&members, &[t.team]))).await.map_err(se)?;
+    let all_open = tx.open_tasks(None).await.map_err(se)?.len();
+    tx.commit().await.map_err(se)?;
+    let overdue = tasks.iter().filter(|x| bucket(x.due, today) == Bucket::Overdue).count();
+    let awaiting = tasks.iter().filter(|x| x.kind == TaskKind::AssessmentAuthorisation).count();
+    let children: usize = caseloads.iter().map(|(_, n)| *n as usize).sum();
+    let _ = writeln!(
+        out,
+        "Work trays: {} ({}) manages {} social workers holding {} children ({}–{} each); the team's trays hold {} open tasks \
+         ({} overdue, {} assessments awaiting authorisation) of {} open in the LA.",
+        t.manager.username,
+        TEAM_NAME,
+        t.workers.len(),
+        children,
+        caseloads.iter().map(|(_, n)| *n).min().unwrap_or(0),
+        caseloads.iter().map(|(_, n)| *n).max().unwrap_or(0),
+        tasks.len(),
+        overdue,
+        awaiting,
+        all_open
+    );
+
+    let manager_cookie = cookie_of(app, &t.manager.username).await?;
+    let mut worker_cookies = Vec::with_capacity(t.workers.len());
+    for w in &t.workers {
+        worker_cookies.push(cookie_of(app, &w.username).await?);
+    }
+    let get = |url: &str, cookie: &str| Request::get(url).header(header::COOKIE, cookie).body(Body::empty()).map_err(se);
+    let mut team = Stats { name: "Team work tray, team manager (GET /work/team)", times: Vec::new() };
+    let mut mine = Stats { name: "My work, social worker (GET /work)", times: Vec::new() };
+    for (url, cookie, stats) in [("/work/team", &manager_cookie, &mut team), ("/work", &worker_cookies[0], &mut mine)] {
+        // A page that is not served yet is reported, not timed.
+        let res = router.clone().oneshot(get(url, cookie)?).await.map_err(se)?;
+        if res.status() != StatusCode::OK {
+            let _ = writeln!(out, "{} is not measured: it answered {}.", stats.name, res.status());
+            stats.name = "";
+        }
+    }
+    for i in 0..samples {
+        if !team.name.is_empty() {
+            team.times.push(timed(router, get("/work/team", &manager_cookie)?, StatusCode::OK).await?);
+        }
+        if !mine.name.is_empty() {
+            mine.times.push(timed(router, get("/work", &worker_cookies[i % worker_cookies.len()])?, StatusCode::OK).await?);
+        }
+    }
+    let _ = writeln!(out, "Samples: {samples} of each (the workers' trays in turn), sequential, in-process (server time only).\n");
+    let _ = writeln!(out, "| measurement | p50 ms | p95 ms | p99 ms | max ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for s in [&team, &mine].into_iter().filter(|s| !s.name.is_empty()) {
+        let _ = writeln!(out, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |", s.name, s.pct(0.5), s.pct(0.95), s.pct(0.99), s.pct(1.0));
+    }
+    Ok(out)
 }

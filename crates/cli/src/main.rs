@@ -321,7 +321,17 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
         return Ok(out);
     }
     eprintln!("Generating a synthetic local authority with {children} children (seed {seed})…");
-    let s = hearth_testkit::generate(app.store.as_ref(), &hearth_testkit::DemoOptions { children, seed, notes_per_child: 10 }).await?;
+    let s = hearth_testkit::generate(
+        app.store.as_ref(),
+        &hearth_testkit::DemoOptions {
+            children,
+            seed,
+            notes_per_child: 10,
+            // The front door's deadlines under the pack and calendar the app runs with.
+            front_door: hearth_testkit::FrontDoorOptions { enabled: true, timescales: Some(app.config.timescales.clone()) },
+        },
+    )
+    .await?;
     let _ = writeln!(
         out,
         "Generated {} children, {} people, {} case notes and {} relationships in {:.1} s (synthetic data, not real people).",

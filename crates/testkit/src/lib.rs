@@ -1,7 +1,8 @@
 //! A synthetic local authority for demos, tests and benchmarks.
 //!
 //! `generate` fills an empty store with teams, users, children and their families,
-//! relationships and case notes. Everything is made up from built-in lists, so nothing is
+//! relationships and case notes, and each child's front-door history (contact, referral,
+//! single assessment and their tasks; see `front_door`). Everything is made up from built-in lists, so nothing is
 //! about a real person, and the same seed always gives the same people with the same ids.
 //! Dates are relative to today, so ages and note dates stay plausible whenever it runs.
 //!
@@ -11,12 +12,14 @@
 #![forbid(unsafe_code)]
 
 mod family;
+mod front_door;
 mod names;
 mod places;
 mod rng;
 mod staff;
 mod text;
 
+pub use front_door::{FrontDoorOptions, FrontDoorSummary};
 use hearth_app::local_time::uk_local;
 use hearth_domain::audit::{AuditDraft, Outcome};
 use hearth_domain::user::Role;
@@ -40,11 +43,14 @@ pub struct DemoOptions {
     pub seed: u64,
     /// Case notes per child on average; each child has between 40% and 160% of it.
     pub notes_per_child: usize,
+    /// Each child's front-door history: a decided contact, a referral and a single
+    /// assessment in a mix of states, with their tasks (on by default).
+    pub front_door: FrontDoorOptions,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        Self { children: 1000, seed: 2026, notes_per_child: 10 }
+        Self { children: 1000, seed: 2026, notes_per_child: 10, front_door: FrontDoorOptions::default() }
     }
 }
 
@@ -72,6 +78,8 @@ pub struct DemoSummary {
     pub people: usize,
     pub case_notes: usize,
     pub relationships: usize,
+    /// Contacts, referrals, assessments (by state) and tasks.
+    pub front_door: FrontDoorSummary,
     /// a child allocated to the demo social worker `sam.worker`, for the README and browser tests
     pub example_child: (PersonId, String),
     pub elapsed: Duration,
@@ -141,6 +149,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     tx.commit().await?;
 
     let mut reg = family::Registry::default();
+    let mut front = opts.front_door.enabled.then(|| front_door::Generator::new(opts.seed, &opts.front_door, today, staff.workers[0].id));
     let mut counts = Counts::default();
     let mut example: Option<(PersonId, String)> = None;
     let (mut left, mut placed, mut families) = (opts.children, 0usize, 0usize);
@@ -167,6 +176,9 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
                 example = f.children.iter().find(|c| c.2).or(f.children.first()).map(|c| (c.0, c.1.clone()));
             }
             write_family(&mut *tx, &f, today, now).await?;
+            if let Some(front) = front.as_mut() {
+                front.family(&mut *tx, &f, front_door::Holder::of(worker, ctx.team, ctx.team_kind)).await?;
+            }
             counts.people += f.persons.len();
             counts.case_notes += f.notes.len();
             counts.relationships += f.relationships.len();
@@ -193,6 +205,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
         people: counts.people,
         case_notes: counts.case_notes,
         relationships: counts.relationships,
+        front_door: front.map(|f| f.summary).unwrap_or_default(),
         example_child,
         elapsed: started.elapsed(),
     })

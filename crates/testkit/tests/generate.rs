@@ -15,7 +15,7 @@ use support::{Recording, TempDb};
 use time::OffsetDateTime;
 
 fn opts(children: usize, seed: u64) -> DemoOptions {
-    DemoOptions { children, seed, notes_per_child: 6 }
+    DemoOptions { children, seed, notes_per_child: 6, ..Default::default() }
 }
 
 async fn user_ids(store: &dyn Store) -> Vec<(String, String, Option<String>, Option<String>)> {
@@ -61,7 +61,7 @@ async fn everything_written_is_valid_linked_and_audited() {
     let store = Recording::new(db.store.clone());
     assert!(!is_populated(&store).await.unwrap());
     let children = 120;
-    let summary = generate(&store, &DemoOptions { children, seed: 7, notes_per_child: 8 }).await.unwrap();
+    let summary = generate(&store, &DemoOptions { children, seed: 7, notes_per_child: 8, ..Default::default() }).await.unwrap();
     assert!(is_populated(&store).await.unwrap());
     let w = std::mem::take(&mut *store.written.lock().unwrap());
     let now = OffsetDateTime::now_utc();

@@ -15,7 +15,7 @@ async fn generate_at_scale() {
     let children = env("HEARTH_SCALE_CHILDREN", 10_000);
     let notes_per_child = env("HEARTH_SCALE_NOTES", 10);
     let db = TempDb::new("scale").await;
-    let s = generate(&db.store, &DemoOptions { children, seed: 1, notes_per_child }).await.unwrap();
+    let s = generate(&db.store, &DemoOptions { children, seed: 1, notes_per_child, ..Default::default() }).await.unwrap();
     let size = std::fs::metadata(&db.path).map(|m| m.len()).unwrap_or(0);
     println!(
         "{} children, {} people, {} relationships, {} case notes, {} users in {:.1?} ({:.0} notes/s); database {} MB",
