@@ -215,7 +215,9 @@ impl App {
         let due = screening_deadline(&ts.pack, &ts.calendar, contact.received_at).map_err(deadline_error)?;
         tx.insert_contact(&contact, &self.meta(actor)).await?;
         let first = contact.children[0];
-        tx.insert_task(&self.task(TaskKind::ScreeningDecision, TaskSubject::Contact(contact.id), first, (actor.user.team, None), &due)).await?;
+        // The recorder's team decides; someone without a team records for the child's team.
+        let team = actor.user.team.or(records[0].allocation.team);
+        tx.insert_task(&self.task(TaskKind::ScreeningDecision, TaskSubject::Contact(contact.id), first, (team, None), &due)).await?;
         for &child in &contact.children {
             self.audit_step(tx.as_mut(), actor, "contact.create", child, contact.id.to_string()).await?;
         }
@@ -240,7 +242,7 @@ impl App {
         let c = &contact.value;
         let children = tx.persons(&c.children).await?;
         // A restricted relative is not named to someone who may not see them.
-        let visible = self.visible_children(tx.as_mut(), actor, &c.family_members).await?;
+        let visible = self.visible_people(tx.as_mut(), actor, &c.family_members).await?;
         let family_members = c.family_members.iter().filter_map(|p| visible.get(p).cloned()).collect();
         let tasks = tx.tasks_of(TaskSubject::Contact(id)).await?;
         let mut referrals = Vec::new();
@@ -255,7 +257,7 @@ impl App {
         Ok(ContactView { contact, children, family_members, tasks, referrals, names, can_decide })
     }
 
-    async fn user_names(&self, tx: &mut dyn Tx, ids: &[UserId]) -> Result<HashMap<UserId, String>, AppError> {
+    pub(crate) async fn user_names(&self, tx: &mut dyn Tx, ids: &[UserId]) -> Result<HashMap<UserId, String>, AppError> {
         let mut out = HashMap::new();
         for &id in ids {
             if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id)
@@ -560,7 +562,7 @@ impl App {
         let mut children: Vec<PersonId> = all.iter().flat_map(|c| c.children.iter().copied()).collect();
         children.sort();
         children.dedup();
-        let visible = self.visible_children(tx, actor, &children).await?;
+        let visible = self.visible_people(tx, actor, &children).await?;
         let contacts = all.into_iter().filter(|c| c.children.iter().all(|p| visible.contains_key(p))).collect();
         let mut referrals = Vec::new();
         for r in tx.referrals_of(person).await? {
@@ -638,8 +640,8 @@ impl App {
         Ok(d)
     }
 
-    /// Whether the actor may see a child, for naming them in a tray.
-    pub(crate) async fn visible_children(&self, tx: &mut dyn Tx, actor: &Actor, children: &[PersonId]) -> Result<HashMap<PersonId, PersonSummary>, AppError> {
+    /// The people of `ids` the actor may see, for naming them in a tray or on a contact.
+    pub(crate) async fn visible_people(&self, tx: &mut dyn Tx, actor: &Actor, children: &[PersonId]) -> Result<HashMap<PersonId, PersonSummary>, AppError> {
         let facts = tx.access_facts_many(children, actor.user.id, self.now()).await?;
         let allowed: Vec<PersonId> = facts.iter().filter(|f| decide(&actor.subject, f).allowed()).map(|f| f.person).collect();
         Ok(tx.persons(&allowed).await?.into_iter().map(|p| (p.id, p)).collect())

@@ -35,7 +35,7 @@ impl App {
         let mut ids: Vec<PersonId> = tasks.iter().map(|t| t.child).collect();
         ids.sort();
         ids.dedup();
-        self.visible_children(tx, actor, &ids).await
+        self.visible_people(tx, actor, &ids).await
     }
 
     /// "My work": the open tasks assigned to the actor, by bucket.
@@ -74,8 +74,8 @@ impl App {
         let unassigned: Vec<Task> = tasks.iter().filter(|t| t.assignee.is_none() && t.team.is_some_and(|x| teams.contains(&x))).cloned().collect();
         let shown: Vec<&Task> = view.overdue.iter().chain(&view.awaiting_authorisation).chain(&unassigned).collect();
         let children = self.children_of_tasks(tx.as_mut(), actor, &shown).await?;
-        let all_users = tx.users().await?;
-        let users = all_users.iter().filter(|u| members.contains(&u.id)).map(|u| (u.id, u.display_name.clone())).collect();
+        // Only the members' names: reading every user costs with the size of the LA.
+        let users = self.user_names(tx.as_mut(), &members).await?;
         let team_names = tx.teams().await?.into_iter().filter(|t| teams.contains(&t.id)).map(|t| t.name).collect();
         tx.append_audit(&self.draft(Some(actor), "work.team_view", None, Outcome::Allowed)).await?;
         tx.commit().await?;

@@ -94,6 +94,23 @@ enum Command {
         #[command(subcommand)]
         command: policy_cmd::PolicyCommand,
     },
+    /// Stored deadlines (the due dates of open tasks).
+    Deadlines {
+        #[command(subcommand)]
+        command: DeadlinesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeadlinesCommand {
+    /// Work out every open task's due date again with the pack and calendar now configured.
+    ///
+    /// A deadline keeps the pack version it was computed with: changing the pack does not
+    /// move it. This lists what would move; with --apply it moves them (each change audited).
+    Recalculate {
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -268,6 +285,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             println!("{}", result.map_err(|e| Failure(format!("benchmark failed: {e}"), 1))?);
+            Ok(())
+        }
+        Command::Deadlines { command: DeadlinesCommand::Recalculate { apply } } => {
+            let timescales = check_timescales(&settings)?;
+            let app = open_with(&settings, timescales).await?;
+            let moved = app.recalculate_deadlines(apply).await.map_err(|e| Failure(describe(e), 1))?;
+            for r in &moved {
+                println!("{}\t{}\t{} → {}\t{} → {} {}", r.task.id, r.task.kind.code(), r.old_due, r.task.due, r.old_pack, r.task.pack, r.task.pack_version);
+            }
+            let pack = &app.config.timescales.pack;
+            match (moved.len(), apply) {
+                (0, _) => println!("Every open deadline already matches {} {}.", pack.name, pack.version),
+                (n, true) => println!("Moved {n} deadlines to {} {}.", pack.name, pack.version),
+                (n, false) => println!("{n} deadlines would move under {} {}; run again with --apply to move them.", pack.name, pack.version),
+            }
             Ok(())
         }
         Command::Audit { command: AuditCommand::Verify } => {

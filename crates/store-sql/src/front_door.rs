@@ -252,20 +252,27 @@ pub(crate) async fn tasks_of(c: &mut AnyConnection, subject: TaskSubject) -> Res
 }
 
 pub(crate) async fn open_tasks(c: &mut AnyConnection, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
-    let mut q = DynSql::new(select_tasks!("WHERE done_at IS NULL"));
-    if let Some((users, teams)) = among {
-        if users.is_empty() && teams.is_empty() {
-            return Ok(Vec::new());
+    let mut q = DynSql::new(select_tasks!("WHERE "));
+    match among {
+        None => {
+            q.push("done_at IS NULL");
         }
-        let mut parts = Vec::new();
-        if !users.is_empty() {
-            parts.push(format!("assignee_id IN ({})", q.list(users.iter().map(ToString::to_string))));
+        Some((users, teams)) => {
+            if users.is_empty() && teams.is_empty() {
+                return Ok(Vec::new());
+            }
+            // Each alternative repeats `done_at IS NULL`, so SQLite answers each from its
+            // partial index (with the condition outside the OR it scans every open task).
+            let mut parts = Vec::new();
+            if !users.is_empty() {
+                parts.push(format!("(done_at IS NULL AND assignee_id IN ({}))", q.list(users.iter().map(ToString::to_string))));
+            }
+            if !teams.is_empty() {
+                parts.push(format!("(done_at IS NULL AND team_id IN ({}))", q.list(teams.iter().map(ToString::to_string))));
+            }
+            q.push(&parts.join(" OR "));
+            q.cache = users.len() + teams.len() <= 8;
         }
-        if !teams.is_empty() {
-            parts.push(format!("team_id IN ({})", q.list(teams.iter().map(ToString::to_string))));
-        }
-        q.push(&format!(" AND ({})", parts.join(" OR ")));
-        q.cache = users.len() + teams.len() <= 8;
     }
     q.push(" ORDER BY due, kind, id");
     q.fetch_all(c).await?.iter().map(task).collect()
