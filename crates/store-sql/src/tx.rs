@@ -183,7 +183,7 @@ impl Tx for SqlTx {
     }
     async fn contacts_of(&mut self, person: PersonId) -> Result<Vec<Versioned<Contact>>> {
         let mut v: Vec<Versioned<Contact>> = fd::of_person(self.c(), Kind::Contact, person).await?;
-        v.sort_by(|a, b| b.value.received_at.cmp(&a.value.received_at));
+        v.sort_by_key(|c| std::cmp::Reverse(c.value.received_at));
         Ok(v)
     }
     async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()> {
@@ -198,7 +198,7 @@ impl Tx for SqlTx {
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;
-        v.sort_by(|a, b| b.value.referral_date.cmp(&a.value.referral_date));
+        v.sort_by_key(|r| std::cmp::Reverse(r.value.referral_date));
         Ok(v)
     }
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {

@@ -89,6 +89,22 @@ fn set_instant(f: &mut FormData, name: &str, at: time::OffsetDateTime) {
     f.set(&format!("{name}_time"), format!("{:02}:{:02}", l.hour(), l.minute()));
 }
 
+/// How a page is shown: fresh after a redirect (with the flash of what was saved), or again
+/// with what the user entered and what is wrong with it.
+enum Shown<'a> {
+    Fresh { saved: &'a str },
+    Invalid { form: FormData, errors: FieldErrors },
+}
+
+impl Shown<'_> {
+    fn parts(self) -> (FormData, FieldErrors, StatusCode, Option<String>) {
+        match self {
+            Shown::Fresh { saved } => (FormData::default(), FieldErrors::new(), StatusCode::OK, flash(saved)),
+            Shown::Invalid { form, errors } => (form, errors, StatusCode::UNPROCESSABLE_ENTITY, None),
+        }
+    }
+}
+
 fn version(f: &FormData) -> i64 {
     f.get("version").parse().unwrap_or(0)
 }
@@ -260,21 +276,21 @@ fn flash(saved: &str) -> Option<String> {
     )
 }
 
-async fn contact_page(s: &AppState, actor: &Actor, v: &Visitor, id: ContactId, form: FormData, errors: FieldErrors, status: StatusCode, saved: &str) -> Result<Response, WebError> {
+async fn contact_page(s: &AppState, actor: &Actor, v: &Visitor, id: ContactId, shown: Shown<'_>) -> Result<Response, WebError> {
+    let (mut form, errors, status, flash) = shown.parts();
     let c = s.app.contact_page(actor, id).await?;
-    let mut form = form;
     if form.get("version").is_empty() {
         form.set("version", c.contact.version.to_string());
         set_instant(&mut form, "decided", s.app.now());
     }
     let title = format!("Contact about {}", c.children.iter().map(name).collect::<Vec<_>>().join(" and "));
     let deadlines = deadline_rows(&c.tasks, s.app.today());
-    let page = ContactPage { layout: layout(v, title).with_flash(flash(saved)), view: c, deadlines, form, errors, decisions: radios::<ScreeningDecision>() };
+    let page = ContactPage { layout: layout(v, title).with_flash(flash), view: c, deadlines, form, errors, decisions: radios::<ScreeningDecision>() };
     Ok(render(status, &page))
 }
 
 pub async fn contact(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<Saved>) -> Result<Response, WebError> {
-    contact_page(&s, &actor, &v, parse_id(&id)?, FormData::default(), FieldErrors::new(), StatusCode::OK, &q.saved).await
+    contact_page(&s, &actor, &v, parse_id(&id)?, Shown::Fresh { saved: &q.saved }).await
 }
 
 pub async fn decide(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
@@ -299,7 +315,7 @@ pub async fn decide(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
     match result {
         Ok(referrals) if referrals.len() == 1 => Ok(Redirect::to(&format!("/referrals/{}?saved=referral", referrals[0])).into_response()),
         Ok(_) => Ok(Redirect::to(&format!("/contacts/{id}?saved=decision")).into_response()),
-        Err(AppError::Invalid(errors)) => contact_page(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY, "").await,
+        Err(AppError::Invalid(errors)) => contact_page(&s, &actor, &v, id, Shown::Invalid { form, errors }).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -318,9 +334,9 @@ struct ReferralPage {
     needs: Vec<(String, String)>,
 }
 
-async fn referral_page(s: &AppState, actor: &Actor, v: &Visitor, id: ReferralId, form: FormData, errors: FieldErrors, status: StatusCode, saved: &str) -> Result<Response, WebError> {
+async fn referral_page(s: &AppState, actor: &Actor, v: &Visitor, id: ReferralId, shown: Shown<'_>) -> Result<Response, WebError> {
+    let (mut form, errors, status, flash) = shown.parts();
     let r = s.app.referral_page(actor, id).await?;
-    let mut form = form;
     if form.get("version").is_empty() {
         form.set("version", r.referral.version.to_string());
         form.set("primary_need", r.referral.value.primary_need.map(|n| n.code()).unwrap_or(""));
@@ -331,12 +347,12 @@ async fn referral_page(s: &AppState, actor: &Actor, v: &Visitor, id: ReferralId,
     }
     let title = format!("Referral of {}", r.child.details.full_name());
     let deadlines = deadline_rows(&r.tasks, s.app.today());
-    let page = ReferralPage { layout: layout(v, title).with_flash(flash(saved)), r, deadlines, form, errors, needs: options::<PrimaryNeed>("Not decided yet") };
+    let page = ReferralPage { layout: layout(v, title).with_flash(flash), r, deadlines, form, errors, needs: options::<PrimaryNeed>("Not decided yet") };
     Ok(render(status, &page))
 }
 
 pub async fn referral(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<Saved>) -> Result<Response, WebError> {
-    referral_page(&s, &actor, &v, parse_id(&id)?, FormData::default(), FieldErrors::new(), StatusCode::OK, &q.saved).await
+    referral_page(&s, &actor, &v, parse_id(&id)?, Shown::Fresh { saved: &q.saved }).await
 }
 
 pub async fn update_referral(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
@@ -351,7 +367,7 @@ pub async fn update_referral(State(s): State<AppState>, Signed { actor }: Signed
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?saved=referral")).into_response()),
-        Err(AppError::Invalid(errors)) => referral_page(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY, "").await,
+        Err(AppError::Invalid(errors)) => referral_page(&s, &actor, &v, id, Shown::Invalid { form, errors }).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -369,7 +385,7 @@ pub async fn start_assessment(State(s): State<AppState>, Signed { actor }: Signe
     };
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{a}?saved=started")).into_response()),
-        Err(AppError::Invalid(errors)) => referral_page(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY, "").await,
+        Err(AppError::Invalid(errors)) => referral_page(&s, &actor, &v, id, Shown::Invalid { form, errors }).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -436,20 +452,20 @@ impl AssessmentPage {
     }
 }
 
-async fn assessment_page(s: &AppState, actor: &Actor, v: &Visitor, id: AssessmentId, form: FormData, errors: FieldErrors, status: StatusCode, saved: &str) -> Result<Response, WebError> {
+async fn assessment_page(s: &AppState, actor: &Actor, v: &Visitor, id: AssessmentId, shown: Shown<'_>) -> Result<Response, WebError> {
+    let (mut form, errors, status, flash) = shown.parts();
     let a = s.app.assessment_page(actor, id).await?;
-    let mut form = form;
     form.set("version", a.assessment.version.to_string());
     if form.get("authorised_on-day").is_empty() {
         set_date(&mut form, "authorised_on", Some(s.app.today()));
     }
     let title = format!("Single assessment of {}", a.child.details.full_name());
     let deadlines = deadline_rows(&a.tasks, s.app.today());
-    Ok(render(status, &AssessmentPage { layout: layout(v, title).with_flash(flash(saved)), a, deadlines, form, errors }))
+    Ok(render(status, &AssessmentPage { layout: layout(v, title).with_flash(flash), a, deadlines, form, errors }))
 }
 
 pub async fn assessment(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<Saved>) -> Result<Response, WebError> {
-    assessment_page(&s, &actor, &v, parse_id(&id)?, FormData::default(), FieldErrors::new(), StatusCode::OK, &q.saved).await
+    assessment_page(&s, &actor, &v, parse_id(&id)?, Shown::Fresh { saved: &q.saved }).await
 }
 
 pub async fn sign_off(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path((id, step)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
@@ -481,7 +497,7 @@ pub async fn sign_off(State(s): State<AppState>, Signed { actor }: Signed, v: Vi
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/assessments/{id}?saved={saved}")).into_response()),
-        Err(AppError::Invalid(errors)) => assessment_page(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY, "").await,
+        Err(AppError::Invalid(errors)) => assessment_page(&s, &actor, &v, id, Shown::Invalid { form, errors }).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -508,7 +524,14 @@ fn section(s: &str) -> Result<&'static str, WebError> {
     ["seen", "factors", "outcome"].into_iter().find(|x| *x == s).ok_or(WebError(AppError::NotFound))
 }
 
-async fn section_page(s: &AppState, actor: &Actor, v: &Visitor, id: AssessmentId, sec: &'static str, form: Option<FormData>, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+/// A section of the assessment: fresh from the stored content, or again with the user's form
+/// and its errors.
+async fn section_page(s: &AppState, actor: &Actor, v: &Visitor, id: AssessmentId, sec: &'static str, again: Option<(FormData, FieldErrors)>) -> Result<Response, WebError> {
+    let status = if again.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (form, errors) = match again {
+        Some((f, e)) => (Some(f), e),
+        None => (None, FieldErrors::new()),
+    };
     let a = s.app.assessment_page(actor, id).await?;
     if !a.can_edit {
         return Err(AppError::invalid("state", &format!("An assessment that is {} cannot be changed", a.assessment.value.state.label().to_lowercase())).into());
@@ -540,7 +563,7 @@ async fn section_page(s: &AppState, actor: &Actor, v: &Visitor, id: AssessmentId
 }
 
 pub async fn edit_section(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path((id, sec)): Path<(String, String)>) -> Result<Response, WebError> {
-    section_page(&s, &actor, &v, parse_id(&id)?, section(&sec)?, None, FieldErrors::new(), StatusCode::OK).await
+    section_page(&s, &actor, &v, parse_id(&id)?, section(&sec)?, None).await
 }
 
 /// Reads one section of the form over the stored content: the other sections keep their values.
@@ -596,7 +619,7 @@ pub async fn save_section(State(s): State<AppState>, Signed { actor }: Signed, v
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/assessments/{id}?saved=assessment")).into_response()),
-        Err(AppError::Invalid(errors)) => section_page(&s, &actor, &v, id, sec, Some(form), errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Invalid(errors)) => section_page(&s, &actor, &v, id, sec, Some((form, errors))).await,
         Err(e) => Err(e.into()),
     }
 }
