@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -122,4 +122,22 @@ fn serve_refuses_to_start_with_an_invalid_policy_pack() {
     assert!(err.contains("bad-pack.toml:4:1: wibble"), "{err}");
     assert!(err.contains("the pack is not loaded"), "{err}");
     assert!(!db.exists(), "nothing was opened or created");
+}
+
+#[test]
+fn deadlines_recalculate_reports_and_refuses_a_bad_pack() {
+    let db = temp("deadlines.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = hearth().args(["--database", &url, "deadlines", "recalculate"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Every open deadline already matches national 2026.1.");
+    let pack = temp("deadlines-pack.toml");
+    std::fs::write(&pack, "name = \"local\"\nversion = \"1\"\nextends = \"national\"\n[timescale.single_assessment]\ntitle = \"x\"\nfrom = \"referral\"\nwithin = \"60 working days\"\nsource = \"x\"\n").unwrap();
+    let out = hearth().args(["--database", &url, "deadlines", "recalculate", "--apply"]).env("HEARTH_POLICY_PACK", &pack).output().unwrap();
+    let _ = std::fs::remove_file(&pack);
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    assert_eq!(out.status.code(), Some(1), "a loosened statutory timescale stops it");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("single_assessment"), "{}", String::from_utf8_lossy(&out.stderr));
 }
