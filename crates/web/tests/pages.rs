@@ -1030,6 +1030,7 @@ async fn the_front_door_from_contact_to_authorised_assessment() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = t.get(&w, &assessment).await;
     assert!(page.body.contains(">Authorised<"), "{}", page.body);
+    assert!(page.body.contains("Sent for authorisation again") && page.body.contains("Returned for changes"), "the sign-off history");
     assert!(!page.body.contains("Authorise the assessment</button>"));
     let work = s.get(&w, "/work").await;
     assert!(!work.body.contains("Complete the assessment"), "{}", work.body);

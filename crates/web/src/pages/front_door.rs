@@ -415,6 +415,17 @@ impl AssessmentPage {
         Some((self.user(&last.by), last.comment.clone().unwrap_or_default()))
     }
 
+    /// What a step of the sign-off did, in words.
+    fn step(&self, t: &hearth_domain::front_door::assessment::Transition) -> &'static str {
+        match t.to {
+            AssessmentState::Submitted if t.from == AssessmentState::Returned => "Sent for authorisation again",
+            AssessmentState::Submitted => "Sent for authorisation",
+            AssessmentState::Returned => "Returned for changes",
+            AssessmentState::Authorised => "Authorised",
+            AssessmentState::Draft => "Draft",
+        }
+    }
+
     fn state_tag(&self) -> &'static str {
         match self.a.assessment.value.state {
             AssessmentState::Draft => "govuk-tag--grey",
