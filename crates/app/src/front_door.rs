@@ -23,6 +23,8 @@ use hearth_store::{DocVersion, Tx, Versioned};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
+const NOT_SEEN_EXPLANATION: &str = "Explain why the child was not seen within the timescale";
+
 /// The tasks a referral's deadlines make; closed by the assessment's authorisation (or NFA).
 const ASSESSMENT_TASKS: [TaskKind; 3] = [TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
 /// Every task about a referral (they follow the case when it is allocated).
@@ -410,6 +412,14 @@ impl App {
         Ok((a, r.value, child))
     }
 
+    /// The child-seen check against the pack in force, when the pack has the timescale.
+    fn child_seen(&self, a: &Assessment, referral_date: Date) -> Option<ChildSeenCheck> {
+        let ts = &self.config.timescales;
+        let d = child_seen_deadline(&ts.pack, &ts.calendar, referral_date)?.ok()?;
+        let seen: Vec<Date> = a.child_seen.iter().map(|s| s.date).collect();
+        Some(child_seen_check(&ts.pack, &d, &seen, a.not_seen_explanation.as_deref(), self.today()))
+    }
+
     fn workflow_actor(actor: &Actor, child: &PersonRecord) -> wf::Actor {
         wf::Actor { user: actor.user.id, can_authorise: actor.can(Permission::RecordManagementOversight), allocated: child.allocation.worker == Some(actor.user.id) }
     }
@@ -431,18 +441,11 @@ impl App {
         users.extend(versions.iter().map(|v| v.changed_by));
         let names = self.user_names(tx.as_mut(), &users).await?;
         tx.commit().await?;
-        let ts = &self.config.timescales;
         let today = self.today();
-        let seen: Vec<Date> = a.child_seen.iter().map(|s| s.date).collect();
-        let child_seen = tasks
-            .iter()
-            .find(|t| t.kind == TaskKind::ChildSeen)
-            .and_then(|_| child_seen_deadline(&ts.pack, &ts.calendar, referral.referral_date))
-            .and_then(Result::ok)
-            .map(|d| child_seen_check(&ts.pack, &d, &seen, a.not_seen_explanation.as_deref(), today));
+        let child_seen = self.child_seen(a, referral.referral_date);
         let mut readiness = a.readiness(referral.referral_date, today);
         if child_seen.is_some_and(|c| c.explanation_required) {
-            readiness.add("not_seen_explanation", "Explain why the child was not seen within the timescale");
+            readiness.add("not_seen_explanation", NOT_SEEN_EXPLANATION);
         }
         let who = Self::workflow_actor(actor, &child);
         let editable = a.state.editable() && actor.can(Permission::AddCaseNotes);
@@ -456,6 +459,15 @@ impl App {
     /// Saves the assessment's content while it is a draft or returned. Recording a date the
     /// child was seen closes the child-seen task.
     pub async fn save_assessment(&self, actor: &Actor, id: AssessmentId, expected_version: i64, content: AssessmentContent) -> Result<(), AppError> {
+        self.save_assessment_with(actor, id, expected_version, |_| Ok(content)).await
+    }
+
+    /// As [`App::save_assessment`], with the new content worked out from the stored one in
+    /// the same transaction (a form that edits one section keeps the others as stored).
+    pub async fn save_assessment_with<F>(&self, actor: &Actor, id: AssessmentId, expected_version: i64, edit: F) -> Result<(), AppError>
+    where
+        F: FnOnce(&Assessment) -> Result<AssessmentContent, FieldErrors> + Send,
+    {
         self.require(actor, Permission::AddCaseNotes, "assessment.update").await?;
         let mut tx = self.store.begin().await?;
         let loaded = self.assessment_in(tx.as_mut(), actor, id, "assessment.update").await;
@@ -470,6 +482,7 @@ impl App {
         if !a.state.editable() {
             return Err(AppError::invalid("state", &format!("An assessment that is {} cannot be changed", a.state.label().to_lowercase())));
         }
+        let content = edit(&a)?;
         a.start_date = content.start_date.unwrap_or(a.start_date);
         a.child_seen = content.child_seen;
         a.child_seen.sort_by_key(|s| s.date);
@@ -517,17 +530,13 @@ impl App {
         let subject = TaskSubject::Assessment(id);
         match &step {
             SignOff::Submit => {
-                if let Some(d) = child_seen_deadline(&ts.pack, &ts.calendar, referral.referral_date).and_then(Result::ok) {
-                    let seen: Vec<Date> = a.child_seen.iter().map(|s| s.date).collect();
-                    if child_seen_check(&ts.pack, &d, &seen, a.not_seen_explanation.as_deref(), self.today()).explanation_required {
-                        return Err(AppError::invalid("not_seen_explanation", "Explain why the child was not seen within the timescale"));
-                    }
+                if self.child_seen(&a, referral.referral_date).is_some_and(|c| c.explanation_required) {
+                    return Err(AppError::invalid("not_seen_explanation", NOT_SEEN_EXPLANATION));
                 }
                 a.submit(who, now, referral.referral_date)?;
                 let due = assessment_deadlines(&ts.pack, &ts.calendar, referral.referral_date, None).map_err(deadline_error)?;
-                let final_deadline = due.core.as_ref().filter(|c| c.due < due.single.due).unwrap_or(&due.single);
                 let owner = (actor.user.team.or(child.allocation.team), actor.user.manager);
-                tx.insert_task(&self.task(TaskKind::AssessmentAuthorisation, subject, child.id, owner, final_deadline)).await?;
+                tx.insert_task(&self.task(TaskKind::AssessmentAuthorisation, subject, child.id, owner, due.final_deadline())).await?;
             }
             SignOff::Return { comment } => {
                 a.return_with_comments(who, now, comment)?;
@@ -633,7 +642,7 @@ impl App {
             kind => assessment_deadlines(&ts.pack, &ts.calendar, r.referral_date, None).ok().and_then(|a| match kind {
                 TaskKind::InitialAssessment => a.initial,
                 TaskKind::CoreAssessment => a.core,
-                TaskKind::AssessmentAuthorisation => Some(a.core.filter(|c| c.due < a.single.due).unwrap_or(a.single)),
+                TaskKind::AssessmentAuthorisation => Some(a.final_deadline().clone()),
                 _ => Some(a.single),
             }),
         };

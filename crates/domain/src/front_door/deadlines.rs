@@ -63,7 +63,13 @@ impl AssessmentDeadlines {
     /// The date the assessment as a whole is due: the earliest of the single and the core
     /// deadlines (a local layer tightens, never loosens, the national 45 working days).
     pub fn final_due(&self) -> Due {
-        self.core.as_ref().map_or(self.single.due, |c| c.due.min(self.single.due))
+        self.final_deadline().due
+    }
+
+    /// The deadline behind [`AssessmentDeadlines::final_due`] (the core one when it is
+    /// earlier), for a task that must record where its date came from.
+    pub fn final_deadline(&self) -> &Deadline {
+        self.core.as_ref().filter(|c| c.due < self.single.due).unwrap_or(&self.single)
     }
 }
 

@@ -623,11 +623,7 @@ fn content_from_form(f: &FormData, sec: &str, current: &hearth_domain::front_doo
 pub async fn save_section(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path((id, sec)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
     let id: AssessmentId = parse_id(&id)?;
     let sec = section(&sec)?;
-    let current = s.app.assessment_page(&actor, id).await?;
-    let result = match content_from_form(&form, sec, &current.assessment.value) {
-        Ok(content) => s.app.save_assessment(&actor, id, version(&form), content).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
+    let result = s.app.save_assessment_with(&actor, id, version(&form), |current| content_from_form(&form, sec, current)).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/assessments/{id}?saved=assessment")).into_response()),
         Err(AppError::Invalid(errors)) => section_page(&s, &actor, &v, id, sec, Some((form, errors))).await,
