@@ -594,7 +594,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let ts = &self.config.timescales;
         let mut out = Vec::new();
-        for task in tx.open_tasks(None).await? {
+        for task in tx.open_tasks(&hearth_store::TaskQuery::all()).await? {
             let Some(d) = self.recompute(tx.as_mut(), &task).await? else { continue };
             let fresh = self.task(task.kind, task.subject, task.child, (task.team, task.assignee), &d);
             if fresh.due == task.due && fresh.pack == task.pack && fresh.pack_version == task.pack_version {
@@ -623,6 +623,7 @@ impl App {
                 let Some(c) = tx.contact(id).await? else { return Ok(None) };
                 return Ok(screening_deadline(&ts.pack, &ts.calendar, c.value.received_at).ok());
             }
+            TaskSubject::Episode(id) => return self.recompute_episode_step(tx, id, task).await,
             TaskSubject::Referral(id) => tx.referral(id).await?.map(|r| r.value),
             TaskSubject::Assessment(id) => match tx.assessment(id).await? {
                 Some(a) => tx.referral(a.value.referral).await?.map(|r| r.value),

@@ -2,10 +2,11 @@
 //! the stored tasks on today's date.
 use crate::{Actor, App, AppError};
 use hearth_domain::audit::Outcome;
-use hearth_domain::front_door::tasks::{manager_view, ManagerView, Task, TrayCounts, WorkTray};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TeamCounts, TrayCounts, WorkTray};
 use hearth_domain::person::PersonSummary;
 use hearth_domain::user::Permission;
 use hearth_domain::{PersonId, UserId};
+use hearth_store::TaskQuery;
 use std::collections::HashMap;
 use time::Date;
 
@@ -17,17 +18,43 @@ pub struct MyWork {
     pub today: Date,
 }
 
-/// A manager's view of the work of their teams and the people they manage.
+/// Which overdue tasks a manager's page lists: everyone's or one worker's (`Some(None)`:
+/// nobody's yet), a page at a time, oldest due first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OverdueFilter {
+    pub worker: Option<Option<UserId>>,
+    /// From 1.
+    pub page: u32,
+}
+
+/// How many overdue tasks one page lists.
+pub const OVERDUE_PER_PAGE: u32 = 50;
+
+/// A manager's view of the work of their teams and the people they manage. The figures are
+/// counted by the store; only the tasks shown are read.
 #[derive(Clone, Debug)]
 pub struct TeamWork {
-    pub view: ManagerView,
+    pub counts: TeamCounts,
+    /// Assessments waiting for sign-off, soonest due first.
+    pub awaiting_authorisation: Vec<Task>,
     /// Open tasks of the teams that nobody holds yet (decisions on contacts, work on cases
     /// not allocated to a worker), by due date.
     pub unassigned: Vec<Task>,
+    /// The page of overdue tasks the filter chose.
+    pub overdue: Vec<Task>,
+    pub filter: OverdueFilter,
     pub children: HashMap<PersonId, PersonSummary>,
     pub users: HashMap<UserId, String>,
     pub teams: Vec<String>,
     pub today: Date,
+}
+
+impl TeamWork {
+    /// How many pages the filtered overdue list has (at least 1).
+    pub fn overdue_pages(&self) -> u32 {
+        let n = u32::try_from(self.counts.overdue_of(self.filter.worker)).unwrap_or(u32::MAX);
+        n.max(1).div_ceil(OVERDUE_PER_PAGE)
+    }
 }
 
 impl App {
@@ -42,7 +69,7 @@ impl App {
     pub async fn my_work(&self, actor: &Actor) -> Result<MyWork, AppError> {
         let today = self.today();
         let mut tx = self.store.begin().await?;
-        let tasks = tx.open_tasks(Some((&[actor.user.id], &[]))).await?;
+        let tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
         let tray = WorkTray::from_tasks(&tasks, today);
         let children = self.children_of_tasks(tx.as_mut(), actor, &tasks.iter().collect::<Vec<_>>()).await?;
         if !tasks.is_empty() {
@@ -55,30 +82,45 @@ impl App {
     /// The counts of the actor's tray, for the home page.
     pub async fn my_work_counts(&self, actor: &Actor) -> Result<TrayCounts, AppError> {
         let mut tx = self.store.begin().await?;
-        let tasks = tx.open_tasks(Some((&[actor.user.id], &[]))).await?;
+        let tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
         tx.commit().await?;
         Ok(WorkTray::from_tasks(&tasks, self.today()).counts())
     }
 
-    /// A manager's view: the overdue work of their teams and reports, and the assessments
-    /// waiting for authorisation.
-    pub async fn team_work(&self, actor: &Actor) -> Result<TeamWork, AppError> {
+    /// A manager's view: the counts of their teams' and reports' open work, the assessments
+    /// waiting for authorisation, the work nobody holds yet and a page of the overdue work.
+    pub async fn team_work(&self, actor: &Actor, filter: OverdueFilter) -> Result<TeamWork, AppError> {
         self.require(actor, Permission::RecordManagementOversight, "work.team_view").await?;
         let today = self.today();
         let mut members = actor.subject.reports.clone();
         members.push(actor.user.id);
         let teams = actor.subject.teams.clone();
+        let filter = OverdueFilter { page: filter.page.max(1), ..filter };
+        let scope = TaskQuery::among(&members, &teams);
         let mut tx = self.store.begin().await?;
-        let tasks = tx.open_tasks(Some((&members, &teams))).await?;
-        let view = manager_view(&tasks, &teams, &members, today);
-        let unassigned: Vec<Task> = tasks.iter().filter(|t| t.assignee.is_none() && t.team.is_some_and(|x| teams.contains(&x))).cloned().collect();
-        let shown: Vec<&Task> = view.overdue.iter().chain(&view.awaiting_authorisation).chain(&unassigned).collect();
+        let counts = TeamCounts::from_tally(&tx.open_task_tally(&members, &teams, today).await?);
+        let awaiting_authorisation = match counts.awaiting_authorisation {
+            0 => Vec::new(),
+            _ => tx.open_tasks(&TaskQuery { kind: Some(TaskKind::AssessmentAuthorisation), ..scope }).await?,
+        };
+        let unassigned = match counts.unassigned {
+            0 => Vec::new(),
+            _ => tx.open_tasks(&TaskQuery { assignee: Some(None), ..scope }).await?,
+        };
+        let overdue = match counts.overdue_of(filter.worker) {
+            0 => Vec::new(),
+            _ => {
+                let offset = (filter.page - 1).saturating_mul(OVERDUE_PER_PAGE);
+                tx.open_tasks(&TaskQuery { due_before: Some(today), assignee: filter.worker, limit: Some(OVERDUE_PER_PAGE), offset, ..scope }).await?
+            }
+        };
+        let shown: Vec<&Task> = overdue.iter().chain(&awaiting_authorisation).chain(&unassigned).collect();
         let children = self.children_of_tasks(tx.as_mut(), actor, &shown).await?;
         // Only the members' names: reading every user costs with the size of the LA.
         let users = self.user_names(tx.as_mut(), &members).await?;
         let team_names = tx.teams().await?.into_iter().filter(|t| teams.contains(&t.id)).map(|t| t.name).collect();
         tx.append_audit(&self.draft(Some(actor), "work.team_view", None, Outcome::Allowed)).await?;
         tx.commit().await?;
-        Ok(TeamWork { view, unassigned, children, users, teams: team_names, today })
+        Ok(TeamWork { counts, awaiting_authorisation, unassigned, overdue, filter, children, users, teams: team_names, today })
     }
 }

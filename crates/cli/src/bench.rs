@@ -9,12 +9,12 @@ use axum::http::{header, Request, StatusCode};
 use hearth_app::{Actor, App, NewUser};
 use hearth_domain::audit::{AuditDraft, Outcome};
 use hearth_domain::front_door::allocation::{Allocation, CaseAllocations};
-use hearth_domain::front_door::tasks::{bucket, Bucket, TaskKind};
+use hearth_domain::front_door::tasks::{TaskKind, TeamCounts};
 use hearth_domain::front_door::AllocationId;
 use hearth_domain::person::PersonSummary;
 use hearth_domain::user::{Role, UserRecord};
 use hearth_domain::{PersonId, TeamId, UserId};
-use hearth_store::Tx;
+use hearth_store::{TaskQuery, Tx};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -322,11 +322,11 @@ async fn work_trays(app: &App, router: &axum::Router, by: &Actor, samples: usize
     let mut members: Vec<UserId> = t.workers.iter().map(|w| w.id).collect();
     members.push(t.manager.id);
     let caseloads = tx.caseloads(&members).await.map_err(se)?;
-    let tasks = tx.open_tasks(Some((&members, &[t.team]))).await.map_err(se)?;
-    let all_open = tx.open_tasks(None).await.map_err(se)?.len();
+    let counts = TeamCounts::from_tally(&tx.open_task_tally(&members, &[t.team], today).await.map_err(se)?);
+    let all_open = tx.open_tasks(&TaskQuery::all()).await.map_err(se)?.len();
     tx.commit().await.map_err(se)?;
-    let overdue = tasks.iter().filter(|x| bucket(x.due, today) == Bucket::Overdue).count();
-    let awaiting = tasks.iter().filter(|x| x.kind == TaskKind::AssessmentAuthorisation).count();
+    let c = counts.counts;
+    let (open, overdue, awaiting) = (c.overdue + c.due_today + c.due_this_week + c.later, c.overdue, counts.awaiting_authorisation);
     let children: usize = caseloads.iter().map(|(_, n)| *n as usize).sum();
     let _ = writeln!(
         out,
@@ -338,7 +338,7 @@ async fn work_trays(app: &App, router: &axum::Router, by: &Actor, samples: usize
         children,
         caseloads.iter().map(|(_, n)| *n).min().unwrap_or(0),
         caseloads.iter().map(|(_, n)| *n).max().unwrap_or(0),
-        tasks.len(),
+        open,
         overdue,
         awaiting,
         all_open

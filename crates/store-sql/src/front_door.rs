@@ -3,15 +3,16 @@
 use crate::convert::{date_text, micros, opt_id, to_json, RowExt};
 use crate::error::{conflict_or_missing, db_err};
 use crate::sql::DynSql;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+use hearth_domain::front_door::tasks::{week_end, Bucket, Task, TaskKind, TaskStatus, TaskSubject, TaskTally};
+use hearth_domain::front_door::TaskId;
 use hearth_domain::person::ChangeMeta;
 use hearth_domain::{PersonId, TeamId, UserId};
-use hearth_store::{DocVersion, Result, StoreError, Versioned};
+use hearth_store::{DocVersion, Result, StoreError, TaskQuery, Versioned};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 /// What kind of document a row holds.
 #[derive(Clone, Copy)]
@@ -19,6 +20,7 @@ pub(crate) enum Kind {
     Contact,
     Referral,
     Assessment,
+    Episode,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Contact => "contact",
             Kind::Referral => "referral",
             Kind::Assessment => "assessment",
+            Kind::Episode => "episode",
         }
     }
 }
@@ -37,20 +40,23 @@ pub(crate) struct Doc<'a, T> {
     pub id: String,
     pub parent: Option<String>,
     pub people: Vec<(PersonId, &'static str)>,
+    /// Whether the record is open (episodes only).
+    pub state: Option<&'static str>,
     pub value: &'a T,
 }
 
 pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(d.value)?;
     sqlx::query(
-        "INSERT INTO front_door_records (id, kind, parent_id, version, doc, created_at, updated_at) \
-         VALUES ($1, $2, $3, 1, $4, $5, $5)",
+        "INSERT INTO front_door_records (id, kind, parent_id, version, doc, created_at, updated_at, state) \
+         VALUES ($1, $2, $3, 1, $4, $5, $5, $6)",
     )
     .bind(&d.id)
     .bind(d.kind.code())
     .bind(d.parent.as_deref())
     .bind(&json)
     .bind(micros(meta.at))
+    .bind(d.state)
     .execute(&mut *c)
     .await
     .map_err(db_err)?;
@@ -67,14 +73,19 @@ pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, m
 }
 
 /// Saves a new version of the document. The people it is about do not change after it is
-/// made (a contact about another child is another contact).
-pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+/// made (a contact about another child is another contact). `state` replaces the stored
+/// one when given.
+pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, state: Option<&str>, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(value)?;
-    let n = sqlx::query("UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2 WHERE id = $3 AND version = $4")
-        .bind(&json)
-        .bind(micros(meta.at))
-        .bind(id)
-        .bind(expected_version)
+    let n = sqlx::query(
+        "UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2, state = COALESCE($5, state) \
+         WHERE id = $3 AND version = $4",
+    )
+    .bind(&json)
+    .bind(micros(meta.at))
+    .bind(id)
+    .bind(expected_version)
+    .bind(state)
         .execute(&mut *c)
         .await
         .map_err(db_err)?
@@ -139,6 +150,21 @@ pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: 
     rows.iter().map(versioned).collect()
 }
 
+/// The open documents of `kind` about children currently allocated to one of `teams`.
+pub(crate) async fn open_of_teams<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, teams: &[TeamId]) -> Result<Vec<Versioned<T>>> {
+    if teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = DynSql::new("SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r ");
+    let k = q.arg(kind.code());
+    let t = q.list(teams.iter().map(|t| t.to_string()));
+    q.push(&format!(
+        "JOIN front_door_people p ON p.record_id = r.id AND p.role = 'child' JOIN persons c ON c.id = p.person_id \
+         WHERE r.kind = {k} AND r.state = 'open' AND c.allocated_team_id IN ({t}) ORDER BY r.created_at, r.id"
+    ));
+    q.fetch_all(c).await?.iter().map(versioned).collect()
+}
+
 pub(crate) async fn versions(c: &mut AnyConnection, id: &str) -> Result<Vec<DocVersion>> {
     let rows = sqlx::query(
         "SELECT v.version, v.doc, v.changed_by, u.display_name, v.changed_at, v.reason FROM front_door_versions v \
@@ -168,7 +194,7 @@ macro_rules! select_tasks {
     ($tail:literal) => {
         concat!(
             "SELECT id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, pack_version, ",
-            "explanation, done_at, done_by FROM tasks ",
+            "explanation, done_at, done_by, step FROM tasks ",
             $tail
         )
     };
@@ -193,6 +219,7 @@ fn task(r: &AnyRow) -> Result<Task> {
         pack: r.text("pack")?,
         pack_version: r.text("pack_version")?,
         explanation: r.text("explanation")?,
+        step: r.text("step")?,
         status,
     })
 }
@@ -205,7 +232,7 @@ pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
     };
     sqlx::query(
         "INSERT INTO tasks (id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, \
-         pack_version, explanation, done_at, done_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         pack_version, explanation, done_at, done_by, step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(t.id.to_string())
     .bind(t.kind.code())
@@ -221,10 +248,23 @@ pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
     .bind(&t.explanation)
     .bind(done_at)
     .bind(done_by)
+    .bind(&t.step)
     .execute(c)
     .await
     .map_err(db_err)?;
     Ok(())
+}
+
+pub(crate) async fn close_tasks(c: &mut AnyConnection, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut q = DynSql::new("UPDATE tasks SET done_at = ");
+    let a = q.arg(micros(at));
+    let b = q.arg(by.to_string());
+    let i = q.list(ids.iter().map(|i| i.to_string()));
+    q.push(&format!("{a}, done_by = {b} WHERE done_at IS NULL AND id IN ({i})"));
+    q.execute(c).await
 }
 
 pub(crate) async fn complete_tasks(c: &mut AnyConnection, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64> {
@@ -251,31 +291,90 @@ pub(crate) async fn tasks_of(c: &mut AnyConnection, subject: TaskSubject) -> Res
     rows.iter().map(task).collect()
 }
 
-pub(crate) async fn open_tasks(c: &mut AnyConnection, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
+/// `WHERE` text for open tasks assigned to one of `users` or of one of `teams`. Each
+/// alternative repeats `done_at IS NULL`, so SQLite answers each from its partial index (with
+/// the condition outside the OR it scans every open task). `None` when the scope is empty.
+fn open_in_scope(q: &mut DynSql, users: &[UserId], teams: &[TeamId], extra: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    if !users.is_empty() {
+        parts.push(format!("(done_at IS NULL AND assignee_id IN ({}){extra})", q.list(users.iter().map(ToString::to_string))));
+    }
+    if !teams.is_empty() {
+        parts.push(format!("(done_at IS NULL AND team_id IN ({}){extra})", q.list(teams.iter().map(ToString::to_string))));
+    }
+    q.cache = users.len() + teams.len() <= 8;
+    (!parts.is_empty()).then(|| parts.join(" OR "))
+}
+
+pub(crate) async fn open_tasks(c: &mut AnyConnection, tq: &TaskQuery<'_>) -> Result<Vec<Task>> {
     let mut q = DynSql::new(select_tasks!("WHERE "));
-    match among {
+    // The filters go inside each alternative of the scope too, for the same reason.
+    let mut extra = String::new();
+    if let Some(k) = tq.kind {
+        extra += &format!(" AND kind = {}", q.arg(k.code()));
+    }
+    match tq.assignee {
+        Some(None) => extra += " AND assignee_id IS NULL",
+        Some(Some(u)) => extra += &format!(" AND assignee_id = {}", q.arg(u.to_string())),
+        None => {}
+    }
+    if let Some(d) = tq.due_before {
+        extra += &format!(" AND due < {}", q.arg(date_text(d)));
+    }
+    match tq.among {
         None => {
             q.push("done_at IS NULL");
+            q.push(&extra);
         }
-        Some((users, teams)) => {
-            if users.is_empty() && teams.is_empty() {
-                return Ok(Vec::new());
+        Some((users, teams)) => match open_in_scope(&mut q, users, teams, &extra) {
+            Some(w) => {
+                q.push(&w);
             }
-            // Each alternative repeats `done_at IS NULL`, so SQLite answers each from its
-            // partial index (with the condition outside the OR it scans every open task).
-            let mut parts = Vec::new();
-            if !users.is_empty() {
-                parts.push(format!("(done_at IS NULL AND assignee_id IN ({}))", q.list(users.iter().map(ToString::to_string))));
-            }
-            if !teams.is_empty() {
-                parts.push(format!("(done_at IS NULL AND team_id IN ({}))", q.list(teams.iter().map(ToString::to_string))));
-            }
-            q.push(&parts.join(" OR "));
-            q.cache = users.len() + teams.len() <= 8;
-        }
+            None => return Ok(Vec::new()),
+        },
     }
     q.push(" ORDER BY due, kind, id");
+    if let Some(n) = tq.limit {
+        let (l, o) = (q.arg(i64::from(n)), q.arg(i64::from(tq.offset)));
+        q.push(&format!(" LIMIT {l} OFFSET {o}"));
+    }
     q.fetch_all(c).await?.iter().map(task).collect()
+}
+
+pub(crate) async fn open_task_tally(c: &mut AnyConnection, users: &[UserId], teams: &[TeamId], today: Date) -> Result<Vec<TaskTally>> {
+    let mut q = DynSql::new("");
+    // Dates are ISO text, so they compare as dates on both backends.
+    let (t, w) = (q.arg(date_text(today)), q.arg(date_text(week_end(today))));
+    q.push(&format!(
+        "SELECT assignee_id, kind, CAST(CASE WHEN due < {t} THEN 0 WHEN due = {t} THEN 1 WHEN due <= {w} THEN 2 ELSE 3 END AS BIGINT) AS bucket, \
+         COUNT(*) AS n FROM tasks WHERE "
+    ));
+    let Some(scope) = open_in_scope(&mut q, users, teams, "") else {
+        return Ok(Vec::new());
+    };
+    q.push(&scope);
+    q.push(" GROUP BY assignee_id, kind, bucket");
+    let mut tally = q
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            let kind = r.text("kind")?;
+            Ok(TaskTally {
+                assignee: r.opt_parsed("assignee_id")?,
+                kind: TaskKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown task kind {kind}")))?,
+                bucket: match r.int("bucket")? {
+                    0 => Bucket::Overdue,
+                    1 => Bucket::DueToday,
+                    2 => Bucket::DueThisWeek,
+                    _ => Bucket::Later,
+                },
+                count: usize::try_from(r.int("n")?).map_err(|_| StoreError::Corrupt("negative task count".into()))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    tally.sort();
+    Ok(tally)
 }
 
 pub(crate) async fn reschedule_task(c: &mut AnyConnection, t: &Task) -> Result<()> {

@@ -9,8 +9,10 @@ use hearth_domain::audit::{AuditDraft, AuditEntry};
 use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
-use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
+use hearth_domain::cin::episode::Episode;
+use hearth_domain::cin::EpisodeId;
+use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
@@ -173,10 +175,10 @@ impl Tx for SqlTx {
 
     async fn insert_contact(&mut self, c: &Contact, meta: &ChangeMeta) -> Result<()> {
         let people = c.children.iter().map(|&p| (p, "child")).chain(c.family_members.iter().map(|&p| (p, "family"))).collect();
-        fd::insert(self.c(), Doc { kind: Kind::Contact, id: c.id.to_string(), parent: None, people, value: c }, meta).await
+        fd::insert(self.c(), Doc { kind: Kind::Contact, id: c.id.to_string(), parent: None, people, state: None, value: c }, meta).await
     }
     async fn update_contact(&mut self, c: &Contact, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &c.id.to_string(), c, expected_version, meta).await
+        fd::update(self.c(), &c.id.to_string(), c, None, expected_version, meta).await
     }
     async fn contact(&mut self, id: ContactId) -> Result<Option<Versioned<Contact>>> {
         fd::get(self.c(), Kind::Contact, &id.to_string()).await
@@ -187,11 +189,11 @@ impl Tx for SqlTx {
         Ok(v)
     }
     async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()> {
-        let doc = Doc { kind: Kind::Referral, id: r.id.to_string(), parent: r.contact.map(|c| c.to_string()), people: vec![(r.child, "child")], value: r };
+        let doc = Doc { kind: Kind::Referral, id: r.id.to_string(), parent: r.contact.map(|c| c.to_string()), people: vec![(r.child, "child")], state: None, value: r };
         fd::insert(self.c(), doc, meta).await
     }
     async fn update_referral(&mut self, r: &Referral, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &r.id.to_string(), r, expected_version, meta).await
+        fd::update(self.c(), &r.id.to_string(), r, None, expected_version, meta).await
     }
     async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>> {
         fd::get(self.c(), Kind::Referral, &id.to_string()).await
@@ -202,11 +204,11 @@ impl Tx for SqlTx {
         Ok(v)
     }
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {
-        let doc = Doc { kind: Kind::Assessment, id: a.id.to_string(), parent: Some(a.referral.to_string()), people: vec![(a.child, "child")], value: a };
+        let doc = Doc { kind: Kind::Assessment, id: a.id.to_string(), parent: Some(a.referral.to_string()), people: vec![(a.child, "child")], state: None, value: a };
         fd::insert(self.c(), doc, meta).await
     }
     async fn update_assessment(&mut self, a: &Assessment, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &a.id.to_string(), a, expected_version, meta).await
+        fd::update(self.c(), &a.id.to_string(), a, None, expected_version, meta).await
     }
     async fn assessment(&mut self, id: AssessmentId) -> Result<Option<Versioned<Assessment>>> {
         fd::get(self.c(), Kind::Assessment, &id.to_string()).await
@@ -217,6 +219,30 @@ impl Tx for SqlTx {
     async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>> {
         fd::versions(self.c(), id).await
     }
+    async fn insert_episode(&mut self, e: &Episode, meta: &ChangeMeta) -> Result<()> {
+        let doc = Doc { kind: Kind::Episode, id: e.id.to_string(), parent: Some(e.referral.to_string()), people: vec![(e.child, "child")], state: Some(episode_state(e)), value: e };
+        fd::insert(self.c(), doc, meta).await
+    }
+    async fn update_episode(&mut self, e: &Episode, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &e.id.to_string(), e, Some(episode_state(e)), expected_version, meta).await
+    }
+    async fn episode(&mut self, id: EpisodeId) -> Result<Option<Versioned<Episode>>> {
+        fd::get(self.c(), Kind::Episode, &id.to_string()).await
+    }
+    async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>> {
+        let mut v: Vec<Versioned<Episode>> = fd::of_person(self.c(), Kind::Episode, child).await?;
+        v.sort_by_key(|e| std::cmp::Reverse(e.value.start));
+        Ok(v)
+    }
+    async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>> {
+        fd::by_parent(self.c(), Kind::Episode, &referral.to_string()).await
+    }
+    async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>> {
+        fd::open_of_teams(self.c(), Kind::Episode, teams).await
+    }
+    async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64> {
+        fd::close_tasks(self.c(), ids, by, at).await
+    }
     async fn insert_task(&mut self, t: &Task) -> Result<()> {
         fd::insert_task(self.c(), t).await
     }
@@ -226,8 +252,11 @@ impl Tx for SqlTx {
     async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>> {
         fd::tasks_of(self.c(), subject).await
     }
-    async fn open_tasks(&mut self, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
-        fd::open_tasks(self.c(), among).await
+    async fn open_tasks(&mut self, q: &TaskQuery<'_>) -> Result<Vec<Task>> {
+        fd::open_tasks(self.c(), q).await
+    }
+    async fn open_task_tally(&mut self, assignees: &[UserId], teams: &[TeamId], today: time::Date) -> Result<Vec<TaskTally>> {
+        fd::open_task_tally(self.c(), assignees, teams, today).await
     }
     async fn reschedule_task(&mut self, t: &Task) -> Result<()> {
         fd::reschedule_task(self.c(), t).await
@@ -280,5 +309,13 @@ impl Tx for SqlTx {
     }
     async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>> {
         audit::of_person(self.c(), person, limit).await
+    }
+}
+
+fn episode_state(e: &Episode) -> &'static str {
+    if e.is_open() {
+        "open"
+    } else {
+        "closed"
     }
 }

@@ -19,7 +19,7 @@
 //! or with [`run_all`] in one go. Where a case provokes an error (other than a duplicate
 //! username, which leaves the transaction usable) it drops that transaction and begins
 //! another: after a failed statement PostgreSQL refuses the rest of a transaction.
-use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, Store, StoreError, Tx};
+use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, Store, StoreError, TaskQuery, Tx};
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry, ChainVerifier, Outcome};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
@@ -949,6 +949,7 @@ pub async fn tasks_and_trays(store: &dyn Store) {
         pack_version: "2026.1".into(),
         explanation: "due Mon 9 Mar 2026 — 45 working days after the referral".into(),
         status: TaskStatus::Open,
+        step: String::new(),
     };
     let screening = task(TaskKind::ScreeningDecision, contact, Some(team.id), None, date!(2026 - 01 - 06));
     let initial = task(TaskKind::InitialAssessment, assessment, Some(team.id), None, date!(2026 - 01 - 19));
@@ -959,27 +960,48 @@ pub async fn tasks_and_trays(store: &dyn Store) {
     }
     assert_eq!(tx.tasks_of(assessment).await.unwrap(), vec![initial.clone(), single.clone()], "by due date, stored exactly");
     let ids = |v: Vec<Task>| v.into_iter().map(|t| t.id).collect::<Vec<_>>();
-    assert_eq!(ids(tx.open_tasks(Some((&[], &[team.id]))).await.unwrap()), vec![screening.id, initial.id, single.id]);
-    assert_eq!(ids(tx.open_tasks(Some((&[w.id], &[]))).await.unwrap()), Vec::<TaskId>::new());
-    assert!(tx.open_tasks(Some((&[], &[]))).await.unwrap().is_empty());
+    assert_eq!(ids(tx.open_tasks(&TaskQuery::among(&[], &[team.id])).await.unwrap()), vec![screening.id, initial.id, single.id]);
+    assert_eq!(ids(tx.open_tasks(&TaskQuery::among(&[w.id], &[])).await.unwrap()), Vec::<TaskId>::new());
+    assert!(tx.open_tasks(&TaskQuery::among(&[], &[])).await.unwrap().is_empty());
     // Allocation moves the child's open assessment tasks to the worker.
     let moved = tx.assign_open_tasks(kid.id, &[TaskKind::InitialAssessment, TaskKind::SingleAssessment], team.id, Some(w.id)).await.unwrap();
     assert_eq!(moved, 2);
-    assert_eq!(ids(tx.open_tasks(Some((&[w.id], &[]))).await.unwrap()), vec![initial.id, single.id]);
+    assert_eq!(ids(tx.open_tasks(&TaskQuery::among(&[w.id], &[])).await.unwrap()), vec![initial.id, single.id]);
+    // Filters and pages within a scope, and the tally a manager's counts come from, which
+    // must agree with the domain's buckets.
+    let (users, teams, today) = ([w.id], [team.id], date!(2026 - 01 - 19));
+    let scope = TaskQuery::among(&users, &teams);
+    let open = tx.open_tasks(&scope).await.unwrap();
+    assert_eq!(ids(open.clone()), vec![screening.id, initial.id, single.id]);
+    for (q, expected) in [
+        (TaskQuery { due_before: Some(today), ..scope }, vec![screening.id]),
+        (TaskQuery { assignee: Some(None), ..scope }, vec![screening.id]),
+        (TaskQuery { assignee: Some(Some(w.id)), ..scope }, vec![initial.id, single.id]),
+        (TaskQuery { kind: Some(TaskKind::SingleAssessment), ..scope }, vec![single.id]),
+        (TaskQuery { limit: Some(1), offset: 1, ..scope }, vec![initial.id]),
+    ] {
+        assert_eq!(ids(tx.open_tasks(&q).await.unwrap()), expected, "{q:?}");
+    }
+    let everywhere = tx.open_tasks(&TaskQuery { kind: Some(TaskKind::ChildSeen), ..TaskQuery::all() }).await.unwrap();
+    assert!(everywhere.iter().all(|t| t.kind == TaskKind::ChildSeen) && everywhere.contains(&elsewhere));
+    let tally = tx.open_task_tally(&users, &teams, today).await.unwrap();
+    assert_eq!(tally, hearth_domain::front_door::tasks::tally(&open, today));
+    assert_eq!(tally.len(), 3, "overdue, due today and later: {tally:?}");
+    assert!(tx.open_task_tally(&[], &[], today).await.unwrap().is_empty());
     // Completing a step closes only its tasks, once.
     let at = now();
     assert_eq!(tx.complete_tasks(contact, &[TaskKind::ScreeningDecision], w.id, at).await.unwrap(), 1);
     assert_eq!(tx.complete_tasks(contact, &[TaskKind::ScreeningDecision], w.id, at).await.unwrap(), 0);
     assert_eq!(tx.tasks_of(contact).await.unwrap()[0].status, TaskStatus::Done { at, by: w.id });
     assert_eq!(tx.complete_tasks(assessment, &[TaskKind::InitialAssessment], w.id, at).await.unwrap(), 1);
-    assert_eq!(ids(tx.open_tasks(Some((&[w.id], &[team.id]))).await.unwrap()), vec![single.id]);
+    assert_eq!(ids(tx.open_tasks(&TaskQuery::among(&[w.id], &[team.id])).await.unwrap()), vec![single.id]);
     // Recalculation stores the new due date and where it came from.
     let mut later = Task { assignee: Some(w.id), ..single.clone() };
     later.due = date!(2026 - 03 - 10);
     later.pack_version = "2027.1".into();
     later.explanation = "moved".into();
     tx.reschedule_task(&later).await.unwrap();
-    let all = tx.open_tasks(None).await.unwrap();
+    let all = tx.open_tasks(&TaskQuery::all()).await.unwrap();
     assert!(all.contains(&later) && all.contains(&elsewhere), "every open task: {all:?}");
     assert!(matches!(tx.reschedule_task(&task(TaskKind::ChildSeen, contact, None, None, date!(2026 - 01 - 01))).await, Err(StoreError::NotFound)));
     tx.commit().await.unwrap();

@@ -18,15 +18,17 @@ use hearth_domain::front_door::allocation::Allocation;
 use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
-use hearth_domain::front_door::{AllocationId, AssessmentId, ContactId, ReferralId};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
+use hearth_domain::cin::episode::Episode;
+use hearth_domain::cin::EpisodeId;
+use hearth_domain::front_door::{AllocationId, AssessmentId, ContactId, ReferralId, TaskId};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
 use hearth_domain::search::ParsedQuery;
 use hearth_domain::user::{Team, UserRecord};
 use hearth_domain::*;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -175,14 +177,29 @@ pub trait Tx: Send {
     async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>>;
     /// Every saved version of a contact, referral or assessment (by its id), oldest first.
     async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>>;
+    // Children in need and child protection: a child's episodes (versioned like the front
+    // door's records).
+    async fn insert_episode(&mut self, e: &Episode, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_episode(&mut self, e: &Episode, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn episode(&mut self, id: EpisodeId) -> Result<Option<Versioned<Episode>>>;
+    /// A child's episodes, newest start first.
+    async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>>;
+    async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>>;
+    /// The open episodes of the children currently allocated to one of `teams`.
+    async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>>;
     async fn insert_task(&mut self, t: &Task) -> Result<()>;
+    /// Closes these tasks (those still open); returns how many.
+    async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64>;
     /// Closes the open tasks of these kinds about `subject`; returns how many.
     async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64>;
     /// Every task about `subject`, open or done, by due date.
     async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>>;
-    /// Open tasks assigned to one of `assignees` or belonging to one of `teams`; every open
-    /// task when `None` (for recalculation).
-    async fn open_tasks(&mut self, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>>;
+    /// The open tasks the query selects, by due date (then kind, then id).
+    async fn open_tasks(&mut self, q: &TaskQuery<'_>) -> Result<Vec<Task>>;
+    /// How many open tasks assigned to one of `assignees` or belonging to one of `teams` each
+    /// assignee holds, by kind and by bucket on `today`; sorted as `tasks::tally` sorts.
+    async fn open_task_tally(&mut self, assignees: &[UserId], teams: &[TeamId], today: Date) -> Result<Vec<TaskTally>>;
     /// Stores a task's new due date, rule, pack and explanation (recalculation).
     async fn reschedule_task(&mut self, t: &Task) -> Result<()>;
     /// Moves a child's open tasks of these kinds to a team and worker (after an allocation);

@@ -1,6 +1,7 @@
 //! Records that only the application layer needs (sessions, tokens, drafts, grants).
 use hearth_domain::*;
-use time::OffsetDateTime;
+use hearth_domain::front_door::tasks::TaskKind;
+use time::{Date, OffsetDateTime};
 
 /// A signed-in browser. Only the SHA-256 of the session token is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,4 +85,33 @@ pub struct DocVersion {
     pub reason: Option<String>,
     /// The record as JSON, as it was saved.
     pub doc: String,
+}
+
+/// Which open tasks to read: those of a scope, narrowed by optional filters, one page at a
+/// time when `limit` is set.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TaskQuery<'a> {
+    /// Tasks assigned to one of these users or belonging to one of these teams (both empty:
+    /// none); every open task when `None` (for recalculation).
+    pub among: Option<(&'a [UserId], &'a [TeamId])>,
+    pub kind: Option<TaskKind>,
+    /// `Some(None)`: only tasks nobody holds; `Some(Some(u))`: only `u`'s.
+    pub assignee: Option<Option<UserId>>,
+    /// Only tasks due before this day (overdue on it).
+    pub due_before: Option<Date>,
+    /// At most this many, after skipping `offset`.
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+impl<'a> TaskQuery<'a> {
+    /// Every open task of a scope.
+    pub fn among(assignees: &'a [UserId], teams: &'a [TeamId]) -> Self {
+        TaskQuery { among: Some((assignees, teams)), ..Self::default() }
+    }
+
+    /// Every open task of the local authority.
+    pub fn all() -> Self {
+        Self::default()
+    }
 }

@@ -5,16 +5,16 @@
 mod support;
 
 use hearth_app::local_time::uk_local;
-use hearth_app::Timescales;
+use hearth_app::{OverdueFilter, Timescales, OVERDUE_PER_PAGE};
 use hearth_domain::calendar::Calendar;
 use hearth_domain::front_door::assessment::AssessmentState;
 use hearth_domain::front_door::deadlines::{child_seen_check, child_seen_deadline};
-use hearth_domain::front_door::tasks::{bucket, Bucket, Task, TaskKind, TaskStatus, TaskSubject};
+use hearth_domain::front_door::tasks::{bucket, tally, Bucket, Task, TaskKind, TaskStatus, TaskSubject, TeamCounts};
 use hearth_domain::person::PersonKind;
 use hearth_domain::policy::{Pack, BATH_NE_SOMERSET_PACK};
 use hearth_domain::user::{Role, UserRecord};
 use hearth_domain::PersonId;
-use hearth_store::{Store, Tx};
+use hearth_store::{Store, TaskQuery, Tx};
 use hearth_testkit::{generate, DemoOptions, FrontDoorOptions, FrontDoorSummary};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -176,7 +176,7 @@ async fn front_door_reads_back_and_tasks_match_each_state() {
     all.dedup_by_key(|t| t.id);
 
     // The summary counts what reads back.
-    let open = tx.open_tasks(None).await.unwrap();
+    let open = tx.open_tasks(&TaskQuery::all()).await.unwrap();
     let counted = FrontDoorSummary {
         contacts: contacts.len(),
         referrals: children.len(),
@@ -203,11 +203,11 @@ async fn front_door_reads_back_and_tasks_match_each_state() {
     // assessments to authorise.
     let by_name = |n: &str| users.values().find(|u| u.username == n).unwrap().id;
     let (sam, tara) = (by_name("sam.worker"), by_name("tara.manager"));
-    let mine = tx.open_tasks(Some((&[sam], &[]))).await.unwrap();
+    let mine = tx.open_tasks(&TaskQuery::among(&[sam], &[])).await.unwrap();
     assert!(mine.iter().any(|t| t.due < today), "{mine:?}");
     assert!(mine.iter().any(|t| t.due >= today), "{mine:?}");
     assert!(mine.iter().all(|t| t.kind != TaskKind::AssessmentAuthorisation));
-    let hers = tx.open_tasks(Some((&[tara], &[]))).await.unwrap();
+    let hers = tx.open_tasks(&TaskQuery::among(&[tara], &[])).await.unwrap();
     assert!(hers.iter().filter(|t| t.kind == TaskKind::AssessmentAuthorisation).count() >= 2, "{hers:?}");
     let example = summary.example_child.0;
     assert!(tx.referrals_of(example).await.unwrap().len() == 1);
@@ -268,7 +268,7 @@ async fn front_door_off_leaves_the_rest_unchanged() {
     assert_eq!(s_on.example_child, s_off.example_child);
     assert_eq!((s_on.people, s_on.case_notes, s_on.relationships), (s_off.people, s_off.case_notes, s_off.relationships));
     let mut tx = off.store.begin().await.unwrap();
-    assert!(tx.open_tasks(None).await.unwrap().is_empty());
+    assert!(tx.open_tasks(&TaskQuery::all()).await.unwrap().is_empty());
     assert!(tx.contacts_of(s_off.example_child.0).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
@@ -341,8 +341,22 @@ async fn the_app_works_on_generated_work() {
     assert!(mine.tray.overdue.iter().all(|t| mine.children.contains_key(&t.child)), "sam sees the children of his tasks");
 
     let tara = actor(store.as_ref(), "tara.manager").await;
-    let team = app.team_work(&tara).await.unwrap();
-    let awaiting = &team.view.awaiting_authorisation;
+    let team = app.team_work(&tara, OverdueFilter::default()).await.unwrap();
+    // The store's counts agree with the domain's tally of the tasks themselves, and each
+    // worker's overdue list holds exactly their overdue tasks.
+    let mut members = tara.subject.reports.clone();
+    members.push(tara.user.id);
+    let mut tx = store.begin().await.unwrap();
+    let all = tx.open_tasks(&TaskQuery::among(&members, &tara.subject.teams)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(team.counts, TeamCounts::from_tally(&tally(&all, team.today)));
+    assert!(team.counts.counts.overdue > 0 && team.overdue.len() == team.counts.counts.overdue.min(OVERDUE_PER_PAGE as usize));
+    for (&worker, &n) in &team.counts.overdue_by_worker {
+        let theirs = app.team_work(&tara, OverdueFilter { worker: Some(worker), page: 1 }).await.unwrap().overdue;
+        assert_eq!(theirs.len(), n.min(OVERDUE_PER_PAGE as usize));
+        assert!(theirs.iter().all(|t| t.assignee == worker && t.due < team.today));
+    }
+    let awaiting = &team.awaiting_authorisation;
     assert!(awaiting.len() >= 2, "{awaiting:?}");
     let ids: Vec<_> = awaiting
         .iter()
@@ -365,5 +379,5 @@ async fn the_app_works_on_generated_work() {
     tx.commit().await.unwrap();
     let page = app.assessment_page(&tara, ids[1]).await.unwrap();
     app.sign_off(&tara, ids[1], page.assessment.version, SignOff::Return { comment: "Add the school's view".into() }).await.unwrap();
-    assert_eq!(app.team_work(&tara).await.unwrap().view.awaiting_authorisation.len(), awaiting.len() - 2);
+    assert_eq!(app.team_work(&tara, OverdueFilter::default()).await.unwrap().awaiting_authorisation.len(), awaiting.len() - 2);
 }

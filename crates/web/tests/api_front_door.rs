@@ -776,7 +776,7 @@ async fn auditors_and_administrators_are_refused_by_the_use_cases_too() {
         assert!(matches!(w.app.record_contact(&actor, new).await, Err(AppError::Forbidden)), "{who} recorded a contact");
         let decision = NewDecision { decision: ScreeningDecision::Referral, decided_at: START, rationale: "x".into() };
         assert!(matches!(w.app.decide_contact(&actor, contact_id, 1, decision).await, Err(AppError::Forbidden)), "{who} decided");
-        assert!(matches!(w.app.team_work(&actor).await, Err(AppError::Forbidden)), "{who} saw the team's work");
+        assert!(matches!(w.app.team_work(&actor, Default::default()).await, Err(AppError::Forbidden)), "{who} saw the team's work");
         assert!(matches!(w.app.contact_page(&actor, contact_id).await, Err(AppError::NotFound)), "{who} read the contact");
     }
 }

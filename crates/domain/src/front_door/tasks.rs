@@ -2,6 +2,7 @@
 //! open tasks on a given day. Deriving (rather than storing buckets) means a tray can never
 //! disagree with the deadlines behind it.
 use super::{AssessmentId, ContactId, ReferralId, TaskId};
+use crate::cin::EpisodeId;
 use crate::calendar::Calendar;
 use crate::policy::Deadline;
 use crate::{PersonId, TeamId, UserId};
@@ -21,10 +22,22 @@ pub enum TaskKind {
     SingleAssessment,
     /// A manager signs off a submitted assessment.
     AssessmentAuthorisation,
+    /// Send a strategy discussion's action notes (seed 001: within 24 hours).
+    StrategyActionNotes,
+    InitialConference,
+    CoreGroup,
+    ReviewConference,
+    ChildInNeedPlanReview,
+    /// A statutory visit under a child in need or child protection plan.
+    Visit,
+    /// Seed 001: a child protection case moves to the Child Protection and Court Team once
+    /// the initial conference makes a plan.
+    CaseTransfer,
+    StepDownFollowUp,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 7] = [
+    pub const ALL: [TaskKind; 15] = [
         Self::ScreeningDecision,
         Self::ReferralResponse,
         Self::ChildSeen,
@@ -32,6 +45,14 @@ impl TaskKind {
         Self::CoreAssessment,
         Self::SingleAssessment,
         Self::AssessmentAuthorisation,
+        Self::StrategyActionNotes,
+        Self::InitialConference,
+        Self::CoreGroup,
+        Self::ReviewConference,
+        Self::ChildInNeedPlanReview,
+        Self::Visit,
+        Self::CaseTransfer,
+        Self::StepDownFollowUp,
     ];
 
     /// The stored and JSON name.
@@ -44,6 +65,14 @@ impl TaskKind {
             Self::CoreAssessment => "core_assessment",
             Self::SingleAssessment => "single_assessment",
             Self::AssessmentAuthorisation => "assessment_authorisation",
+            Self::StrategyActionNotes => "strategy_action_notes",
+            Self::InitialConference => "initial_conference",
+            Self::CoreGroup => "core_group",
+            Self::ReviewConference => "review_conference",
+            Self::ChildInNeedPlanReview => "child_in_need_plan_review",
+            Self::Visit => "visit",
+            Self::CaseTransfer => "case_transfer",
+            Self::StepDownFollowUp => "step_down_follow_up",
         }
     }
 
@@ -60,6 +89,14 @@ impl TaskKind {
             Self::CoreAssessment => "Complete the core assessment",
             Self::SingleAssessment => "Complete the assessment",
             Self::AssessmentAuthorisation => "Authorise the assessment",
+            Self::StrategyActionNotes => "Send the strategy discussion's action notes",
+            Self::InitialConference => "Hold the initial child protection conference",
+            Self::CoreGroup => "Hold the core group meeting",
+            Self::ReviewConference => "Hold the child protection review conference",
+            Self::ChildInNeedPlanReview => "Review the child in need plan",
+            Self::Visit => "Visit the child",
+            Self::CaseTransfer => "Transfer the case to the Child Protection and Court Team",
+            Self::StepDownFollowUp => "Follow up the step-down services",
         }
     }
 }
@@ -72,6 +109,7 @@ pub enum TaskSubject {
     Contact(ContactId),
     Referral(ReferralId),
     Assessment(AssessmentId),
+    Episode(EpisodeId),
 }
 
 impl TaskSubject {
@@ -81,6 +119,7 @@ impl TaskSubject {
             Self::Contact(id) => ("contact", id.to_string()),
             Self::Referral(id) => ("referral", id.to_string()),
             Self::Assessment(id) => ("assessment", id.to_string()),
+            Self::Episode(id) => ("episode", id.to_string()),
         }
     }
 
@@ -89,6 +128,7 @@ impl TaskSubject {
             "contact" => id.parse().ok().map(Self::Contact),
             "referral" => id.parse().ok().map(Self::Referral),
             "assessment" => id.parse().ok().map(Self::Assessment),
+            "episode" => id.parse().ok().map(Self::Episode),
             _ => None,
         }
     }
@@ -119,6 +159,11 @@ pub struct Task {
     /// later change of pack or calendar does not silently rewrite it).
     pub explanation: String,
     pub status: TaskStatus,
+    /// Which occurrence of its step the task is for, when a subject has several over time
+    /// ("the second review of plan X"); empty for one-off steps. An open task for the same
+    /// step is kept as it is, so a later change of pack does not move it.
+    #[serde(default)]
+    pub step: String,
 }
 
 /// Why a task could not be closed.
@@ -144,6 +189,7 @@ impl Task {
             pack_version: deadline.pack_version.clone(),
             explanation: deadline.explain(cal),
             status: TaskStatus::Open,
+            step: String::new(),
         }
     }
 
@@ -185,12 +231,17 @@ pub enum Bucket {
     Later,
 }
 
+/// The last day of the "due this week" bucket on `today`.
+pub fn week_end(today: Date) -> Date {
+    today.saturating_add(Duration::days(6))
+}
+
 pub fn bucket(due: Date, today: Date) -> Bucket {
     if due < today {
         Bucket::Overdue
     } else if due == today {
         Bucket::DueToday
-    } else if due <= today.saturating_add(Duration::days(6)) {
+    } else if due <= week_end(today) {
         Bucket::DueThisWeek
     } else {
         Bucket::Later
@@ -243,36 +294,67 @@ pub fn my_work(tasks: &[Task], user: UserId, today: Date) -> WorkTray {
     WorkTray::from_tasks(tasks.iter().filter(|t| t.assignee == Some(user)), today)
 }
 
-/// A manager's view of a team.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ManagerView {
-    /// Overdue open tasks of the team, oldest due first.
-    pub overdue: Vec<Task>,
-    /// Overdue counts per assignee (`None`: unallocated).
-    pub overdue_by_worker: BTreeMap<Option<UserId>, usize>,
-    /// Open authorisation tasks: assessments waiting for sign-off.
-    pub awaiting_authorisation: Vec<Task>,
-    pub counts: TrayCounts,
+/// How many open tasks one worker (or nobody, `None`) holds of one kind in one bucket: the
+/// store counts these so a manager's page need not read every task of the team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct TaskTally {
+    pub assignee: Option<UserId>,
+    pub kind: TaskKind,
+    pub bucket: Bucket,
+    pub count: usize,
 }
 
-/// The work of a manager's teams: tasks of one of `teams` or assigned to one of `members` (a
-/// worker's tasks follow the worker even when a case's team is still being changed).
-pub fn manager_view(tasks: &[Task], teams: &[TeamId], members: &[UserId], today: Date) -> ManagerView {
-    let ours = tasks.iter().filter(|t| t.team.is_some_and(|x| teams.contains(&x)) || t.assignee.is_some_and(|a| members.contains(&a)));
-    let tray = WorkTray::from_tasks(ours, today);
-    let counts = tray.counts();
-    let mut overdue_by_worker = BTreeMap::new();
-    for t in &tray.overdue {
-        *overdue_by_worker.entry(t.assignee).or_insert(0) += 1;
+/// The tally of open tasks on `today`, sorted: what the store's count must agree with.
+pub fn tally<'a>(tasks: impl IntoIterator<Item = &'a Task>, today: Date) -> Vec<TaskTally> {
+    let mut counts: BTreeMap<(Option<UserId>, TaskKind, Bucket), usize> = BTreeMap::new();
+    for t in tasks.into_iter().filter(|t| t.is_open()) {
+        *counts.entry((t.assignee, t.kind, bucket(t.due, today))).or_insert(0) += 1;
     }
-    let mut awaiting_authorisation: Vec<Task> = [&tray.overdue, &tray.due_today, &tray.due_this_week, &tray.later]
-        .into_iter()
-        .flatten()
-        .filter(|t| t.kind == TaskKind::AssessmentAuthorisation)
-        .cloned()
-        .collect();
-    awaiting_authorisation.sort_by_key(|t| (t.due, t.id));
-    ManagerView { overdue: tray.overdue, overdue_by_worker, awaiting_authorisation, counts }
+    counts.into_iter().map(|((assignee, kind, bucket), count)| TaskTally { assignee, kind, bucket, count }).collect()
+}
+
+/// The figures of a manager's view of their teams' open work.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TeamCounts {
+    pub counts: TrayCounts,
+    /// Overdue counts per assignee (`None`: nobody holds the task yet).
+    pub overdue_by_worker: BTreeMap<Option<UserId>, usize>,
+    /// Assessments waiting for sign-off (open authorisation tasks).
+    pub awaiting_authorisation: usize,
+    /// Open tasks nobody holds yet.
+    pub unassigned: usize,
+}
+
+impl TeamCounts {
+    pub fn from_tally(tally: &[TaskTally]) -> TeamCounts {
+        let mut c = TeamCounts::default();
+        for t in tally {
+            match t.bucket {
+                Bucket::Overdue => {
+                    c.counts.overdue += t.count;
+                    *c.overdue_by_worker.entry(t.assignee).or_insert(0) += t.count;
+                }
+                Bucket::DueToday => c.counts.due_today += t.count,
+                Bucket::DueThisWeek => c.counts.due_this_week += t.count,
+                Bucket::Later => c.counts.later += t.count,
+            }
+            if t.kind == TaskKind::AssessmentAuthorisation {
+                c.awaiting_authorisation += t.count;
+            }
+            if t.assignee.is_none() {
+                c.unassigned += t.count;
+            }
+        }
+        c
+    }
+
+    /// How many overdue tasks `worker` holds (`Some(None)`: nobody), or the whole team's.
+    pub fn overdue_of(&self, worker: Option<Option<UserId>>) -> usize {
+        match worker {
+            None => self.counts.overdue,
+            Some(w) => self.overdue_by_worker.get(&w).copied().unwrap_or(0),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -282,7 +364,7 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn task(kind: TaskKind, due: Date, assignee: Option<UserId>, team: Option<TeamId>) -> Task {
-        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), explanation: String::new(), status: TaskStatus::Open }
+        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), explanation: String::new(), status: TaskStatus::Open, step: String::new() }
     }
 
     const TODAY: Date = date!(2024 - 03 - 15); // a Friday
@@ -327,24 +409,27 @@ mod tests {
     }
 
     #[test]
-    fn manager_sees_team_overdue_and_authorisations() {
+    fn manager_counts_come_from_the_tally() {
         let team = TeamId::new();
         let (a, b) = (UserId::new(), UserId::new());
+        let mut done = task(TaskKind::ChildSeen, date!(2024 - 03 - 01), Some(a), Some(team));
+        done.complete(a, datetime!(2024-03-02 12:00 UTC)).unwrap();
         let tasks = vec![
             task(TaskKind::ChildSeen, date!(2024 - 03 - 10), Some(a), Some(team)),
             task(TaskKind::ChildSeen, date!(2024 - 03 - 11), Some(a), Some(team)),
             task(TaskKind::CoreAssessment, date!(2024 - 03 - 12), Some(b), None),
             task(TaskKind::ScreeningDecision, date!(2024 - 03 - 12), None, Some(team)),
             task(TaskKind::AssessmentAuthorisation, date!(2024 - 03 - 20), None, Some(team)),
-            task(TaskKind::ChildSeen, date!(2024 - 03 - 01), Some(UserId::new()), Some(TeamId::new())),
+            task(TaskKind::AssessmentAuthorisation, TODAY, Some(b), Some(team)),
+            done,
         ];
-        let v = manager_view(&tasks, &[team], &[a, b], TODAY);
-        assert_eq!(v.overdue.len(), 4);
-        assert_eq!(v.overdue_by_worker[&Some(a)], 2);
-        assert_eq!(v.overdue_by_worker[&Some(b)], 1);
-        assert_eq!(v.overdue_by_worker[&None], 1);
-        assert_eq!(v.awaiting_authorisation.len(), 1);
-        assert_eq!(v.counts.due_this_week, 1);
+        let t = tally(&tasks, TODAY);
+        assert_eq!(t[0..1], [TaskTally { assignee: None, kind: TaskKind::ScreeningDecision, bucket: Bucket::Overdue, count: 1 }]);
+        let c = TeamCounts::from_tally(&t);
+        assert_eq!(c.counts, TrayCounts { overdue: 4, due_today: 1, due_this_week: 1, later: 0 });
+        assert_eq!((c.overdue_by_worker[&Some(a)], c.overdue_by_worker[&Some(b)], c.overdue_by_worker[&None]), (2, 1, 1));
+        assert_eq!((c.overdue_of(None), c.overdue_of(Some(Some(a))), c.overdue_of(Some(Some(UserId::new())))), (4, 2, 0));
+        assert_eq!((c.awaiting_authorisation, c.unassigned), (2, 2));
     }
 
     #[test]
@@ -376,6 +461,7 @@ mod tests {
             let tray = WorkTray::from_tasks(&tasks, today);
             let c = tray.counts();
             prop_assert_eq!(c.overdue + c.due_today + c.due_this_week + c.later, tasks.len());
+            prop_assert_eq!(TeamCounts::from_tally(&tally(&tasks, today)).counts, c);
             for (v, b) in [(&tray.overdue, Bucket::Overdue), (&tray.due_today, Bucket::DueToday), (&tray.due_this_week, Bucket::DueThisWeek), (&tray.later, Bucket::Later)] {
                 prop_assert!(v.windows(2).all(|w| w[0].due <= w[1].due));
                 prop_assert!(v.iter().all(|t| bucket(t.due, today) == b));

@@ -50,7 +50,10 @@ fn the_national_pack_has_the_design_defaults() {
     assert_eq!(p.timescale("health_assessment_review_5_and_over").unwrap().interval(1), Some(ts("12 months")));
     assert_eq!(p.timescale("pathway_plan_review").unwrap().interval(3), Some(ts("6 months")));
     assert_eq!(p.timescale("connected_person_temporary_approval").unwrap().extension, Some(ts("8 weeks")));
-    assert!(p.timescales.values().all(|t| t.statutory && t.source.is_some()));
+    assert!(p.timescales.values().all(|t| t.source.is_some()));
+    // Hearth's own defaults where the law sets no interval are marked as such.
+    let local: Vec<&str> = p.timescales.iter().filter(|(_, t)| !t.statutory).map(|(k, _)| k.as_str()).collect();
+    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit"]);
     // File order is kept.
     assert_eq!(p.timescales.keys().next().map(String::as_str), Some("referral_decision"));
 }

@@ -13,9 +13,11 @@ use hearth_domain::*;
 use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
-use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId};
-use hearth_store::{ApiTokenRecord, BreakGlassGrant, DocVersion, DraftRecord, Result, SessionRecord, Store, Tx, Versioned};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
+use hearth_domain::cin::episode::Episode;
+use hearth_domain::cin::EpisodeId;
+use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
+use hearth_store::{ApiTokenRecord, BreakGlassGrant, DocVersion, DraftRecord, Result, SessionRecord, Store, TaskQuery, Tx, Versioned};
 use hearth_store_sql::SqlStore;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -228,8 +230,29 @@ impl Tx for RecordingTx {
     async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>> {
         self.inner.front_door_versions(id).await
     }
+    async fn insert_episode(&mut self, e: &Episode, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_episode(e, meta).await
+    }
+    async fn update_episode(&mut self, e: &Episode, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_episode(e, expected_version, meta).await
+    }
+    async fn episode(&mut self, id: EpisodeId) -> Result<Option<Versioned<Episode>>> {
+        self.inner.episode(id).await
+    }
+    async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>> {
+        self.inner.episodes_of(child).await
+    }
+    async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>> {
+        self.inner.episode_of_referral(referral).await
+    }
+    async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>> {
+        self.inner.open_episodes_of_teams(teams).await
+    }
     async fn insert_task(&mut self, t: &Task) -> Result<()> {
         self.inner.insert_task(t).await
+    }
+    async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64> {
+        self.inner.close_tasks(ids, by, at).await
     }
     async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64> {
         self.inner.complete_tasks(subject, kinds, by, at).await
@@ -237,8 +260,11 @@ impl Tx for RecordingTx {
     async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>> {
         self.inner.tasks_of(subject).await
     }
-    async fn open_tasks(&mut self, among: Option<(&[UserId], &[TeamId])>) -> Result<Vec<Task>> {
-        self.inner.open_tasks(among).await
+    async fn open_tasks(&mut self, q: &TaskQuery<'_>) -> Result<Vec<Task>> {
+        self.inner.open_tasks(q).await
+    }
+    async fn open_task_tally(&mut self, assignees: &[UserId], teams: &[TeamId], today: time::Date) -> Result<Vec<TaskTally>> {
+        self.inner.open_task_tally(assignees, teams, today).await
     }
     async fn reschedule_task(&mut self, t: &Task) -> Result<()> {
         self.inner.reschedule_task(t).await

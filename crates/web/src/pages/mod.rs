@@ -11,7 +11,7 @@ mod home;
 mod notes;
 mod people;
 mod timescales;
-mod work;
+pub(crate) mod work;
 
 use crate::error::WebError;
 use crate::session::Visitor;

@@ -7,13 +7,14 @@ use crate::layout::Layout;
 use crate::session::{Signed, Visitor};
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use hearth_app::{MyWork, TeamWork};
+use hearth_app::{AppError, MyWork, OverdueFilter, TeamWork};
 use hearth_domain::front_door::tasks::{Task, TaskSubject};
 use hearth_domain::person::PersonSummary;
-use hearth_domain::PersonId;
+use hearth_domain::{PersonId, UserId};
+use serde::Deserialize;
 use std::collections::HashMap;
 use time::Date;
 
@@ -34,10 +35,11 @@ pub fn task_href(t: &Task) -> String {
         TaskSubject::Contact(id) => format!("/contacts/{id}"),
         TaskSubject::Referral(id) => format!("/referrals/{id}"),
         TaskSubject::Assessment(id) => format!("/assessments/{id}"),
+        TaskSubject::Episode(id) => format!("/episodes/{id}"),
     }
 }
 
-fn rows(tasks: &[Task], children: &HashMap<PersonId, PersonSummary>, users: &HashMap<hearth_domain::UserId, String>, today: Date) -> Vec<TaskRow> {
+fn rows(tasks: &[Task], children: &HashMap<PersonId, PersonSummary>, users: &HashMap<UserId, String>, today: Date) -> Vec<TaskRow> {
     tasks
         .iter()
         .map(|t| TaskRow {
@@ -84,20 +86,81 @@ struct TeamWorkPage {
     overdue: Vec<TaskRow>,
     awaiting: Vec<TaskRow>,
     unassigned: Vec<TaskRow>,
-    by_worker: Vec<(String, usize)>,
+    /// Each worker with overdue work: name, count and the link to their list.
+    by_worker: Vec<WorkerOverdue>,
+    /// Whose overdue work is listed, when one worker's is.
+    showing: Option<String>,
+    pages: u32,
 }
 
-pub async fn team(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
-    let w = s.app.team_work(&actor).await?;
-    let overdue = rows(&w.view.overdue, &w.children, &w.users, w.today);
-    let awaiting = rows(&w.view.awaiting_authorisation, &w.children, &w.users, w.today);
+pub struct WorkerOverdue {
+    pub name: String,
+    pub count: usize,
+    pub href: String,
+}
+
+impl TeamWorkPage {
+    /// How many overdue tasks the list has in all.
+    fn overdue_total(&self) -> usize {
+        self.w.counts.overdue_of(self.w.filter.worker)
+    }
+
+    /// The link to another page of the same overdue list.
+    fn page_href(&self, page: u32) -> String {
+        match self.w.filter.worker {
+            None => format!("?page={page}"),
+            Some(w) => format!("?worker={}&page={page}", worker_param(w)),
+        }
+    }
+}
+
+/// `?worker=` of a manager's page: a user's id, or `none` for the work nobody holds.
+fn worker_param(w: Option<UserId>) -> String {
+    w.map_or_else(|| "none".to_string(), |u| u.to_string())
+}
+
+#[derive(Deserialize, Default)]
+pub struct TeamWorkQuery {
+    #[serde(default)]
+    worker: Option<String>,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+
+/// The filter of `?worker=…&page=…` (the page and the API share it); `None` when the worker is
+/// neither a user's id nor `none`.
+pub fn overdue_filter(worker: Option<&str>, page: Option<u32>) -> Option<OverdueFilter> {
+    let worker = match worker.map(str::trim) {
+        None | Some("") => None,
+        Some("none") => Some(None),
+        Some(id) => Some(Some(id.parse().ok()?)),
+    };
+    Some(OverdueFilter { worker, page: page.unwrap_or(1) })
+}
+
+fn worker_name(w: &TeamWork, u: Option<UserId>) -> String {
+    match u {
+        Some(u) => w.users.get(&u).cloned().unwrap_or_else(|| "Another worker".into()),
+        None => "Not allocated to a worker".into(),
+    }
+}
+
+pub async fn team(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<TeamWorkQuery>) -> Result<Response, WebError> {
+    // An unreadable worker is a list that does not exist.
+    let filter = overdue_filter(q.worker.as_deref(), q.page).ok_or(WebError(AppError::NotFound))?;
+    let w = s.app.team_work(&actor, filter).await?;
+    let overdue = rows(&w.overdue, &w.children, &w.users, w.today);
+    let awaiting = rows(&w.awaiting_authorisation, &w.children, &w.users, w.today);
     let unassigned = rows(&w.unassigned, &w.children, &w.users, w.today);
-    let mut by_worker: Vec<(String, usize)> = w
-        .view
+    let mut by_worker: Vec<WorkerOverdue> = w
+        .counts
         .overdue_by_worker
         .iter()
-        .map(|(u, n)| (u.and_then(|u| w.users.get(&u).cloned()).unwrap_or_else(|| "Not allocated to a worker".into()), *n))
+        .map(|(u, n)| WorkerOverdue { name: worker_name(&w, *u), count: *n, href: format!("/work/team?worker={}#overdue", worker_param(*u)) })
         .collect();
-    by_worker.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(render(StatusCode::OK, &TeamWorkPage { layout: layout(&v, "Team work"), w, overdue, awaiting, unassigned, by_worker }))
+    by_worker.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    let showing = w.filter.worker.map(|u| worker_name(&w, u));
+    let pages = w.overdue_pages();
+    Ok(render(StatusCode::OK, &TeamWorkPage { layout: layout(&v, "Team work"), w, overdue, awaiting, unassigned, by_worker, showing, pages }))
 }

@@ -80,7 +80,7 @@ front_door_code!(TaskStatusCode, "Whether a task is still to do.", vec![("open",
 front_door_code!(
     TaskSubjectTypeCode,
     "The kind of record a task is about.",
-    vec![("contact", "A contact"), ("referral", "A referral"), ("assessment", "An assessment")]
+    vec![("contact", "A contact"), ("referral", "A referral"), ("assessment", "An assessment"), ("episode", "A children-in-need episode")]
 );
 front_door_code!(AssessmentStateCode, "Where an assessment is in its sign-off.", STATES.iter().map(|s| (state_code(*s), s.label())).collect());
 front_door_code!(
@@ -273,6 +273,7 @@ impl From<&DomTask> for DeadlineTask {
             TaskSubject::Contact(c) => ("contact", c.0),
             TaskSubject::Referral(r) => ("referral", r.0),
             TaskSubject::Assessment(a) => ("assessment", a.0),
+            TaskSubject::Episode(e) => ("episode", e.0),
         };
         let (status, done_at, done_by) = match t.status {
             TaskStatus::Open => ("open", None, None),
@@ -1031,27 +1032,43 @@ pub struct TeamWorkView {
     /// The names of the teams looked at.
     pub teams: Vec<String>,
     pub counts: WorkCounts,
-    /// Overdue open tasks, oldest due first.
-    pub overdue: Vec<TrayTask>,
+    /// Open tasks nobody holds yet.
+    pub unassigned_count: usize,
     pub overdue_by_worker: Vec<WorkerOverdue>,
     /// Assessments waiting for sign-off (their authorisation tasks), soonest due first.
     pub awaiting_authorisation: Vec<TrayTask>,
+    /// The open tasks nobody holds yet, by due date.
+    pub unassigned: Vec<TrayTask>,
+    /// The worker whose overdue tasks are listed (`none`: nobody's), when one was asked for.
+    pub worker: Option<String>,
+    /// How many overdue tasks the list has in all (everyone's or the worker's).
+    pub overdue_total: usize,
+    pub page: u32,
+    pub pages: u32,
+    /// One page of the overdue tasks, oldest due first.
+    pub overdue: Vec<TrayTask>,
 }
 
 impl From<&TeamWork> for TeamWorkView {
     fn from(w: &TeamWork) -> Self {
-        let v = &w.view;
+        let c = &w.counts;
         TeamWorkView {
             today: date(w.today),
             teams: w.teams.clone(),
-            counts: v.counts.into(),
-            overdue: tray_tasks(&v.overdue, &w.children, &w.users),
-            overdue_by_worker: v
+            counts: c.counts.into(),
+            unassigned_count: c.unassigned,
+            overdue_by_worker: c
                 .overdue_by_worker
                 .iter()
                 .map(|(worker, n)| WorkerOverdue { worker_id: worker.map(|u| u.0), worker_name: worker.and_then(|u| w.users.get(&u).cloned()), overdue: *n })
                 .collect(),
-            awaiting_authorisation: tray_tasks(&v.awaiting_authorisation, &w.children, &w.users),
+            awaiting_authorisation: tray_tasks(&w.awaiting_authorisation, &w.children, &w.users),
+            unassigned: tray_tasks(&w.unassigned, &w.children, &w.users),
+            worker: w.filter.worker.map(|u| u.map_or_else(|| "none".to_string(), |u| u.to_string())),
+            overdue_total: c.overdue_of(w.filter.worker),
+            page: w.filter.page,
+            pages: w.overdue_pages(),
+            overdue: tray_tasks(&w.overdue, &w.children, &w.users),
         }
     }
 }
