@@ -88,7 +88,7 @@ impl App {
         let ended = ended.and_then(|id| h.history.iter().find(|a| a.id == id)).and_then(|a| a.to.map(|to| (a.id, to)));
         tx.allocate(person, ended, &new).await?;
         if new.to.is_none() {
-            Self::follow_allocation(tx.as_mut(), person, new.team, new.worker).await?;
+            self.follow_allocation(tx.as_mut(), actor.user.id, person, new.team, new.worker).await?;
         }
         let mut d = self.draft(Some(actor), "allocation.change", Some(person), Outcome::Allowed);
         d.target = Some(new.id.to_string());

@@ -88,6 +88,8 @@ pub struct ReferralView {
     pub child: PersonRecord,
     pub tasks: Vec<Task>,
     pub assessment: Option<Versioned<Assessment>>,
+    /// The children-in-need episode the referral opened.
+    pub episode: Option<hearth_domain::cin::EpisodeId>,
     pub can_edit: bool,
 }
 
@@ -118,6 +120,8 @@ pub struct AssessmentView {
 pub struct FrontDoorHistory {
     pub contacts: Vec<Contact>,
     pub referrals: Vec<(Referral, Option<Assessment>)>,
+    /// Children in need episodes, newest first.
+    pub episodes: Vec<hearth_domain::cin::episode::Episode>,
 }
 
 /// A task whose due date the current pack would put elsewhere.
@@ -144,16 +148,16 @@ fn capitalise(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
-fn deadline_error(e: DeadlineError) -> AppError {
+pub(crate) fn deadline_error(e: DeadlineError) -> AppError {
     AppError::invalid("date", &format!("The deadline cannot be worked out: {e}"))
 }
 
 impl App {
-    fn meta(&self, actor: &Actor) -> ChangeMeta {
+    pub(crate) fn meta(&self, actor: &Actor) -> ChangeMeta {
         ChangeMeta { by: actor.user.id, at: self.now(), reason: None }
     }
 
-    async fn audit_step(&self, tx: &mut dyn Tx, actor: &Actor, action: &str, person: PersonId, target: String) -> Result<(), AppError> {
+    pub(crate) async fn audit_step(&self, tx: &mut dyn Tx, actor: &Actor, action: &str, person: PersonId, target: String) -> Result<(), AppError> {
         let mut d = self.draft(Some(actor), action, Some(person), Outcome::Allowed);
         d.target = Some(target);
         tx.append_audit(&d).await?;
@@ -172,7 +176,7 @@ impl App {
 
     /// Ends a use case that failed to load what it acts on: rolls its transaction back, then
     /// audits a refusal (`NotFound`) in a transaction of its own, as `with_open` does.
-    async fn refusal(&self, tx: Box<dyn Tx>, actor: &Actor, action: &str, person: Option<PersonId>, e: AppError) -> AppError {
+    pub(crate) async fn refusal(&self, tx: Box<dyn Tx>, actor: &Actor, action: &str, person: Option<PersonId>, e: AppError) -> AppError {
         drop(tx);
         if let AppError::NotFound = e
             && let Err(audit) = self.audit_denied(actor, action, person, None).await
@@ -182,7 +186,7 @@ impl App {
         e
     }
 
-    fn task(&self, kind: TaskKind, subject: TaskSubject, child: PersonId, owner: (Option<TeamId>, Option<UserId>), d: &Deadline) -> Task {
+    pub(crate) fn task(&self, kind: TaskKind, subject: TaskSubject, child: PersonId, owner: (Option<TeamId>, Option<UserId>), d: &Deadline) -> Task {
         Task::from_deadline(kind, subject, child, owner.0, owner.1, d, &self.config.timescales.calendar)
     }
 
@@ -300,6 +304,7 @@ impl App {
                 let owner = (child.allocation.team.or(actor.user.team), child.allocation.worker);
                 self.referral_tasks(tx.as_mut(), &referral, new.decided_at, owner).await?;
                 self.audit_step(tx.as_mut(), actor, "referral.create", child.id, referral.id.to_string()).await?;
+                self.new_episode(tx.as_mut(), actor, &referral).await?;
                 made.push(referral.id);
             }
         }
@@ -347,8 +352,9 @@ impl App {
         };
         let tasks = tx.tasks_of(TaskSubject::Referral(id)).await?;
         let assessment = tx.assessment_of_referral(id).await?;
+        let episode = tx.episode_of_referral(id).await?.map(|e| e.value.id);
         tx.commit().await?;
-        Ok(ReferralView { referral, child, tasks, assessment, can_edit: actor.can(Permission::AddCaseNotes) })
+        Ok(ReferralView { referral, child, tasks, assessment, episode, can_edit: actor.can(Permission::AddCaseNotes) })
     }
 
     /// Records the referral's primary need and whether it closed with no further action.
@@ -373,6 +379,7 @@ impl App {
         tx.update_referral(&referral, expected_version, &self.meta(actor)).await?;
         if nfa {
             tx.complete_tasks(TaskSubject::Referral(id), &REFERRAL_TASKS, actor.user.id, self.now()).await?;
+            self.close_nfa_episode(tx.as_mut(), actor, &referral).await?;
         }
         self.audit_step(tx.as_mut(), actor, "referral.update", child.id, id.to_string()).await?;
         tx.commit().await?;
@@ -578,14 +585,17 @@ impl App {
             let a = tx.assessment_of_referral(r.value.id).await?.map(|a| a.value);
             referrals.push((r.value, a));
         }
-        Ok(FrontDoorHistory { contacts, referrals })
+        let episodes = self.episodes_in(tx, person).await?;
+        Ok(FrontDoorHistory { contacts, referrals, episodes })
     }
 
-    /// Moves a child's open referral tasks to the case's new team and worker (called inside
-    /// the allocation's transaction).
-    pub(crate) async fn follow_allocation(tx: &mut dyn Tx, child: PersonId, team: TeamId, worker: Option<UserId>) -> Result<(), AppError> {
-        tx.assign_open_tasks(child, &REFERRAL_TASKS, team, worker).await?;
-        Ok(())
+    /// Moves a child's open referral and episode tasks to the case's new team and worker,
+    /// and brings the episodes' steps up to date (a move of team is the case transfer);
+    /// called inside the allocation's transaction.
+    pub(crate) async fn follow_allocation(&self, tx: &mut dyn Tx, by: UserId, child: PersonId, team: TeamId, worker: Option<UserId>) -> Result<(), AppError> {
+        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).copied().collect();
+        tx.assign_open_tasks(child, &kinds, team, worker).await?;
+        self.sync_child_episodes(tx, by, child).await
     }
 
     /// Recomputes the due date of every open task with the pack and calendar in force.

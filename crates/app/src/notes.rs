@@ -34,6 +34,9 @@ impl App {
             updated_at: now,
         };
         tx.insert_case_note(&note).await?;
+        if note.details.note_type == CaseNoteType::StatutoryVisit {
+            self.sync_child_episodes(tx.as_mut(), actor.user.id, person).await?;
+        }
         let mut d = self.draft(Some(actor), "case_note.create", Some(person), Outcome::Allowed);
         d.target = Some(note.id.to_string());
         tx.append_audit(&d).await?;
@@ -83,6 +86,9 @@ impl App {
         }
         let now = self.now();
         tx.correct_case_note(id, &details, expected_version, &ChangeMeta { by: actor.user.id, at: now, reason: Some(reason.to_string()) }).await?;
+        if CaseNoteType::StatutoryVisit == details.note_type || CaseNoteType::StatutoryVisit == note.details.note_type {
+            self.sync_child_episodes(tx.as_mut(), actor.user.id, person).await?;
+        }
         let mut d = self.draft(Some(actor), "case_note.correct", Some(person), Outcome::Allowed);
         d.target = Some(id.to_string());
         d.reason = Some(reason.to_string());

@@ -153,8 +153,9 @@ impl App {
         let rels = tx.relationships_of(id).await?;
         let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
         let summaries = tx.persons(&others).await?;
+        let episodes = self.episodes_in(tx.as_mut(), id).await?;
         tx.commit().await?;
-        let entries = chronology::build(&record, &notes, &rels, &summaries, filter);
+        let entries = chronology::build(&record, &notes, &rels, &summaries, &episodes, filter);
         Ok((record, entries))
     }
 

@@ -3,6 +3,8 @@ use crate::case_note::CaseNote;
 use crate::codes::{CaseNoteType, Coded};
 use crate::person::{PersonRecord, PersonSummary};
 use crate::relationship::Relationship;
+use crate::cin::episode::{ConferenceDecision, ConferenceKind, Episode};
+use crate::cin::EpisodeId;
 use crate::{CaseNoteId, PersonId};
 use serde::{Deserialize, Serialize};
 use time::{Date, PrimitiveDateTime, Time};
@@ -14,11 +16,14 @@ pub enum ChronologyKind {
     CaseNote,
     RelationshipStarted,
     RelationshipEnded,
+    /// A step of a children-in-need episode (plans, strategy discussions, enquiries,
+    /// conferences, core groups, oversight, closure).
+    ChildInNeed,
 }
 
 impl ChronologyKind {
     pub const ALL: &'static [ChronologyKind] =
-        &[Self::RecordCreated, Self::CaseNote, Self::RelationshipStarted, Self::RelationshipEnded];
+        &[Self::RecordCreated, Self::CaseNote, Self::RelationshipStarted, Self::RelationshipEnded, Self::ChildInNeed];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -26,6 +31,7 @@ impl ChronologyKind {
             Self::CaseNote => "case_note",
             Self::RelationshipStarted => "relationship_started",
             Self::RelationshipEnded => "relationship_ended",
+            Self::ChildInNeed => "child_in_need",
         }
     }
 
@@ -35,6 +41,7 @@ impl ChronologyKind {
             Self::CaseNote => "Significant case note",
             Self::RelationshipStarted => "Relationship started",
             Self::RelationshipEnded => "Relationship ended",
+            Self::ChildInNeed => "Child in need and child protection",
         }
     }
 
@@ -53,6 +60,9 @@ pub struct ChronologyEntry {
     /// The case note behind the entry, for a link to its full text and versions.
     pub case_note: Option<CaseNoteId>,
     pub note_type: Option<CaseNoteType>,
+    /// The episode behind the entry, for a link to it.
+    #[serde(default)]
+    pub episode: Option<EpisodeId>,
 }
 
 fn start_of(d: Date) -> PrimitiveDateTime {
@@ -62,12 +72,14 @@ fn start_of(d: Date) -> PrimitiveDateTime {
 /// Merges the record's significant events into one timeline, newest first.
 ///
 /// `notes` may hold every note of the child: only those marked significant are used.
-/// `others` names the people at the other end of `relationships`.
+/// `others` names the people at the other end of `relationships`; `episodes` are the
+/// child's children-in-need episodes.
 pub fn build(
     person: &PersonRecord,
     notes: &[CaseNote],
     relationships: &[Relationship],
     others: &[PersonSummary],
+    episodes: &[Episode],
     filter: Option<ChronologyKind>,
 ) -> Vec<ChronologyEntry> {
     let mut out = Vec::new();
@@ -79,20 +91,17 @@ pub fn build(
         summary: format!("Record created for {}", person.details.full_name()),
         case_note: None,
         note_type: None,
+        episode: None,
     });
     for n in notes.iter().filter(|n| n.details.significant) {
-        let line = n.details.text.lines().next().unwrap_or("");
-        let mut first_line: String = line.chars().take(200).collect();
-        if first_line.len() < line.len() {
-            first_line.push('…');
-        }
         out.push(ChronologyEntry {
             at: n.details.occurred_at,
             date_only: false,
             kind: ChronologyKind::CaseNote,
-            summary: format!("{}: {}", n.details.note_type.label(), first_line),
+            summary: format!("{}: {}", n.details.note_type.label(), first_line(&n.details.text)),
             case_note: Some(n.id),
             note_type: Some(n.details.note_type),
+            episode: None,
         });
     }
     let name_of = |id: PersonId| {
@@ -109,6 +118,7 @@ pub fn build(
                 summary: format!("{} ({}) became part of the family network", who, what.label().to_lowercase()),
                 case_note: None,
                 note_type: None,
+                episode: None,
             });
         }
         if let Some(e) = r.ended {
@@ -119,12 +129,84 @@ pub fn build(
                 summary: format!("Relationship with {} ({}) ended", who, what.label().to_lowercase()),
                 case_note: None,
                 note_type: None,
+                episode: None,
             });
         }
+    }
+    for e in episodes {
+        out.extend(episode_entries(e));
     }
     if let Some(k) = filter {
         out.retain(|e| e.kind == k);
     }
     out.sort_by_key(|e| std::cmp::Reverse(e.at));
+    out
+}
+
+/// The steps of an episode as chronology entries (a step known to the day has no time).
+fn episode_entries(e: &Episode) -> Vec<ChronologyEntry> {
+    let mut v: Vec<(PrimitiveDateTime, bool, String)> = vec![(start_of(e.start), true, "Children in need episode opened by the referral".to_string())];
+    let day = |d: Date| (start_of(d), true);
+    for p in &e.cin_plans {
+        v.push((start_of(p.start), true, "Child in need plan started".into()));
+        v.extend(p.reviews.iter().map(|r| (start_of(*r), true, "Child in need plan reviewed".to_string())));
+        v.extend(p.end.map(|d| (start_of(d), true, "Child in need plan ended".to_string())));
+    }
+    for s in &e.strategy_discussions {
+        v.push((crate::local_time::uk_local(s.held_at), false, format!("Strategy discussion: {}", s.decision.label())));
+    }
+    for q in &e.enquiries {
+        v.push((start_of(q.start), true, "Section 47 enquiry started".into()));
+        if let (Some(o), Some(d)) = (q.outcome, q.outcome_date) {
+            v.push((start_of(d), true, format!("Section 47 enquiry outcome: {}", o.label())));
+        }
+    }
+    for c in &e.conferences {
+        let (at, date_only) = day(c.date);
+        let what = match (c.kind, c.decision) {
+            (ConferenceKind::Initial { .. }, ConferenceDecision::Plan { category }) => format!("Initial child protection conference: child protection plan ({})", category.label()),
+            (ConferenceKind::Initial { .. }, _) => "Initial child protection conference: no plan".to_string(),
+            (_, ConferenceDecision::EndPlan { reason }) => format!("Review child protection conference: plan ended ({})", reason.label()),
+            (_, ConferenceDecision::Continue { category }) => format!("Review child protection conference: plan continues ({})", category.label()),
+            (_, _) => "Review child protection conference".to_string(),
+        };
+        v.push((at, date_only, what));
+    }
+    for p in &e.cp_plans {
+        // A plan ended by a review conference is already in the chronology as that review.
+        let by_review = e.conferences.iter().any(|c| c.kind == ConferenceKind::Review { plan: p.id } && matches!(c.decision, ConferenceDecision::EndPlan { .. }));
+        if let (Some(d), Some(r), false) = (p.end, p.end_reason, by_review) {
+            v.push((start_of(d), true, format!("Child protection plan ended ({})", r.label())));
+        }
+    }
+    v.extend(e.core_groups.iter().map(|m| (start_of(m.date), true, "Core group meeting".to_string())));
+    for o in &e.oversight {
+        let what = match &o.decision {
+            Some(d) => format!("Management decision: {}", first_line(d)),
+            None => format!("Management oversight: {}", first_line(&o.note)),
+        };
+        v.push((crate::local_time::uk_local(o.at), false, what));
+    }
+    if let Some(c) = &e.closure {
+        let mut what = format!("Episode closed: {}", c.reason.label());
+        if let Some(s) = &c.step_down {
+            what.push_str(&format!("; stepped down to {}", s.to.label().to_lowercase()));
+            if let Some(f) = &s.follow_up {
+                v.push((start_of(f.date), true, "Step-down services followed up".to_string()));
+            }
+        }
+        v.push((start_of(c.date), true, what));
+    }
+    v.into_iter()
+        .map(|(at, date_only, summary)| ChronologyEntry { at, date_only, kind: ChronologyKind::ChildInNeed, summary, case_note: None, note_type: None, episode: Some(e.id) })
+        .collect()
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(200).collect();
+    if out.len() < line.len() {
+        out.push('…');
+    }
     out
 }

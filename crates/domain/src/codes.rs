@@ -89,6 +89,7 @@ code_list!(
     /// The kind of event a case note records.
     CaseNoteType {
         HomeVisit = "home_visit": "Home visit",
+        StatutoryVisit = "statutory_visit": "Statutory visit (the child seen)",
         OfficeVisit = "office_visit": "Office visit",
         SchoolVisit = "school_visit": "School or nursery visit",
         PhoneCall = "phone_call": "Phone call",

@@ -302,7 +302,7 @@ const SIGNIFICANT: Pool = &[
 /// The pools of a note type for the given team: opening sentences and body sentences.
 fn pools(t: CaseNoteType, team: TeamKind) -> (Pool, Pool) {
     match t {
-        CaseNoteType::HomeVisit => (HOME_OPEN, HOME_BODY),
+        CaseNoteType::HomeVisit | CaseNoteType::StatutoryVisit => (HOME_OPEN, HOME_BODY),
         CaseNoteType::PhoneCall => (PHONE_OPEN, PHONE_BODY),
         CaseNoteType::Meeting => (
             match team {

@@ -41,6 +41,7 @@ impl Layout {
             }
             if actor.can(Permission::RecordManagementOversight) {
                 l.nav.push(NavItem { href: "/work/team", label: "Team work" });
+                l.nav.push(NavItem { href: "/child-protection", label: "Child protection" });
                 l.nav.push(NavItem { href: "/caseloads", label: "Caseloads" });
             }
             if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {

@@ -25,6 +25,7 @@ code_list!(
         TransferredToAdultServices = "RC6": "Transferred to adult social care services",
         ServicesCeased = "RC7": "Services ceased for any other reason, including the child no longer being in need",
         NoFurtherAction = "RC8": "Case closed after assessment, no further action",
+        ReferredToEarlyHelp = "RC9": "Case closed after assessment, referred to early help",
     }
 );
 
@@ -73,7 +74,7 @@ mod tests {
 
     #[test]
     fn census_codes() {
-        assert_eq!(ClosureReason::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(), ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8"]);
+        assert_eq!(ClosureReason::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(), ["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"]);
         assert_eq!(AbuseCategory::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(), ["NEG", "PHY", "EMO", "SAB", "MUL"]);
         assert_eq!(serde_json::to_string(&ClosureReason::Died).unwrap(), "\"RC2\"");
     }

@@ -8,7 +8,9 @@
 //! discussion), and the steps due next come from the policy pack ([`steps`]). Pure: the
 //! store keeps every version of the episode as its history.
 
+pub mod change;
 pub mod codes;
+pub mod dashboard;
 pub mod episode;
 pub mod steps;
 
@@ -21,3 +23,6 @@ crate::ids::id_type!(
     /// an oversight note).
     StepId
 );
+
+#[cfg(test)]
+mod tests;

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod caseloads;
+mod episodes;
 mod front_door;
 mod rota;
 mod home;
@@ -51,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}", get(front_door::assessment))
         .route("/assessments/{id}/edit/{section}", get(front_door::edit_section).post(front_door::save_section))
         .route("/assessments/{id}/{step}", post(front_door::sign_off))
+        .route("/referrals/{id}/episode", post(episodes::open_for_referral))
+        .route("/episodes/{id}", get(episodes::episode))
+        .route("/episodes/{id}/{form}", get(episodes::form_page).post(episodes::submit))
+        .route("/child-protection", get(episodes::dashboard))
         .route("/work", get(work::mine))
         .route("/work/team", get(work::team))
         .route("/timescales", get(timescales::page))

@@ -39,7 +39,7 @@ pub fn task_href(t: &Task) -> String {
     }
 }
 
-fn rows(tasks: &[Task], children: &HashMap<PersonId, PersonSummary>, users: &HashMap<UserId, String>, today: Date) -> Vec<TaskRow> {
+pub(crate) fn rows(tasks: &[Task], children: &HashMap<PersonId, PersonSummary>, users: &HashMap<UserId, String>, today: Date) -> Vec<TaskRow> {
     tasks
         .iter()
         .map(|t| TaskRow {

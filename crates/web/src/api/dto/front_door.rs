@@ -927,10 +927,12 @@ pub struct PersonFrontDoor {
     pub person_id: Uuid,
     pub contacts: Vec<ContactSummary>,
     pub referrals: Vec<PersonReferral>,
+    /// Children in need episodes, newest first.
+    pub episodes: Vec<super::EpisodeSummary>,
 }
 
 impl PersonFrontDoor {
-    pub fn new(person: PersonId, contacts: &[DomContact], referrals: &[(DomReferral, Option<DomAssessment>)]) -> Self {
+    pub fn new(person: PersonId, contacts: &[DomContact], referrals: &[(DomReferral, Option<DomAssessment>)], episodes: &[hearth_domain::cin::episode::Episode]) -> Self {
         PersonFrontDoor {
             person_id: person.0,
             contacts: contacts
@@ -945,6 +947,7 @@ impl PersonFrontDoor {
                 })
                 .collect(),
             referrals: referrals.iter().map(|(r, a)| PersonReferral { referral: r.into(), assessment: a.as_ref().map(Into::into) }).collect(),
+            episodes: episodes.iter().map(super::EpisodeSummary::from).collect(),
         }
     }
 }

@@ -5,12 +5,14 @@
 //! Request bodies take codes, dates and identifiers as strings so that a bad value is
 //! reported as a field error naming the field, with every other problem found at once,
 //! rather than as a deserialisation failure.
+mod cin;
 mod codes;
 mod front_door;
 mod manager;
 mod note;
 mod person;
 
+pub use cin::*;
 pub use codes::*;
 pub use front_door::*;
 pub use manager::*;
