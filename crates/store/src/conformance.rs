@@ -65,6 +65,7 @@ macro_rules! conformance_tests {
             duty_rota,
             front_door_records,
             tasks_and_trays,
+            episodes,
             break_glass_listing,
             duplicate_candidates,
             relationships,
@@ -1004,6 +1005,85 @@ pub async fn tasks_and_trays(store: &dyn Store) {
     let all = tx.open_tasks(&TaskQuery::all()).await.unwrap();
     assert!(all.contains(&later) && all.contains(&elsewhere), "every open task: {all:?}");
     assert!(matches!(tx.reschedule_task(&task(TaskKind::ChildSeen, contact, None, None, date!(2026 - 01 - 01))).await, Err(StoreError::NotFound)));
+    tx.commit().await.unwrap();
+}
+
+pub async fn episodes(store: &dyn Store) {
+    use hearth_domain::cin::codes::{AbuseCategory, ClosureReason, EnquiryOutcome, StrategyDecision};
+    use hearth_domain::cin::episode::{Episode, InitialDecision, MeetingDetails, Participant};
+    use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+    use hearth_domain::front_door::{ReferralId, TaskId};
+    let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
+    let other = new_team(&mut *tx).await;
+    let w = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let in_team = Allocation { team: Some(team.id), worker: Some(w.id) };
+    let kid = new_person_with(&mut *tx, &w, child("Nia", &capitalised(&word(8))), in_team.clone(), false).await;
+    let sibling = new_person_with(&mut *tx, &w, child("Ola", &capitalised(&word(8))), in_team, false).await;
+    let elsewhere = new_person_with(&mut *tx, &w, child("Pip", &capitalised(&word(8))), Allocation { team: Some(other.id), worker: None }, false).await;
+    let at = datetime!(2026-01-05 10:00 UTC);
+    let mut e = Episode::open(kid.id, ReferralId::new(), date!(2026 - 01 - 05));
+    tx.insert_episode(&e, &meta(&w, None)).await.unwrap();
+    let who = vec![Participant { name: "DS Khan".into(), agency: "Police".into(), role: "DS".into() }];
+    let sd = e.record_strategy_discussion(Some(at), who.clone(), "Injury — \"fell\" 🙁".into(), Some(StrategyDecision::Section47), String::new(), at).unwrap();
+    let q = e.start_enquiry(Some(sd), Some(date!(2026 - 01 - 05)), date!(2026 - 01 - 05)).unwrap();
+    e.conclude_enquiry(q, Some(EnquiryOutcome::ConferenceRequired), Some(date!(2026 - 01 - 09)), date!(2026 - 01 - 09)).unwrap();
+    let meeting = MeetingDetails { date: Some(date!(2026 - 01 - 20)), participants: who, notes: String::new() };
+    e.hold_initial_conference(q, meeting, Some(InitialDecision::Plan { category: AbuseCategory::Physical }), date!(2026 - 01 - 20)).unwrap();
+    tx.update_episode(&e, 1, &meta(&w, None)).await.unwrap();
+    assert_eq!(tx.episode(e.id).await.unwrap().map(|v| (v.value, v.version)), Some((e.clone(), 2)), "stored exactly");
+    assert_eq!(tx.episode_of_referral(e.referral).await.unwrap().map(|v| v.value.id), Some(e.id));
+    // A closed earlier episode of the same child, a closed one of a sibling and an open one
+    // of a child of another team.
+    let mut old = Episode::open(kid.id, ReferralId::new(), date!(2024 - 05 - 01));
+    old.close(Some(date!(2024 - 05 - 01)), Some(ClosureReason::NoFurtherAction), None, date!(2024 - 05 - 01)).unwrap();
+    tx.insert_episode(&old, &meta(&w, None)).await.unwrap();
+    let mut closed = Episode::open(sibling.id, ReferralId::new(), date!(2025 - 02 - 01));
+    tx.insert_episode(&closed, &meta(&w, None)).await.unwrap();
+    closed.close(Some(date!(2025 - 02 - 01)), Some(ClosureReason::ServicesCeased), None, date!(2025 - 02 - 03)).unwrap();
+    tx.update_episode(&closed, 1, &meta(&w, None)).await.unwrap();
+    let theirs = Episode::open(elsewhere.id, ReferralId::new(), date!(2026 - 01 - 02));
+    tx.insert_episode(&theirs, &meta(&w, None)).await.unwrap();
+    let ids = |v: Vec<crate::Versioned<Episode>>| v.into_iter().map(|x| x.value.id).collect::<Vec<_>>();
+    assert_eq!(ids(tx.episodes_of(kid.id).await.unwrap()), vec![e.id, old.id], "newest start first");
+    assert_eq!(ids(tx.open_episodes_of_teams(&[team.id]).await.unwrap()), vec![e.id], "open ones of the team's children only");
+    assert_eq!(ids(tx.open_episodes_of_teams(&[team.id, other.id]).await.unwrap()).len(), 2);
+    assert!(tx.open_episodes_of_teams(&[]).await.unwrap().is_empty());
+    let mut all = ids(tx.episodes_of_children(&[kid.id, sibling.id]).await.unwrap());
+    all.sort();
+    let mut expected = vec![e.id, old.id, closed.id];
+    expected.sort();
+    assert_eq!(all, expected);
+    assert_eq!(tx.front_door_versions(&e.id.to_string()).await.unwrap().len(), 2, "every version kept");
+    // A stale version is a conflict.
+    assert!(matches!(tx.update_episode(&e, 1, &meta(&w, None)).await, Err(StoreError::Conflict { current: 2 })));
+    tx.commit().await.unwrap();
+    // Tasks name their step; closing by id closes only those still open.
+    let mut tx = store.begin().await.unwrap();
+    let task = |step: &str| Task {
+        id: TaskId::new(),
+        kind: TaskKind::CoreGroup,
+        subject: TaskSubject::Episode(e.id),
+        child: kid.id,
+        team: Some(team.id),
+        assignee: Some(w.id),
+        due: date!(2026 - 02 - 03),
+        rule: "first_core_group".into(),
+        pack: "national".into(),
+        pack_version: "2026.1".into(),
+        explanation: "10 working days after the conference".into(),
+        status: TaskStatus::Open,
+        step: step.into(),
+    };
+    let (first, second) = (task("cp:x:core_group:1"), task("cp:x:core_group:2"));
+    tx.insert_task(&first).await.unwrap();
+    tx.insert_task(&second).await.unwrap();
+    assert_eq!(tx.tasks_of(TaskSubject::Episode(e.id)).await.unwrap(), vec![first.clone(), second.clone()]);
+    let done_at = now();
+    assert_eq!(tx.close_tasks(&[first.id], w.id, done_at).await.unwrap(), 1);
+    assert_eq!(tx.close_tasks(&[first.id, second.id], w.id, done_at).await.unwrap(), 1, "the closed one is not closed twice");
+    assert_eq!(tx.close_tasks(&[], w.id, done_at).await.unwrap(), 0);
+    assert!(tx.tasks_of(TaskSubject::Episode(e.id)).await.unwrap().iter().all(|t| t.status == TaskStatus::Done { at: done_at, by: w.id }));
     tx.commit().await.unwrap();
 }
 

@@ -4,21 +4,21 @@
 //! conflicts (409), success, and the audit entry a success appends.
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
 use hearth_app::auth::sha256_hex;
 use hearth_app::clock::TestClock;
 use hearth_app::{Actor, App, AppConfig, NewUser};
 use hearth_domain::access::Subject;
-use hearth_domain::audit::{AuditEntry, Outcome};
+use hearth_domain::audit::Outcome;
 use hearth_domain::user::{Role, UserRecord};
 use hearth_domain::{ApiTokenId, TeamId};
 use hearth_store::{ApiTokenRecord, Store};
 use hearth_store_sql::SqlStore;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use time::OffsetDateTime;
-use tower::ServiceExt;
+
+mod support;
+use support::Api;
 
 const PASSWORD: &str = "correct horse battery";
 const MAX_BODY: usize = 64 * 1024;
@@ -26,8 +26,7 @@ const MAX_BODY: usize = 64 * 1024;
 /// A Hearth with two teams: A (two social workers and their manager) and B (one social
 /// worker), and an auditor, each with an API token.
 struct World {
-    router: Router,
-    app: App,
+    api: Api,
     db: std::path::PathBuf,
     /// Social worker in team A; records the test people, so they are allocated to A.
     sam: String,
@@ -93,119 +92,25 @@ async fn world() -> World {
     tx.commit().await.unwrap();
     let cfg = hearth_web::WebConfig { max_body_bytes: MAX_BODY, ..Default::default() };
     World {
-        router: hearth_web::router(app.clone(), cfg),
+        api: Api { router: hearth_web::router(app.clone(), cfg), app: app.clone() },
         sam: token_for(&app, &sam).await,
         ali: token_for(&app, &ali).await,
         mo: token_for(&app, &mo).await,
         bea: token_for(&app, &bea).await,
         auditor: auditor_token,
-        app,
         db,
     }
 }
 
-struct Res {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    json: Value,
-    text: String,
-}
+impl std::ops::Deref for World {
+    type Target = Api;
 
-impl Res {
-    fn content_type(&self) -> &str {
-        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-
-    fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-
-    /// The fields named in a 422 problem.
-    fn fields(&self) -> Vec<String> {
-        self.json["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
-    }
-
-    #[track_caller]
-    fn expect(&self, status: StatusCode) -> &Self {
-        assert_eq!(self.status, status, "body: {}", self.text);
-        if !status.is_success() {
-            assert_eq!(self.content_type(), "application/problem+json", "{}", self.text);
-            assert_eq!(self.json["status"], status.as_u16(), "{}", self.text);
-            assert!(self.json["title"].is_string() && self.json["type"].is_string(), "{}", self.text);
-        }
-        self
-    }
-
-    #[track_caller]
-    fn expect_fields(&self, fields: &[&str]) -> &Self {
-        self.expect(StatusCode::UNPROCESSABLE_ENTITY);
-        let got = self.fields();
-        for f in fields {
-            assert!(got.iter().any(|g| g == f), "expected a field error for {f}, got {got:?}: {}", self.text);
-        }
-        self
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }
 
 impl World {
-    async fn raw(&self, req: Request<Body>) -> Res {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Res { status, headers, json, text }
-    }
-
-    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
-        let mut req = Request::builder().method(method).uri(format!("/api/v1{path}"));
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
-            None => req.body(Body::empty()).unwrap(),
-        };
-        self.raw(req).await
-    }
-
-    async fn get(&self, path: &str, token: &str) -> Res {
-        self.call(Method::GET, path, Some(token), None).await
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> Res {
-        self.call(Method::POST, path, Some(token), Some(body)).await
-    }
-
-    async fn put(&self, path: &str, token: &str, body: Value) -> Res {
-        self.call(Method::PUT, path, Some(token), Some(body)).await
-    }
-
-    async fn audit_head(&self) -> i64 {
-        let mut tx = self.app.store.begin().await.unwrap();
-        let head = tx.audit_head().await.unwrap();
-        tx.commit().await.unwrap();
-        head
-    }
-
-    async fn audit_since(&self, after: i64) -> Vec<AuditEntry> {
-        let mut tx = self.app.store.begin().await.unwrap();
-        let page = tx.audit_page(after, 1000).await.unwrap();
-        tx.commit().await.unwrap();
-        page
-    }
-
-    /// Asserts that entries after `after` include `action` with `outcome`.
-    async fn assert_audited(&self, after: i64, action: &str, outcome: Outcome) {
-        let entries = self.audit_since(after).await;
-        assert!(
-            entries.iter().any(|e| e.draft.action == action && e.draft.outcome == outcome),
-            "no {action} ({outcome:?}) entry after {after}: {:?}",
-            entries.iter().map(|e| (&e.draft.action, e.draft.outcome)).collect::<Vec<_>>()
-        );
-    }
-
     /// Records a child through the API as Sam (team A) and returns its id.
     async fn child(&self, given: &str, family: &str, dob: &str) -> String {
         let r = self.post("/people", &self.sam, json!({"kind": "child", "given_name": given, "family_name": family, "date_of_birth": dob, "confirm_not_duplicate": true})).await;
@@ -992,8 +897,8 @@ impl World {
     /// The same store under `config` and `days` later: the tokens still work.
     fn reconfigure(&mut self, config: AppConfig, days: i64) {
         let clock = Arc::new(TestClock::new(OffsetDateTime::now_utc() + time::Duration::days(days)));
-        self.app = App::new(self.app.store.clone(), config, clock);
-        self.router = hearth_web::router(self.app.clone(), hearth_web::WebConfig { max_body_bytes: MAX_BODY, ..Default::default() });
+        let app = App::new(self.app.store.clone(), config, clock);
+        self.api = Api { router: hearth_web::router(app.clone(), hearth_web::WebConfig { max_body_bytes: MAX_BODY, ..Default::default() }), app };
     }
 
     async fn team_id(&self, name: &str) -> String {

@@ -84,6 +84,16 @@ fn last_visit(visits: &[Date], since: Date) -> (Date, bool) {
     }
 }
 
+/// The key of the next visit: counted from the plan's start, or from the visit on `since`
+/// (a visit on the day the plan started is a new step too).
+fn visit_step(plan_kind: &str, plan: super::StepId, since: Date, visited: bool) -> String {
+    if visited {
+        format!("{plan_kind}:{plan}:visit:after:{since}")
+    } else {
+        format!("{plan_kind}:{plan}:visit:first")
+    }
+}
+
 fn push(out: &mut Vec<DueStep>, kind: TaskKind, step: String, d: Option<Result<Deadline, DeadlineError>>) -> Result<(), DeadlineError> {
     if let Some(d) = d {
         out.push(DueStep { kind, step, deadline: d? });
@@ -103,7 +113,7 @@ fn cp_plan_steps(e: &Episode, p: &CpPlan, facts: Facts<'_>, pack: &Pack, cal: &C
     let from = reviews.last().map_or(p.start, |r| r.date);
     push(out, TaskKind::ReviewConference, format!("cp:{id}:review:{}", n + 1), Some(pack.deadline(CP_REVIEW_RULE, n.saturating_add(1), Start::Date(from), cal)))?;
     let (since, visited) = last_visit(facts.visits, p.start);
-    push(out, TaskKind::Visit, format!("cp:{id}:visit:{since}"), visit_deadline(pack, CP_VISIT_RULE, p.visit_every_working_days, since, visited, cal))?;
+    push(out, TaskKind::Visit, visit_step("cp", id, since, visited), visit_deadline(pack, CP_VISIT_RULE, p.visit_every_working_days, since, visited, cal))?;
     if facts.last_team_change.is_none_or(|d| d < p.start) {
         push(out, TaskKind::CaseTransfer, format!("cp:{id}:transfer"), optional(pack, CASE_TRANSFER_RULE, 1, Start::Date(p.start), cal))?;
     }
@@ -139,7 +149,7 @@ pub fn due_steps(e: &Episode, facts: Facts<'_>, pack: &Pack, cal: &Calendar) -> 
         let from = p.reviews.last().copied().unwrap_or(p.start);
         push(&mut out, TaskKind::ChildInNeedPlanReview, format!("cin:{}:review:{}", p.id, n + 1), optional(pack, CIN_REVIEW_RULE, n.saturating_add(1), Start::Date(from), cal))?;
         let (since, visited) = last_visit(facts.visits, p.start);
-        push(&mut out, TaskKind::Visit, format!("cin:{}:visit:{since}", p.id), visit_deadline(pack, CIN_VISIT_RULE, p.visit_every_working_days, since, visited, cal))?;
+        push(&mut out, TaskKind::Visit, visit_step("cin", p.id, since, visited), visit_deadline(pack, CIN_VISIT_RULE, p.visit_every_working_days, since, visited, cal))?;
     }
     if let Some(p) = e.open_cp_plan() {
         cp_plan_steps(e, p, facts, pack, cal, &mut out)?;
