@@ -1,9 +1,10 @@
 //! `hearth bench`: server-time latency of the pages that matter most, measured in-process
 //! through the real router (session, CSRF, authorisation, audit and all) on a generated LA.
 //!
-//! Two scenarios: a service manager opening records, searching and adding case notes
-//! (issue 3), and the work trays (issue 4) of a team manager over 25 social workers with 25
-//! children each, every child with its front-door history, and of those workers.
+//! Three scenarios: a service manager opening records, searching and adding case notes
+//! (issue 3); the work trays (issue 4) of a team manager over 25 social workers with 25
+//! children each, every child with its front-door history, and of those workers; and that
+//! manager's child protection dashboard over 500 open plans (issue 5, `bench_cp`).
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use hearth_app::{Actor, App, NewUser};
@@ -25,13 +26,13 @@ pub struct BenchOptions {
     pub samples: usize,
 }
 
-struct Stats {
-    name: &'static str,
-    times: Vec<Duration>,
+pub(crate) struct Stats {
+    pub(crate) name: &'static str,
+    pub(crate) times: Vec<Duration>,
 }
 
 impl Stats {
-    fn pct(&self, p: f64) -> f64 {
+    pub(crate) fn pct(&self, p: f64) -> f64 {
         let mut t = self.times.clone();
         t.sort();
         let i = ((t.len() as f64 - 1.0) * p).round() as usize;
@@ -39,7 +40,7 @@ impl Stats {
     }
 }
 
-async fn timed(router: &axum::Router, req: Request<Body>, expect: StatusCode) -> Result<Duration, String> {
+pub(crate) async fn timed(router: &axum::Router, req: Request<Body>, expect: StatusCode) -> Result<Duration, String> {
     let start = Instant::now();
     let res = router.clone().oneshot(req).await.map_err(|e| e.to_string())?;
     let status = res.status();
@@ -88,10 +89,7 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     let signed = app.sign_in("sian.service", hearth_testkit::DEMO_PASSWORD).await.map_err(|e| format!("cannot sign in as sian.service: {e}"))?;
     let cookie = format!("hearth_session={}", signed.token);
     let csrf = signed.session.csrf_token.clone();
-    let actor = match app.session(&signed.token).await.map_err(|e| e.to_string())? {
-        hearth_app::auth::SessionState::Active { actor, .. } => actor,
-        _ => return Err("the benchmark user's session is not active".into()),
-    };
+    let actor = active(app.session(&signed.token).await.map_err(se)?)?;
     let router = hearth_web::router(app.clone(), web);
 
     // Children to open: found the way a user would, by searching.
@@ -162,7 +160,22 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     }
     let _ = writeln!(report);
     report.push_str(&work_trays(&app, &router, &actor, opts.samples).await?);
+    report.push_str(&crate::bench_cp::dashboard(&app, &router, &actor, opts.samples).await?);
     Ok(report)
+}
+
+fn active(s: hearth_app::auth::SessionState) -> Result<Actor, String> {
+    match s {
+        hearth_app::auth::SessionState::Active { actor, .. } => Ok(actor),
+        _ => Err("the benchmark user's session is not active".into()),
+    }
+}
+
+/// Signs a demo user in: their session cookie and who they are.
+pub(crate) async fn signed_in(app: &App, username: &str) -> Result<(String, Actor), String> {
+    let signed = app.sign_in(username, hearth_testkit::DEMO_PASSWORD).await.map_err(|e| format!("cannot sign in as {username}: {e}"))?;
+    let actor = active(app.session(&signed.token).await.map_err(se)?)?;
+    Ok((format!("hearth_session={}", signed.token), actor))
 }
 
 /// The work-tray team of issue 4: a team manager over this many social workers…
@@ -176,14 +189,14 @@ const TEAM_MANAGER: &str = "wren.benchmark";
 const REFERRAL_TASKS: [TaskKind; 5] = [TaskKind::ReferralResponse, TaskKind::ChildSeen, TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
 
 /// The team the work-tray scenario measures.
-struct TrayTeam {
-    manager: UserRecord,
+pub(crate) struct TrayTeam {
+    pub(crate) manager: UserRecord,
     /// The social workers, by username.
-    workers: Vec<UserRecord>,
-    team: TeamId,
+    pub(crate) workers: Vec<UserRecord>,
+    pub(crate) team: TeamId,
 }
 
-fn se(e: impl std::fmt::Display) -> String {
+pub(crate) fn se(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
@@ -196,7 +209,7 @@ fn se(e: impl std::fmt::Display) -> String {
 /// open authorisation tasks to the new manager. Every child keeps its generated front-door
 /// history.
 /// `None` when the LA is too small to make such a team.
-async fn arrange_team(app: &App, by: &Actor) -> Result<Option<TrayTeam>, String> {
+pub(crate) async fn arrange_team(app: &App, by: &Actor) -> Result<Option<TrayTeam>, String> {
     let store = app.store.clone();
     let mut tx = store.begin().await.map_err(se)?;
     let users = tx.users().await.map_err(se)?;
@@ -303,8 +316,7 @@ async fn transfer(tx: &mut dyn Tx, child: PersonId, team: TeamId, worker: UserId
 }
 
 async fn cookie_of(app: &App, username: &str) -> Result<String, String> {
-    let signed = app.sign_in(username, hearth_testkit::DEMO_PASSWORD).await.map_err(|e| format!("cannot sign in as {username}: {e}"))?;
-    Ok(format!("hearth_session={}", signed.token))
+    Ok(signed_in(app, username).await?.0)
 }
 
 /// `GET /work/team` as the team's manager and `GET /work` as each of its workers in turn.

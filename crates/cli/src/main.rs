@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_cp;
 mod calendar_cmd;
 mod config;
 mod policy_cmd;
