@@ -150,7 +150,7 @@ impl App {
         };
         let e = &episode.value;
         let referral = tx.referral(e.referral).await?.ok_or(AppError::NotFound)?.value;
-        let assessed = tx.assessment_of_referral(e.referral).await?.is_some_and(|a| a.value.is_complete());
+        let assessment = tx.assessment_of_referral(e.referral).await?.map(|a| a.value.is_complete());
         let tasks = tx.tasks_of(TaskSubject::Episode(id)).await?;
         let all_plans: Vec<CpPlan> = tx.episodes_of(e.child).await?.into_iter().flat_map(|x| x.value.cp_plans).collect();
         let versions = tx.front_door_versions(&id.to_string()).await?;
@@ -162,7 +162,7 @@ impl App {
         let ts = &self.config.timescales;
         let previous = e.cp_plans.iter().map(|p| (p.id, previous_plans(&all_plans, p))).collect();
         let icpc_targets = e.enquiries.iter().filter_map(|q| Some((q.id, icpc_target(e, q, &ts.pack, &ts.calendar)?.ok()?))).collect();
-        let stage = e.stage(assessed || referral.nfa);
+        let stage = e.stage(if referral.nfa { Some(true) } else { assessment });
         Ok(EpisodeView {
             stage,
             tasks,
@@ -282,8 +282,8 @@ impl App {
         let mut tx = self.store.begin().await?;
         let open: Vec<Episode> = tx.open_episodes_of_teams(&teams).await?.into_iter().map(|e| e.value).collect();
         let on_plans: Vec<PersonId> = open.iter().filter(|e| e.open_cp_plan().is_some()).map(|e| e.child).collect();
-        let all: Vec<Episode> = tx.episodes_of_children(&on_plans).await?.into_iter().map(|e| e.value).collect();
-        let dashboard = dashboard::build(&open, &all, today);
+        let closed: Vec<Episode> = tx.closed_episodes_of(&on_plans).await?.into_iter().map(|e| e.value).collect();
+        let dashboard = dashboard::build(&open, &closed, today);
         let mut overdue = tx.open_tasks(&TaskQuery { due_before: Some(today), ..TaskQuery::among(&members, &teams) }).await?;
         overdue.retain(|t| DASHBOARD_OVERDUE.contains(&t.kind));
         let mut shown: Vec<PersonId> = dashboard.plans.iter().map(|p| p.child).chain(overdue.iter().map(|t| t.child)).collect();

@@ -2,14 +2,17 @@
 //! child protection plans with their full history.
 //!
 //! The plans are made on the work-tray team's children through the app's own use cases, as
-//! a worker and the manager would record them: the episode of the child's referral, a
-//! strategy discussion, a section 47 enquiry and its outcome, the initial conference, then
+//! a worker and the manager would record them: a contact decided as needing a strategy
+//! discussion, which opens a referral and its episode, the strategy discussion, a section 47
+//! enquiry and its outcome, the initial conference, then
 //! every core group meeting, review conference (with the manager's oversight) and, for the
 //! last two months, the statutory visits, each dated in the past. Plans run from a few days
 //! to over two years; one child in ten had an earlier plan that ended at its first review.
 //! On a database from an earlier run the plans are reused.
 use crate::bench::{arrange_team, se, signed_in, timed, Stats};
-use hearth_app::{Actor, App};
+use hearth_app::{Actor, App, NewContact, NewDecision};
+use hearth_domain::front_door::codes::{ReferralSource, ScreeningDecision};
+use hearth_domain::front_door::contact::{Consent, Referrer};
 use hearth_domain::case_note::CaseNoteDetails;
 use hearth_domain::cin::change::Change;
 use hearth_domain::cin::codes::{AbuseCategory, EnquiryOutcome, PlanEndReason, StrategyDecision};
@@ -133,7 +136,8 @@ async fn plan_history(app: &App, r: &mut Recorder<'_>, child: PersonId, plan: St
 }
 
 /// Gives up to `PLANS` of the team's children an open plan with its history (children who
-/// have one already count).
+/// have one already count): a contact about the child, decided as needing a strategy
+/// discussion, opens the referral and its episode, as at the front door.
 async fn arrange_plans(app: &App, by: &Actor, children: &[PersonId]) -> Result<usize, String> {
     let today = hearth_app::local_time::uk_local(app.now()).date();
     let mut have = 0;
@@ -142,56 +146,69 @@ async fn arrange_plans(app: &App, by: &Actor, children: &[PersonId]) -> Result<u
             break;
         }
         let mut tx = app.store.begin().await.map_err(se)?;
-        let referral = tx.referrals_of(child).await.map_err(se)?.into_iter().next().map(|r| r.value);
-        let episode = match &referral {
-            Some(r) => tx.episode_of_referral(r.id).await.map_err(se)?.map(|e| (e.value, e.version)),
-            None => None,
-        };
+        let on_plan = tx.episodes_of(child).await.map_err(se)?.iter().any(|e| e.value.open_cp_plan().is_some());
         tx.commit().await.map_err(se)?;
-        let Some(referral) = referral else { continue };
-        if episode.as_ref().is_some_and(|(e, _)| e.open_cp_plan().is_some()) {
+        if on_plan {
             have += 1;
             continue;
         }
-        let (episode, version) = match episode {
-            Some((e, v)) if e.is_open() && e.cp_plans.is_empty() && e.strategy_discussions.is_empty() => (e.id, v),
-            Some(_) => continue,
-            None => match app.open_episode(by, referral.id).await {
-                Ok(e) => (e, 1),
-                // A restricted record the manager is not on the list of.
-                Err(hearth_app::AppError::NotFound) => continue,
-                Err(e) => return Err(format!("opening an episode: {e}")),
-            },
-        };
         // How long the child has been on the plan: a spread from days to over two years.
+        let i64_i = i64::try_from(i).unwrap_or(0);
         let age = match i % 20 {
-            0 => 760 + (i as i64 % 200),
-            1 | 2 => 380 + (i as i64 % 300),
-            3..=7 => 180 + (i as i64 % 180),
-            _ => 5 + (i as i64 % 170),
+            0 => 740 + i64_i % 200,
+            1 | 2 => 380 + i64_i % 300,
+            3..=7 => 180 + i64_i % 180,
+            _ => 5 + i64_i % 170,
         };
-        let earliest = referral.referral_date + Duration::days(1);
-        let icpc = (today - Duration::days(age)).max(earliest + Duration::days(20));
-        if icpc >= today {
-            continue;
-        }
-        let category = AbuseCategory::ALL[i % AbuseCategory::ALL.len()];
-        let mut r = Recorder { app, by, episode, version };
+        let icpc = today - Duration::days(age);
         // One in ten had a plan before, ended at its first review.
-        let first = if i % 10 == 9 && icpc - Duration::days(200) > earliest {
-            let start = icpc - Duration::days(200);
-            let plan = r.to_plan(start, earliest, category).await?;
+        let repeat = i % 10 == 9;
+        let referred = icpc - Duration::days(if repeat { 260 } else { 25 });
+        let Some(episode) = refer(app, by, child, referred).await? else { continue };
+        let category = AbuseCategory::ALL[i % AbuseCategory::ALL.len()];
+        let mut r = Recorder { app, by, episode, version: 1 };
+        let earliest = if repeat {
+            let start = referred + Duration::days(20);
+            let plan = r.to_plan(start, referred, category).await?;
             let end = add_months(start, 3) - Duration::days(2);
-            r.apply(Change::ReviewConference { plan, meeting: meeting(end, "Risks reduced."), decision: Some(ReviewDecision::EndPlan { reason: PlanEndReason::NoLongerAtRisk }) }).await?;
-            Some(end)
+            let decision = Some(ReviewDecision::EndPlan { reason: PlanEndReason::NoLongerAtRisk });
+            r.apply(Change::ReviewConference { plan, meeting: meeting(end, "Risks reduced."), decision }).await?;
+            end + Duration::days(1)
         } else {
-            None
+            referred
         };
-        let plan = r.to_plan(icpc, first.map_or(earliest, |d| d + Duration::days(1)), category).await?;
+        let plan = r.to_plan(icpc, earliest, category).await?;
         plan_history(app, &mut r, child, plan, icpc, today, i % 7 == 3).await?;
         have += 1;
     }
     Ok(have)
+}
+
+/// Records a contact about `child` received on `day` and the manager's decision that it
+/// needs a strategy discussion: the episode the referral opened, or `None` for a child the
+/// manager may not see (a restricted record).
+async fn refer(app: &App, by: &Actor, child: PersonId, day: Date) -> Result<Option<EpisodeId>, String> {
+    let received_at = PrimitiveDateTime::new(day, Time::from_hms(9, 0, 0).map_err(se)?).assume_utc();
+    let new = NewContact {
+        received_at,
+        source: ReferralSource::Police,
+        referrer: Referrer { name: "PC Jones".into(), agency: Some("Avon and Somerset Police".into()), ..Default::default() },
+        reason: "Police attended a domestic incident; the child has an unexplained injury.".into(),
+        consent: Consent::NotRequired { reason: "Asking would put the child at risk of significant harm".into() },
+        children: vec![child],
+        family_members: Vec::new(),
+    };
+    let contact = match app.record_contact(by, new).await {
+        Ok(c) => c,
+        Err(hearth_app::AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(format!("contact: {e}")),
+    };
+    let decision = NewDecision { decision: ScreeningDecision::StrategyDiscussion, decided_at: received_at + Duration::hours(2), rationale: "Injury to a child: strategy discussion.".into() };
+    let referral = *app.decide_contact(by, contact, 1, decision).await.map_err(|e| format!("decision: {e}"))?.first().ok_or("the decision made no referral")?;
+    let mut tx = app.store.begin().await.map_err(se)?;
+    let episode = tx.episode_of_referral(referral).await.map_err(se)?.map(|e| e.value.id);
+    tx.commit().await.map_err(se)?;
+    episode.map(Some).ok_or_else(|| "the referral opened no episode".into())
 }
 
 /// `GET /child-protection` as the work-tray team's manager, over the team's open plans.

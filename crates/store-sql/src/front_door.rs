@@ -150,15 +150,16 @@ pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: 
     rows.iter().map(versioned).collect()
 }
 
-/// The documents of `kind` about any of `people`, in any order.
-pub(crate) async fn of_people<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, people: &[PersonId]) -> Result<Vec<Versioned<T>>> {
+/// The documents of `kind` in `state` about any of `people`, in any order.
+pub(crate) async fn of_people<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, state: &str, people: &[PersonId]) -> Result<Vec<Versioned<T>>> {
     if people.is_empty() {
         return Ok(Vec::new());
     }
     let mut q = DynSql::new("SELECT DISTINCT r.id, r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r ");
     let k = q.arg(kind.code());
+    let s = q.arg(state.to_string());
     let p = q.list(people.iter().map(|p| p.to_string()));
-    q.push(&format!("JOIN front_door_people p ON p.record_id = r.id WHERE r.kind = {k} AND p.person_id IN ({p})"));
+    q.push(&format!("JOIN front_door_people p ON p.record_id = r.id WHERE r.kind = {k} AND r.state = {s} AND p.person_id IN ({p})"));
     q.fetch_all(c).await?.iter().map(versioned).collect()
 }
 

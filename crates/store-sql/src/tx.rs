@@ -237,8 +237,8 @@ impl Tx for SqlTx {
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>> {
         fd::by_parent(self.c(), Kind::Episode, &referral.to_string()).await
     }
-    async fn episodes_of_children(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>> {
-        fd::of_people(self.c(), Kind::Episode, children).await
+    async fn closed_episodes_of(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>> {
+        fd::of_people(self.c(), Kind::Episode, "closed", children).await
     }
     async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>> {
         fd::open_of_teams(self.c(), Kind::Episode, teams).await

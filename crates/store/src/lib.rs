@@ -186,8 +186,8 @@ pub trait Tx: Send {
     /// A child's episodes, newest start first.
     async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>>;
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>>;
-    /// Every episode of these children, in any order.
-    async fn episodes_of_children(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>>;
+    /// The closed episodes of these children, in any order (their earlier plans).
+    async fn closed_episodes_of(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>>;
     /// The open episodes of the children currently allocated to one of `teams`.
     async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>>;
     async fn insert_task(&mut self, t: &Task) -> Result<()>;

@@ -81,7 +81,7 @@ async fn the_child_protection_journey_through_the_api() {
     let w = world().await;
     let (amy, ep) = w.referred_child("Amy").await;
     let e = w.episode(&ep).await;
-    assert_eq!((e["stage"].as_str(), e["start"].as_str(), e["version"].as_i64()), (Some("assessment"), Some("2023-12-22"), Some(1)));
+    assert_eq!((e["stage"].as_str(), e["start"].as_str(), e["version"].as_i64()), (Some("referral"), Some("2023-12-22"), Some(1)));
     assert!(open_tasks(&e).is_empty(), "nothing due in the episode yet");
 
     let before = w.audit_head().await;

@@ -1132,3 +1132,108 @@ async fn a_new_pack_moves_stored_deadlines_only_when_recalculated() {
     let mut tx = w.app.store.begin().await.unwrap();
     assert!(!tx.tasks_of(TaskSubject::Contact(contact)).await.unwrap()[0].is_open());
 }
+
+/// The episode's pages: a strategy discussion through its form (refused empty, with the
+/// errors of a half-filled participant row on the row the user filled), the enquiry from it,
+/// the deadline shown, oversight for managers only, the dashboard for managers only, a
+/// stale form refused, and nothing shown to another team.
+#[tokio::test]
+async fn the_episode_pages_record_steps_and_refuse_bad_input() {
+    use hearth_app::{NewContact, NewDecision};
+    use hearth_domain::front_door::codes::{ReferralSource, ScreeningDecision};
+    use hearth_domain::front_door::contact::{Consent, Referrer};
+    use time::macros::{date, datetime};
+    let w = world().await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    let other = w.app.add_team(None, "Elsewhere").await.unwrap();
+    let tara = staff(&w, "tara", "Tara Manager", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    staff(&w, "bea", "Bea Worker", Role::SocialWorker, Some(other.id), None).await;
+    set_clock(&w, datetime!(2024-01-10 12:00 UTC));
+    let kid = w.app.create_person(&alone(&sam), child("Ivy", "Episode")).await.unwrap();
+    let new = NewContact {
+        received_at: datetime!(2024-01-08 09:00 UTC),
+        source: ReferralSource::Police,
+        referrer: Referrer { name: "PC Jones".into(), ..Default::default() },
+        reason: "Injury".into(),
+        consent: Consent::Given,
+        children: vec![kid.id],
+        family_members: vec![],
+    };
+    let contact = w.app.record_contact(&alone(&sam), new).await.unwrap();
+    let tara_actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() };
+    let decision = NewDecision { decision: ScreeningDecision::StrategyDiscussion, decided_at: datetime!(2024-01-08 10:00 UTC), rationale: "Injury".into() };
+    let referral = w.app.decide_contact(&tara_actor, contact, 1, decision).await.unwrap()[0];
+    let mut tx = w.app.store.begin().await.unwrap();
+    let episode = tx.episode_of_referral(referral).await.unwrap().unwrap().value.id;
+    tx.commit().await.unwrap();
+    let page = format!("/episodes/{episode}");
+
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    let res = s.get(&w, &page).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Nothing is due in this episode.") && res.body.contains("Record a strategy discussion"), "{}", res.body);
+    let referral_page = s.get(&w, &format!("/referrals/{referral}")).await;
+    assert!(referral_page.body.contains(&page), "the referral links to its episode");
+
+    // Empty: every required field named; a half-filled third row is named as row 3.
+    let form = format!("{page}/strategy");
+    let res = post_versioned(&mut s, &w, &form, vec![("participants-3-name".into(), "DS Khan")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["#held_at", "#participants-3-agency", "#information", "#decision"] {
+        assert!(res.body.contains(&format!("href=\"{f}\"")), "{f}: {}", res.body);
+    }
+    assert!(res.body.contains("Enter the agency of participant 3"), "{}", res.body);
+    assert!(res.body.contains("value=\"DS Khan\""), "what was typed is kept");
+    let held = dmy(date!(2024 - 01 - 09));
+    let mut f = date_fields("held_at", &held);
+    f.extend([
+        ("held_at_time".to_string(), "10:00"),
+        ("participants-1-name".to_string(), "DS Khan"),
+        ("participants-1-agency".to_string(), "Police"),
+        ("information".to_string(), "Bruising seen"),
+        ("decision".to_string(), "section_47"),
+    ]);
+    let res = post_versioned(&mut s, &w, &form, f).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), format!("{page}?saved=strategy"));
+    let res = s.get(&w, &page).await;
+    assert!(res.body.contains("Hold the initial child protection conference") && res.body.contains("15 working days after the"), "{}", res.body);
+
+    // The enquiry from that discussion; a start before it is refused naming it.
+    let sd = w.app.episode_page(&alone(&sam), episode).await.unwrap().episode.value.strategy_discussions[0].id;
+    let enquiry = format!("{page}/enquiry?step={sd}");
+    let res = post_versioned(&mut s, &w, &enquiry, date_fields("start", &dmy(date!(2024 - 01 - 08)))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("on or after the strategy discussion on Tue 9 Jan 2024"), "{}", res.body);
+    let res = post_versioned(&mut s, &w, &enquiry, date_fields("start", &held)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(s.get(&w, &page).await.body.contains("Section 47 enquiry</strong>"), "the stage tag");
+    // A form from before the enquiry, posted now: a conflict, nothing saved.
+    let res = s.form_post(&w, &form, &form, &[("version", "1"), ("information", "x")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    // Unknown steps and steps of another episode are not found.
+    assert_eq!(s.get(&w, &format!("{page}/teleport")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get(&w, &format!("{page}/review?step={sd}")).await.status, StatusCode::NOT_FOUND);
+
+    // Oversight and the dashboard are a manager's.
+    assert_eq!(s.get(&w, &format!("{page}/oversight")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&w, "/child-protection").await.status, StatusCode::FORBIDDEN);
+    let mut t = Browser::new();
+    t.sign_in(&w, "tara").await;
+    let oversight = format!("{page}/oversight?step={sd}");
+    let res = post_versioned(&mut t, &w, &oversight, vec![("note".into(), "Threshold met."), ("decision".into(), "Proceed under section 47.")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = t.get(&w, &page).await;
+    assert!(res.body.contains("Proceed under section 47.") && res.body.contains("1 decision in the decision log."), "{}", res.body);
+    let res = t.get(&w, "/child-protection").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Child protection dashboard") && res.body.contains("No child of your teams is on a child protection plan."), "{}", res.body);
+
+    // Another team's worker sees nothing of it.
+    let mut b = Browser::new();
+    b.sign_in(&w, "bea").await;
+    assert_eq!(b.get(&w, &page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get(&w, &form).await.status, StatusCode::NOT_FOUND);
+}

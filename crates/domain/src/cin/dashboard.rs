@@ -108,13 +108,13 @@ impl CpDashboard {
     }
 }
 
-/// Builds the dashboard from the open episodes shown and every episode of their children
-/// (for the count of previous plans, which spans episodes).
-pub fn build<'a>(open: impl IntoIterator<Item = &'a Episode>, all_of_children: &[Episode], today: Date) -> CpDashboard {
+/// Builds the dashboard from the open episodes shown and the closed episodes of their
+/// children (the count of previous plans spans episodes).
+pub fn build(open: &[Episode], closed: &[Episode], today: Date) -> CpDashboard {
     let mut plans = Vec::new();
     for e in open {
         let Some(p) = e.open_cp_plan() else { continue };
-        let history: Vec<&CpPlan> = all_of_children.iter().filter(|x| x.child == e.child).flat_map(|x| &x.cp_plans).collect();
+        let history: Vec<&CpPlan> = closed.iter().chain(std::iter::once(e)).filter(|x| x.child == e.child).flat_map(|x| &x.cp_plans).collect();
         plans.push(PlanRow {
             child: e.child,
             episode: e.id,

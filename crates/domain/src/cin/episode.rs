@@ -183,8 +183,12 @@ pub struct Closure {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
+    /// No assessment started yet.
     Referral,
+    /// The assessment is in progress.
     Assessment,
+    /// Assessed (or every plan and enquiry over), nothing open.
+    NoPlan,
     ChildInNeedPlan,
     Section47,
     ChildProtectionPlan,
@@ -196,6 +200,7 @@ impl Stage {
         match self {
             Stage::Referral => "Referral",
             Stage::Assessment => "Assessment",
+            Stage::NoPlan => "Open, no plan",
             Stage::ChildInNeedPlan => "Child in need plan",
             Stage::Section47 => "Section 47 enquiry",
             Stage::ChildProtectionPlan => "Child protection plan",
@@ -385,9 +390,9 @@ impl Episode {
         v
     }
 
-    /// Where the child is: the most serious open step. `assessment_complete`: the front
-    /// door's assessment of the referral is authorised.
-    pub fn stage(&self, assessment_complete: bool) -> Stage {
+    /// Where the child is: the most serious open step. `assessment`: whether the referral's
+    /// assessment was started (`None`: not yet) and is complete.
+    pub fn stage(&self, assessment: Option<bool>) -> Stage {
         if self.closure.is_some() {
             Stage::Closed
         } else if self.open_cp_plan().is_some() {
@@ -396,10 +401,12 @@ impl Episode {
             Stage::Section47
         } else if self.open_cin_plan().is_some() {
             Stage::ChildInNeedPlan
-        } else if assessment_complete {
-            Stage::Referral
         } else {
-            Stage::Assessment
+            match assessment {
+                None => Stage::Referral,
+                Some(false) => Stage::Assessment,
+                Some(true) => Stage::NoPlan,
+            }
         }
     }
 

@@ -607,7 +607,7 @@ impl EpisodePage {
             Stage::ChildProtectionPlan | Stage::Section47 => "govuk-tag--red",
             Stage::ChildInNeedPlan => "govuk-tag--orange",
             Stage::Closed => "govuk-tag--grey",
-            Stage::Referral | Stage::Assessment => "govuk-tag--blue",
+            Stage::Referral | Stage::Assessment | Stage::NoPlan => "govuk-tag--blue",
         }
     }
 

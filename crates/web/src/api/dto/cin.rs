@@ -183,8 +183,8 @@ pub struct EpisodeDetail {
     /// The referral date (CIN census `CINreferralDate`).
     #[schema(format = Date)]
     pub start: String,
-    /// `referral`, `assessment`, `child_in_need_plan`, `section_47`, `child_protection_plan`
-    /// or `closed`.
+    /// `referral` (no assessment yet), `assessment` (in progress), `no_plan` (assessed, nothing
+    /// open), `child_in_need_plan`, `section_47`, `child_protection_plan` or `closed`.
     pub stage: String,
     pub cin_plans: Vec<CinPlanDetail>,
     pub strategy_discussions: Vec<StrategyDiscussionDetail>,
@@ -206,6 +206,7 @@ fn stage_code(s: ep::Stage) -> &'static str {
     match s {
         ep::Stage::Referral => "referral",
         ep::Stage::Assessment => "assessment",
+        ep::Stage::NoPlan => "no_plan",
         ep::Stage::ChildInNeedPlan => "child_in_need_plan",
         ep::Stage::Section47 => "section_47",
         ep::Stage::ChildProtectionPlan => "child_protection_plan",
