@@ -196,6 +196,20 @@ test('strategy discussion → s47 → conference → plan → core group → rev
     await visited('core-group-form', 'the core group form');
     await page.getByRole('button', { name: 'Record the meeting', exact: true }).click();
     await saved(page, 'Saved');
+    await page.getByText('Core group meeting recorded').first().waitFor();
+    await signOut(page);
+
+    // The manager sees the child on the team's child protection dashboard.
+    await signIn(page, tara);
+    await page.getByRole('link', { name: 'Child protection', exact: true }).first().click();
+    await waitForPath(page, '/child-protection');
+    await page.locator(`a[href="${episodePath}"]`).first().waitFor();
+    await page.getByText(/[1-9]\d* (child|children) on a child protection plan/).first().waitFor();
+    await visited('dashboard', 'the child protection dashboard with the plan');
+    await signOut(page);
+
+    await signIn(page, sam);
+    await page.goto(episodePath);
     await page.getByRole('link', { name: 'Record a review conference', exact: true }).click();
     await fillDate(page, 'Date of the conference', d0);
     await onePerson(page, 'attendees', 'Chair', 'Safeguarding', 'Conference chair');
@@ -207,12 +221,8 @@ test('strategy discussion → s47 → conference → plan → core group → rev
     await visited('episode-plan-ended', 'the episode after the plan ended');
     await signOut(page);
 
-    // The manager's dashboard and oversight.
+    // The manager's oversight.
     await signIn(page, tara);
-    await page.getByRole('link', { name: 'Child protection', exact: true }).first().click();
-    await waitForPath(page, '/child-protection');
-    await page.getByRole('heading', { name: 'Child protection dashboard' }).waitFor();
-    await visited('dashboard', 'the child protection dashboard');
     await page.goto(episodePath);
     await page.getByRole('link', { name: 'Add management oversight', exact: true }).click();
     await page.getByLabel('Oversight', { exact: true }).fill('Plan ended appropriately; step down to early help.');

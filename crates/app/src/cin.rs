@@ -201,8 +201,9 @@ impl App {
             return Err(AppError::Conflict { current: stored.version });
         }
         let mut e = stored.value;
+        let meta = hearth_domain::person::ChangeMeta { reason: Some(change.label().to_string()), ..self.meta(actor) };
         let applied = e.apply(change, actor.user.id, self.now())?;
-        tx.update_episode(&e, expected_version, &self.meta(actor)).await?;
+        tx.update_episode(&e, expected_version, &meta).await?;
         self.sync_episode_tasks(tx.as_mut(), actor.user.id, &e).await?;
         let target = applied.step.map_or_else(|| id.to_string(), |s| format!("{id}/{s}"));
         self.audit_step(tx.as_mut(), actor, action, child.id, target).await?;

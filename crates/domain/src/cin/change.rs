@@ -54,6 +54,28 @@ impl Change {
         }
     }
 
+    /// What the change did, in words, for the episode's history.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Change::StartCinPlan { .. } => "Child in need plan started",
+            Change::UpdateCinPlan { .. } => "Child in need plan changed",
+            Change::ReviewCinPlan { .. } => "Child in need plan reviewed",
+            Change::EndCinPlan { .. } => "Child in need plan ended",
+            Change::StrategyDiscussion { .. } => "Strategy discussion recorded",
+            Change::ActionNotesSent { .. } => "Action notes recorded as sent",
+            Change::StartEnquiry { .. } => "Section 47 enquiry started",
+            Change::ConcludeEnquiry { .. } => "Section 47 enquiry outcome recorded",
+            Change::InitialConference { .. } => "Initial child protection conference recorded",
+            Change::ReviewConference { .. } => "Review child protection conference recorded",
+            Change::EndCpPlan { .. } => "Child protection plan ended",
+            Change::CpVisitFrequency { .. } => "Visiting frequency changed",
+            Change::CoreGroup { .. } => "Core group meeting recorded",
+            Change::Oversight { .. } => "Management oversight added",
+            Change::Close { .. } => "Episode closed",
+            Change::FollowUp { .. } => "Step-down follow-up recorded",
+        }
+    }
+
     /// Management oversight is a manager's; every other change is casework.
     pub fn is_oversight(&self) -> bool {
         matches!(self, Change::Oversight { .. })
