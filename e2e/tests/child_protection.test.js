@@ -12,7 +12,7 @@ import { launchBrowser, newPage, pathOf, waitForPath } from '../lib/browser.js';
 import { expectNoSeriousViolations } from '../lib/axe.js';
 import { screens } from '../lib/screens.js';
 import { demoUser, exampleChild } from '../lib/demo.js';
-import { freshTotp } from '../lib/totp.js';
+import { fillDate, londonDaysAgo, saved, signIn, signOut } from '../lib/steps.js';
 
 let browser;
 
@@ -23,52 +23,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** The date `days` before today, as a clock in England shows it. */
-function londonDaysAgo(days) {
-  const when = new Date(Date.now() - days * 86_400_000);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric' })
-      .formatToParts(when)
-      .map((p) => [p.type, p.value]),
-  );
-  return { day: String(Number(parts.day)), month: String(Number(parts.month)), year: parts.year };
-}
-
-async function fillDate(page, group, d) {
-  const g = page.getByRole('group', { name: group });
-  await g.getByLabel('Day', { exact: true }).fill(d.day);
-  await g.getByLabel('Month', { exact: true }).fill(d.month);
-  await g.getByLabel('Year', { exact: true }).fill(d.year);
-}
-
-async function signIn(page, user) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Username', { exact: true }).fill(user.username);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  if (user.totp) {
-    await waitForPath(page, '/mfa');
-    await page.getByLabel('Security code', { exact: true }).fill(await freshTotp(user.totp));
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  }
-  await waitForPath(page, '/');
-}
-
-async function signOut(page) {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await waitForPath(page, '/sign-in');
-}
-
-/** Waits for the success banner, or fails with the error summary's text. */
-async function saved(page, text) {
-  try {
-    await page.locator('.govuk-notification-banner', { hasText: text }).waitFor();
-  } catch (err) {
-    const errors = await page.locator('.govuk-error-summary').allInnerTexts();
-    throw new Error(`no "${text}" banner (at ${page.url()})${errors.length ? `; error summary: ${errors.join(' | ')}` : ''}\n${err.message}`);
-  }
-}
 
 /** Fills the first row of a people table (participants or attendees). */
 async function onePerson(page, table, name, agency, role) {

@@ -11,7 +11,7 @@ import { launchBrowser, newPage, pathOf, waitForPath } from '../lib/browser.js';
 import { expectNoSeriousViolations } from '../lib/axe.js';
 import { screens } from '../lib/screens.js';
 import { demoUser, exampleChild } from '../lib/demo.js';
-import { freshTotp } from '../lib/totp.js';
+import { fillDate, londonDaysAgo, saved, signIn, signOut } from '../lib/steps.js';
 
 let browser;
 
@@ -23,57 +23,12 @@ after(async () => {
   await browser?.close();
 });
 
-/** Today's date as a clock in England shows it. */
-function londonToday(now = new Date()) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric' })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  return { day: String(Number(parts.day)), month: String(Number(parts.month)), year: parts.year };
-}
-
-async function fillDate(page, group, d) {
-  const g = page.getByRole('group', { name: group });
-  await g.getByLabel('Day', { exact: true }).fill(d.day);
-  await g.getByLabel('Month', { exact: true }).fill(d.month);
-  await g.getByLabel('Year', { exact: true }).fill(d.year);
-}
-
-async function signIn(page, user) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Username', { exact: true }).fill(user.username);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  if (user.totp) {
-    await waitForPath(page, '/mfa');
-    await page.getByLabel('Security code', { exact: true }).fill(await freshTotp(user.totp));
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  }
-  await waitForPath(page, '/');
-}
-
-async function signOut(page) {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await waitForPath(page, '/sign-in');
-}
-
-/** Waits for the success banner, or fails with the error summary's text. */
-async function saved(page, text) {
-  try {
-    await page.locator('.govuk-notification-banner', { hasText: text }).waitFor();
-  } catch (err) {
-    const errors = await page.locator('.govuk-error-summary').allInnerTexts();
-    throw new Error(`no "${text}" banner (at ${page.url()})${errors.length ? `; error summary: ${errors.join(' | ')}` : ''}\n${err.message}`);
-  }
-}
-
 test('contact → referral → assessment → returned → resubmitted → authorised', { timeout: 300_000 }, async () => {
   const sam = await demoUser('sam.worker');
   const tara = await demoUser('tara.manager');
   const child = await exampleChild();
   const shot = screens('front-door');
-  const today = londonToday();
+  const today = londonDaysAgo(0);
   const reason = `E2E contact ${randomBytes(4).toString('hex')}: bruising seen at school`;
   const comment = `Add the school's view ${randomBytes(3).toString('hex')}`;
   const { context, page } = await newPage(browser);

@@ -281,13 +281,10 @@ impl App {
         let mut members = actor.subject.reports.clone();
         members.push(actor.user.id);
         let mut tx = self.store.begin().await?;
-        let open: Vec<Episode> = tx.open_episodes_of_teams(&teams).await?.into_iter().map(|e| e.value).collect();
-        let on_plans: Vec<PersonId> = open.iter().filter(|e| e.open_cp_plan().is_some()).map(|e| e.child).collect();
-        let closed: Vec<Episode> = tx.closed_episodes_of(&on_plans).await?.into_iter().map(|e| e.value).collect();
-        let dashboard = dashboard::build(&open, &closed, today);
+        let dashboard = dashboard::build(tx.open_cp_plans_of_teams(&teams).await?, today);
         let mut overdue = tx.open_tasks(&TaskQuery { due_before: Some(today), ..TaskQuery::among(&members, &teams) }).await?;
         overdue.retain(|t| DASHBOARD_OVERDUE.contains(&t.kind));
-        let mut shown: Vec<PersonId> = dashboard.plans.iter().map(|p| p.child).chain(overdue.iter().map(|t| t.child)).collect();
+        let mut shown: Vec<PersonId> = dashboard.plans.iter().map(|r| r.plan.child).chain(overdue.iter().map(|t| t.child)).collect();
         shown.sort();
         shown.dedup();
         let children = self.visible_people(tx.as_mut(), actor, &shown).await?;

@@ -40,23 +40,20 @@ pub(crate) struct Doc<'a, T> {
     pub id: String,
     pub parent: Option<String>,
     pub people: Vec<(PersonId, &'static str)>,
-    /// Whether the record is open (episodes only).
-    pub state: Option<&'static str>,
     pub value: &'a T,
 }
 
 pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(d.value)?;
     sqlx::query(
-        "INSERT INTO front_door_records (id, kind, parent_id, version, doc, created_at, updated_at, state) \
-         VALUES ($1, $2, $3, 1, $4, $5, $5, $6)",
+        "INSERT INTO front_door_records (id, kind, parent_id, version, doc, created_at, updated_at) \
+         VALUES ($1, $2, $3, 1, $4, $5, $5)",
     )
     .bind(&d.id)
     .bind(d.kind.code())
     .bind(d.parent.as_deref())
     .bind(&json)
     .bind(micros(meta.at))
-    .bind(d.state)
     .execute(&mut *c)
     .await
     .map_err(db_err)?;
@@ -73,19 +70,14 @@ pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, m
 }
 
 /// Saves a new version of the document. The people it is about do not change after it is
-/// made (a contact about another child is another contact). `state` replaces the stored
-/// one when given.
-pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, state: Option<&str>, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+/// made (a contact about another child is another contact).
+pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(value)?;
-    let n = sqlx::query(
-        "UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2, state = COALESCE($5, state) \
-         WHERE id = $3 AND version = $4",
-    )
-    .bind(&json)
-    .bind(micros(meta.at))
-    .bind(id)
-    .bind(expected_version)
-    .bind(state)
+    let n = sqlx::query("UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2 WHERE id = $3 AND version = $4")
+        .bind(&json)
+        .bind(micros(meta.at))
+        .bind(id)
+        .bind(expected_version)
         .execute(&mut *c)
         .await
         .map_err(db_err)?
@@ -148,34 +140,6 @@ pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: 
     .await
     .map_err(db_err)?;
     rows.iter().map(versioned).collect()
-}
-
-/// The documents of `kind` in `state` about any of `people`, in any order.
-pub(crate) async fn of_people<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, state: &str, people: &[PersonId]) -> Result<Vec<Versioned<T>>> {
-    if people.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = DynSql::new("SELECT DISTINCT r.id, r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r ");
-    let k = q.arg(kind.code());
-    let s = q.arg(state.to_string());
-    let p = q.list(people.iter().map(|p| p.to_string()));
-    q.push(&format!("JOIN front_door_people p ON p.record_id = r.id WHERE r.kind = {k} AND r.state = {s} AND p.person_id IN ({p})"));
-    q.fetch_all(c).await?.iter().map(versioned).collect()
-}
-
-/// The open documents of `kind` about children currently allocated to one of `teams`.
-pub(crate) async fn open_of_teams<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind, teams: &[TeamId]) -> Result<Vec<Versioned<T>>> {
-    if teams.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = DynSql::new("SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r ");
-    let k = q.arg(kind.code());
-    let t = q.list(teams.iter().map(|t| t.to_string()));
-    q.push(&format!(
-        "JOIN front_door_people p ON p.record_id = r.id AND p.role = 'child' JOIN persons c ON c.id = p.person_id \
-         WHERE r.kind = {k} AND r.state = 'open' AND c.allocated_team_id IN ({t}) ORDER BY r.created_at, r.id"
-    ));
-    q.fetch_all(c).await?.iter().map(versioned).collect()
 }
 
 pub(crate) async fn versions(c: &mut AnyConnection, id: &str) -> Result<Vec<DocVersion>> {

@@ -17,6 +17,7 @@ mod auth;
 mod case_notes;
 mod convert;
 mod dialect;
+mod episodes;
 mod error;
 mod front_door;
 mod people;

@@ -2,7 +2,7 @@
 use crate::dialect::Dialect;
 use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
-use crate::{allocations, audit, auth, case_notes, people, relationships, rota, search};
+use crate::{allocations, audit, auth, case_notes, episodes, people, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
@@ -175,10 +175,10 @@ impl Tx for SqlTx {
 
     async fn insert_contact(&mut self, c: &Contact, meta: &ChangeMeta) -> Result<()> {
         let people = c.children.iter().map(|&p| (p, "child")).chain(c.family_members.iter().map(|&p| (p, "family"))).collect();
-        fd::insert(self.c(), Doc { kind: Kind::Contact, id: c.id.to_string(), parent: None, people, state: None, value: c }, meta).await
+        fd::insert(self.c(), Doc { kind: Kind::Contact, id: c.id.to_string(), parent: None, people, value: c }, meta).await
     }
     async fn update_contact(&mut self, c: &Contact, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &c.id.to_string(), c, None, expected_version, meta).await
+        fd::update(self.c(), &c.id.to_string(), c, expected_version, meta).await
     }
     async fn contact(&mut self, id: ContactId) -> Result<Option<Versioned<Contact>>> {
         fd::get(self.c(), Kind::Contact, &id.to_string()).await
@@ -189,11 +189,11 @@ impl Tx for SqlTx {
         Ok(v)
     }
     async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()> {
-        let doc = Doc { kind: Kind::Referral, id: r.id.to_string(), parent: r.contact.map(|c| c.to_string()), people: vec![(r.child, "child")], state: None, value: r };
+        let doc = Doc { kind: Kind::Referral, id: r.id.to_string(), parent: r.contact.map(|c| c.to_string()), people: vec![(r.child, "child")], value: r };
         fd::insert(self.c(), doc, meta).await
     }
     async fn update_referral(&mut self, r: &Referral, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &r.id.to_string(), r, None, expected_version, meta).await
+        fd::update(self.c(), &r.id.to_string(), r, expected_version, meta).await
     }
     async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>> {
         fd::get(self.c(), Kind::Referral, &id.to_string()).await
@@ -204,11 +204,11 @@ impl Tx for SqlTx {
         Ok(v)
     }
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {
-        let doc = Doc { kind: Kind::Assessment, id: a.id.to_string(), parent: Some(a.referral.to_string()), people: vec![(a.child, "child")], state: None, value: a };
+        let doc = Doc { kind: Kind::Assessment, id: a.id.to_string(), parent: Some(a.referral.to_string()), people: vec![(a.child, "child")], value: a };
         fd::insert(self.c(), doc, meta).await
     }
     async fn update_assessment(&mut self, a: &Assessment, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &a.id.to_string(), a, None, expected_version, meta).await
+        fd::update(self.c(), &a.id.to_string(), a, expected_version, meta).await
     }
     async fn assessment(&mut self, id: AssessmentId) -> Result<Option<Versioned<Assessment>>> {
         fd::get(self.c(), Kind::Assessment, &id.to_string()).await
@@ -220,11 +220,13 @@ impl Tx for SqlTx {
         fd::versions(self.c(), id).await
     }
     async fn insert_episode(&mut self, e: &Episode, meta: &ChangeMeta) -> Result<()> {
-        let doc = Doc { kind: Kind::Episode, id: e.id.to_string(), parent: Some(e.referral.to_string()), people: vec![(e.child, "child")], state: Some(episode_state(e)), value: e };
-        fd::insert(self.c(), doc, meta).await
+        let doc = Doc { kind: Kind::Episode, id: e.id.to_string(), parent: Some(e.referral.to_string()), people: vec![(e.child, "child")], value: e };
+        fd::insert(self.c(), doc, meta).await?;
+        episodes::write_plans(self.c(), e).await
     }
     async fn update_episode(&mut self, e: &Episode, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &e.id.to_string(), e, Some(episode_state(e)), expected_version, meta).await
+        fd::update(self.c(), &e.id.to_string(), e, expected_version, meta).await?;
+        episodes::write_plans(self.c(), e).await
     }
     async fn episode(&mut self, id: EpisodeId) -> Result<Option<Versioned<Episode>>> {
         fd::get(self.c(), Kind::Episode, &id.to_string()).await
@@ -237,11 +239,8 @@ impl Tx for SqlTx {
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>> {
         fd::by_parent(self.c(), Kind::Episode, &referral.to_string()).await
     }
-    async fn closed_episodes_of(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>> {
-        fd::of_people(self.c(), Kind::Episode, "closed", children).await
-    }
-    async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>> {
-        fd::open_of_teams(self.c(), Kind::Episode, teams).await
+    async fn open_cp_plans_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<hearth_domain::cin::dashboard::OpenPlan>> {
+        episodes::open_plans_of_teams(self.c(), teams).await
     }
     async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64> {
         fd::close_tasks(self.c(), ids, by, at).await
@@ -315,10 +314,3 @@ impl Tx for SqlTx {
     }
 }
 
-fn episode_state(e: &Episode) -> &'static str {
-    if e.is_open() {
-        "open"
-    } else {
-        "closed"
-    }
-}

@@ -1009,8 +1009,10 @@ pub async fn tasks_and_trays(store: &dyn Store) {
 }
 
 pub async fn episodes(store: &dyn Store) {
-    use hearth_domain::cin::codes::{AbuseCategory, ClosureReason, EnquiryOutcome, StrategyDecision};
-    use hearth_domain::cin::episode::{Episode, InitialDecision, MeetingDetails, Participant};
+    use hearth_domain::cin::codes::{AbuseCategory, ClosureReason, EnquiryOutcome, PlanEndReason, StrategyDecision};
+    use hearth_domain::cin::dashboard::OpenPlan;
+    use hearth_domain::cin::episode::{CpPlan, Episode, InitialDecision, MeetingDetails, Participant};
+    use hearth_domain::cin::StepId;
     use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
     use hearth_domain::front_door::{ReferralId, TaskId};
     let mut tx = store.begin().await.unwrap();
@@ -1033,30 +1035,47 @@ pub async fn episodes(store: &dyn Store) {
     tx.update_episode(&e, 1, &meta(&w, None)).await.unwrap();
     assert_eq!(tx.episode(e.id).await.unwrap().map(|v| (v.value, v.version)), Some((e.clone(), 2)), "stored exactly");
     assert_eq!(tx.episode_of_referral(e.referral).await.unwrap().map(|v| v.value.id), Some(e.id));
-    // A closed earlier episode of the same child, a closed one of a sibling and an open one
-    // of a child of another team.
+    // A closed earlier episode of the same child with an ended plan, a closed one of a
+    // sibling, and an open plan of a child of another team.
+    let plan = |start: Date, end: Option<Date>| CpPlan {
+        id: StepId::new(),
+        conference: StepId::new(),
+        start,
+        initial_category: AbuseCategory::Neglect,
+        latest_category: AbuseCategory::Emotional,
+        end,
+        end_reason: end.map(|_| PlanEndReason::NoLongerAtRisk),
+        visit_every_working_days: None,
+    };
     let mut old = Episode::open(kid.id, ReferralId::new(), date!(2024 - 05 - 01));
-    old.close(Some(date!(2024 - 05 - 01)), Some(ClosureReason::NoFurtherAction), None, date!(2024 - 05 - 01)).unwrap();
+    old.cp_plans.push(plan(date!(2024 - 06 - 01), Some(date!(2024 - 12 - 01))));
+    old.close(Some(date!(2024 - 12 - 02)), Some(ClosureReason::ServicesCeased), None, date!(2024 - 12 - 02)).unwrap();
     tx.insert_episode(&old, &meta(&w, None)).await.unwrap();
     let mut closed = Episode::open(sibling.id, ReferralId::new(), date!(2025 - 02 - 01));
     tx.insert_episode(&closed, &meta(&w, None)).await.unwrap();
     closed.close(Some(date!(2025 - 02 - 01)), Some(ClosureReason::ServicesCeased), None, date!(2025 - 02 - 03)).unwrap();
     tx.update_episode(&closed, 1, &meta(&w, None)).await.unwrap();
-    let theirs = Episode::open(elsewhere.id, ReferralId::new(), date!(2026 - 01 - 02));
+    let mut theirs = Episode::open(elsewhere.id, ReferralId::new(), date!(2026 - 01 - 02));
+    theirs.cp_plans.push(plan(date!(2026 - 01 - 03), None));
     tx.insert_episode(&theirs, &meta(&w, None)).await.unwrap();
     let ids = |v: Vec<crate::Versioned<Episode>>| v.into_iter().map(|x| x.value.id).collect::<Vec<_>>();
     assert_eq!(ids(tx.episodes_of(kid.id).await.unwrap()), vec![e.id, old.id], "newest start first");
-    assert_eq!(ids(tx.open_episodes_of_teams(&[team.id]).await.unwrap()), vec![e.id], "open ones of the team's children only");
-    assert_eq!(ids(tx.open_episodes_of_teams(&[team.id, other.id]).await.unwrap()).len(), 2);
-    assert!(tx.open_episodes_of_teams(&[]).await.unwrap().is_empty());
-    let mut all = ids(tx.closed_episodes_of(&[kid.id, sibling.id, elsewhere.id]).await.unwrap());
-    all.sort();
-    let mut expected = vec![old.id, closed.id];
-    expected.sort();
-    assert_eq!(all, expected, "closed ones only");
+    // The dashboard's open plans: the team's only, with the child's earlier plan counted.
+    let p = &e.cp_plans[0];
+    let expected = OpenPlan { child: kid.id, episode: e.id, plan: p.id, start: p.start, initial_category: AbuseCategory::Physical, latest_category: AbuseCategory::Physical, previous: 1 };
+    assert_eq!(tx.open_cp_plans_of_teams(&[team.id]).await.unwrap(), vec![expected]);
+    assert_eq!(tx.open_cp_plans_of_teams(&[team.id, other.id]).await.unwrap().len(), 2);
+    assert!(tx.open_cp_plans_of_teams(&[]).await.unwrap().is_empty());
     assert_eq!(tx.front_door_versions(&e.id.to_string()).await.unwrap().len(), 2, "every version kept");
     // A stale version is a conflict.
     assert!(matches!(tx.update_episode(&e, 1, &meta(&w, None)).await, Err(StoreError::Conflict { current: 2 })));
+    tx.commit().await.unwrap();
+    // An ended plan leaves the list.
+    let mut tx = store.begin().await.unwrap();
+    let plan_id = e.cp_plans[0].id;
+    e.end_cp_plan(plan_id, Some(date!(2026 - 01 - 21)), Some(PlanEndReason::MovedAway), date!(2026 - 01 - 21)).unwrap();
+    tx.update_episode(&e, 2, &meta(&w, None)).await.unwrap();
+    assert!(tx.open_cp_plans_of_teams(&[team.id]).await.unwrap().is_empty());
     tx.commit().await.unwrap();
     // Tasks name their step; closing by id closes only those still open.
     let mut tx = store.begin().await.unwrap();

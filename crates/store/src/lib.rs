@@ -19,6 +19,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
+use hearth_domain::cin::dashboard::OpenPlan;
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
 use hearth_domain::front_door::{AllocationId, AssessmentId, ContactId, ReferralId, TaskId};
@@ -186,10 +187,9 @@ pub trait Tx: Send {
     /// A child's episodes, newest start first.
     async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>>;
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>>;
-    /// The closed episodes of these children, in any order (their earlier plans).
-    async fn closed_episodes_of(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>>;
-    /// The open episodes of the children currently allocated to one of `teams`.
-    async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>>;
+    /// The open child protection plans of the children currently allocated to one of
+    /// `teams`, with how many plans each child had before (in any episode), in any order.
+    async fn open_cp_plans_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<OpenPlan>>;
     async fn insert_task(&mut self, t: &Task) -> Result<()>;
     /// Closes these tasks (those still open); returns how many.
     async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64>;

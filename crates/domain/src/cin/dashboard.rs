@@ -3,7 +3,6 @@
 //! later plan).
 use super::codes::AbuseCategory;
 use crate::codes::Coded;
-use super::episode::{previous_plans, CpPlan, Episode};
 use super::{EpisodeId, StepId};
 use crate::PersonId;
 use time::Date;
@@ -61,18 +60,25 @@ impl Duration {
     }
 }
 
-/// One child's open plan, as the dashboard lists it.
+/// What the dashboard needs of one open plan (the store reads these without the episodes).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlanRow {
+pub struct OpenPlan {
     pub child: PersonId,
     pub episode: EpisodeId,
     pub plan: StepId,
     pub start: Date,
     pub initial_category: AbuseCategory,
     pub latest_category: AbuseCategory,
-    pub duration: Duration,
-    /// Plans the child had before this one (CIN census `NumberOfPreviousCPP`).
+    /// Plans the child had before this one, in any episode (CIN census
+    /// `NumberOfPreviousCPP`; see [`previous_plans`](super::episode::previous_plans)).
     pub previous: usize,
+}
+
+/// One child's open plan, as the dashboard lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanRow {
+    pub plan: OpenPlan,
+    pub duration: Duration,
 }
 
 impl PlanRow {
@@ -83,7 +89,7 @@ impl PlanRow {
 
     /// A second or later plan.
     pub fn repeat(&self) -> bool {
-        self.previous > 0
+        self.plan.previous > 0
     }
 }
 
@@ -108,26 +114,11 @@ impl CpDashboard {
     }
 }
 
-/// Builds the dashboard from the open episodes shown and the closed episodes of their
-/// children (the count of previous plans spans episodes).
-pub fn build(open: &[Episode], closed: &[Episode], today: Date) -> CpDashboard {
-    let mut plans = Vec::new();
-    for e in open {
-        let Some(p) = e.open_cp_plan() else { continue };
-        let history: Vec<&CpPlan> = closed.iter().chain(std::iter::once(e)).filter(|x| x.child == e.child).flat_map(|x| &x.cp_plans).collect();
-        plans.push(PlanRow {
-            child: e.child,
-            episode: e.id,
-            plan: p.id,
-            start: p.start,
-            initial_category: p.initial_category,
-            latest_category: p.latest_category,
-            duration: Duration::of(p.start, today),
-            previous: previous_plans(history, p),
-        });
-    }
-    plans.sort_by_key(|p| (p.start, p.plan));
-    let by_category = AbuseCategory::ALL.iter().map(|c| (*c, plans.iter().filter(|p| p.latest_category == *c).count())).collect();
-    let by_duration = Duration::ALL.iter().map(|d| (*d, plans.iter().filter(|p| p.duration == *d).count())).collect();
+/// Builds the dashboard from the open plans of the team's children.
+pub fn build(open: Vec<OpenPlan>, today: Date) -> CpDashboard {
+    let mut plans: Vec<PlanRow> = open.into_iter().map(|p| PlanRow { duration: Duration::of(p.start, today), plan: p }).collect();
+    plans.sort_by_key(|r| (r.plan.start, r.plan.plan));
+    let by_category = AbuseCategory::ALL.iter().map(|c| (*c, plans.iter().filter(|r| r.plan.latest_category == *c).count())).collect();
+    let by_duration = Duration::ALL.iter().map(|d| (*d, plans.iter().filter(|r| r.duration == *d).count())).collect();
     CpDashboard { plans, by_category, by_duration }
 }

@@ -376,19 +376,22 @@ fn the_dashboard_bands_and_flags_plans() {
     assert_eq!(Duration::of(date!(2024 - 01 - 09), date!(2025 - 01 - 09)), Duration::OneToTwoYears);
     assert_eq!(Duration::of(date!(2024 - 01 - 09), date!(2026 - 01 - 09)), Duration::OneToTwoYears, "exactly two years is not over");
     assert_eq!(Duration::of(date!(2024 - 01 - 09), date!(2026 - 01 - 10)), Duration::OverTwoYears);
-    let (mut old, _, _) = with_plan();
-    let (mut closed, _, _) = with_plan();
-    closed.child = old.child;
-    closed.cp_plans[0].start = date!(2020 - 01 - 01);
-    closed.cp_plans[0].end = Some(date!(2021 - 01 - 01));
-    old.cp_plans[0].latest_category = AbuseCategory::Emotional;
-    let (fresh, _, _) = with_plan();
-    let d = dashboard::build(&[old.clone(), fresh.clone()], &[closed], date!(2026 - 02 - 01));
+    let open = |start: Date, latest: AbuseCategory, previous: usize| dashboard::OpenPlan {
+        child: PersonId::new(),
+        episode: super::EpisodeId::new(),
+        plan: StepId::new(),
+        start,
+        initial_category: AbuseCategory::Physical,
+        latest_category: latest,
+        previous,
+    };
+    let d = dashboard::build(vec![open(date!(2025 - 06 - 01), AbuseCategory::Neglect, 0), open(date!(2023 - 01 - 05), AbuseCategory::Emotional, 1)], date!(2026 - 02 - 01));
     assert_eq!(d.plans.len(), 2);
-    let row = d.plans.iter().find(|p| p.child == old.child).unwrap();
+    let row = &d.plans[0];
+    assert_eq!(row.plan.start, date!(2023 - 01 - 05), "longest on a plan first");
     assert!(row.repeat() && row.over_two_years());
-    assert_eq!(d.repeat(), 1);
-    assert_eq!(d.over_two_years(), 2);
+    assert_eq!((d.repeat(), d.over_two_years()), (1, 1));
     assert_eq!(d.by_category.iter().find(|(c, _)| *c == AbuseCategory::Emotional).map(|x| x.1), Some(1));
+    assert_eq!(d.by_duration.iter().find(|(b, _)| *b == Duration::SixToTwelveMonths).map(|x| x.1), Some(1));
     assert_eq!(d.by_duration.iter().map(|x| x.1).sum::<usize>(), 2);
 }

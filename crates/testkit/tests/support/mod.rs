@@ -245,11 +245,8 @@ impl Tx for RecordingTx {
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>> {
         self.inner.episode_of_referral(referral).await
     }
-    async fn closed_episodes_of(&mut self, children: &[PersonId]) -> Result<Vec<Versioned<Episode>>> {
-        self.inner.closed_episodes_of(children).await
-    }
-    async fn open_episodes_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<Versioned<Episode>>> {
-        self.inner.open_episodes_of_teams(teams).await
+    async fn open_cp_plans_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<hearth_domain::cin::dashboard::OpenPlan>> {
+        self.inner.open_cp_plans_of_teams(teams).await
     }
     async fn insert_task(&mut self, t: &Task) -> Result<()> {
         self.inner.insert_task(t).await

@@ -467,22 +467,23 @@ pub enum ChangeBody {
 struct Reader(FieldErrors);
 
 impl Reader {
-    fn date(&mut self, field: &str, v: &Option<String>) -> Option<Date> {
+    /// An optional value of `field`: absent or blank is `None`; one `parse` refuses is a
+    /// field error with `message`.
+    fn parsed<T>(&mut self, field: &str, v: &Option<String>, parse: fn(&str) -> Option<T>, message: &str) -> Option<T> {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        let d = parse_date(s);
-        if d.is_none() {
-            self.0.add(field, "Enter a real date as YYYY-MM-DD, for example 2026-11-24");
+        let t = parse(s);
+        if t.is_none() {
+            self.0.add(field, message);
         }
-        d
+        t
+    }
+
+    fn date(&mut self, field: &str, v: &Option<String>) -> Option<Date> {
+        self.parsed(field, v, parse_date, "Enter a real date as YYYY-MM-DD, for example 2026-11-24")
     }
 
     fn instant(&mut self, field: &str, v: &Option<String>) -> Option<OffsetDateTime> {
-        let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        let t = parse_instant(s);
-        if t.is_none() {
-            self.0.add(field, "Enter a date and time as RFC 3339 with its offset, for example 2026-11-24T09:30:00Z");
-        }
-        t
+        self.parsed(field, v, parse_instant, "Enter a date and time as RFC 3339 with its offset, for example 2026-11-24T09:30:00Z")
     }
 
     fn code<C: Coded>(&mut self, field: &str, v: &Option<String>) -> Option<C> {
@@ -641,17 +642,18 @@ impl From<&CpDashboardView> for CpDashboard {
             plans: d
                 .plans
                 .iter()
-                .map(|p| DashboardPlan {
+                .map(|row| (row, &row.plan))
+                .map(|(row, p)| DashboardPlan {
                     child_id: p.child.0,
                     episode_id: p.episode.0,
                     plan_id: p.plan.0,
                     start: date(p.start),
                     initial_category: p.initial_category.code().to_string(),
                     latest_category: p.latest_category.code().to_string(),
-                    duration: p.duration.code().to_string(),
+                    duration: row.duration.code().to_string(),
                     previous_plans: p.previous,
-                    over_two_years: p.over_two_years(),
-                    repeat: p.repeat(),
+                    over_two_years: row.over_two_years(),
+                    repeat: row.repeat(),
                 })
                 .collect(),
             by_category: d.by_category.iter().map(|(c, n)| CountOf { code: c.code().to_string(), label: c.label().to_string(), count: *n }).collect(),
