@@ -57,7 +57,7 @@ impl Recorder<'_> {
 
     /// Strategy discussion, enquiry and outcome, and the initial conference on `icpc`
     /// making a plan: the plan.
-    async fn to_plan(&mut self, icpc: Date, earliest: Date, category: AbuseCategory) -> Result<StepId, String> {
+    async fn make_plan(&mut self, icpc: Date, earliest: Date, category: AbuseCategory) -> Result<StepId, String> {
         let sd_day = (icpc - Duration::days(18)).max(earliest);
         let held_at = PrimitiveDateTime::new(sd_day, Time::from_hms(10, 0, 0).map_err(se)?).assume_utc();
         let sd = self
@@ -169,7 +169,7 @@ async fn arrange_plans(app: &App, by: &Actor, children: &[PersonId]) -> Result<u
         let mut r = Recorder { app, by, episode, version: 1 };
         let earliest = if repeat {
             let start = referred + Duration::days(20);
-            let plan = r.to_plan(start, referred, category).await?;
+            let plan = r.make_plan(start, referred, category).await?;
             let end = add_months(start, 3) - Duration::days(2);
             let decision = Some(ReviewDecision::EndPlan { reason: PlanEndReason::NoLongerAtRisk });
             r.apply(Change::ReviewConference { plan, meeting: meeting(end, "Risks reduced."), decision }).await?;
@@ -177,7 +177,7 @@ async fn arrange_plans(app: &App, by: &Actor, children: &[PersonId]) -> Result<u
         } else {
             referred
         };
-        let plan = r.to_plan(icpc, earliest, category).await?;
+        let plan = r.make_plan(icpc, earliest, category).await?;
         plan_history(app, &mut r, child, plan, icpc, today, i % 7 == 3).await?;
         have += 1;
     }

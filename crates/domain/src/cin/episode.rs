@@ -745,10 +745,10 @@ impl Episode {
             return Err(e);
         };
         let date = check_date(&mut e, "date", "date of the meeting", meeting.date, today, &[(p.start, "the initial conference".to_string())]);
-        if let (Some(d), Some(end)) = (date, p.end) {
-            if d > end {
-                e.add("date", format!("The plan ended on {}; a core group meeting must be on or before that", day(end)));
-            }
+        if let (Some(d), Some(end)) = (date, p.end)
+            && d > end
+        {
+            e.add("date", format!("The plan ended on {}; a core group meeting must be on or before that", day(end)));
         }
         check_participants(&mut e, "attendees", &meeting.participants, true);
         check_text(&mut e, "notes", "the actions agreed", &meeting.notes, true);
@@ -768,10 +768,10 @@ impl Episode {
         if let Some(d) = &decision {
             check_text(&mut e, "decision", "the decision", d, false);
         }
-        if let Some(step) = about {
-            if !self.has_step(step) {
-                e.add("about", "There is no such step in this episode");
-            }
+        if let Some(step) = about
+            && !self.has_step(step)
+        {
+            e.add("about", "There is no such step in this episode");
         }
         e.into_result()?;
         let id = StepId::new();
@@ -867,10 +867,10 @@ impl Episode {
         check_date(&mut e, "date", "date of the follow-up", date, today, &[(closure.date, "the closure".to_string())]);
         check_text(&mut e, "note", "what the service said", &note, true);
         e.into_result()?;
-        if let (Some(c), Some(date)) = (self.closure.as_mut(), date) {
-            if let Some(sd) = c.step_down.as_mut() {
-                sd.follow_up = Some(FollowUp { date, note });
-            }
+        if let (Some(c), Some(date)) = (self.closure.as_mut(), date)
+            && let Some(sd) = c.step_down.as_mut()
+        {
+            sd.follow_up = Some(FollowUp { date, note });
         }
         Ok(())
     }

@@ -81,7 +81,7 @@ fn steps(e: &Episode, visits: &[Date], pack: &Pack) -> Vec<DueStep> {
 
 fn first_error(r: Result<impl std::fmt::Debug, crate::FieldErrors>) -> (String, String) {
     let e = r.unwrap_err();
-    let first = e.0.iter().next().expect("an error");
+    let first = e.0.first().expect("an error");
     (first.field.clone(), first.message.clone())
 }
 
@@ -313,7 +313,7 @@ fn closure_needs_a_reason_and_a_date_after_everything() {
     let errors = r.unwrap_err();
     let fields: Vec<&str> = errors.0.iter().map(|x| x.field.as_str()).collect();
     assert_eq!(fields, ["date", "reason"]);
-    assert!(errors.0.iter().next().unwrap().message.contains("the last step recorded in the episode on Fri 1 Mar 2024"));
+    assert!(errors.0.first().unwrap().message.contains("the last step recorded in the episode on Fri 1 Mar 2024"));
     e.close(Some(date!(2024 - 03 - 05)), Some(ClosureReason::Died), None, date!(2024 - 03 - 05)).unwrap();
     // A closed episode takes no more steps.
     let (field, message) = first_error(e.start_cin_plan(Some(date!(2024 - 03 - 06)), content(), None, date!(2024 - 03 - 06)));

@@ -378,11 +378,11 @@ fn renumber(errors: FieldErrors, table: &str, rows: &[usize]) -> FieldErrors {
             .into_iter()
             .map(|mut e| {
                 let parsed = e.field.strip_prefix(&prefix).and_then(|r| r.split_once('-')).map(|(n, rest)| (n.to_string(), rest.to_string()));
-                if let Some((n, rest)) = parsed {
-                    if let Some(row) = n.parse::<usize>().ok().and_then(|i| rows.get(i.wrapping_sub(1))) {
-                        e.field = format!("{table}-{row}-{rest}");
-                        e.message = e.message.replace(&format!(" {n}"), &format!(" {row}"));
-                    }
+                if let Some((n, rest)) = parsed
+                    && let Some(row) = n.parse::<usize>().ok().and_then(|i| rows.get(i.wrapping_sub(1)))
+                {
+                    e.field = format!("{table}-{row}-{rest}");
+                    e.message = e.message.replace(&format!(" {n}"), &format!(" {row}"));
                 }
                 e
             })
@@ -423,8 +423,11 @@ fn meeting(f: &FormData, errors: &mut FieldErrors) -> (MeetingDetails, Vec<usize
     (MeetingDetails { date, participants: people, notes: f.get("notes").trim().to_string() }, rows)
 }
 
+/// A form's table of rows (participants, actions) and the row shown for each filled one.
+type Rows = Option<(&'static str, Vec<usize>)>;
+
 /// The change a submitted form asks for, and how its tables' rows map to the rows shown.
-fn change_of(key: &str, f: &FormData, step: Option<StepId>) -> Result<(Change, Option<(&'static str, Vec<usize>)>), FieldErrors> {
+fn change_of(key: &str, f: &FormData, step: Option<StepId>) -> Result<(Change, Rows), FieldErrors> {
     let mut errors = FieldErrors::new();
     let required = |s: Option<StepId>| s.ok_or_else(|| FieldErrors(vec![hearth_domain::validation::FieldError { field: "episode".into(), message: "Choose what the step is about from the episode page".into() }]));
     let content = |f: &FormData, errors: &mut FieldErrors| {
@@ -751,7 +754,15 @@ impl StepForm {
     }
 }
 
-async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, id: EpisodeId, key: &str, step: Option<StepId>, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
+/// Which step form of which episode, about which step.
+struct StepOf<'a> {
+    id: EpisodeId,
+    key: &'a str,
+    step: Option<StepId>,
+}
+
+async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, of: StepOf<'_>, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
+    let StepOf { id, key, step } = of;
     let view = s.app.episode_page(actor, id).await?;
     if key == "oversight" && !view.can_oversee || key != "oversight" && !view.can_edit {
         return Err(AppError::Forbidden.into());
@@ -794,7 +805,7 @@ async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, id: EpisodeId, key:
 }
 
 pub async fn form_page(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path((id, key)): Path<(String, String)>, Query(q): Query<StepQuery>) -> Result<Response, WebError> {
-    step_form(&s, &actor, &v, parse_id(&id)?, &key, q.step()?, None, FieldErrors::new()).await
+    step_form(&s, &actor, &v, StepOf { id: parse_id(&id)?, key: &key, step: q.step()? }, None, FieldErrors::new()).await
 }
 
 pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path((id, key)): Path<(String, String)>, Query(q): Query<StepQuery>, form: FormData) -> Result<Response, WebError> {
@@ -812,7 +823,7 @@ pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
         },
         Err(errors) => errors,
     };
-    step_form(&s, &actor, &v, id, &key, step, Some(form), errors).await
+    step_form(&s, &actor, &v, StepOf { id, key: &key, step }, Some(form), errors).await
 }
 
 // ---- the team's child protection dashboard ----------------------------------------------
