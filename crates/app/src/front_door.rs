@@ -122,6 +122,8 @@ pub struct FrontDoorHistory {
     pub referrals: Vec<(Referral, Option<Assessment>)>,
     /// Children in need episodes, newest first.
     pub episodes: Vec<hearth_domain::cin::episode::Episode>,
+    /// The names of the managers whose oversight is in the episodes (the child's decision log).
+    pub names: HashMap<UserId, String>,
 }
 
 /// A task whose due date the current pack would put elsewhere.
@@ -586,7 +588,9 @@ impl App {
             referrals.push((r.value, a));
         }
         let episodes = self.episodes_in(tx, person).await?;
-        Ok(FrontDoorHistory { contacts, referrals, episodes })
+        let managers: Vec<UserId> = episodes.iter().flat_map(|e| e.oversight.iter().map(|o| o.by)).collect();
+        let names = self.user_names(tx, &managers).await?;
+        Ok(FrontDoorHistory { contacts, referrals, episodes, names })
     }
 
     /// Moves a child's open referral and episode tasks to the case's new team and worker,

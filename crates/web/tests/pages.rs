@@ -1227,6 +1227,8 @@ async fn the_episode_pages_record_steps_and_refuse_bad_input() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = t.get(&w, &page).await;
     assert!(res.body.contains("Proceed under section 47.") && res.body.contains("1 decision in the decision log."), "{}", res.body);
+    let record = t.get(&w, &format!("/people/{}", kid.id)).await;
+    assert!(record.body.contains("Decision log") && record.body.contains("Tara Manager: Proceed under section 47."), "the child's decision log: {}", record.body);
     let res = t.get(&w, "/child-protection").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("Child protection dashboard") && res.body.contains("No child of your teams is on a child protection plan."), "{}", res.body);

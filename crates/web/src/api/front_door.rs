@@ -237,6 +237,6 @@ pub async fn authorise(State(s): State<AppState>, ApiActor(actor): ApiActor, ids
 )]
 pub async fn person_front_door(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds) -> Result<Json<PersonFrontDoor>, ApiError> {
     let id = PersonId(ids.get("id")?);
-    let hearth_app::FrontDoorHistory { contacts, referrals, episodes } = s.app.front_door_of(&actor, id).await?;
+    let hearth_app::FrontDoorHistory { contacts, referrals, episodes, .. } = s.app.front_door_of(&actor, id).await?;
     Ok(Json(PersonFrontDoor::new(id, &contacts, &referrals, &episodes)))
 }

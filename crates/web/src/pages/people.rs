@@ -307,7 +307,33 @@ struct RecordPage {
     can_allocate: bool,
 }
 
+/// A management decision of the child's decision log: when, who, what, and its episode.
+pub struct Decision {
+    pub at: String,
+    pub by: String,
+    pub decision: String,
+    pub episode: hearth_domain::cin::EpisodeId,
+}
+
 impl RecordPage {
+    /// The child's decision log: every management decision in the child's episodes, newest
+    /// first.
+    fn decisions(&self) -> Vec<Decision> {
+        let h = &self.p.front_door;
+        let mut v: Vec<(time::OffsetDateTime, Decision)> = h
+            .episodes
+            .iter()
+            .flat_map(|e| e.oversight.iter().map(move |o| (e.id, o)))
+            .filter_map(|(episode, o)| {
+                let decision = o.decision.clone()?;
+                let by = h.names.get(&o.by).cloned().unwrap_or_else(|| "Unknown user".into());
+                Some((o.at, Decision { at: when(&o.at), by, decision, episode }))
+            })
+            .collect();
+        v.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        v.into_iter().map(|(_, d)| d).collect()
+    }
+
     fn facts(&self) -> Vec<(&'static str, String)> {
         facts(&self.p.record.details).into_iter().filter(|(k, _)| *k != "Addresses").collect()
     }
