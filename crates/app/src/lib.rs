@@ -13,6 +13,7 @@ mod audit;
 mod caseloads;
 mod cin;
 mod front_door;
+mod returns;
 mod rota;
 mod work;
 

@@ -100,6 +100,27 @@ enum Command {
         #[command(subcommand)]
         command: DeadlinesCommand,
     },
+    /// Statutory returns from the record.
+    Returns {
+        #[command(subcommand)]
+        command: ReturnsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReturnsCommand {
+    /// Write the Children in Need census XML for a collection year (1 April to 31 March).
+    Cin {
+        /// The collection year: 2025-26 or 2026-27.
+        #[arg(long)]
+        year: String,
+        /// The local authority's three-digit number (the header's LEA), for example 800.
+        #[arg(long)]
+        la: String,
+        /// Where to write the XML file.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -301,6 +322,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 (n, true) => println!("Moved {n} deadlines to {} {}.", pack.name, pack.version),
                 (n, false) => println!("{n} deadlines would move under {} {}; run again with --apply to move them.", pack.name, pack.version),
             }
+            Ok(())
+        }
+        Command::Returns { command: ReturnsCommand::Cin { year, la, out } } => {
+            let y = hearth_domain::returns::cin::CollectionYear::parse(&year)
+                .ok_or_else(|| Failure(format!("--year {year} is not a collection year Hearth supports (2025-26 or 2026-27)"), 2))?;
+            if la.len() != 3 || !la.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Failure(format!("--la {la} is not a three-digit local authority number"), 2));
+            }
+            let timescales = check_timescales(&settings)?;
+            let app = open_with(&settings, timescales).await?;
+            let children = app.cin_census(y).await.map_err(|e| Failure(describe(e), 1))?;
+            let source = hearth_domain::returns::cin_xml::Source {
+                la_number: la,
+                software: "Hearth".into(),
+                release: env!("CARGO_PKG_VERSION").into(),
+                serial: 1,
+                made_at: hearth_app::local_time::uk_local(app.now()),
+            };
+            let xml = hearth_domain::returns::cin_xml::write(y, &source, &children);
+            std::fs::write(&out, xml).map_err(|e| Failure(format!("cannot write {}: {e}", out.display()), 1))?;
+            println!("Wrote the CIN census {} for {} children to {}.", y.label(), children.len(), out.display());
             Ok(())
         }
         Command::Audit { command: AuditCommand::Verify } => {

@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -140,4 +140,27 @@ fn deadlines_recalculate_reports_and_refuses_a_bad_pack() {
     }
     assert_eq!(out.status.code(), Some(1), "a loosened statutory timescale stops it");
     assert!(String::from_utf8_lossy(&out.stderr).contains("single_assessment"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn returns_cin_writes_the_census_and_refuses_bad_arguments() {
+    let db = temp("returns.db");
+    let url = format!("sqlite://{}", db.display());
+    let xml = temp("cin.xml");
+    let path = xml.display().to_string();
+    for (args, what) in [(["--year", "2024-25", "--la", "800"], "2024-25"), (["--year", "2025-26", "--la", "80A"], "80A")] {
+        let out = hearth().args(["--database", &url, "returns", "cin"]).args(args).args(["--out", &path]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(what) && err.trim().lines().count() == 1, "a one-line message naming {what}: {err}");
+    }
+    let out = hearth().args(["--database", &url, "returns", "cin", "--year", "2025-26", "--la", "800", "--out", &path]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("for 0 children"));
+    let written = std::fs::read_to_string(&xml).unwrap();
+    let _ = std::fs::remove_file(&xml);
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    assert!(written.contains("<Collection>CIN</Collection>") && written.contains("<LEA>800</LEA>") && written.contains("<Children>"), "{written}");
 }

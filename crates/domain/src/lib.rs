@@ -18,6 +18,7 @@ pub mod local_time;
 pub mod person;
 pub mod policy;
 pub mod relationship;
+pub mod returns;
 pub mod search;
 pub mod user;
 pub mod validation;

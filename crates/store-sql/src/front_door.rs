@@ -142,6 +142,19 @@ pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: 
     rows.iter().map(versioned).collect()
 }
 
+/// The people with a document of `kind` about them as a child, by id.
+pub(crate) async fn people_of_kind(c: &mut AnyConnection, kind: Kind) -> Result<Vec<PersonId>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT p.person_id FROM front_door_people p JOIN front_door_records r ON r.id = p.record_id \
+         WHERE r.kind = $1 AND p.role = 'child' ORDER BY p.person_id",
+    )
+    .bind(kind.code())
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    rows.iter().map(|r| r.parsed("person_id")).collect()
+}
+
 pub(crate) async fn versions(c: &mut AnyConnection, id: &str) -> Result<Vec<DocVersion>> {
     let rows = sqlx::query(
         "SELECT v.version, v.doc, v.changed_by, u.display_name, v.changed_at, v.reason FROM front_door_versions v \

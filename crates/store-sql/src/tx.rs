@@ -198,6 +198,9 @@ impl Tx for SqlTx {
     async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>> {
         fd::get(self.c(), Kind::Referral, &id.to_string()).await
     }
+    async fn referred_children(&mut self) -> Result<Vec<PersonId>> {
+        fd::people_of_kind(self.c(), Kind::Referral).await
+    }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;
         v.sort_by_key(|r| std::cmp::Reverse(r.value.referral_date));

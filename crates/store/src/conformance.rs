@@ -901,6 +901,8 @@ pub async fn front_door_records(store: &dyn Store) {
     tx.insert_referral(&older, &meta(&u, None)).await.unwrap();
     let of_child: Vec<ReferralId> = tx.referrals_of(kid.id).await.unwrap().into_iter().map(|v| v.value.id).collect();
     assert_eq!(of_child, vec![r.id, older.id], "newest referral date first");
+    let referred = tx.referred_children().await.unwrap();
+    assert!(referred.contains(&kid.id) && !referred.contains(&mum.id), "children with a referral, not their family");
     let mut a = Assessment::new(r.id, kid.id, u.id, date!(2026 - 01 - 06));
     tx.insert_assessment(&a, &meta(&u, None)).await.unwrap();
     a.child_seen.push(ChildSeen { date: date!(2026 - 01 - 07), seen_alone: true });

@@ -170,6 +170,8 @@ pub trait Tx: Send {
     async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()>;
     async fn update_referral(&mut self, r: &Referral, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
     async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>>;
+    /// Every child with at least one referral, by id.
+    async fn referred_children(&mut self) -> Result<Vec<PersonId>>;
     /// A child's referrals, newest referral date first.
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>>;
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()>;

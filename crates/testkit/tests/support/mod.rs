@@ -212,6 +212,9 @@ impl Tx for RecordingTx {
     async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>> {
         self.inner.referral(id).await
     }
+    async fn referred_children(&mut self) -> Result<Vec<PersonId>> {
+        self.inner.referred_children().await
+    }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         self.inner.referrals_of(child).await
     }

@@ -1,0 +1,3 @@
+//! Statutory returns built from the record (issue 6): the Children in Need census.
+pub mod cin;
+pub mod cin_xml;
