@@ -12,7 +12,7 @@ use hearth_domain::cin::change::{Applied, Change};
 use hearth_domain::cin::codes::ClosureReason;
 use hearth_domain::cin::dashboard::{self, CpDashboard};
 use hearth_domain::cin::episode::{previous_plans, CpPlan, Episode, Stage};
-use hearth_domain::cin::steps::{due_steps, icpc_target, Facts};
+use hearth_domain::cin::steps::{due_steps, icpc_target, reconcile, Facts};
 use hearth_domain::cin::{EpisodeId, StepId};
 use hearth_domain::codes::CaseNoteType;
 use hearth_domain::front_door::referral::Referral;
@@ -233,10 +233,10 @@ impl App {
         let ts = &self.config.timescales;
         let (visits, last_team_change) = Self::step_facts(tx, e.child).await?;
         let due = due_steps(e, Facts { visits: &visits, last_team_change }, &ts.pack, &ts.calendar).map_err(deadline_error)?;
-        let open: Vec<Task> = tx.tasks_of(TaskSubject::Episode(e.id)).await?.into_iter().filter(|t| t.status == TaskStatus::Open).collect();
-        let done: Vec<_> = open.iter().filter(|t| !due.iter().any(|d| d.step == t.step)).map(|t| t.id).collect();
+        let tasks = tx.tasks_of(TaskSubject::Episode(e.id)).await?;
+        let (done, new) = reconcile(&tasks, &due);
+        let done: Vec<_> = done.iter().map(|t| t.id).collect();
         tx.close_tasks(&done, by, self.now()).await?;
-        let new: Vec<_> = due.iter().filter(|d| !open.iter().any(|t| t.step == d.step)).collect();
         if new.is_empty() {
             return Ok(());
         }

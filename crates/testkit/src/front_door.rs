@@ -31,6 +31,8 @@ use crate::{invalid, TestkitError};
 use hearth_app::local_time::{uk_local, uk_offset};
 use hearth_app::Timescales;
 use hearth_domain::calendar::Calendar;
+use hearth_domain::case_note::CaseNote;
+use hearth_domain::cin::episode::Episode;
 use hearth_domain::front_door::assessment::{Actor, Assessment, AssessmentState, ChildSeen};
 use hearth_domain::front_door::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed, ReferralSource, ScreeningDecision};
 use hearth_domain::front_door::contact::{Consent, Contact, Referrer, Screening};
@@ -102,6 +104,8 @@ pub struct FrontDoorSummary {
     pub authorised: usize,
     pub open_tasks: usize,
     pub done_tasks: usize,
+    /// Statutory visits recorded (case notes) under children in need and child protection plans.
+    pub visits: usize,
 }
 
 impl FrontDoorSummary {
@@ -116,6 +120,7 @@ impl FrontDoorSummary {
                 Op::InsertReferral(..) => self.referrals += 1,
                 Op::Task(t) if t.is_open() => self.open_tasks += 1,
                 Op::Task(_) => self.done_tasks += 1,
+                Op::CaseNote(_) => self.visits += 1,
                 _ => {}
             }
         }
@@ -131,6 +136,10 @@ pub(crate) enum Op {
     UpdateReferral(Referral, i64, ChangeMeta),
     InsertAssessment(Assessment, ChangeMeta),
     UpdateAssessment(Assessment, i64, ChangeMeta),
+    InsertEpisode(Episode, ChangeMeta),
+    UpdateEpisode(Episode, i64, ChangeMeta),
+    /// A statutory visit recorded as a case note.
+    CaseNote(CaseNote),
     /// A task as it stands now (open, or done with who and when).
     Task(Task),
 }
@@ -461,6 +470,7 @@ impl Generator {
         }
 
         for case in cases {
+            crate::cin::episode(g, &ts, today, holder, &case.referral, &case.assessment, t_decided, ops)?;
             match case.assessment.state {
                 AssessmentState::Draft => self.summary.drafts += 1,
                 AssessmentState::Submitted => self.summary.submitted += 1,
@@ -612,6 +622,9 @@ async fn write(tx: &mut dyn Tx, ops: &[Op]) -> Result<(), TestkitError> {
             Op::UpdateReferral(r, v, m) => tx.update_referral(r, *v, m).await?,
             Op::InsertAssessment(a, m) => tx.insert_assessment(a, m).await?,
             Op::UpdateAssessment(a, v, m) => tx.update_assessment(a, *v, m).await?,
+            Op::InsertEpisode(e, m) => tx.insert_episode(e, m).await?,
+            Op::UpdateEpisode(e, v, m) => tx.update_episode(e, *v, m).await?,
+            Op::CaseNote(n) => tx.insert_case_note(n).await?,
             Op::Task(t) => tx.insert_task(t).await?,
         }
     }
@@ -946,6 +959,8 @@ mod tests {
                                 m.at
                             }
                             Op::InsertReferral(_, m) | Op::UpdateReferral(_, _, m) | Op::InsertAssessment(_, m) => m.at,
+                            Op::InsertEpisode(_, m) | Op::UpdateEpisode(_, _, m) => m.at,
+                            Op::CaseNote(n) => n.created_at,
                             Op::UpdateAssessment(a, _, m) => {
                                 states.insert(a.state);
                                 m.at

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod family;
+mod cin;
 mod front_door;
 mod names;
 mod places;

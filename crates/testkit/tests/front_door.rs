@@ -166,11 +166,18 @@ async fn front_door_reads_back_and_tasks_match_each_state() {
     let mut states: HashMap<AssessmentState, usize> = HashMap::new();
     let mut all: Vec<Task> = Vec::new();
     let mut contacts = HashSet::new();
+    let mut visits = 0;
     for &child in &children {
         let (state, tasks) = check_child(tx.as_mut(), child, &users, now).await;
         *states.entry(state).or_default() += 1;
         contacts.insert(tasks[0].subject);
         all.extend(tasks);
+        // The child's episode, with its tasks and statutory visits.
+        let episodes = tx.episodes_of(child).await.unwrap();
+        assert_eq!(episodes.len(), 1, "the referral opened an episode");
+        all.extend(tx.tasks_of(TaskSubject::Episode(episodes[0].value.id)).await.unwrap());
+        let notes = tx.case_notes_of(child, false, 10_000, 0).await.unwrap();
+        visits += notes.iter().filter(|n| n.details.note_type == hearth_domain::codes::CaseNoteType::StatutoryVisit).count();
     }
     all.sort_by_key(|t| t.id);
     all.dedup_by_key(|t| t.id);
@@ -186,6 +193,7 @@ async fn front_door_reads_back_and_tasks_match_each_state() {
         authorised: states.get(&AssessmentState::Authorised).copied().unwrap_or(0),
         open_tasks: open.len(),
         done_tasks: all.len() - open.len(),
+        visits,
     };
     assert_eq!(summary.front_door, counted);
     assert_eq!(all.iter().filter(|t| t.is_open()).count(), open.len());

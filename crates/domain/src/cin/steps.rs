@@ -5,7 +5,7 @@
 //! pack in force when it was made).
 use super::episode::{CpPlan, Episode};
 use crate::calendar::Calendar;
-use crate::front_door::tasks::TaskKind;
+use crate::front_door::tasks::{Task, TaskKind};
 use crate::local_time::uk_local;
 use crate::policy::{Deadline, DeadlineError, Pack, Start, Timespan, Unit};
 use time::Date;
@@ -155,6 +155,15 @@ pub fn due_steps(e: &Episode, facts: Facts<'_>, pack: &Pack, cal: &Calendar) -> 
         cp_plan_steps(e, p, facts, pack, cal, &mut out)?;
     }
     Ok(out)
+}
+
+/// How an episode's open tasks follow its due steps, by step key: the open tasks whose step
+/// is no longer due (to close), and the due steps with no open task (to open). A task for a
+/// step still due is left alone.
+pub fn reconcile<'a, 'b>(open: &'a [Task], due: &'b [DueStep]) -> (Vec<&'a Task>, Vec<&'b DueStep>) {
+    let done = open.iter().filter(|t| t.is_open() && !due.iter().any(|d| d.step == t.step)).collect();
+    let new = due.iter().filter(|d| !open.iter().any(|t| t.is_open() && t.step == d.step)).collect();
+    (done, new)
 }
 
 /// CIN census `InitialCPCtarget` of an enquiry: the initial conference deadline counted
