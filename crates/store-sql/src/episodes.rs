@@ -12,8 +12,12 @@ use hearth_store::{Result, StoreError};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
-/// Rewrites the episode's plans as they now stand.
+/// Rewrites the episode's plans as they now stand. An episode's plans are never removed, so
+/// one without plans now never had any and has nothing to rewrite.
 pub(crate) async fn write_plans(c: &mut AnyConnection, e: &Episode) -> Result<()> {
+    if e.cp_plans.is_empty() {
+        return Ok(());
+    }
     sqlx::query("DELETE FROM episode_cp_plans WHERE episode_id = $1").bind(e.id.to_string()).execute(&mut *c).await.map_err(db_err)?;
     for p in &e.cp_plans {
         sqlx::query(

@@ -245,6 +245,46 @@ pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
     Ok(())
 }
 
+/// Inserts tasks many rows to a statement (the generator writes tens of thousands).
+pub(crate) async fn insert_tasks(c: &mut AnyConnection, tasks: &[Task]) -> Result<()> {
+    for chunk in tasks.chunks(40) {
+        let mut q = DynSql::new(
+            "INSERT INTO tasks (id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, \
+             pack_version, explanation, done_at, done_by, step) VALUES ",
+        );
+        q.cache = false;
+        let mut rows = Vec::with_capacity(chunk.len());
+        for t in chunk {
+            let (subject_type, subject_id) = t.subject.parts();
+            let (done_at, done_by) = match t.status {
+                TaskStatus::Open => (None, None),
+                TaskStatus::Done { at, by } => (Some(micros(at)), Some(by.to_string())),
+            };
+            let values = [
+                q.arg(t.id.to_string()),
+                q.arg(t.kind.code()),
+                q.arg(subject_type),
+                q.arg(subject_id),
+                q.arg(t.child.to_string()),
+                q.arg(opt_id(t.team)),
+                q.arg(opt_id(t.assignee)),
+                q.arg(date_text(t.due)),
+                q.arg(t.rule.as_str()),
+                q.arg(t.pack.as_str()),
+                q.arg(t.pack_version.as_str()),
+                q.arg(t.explanation.as_str()),
+                q.arg(done_at),
+                q.arg(done_by),
+                q.arg(t.step.as_str()),
+            ];
+            rows.push(format!("({})", values.join(", ")));
+        }
+        q.push(&rows.join(", "));
+        q.execute(c).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn close_tasks(c: &mut AnyConnection, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64> {
     if ids.is_empty() {
         return Ok(0);

@@ -9,6 +9,20 @@ use sqlx::{AssertSqlSafe, Executor};
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
+}
+
+impl From<Option<String>> for Arg {
+    fn from(s: Option<String>) -> Self {
+        Arg::OptText(s)
+    }
+}
+
+impl From<Option<i64>> for Arg {
+    fn from(i: Option<i64>) -> Self {
+        Arg::OptInt(i)
+    }
 }
 
 impl From<String> for Arg {
@@ -70,6 +84,8 @@ impl DynSql {
             q = match a {
                 Arg::Text(s) => q.bind(s),
                 Arg::Int(i) => q.bind(i),
+                Arg::OptText(s) => q.bind(s),
+                Arg::OptInt(i) => q.bind(i),
             };
         }
         q

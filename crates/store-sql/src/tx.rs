@@ -245,6 +245,9 @@ impl Tx for SqlTx {
     async fn open_cp_plans_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<hearth_domain::cin::dashboard::OpenPlan>> {
         episodes::open_plans_of_teams(self.c(), teams).await
     }
+    async fn insert_tasks(&mut self, tasks: &[Task]) -> Result<()> {
+        fd::insert_tasks(self.c(), tasks).await
+    }
     async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64> {
         fd::close_tasks(self.c(), ids, by, at).await
     }

@@ -1007,6 +1007,13 @@ pub async fn tasks_and_trays(store: &dyn Store) {
     let all = tx.open_tasks(&TaskQuery::all()).await.unwrap();
     assert!(all.contains(&later) && all.contains(&elsewhere), "every open task: {all:?}");
     assert!(matches!(tx.reschedule_task(&task(TaskKind::ChildSeen, contact, None, None, date!(2026 - 01 - 01))).await, Err(StoreError::NotFound)));
+    // Many at once, across the batch size, open and done, stored exactly as one by one.
+    let bulk_subject = TaskSubject::Assessment(AssessmentId::new());
+    let mut bulk: Vec<Task> = (0..45).map(|i| task(TaskKind::SingleAssessment, bulk_subject, if i % 2 == 0 { Some(team.id) } else { None }, None, date!(2026 - 02 - 01) + Duration::days(i))).collect();
+    bulk[3].status = TaskStatus::Done { at, by: w.id };
+    bulk[4].step = "cp:x:visit:first".into();
+    tx.insert_tasks(&bulk).await.unwrap();
+    assert_eq!(tx.tasks_of(bulk_subject).await.unwrap(), bulk);
     tx.commit().await.unwrap();
 }
 

@@ -193,6 +193,13 @@ pub trait Tx: Send {
     /// `teams`, with how many plans each child had before (in any episode), in any order.
     async fn open_cp_plans_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<OpenPlan>>;
     async fn insert_task(&mut self, t: &Task) -> Result<()>;
+    /// Inserts many tasks at once (as `insert_task` would, one by one).
+    async fn insert_tasks(&mut self, tasks: &[Task]) -> Result<()> {
+        for t in tasks {
+            self.insert_task(t).await?;
+        }
+        Ok(())
+    }
     /// Closes these tasks (those still open); returns how many.
     async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64>;
     /// Closes the open tasks of these kinds about `subject`; returns how many.

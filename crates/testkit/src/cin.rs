@@ -7,7 +7,8 @@
 //! closes the episode (RC8), early help closes it stepping down (RC9), a child in need plan
 //! starts one, a strategy discussion runs the child protection path (discussion, section 47
 //! enquiry, initial conference, plan, core groups and reviews to today). A plan started more
-//! than two years ago ended at a review after about a year and a child in need plan followed.
+//! than two years ago ran for about a year (a child protection plan ending at a review);
+//! then the episode closed (RC7).
 use crate::front_door::{Holder, Op};
 use crate::rng::Gen;
 use crate::{invalid, TestkitError};
@@ -113,9 +114,9 @@ impl Writer<'_> {
         self.sync(self.holder.worker, now)
     }
 
-    /// Statutory visits every `every` days over the last six weeks (from after `start`).
+    /// Statutory visits every `every` days over the last four weeks (from after `start`).
     fn recent_visits(&mut self, ops: &mut Vec<Op>, start: Date, today: Date, last: Date, every: i64) -> Result<(), TestkitError> {
-        let mut d = (today - Duration::days(42)).max(start + Duration::days(1));
+        let mut d = (today - Duration::days(28)).max(start + Duration::days(1));
         while d < last {
             if self.ts.calendar.is_working_day(d) {
                 self.visit(ops, d)?;
@@ -151,6 +152,7 @@ impl Writer<'_> {
         events.sort();
         let manager = self.holder.manager;
         let worker = self.holder.worker;
+        let mut overseen = false;
         for (day, review) in events {
             let meeting = MeetingDetails { date: Some(day), participants: people(self.g), notes: "Actions reviewed and agreed.".into() };
             if review {
@@ -161,7 +163,11 @@ impl Writer<'_> {
                 }
                 let category = *self.g.pick(AbuseCategory::ALL);
                 let review = self.apply(ops, Change::ReviewConference { plan, meeting, decision: Some(ReviewDecision::Continue { category }) }, worker, day)?;
-                self.apply(ops, Change::Oversight { about: review, note: "Review read; the plan is proportionate.".into(), decision: Some("The plan continues.".into()) }, manager, day)?;
+                // The manager's oversight of the first review.
+                if !overseen {
+                    overseen = true;
+                    self.apply(ops, Change::Oversight { about: review, note: "Review read; the plan is proportionate.".into(), decision: Some("The plan continues.".into()) }, manager, day)?;
+                }
             } else {
                 self.apply(ops, Change::CoreGroup { plan, meeting }, worker, day)?;
             }
@@ -197,12 +203,21 @@ pub(crate) fn episode(g: &mut Gen, ts: &Timescales, today: Date, holder: Holder,
         AssessmentOutcome::ChildInNeedPlan | AssessmentOutcome::FurtherAssessment => {
             let content = w.plan_content();
             let plan = w.apply(ops, Change::StartCinPlan { start: Some(done), content, visit_every: None }, worker, done)?.ok_or_else(|| invalid("cin plan", "no plan"))?;
+            // A plan from more than two years ago ran for a year, then the episode closed.
+            let ends = (today - done > Duration::days(730)).then(|| hearth_domain::calendar::add_months(done, 12).unwrap_or(done));
+            let until = ends.unwrap_or(last);
             let mut d = hearth_domain::calendar::add_months(done, 3).unwrap_or(today) - Duration::days(2);
-            while d < last {
+            while d < until {
                 w.apply(ops, Change::ReviewCinPlan { plan, date: Some(d) }, worker, d)?;
                 d = hearth_domain::calendar::add_months(d, 3).unwrap_or(today) - Duration::days(2);
             }
-            w.recent_visits(ops, done, today, last, 18)?;
+            match ends {
+                Some(end) => {
+                    w.apply(ops, Change::EndCinPlan { plan, end: Some(end) }, worker, end)?;
+                    w.apply(ops, Change::Close { date: Some(end), reason: Some(ClosureReason::ServicesCeased), step_down: None }, worker, end)?;
+                }
+                None => w.recent_visits(ops, done, today, last, 18)?,
+            }
         }
         AssessmentOutcome::StrategyDiscussion => child_protection(&mut w, ops, referral, done, today, last)?,
         AssessmentOutcome::LookedAfter => {}
@@ -251,8 +266,7 @@ fn child_protection(w: &mut Writer<'_>, ops: &mut Vec<Op>, referral: &Referral, 
     let end_at = old.then(|| hearth_domain::calendar::add_months(icpc, 11).unwrap_or(icpc));
     let ended = w.cp_history(ops, plan, icpc, last, end_at)?;
     if let Some(end) = ended {
-        let content = w.plan_content();
-        w.apply(ops, Change::StartCinPlan { start: Some(end), content, visit_every: None }, worker, end)?;
+        w.apply(ops, Change::Close { date: Some(end), reason: Some(ClosureReason::ServicesCeased), step_down: None }, worker, end)?;
     } else {
         w.recent_visits(ops, icpc, today, last, 9)?;
     }

@@ -614,6 +614,9 @@ fn close(tasks: &mut [Task], kinds: &[TaskKind], by: UserId, at: OffsetDateTime)
 
 /// Writes an episode's records and tasks.
 async fn write(tx: &mut dyn Tx, ops: &[Op]) -> Result<(), TestkitError> {
+    // Tasks only refer to what exists before the family's records, so they go in at the end,
+    // many to a statement.
+    let tasks: Vec<Task> = ops.iter().filter_map(|op| if let Op::Task(t) = op { Some(t.clone()) } else { None }).collect();
     for op in ops {
         match op {
             Op::InsertContact(c, m) => tx.insert_contact(c, m).await?,
@@ -625,9 +628,10 @@ async fn write(tx: &mut dyn Tx, ops: &[Op]) -> Result<(), TestkitError> {
             Op::InsertEpisode(e, m) => tx.insert_episode(e, m).await?,
             Op::UpdateEpisode(e, v, m) => tx.update_episode(e, *v, m).await?,
             Op::CaseNote(n) => tx.insert_case_note(n).await?,
-            Op::Task(t) => tx.insert_task(t).await?,
+            Op::Task(_) => {}
         }
     }
+    tx.insert_tasks(&tasks).await?;
     Ok(())
 }
 
