@@ -12,14 +12,14 @@ use hearth_domain::cin::change::{Applied, Change};
 use hearth_domain::cin::codes::ClosureReason;
 use hearth_domain::cin::dashboard::{self, CpDashboard};
 use hearth_domain::cin::episode::{previous_plans, CpPlan, Episode, Stage};
-use hearth_domain::cin::steps::{due_steps, icpc_target, reconcile, Facts};
+use hearth_domain::cin::steps::{due_steps, icpc_target, reconcile, DueStep, Facts};
 use hearth_domain::cin::{EpisodeId, StepId};
 use hearth_domain::codes::CaseNoteType;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
 use hearth_domain::front_door::ReferralId;
 use hearth_domain::person::{PersonRecord, PersonSummary};
-use hearth_domain::policy::Deadline;
+use hearth_domain::policy::{Deadline, DeadlineError};
 use hearth_domain::user::Permission;
 use hearth_domain::{PersonId, UserId};
 use hearth_store::{DocVersion, TaskQuery, Tx, Versioned};
@@ -37,6 +37,9 @@ pub const EPISODE_TASKS: [TaskKind; 8] = [
     TaskKind::CaseTransfer,
     TaskKind::StepDownFollowUp,
 ];
+
+/// The child's statutory visit dates and the last day the case changed team.
+type StepFacts = (Vec<Date>, Option<Date>);
 
 /// The overdue work the child protection dashboard lists.
 pub const DASHBOARD_OVERDUE: [TaskKind; 4] = [TaskKind::InitialConference, TaskKind::ReviewConference, TaskKind::CoreGroup, TaskKind::Visit];
@@ -213,7 +216,7 @@ impl App {
 
     /// What the episode's steps depend on besides the episode: the child's statutory visits
     /// and the last time the case changed team.
-    async fn step_facts(tx: &mut dyn Tx, child: PersonId) -> Result<(Vec<Date>, Option<Date>), AppError> {
+    async fn step_facts(tx: &mut dyn Tx, child: PersonId) -> Result<StepFacts, AppError> {
         let visits = tx
             .case_notes_of(child, false, u32::MAX, 0)
             .await?
@@ -230,9 +233,18 @@ impl App {
     /// documentation). Tasks go to the child's team and worker; the case transfer goes to the
     /// team's tray for its manager.
     pub(crate) async fn sync_episode_tasks(&self, tx: &mut dyn Tx, by: UserId, e: &Episode) -> Result<(), AppError> {
+        let facts = Self::step_facts(tx, e.child).await?;
+        self.sync_with(tx, by, e, &facts).await
+    }
+
+    /// The steps of `e` due now under the pack in force.
+    fn due_now(&self, e: &Episode, (visits, last_team_change): &StepFacts) -> Result<Vec<DueStep>, DeadlineError> {
         let ts = &self.config.timescales;
-        let (visits, last_team_change) = Self::step_facts(tx, e.child).await?;
-        let due = due_steps(e, Facts { visits: &visits, last_team_change }, &ts.pack, &ts.calendar).map_err(deadline_error)?;
+        due_steps(e, Facts { visits, last_team_change: *last_team_change }, &ts.pack, &ts.calendar)
+    }
+
+    async fn sync_with(&self, tx: &mut dyn Tx, by: UserId, e: &Episode, facts: &StepFacts) -> Result<(), AppError> {
+        let due = self.due_now(e, facts).map_err(deadline_error)?;
         let tasks = tx.tasks_of(TaskSubject::Episode(e.id)).await?;
         let (done, new) = reconcile(&tasks, &due);
         let done: Vec<_> = done.iter().map(|t| t.id).collect();
@@ -254,10 +266,13 @@ impl App {
     /// Brings the tasks of a child's open episodes up to date after something outside the
     /// episode changed (a statutory visit recorded, the case moved team).
     pub(crate) async fn sync_child_episodes(&self, tx: &mut dyn Tx, by: UserId, child: PersonId) -> Result<(), AppError> {
-        for e in tx.episodes_of(child).await? {
-            if e.value.is_open() {
-                self.sync_episode_tasks(tx, by, &e.value).await?;
-            }
+        let open: Vec<Episode> = tx.episodes_of(child).await?.into_iter().map(|e| e.value).filter(Episode::is_open).collect();
+        if open.is_empty() {
+            return Ok(());
+        }
+        let facts = Self::step_facts(tx, child).await?;
+        for e in &open {
+            self.sync_with(tx, by, e, &facts).await?;
         }
         Ok(())
     }
@@ -266,9 +281,8 @@ impl App {
     /// no longer due or the episode is gone (the task keeps its date).
     pub(crate) async fn recompute_episode_step(&self, tx: &mut dyn Tx, episode: EpisodeId, task: &Task) -> Result<Option<Deadline>, AppError> {
         let Some(e) = tx.episode(episode).await? else { return Ok(None) };
-        let ts = &self.config.timescales;
-        let (visits, last_team_change) = Self::step_facts(tx, e.value.child).await?;
-        let due = due_steps(&e.value, Facts { visits: &visits, last_team_change }, &ts.pack, &ts.calendar).ok();
+        let facts = Self::step_facts(tx, e.value.child).await?;
+        let due = self.due_now(&e.value, &facts).ok();
         Ok(due.and_then(|d| d.into_iter().find(|d| d.step == task.step)).map(|d| d.deadline))
     }
 

@@ -3,7 +3,8 @@
 //! closure), and one form per step. Every form is described by a [`FormSpec`] and drawn by
 //! one template, so each step's page looks and behaves the same.
 use super::front_door::{deadline_rows, DeadlineRow};
-use super::people::day;
+use super::front_door::radios;
+use super::people::{day, options, when as people_when};
 use super::work::{rows as task_rows, TaskRow};
 use super::{layout, parse_id};
 use crate::error::{render, WebError};
@@ -22,7 +23,7 @@ use hearth_domain::cin::episode::{Conference, ConferenceDecision, ConferenceKind
 use hearth_domain::cin::{EpisodeId, StepId};
 use hearth_domain::codes::Coded;
 use hearth_domain::front_door::ReferralId;
-use hearth_domain::local_time::{from_uk_local, uk_local};
+use hearth_domain::local_time::from_uk_local;
 use hearth_domain::{FieldErrors, PersonId, UserId};
 use serde::Deserialize;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -65,16 +66,6 @@ pub struct FormSpec {
     pub intro: Option<&'static str>,
     pub fields: Vec<Field>,
     pub button: &'static str,
-}
-
-fn coded<C: Coded>() -> Vec<(String, String)> {
-    C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect()
-}
-
-fn choose<C: Coded>(first: &str) -> Vec<(String, String)> {
-    let mut v = vec![(String::new(), first.to_string())];
-    v.extend(coded::<C>());
-    v
 }
 
 fn date_field(name: &'static str, label: &'static str) -> Field {
@@ -144,7 +135,7 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
                 Field::Time { name: "held_at", label: "Time of the discussion" },
                 people("participants", "Who took part"),
                 Field::Textarea { name: "information", label: "Information shared", hint: "", rows: 6 },
-                Field::Radios { name: "decision", legend: "What the discussion decided", options: coded::<StrategyDecision>() },
+                Field::Radios { name: "decision", legend: "What the discussion decided", options: radios::<StrategyDecision>() },
                 Field::Textarea { name: "action_notes", label: "Action notes", hint: "Who does what, by when. Record when they were sent to the participants from the episode page.", rows: 6 },
             ],
             button: "Record the discussion",
@@ -153,7 +144,7 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
             let sd = step.and_then(|s| e.strategy(s)).ok_or_else(not_found)?;
             FormSpec {
                 title: "Record that the action notes were sent".into(),
-                context: vec![("Strategy discussion".into(), format!("{} at {}", day(&sd.date()), hhmm(sd.held_at)))],
+                context: vec![("Strategy discussion".into(), people_when(&sd.held_at))],
                 intro: None,
                 fields: vec![date_field("distributed_at", "Date the notes were sent"), Field::Time { name: "distributed_at", label: "Time the notes were sent" }],
                 button: "Save",
@@ -179,7 +170,7 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
                 title: "Record the outcome of the section 47 enquiry".into(),
                 context,
                 intro: None,
-                fields: vec![Field::Radios { name: "outcome", legend: "Outcome", options: coded::<EnquiryOutcome>() }, date_field("outcome_date", "Date of the outcome")],
+                fields: vec![Field::Radios { name: "outcome", legend: "Outcome", options: radios::<EnquiryOutcome>() }, date_field("outcome_date", "Date of the outcome")],
                 button: "Record the outcome",
             }
         }
@@ -197,7 +188,7 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
                     date_field("date", "Date of the conference"),
                     people("attendees", "Who attended"),
                     Field::Radios { name: "decision", legend: "Decision", options: vec![("plan".into(), "A child protection plan".into()), ("no_plan".into(), "No child protection plan".into())] },
-                    Field::Select { name: "category", label: "Category of abuse (with a plan)", options: choose::<AbuseCategory>("Choose the category") },
+                    Field::Select { name: "category", label: "Category of abuse (with a plan)", options: options::<AbuseCategory>("Choose the category") },
                     Field::Textarea { name: "notes", label: "Notes (optional)", hint: "", rows: 5 },
                 ],
                 button: "Record the conference",
@@ -213,8 +204,8 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
                     date_field("date", "Date of the conference"),
                     people("attendees", "Who attended"),
                     Field::Radios { name: "decision", legend: "Decision", options: vec![("continue".into(), "The plan continues".into()), ("end".into(), "The plan ends".into())] },
-                    Field::Select { name: "category", label: "Latest category of abuse (if the plan continues)", options: choose::<AbuseCategory>("Choose the category") },
-                    Field::Select { name: "reason", label: "Why the plan ends (if it ends)", options: choose::<PlanEndReason>("Choose the reason") },
+                    Field::Select { name: "category", label: "Latest category of abuse (if the plan continues)", options: options::<AbuseCategory>("Choose the category") },
+                    Field::Select { name: "reason", label: "Why the plan ends (if it ends)", options: options::<PlanEndReason>("Choose the reason") },
                     Field::Textarea { name: "notes", label: "Notes (optional)", hint: "", rows: 5 },
                 ],
                 button: "Record the review",
@@ -226,7 +217,7 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
                 title: "End the child protection plan".into(),
                 context: plan_context(p),
                 intro: Some("Plans usually end at a review conference; use this when the plan ends another way (the child moved away or became looked after, for example)."),
-                fields: vec![date_field("end", "Date the plan ended"), Field::Select { name: "reason", label: "Why the plan ended", options: choose::<PlanEndReason>("Choose the reason") }],
+                fields: vec![date_field("end", "Date the plan ended"), Field::Select { name: "reason", label: "Why the plan ended", options: options::<PlanEndReason>("Choose the reason") }],
                 button: "End the plan",
             }
         }
@@ -266,7 +257,7 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
             intro: Some("Every plan must have ended and every enquiry concluded first."),
             fields: vec![
                 date_field("date", "Date of closure"),
-                Field::Radios { name: "reason", legend: "Reason for closure", options: coded::<ClosureReason>() },
+                Field::Radios { name: "reason", legend: "Reason for closure", options: radios::<ClosureReason>() },
                 Field::Radios { name: "step_down", legend: "Step-down", options: step_down_options() },
                 Field::Textarea { name: "services", label: "Services arranged (with a step-down)", hint: "The follow-up task comes at the policy pack's interval after closure", rows: 4 },
             ],
@@ -286,13 +277,8 @@ fn spec(key: &str, v: &EpisodeView, step: Option<StepId>) -> Result<FormSpec, We
 
 fn step_down_options() -> Vec<(String, String)> {
     let mut v = vec![("none".to_string(), "No step-down".to_string())];
-    v.extend(coded::<StepDownTo>());
+    v.extend(radios::<StepDownTo>());
     v
-}
-
-fn hhmm(t: OffsetDateTime) -> String {
-    let l = uk_local(t);
-    format!("{:02}:{:02}", l.hour(), l.minute())
 }
 
 /// A step of the episode in words, for the oversight form and log.
@@ -601,7 +587,7 @@ impl EpisodePage {
     }
 
     fn when(&self, t: &OffsetDateTime) -> String {
-        format!("{} at {}", day(&uk_local(*t).date()), hhmm(*t))
+        people_when(t)
     }
 
     fn stage_tag(&self) -> &'static str {

@@ -65,7 +65,7 @@ fn name(p: &PersonSummary) -> String {
     format!("{} {}", p.given_name, p.family_name)
 }
 
-fn radios<C: Coded>() -> Vec<(String, String)> {
+pub(super) fn radios<C: Coded>() -> Vec<(String, String)> {
     C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect()
 }
 
