@@ -13,7 +13,7 @@ mod audit;
 mod caseloads;
 mod cin;
 mod front_door;
-mod returns;
+pub mod returns;
 mod rota;
 mod work;
 

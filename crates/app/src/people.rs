@@ -45,6 +45,8 @@ pub struct PersonPage {
     pub team_name: Option<String>,
     pub worker_name: Option<String>,
     pub front_door: crate::front_door::FrontDoorHistory,
+    /// What would fail the CIN census for this child now (`None`: not in this year's census).
+    pub census: Option<crate::returns::Readiness>,
 }
 
 #[derive(Clone, Debug)]
@@ -107,8 +109,9 @@ impl App {
             None => None,
         };
         let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
+        let census = self.readiness_in(tx.as_mut(), &record).await?;
         tx.commit().await?;
-        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door })
+        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census })
     }
 
     async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {

@@ -1,31 +1,72 @@
-//! Statutory returns from the live record (issue 6): the Children in Need census.
+//! Statutory returns from the live record (issue 6): the Children in Need census, and how
+//! ready each child's part of it is.
 use crate::{App, AppError};
+use hearth_cin_census::readiness::{self, Issue};
+use hearth_cin_census::rules::Ctx;
 use hearth_domain::audit::Outcome;
 use hearth_domain::cin::episode::{CpPlan, Episode};
-use hearth_domain::returns::cin::{self, CensusChild, CollectionYear, ReferralRecord};
+use hearth_domain::person::PersonRecord;
+use hearth_domain::returns::cin::{self, CensusChild, CollectionYear, ReferralRecord, SUPPORTED};
+use hearth_store::Tx;
+
+/// What would fail the census for one child in the collection year under way.
+#[derive(Clone, Debug)]
+pub struct Readiness {
+    pub year: CollectionYear,
+    pub issues: Vec<Issue>,
+}
+
+/// The rules' view of a collection year: the DfE counts working days with England's bank
+/// holidays only, not the LA's own closure days.
+pub fn census_ctx(year: CollectionYear) -> Ctx<'static> {
+    Ctx::new(year.reference_date(), hearth_domain::calendar::shipped())
+}
 
 impl App {
+    /// The collection year today falls in, or the latest Hearth supports.
+    pub fn current_collection_year(&self) -> CollectionYear {
+        let today = self.today();
+        SUPPORTED.iter().copied().find(|y| y.first_day() <= today && today <= y.reference_date()).unwrap_or(SUPPORTED[SUPPORTED.len() - 1])
+    }
+
+    /// One child as the census for `year` sees them, read in `tx`.
+    pub(crate) async fn census_child_in(&self, tx: &mut dyn Tx, person: &PersonRecord, year: CollectionYear) -> Result<Option<CensusChild>, AppError> {
+        let ts = &self.config.timescales;
+        let id = person.id;
+        let referrals: Vec<_> = tx.referrals_of(id).await?.into_iter().map(|r| r.value).collect();
+        if referrals.is_empty() {
+            return Ok(None);
+        }
+        let episodes: Vec<Episode> = tx.episodes_of(id).await?.into_iter().map(|e| e.value).collect();
+        let mut assessments = Vec::with_capacity(referrals.len());
+        for r in &referrals {
+            assessments.push(tx.assessment_of_referral(r.id).await?.map(|a| a.value));
+        }
+        let records: Vec<ReferralRecord<'_>> = referrals
+            .iter()
+            .zip(&assessments)
+            .map(|(r, a)| ReferralRecord { referral: r, assessment: a.as_ref(), episode: episodes.iter().find(|e| e.referral == r.id) })
+            .collect();
+        let plans: Vec<CpPlan> = episodes.iter().flat_map(|e| e.cp_plans.iter().cloned()).collect();
+        Ok(cin::child(person, &records, &plans, year, &ts.pack, &ts.calendar))
+    }
+
+    /// The return readiness of a child already opened in `tx` (the record page's panel):
+    /// `None` when the child is not in the census of the year under way.
+    pub(crate) async fn readiness_in(&self, tx: &mut dyn Tx, person: &PersonRecord) -> Result<Option<Readiness>, AppError> {
+        let year = self.current_collection_year();
+        let Some(child) = self.census_child_in(tx, person, year).await? else { return Ok(None) };
+        Ok(Some(Readiness { year, issues: readiness::check(&child, &census_ctx(year)) }))
+    }
+
     /// The children of the CIN census for `year`, in LA child id order, read in one
     /// transaction (a consistent picture) and audited as a whole.
     pub async fn cin_census(&self, year: CollectionYear) -> Result<Vec<CensusChild>, AppError> {
-        let ts = &self.config.timescales;
         let mut tx = self.store.begin().await?;
         let mut out = Vec::new();
         for id in tx.referred_children().await? {
             let Some(person) = tx.person(id).await? else { continue };
-            let referrals: Vec<_> = tx.referrals_of(id).await?.into_iter().map(|r| r.value).collect();
-            let episodes: Vec<Episode> = tx.episodes_of(id).await?.into_iter().map(|e| e.value).collect();
-            let mut assessments = Vec::with_capacity(referrals.len());
-            for r in &referrals {
-                assessments.push(tx.assessment_of_referral(r.id).await?.map(|a| a.value));
-            }
-            let records: Vec<ReferralRecord<'_>> = referrals
-                .iter()
-                .zip(&assessments)
-                .map(|(r, a)| ReferralRecord { referral: r, assessment: a.as_ref(), episode: episodes.iter().find(|e| e.referral == r.id) })
-                .collect();
-            let plans: Vec<CpPlan> = episodes.iter().flat_map(|e| e.cp_plans.iter().cloned()).collect();
-            out.extend(cin::child(&person, &records, &plans, year, &ts.pack, &ts.calendar));
+            out.extend(self.census_child_in(tx.as_mut(), &person, year).await?);
         }
         let mut d = self.draft(None, "returns.cin", None, Outcome::Allowed);
         d.target = Some(year.label());
@@ -34,5 +75,101 @@ impl App {
         tx.commit().await?;
         out.sort_by(|a, b| a.la_child_id.cmp(&b.la_child_id));
         Ok(out)
+    }
+}
+
+/// A child of the census with what would fail for them.
+#[derive(Clone, Debug)]
+pub struct ChildIssues {
+    pub person: hearth_domain::PersonId,
+    pub name: String,
+    pub la_child_id: String,
+    pub team: Option<hearth_domain::TeamId>,
+    pub issues: Vec<Issue>,
+}
+
+/// The census's data quality as one reader may see it.
+#[derive(Clone, Debug)]
+pub struct DataQuality {
+    pub year: CollectionYear,
+    /// Children in the return the reader may see (all, or their teams').
+    pub children_checked: usize,
+    /// Those with at least one failure of the chosen rule (or of any rule).
+    pub children: Vec<ChildIssues>,
+    /// Failures of the whole return (duplicate ids, proportions): only for the whole LA.
+    pub return_level: Vec<hearth_cin_census::Failure>,
+    /// Every rule that fails somewhere, with how many failures: for the filter.
+    pub by_rule: Vec<(&'static str, hearth_cin_census::Kind, &'static str, usize)>,
+    /// Whether this is the whole LA (else the reader's teams).
+    pub whole_la: bool,
+}
+
+impl App {
+    /// The census for `year` checked with the DfE's rules: the whole LA for those who produce
+    /// the returns, their teams' children for managers. `rule`: only failures of that rule.
+    pub async fn cin_data_quality(&self, actor: &crate::Actor, year: CollectionYear, rule: Option<&str>) -> Result<DataQuality, AppError> {
+        use hearth_domain::user::Permission;
+        let whole_la = actor.can(Permission::ProduceReturns);
+        if !whole_la && !actor.can(Permission::RecordManagementOversight) {
+            self.audit_denied(actor, "returns.cin.quality", None, None).await?;
+            return Err(AppError::Forbidden);
+        }
+        let ctx = census_ctx(year);
+        let mut tx = self.store.begin().await?;
+        let mut seen = Vec::new();
+        // Child-level failures come from each child's readiness; the validator runs only the
+        // rules about the return as a whole (Hearth's header is always right).
+        let return_rules = hearth_cin_census::rules::all().into_iter().filter(|r| matches!(r.check, hearth_cin_census::rules::Check::Return(_))).collect();
+        let mut validator = hearth_cin_census::Validator::with_rules(&hearth_cin_census::Header::default(), ctx, return_rules);
+        for id in tx.referred_children().await? {
+            let Some(person) = tx.person(id).await? else { continue };
+            if !whole_la && !person.allocation.team.is_some_and(|t| actor.subject.teams.contains(&t)) {
+                continue;
+            }
+            let Some(child) = self.census_child_in(tx.as_mut(), &person, year).await? else { continue };
+            if whole_la {
+                validator.child(&hearth_cin_census::from_hearth::child(&child));
+            }
+            let issues = readiness::check(&child, &ctx);
+            seen.push(ChildIssues { person: id, name: person.details.full_name(), la_child_id: child.la_child_id, team: person.allocation.team, issues });
+        }
+        let return_level = if whole_la { validator.finish() } else { Vec::new() };
+        let mut by_rule: std::collections::BTreeMap<&'static str, (hearth_cin_census::Kind, &'static str, usize)> = Default::default();
+        for f in seen.iter().flat_map(|c| c.issues.iter().map(|i| &i.failure)).chain(&return_level) {
+            by_rule.entry(f.code).or_insert((f.kind, f.message, 0)).2 += 1;
+        }
+        let children_checked = seen.len();
+        let mut children: Vec<ChildIssues> = seen
+            .into_iter()
+            .filter_map(|mut c| {
+                if let Some(code) = rule {
+                    c.issues.retain(|i| i.failure.code.eq_ignore_ascii_case(code));
+                }
+                (!c.issues.is_empty()).then_some(c)
+            })
+            .collect();
+        children.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut d = self.draft(Some(actor), "returns.cin.quality", None, Outcome::Allowed);
+        d.target = Some(year.label());
+        d.reason = Some(format!("{children_checked} children checked, {} with issues", children.len()));
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        let by_rule = by_rule.into_iter().map(|(code, (kind, message, n))| (code, kind, message, n)).collect();
+        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la })
+    }
+
+    /// The census XML for `year`, for someone who produces the returns (the admin page's
+    /// download). `la_number`: the header's LEA.
+    pub async fn cin_census_xml(&self, actor: &crate::Actor, year: CollectionYear, la_number: &str) -> Result<String, AppError> {
+        self.require(actor, hearth_domain::user::Permission::ProduceReturns, "returns.cin").await?;
+        let children = self.cin_census(year).await?;
+        let source = hearth_cin_census::from_hearth::Source {
+            la_number: la_number.to_string(),
+            software: "Hearth".into(),
+            release: env!("CARGO_PKG_VERSION").into(),
+            serial: 1,
+            made_at: crate::local_time::uk_local(self.now()),
+        };
+        Ok(hearth_cin_census::from_hearth::xml(year, &source, &children))
     }
 }

@@ -4,8 +4,11 @@
 #![forbid(unsafe_code)]
 
 pub mod agreement;
+pub mod from_hearth;
 pub mod model;
 pub mod read;
+pub mod readiness;
+pub mod report;
 pub mod rules;
 pub mod write;
 

@@ -85,8 +85,7 @@ pub struct CpPlan {
     pub initial_category: Text,
     pub latest_category: Text,
     pub previous_plans: Text,
-    /// Review dates; a `<Reviews>` block without a `<CPPreviewDate>` is not kept (as the DfE's
-    /// reader does).
+    /// Review dates (`<Reviews><CPPreviewDate>`), one `<Reviews>` each when written.
     pub reviews: Vec<Text>,
 }
 

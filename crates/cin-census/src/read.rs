@@ -358,7 +358,9 @@ fn episode_of(node: &Node) -> CinDetails {
                 initial_category: p.text("InitialCategoryOfAbuse"),
                 latest_category: p.text("LatestCategoryOfAbuse"),
                 previous_plans: p.text("NumberOfPreviousCPP"),
-                reviews: p.all("Reviews").filter(|r| r.find("CPPreviewDate").is_some()).map(|r| r.text("CPPreviewDate")).collect(),
+                // One review per <Reviews> block is the DfE's layout; every date in a block is
+                // kept, for files that list several in one.
+                reviews: p.all("Reviews").flat_map(|r| r.all("CPPreviewDate")).map(Node::own_text).collect(),
             })
             .collect(),
     }

@@ -25,6 +25,9 @@ pub struct Settings {
     pub lockout_minutes: i64,
     pub max_body_bytes: usize,
     pub organisation: String,
+    /// The local authority's three-digit number (the census header's `LEA`, e.g. "800");
+    /// the statutory returns cannot be downloaded until it is set.
+    pub la_number: Option<String>,
     /// Bank holidays (GOV.UK `bank-holidays.json` format): read when the file exists,
     /// otherwise the copy built into the binary; `hearth calendar import` installs here.
     pub calendar_file: String,
@@ -51,6 +54,7 @@ impl Default for Settings {
             lockout_minutes: 15,
             max_body_bytes: 1024 * 1024,
             organisation: "Hearth demo council".into(),
+            la_number: None,
             calendar_file: "bank-holidays.json".into(),
             closure_days_file: None,
             policy_pack: None,
@@ -72,6 +76,7 @@ const SETTINGS: &[&str] = &[
     "lockout_minutes",
     "max_body_bytes",
     "organisation",
+    "la_number",
     "calendar_file",
     "closure_days_file",
     "policy_pack",
@@ -114,6 +119,7 @@ impl Settings {
             hsts: self.hsts,
             max_body_bytes: self.max_body_bytes,
             organisation: self.organisation.clone(),
+            la_number: self.la_number.clone(),
         }
     }
 }

@@ -121,6 +121,21 @@ enum ReturnsCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Check any CIN census XML file (Hearth's or another system's) against the DfE's
+    /// validation rules; exit 1 when there is an ERROR-type failure.
+    CinValidate {
+        /// The census file.
+        file: std::path::PathBuf,
+        /// Only these rules (comma-separated codes, e.g. 8610,8670Q).
+        #[arg(long)]
+        rules: Option<String>,
+        /// At most this many failures listed per rule.
+        #[arg(long, default_value_t = 20)]
+        max_lines: usize,
+        /// Also write every failure as JSON to this file.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -242,6 +257,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(b) = bind {
                 settings.bind = b;
             }
+            // The demo council's number is not a real LA's.
+            settings.la_number.get_or_insert_with(|| "999".into());
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
             let banner = demo(&app, children, seed).await?;
@@ -333,18 +350,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
             let children = app.cin_census(y).await.map_err(|e| Failure(describe(e), 1))?;
-            let source = hearth_domain::returns::cin_xml::Source {
+            let source = hearth_cin_census::from_hearth::Source {
                 la_number: la,
                 software: "Hearth".into(),
                 release: env!("CARGO_PKG_VERSION").into(),
                 serial: 1,
                 made_at: hearth_app::local_time::uk_local(app.now()),
             };
-            let xml = hearth_domain::returns::cin_xml::write(y, &source, &children);
+            let xml = hearth_cin_census::from_hearth::xml(y, &source, &children);
             std::fs::write(&out, xml).map_err(|e| Failure(format!("cannot write {}: {e}", out.display()), 1))?;
             println!("Wrote the CIN census {} for {} children to {}.", y.label(), children.len(), out.display());
             Ok(())
         }
+        Command::Returns { command: ReturnsCommand::CinValidate { file, rules, max_lines, json } } => cin_validate(&file, rules.as_deref(), max_lines, json.as_deref()),
         Command::Audit { command: AuditCommand::Verify } => {
             let app = open(&settings).await?;
             match app.verify_audit().await? {
@@ -444,4 +462,43 @@ async fn serve(app: App, settings: &Settings, banner: Option<String>) -> Result<
         })
         .await?;
     Ok(())
+}
+
+/// `hearth returns cin-validate`: streams the file through the DfE's rules.
+fn cin_validate(path: &std::path::Path, only: Option<&str>, max_lines: usize, json: Option<&std::path::Path>) -> Result<(), Failure> {
+    use hearth_cin_census::{report, rules, CensusReader, Validator};
+    let started = std::time::Instant::now();
+    let chosen = match only {
+        None => rules::all(),
+        Some(list) => list
+            .split(',')
+            .map(|c| rules::find(c.trim()).ok_or_else(|| Failure(format!("--rules: there is no CIN census rule {}", c.trim()), 2)))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let file = std::fs::File::open(path).map_err(|e| Failure(format!("cannot open {}: {e}", path.display()), 2))?;
+    let unreadable = |e: hearth_cin_census::ReadError| Failure(format!("{}: {e}", path.display()), 2);
+    let mut reader = CensusReader::new(std::io::BufReader::new(file)).map_err(unreadable)?;
+    let ctx = rules::Ctx::from_header(reader.header(), hearth_domain::calendar::shipped())
+        .ok_or_else(|| Failure(format!("{}: the header has neither a readable ReferenceDate nor a Year, so the collection year is unknown", path.display()), 2))?;
+    let mut validator = Validator::with_rules(reader.header(), ctx, chosen);
+    let mut children = 0usize;
+    while let Some(child) = reader.next_child().map_err(unreadable)? {
+        validator.child(&child);
+        children += 1;
+    }
+    let failures = validator.finish();
+    let (errors, queries) = report::counts(&failures);
+    println!(
+        "CIN census {} (census date {}): {children} children checked against the DfE's rules in {:.2} s",
+        path.display(),
+        ctx.reference_date,
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", report::text(&failures, max_lines));
+    if let Some(out) = json {
+        let body = serde_json::json!({ "file": path.display().to_string(), "children": children, "errors": errors, "queries": queries, "failures": failures });
+        std::fs::write(out, body.to_string()).map_err(|e| Failure(format!("cannot write {}: {e}", out.display()), 2))?;
+    }
+    println!("cin-validate: {errors} errors, {queries} queries");
+    if errors > 0 { Err(Failure(format!("{errors} ERROR-type failures"), 1)) } else { Ok(()) }
 }

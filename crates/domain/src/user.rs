@@ -35,6 +35,8 @@ pub enum Permission {
     ManageUsers,
     ReadAudit,
     UseApi,
+    /// See the statutory returns' data quality for the whole LA and download the returns.
+    ProduceReturns,
 }
 
 impl Role {
@@ -83,9 +85,9 @@ impl Role {
             ],
             Role::ServiceManager => &[
                 ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight,
-                ReviewBreakGlass, ManageRestrictions, UseApi,
+                ReviewBreakGlass, ManageRestrictions, UseApi, ProduceReturns,
             ],
-            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, UseApi],
+            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, UseApi, ProduceReturns],
             Role::Administrator => &[ManageUsers],
             Role::Auditor => &[ReadAudit],
         }

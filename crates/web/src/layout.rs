@@ -47,6 +47,9 @@ impl Layout {
             if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {
                 l.nav.push(NavItem { href: "/rota", label: "Duty rota" });
             }
+            if actor.can(Permission::ProduceReturns) || actor.can(Permission::RecordManagementOversight) {
+                l.nav.push(NavItem { href: "/returns/cin", label: "CIN census" });
+            }
             l.nav.push(NavItem { href: "/timescales", label: "Timescales" });
             if actor.can(Permission::BreakGlass) {
                 l.nav.push(NavItem { href: "/break-glass", label: "Emergency access" });

@@ -28,11 +28,14 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Shown in the header, e.g. "Bath and North East Somerset Council".
     pub organisation: String,
+    /// The LA's three-digit number for the returns' headers; `None`: downloads are refused
+    /// with an explanation.
+    pub la_number: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true, hsts: false, max_body_bytes: 1024 * 1024, organisation: "Hearth demo council".into() }
+        Self { secure_cookies: true, hsts: false, max_body_bytes: 1024 * 1024, organisation: "Hearth demo council".into(), la_number: None }
     }
 }
 

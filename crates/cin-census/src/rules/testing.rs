@@ -22,7 +22,7 @@ pub fn t(s: &str) -> Option<String> {
 pub fn valid_child() -> Child {
     Child {
         la_child_id: t("C1"),
-        upn: t("A201150000011"),
+        upn: t("Z201150000011"),
         birth_date: t("2015-06-01"),
         sex: t("M"),
         ethnicity: t("WBRI"),

@@ -7,6 +7,7 @@ mod auth;
 mod caseloads;
 mod episodes;
 mod front_door;
+mod returns;
 mod rota;
 mod home;
 mod notes;
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/episodes/{id}", get(episodes::episode))
         .route("/episodes/{id}/{form}", get(episodes::form_page).post(episodes::submit))
         .route("/child-protection", get(episodes::dashboard))
+        .route("/returns/cin", get(returns::quality))
+        .route("/returns/cin/download", get(returns::download))
         .route("/work", get(work::mine))
         .route("/work/team", get(work::team))
         .route("/timescales", get(timescales::page))

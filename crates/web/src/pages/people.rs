@@ -307,6 +307,44 @@ struct RecordPage {
     can_allocate: bool,
 }
 
+/// A line of the return-readiness panel.
+pub struct CensusRow {
+    pub code: &'static str,
+    pub error: bool,
+    pub message: &'static str,
+    pub field: &'static str,
+    pub value: Option<String>,
+    pub href: Option<String>,
+}
+
+/// Where a census failure is fixed in Hearth.
+pub fn census_href(link: hearth_cin_census::readiness::Link) -> String {
+    use hearth_cin_census::readiness::Link;
+    match link {
+        Link::Person(id) => format!("/people/{id}/edit"),
+        Link::Referral(id) => format!("/referrals/{id}"),
+        Link::Episode(id) => format!("/episodes/{id}"),
+        Link::Assessment(id) => format!("/assessments/{id}"),
+    }
+}
+
+/// The panel's lines: errors first, then queries.
+pub fn census_rows(issues: &[hearth_cin_census::readiness::Issue]) -> Vec<CensusRow> {
+    let mut rows: Vec<CensusRow> = issues
+        .iter()
+        .map(|i| CensusRow {
+            code: i.failure.code,
+            error: i.failure.kind == hearth_cin_census::Kind::Error,
+            message: i.failure.message.trim(),
+            field: i.field,
+            value: i.failure.locs.first().and_then(|l| l.value.clone()),
+            href: i.link.map(census_href),
+        })
+        .collect();
+    rows.sort_by_key(|r| (!r.error, r.code));
+    rows
+}
+
 /// A management decision of the child's decision log: when, who, what, and its episode.
 pub struct Decision {
     pub at: String,
@@ -316,6 +354,10 @@ pub struct Decision {
 }
 
 impl RecordPage {
+    fn census_rows(&self) -> Vec<CensusRow> {
+        self.p.census.as_ref().map(|c| census_rows(&c.issues)).unwrap_or_default()
+    }
+
     /// The child's decision log: every management decision in the child's episodes, newest
     /// first.
     fn decisions(&self) -> Vec<Decision> {

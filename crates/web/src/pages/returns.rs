@@ -1,0 +1,125 @@
+//! The CIN census: its data quality (children with something the DfE's rules would fail,
+//! filterable by rule) and the return itself as a download.
+use super::layout;
+use crate::error::{html_error, render, WebError};
+use crate::layout::Layout;
+use crate::pages::people::{census_rows, CensusRow};
+use crate::session::{Signed, Visitor};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hearth_app::returns::DataQuality;
+use hearth_cin_census::report::describe_loc;
+use hearth_cin_census::Kind;
+use hearth_domain::returns::cin::{CollectionYear, SUPPORTED};
+use hearth_domain::user::Permission;
+
+#[derive(serde::Deserialize, Default)]
+pub struct QualityQuery {
+    year: Option<String>,
+    rule: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "cin_quality.html")]
+struct QualityPage {
+    layout: Layout,
+    q: DataQuality,
+    rule: String,
+    years: Vec<String>,
+    can_download: bool,
+    la_number_missing: bool,
+}
+
+/// A child's line on the page.
+pub struct QualityChild {
+    pub href: String,
+    pub name: String,
+    pub la_child_id: String,
+    pub rows: Vec<CensusRow>,
+}
+
+impl QualityPage {
+    fn year_label(&self) -> String {
+        self.q.year.label()
+    }
+
+    fn children(&self) -> Vec<QualityChild> {
+        self.q
+            .children
+            .iter()
+            .map(|c| QualityChild { href: format!("/people/{}#return-readiness", c.person), name: c.name.clone(), la_child_id: c.la_child_id.clone(), rows: census_rows(&c.issues) })
+            .collect()
+    }
+
+    /// The rule filter's options: (code, label, selected).
+    fn rule_options(&self) -> Vec<(String, String, bool)> {
+        let mut out = vec![(String::new(), "Every rule".to_string(), self.rule.is_empty())];
+        for (code, kind, message, n) in &self.q.by_rule {
+            let kind = if *kind == Kind::Error { "error" } else { "query" };
+            out.push((code.to_string(), format!("{code} ({kind}, {n}): {}", message.trim()), self.rule.eq_ignore_ascii_case(code)));
+        }
+        out
+    }
+
+    fn errors(&self) -> usize {
+        self.q.by_rule.iter().filter(|r| r.1 == Kind::Error).map(|r| r.3).sum()
+    }
+
+    fn queries(&self) -> usize {
+        self.q.by_rule.iter().filter(|r| r.1 == Kind::Query).map(|r| r.3).sum()
+    }
+
+    fn return_level(&self) -> Vec<(String, String, String)> {
+        self.q.return_level.iter().map(|f| (f.code.to_string(), f.message.trim().to_string(), f.child_id.clone().map_or_else(|| f.locs.iter().map(describe_loc).collect::<Vec<_>>().join("; "), |id| format!("child {id}")))).collect()
+    }
+}
+
+fn year_of(s: &AppState, asked: Option<&str>) -> Result<CollectionYear, Response> {
+    match asked.filter(|y| !y.is_empty()) {
+        None => Ok(s.app.current_collection_year()),
+        Some(y) => CollectionYear::parse(y).ok_or_else(|| {
+            html_error(StatusCode::BAD_REQUEST, "There is no such collection year", "Hearth produces the census for 2025-26 and 2026-27. Choose one of those.")
+        }),
+    }
+}
+
+pub async fn quality(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
+    let year = match year_of(&s, q.year.as_deref()) {
+        Ok(y) => y,
+        Err(r) => return Ok(r),
+    };
+    let rule = q.rule.unwrap_or_default().trim().to_string();
+    let data = s.app.cin_data_quality(&actor, year, (!rule.is_empty()).then_some(rule.as_str())).await?;
+    let page = QualityPage {
+        layout: layout(&v, "Children in Need census"),
+        q: data,
+        rule,
+        years: SUPPORTED.iter().map(|y| y.label()).collect(),
+        can_download: actor.can(Permission::ProduceReturns),
+        la_number_missing: s.config.la_number.is_none(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
+    let year = match year_of(&s, q.year.as_deref()) {
+        Ok(y) => y,
+        Err(r) => return Ok(r),
+    };
+    if !actor.can(Permission::ProduceReturns) {
+        s.app.require(&actor, Permission::ProduceReturns, "returns.cin").await?;
+    }
+    let Some(la) = s.config.la_number.clone() else {
+        return Ok(html_error(
+            StatusCode::CONFLICT,
+            "The local authority number is not set",
+            "The census header needs your LA's three-digit number. Ask your IT team to set la_number in Hearth's configuration.",
+        ));
+    };
+    let xml = s.app.cin_census_xml(&actor, year, &la).await?;
+    let name = format!("attachment; filename=\"cin-census-{}.xml\"", year.label());
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], xml).into_response())
+}
