@@ -68,11 +68,17 @@ fn run() -> Result<bool, String> {
             println!("  only Hearth: {code} for child {child:?}");
         }
         for (code, ids) in &planted.planted {
+            if agreement::KNOWN_DIVERGENCES.iter().any(|(c, _)| c == code) {
+                continue;
+            }
             if !ids.iter().all(|id| official.pairs.contains(&(code.to_string(), id.clone()))) && !official.crashed.contains(*code) {
                 println!("  planted {code} on {ids:?} but the DfE validator did not report it on all of them (a planter to fix)");
             }
         }
         agreed &= diff.is_empty();
+    }
+    for (code, why) in agreement::KNOWN_DIVERGENCES {
+        println!("not compared: {code}: {why}");
     }
     println!("{}", if agreed { "agree" } else { "DISAGREE" });
     Ok(agreed)

@@ -113,7 +113,7 @@ pub static RULES: &[Rule] = &[
         kind: Kind::Error,
         message: "LA Child ID missing",
         check: Check::Child(rule_8500),
-        plant: Plant::Child(plant_8500),
+        plant: Plant::File(plant_8500),
     },
     Rule {
         code: "8510",
@@ -562,7 +562,9 @@ fn rule_8500(child: &Child, _: &Ctx, hits: &mut Hits) {
     }
 }
 
-fn plant_8500(child: &mut Child, _: &Ctx) -> bool {
+/// In a file of its own: the DfE's validator joins children without an id with each other.
+fn plant_8500(file: &mut CensusFile, _: &Ctx) -> bool {
+    let Some(child) = file.children.first_mut() else { return false };
     child.la_child_id = None;
     true
 }
@@ -754,14 +756,7 @@ fn rule_8540(child: &Child, _: &Ctx, hits: &mut Hits) {
     hits.add(locs);
 }
 
-/// Not planted: the DfE's validator cannot report 8540 (see [`rule_8540`]), so an agreement
-/// run would only show that. `plant_8540_anyway` breaks a child for the unit tests.
-fn plant_8540(_: &mut Child, _: &Ctx) -> bool {
-    false
-}
-
-#[cfg(test)]
-fn plant_8540_anyway(child: &mut Child, _: &Ctx) -> bool {
+fn plant_8540(child: &mut Child, _: &Ctx) -> bool {
     if model::date(&child.birth_date).is_none() || !child.episodes.iter().any(|e| nfa_false_exact(&e.referral_nfa)) {
         return false;
     }
@@ -1386,7 +1381,7 @@ mod tests {
         c.sex = t("U");
         assert!(!has(&c, "8540"));
         for (plant, code) in [
-            (super::plant_8540_anyway as fn(&mut Child, &super::Ctx) -> bool, "8540"),
+            (super::plant_8540 as fn(&mut Child, &super::Ctx) -> bool, "8540"),
             (super::plant_8790, "8790"),
             (super::plant_8794, "8794"),
         ] {

@@ -129,10 +129,12 @@ pub struct Seen {
     pub birth_date: Text,
     pub expected_birth_date: Text,
     pub disabilities: Vec<Text>,
+    /// Child protection plans starting in the year and initial conferences held in it (2883).
+    pub plans_and_conferences: (usize, usize),
 }
 
 impl Seen {
-    fn of(child: &Child) -> Seen {
+    fn of(child: &Child, ctx: &Ctx) -> Seen {
         Seen {
             la_child_id: child.la_child_id.clone(),
             upn: child.upn.clone(),
@@ -140,6 +142,7 @@ impl Seen {
             birth_date: child.birth_date.clone(),
             expected_birth_date: child.expected_birth_date.clone(),
             disabilities: child.disabilities.clone(),
+            plans_and_conferences: plans::plans_and_conferences_in_year(child, ctx),
         }
     }
 }
@@ -227,7 +230,7 @@ impl<'a> Validator<'a> {
     pub fn child(&mut self, child: &Child) {
         let found = check_child(&self.rules, child, &self.ctx);
         self.failures.extend(found);
-        self.seen.push(Seen::of(child));
+        self.seen.push(Seen::of(child, &self.ctx));
     }
 
     /// The return-level rules, then every failure found, in file order.
