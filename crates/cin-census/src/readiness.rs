@@ -23,6 +23,8 @@ pub struct Issue {
     pub link: Option<Link>,
     /// What the field is called on Hearth's screens.
     pub field: &'static str,
+    /// Its value as the census would carry it (`None`: missing).
+    pub value: Option<String>,
 }
 
 /// Hearth's name for a census field.
@@ -83,10 +85,12 @@ pub fn check(child: &CensusChild, ctx: &Ctx) -> Vec<Issue> {
     rules::check_child(&rules::all(), &file_child, ctx)
         .into_iter()
         .map(|failure| {
-            let first = failure.locs.first();
-            let link = first.and_then(|l| link(child, l.place, l.field));
-            let field = first.map_or("Census field", |l| field_label(l.field));
-            Issue { failure, link, field }
+            // What to fix is most often the value that is missing; else the first named.
+            let at = failure.locs.iter().find(|l| l.value.is_none()).or(failure.locs.first());
+            let link = at.and_then(|l| link(child, l.place, l.field));
+            let field = at.map_or("Census field", |l| field_label(l.field));
+            let value = at.and_then(|l| l.value.clone());
+            Issue { failure, link, field, value }
         })
         .collect()
 }

@@ -46,7 +46,7 @@ pub fn text(failures: &[Failure], per_rule: usize) -> String {
         for f in list.iter().take(per_rule) {
             let who = f.child_id.as_deref().map_or_else(|| "the return".to_string(), |id| format!("child {id}"));
             let at = f.locs.iter().map(describe_loc).collect::<Vec<_>>().join("; ");
-            let _ = writeln!(out, "    {who}: {at}");
+            let _ = if at.is_empty() { writeln!(out, "    {who}") } else { writeln!(out, "    {who}: {at}") };
         }
         if list.len() > per_rule {
             let _ = writeln!(out, "    ... and {} more", list.len() - per_rule);

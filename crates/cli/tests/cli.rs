@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -163,4 +163,72 @@ fn returns_cin_writes_the_census_and_refuses_bad_arguments() {
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
     }
     assert!(written.contains("<Collection>CIN</Collection>") && written.contains("<LEA>800</LEA>") && written.contains("<Children>"), "{written}");
+}
+
+/// A census file of one child, valid but for what `edit` changes.
+fn census_file(edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<Message>
+  <Header>
+    <CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails>
+    <Source><SourceLevel>L</SourceLevel><LEA>201</LEA><SoftwareCode>X</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>2026-04-20T09:00:00</DateTime></Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>C1</LAchildID><UPN>Z201150000011</UPN><PersonBirthDate>2015-06-01</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
+      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2025-05-06</CINreferralDate><ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>
+        <CINclosureDate>2026-01-15</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure><ReferralNFA>false</ReferralNFA>
+        <Assessments><AssessmentActualStartDate>2025-05-07</AssessmentActualStartDate><AssessmentAuthorisationDate>2025-06-20</AssessmentAuthorisationDate>
+          <FactorsIdentifiedAtAssessment><AssessmentFactors>2A</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>
+        <CINPlanDates><CINPlanStartDate>2025-06-23</CINPlanStartDate><CINPlanEndDate>2026-01-15</CINPlanEndDate></CINPlanDates>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"#;
+    let path = temp("census.xml");
+    std::fs::write(&path, edit(xml.to_string())).unwrap();
+    path
+}
+
+#[test]
+fn returns_cin_validate_reports_by_rule_child_and_field() {
+    let run = |path: &std::path::Path, extra: &[&str]| {
+        let out = hearth().args(["returns", "cin-validate"]).arg(path).args(extra).output().unwrap();
+        let _ = std::fs::remove_file(path);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // Valid (one query: fewer than 8 children have no disability, 2887Q): exit 0.
+    let (code, out, _) = run(&census_file(|x| x), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.trim_end().ends_with("cin-validate: 0 errors, 1 queries"), "{out}");
+    // An error: exit 1, named by rule, child and field, and in the JSON.
+    let json = temp("failures.json");
+    let (code, out, _) = run(&census_file(|x| x.replace("<Sex>M</Sex>", "<Sex>X</Sex>")), &["--json", &json.display().to_string()]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("4180 ERROR x1: Sex must be provided and equal M, F, or U") && out.contains("child C1: ChildIdentifiers: Sex = \"X\""), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&json);
+    assert_eq!((report["errors"].as_u64(), report["failures"][0]["code"].as_str()), (Some(1), Some("4180")));
+    // Only the rules asked for.
+    let (code, out, _) = run(&census_file(|x| x.replace("<Sex>M</Sex>", "<Sex>X</Sex>")), &["--rules", "8500,8510"]);
+    assert_eq!(code, Some(0), "{out}");
+    // Files that cannot be read: exit 2 with a one-line reason.
+    let cases: [(Box<dyn Fn(String) -> String>, &str); 4] = [
+        (Box::new(|x: String| x[..x.find("<CINPlanDates>").unwrap()].to_string()), "truncated"),
+        (Box::new(|x: String| x.replace("<Message>", "<Message xmlns=\"http://www.dcsf.gov.uk/schemas/cbds\">")), "namespace"),
+        (Box::new(|x: String| x.replace("</Sex>", "</Sx>")), "not well-formed"),
+        (Box::new(|x: String| x.replace("<Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate>", "")), "collection year is unknown"),
+    ];
+    for (edit, what) in cases {
+        let (code, _, err) = run(&census_file(edit), &[]);
+        assert_eq!(code, Some(2), "{what}: {err}");
+        assert!(err.contains(what) && err.trim().lines().count() == 1, "{what}: {err}");
+    }
+    let (code, _, err) = run(&census_file(|x| x), &["--rules", "9999"]);
+    assert!(code == Some(2) && err.contains("no CIN census rule 9999"), "{err}");
+    let (code, _, err) = run(std::path::Path::new("/nonexistent/census.xml"), &[]);
+    assert!(code == Some(2) && err.contains("cannot open"), "{err}");
 }

@@ -1239,3 +1239,93 @@ async fn the_episode_pages_record_steps_and_refuse_bad_input() {
     assert_eq!(b.get(&w, &page).await.status, StatusCode::NOT_FOUND);
     assert_eq!(b.get(&w, &form).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_census_readiness_panel_and_the_data_quality_page() {
+    use hearth_app::{NewContact, NewDecision};
+    use hearth_domain::front_door::codes::{PrimaryNeed, ReferralSource, ScreeningDecision};
+    use hearth_domain::front_door::contact::{Consent, Referrer};
+    use time::macros::datetime;
+    let w = world().await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    let other = w.app.add_team(None, "Elsewhere").await.unwrap();
+    let tara = staff(&w, "tara", "Tara Manager", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    staff(&w, "bea", "Bea Support", Role::BusinessSupport, Some(other.id), None).await;
+    staff(&w, "olly", "Olly Manager", Role::TeamManager, Some(other.id), None).await;
+    set_clock(&w, datetime!(2026-05-04 12:00 UTC));
+    let kid = w.app.create_person(&alone(&sam), child("Ivy", "Census")).await.unwrap();
+    let new = NewContact {
+        received_at: datetime!(2026-05-04 09:00 UTC),
+        source: ReferralSource::Police,
+        referrer: Referrer { name: "PC Jones".into(), ..Default::default() },
+        reason: "Injury".into(),
+        consent: Consent::Given,
+        children: vec![kid.id],
+        family_members: vec![],
+    };
+    let contact = w.app.record_contact(&alone(&sam), new).await.unwrap();
+    let tara_actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() };
+    let decision = NewDecision { decision: ScreeningDecision::Referral, decided_at: datetime!(2026-05-04 10:00 UTC), rationale: "Injury".into() };
+    let referral = w.app.decide_contact(&tara_actor, contact, 1, decision).await.unwrap()[0];
+
+    // The worker sees on the record what the census would fail, linked to where it is fixed.
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    let record = s.get(&w, &format!("/people/{}", kid.id)).await;
+    assert_eq!(record.status, StatusCode::OK);
+    assert!(record.body.contains("Return readiness") && record.body.contains("census 2026-27"), "{}", record.body);
+    assert!(record.body.contains("8610") && record.body.contains(&format!("href=\"/referrals/{referral}\">Primary need")), "the primary need links to the referral: {}", record.body);
+    assert!(record.body.contains("4220") && record.body.contains(&format!("href=\"/people/{}/edit\">Ethnicity", kid.id)), "{}", record.body);
+    // The data-quality page is for managers and the returns team.
+    assert_eq!(s.get(&w, "/returns/cin").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&w, "/returns/cin/download").await.status, StatusCode::FORBIDDEN);
+
+    // The team's manager sees the team's children, filtered by rule; no download.
+    let mut t = Browser::new();
+    t.sign_in(&w, "tara").await;
+    let head_before = head(&w).await;
+    let page = t.get(&w, "/returns/cin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Children in Need census 2026-27") && page.body.contains("Ivy Census") && page.body.contains("allocated to your teams"), "{}", page.body);
+    assert!(!page.body.contains("/returns/cin/download"), "no download for a team manager");
+    assert!(head(&w).await > head_before, "the page is audited");
+    let only = t.get(&w, "/returns/cin?rule=8610").await;
+    assert!(only.body.contains("Ivy Census") && !only.body.contains(">4220<"), "{}", only.body);
+    let none = t.get(&w, "/returns/cin?rule=4180").await;
+    assert!(none.body.contains("No child fails rule 4180"), "{}", none.body);
+    assert_eq!(t.get(&w, "/returns/cin?year=2019-20").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(t.get(&w, "/returns/cin/download").await.status, StatusCode::FORBIDDEN);
+    // Another team's manager does not see the child.
+    let mut o = Browser::new();
+    o.sign_in(&w, "olly").await;
+    let theirs = o.get(&w, "/returns/cin").await;
+    assert!(!theirs.body.contains("Ivy Census") && theirs.body.contains("No child in the census"), "{}", theirs.body);
+
+    // The returns team sees the whole LA; downloading needs the LA number configured.
+    let mut b = Browser::new();
+    b.sign_in(&w, "bea").await;
+    let la = b.get(&w, "/returns/cin").await;
+    assert!(la.body.contains("for the local authority") && la.body.contains("Ivy Census") && la.body.contains("la_number"), "{}", la.body);
+    assert_eq!(b.get(&w, "/returns/cin/download").await.status, StatusCode::CONFLICT);
+    let configured = World {
+        router: hearth_web::router(w.app.clone(), hearth_web::WebConfig { la_number: Some("999".into()), ..Default::default() }),
+        app: w.app.clone(),
+        clock: w.clock.clone(),
+        db: std::env::temp_dir().join(format!("hearth-not-a-db-{}", uuid::Uuid::new_v4())),
+    };
+    let file = b.get(&configured, "/returns/cin/download?year=2026-27").await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/xml"));
+    assert!(file.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("cin-census-2026-27.xml"));
+    let parsed = hearth_cin_census::read::read_all(file.body.as_bytes()).expect("the download is a census file");
+    assert_eq!((parsed.header.lea.as_deref(), parsed.children.len()), (Some("999"), 1));
+
+    // Fixed where the panel pointed: the failure goes at once.
+    let mut tx = w.app.store.begin().await.unwrap();
+    let version = tx.referral(referral).await.unwrap().unwrap().version;
+    tx.commit().await.unwrap();
+    w.app.update_referral(&alone(&sam), referral, version, Some(PrimaryNeed::AbuseOrNeglect), false).await.unwrap();
+    let record = s.get(&w, &format!("/people/{}", kid.id)).await;
+    assert!(!record.body.contains(">8610<") && record.body.contains("4220"), "{}", record.body);
+}

@@ -337,7 +337,7 @@ pub fn census_rows(issues: &[hearth_cin_census::readiness::Issue]) -> Vec<Census
             error: i.failure.kind == hearth_cin_census::Kind::Error,
             message: i.failure.message.trim(),
             field: i.field,
-            value: i.failure.locs.first().and_then(|l| l.value.clone()),
+            value: i.value.clone(),
             href: i.link.map(census_href),
         })
         .collect();

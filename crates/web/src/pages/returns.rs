@@ -20,7 +20,11 @@ use hearth_domain::user::Permission;
 pub struct QualityQuery {
     year: Option<String>,
     rule: Option<String>,
+    page: Option<usize>,
 }
+
+/// Children listed per page.
+pub const PER_PAGE: usize = 25;
 
 #[derive(Template)]
 #[template(path = "cin_quality.html")]
@@ -28,6 +32,8 @@ struct QualityPage {
     layout: Layout,
     q: DataQuality,
     rule: String,
+    /// 1-based page of the children's list.
+    page: usize,
     years: Vec<String>,
     can_download: bool,
     la_number_missing: bool,
@@ -50,6 +56,8 @@ impl QualityPage {
         self.q
             .children
             .iter()
+            .skip((self.page - 1) * PER_PAGE)
+            .take(PER_PAGE)
             .map(|c| QualityChild { href: format!("/people/{}#return-readiness", c.person), name: c.name.clone(), la_child_id: c.la_child_id.clone(), rows: census_rows(&c.issues) })
             .collect()
     }
@@ -62,6 +70,28 @@ impl QualityPage {
             out.push((code.to_string(), format!("{code} ({kind}, {n}): {}", message.trim()), self.rule.eq_ignore_ascii_case(code)));
         }
         out
+    }
+
+    fn pages(&self) -> usize {
+        self.q.children.len().div_ceil(PER_PAGE).max(1)
+    }
+
+    /// The link to another page of the list, keeping the year and rule.
+    fn page_href(&self, page: usize) -> String {
+        let mut href = format!("/returns/cin?year={}", self.q.year.label());
+        if !self.rule.is_empty() {
+            href.push_str(&format!("&rule={}", self.rule));
+        }
+        format!("{href}&page={page}")
+    }
+
+    /// Failing rules with their counts and the link that lists their children.
+    fn rule_rows(&self) -> Vec<(String, bool, String, usize, String)> {
+        self.q
+            .by_rule
+            .iter()
+            .map(|(code, kind, message, n)| (code.to_string(), *kind == Kind::Error, message.trim().to_string(), *n, format!("/returns/cin?year={}&rule={code}", self.q.year.label())))
+            .collect()
     }
 
     fn errors(&self) -> usize {
@@ -97,6 +127,7 @@ pub async fn quality(State(s): State<AppState>, Signed { actor }: Signed, v: Vis
         layout: layout(&v, "Children in Need census"),
         q: data,
         rule,
+        page: q.page.unwrap_or(1).max(1),
         years: SUPPORTED.iter().map(|y| y.label()).collect(),
         can_download: actor.can(Permission::ProduceReturns),
         la_number_missing: s.config.la_number.is_none(),
