@@ -16,10 +16,12 @@ pub struct Readiness {
     pub issues: Vec<Issue>,
 }
 
-/// The rules' view of a collection year: the DfE counts working days with England's bank
-/// holidays only, not the LA's own closure days.
-pub fn census_ctx(year: CollectionYear) -> Ctx<'static> {
-    Ctx::new(year.reference_date(), hearth_domain::calendar::shipped())
+/// The rules' view of a collection year on `today`: a finished year as the DfE will judge
+/// it, the year under way as if its census were taken today. The DfE counts working days
+/// with England's bank holidays only, not the LA's own closure days.
+pub fn census_ctx(year: CollectionYear, today: time::Date) -> Ctx<'static> {
+    let calendar = hearth_domain::calendar::shipped();
+    if today < year.reference_date() { Ctx::so_far(year.first_day(), today, calendar) } else { Ctx::new(year.reference_date(), calendar) }
 }
 
 impl App {
@@ -56,7 +58,7 @@ impl App {
     pub(crate) async fn readiness_in(&self, tx: &mut dyn Tx, person: &PersonRecord) -> Result<Option<Readiness>, AppError> {
         let year = self.current_collection_year();
         let Some(child) = self.census_child_in(tx, person, year).await? else { return Ok(None) };
-        Ok(Some(Readiness { year, issues: readiness::check(&child, &census_ctx(year)) }))
+        Ok(Some(Readiness { year, issues: readiness::check(&child, &census_ctx(year, self.today())) }))
     }
 
     /// The children of the CIN census for `year`, in LA child id order, read in one
@@ -114,7 +116,7 @@ impl App {
             self.audit_denied(actor, "returns.cin.quality", None, None).await?;
             return Err(AppError::Forbidden);
         }
-        let ctx = census_ctx(year);
+        let ctx = census_ctx(year, self.today());
         let mut tx = self.store.begin().await?;
         let mut seen = Vec::new();
         // Child-level failures come from each child's readiness; the validator runs only the

@@ -21,7 +21,8 @@ pub struct Issue {
     pub failure: Failure,
     /// Where to fix the first field the failure names.
     pub link: Option<Link>,
-    /// What the field is called on Hearth's screens.
+    /// The census field to fix (`PrimaryNeedCode`) and what Hearth's screens call it.
+    pub census_field: &'static str,
     pub field: &'static str,
     /// Its value as the census would carry it (`None`: missing).
     pub value: Option<String>,
@@ -88,9 +89,9 @@ pub fn check(child: &CensusChild, ctx: &Ctx) -> Vec<Issue> {
             // What to fix is most often the value that is missing; else the first named.
             let at = failure.locs.iter().find(|l| l.value.is_none()).or(failure.locs.first());
             let link = at.and_then(|l| link(child, l.place, l.field));
-            let field = at.map_or("Census field", |l| field_label(l.field));
+            let census_field = at.map_or("", |l| l.field);
             let value = at.and_then(|l| l.value.clone());
-            Issue { failure, link, field, value }
+            Issue { failure, link, census_field, field: field_label(census_field), value }
         })
         .collect()
 }

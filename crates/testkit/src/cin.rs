@@ -6,9 +6,15 @@
 //! What follows an authorised assessment depends on its outcome: no further action or advice
 //! closes the episode (RC8), early help closes it stepping down (RC9), a child in need plan
 //! starts one, a strategy discussion runs the child protection path (discussion, section 47
-//! enquiry, initial conference, plan, core groups and reviews to today). A plan started more
-//! than two years ago ran for about a year (a child protection plan ending at a review);
-//! then the episode closed (RC7).
+//! enquiry; then a child in need plan when the enquiry found no conference needed, or the
+//! initial conference, plan, core groups and reviews to today). A child protection plan that
+//! has run 8 to 20 months ends at a review, and the child steps down to a child in need plan
+//! or the episode closes (RC7). A referral closed with no further action closes its episode
+//! the same day (RC8).
+//!
+//! An earlier episode of a child (see [`Past`]) is written the same way and is over before
+//! the child's next referral: plans end after some months and the episode closes (RC7, or
+//! RC5 when the child moved away, RC3/RC4 under an order).
 use crate::front_door::{Holder, Op};
 use crate::rng::Gen;
 use crate::{invalid, TestkitError};
@@ -66,6 +72,12 @@ impl Writer<'_> {
     /// the step it made (for an initial conference, the plan it made).
     fn apply(&mut self, ops: &mut Vec<Op>, change: Change, by: UserId, day: Date) -> Result<Option<StepId>, TestkitError> {
         let now = self.moment(day);
+        self.apply_at(ops, change, by, now)
+    }
+
+    /// As [`Writer::apply`], at the moment `now`.
+    fn apply_at(&mut self, ops: &mut Vec<Op>, change: Change, by: UserId, now: OffsetDateTime) -> Result<Option<StepId>, TestkitError> {
+        self.clock = self.clock.max(now);
         let reason = Some(change.label().to_string());
         let applied = self.e.apply(change, by, now).map_err(|e| invalid("episode step", e))?;
         ops.push(Op::UpdateEpisode(self.e.clone(), self.version, ChangeMeta { by, at: now, reason }));
@@ -176,21 +188,86 @@ impl Writer<'_> {
     }
 }
 
-/// The episode of a referral and what followed its assessment, as operations.
+/// How an earlier episode of the child went. It is over: closed by the day its [`Earlier`]
+/// gives, before the child's next referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Past {
+    /// The referral was closed with no further action the day it was made, before any
+    /// assessment (CIN census `ReferralNFA`; RC8 on the referral date).
+    ReferralNfa,
+    /// Closed when the assessment was authorised, for its outcome: no further action or
+    /// advice (RC8), or early help (RC9).
+    Assessed(AssessmentOutcome),
+    /// A child in need plan for some months, then closed for this reason.
+    CinPlan(ClosureReason),
+    /// A section 47 enquiry that found no initial conference needed; then closed, at once or
+    /// after a short child in need plan (RC7).
+    Enquiry,
+    /// A child protection plan that ended at a review (then closed, at once or after a short
+    /// child in need plan, RC7) or when the child moved away (RC5).
+    Protection,
+}
+
+impl Past {
+    /// What its assessment concluded; `None` for a referral closed before one.
+    pub fn outcome(self) -> Option<AssessmentOutcome> {
+        match self {
+            Past::ReferralNfa => None,
+            Past::Assessed(o) => Some(o),
+            Past::CinPlan(_) => Some(AssessmentOutcome::ChildInNeedPlan),
+            Past::Enquiry | Past::Protection => Some(AssessmentOutcome::StrategyDiscussion),
+        }
+    }
+}
+
+/// An earlier episode: how it went, and the day it had closed by.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Earlier {
+    pub past: Past,
+    pub by: Date,
+}
+
+/// What came after a referral.
+pub(crate) enum Next<'a> {
+    /// The referral was closed with no further action at this moment, before any assessment:
+    /// the episode closes with it (as `App::update_referral` closes it).
+    NoFurtherAction(OffsetDateTime),
+    /// Its assessment; for an earlier episode, how the episode went and closed.
+    Assessed(&'a Assessment, Option<Earlier>),
+}
+
+/// The episode of a referral and what followed, as operations; its closure date when it
+/// closed. An earlier episode closes by its day; any other runs to today unless it closed
+/// on its own (after the assessment, or when its plans ended).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn episode(g: &mut Gen, ts: &Timescales, today: Date, holder: Holder, referral: &Referral, assessment: &Assessment, decided_at: OffsetDateTime, ops: &mut Vec<Op>) -> Result<(), TestkitError> {
+pub(crate) fn episode(g: &mut Gen, ts: &Timescales, today: Date, holder: Holder, referral: &Referral, next: Next<'_>, decided_at: OffsetDateTime, ops: &mut Vec<Op>) -> Result<Option<Date>, TestkitError> {
     let e = Episode { id: EpisodeId(g.uuid()), ..Episode::open(referral.child, referral.id, referral.referral_date) };
     ops.push(Op::InsertEpisode(e.clone(), ChangeMeta { by: holder.manager, at: decided_at, reason: None }));
     let mut w = Writer { g, ts, holder, e, version: 1, visits: Vec::new(), tasks: Vec::new(), clock: decided_at };
-    let Some(done) = assessment.authorised_on.filter(|_| assessment.state == hearth_domain::front_door::assessment::AssessmentState::Authorised) else {
-        return Ok(());
+    let closed = follow(&mut w, ops, referral, next, today)?;
+    ops.extend(w.tasks.into_iter().map(Op::Task));
+    Ok(closed)
+}
+
+fn follow(w: &mut Writer<'_>, ops: &mut Vec<Op>, referral: &Referral, next: Next<'_>, today: Date) -> Result<Option<Date>, TestkitError> {
+    let worker = w.holder.worker;
+    let (assessment, earlier) = match next {
+        Next::NoFurtherAction(at) => {
+            let day = referral.referral_date;
+            w.apply_at(ops, Change::Close { date: Some(day), reason: Some(ClosureReason::NoFurtherAction), step_down: None }, worker, at)?;
+            return Ok(Some(day));
+        }
+        Next::Assessed(a, earlier) => (a, earlier),
     };
-    let cal = &ts.calendar;
+    let Some(done) = assessment.authorised_on.filter(|_| assessment.state == hearth_domain::front_door::assessment::AssessmentState::Authorised) else {
+        return Ok(None);
+    };
+    let cal = &w.ts.calendar;
     let last = cal.add_working_days(today, -1).map(|d| d.date).unwrap_or(today);
-    let worker = holder.worker;
     match assessment.outcome.unwrap_or(AssessmentOutcome::ChildInNeedPlan) {
         AssessmentOutcome::NoFurtherAction | AssessmentOutcome::AdviceAndInformation => {
             w.apply(ops, Change::Close { date: Some(done), reason: Some(ClosureReason::NoFurtherAction), step_down: None }, worker, done)?;
+            Ok(Some(done))
         }
         AssessmentOutcome::EarlyHelp => {
             let step_down = Some((StepDownTo::EarlyHelp, "Family support from the early help team.".to_string()));
@@ -199,38 +276,72 @@ pub(crate) fn episode(g: &mut Gen, ts: &Timescales, today: Date, holder: Holder,
             if follow < last {
                 w.apply(ops, Change::FollowUp { date: Some(follow), note: "The service is still right for the child.".into() }, worker, follow)?;
             }
+            Ok(Some(done))
         }
         AssessmentOutcome::ChildInNeedPlan | AssessmentOutcome::FurtherAssessment => {
-            let content = w.plan_content();
-            let plan = w.apply(ops, Change::StartCinPlan { start: Some(done), content, visit_every: None }, worker, done)?.ok_or_else(|| invalid("cin plan", "no plan"))?;
-            // A plan from more than two years ago ran for a year, then the episode closed.
-            let ends = (today - done > Duration::days(730)).then(|| hearth_domain::calendar::add_months(done, 12).unwrap_or(done));
-            let until = ends.unwrap_or(last);
-            let mut d = hearth_domain::calendar::add_months(done, 3).unwrap_or(today) - Duration::days(2);
-            while d < until {
-                w.apply(ops, Change::ReviewCinPlan { plan, date: Some(d) }, worker, d)?;
-                d = hearth_domain::calendar::add_months(d, 3).unwrap_or(today) - Duration::days(2);
-            }
-            match ends {
-                Some(end) => {
-                    w.apply(ops, Change::EndCinPlan { plan, end: Some(end) }, worker, end)?;
-                    w.apply(ops, Change::Close { date: Some(end), reason: Some(ClosureReason::ServicesCeased), step_down: None }, worker, end)?;
+            let ends = match earlier {
+                Some(e) => {
+                    let reason = if let Past::CinPlan(r) = e.past { r } else { ClosureReason::ServicesCeased };
+                    Some((plan_end(w.g, done, e.by, 4, 12), reason))
                 }
-                None => w.recent_visits(ops, done, today, last, 18)?,
-            }
+                // A plan from more than two years ago ran for a year, then the episode closed.
+                None => (today - done > Duration::days(730)).then(|| (hearth_domain::calendar::add_months(done, 12).unwrap_or(done), ClosureReason::ServicesCeased)),
+            };
+            cin_plan(w, ops, done, ends, today, last)
         }
-        AssessmentOutcome::StrategyDiscussion => child_protection(&mut w, ops, referral, done, today, last)?,
-        AssessmentOutcome::LookedAfter => {}
+        AssessmentOutcome::StrategyDiscussion => child_protection(w, ops, referral, done, today, last, earlier),
+        AssessmentOutcome::LookedAfter => Ok(None),
     }
-    ops.extend(w.tasks.into_iter().map(Op::Task));
-    Ok(())
 }
 
-/// The child protection path: the strategy discussion the contact decision called for, the
-/// enquiry, the initial conference and the plan's history to `last`.
-fn child_protection(w: &mut Writer<'_>, ops: &mut Vec<Op>, referral: &Referral, done: Date, today: Date, last: Date) -> Result<(), TestkitError> {
+/// The end of a plan started on `start` that ran `lo` to `hi` months, by `by` at the latest.
+fn plan_end(g: &mut Gen, start: Date, by: Date, lo: i64, hi: i64) -> Date {
+    let months = u8::try_from(g.int(lo, hi)).unwrap_or(6);
+    hearth_domain::calendar::add_months(start, months.into()).unwrap_or(by).min(by)
+}
+
+/// A child in need plan from `start`, reviewed every three months; when `ends` says so it
+/// ended and the episode closed (at once, with no plan, when there was not a month for
+/// one); otherwise it is open, with recent visits.
+fn cin_plan(w: &mut Writer<'_>, ops: &mut Vec<Op>, start: Date, ends: Option<(Date, ClosureReason)>, today: Date, last: Date) -> Result<Option<Date>, TestkitError> {
+    let worker = w.holder.worker;
+    if let Some((end, reason)) = ends.filter(|(end, _)| *end < start + Duration::days(28)) {
+        let end = end.max(start);
+        w.apply(ops, Change::Close { date: Some(end), reason: Some(reason), step_down: None }, worker, end)?;
+        return Ok(Some(end));
+    }
+    let content = w.plan_content();
+    let plan = w.apply(ops, Change::StartCinPlan { start: Some(start), content, visit_every: None }, worker, start)?.ok_or_else(|| invalid("cin plan", "no plan"))?;
+    let until = ends.map_or(last, |e| e.0);
+    let mut d = hearth_domain::calendar::add_months(start, 3).unwrap_or(today) - Duration::days(2);
+    while d < until {
+        w.apply(ops, Change::ReviewCinPlan { plan, date: Some(d) }, worker, d)?;
+        d = hearth_domain::calendar::add_months(d, 3).unwrap_or(today) - Duration::days(2);
+    }
+    match ends {
+        Some((end, reason)) => {
+            w.apply(ops, Change::EndCinPlan { plan, end: Some(end) }, worker, end)?;
+            w.apply(ops, Change::Close { date: Some(end), reason: Some(reason), step_down: None }, worker, end)?;
+            Ok(Some(end))
+        }
+        None => {
+            w.recent_visits(ops, start, today, last, 18)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The child protection path: the strategy discussion the contact decision called for and
+/// the enquiry; then a child in need plan when no conference was needed, or the initial
+/// conference and the plan's history. A plan ends at a review once it has run long enough
+/// (then a child in need plan or closure), or, in an earlier episode, when the child moved
+/// away.
+#[allow(clippy::too_many_arguments)]
+fn child_protection(w: &mut Writer<'_>, ops: &mut Vec<Op>, referral: &Referral, done: Date, today: Date, last: Date, earlier: Option<Earlier>) -> Result<Option<Date>, TestkitError> {
     let ts = w.ts;
     let (cal, holder, worker) = (&ts.calendar, w.holder, w.holder.worker);
+    // An earlier episode's steps all come before the day it had closed by.
+    let last = earlier.map_or(last, |e| e.by.min(last));
     // The discussion the contact decision called for, on the referral day.
     let held = referral.referral_date;
     let participants = people(w.g);
@@ -251,24 +362,66 @@ fn child_protection(w: &mut Writer<'_>, ops: &mut Vec<Op>, referral: &Referral, 
     w.apply(ops, Change::ActionNotesSent { strategy: sd.ok_or_else(|| invalid("strategy", "none"))?, at: Some(sent) }, holder.manager, held)?;
     let q = w.apply(ops, Change::StartEnquiry { strategy: sd, start: Some(held) }, worker, held)?.ok_or_else(|| invalid("enquiry", "none"))?;
     let outcome_day = done.max(held);
-    w.apply(ops, Change::ConcludeEnquiry { enquiry: q, outcome: Some(EnquiryOutcome::ConferenceRequired), date: Some(outcome_day) }, worker, outcome_day)?;
     // The conference on a working day before its target.
     let icpc = cal.add_working_days(held, w.g.int(8, 14)).map(|d| d.date).unwrap_or(held).max(outcome_day);
     let icpc = if cal.is_working_day(icpc) { icpc } else { cal.add_working_days(icpc, 1).map(|d| d.date).unwrap_or(icpc) };
+    let conference = match earlier {
+        Some(e) => e.past == Past::Protection && icpc < last,
+        None => w.g.chance(0.85),
+    };
+    if !conference {
+        let outcome = if w.g.chance(0.5) { EnquiryOutcome::NotSubstantiated } else { EnquiryOutcome::SubstantiatedNoConference };
+        w.apply(ops, Change::ConcludeEnquiry { enquiry: q, outcome: Some(outcome), date: Some(outcome_day) }, worker, outcome_day)?;
+        // Support as a child in need; an earlier episode closed at once or after a while.
+        let ends = match earlier {
+            Some(_) if w.g.chance(0.5) => Some((outcome_day, ClosureReason::ServicesCeased)),
+            Some(e) => Some((plan_end(w.g, outcome_day, e.by, 2, 6), ClosureReason::ServicesCeased)),
+            None => None,
+        };
+        return cin_plan(w, ops, outcome_day, ends, today, last);
+    }
+    w.apply(ops, Change::ConcludeEnquiry { enquiry: q, outcome: Some(EnquiryOutcome::ConferenceRequired), date: Some(outcome_day) }, worker, outcome_day)?;
     if icpc >= last {
-        return Ok(());
+        return Ok(None);
     }
     let category = *w.g.pick(AbuseCategory::ALL);
     let meeting = MeetingDetails { date: Some(icpc), participants: people(w.g), notes: "Plan agreed.".into() };
     let plan = w.apply(ops, Change::InitialConference { enquiry: q, meeting, decision: Some(InitialDecision::Plan { category }) }, worker, icpc)?.ok_or_else(|| invalid("plan", "none"))?;
-    // Plans rarely run past two years: an older one ended at a review after a year.
-    let old = today - icpc > Duration::days(730);
-    let end_at = old.then(|| hearth_domain::calendar::add_months(icpc, 11).unwrap_or(icpc));
-    let ended = w.cp_history(ops, plan, icpc, last, end_at)?;
-    if let Some(end) = ended {
-        w.apply(ops, Change::Close { date: Some(end), reason: Some(ClosureReason::ServicesCeased), step_down: None }, worker, end)?;
+    let months = |g: &mut Gen, lo: i64, hi: i64| hearth_domain::calendar::add_months(icpc, u8::try_from(g.int(lo, hi)).unwrap_or(6).into()).unwrap_or(icpc);
+    let Some(e) = earlier else {
+        // Plans rarely run past two years: one that has run 8 to 20 months ended at the next
+        // review, and the child stepped down to a child in need plan or the episode closed.
+        let end_at = months(w.g, 8, 20);
+        return match w.cp_history(ops, plan, icpc, last, Some(end_at))? {
+            Some(end) if w.g.chance(0.6) => cin_plan(w, ops, end, None, today, last),
+            Some(end) => {
+                w.apply(ops, Change::Close { date: Some(end), reason: Some(ClosureReason::ServicesCeased), step_down: None }, worker, end)?;
+                Ok(Some(end))
+            }
+            None => {
+                w.recent_visits(ops, icpc, today, last, 9)?;
+                Ok(None)
+            }
+        };
+    };
+    // An earlier plan ended at its first, second or third review, or when the child moved
+    // to another authority (also when no review fell before the episode's end).
+    let moved = w.g.chance(0.15);
+    let (until, end_at) = if moved {
+        (w.g.date_between(icpc + Duration::days(30), last).min(last), None)
     } else {
-        w.recent_visits(ops, icpc, today, last, 9)?;
+        let review = *w.g.weighted(&[(1, 35), (4, 45), (10, 20)]);
+        (last, Some(months(w.g, review, review)))
+    };
+    match w.cp_history(ops, plan, icpc, until, end_at)? {
+        Some(end) => {
+            let ends = if w.g.chance(0.5) { end } else { plan_end(w.g, end, e.by, 2, 6) };
+            cin_plan(w, ops, end, Some((ends, ClosureReason::ServicesCeased)), today, last)
+        }
+        None => {
+            w.apply(ops, Change::EndCpPlan { plan, end: Some(until), reason: Some(PlanEndReason::MovedAway) }, worker, until)?;
+            w.apply(ops, Change::Close { date: Some(until), reason: Some(ClosureReason::TransferredToAnotherLa), step_down: None }, worker, until)?;
+            Ok(Some(until))
+        }
     }
-    Ok(())
 }

@@ -26,12 +26,14 @@ use crate::names::{STAFF_GIVEN, STAFF_SURNAMES};
 use crate::places::{HEALTH_BASES, SCHOOLS};
 use crate::rng::Gen;
 use crate::staff::Worker;
+use crate::cin::{Earlier, Next, Past};
 use crate::text::TeamKind;
 use crate::{invalid, TestkitError};
 use hearth_app::local_time::{uk_local, uk_offset};
 use hearth_app::Timescales;
 use hearth_domain::calendar::Calendar;
 use hearth_domain::case_note::CaseNote;
+use hearth_domain::cin::codes::ClosureReason;
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::front_door::assessment::{Actor, Assessment, AssessmentState, ChildSeen};
 use hearth_domain::front_door::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed, ReferralSource, ScreeningDecision};
@@ -97,7 +99,8 @@ impl Eq for FrontDoorOptions {}
 pub struct FrontDoorSummary {
     pub contacts: usize,
     pub referrals: usize,
-    /// Assessments by state (one per referral).
+    /// Assessments by state (one per referral, but none for a referral closed with no
+    /// further action).
     pub drafts: usize,
     pub submitted: usize,
     pub returned: usize,
@@ -106,6 +109,9 @@ pub struct FrontDoorSummary {
     pub done_tasks: usize,
     /// Statutory visits recorded (case notes) under children in need and child protection plans.
     pub visits: usize,
+    /// Episodes that closed before the child's current referral, and the pre-birth cases
+    /// that closed before the birth.
+    pub earlier_episodes: usize,
 }
 
 impl FrontDoorSummary {
@@ -234,16 +240,18 @@ impl Generator {
         write(tx, &ops).await
     }
 
-    /// The writes for one family: one episode per group of children whose records were
+    /// The writes for one family: the episodes of each group of children whose records were
     /// made the same day (younger siblings born later came to the door later).
     fn plan_family(&mut self, f: &Family, holder: Holder) -> Result<Vec<Op>, TestkitError> {
-        let mut groups: BTreeMap<Date, Vec<EpisodeChild<'_>>> = BTreeMap::new();
+        // A baby whose pre-birth case closed is a group of its own.
+        let mut groups: BTreeMap<(bool, Date), Vec<EpisodeChild<'_>>> = BTreeMap::new();
         for p in f.persons.iter().filter(|p| p.record.details.kind == PersonKind::Child) {
             let created_at = p.record.created_at;
-            groups.entry(uk_local(created_at).date()).or_default().push(EpisodeChild { id: p.record.id, details: &p.record.details, created_at });
+            let closed = f.closed_pre_birth == Some(p.record.id);
+            groups.entry((closed, uk_local(created_at).date())).or_default().push(EpisodeChild { id: p.record.id, details: &p.record.details, created_at });
         }
         let mut ops = Vec::new();
-        for children in groups.values() {
+        for ((closed, _), children) in &groups {
             let ids: Vec<PersonId> = children.iter().map(|c| c.id).collect();
             let mut parents: Vec<PersonId> = f
                 .relationships
@@ -253,37 +261,131 @@ impl Generator {
                 .collect();
             parents.sort();
             parents.dedup();
-            self.episode(&mut ops, children, &parents, holder)?;
+            if *closed {
+                self.pre_birth(&mut ops, children, &parents, holder)?;
+            } else {
+                self.episodes(&mut ops, children, &parents, holder)?;
+            }
         }
         self.summary.count(&ops);
         Ok(ops)
     }
 
-    fn target(&mut self, holder: Holder) -> Target {
+    /// Where the group's current episode is now, and whether it is one of the demo social
+    /// worker's shown ones (which have no earlier episode, so that the README's example
+    /// child has one referral).
+    fn target(&mut self, holder: Holder) -> (Target, bool) {
         if holder.worker == self.demo_worker && self.demo_episodes < DEMO_PATTERN.len() {
             self.demo_episodes += 1;
-            return DEMO_PATTERN[self.demo_episodes - 1];
+            return (DEMO_PATTERN[self.demo_episodes - 1], true);
         }
-        match holder.kind {
+        let target = match holder.kind {
             TeamKind::FrontDoor => *self.g.weighted(FRONT_DOOR_MIX),
             _ => *self.g.weighted(LONG_TERM_MIX),
-        }
+        };
+        (target, false)
     }
 
-    /// One contact about `children`, its decision, and a referral and assessment per child
-    /// taken as far as the episode's target, with every task.
-    fn episode(&mut self, ops: &mut Vec<Op>, children: &[EpisodeChild<'_>], parents: &[PersonId], holder: Holder) -> Result<(), TestkitError> {
-        let target = self.target(holder);
+    /// A group's episodes: for some, an earlier one that closed before the current referral
+    /// (a re-referral when it came within a year), then the current one.
+    fn episodes(&mut self, ops: &mut Vec<Op>, children: &[EpisodeChild<'_>], parents: &[PersonId], holder: Holder) -> Result<(), TestkitError> {
+        let (target, shown) = self.target(holder);
+        let known_since = children.iter().map(|c| c.created_at).max().ok_or_else(|| invalid("episode", "a group without a child"))?;
+        let earlier = if shown { None } else { self.earlier(holder.kind, uk_local(known_since).date()) };
+        let (mut from, mut previous) = (known_since, Vec::new());
+        if let Some(e) = earlier {
+            let (referred, closed) = self.episode(ops, children, parents, holder, Journey::Earlier(e), known_since, &[])?;
+            let closed = closed.ok_or_else(|| invalid("earlier episode", "not closed"))?;
+            self.summary.earlier_episodes += children.len();
+            previous.push(referred);
+            // Back at the door after a while; most re-referrals come within the year.
+            let gap = if self.g.chance(0.7) { self.g.int(14, 150) } else { self.g.int(150, 420) };
+            let latest = (self.today - closed).whole_days() - 30;
+            let back = closed + Duration::days(gap.min(latest).max(1));
+            let local = PrimitiveDateTime::new(back, Time::from_hms(8, 0, 0).unwrap_or(Time::MIDNIGHT));
+            from = local.assume_offset(uk_offset(local.assume_utc()));
+        }
+        self.episode(ops, children, parents, holder, Journey::Current(target), from, &previous)?;
+        Ok(())
+    }
+
+    /// An earlier episode for a group first known on `since`, for some groups (more often
+    /// in the teams that hold longer histories), when there is room before today for it, a
+    /// gap and the current referral.
+    fn earlier(&mut self, kind: TeamKind, since: Date) -> Option<Earlier> {
+        let (chance, mix) = match kind {
+            TeamKind::FrontDoor => (0.2, FRONT_DOOR_PAST),
+            TeamKind::ChildProtection => (0.4, PROTECTION_PAST),
+            TeamKind::Disabled => (0.2, DISABLED_PAST),
+            TeamKind::InCare | TeamKind::Placement => (0.3, PROTECTION_PAST),
+        };
+        if !self.g.chance(chance) {
+            return None;
+        }
+        let cal = &self.timescales.calendar;
+        let assessed = cal.add_working_days(since, self.final_wd + ASSESSMENT_SLACK).map(|d| d.date).ok()?;
+        // The current referral needs a month and a half.
+        let by = self.today - Duration::days(45);
+        let fits: Vec<(Past, u32)> = mix
+            .iter()
+            .copied()
+            .filter(|(p, _)| match p {
+                Past::ReferralNfa => since + Duration::days(7) < by,
+                Past::Assessed(_) => assessed < by,
+                Past::Enquiry => assessed + Duration::days(30) < by,
+                Past::CinPlan(_) => assessed + Duration::days(150) < by,
+                Past::Protection => assessed + Duration::days(240) < by,
+            })
+            .collect();
+        if fits.is_empty() {
+            return None;
+        }
+        let past = match *self.g.weighted(&fits) {
+            Past::CinPlan(_) => Past::CinPlan(*self.g.weighted(CIN_PLAN_CLOSURES)),
+            p => p,
+        };
+        Some(Earlier { past, by })
+    }
+
+    /// The case of a baby whose pre-birth referral closed before the expected birth: no
+    /// further action at referral or after the assessment, early help, or the family moved
+    /// to another authority (the birth was never recorded here).
+    fn pre_birth(&mut self, ops: &mut Vec<Op>, children: &[EpisodeChild<'_>], parents: &[PersonId], holder: Holder) -> Result<(), TestkitError> {
+        let known_since = children.iter().map(|c| c.created_at).max().ok_or_else(|| invalid("pre-birth case", "a group without a child"))?;
+        let due = children.iter().filter_map(|c| c.details.expected_date_of_birth).min().ok_or_else(|| invalid("pre-birth case", "no expected date of birth"))?;
+        let past = *self.g.weighted(PRE_BIRTH_PAST);
+        let by = (due - Duration::days(7)).min(self.today - Duration::days(1));
+        let (_, closed) = self.episode(ops, children, parents, holder, Journey::Earlier(Earlier { past, by }), known_since, &[])?;
+        closed.ok_or_else(|| invalid("pre-birth case", "not closed"))?;
+        self.summary.earlier_episodes += children.len();
+        Ok(())
+    }
+
+    /// One contact about `children` received after `known_since`, its decision, and a
+    /// referral and assessment per child taken as far as the journey goes, with every task
+    /// and each child's episode. `previous`: the children's earlier referral dates. The
+    /// referral date, and the day every child's episode had closed by (`None` while any is
+    /// open).
+    #[allow(clippy::too_many_arguments)]
+    fn episode(&mut self, ops: &mut Vec<Op>, children: &[EpisodeChild<'_>], parents: &[PersonId], holder: Holder, journey: Journey, known_since: OffsetDateTime, previous: &[Date]) -> Result<(Date, Option<Date>), TestkitError> {
         let ts = self.timescales.clone();
         let (pack, cal, today) = (&ts.pack, &ts.calendar, self.today);
         let g = &mut self.g;
-        let known_since = children.iter().map(|c| c.created_at).max().expect("a group has a child");
         let created = uk_local(known_since).date();
-        // Steps happen on working days from the day the records were made to the last
-        // working day before today, counted back from today ("k working days ago").
-        let kmax = cal.working_days_between(created, today).days - i64::from(!cal.is_working_day(created));
+        // Steps happen on working days from `created` to the last working day before the
+        // horizon — today, or the end of an earlier episode's assessment — counted back from
+        // it ("k working days ago").
+        let (target, earlier) = match journey {
+            Journey::Current(t) => (t, None),
+            Journey::Earlier(e) => (Target::AuthorisedWhenOpened, Some(e)),
+        };
+        let horizon = match earlier {
+            Some(e) => cal.add_working_days(created, self.final_wd + ASSESSMENT_SLACK).map(|d| d.date).unwrap_or(e.by).min(e.by + Duration::days(1)),
+            None => today,
+        };
+        let kmax = cal.working_days_between(created, horizon).days - i64::from(!cal.is_working_day(created));
         let plan = Plan::new(g, target, self.final_wd, kmax);
-        let day = |k: i64| if k < 1 { created } else { cal.add_working_days(today, -k).map(|w| w.date).unwrap_or(created) };
+        let day = |k: i64| if k < 1 { created } else { cal.add_working_days(horizon, -k).map(|w| w.date).unwrap_or(created) };
         let mut clock = Clock { last: known_since + Duration::minutes(5) };
         let meta = |by: UserId, at: OffsetDateTime| ChangeMeta { by, at, reason: None };
         let manager = Actor { user: holder.manager, can_authorise: true, allocated: false };
@@ -319,7 +421,11 @@ impl Generator {
 
         // The manager's decision, which opens a referral per child with its deadlines.
         let t_decided = clock.at(g, day(plan.decided));
-        let decision = if holder.kind == TeamKind::ChildProtection || g.chance(0.12) { ScreeningDecision::StrategyDiscussion } else { ScreeningDecision::Referral };
+        let to_strategy = match earlier {
+            Some(e) => matches!(e.past, Past::Enquiry | Past::Protection),
+            None => holder.kind == TeamKind::ChildProtection || g.chance(0.12),
+        };
+        let decision = if to_strategy { ScreeningDecision::StrategyDiscussion } else { ScreeningDecision::Referral };
         let rationale = if decision == ScreeningDecision::StrategyDiscussion { g.pick(STRATEGY_RATIONALES) } else { g.pick(REFERRAL_RATIONALES) };
         let decided = Screening { decision, decided_at: t_decided, decided_by: holder.manager, rationale: (*rationale).to_string() };
         contact.decide(decided, t_decided).map_err(|e| invalid("screening decision", e))?;
@@ -331,7 +437,7 @@ impl Generator {
         let seen_due = child_seen_deadline(pack, cal, referral_date).transpose().map_err(|e| invalid("child-seen deadline", e))?;
         let mut cases = Vec::with_capacity(children.len());
         for c in children {
-            let mut referral = Referral::from_contact(&contact, c.id, referral_date, [], referral_date).map_err(|e| invalid("referral", e))?;
+            let mut referral = Referral::from_contact(&contact, c.id, referral_date, previous.iter().copied(), referral_date).map_err(|e| invalid("referral", e))?;
             referral.id = ReferralId(g.uuid());
             ops.push(Op::InsertReferral(referral.clone(), meta(holder.manager, t_decided)));
             let subject = TaskSubject::Referral(referral.id);
@@ -352,6 +458,20 @@ impl Generator {
             let mut assessment = Assessment::new(referral.id, c.id, holder.worker, referral_date);
             assessment.id = AssessmentId(g.uuid());
             cases.push(Case { referral, referral_version: 1, assessment, version: 0, tasks, auth: Vec::new() });
+        }
+
+        // A referral closed with no further action the day it was made, before any
+        // assessment: its deadlines go with it, and so does its episode.
+        if earlier.is_some_and(|e| e.past == Past::ReferralNfa) {
+            let at = clock.at(g, referral_date);
+            for mut case in cases {
+                case.referral.nfa = true;
+                ops.push(Op::UpdateReferral(case.referral.clone(), case.referral_version, meta(holder.worker, at)));
+                close(&mut case.tasks, &REFERRAL_TASKS, holder.worker, at);
+                crate::cin::episode(g, &ts, today, holder, &case.referral, Next::NoFurtherAction(at), t_decided, ops)?;
+                ops.extend(case.tasks.into_iter().map(Op::Task));
+            }
+            return Ok((referral_date, Some(referral_date)));
         }
 
         // The worker starts the assessment: that is the response to the referral.
@@ -384,7 +504,10 @@ impl Generator {
                         a.not_seen_explanation = Some((*g.pick(SEEN_LATE)).to_string());
                     }
                 }
-                let outcome = *g.weighted(outcomes(holder.kind));
+                let outcome = match earlier.and_then(|e| e.past.outcome()) {
+                    Some(o) => o,
+                    None => *g.weighted(outcomes(holder.kind)),
+                };
                 if plan.complete {
                     a.factors = factors(g, holder.kind, outcome, c.details, referral_date);
                     a.outcome = Some(outcome);
@@ -469,8 +592,10 @@ impl Generator {
             }
         }
 
+        let mut closed_by = Some(referral_date);
         for case in cases {
-            crate::cin::episode(g, &ts, today, holder, &case.referral, &case.assessment, t_decided, ops)?;
+            let closed = crate::cin::episode(g, &ts, today, holder, &case.referral, Next::Assessed(&case.assessment, earlier), t_decided, ops)?;
+            closed_by = closed_by.zip(closed).map(|(a, b)| a.max(b));
             match case.assessment.state {
                 AssessmentState::Draft => self.summary.drafts += 1,
                 AssessmentState::Submitted => self.summary.submitted += 1,
@@ -479,9 +604,72 @@ impl Generator {
             }
             ops.extend(case.tasks.into_iter().chain(case.auth).map(Op::Task));
         }
-        Ok(())
+        Ok((referral_date, closed_by))
     }
 }
+
+/// Which episode a group's contact opens.
+#[derive(Clone, Copy, Debug)]
+enum Journey {
+    /// The current one: its assessment where the target says, and what followed to today.
+    Current(Target),
+    /// An earlier one, over by its day.
+    Earlier(Earlier),
+}
+
+/// Working days beyond the assessment's final deadline within which an earlier episode's
+/// assessment was authorised (late ones included).
+const ASSESSMENT_SLACK: i64 = 35;
+
+/// The referral tasks a referral closed with no further action completes, as
+/// `App::update_referral` does.
+const REFERRAL_TASKS: [TaskKind; 5] = [TaskKind::ReferralResponse, TaskKind::ChildSeen, TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
+
+/// How earlier episodes went, by the team now holding the case.
+const FRONT_DOOR_PAST: &[(Past, u32)] = &[
+    (Past::ReferralNfa, 25),
+    (Past::Assessed(AssessmentOutcome::NoFurtherAction), 15),
+    (Past::Assessed(AssessmentOutcome::AdviceAndInformation), 5),
+    (Past::Assessed(AssessmentOutcome::EarlyHelp), 25),
+    (Past::CinPlan(ClosureReason::ServicesCeased), 15),
+    (Past::Enquiry, 10),
+    (Past::Protection, 5),
+];
+const PROTECTION_PAST: &[(Past, u32)] = &[
+    (Past::ReferralNfa, 10),
+    (Past::Assessed(AssessmentOutcome::NoFurtherAction), 8),
+    (Past::Assessed(AssessmentOutcome::EarlyHelp), 10),
+    (Past::CinPlan(ClosureReason::ServicesCeased), 15),
+    (Past::Enquiry, 17),
+    (Past::Protection, 40),
+];
+const DISABLED_PAST: &[(Past, u32)] = &[
+    (Past::ReferralNfa, 10),
+    (Past::Assessed(AssessmentOutcome::NoFurtherAction), 10),
+    (Past::Assessed(AssessmentOutcome::EarlyHelp), 25),
+    (Past::CinPlan(ClosureReason::ServicesCeased), 45),
+    (Past::Enquiry, 5),
+    (Past::Protection, 5),
+];
+
+/// Why an earlier child in need plan's episode closed: services no longer needed, the family
+/// moved to another authority, or the child went to live with a relative under a child
+/// arrangements or special guardianship order.
+const CIN_PLAN_CLOSURES: &[(ClosureReason, u32)] = &[
+    (ClosureReason::ServicesCeased, 70),
+    (ClosureReason::TransferredToAnotherLa, 12),
+    (ClosureReason::ChildArrangementsOrder, 10),
+    (ClosureReason::SpecialGuardianshipOrder, 8),
+];
+
+/// How a pre-birth case closed before the birth.
+const PRE_BIRTH_PAST: &[(Past, u32)] = &[
+    (Past::ReferralNfa, 25),
+    (Past::Assessed(AssessmentOutcome::NoFurtherAction), 20),
+    (Past::Assessed(AssessmentOutcome::AdviceAndInformation), 10),
+    (Past::Assessed(AssessmentOutcome::EarlyHelp), 25),
+    (Past::CinPlan(ClosureReason::TransferredToAnotherLa), 20),
+];
 
 /// A child's referral and assessment while an episode is made.
 struct Case {

@@ -1275,8 +1275,8 @@ async fn the_census_readiness_panel_and_the_data_quality_page() {
     let record = s.get(&w, &format!("/people/{}", kid.id)).await;
     assert_eq!(record.status, StatusCode::OK);
     assert!(record.body.contains("Return readiness") && record.body.contains("census 2026-27"), "{}", record.body);
-    assert!(record.body.contains("8610") && record.body.contains(&format!("href=\"/referrals/{referral}\">Primary need")), "the primary need links to the referral: {}", record.body);
-    assert!(record.body.contains("4220") && record.body.contains(&format!("href=\"/people/{}/edit\">Ethnicity", kid.id)), "{}", record.body);
+    assert!(record.body.contains("8610") && record.body.contains(&format!("href=\"/referrals/{referral}#primary_need\">Primary need")), "the primary need links to the referral: {}", record.body);
+    assert!(record.body.contains("4220") && record.body.contains(&format!("href=\"/people/{}/edit#ethnicity\">Ethnicity", kid.id)), "{}", record.body);
     // The data-quality page is for managers and the returns team.
     assert_eq!(s.get(&w, "/returns/cin").await.status, StatusCode::FORBIDDEN);
     assert_eq!(s.get(&w, "/returns/cin/download").await.status, StatusCode::FORBIDDEN);

@@ -86,6 +86,13 @@ impl<'a> Ctx<'a> {
         Ctx { reference_date, collection_start, calendar }
     }
 
+    /// A collection year still under way, judged as if its census were taken on `today`:
+    /// what the rules say about an open assessment or enquiry then depends on how long it
+    /// has really been open, not on a census date months away.
+    pub fn so_far(collection_start: Date, today: Date, calendar: &'a Calendar) -> Ctx<'a> {
+        Ctx { reference_date: today.max(collection_start), collection_start, calendar }
+    }
+
     /// The header's `ReferenceDate`, or 31 March of its `Year` when that is unreadable.
     pub fn from_header(header: &Header, calendar: &'a Calendar) -> Option<Ctx<'a>> {
         let date = model::date(&header.reference_date).or_else(|| {

@@ -328,6 +328,22 @@ pub fn census_href(link: hearth_cin_census::readiness::Link) -> String {
     }
 }
 
+/// The form field a census field is entered in, on the page the link opens.
+fn field_anchor(link: hearth_cin_census::readiness::Link, field: &str) -> &'static str {
+    use hearth_cin_census::readiness::Link;
+    match (link, field) {
+        (Link::Person(_), "UPN" | "FormerUPN" | "UPNunknown") => "#upn",
+        (Link::Person(_), "PersonBirthDate") => "#date_of_birth-day",
+        (Link::Person(_), "ExpectedPersonBirthDate") => "#expected_date_of_birth-day",
+        (Link::Person(_), "Sex") => "#sex",
+        (Link::Person(_), "Ethnicity") => "#ethnicity",
+        (Link::Person(_), "Disability") => "#disabilities",
+        (Link::Referral(_), "PrimaryNeedCode") => "#primary_need",
+        (Link::Referral(_), "ReferralNFA") => "#nfa",
+        _ => "",
+    }
+}
+
 /// The panel's lines: errors first, then queries.
 pub fn census_rows(issues: &[hearth_cin_census::readiness::Issue]) -> Vec<CensusRow> {
     let mut rows: Vec<CensusRow> = issues
@@ -338,7 +354,7 @@ pub fn census_rows(issues: &[hearth_cin_census::readiness::Issue]) -> Vec<Census
             message: i.failure.message.trim(),
             field: i.field,
             value: i.value.clone(),
-            href: i.link.map(census_href),
+            href: i.link.map(|l| format!("{}{}", census_href(l), field_anchor(l, i.census_field))),
         })
         .collect();
     rows.sort_by_key(|r| (!r.error, r.code));
