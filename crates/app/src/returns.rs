@@ -175,3 +175,14 @@ impl App {
         Ok(hearth_cin_census::from_hearth::xml(year, &source, &children))
     }
 }
+
+impl App {
+    /// A child's return readiness on its own (the API's; the record page gets it with the
+    /// rest of the record). Opening it is audited as a read of the record.
+    pub async fn census_readiness(&self, actor: &crate::Actor, id: hearth_domain::PersonId) -> Result<Option<Readiness>, AppError> {
+        let (mut tx, record, _) = self.with_open(actor, id, "person.census").await?;
+        let readiness = self.readiness_in(tx.as_mut(), &record).await?;
+        tx.commit().await?;
+        Ok(readiness)
+    }
+}

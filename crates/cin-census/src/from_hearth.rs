@@ -105,10 +105,14 @@ pub fn child(c: &CensusChild) -> crate::Child {
     }
 }
 
+/// The whole return as a census file.
+pub fn file(year: CollectionYear, source: &Source, children: &[CensusChild]) -> crate::CensusFile {
+    crate::CensusFile { header: header(year, source), children: children.iter().map(child).collect() }
+}
+
 /// The whole return as XML.
 pub fn xml(year: CollectionYear, source: &Source, children: &[CensusChild]) -> String {
-    let file = crate::CensusFile { header: header(year, source), children: children.iter().map(child).collect() };
-    crate::write::to_string(&file)
+    crate::write::to_string(&file(year, source, children))
 }
 
 #[cfg(test)]

@@ -120,6 +120,10 @@ enum ReturnsCommand {
         /// Where to write the XML file.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// Also check what was written against the DfE's rules (as `cin-validate` would) and
+        /// exit 1 if there is an ERROR-type failure.
+        #[arg(long)]
+        check: bool,
     },
     /// Check any CIN census XML file (Hearth's or another system's) against the DfE's
     /// validation rules; exit 1 when there is an ERROR-type failure.
@@ -341,7 +345,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Returns { command: ReturnsCommand::Cin { year, la, out } } => {
+        Command::Returns { command: ReturnsCommand::Cin { year, la, out, check } } => {
             let y = hearth_domain::returns::cin::CollectionYear::parse(&year)
                 .ok_or_else(|| Failure(format!("--year {year} is not a collection year Hearth supports (2025-26 or 2026-27)"), 2))?;
             if la.len() != 3 || !la.bytes().all(|b| b.is_ascii_digit()) {
@@ -349,6 +353,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
+            let started = std::time::Instant::now();
             let children = app.cin_census(y).await.map_err(|e| Failure(describe(e), 1))?;
             let source = hearth_cin_census::from_hearth::Source {
                 la_number: la,
@@ -357,9 +362,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 serial: 1,
                 made_at: hearth_app::local_time::uk_local(app.now()),
             };
-            let xml = hearth_cin_census::from_hearth::xml(y, &source, &children);
-            std::fs::write(&out, xml).map_err(|e| Failure(format!("cannot write {}: {e}", out.display()), 1))?;
-            println!("Wrote the CIN census {} for {} children to {}.", y.label(), children.len(), out.display());
+            let file = hearth_cin_census::from_hearth::file(y, &source, &children);
+            std::fs::write(&out, hearth_cin_census::write::to_string(&file)).map_err(|e| Failure(format!("cannot write {}: {e}", out.display()), 1))?;
+            println!("Wrote the CIN census {} for {} children to {} in {:.2} s.", y.label(), children.len(), out.display(), started.elapsed().as_secs_f64());
+            if check {
+                let checking = std::time::Instant::now();
+                let ctx = hearth_cin_census::rules::Ctx::new(y.reference_date(), hearth_domain::calendar::shipped());
+                let failures = hearth_cin_census::rules::validate(&file, ctx);
+                let (errors, queries) = hearth_cin_census::report::counts(&failures);
+                print!("{}", hearth_cin_census::report::text(&failures, 3));
+                println!("Checked against the DfE's rules in {:.2} s: {errors} errors, {queries} queries.", checking.elapsed().as_secs_f64());
+                if errors > 0 {
+                    return Err(Failure(format!("the census has {errors} ERROR-type failures"), 1));
+                }
+            }
             Ok(())
         }
         Command::Returns { command: ReturnsCommand::CinValidate { file, rules, max_lines, json } } => cin_validate(&file, rules.as_deref(), max_lines, json.as_deref()),

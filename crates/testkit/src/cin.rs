@@ -20,7 +20,7 @@ use crate::rng::Gen;
 use crate::{invalid, TestkitError};
 use hearth_app::Timescales;
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
-use hearth_domain::cin::change::Change;
+use hearth_domain::cin::change::{Applied, Change};
 use hearth_domain::cin::codes::{AbuseCategory, ClosureReason, EnquiryOutcome, PlanEndReason, StepDownTo, StrategyDecision};
 use hearth_domain::cin::episode::{Episode, InitialDecision, MeetingDetails, Participant, PlanAction, PlanContent, ReviewDecision};
 use hearth_domain::cin::steps::{due_steps, reconcile, Facts};
@@ -79,11 +79,45 @@ impl Writer<'_> {
     fn apply_at(&mut self, ops: &mut Vec<Op>, change: Change, by: UserId, now: OffsetDateTime) -> Result<Option<StepId>, TestkitError> {
         self.clock = self.clock.max(now);
         let reason = Some(change.label().to_string());
+        let before = self.lengths();
         let applied = self.e.apply(change, by, now).map_err(|e| invalid("episode step", e))?;
+        let applied = self.seed_ids(before, applied);
         ops.push(Op::UpdateEpisode(self.e.clone(), self.version, ChangeMeta { by, at: now, reason }));
         self.version += 1;
         self.sync(by, now)?;
         Ok(applied.plan.or(applied.step))
+    }
+
+    /// How many steps of each kind the episode holds (see [`Writer::seed_ids`]).
+    fn lengths(&self) -> [usize; 7] {
+        let e = &self.e;
+        [e.cin_plans.len(), e.strategy_discussions.len(), e.enquiries.len(), e.conferences.len(), e.cp_plans.len(), e.core_groups.len(), e.oversight.len()]
+    }
+
+    /// The domain gives new steps time-based ids; they get ids from the seeded stream
+    /// instead, so that a seed gives the same episodes (and task keys) every time. A change
+    /// adds steps at the end of their lists, and only an initial conference's plan refers to
+    /// a step added with it.
+    fn seed_ids(&mut self, before: [usize; 7], applied: Applied) -> Applied {
+        let (e, g) = (&mut self.e, &mut *self.g);
+        let mut renamed: Vec<(StepId, StepId)> = Vec::new();
+        let mut fresh = |id: &mut StepId| {
+            let new = StepId(g.uuid());
+            renamed.push((*id, new));
+            *id = new;
+        };
+        e.cin_plans.iter_mut().skip(before[0]).for_each(|x| fresh(&mut x.id));
+        e.strategy_discussions.iter_mut().skip(before[1]).for_each(|x| fresh(&mut x.id));
+        e.enquiries.iter_mut().skip(before[2]).for_each(|x| fresh(&mut x.id));
+        e.conferences.iter_mut().skip(before[3]).for_each(|x| fresh(&mut x.id));
+        e.cp_plans.iter_mut().skip(before[4]).for_each(|x| fresh(&mut x.id));
+        e.core_groups.iter_mut().skip(before[5]).for_each(|x| fresh(&mut x.id));
+        e.oversight.iter_mut().skip(before[6]).for_each(|x| fresh(&mut x.id));
+        let seeded = |id: StepId| renamed.iter().find(|(old, _)| *old == id).map_or(id, |r| r.1);
+        for p in e.cp_plans.iter_mut().skip(before[4]) {
+            p.conference = seeded(p.conference);
+        }
+        Applied { step: applied.step.map(seeded), plan: applied.plan.map(seeded), ended_cin_plan: applied.ended_cin_plan }
     }
 
     fn sync(&mut self, by: UserId, now: OffsetDateTime) -> Result<(), TestkitError> {
@@ -404,14 +438,19 @@ fn child_protection(w: &mut Writer<'_>, ops: &mut Vec<Op>, referral: &Referral, 
             }
         };
     };
-    // An earlier plan ended at its first, second or third review, or when the child moved
-    // to another authority (also when no review fell before the episode's end).
-    let moved = w.g.chance(0.15);
-    let (until, end_at) = if moved {
+    // An earlier plan ended at its first, second or third review (at about 3, 9 and 15
+    // months) when it fell before the episode's end, or when the child moved to another
+    // authority.
+    let reviews: Vec<(i64, u32)> = [(1, 3, 35), (4, 9, 45), (10, 15, 20)]
+        .into_iter()
+        .filter(|(_, at, _)| hearth_domain::calendar::add_months(icpc, *at).is_ok_and(|d| d - Duration::days(15) < last))
+        .map(|(after, _, weight)| (after, weight))
+        .collect();
+    let (until, end_at) = if reviews.is_empty() || w.g.chance(0.15) {
         (w.g.date_between(icpc + Duration::days(30), last).min(last), None)
     } else {
-        let review = *w.g.weighted(&[(1, 35), (4, 45), (10, 20)]);
-        (last, Some(months(w.g, review, review)))
+        let after = *w.g.weighted(&reviews);
+        (last, Some(months(w.g, after, after)))
     };
     match w.cp_history(ops, plan, icpc, until, end_at)? {
         Some(end) => {

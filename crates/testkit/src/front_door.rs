@@ -47,6 +47,7 @@ use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
 use hearth_domain::person::{ChangeMeta, PersonDetails, PersonKind};
 use hearth_domain::policy::Deadline;
 use hearth_domain::relationship::RelationshipType;
+use hearth_domain::returns::cin::CollectionYear;
 use hearth_domain::search::tokens;
 use hearth_domain::{PersonId, TeamId, UserId};
 use hearth_store::Tx;
@@ -218,6 +219,8 @@ pub(crate) struct Generator {
     final_wd: i64,
     demo_worker: UserId,
     demo_episodes: usize,
+    /// The collection year before today's, whose census the earlier episodes fill.
+    year: CollectionYear,
     pub summary: FrontDoorSummary,
 }
 
@@ -231,7 +234,8 @@ impl Generator {
             .map(|a| timescales.calendar.working_days_between(today, a.final_due().date()).days)
             .unwrap_or(45)
             .clamp(5, 260);
-        Generator { g: Gen::new(seed ^ STREAM), timescales, today, final_wd, demo_worker, demo_episodes: 0, summary: FrontDoorSummary::default() }
+        let year = crate::previous_collection_year(today);
+        Generator { g: Gen::new(seed ^ STREAM), timescales, today, final_wd, demo_worker, demo_episodes: 0, year, summary: FrontDoorSummary::default() }
     }
 
     /// Plans and writes the front door of one family.
@@ -298,8 +302,13 @@ impl Generator {
             let closed = closed.ok_or_else(|| invalid("earlier episode", "not closed"))?;
             self.summary.earlier_episodes += children.len();
             previous.push(referred);
-            // Back at the door after a while; most re-referrals come within the year.
-            let gap = if self.g.chance(0.7) { self.g.int(14, 150) } else { self.g.int(150, 420) };
+            // Back at the door after a while; most re-referrals come within the year, soon
+            // after a child protection plan.
+            let gap = match e.past {
+                Past::Protection => self.g.int(14, 45),
+                _ if self.g.chance(0.7) => self.g.int(14, 150),
+                _ => self.g.int(150, 420),
+            };
             let latest = (self.today - closed).whole_days() - 30;
             let back = closed + Duration::days(gap.min(latest).max(1));
             let local = PrimitiveDateTime::new(back, Time::from_hms(8, 0, 0).unwrap_or(Time::MIDNIGHT));
@@ -315,7 +324,7 @@ impl Generator {
     fn earlier(&mut self, kind: TeamKind, since: Date) -> Option<Earlier> {
         let (chance, mix) = match kind {
             TeamKind::FrontDoor => (0.2, FRONT_DOOR_PAST),
-            TeamKind::ChildProtection => (0.4, PROTECTION_PAST),
+            TeamKind::ChildProtection => (0.55, PROTECTION_PAST),
             TeamKind::Disabled => (0.2, DISABLED_PAST),
             TeamKind::InCare | TeamKind::Placement => (0.3, PROTECTION_PAST),
         };
@@ -334,7 +343,7 @@ impl Generator {
                 Past::Assessed(_) => assessed < by,
                 Past::Enquiry => assessed + Duration::days(30) < by,
                 Past::CinPlan(_) => assessed + Duration::days(150) < by,
-                Past::Protection => assessed + Duration::days(240) < by,
+                Past::Protection => since + Duration::days(130) < by,
             })
             .collect();
         if fits.is_empty() {
@@ -344,6 +353,10 @@ impl Generator {
             Past::CinPlan(_) => Past::CinPlan(*self.g.weighted(CIN_PLAN_CLOSURES)),
             p => p,
         };
+        // An earlier plan ended, when it could, in time for a re-referral's plan to start by
+        // the previous census date (so that its NumberOfPreviousCPP counts it).
+        let aim = self.year.reference_date() - Duration::days(110);
+        let by = if past == Past::Protection && since + Duration::days(130) < aim { aim } else { by };
         Some(Earlier { past, by })
     }
 
@@ -636,12 +649,12 @@ const FRONT_DOOR_PAST: &[(Past, u32)] = &[
     (Past::Protection, 5),
 ];
 const PROTECTION_PAST: &[(Past, u32)] = &[
-    (Past::ReferralNfa, 10),
-    (Past::Assessed(AssessmentOutcome::NoFurtherAction), 8),
-    (Past::Assessed(AssessmentOutcome::EarlyHelp), 10),
-    (Past::CinPlan(ClosureReason::ServicesCeased), 15),
-    (Past::Enquiry, 17),
-    (Past::Protection, 40),
+    (Past::ReferralNfa, 8),
+    (Past::Assessed(AssessmentOutcome::NoFurtherAction), 6),
+    (Past::Assessed(AssessmentOutcome::EarlyHelp), 6),
+    (Past::CinPlan(ClosureReason::ServicesCeased), 12),
+    (Past::Enquiry, 13),
+    (Past::Protection, 55),
 ];
 const DISABLED_PAST: &[(Past, u32)] = &[
     (Past::ReferralNfa, 10),
@@ -1125,25 +1138,38 @@ mod tests {
         let kinds = [TeamKind::FrontDoor, TeamKind::ChildProtection, TeamKind::Disabled, TeamKind::InCare, TeamKind::Placement];
         let mut d = Gen::new(99);
         let mut states = std::collections::HashSet::new();
+        let mut earlier = 0;
         for (i, today) in days.into_iter().enumerate() {
             for ts in &packs {
                 let holder = Holder { worker: UserId(d.uuid()), manager: UserId(d.uuid()), team: TeamId(d.uuid()), kind: kinds[i % kinds.len()] };
                 let opts = FrontDoorOptions { enabled: true, timescales: Some(ts.clone()) };
                 let mut fd = Generator::new(i as u64, &opts, today, holder.worker);
+                let before = fd.summary.earlier_episodes;
                 for n in 0..60 {
                     let kind = kinds[n % kinds.len()];
                     let holder = if n < 10 { Holder { kind: TeamKind::FrontDoor, ..holder } } else { Holder { kind, ..holder } };
-                    // Records made from yesterday evening to two years ago.
-                    let back = if n % 7 == 0 { 1 } else { d.int(1, 730) };
+                    // Records made from yesterday evening to two years ago; some of a baby
+                    // whose pre-birth case closed.
+                    let pre_birth = if n % 9 == 4 { crate::family::pre_birth(&mut d, today) } else { None };
+                    let back = match pre_birth {
+                        Some((referral, _)) => (today - referral).whole_days(),
+                        None if n % 7 == 0 => 1,
+                        None => d.int(1, 730),
+                    };
                     let local = PrimitiveDateTime::new(today - Duration::days(back), Time::MIDNIGHT + Duration::minutes(d.int(8 * 60, 21 * 60)));
                     let created_at = local.assume_offset(uk_offset(local.assume_utc()));
-                    let details: Vec<PersonDetails> = (0..d.int(1, 3)).map(|_| {
-                        let unborn = d.chance(0.1);
-                        child(&mut d, today, unborn)
-                    }).collect();
+                    let details: Vec<PersonDetails> = match pre_birth {
+                        Some((_, due)) => vec![PersonDetails { expected_date_of_birth: Some(due), ..child(&mut d, today, true) }],
+                        None => (0..d.int(1, 3)).map(|_| {
+                            let unborn = d.chance(0.1);
+                            child(&mut d, today, unborn)
+                        }).collect(),
+                    };
                     let children: Vec<EpisodeChild<'_>> = details.iter().map(|details| EpisodeChild { id: PersonId(d.uuid()), details, created_at }).collect();
                     let mut ops = Vec::new();
-                    fd.episode(&mut ops, &children, &[PersonId(d.uuid())], holder).unwrap_or_else(|e| panic!("{today} back {back}: {e}"));
+                    let parents = [PersonId(d.uuid())];
+                    let done = if pre_birth.is_some() { fd.pre_birth(&mut ops, &children, &parents, holder) } else { fd.episodes(&mut ops, &children, &parents, holder) };
+                    done.unwrap_or_else(|e| panic!("{today} back {back}: {e}"));
                     for op in &ops {
                         let at = match op {
                             Op::InsertContact(c, m) | Op::UpdateContact(c, _, m) => {
@@ -1166,9 +1192,11 @@ mod tests {
                         assert!(uk_local(at).date() < today, "{today} back {back}: a step today or later: {op:?}");
                     }
                 }
+                earlier += fd.summary.earlier_episodes - before;
             }
         }
         assert_eq!(states.len(), 4, "{states:?}");
+        assert!(earlier > 0);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub use front_door::{FrontDoorOptions, FrontDoorSummary};
 use hearth_app::local_time::uk_local;
 use hearth_domain::audit::{AuditDraft, Outcome};
 use hearth_domain::user::Role;
+use hearth_domain::returns::cin::CollectionYear;
 use hearth_domain::PersonId;
 use hearth_store::{Store, StoreError, Tx};
 use std::time::{Duration, Instant};
@@ -75,6 +76,9 @@ pub struct DemoSummary {
     pub users: Vec<DemoUser>,
     pub teams: usize,
     pub children: usize,
+    /// Children besides `children` whose only case closed: babies on record as unborn whose
+    /// pre-birth case (in the previous collection year) closed before the birth.
+    pub closed_children: usize,
     /// Everyone recorded: children and adults.
     pub people: usize,
     pub case_notes: usize,
@@ -122,6 +126,7 @@ fn audit(now: OffsetDateTime, seed: u64, target: String) -> AuditDraft {
 #[derive(Default)]
 struct Counts {
     people: usize,
+    closed_children: usize,
     case_notes: usize,
     relationships: usize,
 }
@@ -181,6 +186,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
                 front.family(&mut *tx, &f, front_door::Holder::of(worker, ctx.team, ctx.team_kind)).await?;
             }
             counts.people += f.persons.len();
+            counts.closed_children += usize::from(f.closed_pre_birth.is_some());
             counts.case_notes += f.notes.len();
             counts.relationships += f.relationships.len();
             left -= n;
@@ -203,6 +209,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
         users: staff.demo_users,
         teams: staff.teams.len(),
         children: opts.children,
+        closed_children: counts.closed_children,
         people: counts.people,
         case_notes: counts.case_notes,
         relationships: counts.relationships,
@@ -210,6 +217,13 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
         example_child,
         elapsed: started.elapsed(),
     })
+}
+
+/// The CIN census year before the one `today` falls in (years run 1 April to 31 March):
+/// the year whose closed cases the generated history holds.
+pub fn previous_collection_year(today: Date) -> CollectionYear {
+    let current = if u8::from(today.month()) >= 4 { today.year() } else { today.year() - 1 };
+    CollectionYear { start_year: current - 1 }
 }
 
 fn invalid(what: &str, errors: impl std::fmt::Display) -> TestkitError {

@@ -128,7 +128,7 @@ async fn everything_written_is_valid_linked_and_audited() {
             assert!(list.contains(&p.allocation.worker.unwrap()));
         }
     }
-    assert_eq!(kids, children);
+    assert_eq!(kids, children + summary.closed_children);
     assert!(unborn < children / 10);
     assert_eq!(restricted, w.access_lists.len());
     let example = tx.person(summary.example_child.0).await.unwrap().unwrap();

@@ -54,8 +54,12 @@ pub(crate) struct Family {
     pub persons: Vec<PersonWrite>,
     pub relationships: Vec<Relationship>,
     pub notes: Vec<NoteWrite>,
-    /// The children, oldest first: id, full name, born.
+    /// The children with an open case, oldest first: id, full name, born.
     pub children: Vec<(PersonId, String, bool)>,
+    /// A baby on record as unborn whose pre-birth case, referred in the previous collection
+    /// year, closed before the expected birth (the birth was never recorded here): a child
+    /// besides the family's children with an open case.
+    pub closed_pre_birth: Option<PersonId>,
 }
 
 const CHILDREN_PER_FAMILY: &[(usize, u32)] = &[(1, 35), (2, 30), (3, 20), (4, 15)];
@@ -76,6 +80,8 @@ pub(super) struct Shape {
     has_father: bool,
     father_at_home: bool,
     unborn: bool,
+    /// The referral and expected birth of a baby whose pre-birth case closed.
+    pre_birth: Option<(Date, Date)>,
     second_father: bool,
     /// Children from this index on are the later partner's (`n` when there is none).
     younger_from: usize,
@@ -103,6 +109,7 @@ fn plan(g: &mut Gen, ctx: &Ctx<'_>, n: usize) -> Shape {
     let has_father = !has_mother || g.chance(0.65);
     let father_at_home = has_father && (!has_mother || g.chance(0.5));
     let unborn = has_mother && !ctx.first && g.chance(0.047);
+    let pre_birth = if has_mother && !ctx.first && !unborn && g.chance(0.03) { pre_birth(g, ctx.today) } else { None };
     let second_father = has_mother && n >= 2 && g.chance(0.2);
     let younger_from = if second_father { g.int(1, n as i64 - 1) as usize } else { n };
 
@@ -139,6 +146,7 @@ fn plan(g: &mut Gen, ctx: &Ctx<'_>, n: usize) -> Shape {
         has_father,
         father_at_home,
         unborn,
+        pre_birth,
         second_father,
         younger_from,
         father_surname,
@@ -155,6 +163,20 @@ fn plan(g: &mut Gen, ctx: &Ctx<'_>, n: usize) -> Shape {
     }
 }
 
+/// A pre-birth case of the previous collection year: referred from 6 weeks of pregnancy to
+/// 6 weeks before the expected birth and a month before the census date, the birth expected
+/// from about the census date to the end of that year (the DfE's expected range) and before
+/// today. `None` when today leaves no such dates.
+pub(crate) fn pre_birth(g: &mut Gen, today: Date) -> Option<(Date, Date)> {
+    let year = crate::previous_collection_year(today);
+    let (first, census) = (year.first_day(), year.reference_date());
+    let year_end = Date::from_calendar_date(census.year(), time::Month::December, 31).ok()?;
+    let due = g.date_between(census - Duration::days(20), (today - Duration::days(14)).min(year_end));
+    let latest = (due - Duration::days(40)).min(census - Duration::days(30));
+    let referral = g.date_between((due - Duration::days(240)).max(first), latest);
+    (referral >= first && referral <= latest && due < today).then_some((referral, due))
+}
+
 /// Builds one family of `n` children.
 pub(crate) fn build(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, n: usize) -> Family {
     let shape = plan(g, ctx, n);
@@ -162,8 +184,9 @@ pub(crate) fn build(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, n: usize) ->
     let adults = people::adults(g, reg, ctx, &shape, &children);
     let relationships = relationships(g, ctx, &children, &adults);
     let notes = notes::notes(g, ctx, &children, &adults);
+    let closed_pre_birth = children.iter().find(|c| c.closed).map(|c| c.id);
     let (persons, children) = records(g, ctx, children, adults, shape.referral);
-    Family { persons, relationships, notes, children }
+    Family { persons, relationships, notes, children, closed_pre_birth }
 }
 
 fn relationships(g: &mut Gen, ctx: &Ctx<'_>, children: &[Child], adults: &Adults) -> Vec<Relationship> {
@@ -242,7 +265,7 @@ fn records(g: &mut Gen, ctx: &Ctx<'_>, children: Vec<Child>, adults: Adults, ref
     let worker = ctx.worker;
     let allocation = Allocation { team: Some(ctx.team), worker: Some(worker.id) };
     let access_list: Vec<UserId> = if ctx.restricted { vec![worker.id, worker.manager] } else { Vec::new() };
-    let summary = children.iter().map(|c| (c.id, c.details.full_name(), c.details.date_of_birth.is_some())).collect();
+    let summary = children.iter().filter(|c| !c.closed).map(|c| (c.id, c.details.full_name(), c.details.date_of_birth.is_some())).collect();
     let family_created = children.iter().map(|c| c.created).min().unwrap_or(referral);
     let all = children
         .into_iter()
@@ -318,7 +341,7 @@ mod tests {
         for team in 0..staff::TEAMS.len() {
             let (fams, today, now) = families(11 + team as u64, 400, team);
             let local_now = uk_local(now);
-            let (mut children, mut unborn, mut corrected_notes, mut corrected_people) = (0, 0, 0, 0);
+            let (mut children, mut unborn, mut corrected_notes, mut corrected_people, mut closed) = (0, 0, 0, 0, 0);
             for f in &fams {
                 let ids: Vec<PersonId> = f.persons.iter().map(|p| p.record.id).collect();
                 for p in &f.persons {
@@ -340,7 +363,21 @@ mod tests {
                     }
                     assert!(p.record.created_at <= now);
                     assert_eq!(p.record.restricted, !p.access_list.is_empty());
-                    if d.kind == PersonKind::Child {
+                    if f.closed_pre_birth == Some(p.record.id) {
+                        // Referred in the previous collection year, due before today and
+                        // after the census date less a few weeks; born siblings born well
+                        // before.
+                        let year = crate::previous_collection_year(today);
+                        let (due, referred) = (d.expected_date_of_birth.expect("unborn"), uk_local(p.record.created_at).date());
+                        assert!(d.is_unborn() && due < today && due >= year.reference_date() - Duration::days(20), "{due}");
+                        assert!(referred >= year.first_day() && referred < year.reference_date() && referred + Duration::days(40) <= due, "{referred} {due}");
+                        for sibling in f.persons.iter().filter_map(|q| q.record.details.date_of_birth.filter(|_| q.record.details.kind == PersonKind::Child)) {
+                            assert!(sibling + Duration::days(330) <= due, "{sibling} {due}");
+                        }
+                        assert!(!f.children.iter().any(|c| c.0 == p.record.id));
+                        assert!(!f.notes.iter().any(|n| n.note.person == p.record.id));
+                        closed += 1;
+                    } else if d.kind == PersonKind::Child {
                         children += 1;
                         if d.is_unborn() {
                             unborn += 1;
@@ -371,6 +408,7 @@ mod tests {
                 }
             }
             assert!(unborn > 0 && unborn * 100 < children * 5, "{unborn} unborn of {children}");
+            assert!(closed > 0 && closed * 100 < fams.len() * 5, "{closed} closed pre-birth cases");
             assert!(corrected_notes > 0 && corrected_people > 0);
         }
     }

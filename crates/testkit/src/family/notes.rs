@@ -96,7 +96,8 @@ pub(super) fn notes(g: &mut Gen, ctx: &Ctx<'_>, children: &[Child], adults: &Adu
     let local_now = uk_local(ctx.now);
     let yesterday = today.saturating_sub(Duration::days(1));
     let mut out: Vec<NoteWrite> = Vec::new();
-    for (ci, c) in children.iter().enumerate() {
+    // A closed pre-birth case has no notes after it.
+    for (ci, c) in children.iter().enumerate().filter(|(_, c)| !c.closed) {
         let count = note_count(g, ctx.notes_per_child);
         out.reserve(count);
         let d = &c.details;

@@ -20,6 +20,8 @@ pub(super) struct Child {
     pub school: Option<&'static School>,
     /// When the record was made (and the case opened).
     pub created: Date,
+    /// A baby whose pre-birth case closed (see `Family::closed_pre_birth`).
+    pub closed: bool,
 }
 
 /// An adult, with what they are to the children in the notes' words ("mother").
@@ -204,9 +206,8 @@ fn random_heritage(g: &mut Gen) -> &'static Heritage {
 }
 
 /// Days before today of each born child's birth, oldest first, at least 330 days apart
-/// (twins aside), leaving room for a baby on the way when `unborn`.
-fn birth_offsets(g: &mut Gen, born: usize, unborn: bool) -> Vec<i64> {
-    let floor: i64 = if unborn { 200 } else { 0 };
+/// (twins aside), the youngest at least `floor` days ago (room for a baby on the way).
+fn birth_offsets(g: &mut Gen, born: usize, floor: i64) -> Vec<i64> {
     let mut offsets: Vec<i64> = Vec::with_capacity(born);
     if born > 0 {
         let min_oldest = floor + 330 * (born as i64 - 1);
@@ -240,17 +241,25 @@ const DISABILITIES: &[(Disability, u32)] = &[
 pub(super) fn children(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, s: &Shape, n: usize) -> Vec<Child> {
     let today = ctx.today;
     let born_n = n - usize::from(s.unborn);
-    let offsets = birth_offsets(g, born_n, s.unborn);
-    let mut children: Vec<Child> = Vec::with_capacity(n);
-    for i in 0..n {
+    // A baby due earlier (whose pre-birth case closed) comes after the born children.
+    let floor = match s.pre_birth {
+        Some((_, due)) => (today - due).whole_days() + 330,
+        None if s.unborn => 200,
+        None => 0,
+    };
+    let offsets = birth_offsets(g, born_n, floor);
+    let all = n + usize::from(s.pre_birth.is_some());
+    let mut children: Vec<Child> = Vec::with_capacity(all);
+    for i in 0..all {
         let is_unborn = i >= born_n;
+        let closed = i >= n;
         let dob = offsets.get(i).map(|days| today.saturating_sub(Duration::days(*days)));
         let sex = if is_unborn {
             if g.chance(0.3) { Some(if g.chance(0.5) { Sex::Male } else { Sex::Female }) } else { None }
         } else {
             Some(*g.weighted(&[(Sex::Male, 495), (Sex::Female, 495), (Sex::NotKnown, 10)]))
         };
-        let younger = i >= s.younger_from;
+        let younger = s.second_father && i >= s.younger_from;
         let father = if younger { Some(1) } else if s.has_father { Some(0) } else { None };
         let surname = if younger && g.chance(0.6) { s.second_surname } else { s.children_surname.as_str() };
         let names_h = if s.mixed && g.chance(0.5) { s.father_h } else { s.mother_h };
@@ -270,7 +279,10 @@ pub(super) fn children(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, s: &Shape
         d.sex = sex;
         d.date_of_birth = dob;
         if is_unborn {
-            d.expected_date_of_birth = Some(today.saturating_add(Duration::days(g.int(14, 180))));
+            d.expected_date_of_birth = Some(match s.pre_birth.filter(|_| closed) {
+                Some((_, due)) => due,
+                None => today.saturating_add(Duration::days(g.int(14, 180))),
+            });
         }
         let age = d.age_on(today).unwrap_or(0);
         d.ethnicity = Some(if g.chance(0.03) {
@@ -335,12 +347,13 @@ pub(super) fn children(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, s: &Shape
             }
         }
         d.addresses = if is_unborn { s.home.last().cloned().into_iter().collect() } else { addresses_since(&s.home, dob) };
-        let created = match dob {
-            Some(dob) => s.referral.max(dob),
-            None => today.saturating_sub(Duration::days(g.int(7, 150))),
+        let created = match (dob, s.pre_birth.filter(|_| closed)) {
+            (_, Some((referral, _))) => referral,
+            (Some(dob), None) => s.referral.max(dob),
+            (None, None) => today.saturating_sub(Duration::days(g.int(7, 150))),
         }
         .min(today.saturating_sub(Duration::days(1)));
-        children.push(Child { id: PersonId(g.uuid()), details: d, father, school, created });
+        children.push(Child { id: PersonId(g.uuid()), details: d, father, school, created, closed });
     }
     children
 }
@@ -469,7 +482,7 @@ pub(super) fn adults(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, s: &Shape, 
         let i = a.push(g, d, "professional");
         a.professionals.push((i, ci, format!("{role}, {school}")));
     }
-    if let Some(ci) = children.iter().position(|c| super::notes::band_on(&c.details, today) & (UNBORN | BABY) != 0)
+    if let Some(ci) = children.iter().position(|c| !c.closed && super::notes::band_on(&c.details, today) & (UNBORN | BABY) != 0)
         && g.chance(0.35)
     {
         let d = professional(g, Sex::Female);

@@ -14,6 +14,7 @@ mod manager;
 mod notes;
 mod people;
 mod problem;
+mod returns;
 mod work;
 
 use crate::AppState;
@@ -65,6 +66,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cin::episode))
         .routes(routes!(cin::change))
         .routes(routes!(cin::dashboard))
+        .routes(routes!(returns::quality))
+        .routes(routes!(returns::readiness))
         .routes(routes!(work::mine))
         .routes(routes!(work::team))
 }

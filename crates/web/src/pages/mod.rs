@@ -11,7 +11,7 @@ mod returns;
 mod rota;
 mod home;
 mod notes;
-mod people;
+pub(crate) mod people;
 mod timescales;
 pub(crate) mod work;
 

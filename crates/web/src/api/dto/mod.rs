@@ -11,6 +11,7 @@ mod front_door;
 mod manager;
 mod note;
 mod person;
+mod returns;
 
 pub use cin::*;
 pub use codes::*;
@@ -18,6 +19,7 @@ pub use front_door::*;
 pub use manager::*;
 pub use note::*;
 pub use person::*;
+pub use returns::*;
 
 use hearth_domain::FieldErrors;
 use std::collections::BTreeMap;
