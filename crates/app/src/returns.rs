@@ -62,21 +62,49 @@ impl App {
     }
 
     /// The children of the CIN census for `year`, in LA child id order, read in one
-    /// transaction (a consistent picture) and audited as a whole.
+    /// transaction (a consistent picture, in a few reads whatever the LA's size) and audited
+    /// as a whole.
     pub async fn cin_census(&self, year: CollectionYear) -> Result<Vec<CensusChild>, AppError> {
         let mut tx = self.store.begin().await?;
-        let mut out = Vec::new();
-        for id in tx.referred_children().await? {
-            let Some(person) = tx.person(id).await? else { continue };
-            out.extend(self.census_child_in(tx.as_mut(), &person, year).await?);
-        }
+        let records = tx.census_records().await?;
         let mut d = self.draft(None, "returns.cin", None, Outcome::Allowed);
         d.target = Some(year.label());
+        let out = self.census_of(&records, year, |_| true);
         d.reason = Some(format!("{} children", out.len()));
         tx.append_audit(&d).await?;
         tx.commit().await?;
-        out.sort_by(|a, b| a.la_child_id.cmp(&b.la_child_id));
         Ok(out)
+    }
+
+    /// The census children among `records` whose record `wanted` keeps, in LA child id order.
+    fn census_of(&self, records: &hearth_store::CensusRecords, year: CollectionYear, wanted: impl Fn(&PersonRecord) -> bool) -> Vec<CensusChild> {
+        use std::collections::HashMap;
+        let ts = &self.config.timescales;
+        let mut referrals: HashMap<hearth_domain::PersonId, Vec<&hearth_domain::front_door::referral::Referral>> = HashMap::new();
+        for r in &records.referrals {
+            referrals.entry(r.child).or_default().push(r);
+        }
+        let assessments: HashMap<_, _> = records.assessments.iter().map(|a| (a.referral, a)).collect();
+        let episodes: HashMap<_, _> = records.episodes.iter().map(|e| (e.referral, e)).collect();
+        let mut plans: HashMap<hearth_domain::PersonId, Vec<CpPlan>> = HashMap::new();
+        for e in &records.episodes {
+            plans.entry(e.child).or_default().extend(e.cp_plans.iter().cloned());
+        }
+        let mut out: Vec<CensusChild> = records
+            .children
+            .iter()
+            .filter(|p| wanted(p))
+            .filter_map(|person| {
+                let theirs = referrals.get(&person.id)?;
+                let rows: Vec<ReferralRecord<'_>> = theirs
+                    .iter()
+                    .map(|r| ReferralRecord { referral: r, assessment: assessments.get(&r.id).copied(), episode: episodes.get(&r.id).copied() })
+                    .collect();
+                cin::child(person, &rows, plans.get(&person.id).map_or(&[][..], Vec::as_slice), year, &ts.pack, &ts.calendar)
+            })
+            .collect();
+        out.sort_by(|a, b| a.la_child_id.cmp(&b.la_child_id));
+        out
     }
 }
 
@@ -117,23 +145,23 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let ctx = census_ctx(year, self.today());
-        let mut tx = self.store.begin().await?;
-        let mut seen = Vec::new();
         // Child-level failures come from each child's readiness; the validator runs only the
         // rules about the return as a whole (Hearth's header is always right).
         let return_rules = hearth_cin_census::rules::all().into_iter().filter(|r| matches!(r.check, hearth_cin_census::rules::Check::Return(_))).collect();
         let mut validator = hearth_cin_census::Validator::with_rules(&hearth_cin_census::Header::default(), ctx, return_rules);
-        for id in tx.referred_children().await? {
-            let Some(person) = tx.person(id).await? else { continue };
-            if !whole_la && !person.allocation.team.is_some_and(|t| actor.subject.teams.contains(&t)) {
-                continue;
-            }
-            let Some(child) = self.census_child_in(tx.as_mut(), &person, year).await? else { continue };
+        let mut tx = self.store.begin().await?;
+        let records = tx.census_records().await?;
+        let teams = &actor.subject.teams;
+        let census = self.census_of(&records, year, |p| whole_la || p.allocation.team.is_some_and(|t| teams.contains(&t)));
+        let people: std::collections::HashMap<_, _> = records.children.iter().map(|p| (p.id, p)).collect();
+        let mut seen = Vec::with_capacity(census.len());
+        for child in census {
             if whole_la {
                 validator.child(&hearth_cin_census::from_hearth::child(&child));
             }
             let issues = readiness::check(&child, &ctx);
-            seen.push(ChildIssues { person: id, name: person.details.full_name(), la_child_id: child.la_child_id, team: person.allocation.team, issues });
+            let Some(person) = people.get(&child.person) else { continue };
+            seen.push(ChildIssues { person: child.person, name: person.details.full_name(), la_child_id: child.la_child_id, team: person.allocation.team, issues });
         }
         let return_level = if whole_la { validator.finish() } else { Vec::new() };
         let mut by_rule: std::collections::BTreeMap<&'static str, (hearth_cin_census::Kind, &'static str, usize)> = Default::default();

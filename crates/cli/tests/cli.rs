@@ -216,7 +216,8 @@ fn returns_cin_validate_reports_by_rule_child_and_field() {
     let (code, out, _) = run(&census_file(|x| x.replace("<Sex>M</Sex>", "<Sex>X</Sex>")), &["--rules", "8500,8510"]);
     assert_eq!(code, Some(0), "{out}");
     // Files that cannot be read: exit 2 with a one-line reason.
-    let cases: [(Box<dyn Fn(String) -> String>, &str); 4] = [
+    type Edit = Box<dyn Fn(String) -> String>;
+    let cases: [(Edit, &str); 4] = [
         (Box::new(|x: String| x[..x.find("<CINPlanDates>").unwrap()].to_string()), "truncated"),
         (Box::new(|x: String| x.replace("<Message>", "<Message xmlns=\"http://www.dcsf.gov.uk/schemas/cbds\">")), "namespace"),
         (Box::new(|x: String| x.replace("</Sex>", "</Sx>")), "not well-formed"),

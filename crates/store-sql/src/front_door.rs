@@ -142,6 +142,12 @@ pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: 
     rows.iter().map(versioned).collect()
 }
 
+/// Every document of `kind`, as it stands now.
+pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<T>> {
+    let rows = sqlx::query("SELECT r.doc FROM front_door_records r WHERE r.kind = $1").bind(kind.code()).fetch_all(c).await.map_err(db_err)?;
+    rows.iter().map(|r| r.json("doc")).collect()
+}
+
 /// The people with a document of `kind` about them as a child, by id.
 pub(crate) async fn people_of_kind(c: &mut AnyConnection, kind: Kind) -> Result<Vec<PersonId>> {
     let rows = sqlx::query(

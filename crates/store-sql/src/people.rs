@@ -169,6 +169,21 @@ pub(crate) async fn person(c: &mut AnyConnection, id: PersonId) -> Result<Option
 /// Rows per IN list.
 const IDS_PER_QUERY: usize = 500;
 
+/// Whole records in the order of `ids`; unknown ids are left out.
+pub(crate) async fn persons_full(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonRecord>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.id IN ("));
+        let list = q.list(chunk.iter().map(|id| id.to_string()));
+        q.push(&list).push(")");
+        for row in q.fetch_all(&mut *c).await? {
+            let p = person_from_row(&row)?;
+            found.insert(p.id, p);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 /// Summaries in the order of `ids`; unknown ids are left out.
 pub(crate) async fn persons(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
     let mut found = std::collections::HashMap::new();

@@ -201,6 +201,16 @@ impl Tx for SqlTx {
     async fn referred_children(&mut self) -> Result<Vec<PersonId>> {
         fd::people_of_kind(self.c(), Kind::Referral).await
     }
+    async fn census_records(&mut self) -> Result<CensusRecords> {
+        let referrals: Vec<Referral> = fd::all_of_kind(self.c(), Kind::Referral).await?;
+        let assessments = fd::all_of_kind(self.c(), Kind::Assessment).await?;
+        let episodes = fd::all_of_kind(self.c(), Kind::Episode).await?;
+        let mut ids: Vec<PersonId> = referrals.iter().map(|r| r.child).collect();
+        ids.sort();
+        ids.dedup();
+        let children = people::persons_full(self.c(), &ids).await?;
+        Ok(CensusRecords { children, referrals, assessments, episodes })
+    }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;
         v.sort_by_key(|r| std::cmp::Reverse(r.value.referral_date));

@@ -903,12 +903,21 @@ pub async fn front_door_records(store: &dyn Store) {
     assert_eq!(of_child, vec![r.id, older.id], "newest referral date first");
     let referred = tx.referred_children().await.unwrap();
     assert!(referred.contains(&kid.id) && !referred.contains(&mum.id), "children with a referral, not their family");
+    // The census's read of the whole LA (other cases may share the database).
+    let census = tx.census_records().await.unwrap();
+    let theirs: Vec<&PersonRecord> = census.children.iter().filter(|p| p.id == kid.id || p.id == mum.id).collect();
+    assert_eq!(theirs.len(), 1, "the referred child once, not the family");
+    assert_eq!(theirs[0].details.full_name(), kid.details.full_name(), "the whole record");
+    for id in [r.id, older.id] {
+        assert_eq!(census.referrals.iter().filter(|x| x.id == id).count(), 1);
+    }
     let mut a = Assessment::new(r.id, kid.id, u.id, date!(2026 - 01 - 06));
     tx.insert_assessment(&a, &meta(&u, None)).await.unwrap();
     a.child_seen.push(ChildSeen { date: date!(2026 - 01 - 07), seen_alone: true });
     tx.update_assessment(&a, 1, &meta(&u, None)).await.unwrap();
     assert_eq!(tx.assessment_of_referral(r.id).await.unwrap().map(|v| (v.value, v.version)), Some((a.clone(), 2)));
     assert!(tx.assessment_of_referral(older.id).await.unwrap().is_none());
+    assert!(tx.census_records().await.unwrap().assessments.contains(&a), "as it stands now");
     let versions = tx.front_door_versions(&a.id.to_string()).await.unwrap();
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
     assert!(!versions[0].doc.contains("seen_alone") && versions[1].doc.contains("seen_alone"), "{versions:?}");

@@ -172,6 +172,9 @@ pub trait Tx: Send {
     async fn referral(&mut self, id: ReferralId) -> Result<Option<Versioned<Referral>>>;
     /// Every child with at least one referral, by id.
     async fn referred_children(&mut self) -> Result<Vec<PersonId>>;
+    /// Everything the CIN census is built from, in a few reads however many children there
+    /// are (the census of 15,000 children must take seconds, not a query per child).
+    async fn census_records(&mut self) -> Result<CensusRecords>;
     /// A child's referrals, newest referral date first.
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>>;
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()>;

@@ -115,3 +115,14 @@ impl<'a> TaskQuery<'a> {
         Self::default()
     }
 }
+
+/// What the CIN census of an LA is built from, read at once: every child with a referral
+/// (their whole record) and every referral, assessment and episode as they stand now.
+#[derive(Clone, Debug, Default)]
+pub struct CensusRecords {
+    pub children: Vec<hearth_domain::person::PersonRecord>,
+    pub referrals: Vec<hearth_domain::front_door::referral::Referral>,
+    pub assessments: Vec<hearth_domain::front_door::assessment::Assessment>,
+    pub episodes: Vec<hearth_domain::cin::episode::Episode>,
+}
+

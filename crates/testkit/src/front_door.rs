@@ -14,6 +14,7 @@
 //! | returned (manager) | assessment v+1 | authorisation done |
 //! | authorised (manager) | assessment v+1 | authorisation done; initial, core, single and child seen done |
 //! | primary need recorded (worker) | referral v2 | |
+//! | closed with no further action (worker), instead of an assessment | referral v2 | the referral's deadlines done |
 //!
 //! Most assessments were authorised long ago, when the case opened; a front-door team holds
 //! work in every state: in progress (due dates overdue, this week and later), submitted (an
@@ -21,12 +22,18 @@
 //! domain's own checks (`Contact::decide`, `Referral::from_contact`, `Assessment::submit`,
 //! `authorise`, …), so what is written is what the app would accept. Dates are relative to
 //! today: every step happened on or before the last working day before today.
+//!
+//! Some groups came to the door before (more in the teams holding longer histories): an
+//! earlier contact, referral and episode, over before the current contact, which makes a
+//! re-referral when within a year ([`Past`] says how it went). A baby whose pre-birth case
+//! closed before the birth (`Family::closed_pre_birth`) has that one closed case. These fill
+//! the census of the previous collection year with the children whose cases closed in it.
+use crate::cin::{Earlier, Next, Past};
 use crate::family::Family;
 use crate::names::{STAFF_GIVEN, STAFF_SURNAMES};
 use crate::places::{HEALTH_BASES, SCHOOLS};
 use crate::rng::Gen;
 use crate::staff::Worker;
-use crate::cin::{Earlier, Next, Past};
 use crate::text::TeamKind;
 use crate::{invalid, TestkitError};
 use hearth_app::local_time::{uk_local, uk_offset};
@@ -1144,7 +1151,6 @@ mod tests {
                 let holder = Holder { worker: UserId(d.uuid()), manager: UserId(d.uuid()), team: TeamId(d.uuid()), kind: kinds[i % kinds.len()] };
                 let opts = FrontDoorOptions { enabled: true, timescales: Some(ts.clone()) };
                 let mut fd = Generator::new(i as u64, &opts, today, holder.worker);
-                let before = fd.summary.earlier_episodes;
                 for n in 0..60 {
                     let kind = kinds[n % kinds.len()];
                     let holder = if n < 10 { Holder { kind: TeamKind::FrontDoor, ..holder } } else { Holder { kind, ..holder } };
@@ -1192,7 +1198,7 @@ mod tests {
                         assert!(uk_local(at).date() < today, "{today} back {back}: a step today or later: {op:?}");
                     }
                 }
-                earlier += fd.summary.earlier_episodes - before;
+                earlier += fd.summary.earlier_episodes;
             }
         }
         assert_eq!(states.len(), 4, "{states:?}");

@@ -2,7 +2,8 @@
 //!
 //! `generate` fills an empty store with teams, users, children and their families,
 //! relationships and case notes, and each child's front-door history (contact, referral,
-//! single assessment and their tasks; see `front_door`). Everything is made up from built-in lists, so nothing is
+//! single assessment and their tasks, and the episode that followed; for some children an
+//! earlier, closed one; see `front_door` and `cin`). Everything is made up from built-in lists, so nothing is
 //! about a real person, and the same seed always gives the same people with the same ids.
 //! Dates are relative to today, so ages and note dates stay plausible whenever it runs.
 //!
@@ -46,7 +47,8 @@ pub struct DemoOptions {
     /// Case notes per child on average; each child has between 40% and 160% of it.
     pub notes_per_child: usize,
     /// Each child's front-door history: a decided contact, a referral and a single
-    /// assessment in a mix of states, with their tasks (on by default).
+    /// assessment in a mix of states, with their tasks and episode, and for some children
+    /// an earlier, closed episode (on by default).
     pub front_door: FrontDoorOptions,
 }
 

@@ -65,7 +65,6 @@ async fn the_previous_years_census_holds_every_journey() {
 
     let census = app.cin_census(year).await.unwrap();
     let found = journeys(&census);
-    eprintln!("DEBUG {found:?}");
     for kind in [
         "closed episode",
         "referral closed with no further action the same day",

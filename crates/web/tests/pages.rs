@@ -872,6 +872,34 @@ async fn the_home_page_lists_the_workers_own_cases() {
 }
 
 /// Moves the world's clock to `at`.
+/// A police contact about `kid` received at `received`, decided an hour later by `manager`
+/// (with `worker` below them): the referral (or referrals) it makes.
+async fn police_referral(
+    w: &World,
+    worker: &hearth_domain::user::UserRecord,
+    manager: &hearth_domain::user::UserRecord,
+    kid: hearth_domain::PersonId,
+    received: OffsetDateTime,
+    decision: hearth_domain::front_door::codes::ScreeningDecision,
+) -> hearth_domain::front_door::ReferralId {
+    use hearth_app::{NewContact, NewDecision};
+    use hearth_domain::front_door::codes::ReferralSource;
+    use hearth_domain::front_door::contact::{Consent, Referrer};
+    let new = NewContact {
+        received_at: received,
+        source: ReferralSource::Police,
+        referrer: Referrer { name: "PC Jones".into(), ..Default::default() },
+        reason: "Injury".into(),
+        consent: Consent::Given,
+        children: vec![kid],
+        family_members: vec![],
+    };
+    let contact = w.app.record_contact(&alone(worker), new).await.unwrap();
+    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(manager, &[manager.clone(), worker.clone()]), user: manager.clone() };
+    let decided = NewDecision { decision, decided_at: received + Duration::hours(1), rationale: "Injury".into() };
+    w.app.decide_contact(&actor, contact, 1, decided).await.unwrap()[0]
+}
+
 fn set_clock(w: &World, at: OffsetDateTime) {
     w.clock.advance(at - w.clock.now_for_tests());
 }
@@ -1139,9 +1167,7 @@ async fn a_new_pack_moves_stored_deadlines_only_when_recalculated() {
 /// stale form refused, and nothing shown to another team.
 #[tokio::test]
 async fn the_episode_pages_record_steps_and_refuse_bad_input() {
-    use hearth_app::{NewContact, NewDecision};
-    use hearth_domain::front_door::codes::{ReferralSource, ScreeningDecision};
-    use hearth_domain::front_door::contact::{Consent, Referrer};
+    use hearth_domain::front_door::codes::ScreeningDecision;
     use time::macros::{date, datetime};
     let w = world().await;
     let team = w.app.add_team(None, "Front door").await.unwrap();
@@ -1151,19 +1177,7 @@ async fn the_episode_pages_record_steps_and_refuse_bad_input() {
     staff(&w, "bea", "Bea Worker", Role::SocialWorker, Some(other.id), None).await;
     set_clock(&w, datetime!(2024-01-10 12:00 UTC));
     let kid = w.app.create_person(&alone(&sam), child("Ivy", "Episode")).await.unwrap();
-    let new = NewContact {
-        received_at: datetime!(2024-01-08 09:00 UTC),
-        source: ReferralSource::Police,
-        referrer: Referrer { name: "PC Jones".into(), ..Default::default() },
-        reason: "Injury".into(),
-        consent: Consent::Given,
-        children: vec![kid.id],
-        family_members: vec![],
-    };
-    let contact = w.app.record_contact(&alone(&sam), new).await.unwrap();
-    let tara_actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() };
-    let decision = NewDecision { decision: ScreeningDecision::StrategyDiscussion, decided_at: datetime!(2024-01-08 10:00 UTC), rationale: "Injury".into() };
-    let referral = w.app.decide_contact(&tara_actor, contact, 1, decision).await.unwrap()[0];
+    let referral = police_referral(&w, &sam, &tara, kid.id, datetime!(2024-01-08 09:00 UTC), ScreeningDecision::StrategyDiscussion).await;
     let mut tx = w.app.store.begin().await.unwrap();
     let episode = tx.episode_of_referral(referral).await.unwrap().unwrap().value.id;
     tx.commit().await.unwrap();
@@ -1242,9 +1256,7 @@ async fn the_episode_pages_record_steps_and_refuse_bad_input() {
 
 #[tokio::test]
 async fn the_census_readiness_panel_and_the_data_quality_page() {
-    use hearth_app::{NewContact, NewDecision};
-    use hearth_domain::front_door::codes::{PrimaryNeed, ReferralSource, ScreeningDecision};
-    use hearth_domain::front_door::contact::{Consent, Referrer};
+    use hearth_domain::front_door::codes::{PrimaryNeed, ScreeningDecision};
     use time::macros::datetime;
     let w = world().await;
     let team = w.app.add_team(None, "Front door").await.unwrap();
@@ -1255,19 +1267,7 @@ async fn the_census_readiness_panel_and_the_data_quality_page() {
     staff(&w, "olly", "Olly Manager", Role::TeamManager, Some(other.id), None).await;
     set_clock(&w, datetime!(2026-05-04 12:00 UTC));
     let kid = w.app.create_person(&alone(&sam), child("Ivy", "Census")).await.unwrap();
-    let new = NewContact {
-        received_at: datetime!(2026-05-04 09:00 UTC),
-        source: ReferralSource::Police,
-        referrer: Referrer { name: "PC Jones".into(), ..Default::default() },
-        reason: "Injury".into(),
-        consent: Consent::Given,
-        children: vec![kid.id],
-        family_members: vec![],
-    };
-    let contact = w.app.record_contact(&alone(&sam), new).await.unwrap();
-    let tara_actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(&tara, &[tara.clone(), sam.clone()]), user: tara.clone() };
-    let decision = NewDecision { decision: ScreeningDecision::Referral, decided_at: datetime!(2026-05-04 10:00 UTC), rationale: "Injury".into() };
-    let referral = w.app.decide_contact(&tara_actor, contact, 1, decision).await.unwrap()[0];
+    let referral = police_referral(&w, &sam, &tara, kid.id, datetime!(2026-05-04 09:00 UTC), ScreeningDecision::Referral).await;
 
     // The worker sees on the record what the census would fail, linked to where it is fixed.
     let mut s = Browser::new();

@@ -218,6 +218,9 @@ impl Tx for RecordingTx {
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         self.inner.referrals_of(child).await
     }
+    async fn census_records(&mut self) -> Result<hearth_store::CensusRecords> {
+        self.inner.census_records().await
+    }
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_assessment(a, meta).await
     }

@@ -107,20 +107,21 @@ impl QualityPage {
     }
 }
 
-fn year_of(s: &AppState, asked: Option<&str>) -> Result<CollectionYear, Response> {
+/// The year asked for (the year under way when none); `None` when it is not one Hearth
+/// produces.
+fn year_of(s: &AppState, asked: Option<&str>) -> Option<CollectionYear> {
     match asked.filter(|y| !y.is_empty()) {
-        None => Ok(s.app.current_collection_year()),
-        Some(y) => CollectionYear::parse(y).ok_or_else(|| {
-            html_error(StatusCode::BAD_REQUEST, "There is no such collection year", "Hearth produces the census for 2025-26 and 2026-27. Choose one of those.")
-        }),
+        None => Some(s.app.current_collection_year()),
+        Some(y) => CollectionYear::parse(y),
     }
 }
 
+fn no_such_year() -> Response {
+    html_error(StatusCode::BAD_REQUEST, "There is no such collection year", "Hearth produces the census for 2025-26 and 2026-27. Choose one of those.")
+}
+
 pub async fn quality(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
-    let year = match year_of(&s, q.year.as_deref()) {
-        Ok(y) => y,
-        Err(r) => return Ok(r),
-    };
+    let Some(year) = year_of(&s, q.year.as_deref()) else { return Ok(no_such_year()) };
     let rule = q.rule.unwrap_or_default().trim().to_string();
     let data = s.app.cin_data_quality(&actor, year, (!rule.is_empty()).then_some(rule.as_str())).await?;
     let page = QualityPage {
@@ -136,10 +137,7 @@ pub async fn quality(State(s): State<AppState>, Signed { actor }: Signed, v: Vis
 }
 
 pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
-    let year = match year_of(&s, q.year.as_deref()) {
-        Ok(y) => y,
-        Err(r) => return Ok(r),
-    };
+    let Some(year) = year_of(&s, q.year.as_deref()) else { return Ok(no_such_year()) };
     if !actor.can(Permission::ProduceReturns) {
         s.app.require(&actor, Permission::ProduceReturns, "returns.cin").await?;
     }
