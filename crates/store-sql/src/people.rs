@@ -169,34 +169,30 @@ pub(crate) async fn person(c: &mut AnyConnection, id: PersonId) -> Result<Option
 /// Rows per IN list.
 const IDS_PER_QUERY: usize = 500;
 
-/// Whole records in the order of `ids`; unknown ids are left out.
-pub(crate) async fn persons_full(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonRecord>> {
+/// The persons' rows read `IDS_PER_QUERY` to a query and turned into `T`, in the order of
+/// `ids`; unknown ids are left out.
+async fn persons_as<T>(c: &mut AnyConnection, ids: &[PersonId], from_row: fn(&AnyRow) -> Result<T>, id_of: fn(&T) -> PersonId) -> Result<Vec<T>> {
     let mut found = std::collections::HashMap::new();
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.id IN ("));
         let list = q.list(chunk.iter().map(|id| id.to_string()));
         q.push(&list).push(")");
         for row in q.fetch_all(&mut *c).await? {
-            let p = person_from_row(&row)?;
-            found.insert(p.id, p);
+            let v = from_row(&row)?;
+            found.insert(id_of(&v), v);
         }
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
+/// Whole records in the order of `ids`; unknown ids are left out.
+pub(crate) async fn persons_full(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonRecord>> {
+    persons_as(c, ids, person_from_row, |p| p.id).await
+}
+
 /// Summaries in the order of `ids`; unknown ids are left out.
 pub(crate) async fn persons(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
-    let mut found = std::collections::HashMap::new();
-    for chunk in ids.chunks(IDS_PER_QUERY) {
-        let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.id IN ("));
-        let list = q.list(chunk.iter().map(|id| id.to_string()));
-        q.push(&list).push(")");
-        for row in q.fetch_all(&mut *c).await? {
-            let s = summary_from_row(&row)?;
-            found.insert(s.id, s);
-        }
-    }
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    persons_as(c, ids, summary_from_row, |s| s.id).await
 }
 
 pub(crate) async fn person_versions(c: &mut AnyConnection, id: PersonId) -> Result<Vec<PersonVersion>> {
