@@ -67,3 +67,23 @@ async fn the_census_checked_for_a_child_a_team_and_the_la() {
     // Without a token: 401.
     w.call(axum::http::Method::GET, "/returns/cin", None, None).await.expect(StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_returns_endpoints() {
+    let w = world().await;
+    let r = w.call(axum::http::Method::GET, "/openapi.json", None, None).await;
+    r.expect(StatusCode::OK);
+    // A record the caller may not see is a 404, as an unknown one is.
+    for (path, statuses) in [("/returns/cin", &["200", "401", "403", "422"][..]), ("/people/{id}/census-readiness", &["200", "401", "404"][..])] {
+        let op = &r.json["paths"][path]["get"];
+        assert!(op.is_object(), "GET {path} missing");
+        assert_eq!(op["tags"], json!(["returns"]), "{path}");
+        for status in statuses {
+            assert!(op["responses"][status].is_object(), "GET {path} does not document {status}");
+        }
+    }
+    let schema = r.json["components"]["schemas"]["CinDataQuality"].to_string();
+    for field in ["whole_la", "children_checked", "rules", "return_failures"] {
+        assert!(schema.contains(field), "CinDataQuality does not describe {field}");
+    }
+}
