@@ -1,13 +1,15 @@
 //! Statutory returns from the live record (issue 6): the Children in Need census, and how
 //! ready each child's part of it is.
 use crate::{App, AppError};
+use hearth_cin_census::from_hearth::{self, Source};
 use hearth_cin_census::readiness::{self, Issue};
+use hearth_cin_census::CensusFile;
 use hearth_cin_census::rules::Ctx;
 use hearth_domain::audit::Outcome;
-use hearth_domain::cin::episode::{CpPlan, Episode};
+use hearth_domain::cin::episode::CpPlan;
 use hearth_domain::person::PersonRecord;
 use hearth_domain::returns::cin::{self, CensusChild, CollectionYear, ReferralRecord, SUPPORTED};
-use hearth_store::Tx;
+use hearth_store::{CensusRecords, Tx};
 
 /// What would fail the census for one child in the collection year under way.
 #[derive(Clone, Debug)]
@@ -33,24 +35,17 @@ impl App {
 
     /// One child as the census for `year` sees them, read in `tx`.
     pub(crate) async fn census_child_in(&self, tx: &mut dyn Tx, person: &PersonRecord, year: CollectionYear) -> Result<Option<CensusChild>, AppError> {
-        let ts = &self.config.timescales;
-        let id = person.id;
-        let referrals: Vec<_> = tx.referrals_of(id).await?.into_iter().map(|r| r.value).collect();
+        let referrals: Vec<_> = tx.referrals_of(person.id).await?.into_iter().map(|r| r.value).collect();
         if referrals.is_empty() {
             return Ok(None);
         }
-        let episodes: Vec<Episode> = tx.episodes_of(id).await?.into_iter().map(|e| e.value).collect();
+        let episodes = tx.episodes_of(person.id).await?.into_iter().map(|e| e.value).collect();
         let mut assessments = Vec::with_capacity(referrals.len());
         for r in &referrals {
-            assessments.push(tx.assessment_of_referral(r.id).await?.map(|a| a.value));
+            assessments.extend(tx.assessment_of_referral(r.id).await?.map(|a| a.value));
         }
-        let records: Vec<ReferralRecord<'_>> = referrals
-            .iter()
-            .zip(&assessments)
-            .map(|(r, a)| ReferralRecord { referral: r, assessment: a.as_ref(), episode: episodes.iter().find(|e| e.referral == r.id) })
-            .collect();
-        let plans: Vec<CpPlan> = episodes.iter().flat_map(|e| e.cp_plans.iter().cloned()).collect();
-        Ok(cin::child(person, &records, &plans, year, &ts.pack, &ts.calendar))
+        let records = CensusRecords { children: vec![person.clone()], referrals, assessments, episodes };
+        Ok(self.census_of(&records, year, |_| true).pop())
     }
 
     /// The return readiness of a child already opened in `tx` (the record page's panel):
@@ -76,8 +71,22 @@ impl App {
         Ok(out)
     }
 
+    /// The census for `year` as the file sent to the DfE, from this LA (`la_number`, the
+    /// header's LEA).
+    pub async fn cin_census_file(&self, year: CollectionYear, la_number: &str) -> Result<CensusFile, AppError> {
+        let children = self.cin_census(year).await?;
+        let source = Source {
+            la_number: la_number.to_string(),
+            software: "Hearth".into(),
+            release: env!("CARGO_PKG_VERSION").into(),
+            serial: 1,
+            made_at: crate::local_time::uk_local(self.now()),
+        };
+        Ok(from_hearth::file(year, &source, &children))
+    }
+
     /// The census children among `records` whose record `wanted` keeps, in LA child id order.
-    fn census_of(&self, records: &hearth_store::CensusRecords, year: CollectionYear, wanted: impl Fn(&PersonRecord) -> bool) -> Vec<CensusChild> {
+    fn census_of(&self, records: &CensusRecords, year: CollectionYear, wanted: impl Fn(&PersonRecord) -> bool) -> Vec<CensusChild> {
         use std::collections::HashMap;
         let ts = &self.config.timescales;
         let mut referrals: HashMap<hearth_domain::PersonId, Vec<&hearth_domain::front_door::referral::Referral>> = HashMap::new();
@@ -114,7 +123,6 @@ pub struct ChildIssues {
     pub person: hearth_domain::PersonId,
     pub name: String,
     pub la_child_id: String,
-    pub team: Option<hearth_domain::TeamId>,
     pub issues: Vec<Issue>,
 }
 
@@ -156,12 +164,13 @@ impl App {
         let people: std::collections::HashMap<_, _> = records.children.iter().map(|p| (p.id, p)).collect();
         let mut seen = Vec::with_capacity(census.len());
         for child in census {
+            let in_file = from_hearth::child(&child);
             if whole_la {
-                validator.child(&hearth_cin_census::from_hearth::child(&child));
+                validator.child(&in_file);
             }
-            let issues = readiness::check(&child, &ctx);
+            let issues = readiness::issues(&child, &in_file, &ctx);
             let Some(person) = people.get(&child.person) else { continue };
-            seen.push(ChildIssues { person: child.person, name: person.details.full_name(), la_child_id: child.la_child_id, team: person.allocation.team, issues });
+            seen.push(ChildIssues { person: child.person, name: person.details.full_name(), la_child_id: child.la_child_id, issues });
         }
         let return_level = if whole_la { validator.finish() } else { Vec::new() };
         let mut by_rule: std::collections::BTreeMap<&'static str, (hearth_cin_census::Kind, &'static str, usize)> = Default::default();
@@ -192,15 +201,7 @@ impl App {
     /// download). `la_number`: the header's LEA.
     pub async fn cin_census_xml(&self, actor: &crate::Actor, year: CollectionYear, la_number: &str) -> Result<String, AppError> {
         self.require(actor, hearth_domain::user::Permission::ProduceReturns, "returns.cin").await?;
-        let children = self.cin_census(year).await?;
-        let source = hearth_cin_census::from_hearth::Source {
-            la_number: la_number.to_string(),
-            software: "Hearth".into(),
-            release: env!("CARGO_PKG_VERSION").into(),
-            serial: 1,
-            made_at: crate::local_time::uk_local(self.now()),
-        };
-        Ok(hearth_cin_census::from_hearth::xml(year, &source, &children))
+        Ok(hearth_cin_census::write::to_string(&self.cin_census_file(year, la_number).await?))
     }
 }
 

@@ -110,11 +110,6 @@ pub fn file(year: CollectionYear, source: &Source, children: &[CensusChild]) -> 
     crate::CensusFile { header: header(year, source), children: children.iter().map(child).collect() }
 }
 
-/// The whole return as XML.
-pub fn xml(year: CollectionYear, source: &Source, children: &[CensusChild]) -> String {
-    crate::write::to_string(&file(year, source, children))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +143,7 @@ mod tests {
             }],
         };
         let source = Source { la_number: "800".into(), software: "Hearth".into(), release: "1".into(), serial: 1, made_at: datetime!(2026-04-20 09:00) };
-        let xml = xml(CollectionYear::parse("2025-26").expect("supported"), &source, &[c]);
+        let xml = crate::write::to_string(&file(CollectionYear::parse("2025-26").expect("supported"), &source, &[c]));
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Message>\n  <Header>"));
         for part in ["<Year>2026</Year>", "<ReferenceDate>2026-03-31</ReferenceDate>", "<LEA>800</LEA>", "<DateTime>2026-04-20T09:00:00</DateTime>", "<ReferralNFA>false</ReferralNFA>", "<InitialCPCtarget>2026-02-23</InitialCPCtarget>"] {
             assert!(xml.contains(part), "{part} missing:\n{xml}");

@@ -82,8 +82,12 @@ fn link(child: &CensusChild, place: Place, field: &str) -> Option<Link> {
 
 /// What the child-level rules find in this child's census record for the year of `ctx`.
 pub fn check(child: &CensusChild, ctx: &Ctx) -> Vec<Issue> {
-    let file_child = crate::from_hearth::child(child);
-    rules::check_child(&rules::all(), &file_child, ctx)
+    issues(child, &crate::from_hearth::child(child), ctx)
+}
+
+/// The same, for a child already turned into the file's form (`in_file`).
+pub fn issues(child: &CensusChild, in_file: &crate::Child, ctx: &Ctx) -> Vec<Issue> {
+    rules::check_child(&rules::all(), in_file, ctx)
         .into_iter()
         .map(|failure| {
             // What to fix is most often the value that is missing; else the first named.

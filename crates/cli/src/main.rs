@@ -354,17 +354,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
             let started = std::time::Instant::now();
-            let children = app.cin_census(y).await.map_err(|e| Failure(describe(e), 1))?;
-            let source = hearth_cin_census::from_hearth::Source {
-                la_number: la,
-                software: "Hearth".into(),
-                release: env!("CARGO_PKG_VERSION").into(),
-                serial: 1,
-                made_at: hearth_app::local_time::uk_local(app.now()),
-            };
-            let file = hearth_cin_census::from_hearth::file(y, &source, &children);
+            let file = app.cin_census_file(y, &la).await.map_err(|e| Failure(describe(e), 1))?;
             std::fs::write(&out, hearth_cin_census::write::to_string(&file)).map_err(|e| Failure(format!("cannot write {}: {e}", out.display()), 1))?;
-            println!("Wrote the CIN census {} for {} children to {} in {:.2} s.", y.label(), children.len(), out.display(), started.elapsed().as_secs_f64());
+            println!("Wrote the CIN census {} for {} children to {} in {:.2} s.", y.label(), file.children.len(), out.display(), started.elapsed().as_secs_f64());
             if check {
                 let checking = std::time::Instant::now();
                 let ctx = hearth_cin_census::rules::Ctx::new(y.reference_date(), hearth_domain::calendar::shipped());

@@ -7,11 +7,11 @@ mod auth;
 mod caseloads;
 mod episodes;
 mod front_door;
-mod returns;
+pub(crate) mod returns;
 mod rota;
 mod home;
 mod notes;
-pub(crate) mod people;
+mod people;
 mod timescales;
 pub(crate) mod work;
 

@@ -307,60 +307,6 @@ struct RecordPage {
     can_allocate: bool,
 }
 
-/// A line of the return-readiness panel.
-pub struct CensusRow {
-    pub code: &'static str,
-    pub error: bool,
-    pub message: &'static str,
-    pub field: &'static str,
-    pub value: Option<String>,
-    pub href: Option<String>,
-}
-
-/// Where a census failure is fixed in Hearth.
-pub fn census_href(link: hearth_cin_census::readiness::Link) -> String {
-    use hearth_cin_census::readiness::Link;
-    match link {
-        Link::Person(id) => format!("/people/{id}/edit"),
-        Link::Referral(id) => format!("/referrals/{id}"),
-        Link::Episode(id) => format!("/episodes/{id}"),
-        Link::Assessment(id) => format!("/assessments/{id}"),
-    }
-}
-
-/// The form field a census field is entered in, on the page the link opens.
-fn field_anchor(link: hearth_cin_census::readiness::Link, field: &str) -> &'static str {
-    use hearth_cin_census::readiness::Link;
-    match (link, field) {
-        (Link::Person(_), "UPN" | "FormerUPN" | "UPNunknown") => "#upn",
-        (Link::Person(_), "PersonBirthDate") => "#date_of_birth-day",
-        (Link::Person(_), "ExpectedPersonBirthDate") => "#expected_date_of_birth-day",
-        (Link::Person(_), "Sex") => "#sex",
-        (Link::Person(_), "Ethnicity") => "#ethnicity",
-        (Link::Person(_), "Disability") => "#disabilities",
-        (Link::Referral(_), "PrimaryNeedCode") => "#primary_need",
-        (Link::Referral(_), "ReferralNFA") => "#nfa",
-        _ => "",
-    }
-}
-
-/// The panel's lines: errors first, then queries.
-pub fn census_rows(issues: &[hearth_cin_census::readiness::Issue]) -> Vec<CensusRow> {
-    let mut rows: Vec<CensusRow> = issues
-        .iter()
-        .map(|i| CensusRow {
-            code: i.failure.code,
-            error: i.failure.kind == hearth_cin_census::Kind::Error,
-            message: i.failure.message.trim(),
-            field: i.field,
-            value: i.value.clone(),
-            href: i.link.map(|l| format!("{}{}", census_href(l), field_anchor(l, i.census_field))),
-        })
-        .collect();
-    rows.sort_by_key(|r| (!r.error, r.code));
-    rows
-}
-
 /// A management decision of the child's decision log: when, who, what, and its episode.
 pub struct Decision {
     pub at: String,
@@ -370,8 +316,8 @@ pub struct Decision {
 }
 
 impl RecordPage {
-    fn census_rows(&self) -> Vec<CensusRow> {
-        self.p.census.as_ref().map(|c| census_rows(&c.issues)).unwrap_or_default()
+    fn census_rows(&self) -> Vec<crate::pages::returns::CensusRow> {
+        self.p.census.as_ref().map(|c| crate::pages::returns::census_rows(&c.issues)).unwrap_or_default()
     }
 
     /// The child's decision log: every management decision in the child's episodes, newest

@@ -3,7 +3,6 @@
 use super::layout;
 use crate::error::{html_error, render, WebError};
 use crate::layout::Layout;
-use crate::pages::people::{census_rows, CensusRow};
 use crate::session::{Signed, Visitor};
 use crate::AppState;
 use askama::Template;
@@ -15,6 +14,60 @@ use hearth_cin_census::report::describe_loc;
 use hearth_cin_census::Kind;
 use hearth_domain::returns::cin::{CollectionYear, SUPPORTED};
 use hearth_domain::user::Permission;
+
+/// A line of the return-readiness panel.
+pub struct CensusRow {
+    pub code: &'static str,
+    pub error: bool,
+    pub message: &'static str,
+    pub field: &'static str,
+    pub value: Option<String>,
+    pub href: Option<String>,
+}
+
+/// Where a census failure is fixed in Hearth.
+pub fn census_href(link: hearth_cin_census::readiness::Link) -> String {
+    use hearth_cin_census::readiness::Link;
+    match link {
+        Link::Person(id) => format!("/people/{id}/edit"),
+        Link::Referral(id) => format!("/referrals/{id}"),
+        Link::Episode(id) => format!("/episodes/{id}"),
+        Link::Assessment(id) => format!("/assessments/{id}"),
+    }
+}
+
+/// The form field a census field is entered in, on the page the link opens.
+fn field_anchor(link: hearth_cin_census::readiness::Link, field: &str) -> &'static str {
+    use hearth_cin_census::readiness::Link;
+    match (link, field) {
+        (Link::Person(_), "UPN" | "FormerUPN" | "UPNunknown") => "#upn",
+        (Link::Person(_), "PersonBirthDate") => "#date_of_birth-day",
+        (Link::Person(_), "ExpectedPersonBirthDate") => "#expected_date_of_birth-day",
+        (Link::Person(_), "Sex") => "#sex",
+        (Link::Person(_), "Ethnicity") => "#ethnicity",
+        (Link::Person(_), "Disability") => "#disabilities",
+        (Link::Referral(_), "PrimaryNeedCode") => "#primary_need",
+        (Link::Referral(_), "ReferralNFA") => "#nfa",
+        _ => "",
+    }
+}
+
+/// The panel's lines: errors first, then queries.
+pub fn census_rows(issues: &[hearth_cin_census::readiness::Issue]) -> Vec<CensusRow> {
+    let mut rows: Vec<CensusRow> = issues
+        .iter()
+        .map(|i| CensusRow {
+            code: i.failure.code,
+            error: i.failure.kind == hearth_cin_census::Kind::Error,
+            message: i.failure.message.trim(),
+            field: i.field,
+            value: i.value.clone(),
+            href: i.link.map(|l| format!("{}{}", census_href(l), field_anchor(l, i.census_field))),
+        })
+        .collect();
+    rows.sort_by_key(|r| (!r.error, r.code));
+    rows
+}
 
 #[derive(serde::Deserialize, Default)]
 pub struct QualityQuery {

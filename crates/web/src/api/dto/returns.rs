@@ -36,7 +36,7 @@ impl From<&Issue> for CensusFailure {
             field: i.census_field.to_string(),
             label: i.field.to_string(),
             value: i.value.clone(),
-            fix: i.link.map(crate::pages::people::census_href),
+            fix: i.link.map(crate::pages::returns::census_href),
         }
     }
 }
