@@ -22,6 +22,9 @@ pub enum AppError {
     Locked,
     #[error("the security code is not correct")]
     BadCode,
+    /// A file given to a use case (an import) cannot be used: the message says why.
+    #[error("{0}")]
+    File(String),
     #[error("{0}")]
     Store(StoreError),
 }

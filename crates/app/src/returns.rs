@@ -40,11 +40,9 @@ impl App {
             return Ok(None);
         }
         let episodes = tx.episodes_of(person.id).await?.into_iter().map(|e| e.value).collect();
-        let mut assessments = Vec::with_capacity(referrals.len());
-        for r in &referrals {
-            assessments.extend(tx.assessment_of_referral(r.id).await?.map(|a| a.value));
-        }
-        let records = CensusRecords { children: vec![person.clone()], referrals, assessments, episodes };
+        let assessments = tx.assessments_of(person.id).await?.into_iter().map(|a| a.value).collect();
+        let kept_ids = tx.kept_la_child_id(person.id).await?.map(|id| (person.id, id)).into_iter().collect();
+        let records = CensusRecords { children: vec![person.clone()], referrals, assessments, episodes, kept_ids };
         Ok(self.census_of(&records, year, |_| true).pop())
     }
 
@@ -93,7 +91,11 @@ impl App {
         for r in &records.referrals {
             referrals.entry(r.child).or_default().push(r);
         }
-        let assessments: HashMap<_, _> = records.assessments.iter().map(|a| (a.referral, a)).collect();
+        let mut assessments: HashMap<_, Vec<_>> = HashMap::new();
+        for a in &records.assessments {
+            assessments.entry(a.referral).or_default().push(a);
+        }
+        let kept: HashMap<_, _> = records.kept_ids.iter().map(|(p, id)| (*p, id.as_str())).collect();
         let episodes: HashMap<_, _> = records.episodes.iter().map(|e| (e.referral, e)).collect();
         let mut plans: HashMap<hearth_domain::PersonId, Vec<CpPlan>> = HashMap::new();
         for e in &records.episodes {
@@ -107,9 +109,9 @@ impl App {
                 let theirs = referrals.get(&person.id)?;
                 let rows: Vec<ReferralRecord<'_>> = theirs
                     .iter()
-                    .map(|r| ReferralRecord { referral: r, assessment: assessments.get(&r.id).copied(), episode: episodes.get(&r.id).copied() })
+                    .map(|r| ReferralRecord { referral: r, assessments: assessments.get(&r.id).cloned().unwrap_or_default(), episode: episodes.get(&r.id).copied() })
                     .collect();
-                cin::child(person, &rows, plans.get(&person.id).map_or(&[][..], Vec::as_slice), year, &ts.pack, &ts.calendar)
+                cin::child(person, kept.get(&person.id).copied(), &rows, plans.get(&person.id).map_or(&[][..], Vec::as_slice), year, &ts.pack, &ts.calendar)
             })
             .collect();
         out.sort_by(|a, b| a.la_child_id.cmp(&b.la_child_id));

@@ -75,7 +75,7 @@ fn link(child: &CensusChild, place: Place, field: &str) -> Option<Link> {
             "CINclosureDate" | "ReasonForClosure" | "DateOfInitialCPC" => on_episode(i),
             _ => episode(i).map(|e| Link::Referral(e.referral_id)),
         },
-        Place::Assessment { episode: i, .. } => episode(i).map(|e| e.assessment_id.map_or(Link::Referral(e.referral_id), Link::Assessment)),
+        Place::Assessment { episode: i, index } => episode(i).map(|e| e.assessments.get(index).map_or(Link::Referral(e.referral_id), |a| Link::Assessment(a.id))),
         Place::CinPlan { episode: i, .. } | Place::Section47 { episode: i, .. } | Place::CpPlan { episode: i, .. } | Place::Review { episode: i, .. } => on_episode(i),
     }
 }

@@ -100,10 +100,38 @@ enum Command {
         #[command(subcommand)]
         command: DeadlinesCommand,
     },
+    /// Bring records in from a previous system.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Statutory returns from the record.
     Returns {
         #[command(subcommand)]
         command: ReturnsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a previous system's CIN census XML: children, referrals, assessments, plans,
+    /// section 47 enquiries, child protection plans and reviews, as history. Children are
+    /// matched by LA child id, so importing the same file again changes nothing and a later
+    /// year's file merges. Exit 1 when a child is rejected, 2 when the file cannot be used.
+    Cin {
+        /// The census file.
+        file: std::path::PathBuf,
+        /// The Hearth user the import is recorded as (needs to produce returns: business
+        /// support or a service manager).
+        #[arg(long)]
+        user: String,
+        /// The local authority's number the file's LEA must match; default: la_number of the
+        /// configuration.
+        #[arg(long)]
+        la: Option<String>,
+        /// Check and match everything, report, and keep nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -370,6 +398,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Import { command: ImportCommand::Cin { file, user, la, dry_run } } => {
+            let la = la.or_else(|| settings.la_number.clone()).ok_or_else(|| Failure("give the local authority's number with --la, or set la_number in the configuration".into(), 2))?;
+            let input = std::fs::File::open(&file).map_err(|e| Failure(format!("cannot open {}: {e}", file.display()), 2))?;
+            let timescales = check_timescales(&settings)?;
+            let app = open_with(&settings, timescales).await?;
+            let actor = app.local_actor(&user).await.map_err(|_| Failure(format!("no active user called {user}"), 2))?;
+            let started = std::time::Instant::now();
+            let report = app.import_cin_census(&actor, std::io::BufReader::new(input), &la, dry_run).await.map_err(|e| match e {
+                hearth_app::AppError::File(m) => Failure(m, 2),
+                hearth_app::AppError::Forbidden => Failure(format!("{user} may not import returns: it needs the business support or service manager role"), 2),
+                other => Failure(describe(other), 1),
+            })?;
+            print!("{}", import_report(&report));
+            println!("Read in {:.2} s.", started.elapsed().as_secs_f64());
+            if report.rejected.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure(format!("{} children were rejected: fix them in the file and import it again (what came in is matched, not duplicated)", report.rejected.len()), 1))
+            }
+        }
         Command::Returns { command: ReturnsCommand::CinValidate { file, rules, max_lines, json } } => cin_validate(&file, rules.as_deref(), max_lines, json.as_deref()),
         Command::Audit { command: AuditCommand::Verify } => {
             let app = open(&settings).await?;
@@ -382,6 +430,39 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// An import's report as a data team reads it: the totals, then each rejected child with
+/// its reasons, each disagreement, and what the file says that Hearth does not keep.
+fn import_report(r: &hearth_app::import::ImportReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let verb = if r.dry_run { "Dry run, nothing kept: would have" } else { "Imported:" };
+    let _ = writeln!(out, "CIN census {} from LA {}: {} children.", r.year, r.la, r.children);
+    let _ = writeln!(out, "{verb} {} created, {} merged, {} unchanged, {} rejected.", r.created.len(), r.merged.len(), r.unchanged, r.rejected.len());
+    for x in &r.rejected {
+        let id = if x.la_child_id.is_empty() { "(no LAchildID)" } else { &x.la_child_id };
+        let _ = writeln!(out, "Rejected {id} (line {}):", x.line);
+        for p in &x.problems {
+            let _ = writeln!(out, "  - {p}");
+        }
+    }
+    for m in r.merged.iter().filter(|m| !m.conflicts.is_empty()) {
+        let _ = writeln!(out, "Merged {} with disagreements:", m.la_child_id);
+        for c in &m.conflicts {
+            let _ = writeln!(out, "  - {c}");
+        }
+    }
+    if !r.not_kept.is_empty() {
+        let _ = writeln!(out, "Not kept ({}): Hearth has no place for these:", r.not_kept.len());
+        for (id, what) in r.not_kept.iter().take(20) {
+            let _ = writeln!(out, "  - {id}: {what}");
+        }
+        if r.not_kept.len() > 20 {
+            let _ = writeln!(out, "  … and {} more", r.not_kept.len() - 20);
+        }
+    }
+    out
 }
 
 /// Loads the configured policy pack and calendar before serving, so a bad file stops start-up

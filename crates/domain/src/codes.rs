@@ -3,28 +3,40 @@
 
 /// A code list entry: the stored code and the label a person reads.
 pub trait Coded: Sized + Copy + 'static {
+    /// The codes offered for new records.
     const ALL: &'static [Self];
+    /// Codes the DfE has retired: never offered, but kept when history brought in from a
+    /// previous system (a census import) has them.
+    const RETIRED: &'static [Self] = &[];
     fn code(self) -> &'static str;
     fn label(self) -> &'static str;
 
+    /// A code offered for new records.
     fn from_code(code: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|c| c.code() == code)
+    }
+
+    /// Any code, retired ones included (for history).
+    fn from_any_code(code: &str) -> Option<Self> {
+        Self::from_code(code).or_else(|| Self::RETIRED.iter().copied().find(|c| c.code() == code))
     }
 }
 
 macro_rules! code_list {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal,)+ }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal,)+ }
+        $(retired { $($old:ident = $old_code:literal : $old_label:literal,)+ })?) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
+        pub enum $name { $(#[serde(rename = $code)] $variant,)+ $($(#[serde(rename = $old_code)] $old,)+)? }
 
         impl $crate::codes::Coded for $name {
             const ALL: &'static [Self] = &[$(Self::$variant,)+];
+            const RETIRED: &'static [Self] = &[$($(Self::$old,)+)?];
             fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
+                match self { $(Self::$variant => $code,)+ $($(Self::$old => $old_code,)+)? }
             }
             fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label,)+ }
+                match self { $(Self::$variant => $label,)+ $($(Self::$old => $old_label,)+)? }
             }
         }
     };

@@ -1,5 +1,5 @@
 //! The child protection plans of the episodes, kept beside their documents for the team
-//! dashboard (see `migrations/*/0006_episodes.sql`).
+//! dashboard (see `migrations/*/0006_episodes.sql` and `0007_census_import.sql`).
 use crate::convert::{date_text, opt_date_text, RowExt};
 use crate::error::db_err;
 use crate::sql::DynSql;
@@ -21,8 +21,8 @@ pub(crate) async fn write_plans(c: &mut AnyConnection, e: &Episode) -> Result<()
     sqlx::query("DELETE FROM episode_cp_plans WHERE episode_id = $1").bind(e.id.to_string()).execute(&mut *c).await.map_err(db_err)?;
     for p in &e.cp_plans {
         sqlx::query(
-            "INSERT INTO episode_cp_plans (plan_id, episode_id, child_id, start_date, end_date, initial_category, latest_category) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO episode_cp_plans (plan_id, episode_id, child_id, start_date, end_date, initial_category, latest_category, earlier_not_held) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(p.id.to_string())
         .bind(e.id.to_string())
@@ -31,6 +31,7 @@ pub(crate) async fn write_plans(c: &mut AnyConnection, e: &Episode) -> Result<()
         .bind(opt_date_text(p.end))
         .bind(p.initial_category.code())
         .bind(p.latest_category.code())
+        .bind(i64::from(p.earlier_plans_not_held))
         .execute(&mut *c)
         .await
         .map_err(db_err)?;
@@ -51,7 +52,9 @@ pub(crate) async fn open_plans_of_teams(c: &mut AnyConnection, teams: &[TeamId])
     let mut q = DynSql::new(
         "SELECT p.plan_id, p.episode_id, p.child_id, p.start_date, p.initial_category, p.latest_category, \
          (SELECT COUNT(*) FROM episode_cp_plans e WHERE e.child_id = p.child_id \
-          AND (e.start_date < p.start_date OR (e.start_date = p.start_date AND e.plan_id < p.plan_id))) AS previous \
+          AND (e.start_date < p.start_date OR (e.start_date = p.start_date AND e.plan_id < p.plan_id))) \
+         + (SELECT MAX(e.earlier_not_held) FROM episode_cp_plans e WHERE e.child_id = p.child_id \
+          AND (e.start_date < p.start_date OR (e.start_date = p.start_date AND e.plan_id <= p.plan_id))) AS previous \
          FROM episode_cp_plans p JOIN persons c ON c.id = p.child_id WHERE p.end_date IS NULL AND c.allocated_team_id IN (",
     );
     let t = q.list(teams.iter().map(|t| t.to_string()));

@@ -398,3 +398,27 @@ pub(crate) async fn break_glass_since(c: &mut AnyConnection, since: OffsetDateTi
         })
         .collect()
 }
+
+pub(crate) async fn keep_la_child_id(c: &mut AnyConnection, person: PersonId, la_child_id: &str) -> Result<()> {
+    sqlx::query("INSERT INTO person_la_child_ids (person_id, la_child_id) VALUES ($1, $2)")
+        .bind(person.to_string())
+        .bind(la_child_id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn kept_la_child_ids(c: &mut AnyConnection, person: Option<PersonId>) -> Result<Vec<(PersonId, String)>> {
+    let mut q = DynSql::new("SELECT person_id, la_child_id FROM person_la_child_ids");
+    if let Some(p) = person {
+        let at = q.arg(p.to_string());
+        q.push(&format!(" WHERE person_id = {at}"));
+    }
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("person_id")?, r.text("la_child_id")?))).collect()
+}
+
+pub(crate) async fn person_with_la_child_id(c: &mut AnyConnection, la_child_id: &str) -> Result<Option<PersonId>> {
+    let row = sqlx::query("SELECT person_id FROM person_la_child_ids WHERE la_child_id = $1").bind(la_child_id).fetch_optional(c).await.map_err(db_err)?;
+    row.map(|r| r.parsed("person_id")).transpose()
+}

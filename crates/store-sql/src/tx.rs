@@ -209,7 +209,8 @@ impl Tx for SqlTx {
         ids.sort();
         ids.dedup();
         let children = people::persons_full(self.c(), &ids).await?;
-        Ok(CensusRecords { children, referrals, assessments, episodes })
+        let kept_ids = people::kept_la_child_ids(self.c(), None).await?;
+        Ok(CensusRecords { children, referrals, assessments, episodes, kept_ids })
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;
@@ -228,6 +229,18 @@ impl Tx for SqlTx {
     }
     async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>> {
         fd::by_parent(self.c(), Kind::Assessment, &referral.to_string()).await
+    }
+    async fn assessments_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Assessment>>> {
+        fd::of_person(self.c(), Kind::Assessment, child).await
+    }
+    async fn keep_la_child_id(&mut self, person: PersonId, la_child_id: &str) -> Result<()> {
+        people::keep_la_child_id(self.c(), person, la_child_id).await
+    }
+    async fn kept_la_child_id(&mut self, person: PersonId) -> Result<Option<String>> {
+        Ok(people::kept_la_child_ids(self.c(), Some(person)).await?.pop().map(|(_, id)| id))
+    }
+    async fn person_with_la_child_id(&mut self, la_child_id: &str) -> Result<Option<PersonId>> {
+        people::person_with_la_child_id(self.c(), la_child_id).await
     }
     async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>> {
         fd::versions(self.c(), id).await

@@ -918,6 +918,23 @@ pub async fn front_door_records(store: &dyn Store) {
     assert_eq!(tx.assessment_of_referral(r.id).await.unwrap().map(|v| (v.value, v.version)), Some((a.clone(), 2)));
     assert!(tx.assessment_of_referral(older.id).await.unwrap().is_none());
     assert!(tx.census_records().await.unwrap().assessments.contains(&a), "as it stands now");
+    // A previous system's history may have two assessments of one referral.
+    let second = Assessment::new(r.id, kid.id, u.id, date!(2026 - 02 - 01));
+    tx.insert_assessment(&second, &meta(&u, None)).await.unwrap();
+    let mut of_kid: Vec<_> = tx.assessments_of(kid.id).await.unwrap().into_iter().map(|v| v.value.id).collect();
+    of_kid.sort();
+    let mut both = vec![a.id, second.id];
+    both.sort();
+    assert_eq!(of_kid, both);
+    assert!(tx.assessments_of(mum.id).await.unwrap().is_empty());
+    // The LA child id an imported child kept: one each way.
+    let la_id = format!("MIG{}", word(6).to_uppercase());
+    assert_eq!(tx.kept_la_child_id(kid.id).await.unwrap(), None);
+    tx.keep_la_child_id(kid.id, &la_id).await.unwrap();
+    assert_eq!(tx.kept_la_child_id(kid.id).await.unwrap(), Some(la_id.clone()));
+    assert_eq!(tx.person_with_la_child_id(&la_id).await.unwrap(), Some(kid.id));
+    assert_eq!(tx.person_with_la_child_id("NOBODY").await.unwrap(), None);
+    assert!(tx.census_records().await.unwrap().kept_ids.contains(&(kid.id, la_id.clone())));
     let versions = tx.front_door_versions(&a.id.to_string()).await.unwrap();
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
     assert!(!versions[0].doc.contains("seen_alone") && versions[1].doc.contains("seen_alone"), "{versions:?}");
@@ -929,6 +946,9 @@ pub async fn front_door_records(store: &dyn Store) {
     // A stale version is a conflict and changes nothing.
     let mut tx = store.begin().await.unwrap();
     assert!(matches!(tx.update_assessment(&a, 1, &meta(&u, None)).await, Err(StoreError::Conflict { current: 2 })));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.keep_la_child_id(mum.id, &la_id).await.is_err(), "an LA child id names one person");
     drop(tx);
     let mut tx = store.begin().await.unwrap();
     assert!(matches!(tx.update_contact(&Contact { id: ContactId::new(), ..c.clone() }, 1, &meta(&u, None)).await, Err(StoreError::NotFound)));
@@ -1057,16 +1077,18 @@ pub async fn episodes(store: &dyn Store) {
     // sibling, and an open plan of a child of another team.
     let plan = |start: Date, end: Option<Date>| CpPlan {
         id: StepId::new(),
-        conference: StepId::new(),
+        conference: Some(StepId::new()),
         start,
         initial_category: AbuseCategory::Neglect,
         latest_category: AbuseCategory::Emotional,
         end,
         end_reason: end.map(|_| PlanEndReason::NoLongerAtRisk),
         visit_every_working_days: None,
+        earlier_plans_not_held: 0,
     };
     let mut old = Episode::open(kid.id, ReferralId::new(), date!(2024 - 05 - 01));
-    old.cp_plans.push(plan(date!(2024 - 06 - 01), Some(date!(2024 - 12 - 01))));
+    // Imported history: a previous system counted two plans before this one.
+    old.cp_plans.push(CpPlan { earlier_plans_not_held: 2, ..plan(date!(2024 - 06 - 01), Some(date!(2024 - 12 - 01))) });
     old.close(Some(date!(2024 - 12 - 02)), Some(ClosureReason::ServicesCeased), None, date!(2024 - 12 - 02)).unwrap();
     tx.insert_episode(&old, &meta(&w, None)).await.unwrap();
     let mut closed = Episode::open(sibling.id, ReferralId::new(), date!(2025 - 02 - 01));
@@ -1078,9 +1100,10 @@ pub async fn episodes(store: &dyn Store) {
     tx.insert_episode(&theirs, &meta(&w, None)).await.unwrap();
     let ids = |v: Vec<crate::Versioned<Episode>>| v.into_iter().map(|x| x.value.id).collect::<Vec<_>>();
     assert_eq!(ids(tx.episodes_of(kid.id).await.unwrap()), vec![e.id, old.id], "newest start first");
-    // The dashboard's open plans: the team's only, with the child's earlier plan counted.
+    // The dashboard's open plans: the team's only, with the child's earlier plan and the
+    // two before it that a previous system counted.
     let p = &e.cp_plans[0];
-    let expected = OpenPlan { child: kid.id, episode: e.id, plan: p.id, start: p.start, initial_category: AbuseCategory::Physical, latest_category: AbuseCategory::Physical, previous: 1 };
+    let expected = OpenPlan { child: kid.id, episode: e.id, plan: p.id, start: p.start, initial_category: AbuseCategory::Physical, latest_category: AbuseCategory::Physical, previous: 3 };
     assert_eq!(tx.open_cp_plans_of_teams(&[team.id]).await.unwrap(), vec![expected]);
     assert_eq!(tx.open_cp_plans_of_teams(&[team.id, other.id]).await.unwrap().len(), 2);
     assert!(tx.open_cp_plans_of_teams(&[]).await.unwrap().is_empty());

@@ -124,5 +124,7 @@ pub struct CensusRecords {
     pub referrals: Vec<hearth_domain::front_door::referral::Referral>,
     pub assessments: Vec<hearth_domain::front_door::assessment::Assessment>,
     pub episodes: Vec<hearth_domain::cin::episode::Episode>,
+    /// The LA child ids imported children kept from a previous system.
+    pub kept_ids: Vec<(PersonId, String)>,
 }
 

@@ -115,7 +115,7 @@ impl Writer<'_> {
         e.oversight.iter_mut().skip(before[6]).for_each(|x| fresh(&mut x.id));
         let seeded = |id: StepId| renamed.iter().find(|(old, _)| *old == id).map_or(id, |r| r.1);
         for p in e.cp_plans.iter_mut().skip(before[4]) {
-            p.conference = seeded(p.conference);
+            p.conference = p.conference.map(seeded);
         }
         Applied { step: applied.step.map(seeded), plan: applied.plan.map(seeded), ended_cin_plan: applied.ended_cin_plan }
     }

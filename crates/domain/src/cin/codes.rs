@@ -45,6 +45,9 @@ code_list!(
         SubstantiatedNoConference = "substantiated_no_icpc": "Concerns substantiated, no initial conference needed",
         ConferenceRequired = "icpc_required": "Concerns substantiated, initial child protection conference required",
     }
+    retired {
+        NoConference = "no_icpc": "No initial conference needed (brought in from a previous system's census)",
+    }
 );
 
 code_list!(

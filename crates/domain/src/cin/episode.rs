@@ -77,16 +77,22 @@ impl StrategyDiscussion {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enquiry {
     pub id: StepId,
-    pub strategy: StepId,
+    /// `None` only for history brought in from a previous system's census, which does not
+    /// record the discussion.
+    pub strategy: Option<StepId>,
     pub start: Date,
     pub outcome: Option<EnquiryOutcome>,
     pub outcome_date: Option<Date>,
+    /// The initial conference target a previous system's census gave (imported history);
+    /// otherwise it is counted from the strategy discussion.
+    #[serde(default)]
+    pub icpc_target: Option<Date>,
 }
 
 impl Enquiry {
     /// CIN census `ICPCnotRequired`: concluded without the need for an initial conference.
     pub fn icpc_not_required(&self) -> bool {
-        matches!(self.outcome, Some(EnquiryOutcome::NotSubstantiated | EnquiryOutcome::SubstantiatedNoConference))
+        matches!(self.outcome, Some(EnquiryOutcome::NotSubstantiated | EnquiryOutcome::SubstantiatedNoConference | EnquiryOutcome::NoConference))
     }
 }
 
@@ -124,8 +130,9 @@ pub struct Conference {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CpPlan {
     pub id: StepId,
-    /// The initial conference that made it.
-    pub conference: StepId,
+    /// The initial conference that made it; `None` for imported history whose conference
+    /// was before the census the plan came from.
+    pub conference: Option<StepId>,
     pub start: Date,
     pub initial_category: AbuseCategory,
     pub latest_category: AbuseCategory,
@@ -133,6 +140,10 @@ pub struct CpPlan {
     pub end_reason: Option<PlanEndReason>,
     /// Visits at most this many working days apart, instead of the pack's interval.
     pub visit_every_working_days: Option<u32>,
+    /// Earlier plans of the child that Hearth does not hold: what a previous system's
+    /// census counted (`NumberOfPreviousCPP`) beyond the plans imported with it.
+    #[serde(default)]
+    pub earlier_plans_not_held: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -554,7 +565,7 @@ impl Episode {
         if sd.decision != StrategyDecision::Section47 {
             e.add("strategy", format!("The strategy discussion on {} did not decide on a section 47 enquiry", day(sd.date())));
         }
-        if let Some(q) = self.enquiries.iter().find(|q| q.strategy == sd.id) {
+        if let Some(q) = self.enquiries.iter().find(|q| q.strategy == Some(sd.id)) {
             e.add("strategy", format!("The strategy discussion on {} already led to the enquiry started on {}", day(sd.date()), day(q.start)));
         } else if let Some(q) = self.enquiries.iter().find(|q| q.outcome.is_none()) {
             e.add("strategy", format!("The enquiry started on {} has no outcome yet; record it first", day(q.start)));
@@ -563,7 +574,7 @@ impl Episode {
         let start = check_date(&mut e, "start", "start date", start, today, &[(sd_date, "the strategy discussion".to_string())]);
         e.into_result()?;
         let id = StepId::new();
-        self.enquiries.push(Enquiry { id, strategy: sd.id, start: start.unwrap_or(today), outcome: None, outcome_date: None });
+        self.enquiries.push(Enquiry { id, strategy: Some(sd.id), start: start.unwrap_or(today), outcome: None, outcome_date: None, icpc_target: None });
         Ok(id)
     }
 
@@ -609,7 +620,7 @@ impl Episode {
             e.add("enquiry", format!("The initial conference of this enquiry was held on {}", day(c.date)));
         }
         let mut limits = vec![(q.start, "the start of the section 47 enquiry".to_string())];
-        if let Some(sd) = self.strategy(q.strategy) {
+        if let Some(sd) = q.strategy.and_then(|s| self.strategy(s)) {
             limits.push((sd.date(), "the strategy discussion".to_string()));
         }
         let date = check_date(&mut e, "date", "date of the conference", meeting.date, today, &limits);
@@ -635,7 +646,7 @@ impl Episode {
         let mut outcome = InitialConferenceOutcome { conference, plan: None, ended_cin_plan: None };
         if let InitialDecision::Plan { category } = decision {
             let plan = StepId::new();
-            self.cp_plans.push(CpPlan { id: plan, conference, start: date, initial_category: category, latest_category: category, end: None, end_reason: None, visit_every_working_days: None });
+            self.cp_plans.push(CpPlan { id: plan, conference: Some(conference), start: date, initial_category: category, latest_category: category, end: None, end_reason: None, visit_every_working_days: None, earlier_plans_not_held: 0 });
             outcome.plan = Some(plan);
             if let Some(cin) = self.cin_plans.iter_mut().find(|p| p.end.is_none()) {
                 cin.end = Some(date.max(cin.start));
@@ -919,7 +930,11 @@ fn join_and(items: &[String]) -> String {
 }
 
 /// CIN census `NumberOfPreviousCPP`: how many of the child's plans (over every episode)
-/// started before this one. Derived, never typed.
+/// started before this one, and the earlier plans a previous system counted that Hearth
+/// does not hold (the most any plan up to this one carries: they all came before it).
+/// Derived, never typed.
 pub fn previous_plans<'a>(all: impl IntoIterator<Item = &'a CpPlan>, plan: &CpPlan) -> usize {
-    all.into_iter().filter(|p| p.id != plan.id && (p.start, p.id) < (plan.start, plan.id)).count()
+    let earlier: Vec<&CpPlan> = all.into_iter().filter(|p| p.id != plan.id && (p.start, p.id) < (plan.start, plan.id)).collect();
+    let not_held = earlier.iter().map(|p| p.earlier_plans_not_held).chain([plan.earlier_plans_not_held]).max().unwrap_or(0);
+    earlier.len() + not_held as usize
 }

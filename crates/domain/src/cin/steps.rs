@@ -134,7 +134,7 @@ pub fn due_steps(e: &Episode, facts: Facts<'_>, pack: &Pack, cal: &Calendar) -> 
             push(&mut out, TaskKind::StrategyActionNotes, format!("sd:{}:notes", sd.id), optional(pack, ACTION_NOTES_RULE, 1, Start::DateTime(uk_local(sd.held_at)), cal))?;
         }
         if sd.decision == super::codes::StrategyDecision::Section47 {
-            let enquiry = e.enquiries.iter().find(|q| q.strategy == sd.id);
+            let enquiry = e.enquiries.iter().find(|q| q.strategy == Some(sd.id));
             let conference_needed = match enquiry {
                 None => true,
                 Some(q) => !q.icpc_not_required() && e.initial_conference(q.id).is_none(),
@@ -166,8 +166,13 @@ pub fn reconcile<'a, 'b>(open: &'a [Task], due: &'b [DueStep]) -> (Vec<&'a Task>
     (done, new)
 }
 
-/// CIN census `InitialCPCtarget` of an enquiry: the initial conference deadline counted
-/// from its strategy discussion.
+/// The initial conference deadline of an enquiry, counted from its strategy discussion.
 pub fn icpc_target(e: &Episode, enquiry: &super::episode::Enquiry, pack: &Pack, cal: &Calendar) -> Option<Result<Deadline, DeadlineError>> {
-    e.strategy(enquiry.strategy).map(|sd| pack.deadline(ICPC_RULE, 1, Start::Date(sd.date()), cal))
+    enquiry.strategy.and_then(|s| e.strategy(s)).map(|sd| pack.deadline(ICPC_RULE, 1, Start::Date(sd.date()), cal))
+}
+
+/// CIN census `InitialCPCtarget` of an enquiry: the target imported history brought with
+/// it, else the deadline counted from its strategy discussion.
+pub fn census_icpc_target(e: &Episode, enquiry: &super::episode::Enquiry, pack: &Pack, cal: &Calendar) -> Option<Date> {
+    enquiry.icpc_target.or_else(|| icpc_target(e, enquiry, pack, cal)?.ok().map(|d| d.due.date()))
 }

@@ -48,6 +48,9 @@ code_list!(
         AbsentParenting = "N8": "Absent parenting",
         NotChildInNeed = "N9": "Cases other than children in need",
     }
+    retired {
+        NotStated = "N0": "Not stated",
+    }
 );
 
 code_list!(
@@ -97,6 +100,10 @@ code_list!(
         FemaleGenitalMutilation = "22A": "Female genital mutilation",
         FaithOrBelief = "23A": "Abuse linked to faith or belief",
         CriminalExploitation = "24A": "Child criminal exploitation",
+    }
+    retired {
+        PhysicalAbuse = "18A": "Abuse or neglect: physical abuse (retired code)",
+        SexualAbuse = "19A": "Abuse or neglect: sexual abuse (retired code)",
     }
 );
 
@@ -163,7 +170,10 @@ mod tests {
         assert_eq!(needs, ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"]);
         assert_eq!(AssessmentFactor::ALL.len(), 42);
         assert_eq!(AssessmentFactor::from_code("24A"), Some(AssessmentFactor::CriminalExploitation));
-        assert_eq!(AssessmentFactor::from_code("18A"), None);
+        assert_eq!(AssessmentFactor::from_code("18A"), None, "retired: not offered");
+        assert_eq!(AssessmentFactor::from_any_code("18A"), Some(AssessmentFactor::PhysicalAbuse));
+        assert_eq!(PrimaryNeed::from_any_code("N0").map(|n| n.code()), Some("N0"));
+        assert_eq!(serde_json::to_string(&AssessmentFactor::SexualAbuse).unwrap(), "\"19A\"");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `docs/returns/cin.md`.
 use crate::calendar::Calendar;
 use crate::cin::episode::{previous_plans, ConferenceKind, CpPlan, Episode};
-use crate::cin::steps::icpc_target;
+use crate::cin::steps::census_icpc_target;
 use crate::codes::Coded;
 use crate::front_door::assessment::Assessment;
 use crate::front_door::referral::Referral;
@@ -85,7 +85,6 @@ pub struct CinDetails {
     /// fixed).
     pub referral_id: ReferralId,
     pub episode_id: Option<EpisodeId>,
-    pub assessment_id: Option<AssessmentId>,
     pub referral_date: Date,
     pub referral_source: &'static str,
     pub primary_need: Option<&'static str>,
@@ -100,6 +99,8 @@ pub struct CinDetails {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CensusAssessment {
+    /// The record it comes from (not in the file).
+    pub id: AssessmentId,
     pub start: Date,
     pub authorised: Option<Date>,
     /// Only for an authorised assessment (rule 8614).
@@ -124,8 +125,9 @@ pub struct CensusCpPlan {
     pub reviews: Vec<Date>,
 }
 
-/// The census id of a child: "H" and the last 16 hex digits of their Hearth id (the random
-/// part of a UUIDv7), within the DfE's 20 letters and digits.
+/// The census id of a child Hearth first recorded: "H" and the last 16 hex digits of their
+/// Hearth id (the random part of a UUIDv7), within the DfE's 20 letters and digits. A child
+/// brought in from a previous system's census keeps the id it had there.
 pub fn la_child_id(person: &PersonRecord) -> String {
     let hex = person.id.0.simple().to_string();
     format!("H{}", &hex[hex.len().saturating_sub(16)..]).to_uppercase()
@@ -134,7 +136,8 @@ pub fn la_child_id(person: &PersonRecord) -> String {
 /// One referral of the child with what followed it.
 pub struct ReferralRecord<'a> {
     pub referral: &'a Referral,
-    pub assessment: Option<&'a Assessment>,
+    /// Usually one; a previous system's history may have several.
+    pub assessments: Vec<&'a Assessment>,
     pub episode: Option<&'a Episode>,
 }
 
@@ -151,8 +154,10 @@ impl CollectionYear {
 }
 
 /// The child as the census for `year` sees them; `None` when no episode of theirs was open
-/// in the year. `all_plans`: every CP plan of the child (for `NumberOfPreviousCPP`).
-pub fn child(person: &PersonRecord, referrals: &[ReferralRecord<'_>], all_plans: &[CpPlan], year: CollectionYear, pack: &Pack, cal: &Calendar) -> Option<CensusChild> {
+/// in the year. `kept_id`: the LA child id a previous system gave them, if any.
+/// `all_plans`: every CP plan of the child (for `NumberOfPreviousCPP`).
+#[allow(clippy::too_many_arguments)]
+pub fn child(person: &PersonRecord, kept_id: Option<&str>, referrals: &[ReferralRecord<'_>], all_plans: &[CpPlan], year: CollectionYear, pack: &Pack, cal: &Calendar) -> Option<CensusChild> {
     let mut episodes = Vec::new();
     for r in referrals {
         let closure = r.episode.and_then(|e| e.closure.as_ref()).filter(|c| c.date <= year.reference_date()).map(|c| (c.date, c.reason.code()));
@@ -174,7 +179,7 @@ pub fn child(person: &PersonRecord, referrals: &[ReferralRecord<'_>], all_plans:
     }
     Some(CensusChild {
         person: person.id,
-        la_child_id: la_child_id(person),
+        la_child_id: kept_id.map_or_else(|| la_child_id(person), str::to_string),
         upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
         birth_date: d.date_of_birth,
         expected_birth_date: if d.date_of_birth.is_none() { d.expected_date_of_birth } else { None },
@@ -186,20 +191,20 @@ pub fn child(person: &PersonRecord, referrals: &[ReferralRecord<'_>], all_plans:
 }
 
 fn details(r: &ReferralRecord<'_>, closure: Option<(Date, &'static str)>, all_plans: &[CpPlan], year: CollectionYear, pack: &Pack, cal: &Calendar) -> CinDetails {
-    let assessments = r
-        .assessment
+    let mut assessments: Vec<CensusAssessment> = r
+        .assessments
+        .iter()
         .filter(|a| a.start_date <= year.reference_date())
-        .and_then(|a| {
+        .filter_map(|a| {
             let authorised = year.by_census_date(a.authorised_on);
             let factors = if authorised.is_some() { a.factors.iter().map(|f| f.code()).collect() } else { Vec::new() };
-            in_year(year, a.start_date, authorised, CensusAssessment { start: a.start_date, authorised, factors })
+            in_year(year, a.start_date, authorised, CensusAssessment { id: a.id, start: a.start_date, authorised, factors })
         })
-        .into_iter()
         .collect();
+    assessments.sort_by_key(|a| a.start);
     let mut out = CinDetails {
         referral_id: r.referral.id,
         episode_id: r.episode.map(|e| e.id),
-        assessment_id: r.assessment.map(|a| a.id),
         referral_date: r.referral.referral_date,
         referral_source: r.referral.source.code(),
         primary_need: r.referral.primary_need.map(|n| n.code()),
@@ -219,7 +224,7 @@ fn details(r: &ReferralRecord<'_>, closure: Option<(Date, &'static str)>, all_pl
             let icpc = year.by_census_date(e.initial_conference(q.id).map(|c| c.date));
             let s47 = Section47 {
                 start: q.start,
-                icpc_target: icpc_target(e, q, pack, cal).and_then(Result::ok).map(|d| d.due.date()),
+                icpc_target: census_icpc_target(e, q, pack, cal),
                 icpc_date: icpc,
                 icpc_not_required: q.icpc_not_required(),
             };
@@ -314,14 +319,14 @@ mod tests {
         let meeting = MeetingDetails { date: Some(date!(2026 - 02 - 20)), participants: who, notes: String::new() };
         e.hold_initial_conference(q, meeting, Some(InitialDecision::Plan { category: AbuseCategory::Neglect }), date!(2026 - 02 - 20)).unwrap();
         let records = [
-            ReferralRecord { referral: &old, assessment: None, episode: Some(&old_episode) },
-            ReferralRecord { referral: &r, assessment: Some(&a), episode: Some(&e) },
+            ReferralRecord { referral: &old, assessments: vec![], episode: Some(&old_episode) },
+            ReferralRecord { referral: &r, assessments: vec![&a], episode: Some(&e) },
         ];
-        let c = child(&p, &records, &e.cp_plans, year(), &pack, cal).unwrap();
+        let c = child(&p, None, &records, &e.cp_plans, year(), &pack, cal).unwrap();
         assert_eq!(c.episodes.len(), 1, "the episode closed before the year is not in it");
         let d = &c.episodes[0];
         assert_eq!(d.closure, None);
-        assert_eq!(d.assessments, vec![CensusAssessment { start: date!(2026 - 02 - 03), authorised: None, factors: vec![] }], "authorised after the census date: not yet");
+        assert_eq!(d.assessments, vec![CensusAssessment { id: a.id, start: date!(2026 - 02 - 03), authorised: None, factors: vec![] }], "authorised after the census date: not yet");
         assert_eq!(d.section47[0].icpc_target, Some(date!(2026 - 02 - 23)), "15 working days after the strategy discussion");
         assert_eq!(d.section47[0].icpc_date, Some(date!(2026 - 02 - 20)));
         assert_eq!((d.cp_plans[0].start, d.cp_plans[0].initial_category, d.cp_plans[0].previous), (date!(2026 - 02 - 20), "NEG", 0));
@@ -329,10 +334,12 @@ mod tests {
         assert!(c.la_child_id.len() <= 20 && c.la_child_id.chars().all(|ch| ch.is_ascii_alphanumeric()));
         // The next year: the assessment is authorised, with its factors.
         let next = CollectionYear::parse("2026-27").unwrap();
-        let c2 = child(&p, &records, &e.cp_plans, next, &pack, cal).unwrap();
+        let c2 = child(&p, None, &records, &e.cp_plans, next, &pack, cal).unwrap();
         assert_eq!(c2.episodes[0].assessments[0].authorised, Some(date!(2026 - 04 - 10)));
         assert_eq!(c2.episodes[0].assessments[0].factors.len(), 1);
         // No episode in the year: not in the return.
-        assert!(child(&p, &records[..1], &[], year(), &pack, cal).is_none());
+        assert!(child(&p, None, &records[..1], &[], year(), &pack, cal).is_none());
+        let kept = child(&p, Some("MIG0042"), &records, &e.cp_plans, year(), &pack, cal).unwrap();
+        assert_eq!(kept.la_child_id, "MIG0042", "an imported child keeps the previous system's id");
     }
 }

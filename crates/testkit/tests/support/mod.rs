@@ -233,6 +233,18 @@ impl Tx for RecordingTx {
     async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>> {
         self.inner.assessment_of_referral(referral).await
     }
+    async fn assessments_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Assessment>>> {
+        self.inner.assessments_of(child).await
+    }
+    async fn keep_la_child_id(&mut self, person: PersonId, la_child_id: &str) -> Result<()> {
+        self.inner.keep_la_child_id(person, la_child_id).await
+    }
+    async fn kept_la_child_id(&mut self, person: PersonId) -> Result<Option<String>> {
+        self.inner.kept_la_child_id(person).await
+    }
+    async fn person_with_la_child_id(&mut self, la_child_id: &str) -> Result<Option<PersonId>> {
+        self.inner.person_with_la_child_id(la_child_id).await
+    }
     async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>> {
         self.inner.front_door_versions(id).await
     }

@@ -604,8 +604,13 @@ impl EpisodePage {
         self.v.previous_plans.get(plan).copied().unwrap_or(0)
     }
 
-    fn icpc_target(&self, enquiry: &StepId) -> String {
-        self.v.icpc_targets.get(enquiry).map(|d| day(&d.due.date())).unwrap_or_else(|| "—".into())
+    fn icpc_target(&self, q: &hearth_domain::cin::episode::Enquiry) -> String {
+        self.v.icpc_targets.get(&q.id).map(|d| d.due.date()).or(q.icpc_target).map_or_else(|| "—".into(), |d| day(&d))
+    }
+
+    /// Enquiries brought in from a previous system's census, with no strategy discussion.
+    fn imported_enquiries(&self) -> Vec<&hearth_domain::cin::episode::Enquiry> {
+        self.v.episode.value.enquiries.iter().filter(|q| q.strategy.is_none()).collect()
     }
 
     fn conference_title(&self, c: &Conference) -> &'static str {
@@ -637,13 +642,13 @@ impl EpisodePage {
 
     fn conferences_of(&self, plan: &CpPlan) -> Vec<&Conference> {
         let e = &self.v.episode.value;
-        let mut v: Vec<&Conference> = e.conferences.iter().filter(|c| c.id == plan.conference).collect();
+        let mut v: Vec<&Conference> = e.conferences.iter().filter(|c| Some(c.id) == plan.conference).collect();
         v.extend(e.reviews(plan.id));
         v
     }
 
     fn enquiry_of(&self, sd: &StepId) -> Option<&hearth_domain::cin::episode::Enquiry> {
-        self.v.episode.value.enquiries.iter().find(|q| q.strategy == *sd)
+        self.v.episode.value.enquiries.iter().find(|q| q.strategy == Some(*sd))
     }
 
     fn needs_conference(&self, q: &hearth_domain::cin::episode::Enquiry) -> bool {

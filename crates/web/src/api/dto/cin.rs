@@ -79,8 +79,9 @@ pub struct StrategyDiscussionDetail {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EnquiryDetail {
     pub id: Uuid,
-    /// The strategy discussion it came from.
-    pub strategy_discussion_id: Uuid,
+    /// The strategy discussion it came from; absent for history imported from a previous
+    /// system's CIN census.
+    pub strategy_discussion_id: Option<Uuid>,
     #[schema(format = Date)]
     pub start: String,
     /// `not_substantiated`, `substantiated_no_icpc` or `icpc_required`.
@@ -119,8 +120,9 @@ pub struct ConferenceDetail {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CpPlanDetail {
     pub id: Uuid,
-    /// The initial conference that made it.
-    pub conference_id: Uuid,
+    /// The initial conference that made it; absent for imported history whose conference
+    /// came before the census it was imported from.
+    pub conference_id: Option<Uuid>,
     #[schema(format = Date)]
     pub start: String,
     #[schema(format = Date)]
@@ -256,12 +258,12 @@ impl From<&EpisodeView> for EpisodeDetail {
                 .iter()
                 .map(|q| EnquiryDetail {
                     id: q.id.0,
-                    strategy_discussion_id: q.strategy.0,
+                    strategy_discussion_id: q.strategy.map(|s| s.0),
                     start: date(q.start),
                     outcome: q.outcome.map(|o| o.code().to_string()),
                     outcome_date: opt_date(q.outcome_date),
                     icpc_not_required: q.icpc_not_required(),
-                    icpc_target: v.icpc_targets.get(&q.id).map(|d| date(d.due.date())),
+                    icpc_target: v.icpc_targets.get(&q.id).map(|d| d.due.date()).or(q.icpc_target).map(date),
                 })
                 .collect(),
             conferences: e.conferences.iter().map(conference).collect(),
@@ -270,7 +272,7 @@ impl From<&EpisodeView> for EpisodeDetail {
                 .iter()
                 .map(|p| CpPlanDetail {
                     id: p.id.0,
-                    conference_id: p.conference.0,
+                    conference_id: p.conference.map(|c| c.0),
                     start: date(p.start),
                     end: opt_date(p.end),
                     end_reason: p.end_reason.map(|r| r.code().to_string()),
