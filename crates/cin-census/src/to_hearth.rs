@@ -192,6 +192,15 @@ pub fn read(c: &model::Child, person: PersonId, author: UserId, today: Date, yea
         upn,
         ..PersonDetails::named(PersonKind::Child, UNNAMED, id.clone())
     };
+    // What every person record must satisfy (a date of birth within 130 years, …), when the
+    // file's own problems have not already said it.
+    if r.problems.is_empty()
+        && let Err(errors) = details.validate(today)
+    {
+        for e in errors.0 {
+            r.problem("ChildIdentifiers", &None, e.message);
+        }
+    }
     let mut episodes = Vec::new();
     let mut previous_in_file = HashMap::new();
     for (i, d) in c.episodes.iter().enumerate() {
@@ -587,5 +596,193 @@ fn settle_previous_plans(held: &Held, out: &mut Changes, previous_in_file: &Hash
                 p.earlier_plans_not_held = n.saturating_sub(u32::try_from(before).unwrap_or(u32::MAX));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hearth_domain::cin::episode::previous_plans;
+    use crate::model::{Assessment as A, CinDetails, CinPlan as P, CpPlan as C, Section47 as S};
+    use time::macros::date;
+
+    fn t(s: &str) -> Text {
+        Some(s.to_string())
+    }
+
+    const TODAY: Date = date!(2026 - 12 - 02);
+    const YEAR_START: Date = date!(2025 - 04 - 01);
+
+    /// A child with one episode of every kind of step.
+    fn child() -> model::Child {
+        model::Child {
+            la_child_id: t("OLD42"),
+            birth_date: t("2015-06-01"),
+            sex: t("F"),
+            ethnicity: t("WBRI"),
+            disabilities: vec![t("NONE")],
+            episodes: vec![CinDetails {
+                referral_date: t("2025-05-01"),
+                referral_source: t("5A"),
+                primary_need: t("N1"),
+                referral_nfa: t("false"),
+                assessments: vec![A { start: t("2025-05-02"), authorisation: t("2025-06-01"), factors: Some(vec![t("16A")]), ..A::default() }],
+                cin_plans: vec![P { start: t("2025-06-01"), end: t("2025-06-20") }],
+                section47s: vec![S { start: t("2025-06-02"), icpc_target: t("2025-06-23"), icpc_date: t("2025-06-20"), icpc_not_required: t("false") }],
+                cp_plans: vec![C { start: t("2025-06-20"), initial_category: t("NEG"), latest_category: t("EMO"), previous_plans: t("1"), reviews: vec![t("2025-09-15")], ..C::default() }],
+                ..CinDetails::default()
+            }],
+            ..model::Child::default()
+        }
+    }
+
+    fn read_ok(c: &model::Child) -> ChildHistory {
+        read(c, PersonId::new(), UserId::new(), TODAY, YEAR_START).unwrap()
+    }
+
+    fn problems(c: &model::Child) -> Vec<String> {
+        read(c, PersonId::new(), UserId::new(), TODAY, YEAR_START).unwrap_err().iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_child_becomes_history_with_its_original_dates() {
+        let h = read_ok(&child());
+        assert_eq!((h.la_child_id.as_str(), h.details.full_name()), ("OLD42", format!("{UNNAMED} OLD42")));
+        assert_eq!((h.details.date_of_birth, h.details.sex, h.details.disabilities.len()), (Some(date!(2015 - 06 - 01)), Some(Sex::Female), 0));
+        let e = &h.episodes[0];
+        assert_eq!((e.referral.referral_date, e.referral.source.code(), e.episode.start), (date!(2025 - 05 - 01), "5A", date!(2025 - 05 - 01)));
+        assert_eq!((e.assessments[0].authorised_on, e.assessments[0].state), (Some(date!(2025 - 06 - 01)), AssessmentState::Authorised));
+        let q = &e.episode.enquiries[0];
+        assert_eq!((q.strategy, q.icpc_target, q.outcome), (None, Some(date!(2025 - 06 - 23)), Some(EnquiryOutcome::ConferenceRequired)));
+        let plan = &e.episode.cp_plans[0];
+        let icpc = e.episode.initial_conference(q.id).expect("the conference of the enquiry");
+        assert_eq!((plan.conference, icpc.decision), (Some(icpc.id), ConferenceDecision::Plan { category: AbuseCategory::Neglect }), "the conference made the plan starting that day");
+        assert_eq!(e.episode.reviews(plan.id).iter().map(|c| c.date).collect::<Vec<_>>(), vec![date!(2025 - 09 - 15)]);
+        assert_eq!(h.previous_in_file.get(&plan.id), Some(&1));
+        assert!(h.not_kept.is_empty());
+    }
+
+    #[test]
+    fn what_hearth_cannot_hold_is_refused_naming_the_element_and_value() {
+        let mut c = child();
+        c.la_child_id = None;
+        c.ethnicity = t("XXXX");
+        c.disabilities = vec![t("WINGS")];
+        let d = &mut c.episodes[0];
+        d.referral_date = t("2025-02-30");
+        d.closure_date = t("2025-05-05");
+        d.cp_plans[0].end = t("2025-06-01");
+        d.cp_plans[0].initial_category = None;
+        d.assessments[0].factors = Some(vec![t("99Z")]);
+        d.section47s[0].icpc_date = t("2030-01-01");
+        let p = problems(&c);
+        for expected in [
+            "LAchildID: is missing",
+            "Ethnicity \"XXXX\": is not a DfE ethnicity code",
+            "Disability \"WINGS\": is not a DfE disability code",
+            "CINdetails 1 > CINreferralDate \"2025-02-30\": is not a real date",
+            "CINdetails 1 > ReasonForClosure: is missing",
+            "CINdetails 1 > ChildProtectionPlans 1 > CPPendDate \"2025-06-01\": is before the plan started",
+            "CINdetails 1 > ChildProtectionPlans 1 > InitialCategoryOfAbuse: is missing",
+            "CINdetails 1 > Assessments 1 > AssessmentFactors \"99Z\": is not a DfE assessment factor code",
+            "CINdetails 1 > Section47 1 > DateOfInitialCPC \"2030-01-01\": is after today",
+        ] {
+            assert!(p.iter().any(|x| x.starts_with(expected)), "{expected} not in {p:#?}");
+        }
+        // Two episodes on one referral date; no date of birth at all.
+        let mut c = child();
+        c.episodes.push(c.episodes[0].clone());
+        c.birth_date = None;
+        let p = problems(&c);
+        assert!(p.iter().any(|x| x.contains("two episodes have the same referral date")), "{p:?}");
+        assert!(p.iter().any(|x| x.starts_with("PersonBirthDate: is missing, and so is ExpectedPersonBirthDate")), "{p:?}");
+    }
+
+    #[test]
+    fn unborn_children_older_codes_and_what_is_not_kept() {
+        let mut c = child();
+        c.birth_date = None;
+        c.expected_birth_date = t("2027-01-10");
+        c.sex = None;
+        c.gender_current = t("0");
+        c.upn_unknown = t("UN1");
+        c.episodes[0].primary_need = t("N0");
+        c.episodes[0].section47s[0] = S { start: t("2025-03-20"), icpc_not_required: t("true"), ..S::default() };
+        let h = read_ok(&c);
+        assert_eq!((h.details.date_of_birth, h.details.expected_date_of_birth, h.details.sex), (None, Some(date!(2027 - 01 - 10)), None), "an expected date may be in the future");
+        assert_eq!(h.episodes[0].referral.primary_need.map(Coded::code), Some("N0"));
+        let q = &h.episodes[0].episode.enquiries[0];
+        assert!(q.icpc_not_required());
+        assert_eq!(q.outcome_date, Some(YEAR_START), "ended no earlier than the file's year began");
+        assert_eq!(h.not_kept, vec!["UPNunknown \"UN1\"".to_string()]);
+    }
+
+    fn held(h: &ChildHistory) -> Held {
+        Held {
+            details: Some(h.details.clone()),
+            episodes: h.episodes.iter().map(|e| HeldEpisode { referral: e.referral.clone(), assessments: e.assessments.clone(), episode: Some(e.episode.clone()) }).collect(),
+        }
+    }
+
+    #[test]
+    fn merging_fills_gaps_keeps_what_hearth_has_and_changes_nothing_twice() {
+        let first = read_ok(&child());
+        let new = merge(&Held::default(), &first);
+        assert_eq!((new.new_referrals.len(), new.new_assessments.len(), new.new_episodes.len(), new.details), (1, 1, 1, None));
+        assert!(merge(&held(&first), &first).is_empty(), "the same file again changes nothing");
+
+        // The next year's file: the plan ended, another review, the episode closed, a
+        // UPN now known, a second episode; and a date of birth that disagrees.
+        let mut later = child();
+        later.upn = t("Y800210217940");
+        later.birth_date = t("2015-06-02");
+        let d = &mut later.episodes[0];
+        d.closure_date = t("2026-02-01");
+        d.reason_for_closure = t("RC7");
+        d.cp_plans[0].end = t("2026-01-20");
+        d.cp_plans[0].reviews.push(t("2026-01-20"));
+        let mut second = d.clone();
+        second.referral_date = t("2026-03-01");
+        second.closure_date = None;
+        second.reason_for_closure = None;
+        later.episodes.push(second);
+        let file = read(&later, PersonId::new(), UserId::new(), TODAY, date!(2026 - 04 - 01));
+        let Ok(file) = file else { panic!("{file:?}") };
+        let m = merge(&held(&first), &file);
+        let d = m.details.as_ref().expect("the UPN is added");
+        assert_eq!((d.upn.as_ref().map(|u| u.as_str()), d.date_of_birth), (Some("Y800210217940"), Some(date!(2015 - 06 - 01))), "Hearth's date of birth is kept");
+        assert!(m.conflicts.iter().any(|c| c.starts_with("date of birth")), "{:?}", m.conflicts);
+        assert_eq!((m.new_referrals.len(), m.new_episodes.len(), m.changed_episodes.len()), (1, 1, 1));
+        let e = &m.changed_episodes[0];
+        assert_eq!((e.closure.as_ref().map(|c| c.date), e.cp_plans[0].end), (Some(date!(2026 - 02 - 01)), Some(date!(2026 - 01 - 20))));
+        assert_eq!(e.reviews(e.cp_plans[0].id).len(), 2, "the new review is added, the old one not repeated");
+        assert_eq!(e.cp_plans.len(), 1);
+        // The second episode's plan: one plan before it in Hearth, two in the file.
+        let plan = &m.new_episodes[0].cp_plans[0];
+        let all: Vec<CpPlan> = e.cp_plans.iter().chain(&m.new_episodes[0].cp_plans).cloned().collect();
+        assert_eq!((plan.earlier_plans_not_held, previous_plans(&all, plan)), (0, 1), "the file says 1 and Hearth holds 1");
+    }
+
+    #[test]
+    fn earlier_plans_a_previous_system_counted_are_kept() {
+        let mut c = child();
+        c.episodes[0].cp_plans[0].previous_plans = t("3");
+        let h = read_ok(&c);
+        let m = merge(&Held::default(), &h);
+        let plan = &m.new_episodes[0].cp_plans[0];
+        assert_eq!((plan.earlier_plans_not_held, previous_plans([plan], plan)), (3, 3));
+    }
+
+    #[test]
+    fn an_unborn_child_born_since_gets_the_real_date() {
+        let mut c = child();
+        c.birth_date = None;
+        c.expected_birth_date = t("2025-04-20");
+        let unborn = read_ok(&c);
+        let born = read_ok(&child());
+        let m = merge(&held(&unborn), &born);
+        let d = m.details.expect("born");
+        assert_eq!((d.date_of_birth, d.expected_date_of_birth, d.sex), (Some(date!(2015 - 06 - 01)), None, Some(Sex::Female)));
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
     }
 }

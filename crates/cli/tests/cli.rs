@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -188,9 +188,64 @@ fn census_file(edit: impl Fn(String) -> String) -> std::path::PathBuf {
   </Children>
 </Message>
 "#;
-    let path = temp("census.xml");
+    // Tests run side by side: each file its own name.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let path = temp(&format!("census-{}.xml", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
     std::fs::write(&path, edit(xml.to_string())).unwrap();
     path
+}
+
+#[test]
+fn import_cin_brings_a_census_in_once_and_reports_what_it_refused() {
+    let db = temp("import.db");
+    let url = format!("sqlite://{}", db.display());
+    for (name, role) in [("data.team", "business_support"), ("sam.worker", "social_worker")] {
+        let out = hearth().args(["--database", &url, "user", "add", name, "--name", name, "--role", role]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let run = |file: std::path::PathBuf, extra: &[&str]| {
+        let out = hearth().args(["--database", &url, "import", "cin"]).arg(&file).args(extra).output().unwrap();
+        let _ = std::fs::remove_file(&file);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let as_data = ["--user", "data.team", "--la", "201"];
+    let (code, out, err) = run(census_file(|x| x), &["--dry-run", "--user", "data.team", "--la", "201"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("Dry run, nothing kept: would have 1 created"), "{out}");
+    let (code, out, err) = run(census_file(|x| x), &as_data);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("CIN census 2025-26 from LA 201: 1 children.") && out.contains("Imported: 1 created, 0 merged, 0 unchanged, 0 rejected."), "{out}");
+    let (code, out, _) = run(census_file(|x| x), &as_data);
+    assert!(code == Some(0) && out.contains("0 created, 0 merged, 1 unchanged"), "the same file again changes nothing: {out}");
+    // A child Hearth cannot hold: listed with its reasons, exit 1; the rest comes in.
+    let two = |x: String| {
+        let child = &x[x.find("<Child>").unwrap()..x.find("</Children>").unwrap()];
+        let bad = child.replace("<LAchildID>C1</LAchildID>", "<LAchildID>C2</LAchildID>").replace("WBRI", "ZZZZ");
+        x.replace("</Children>", &format!("{bad}</Children>"))
+    };
+    let (code, out, err) = run(census_file(two), &as_data);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("Rejected C2 (line") && out.contains("Ethnicity \"ZZZZ\": is not a DfE ethnicity code"), "{out}");
+    assert!(err.contains("1 children were rejected") && err.trim().lines().count() == 1, "{err}");
+    // Files and arguments that cannot be used: exit 2, one line, nothing imported.
+    type Edit = Box<dyn Fn(String) -> String>;
+    let cases: [(Edit, Vec<&str>, &str); 5] = [
+        (Box::new(|x: String| x), vec!["--user", "data.team", "--la", "999"], "from local authority \"201\""),
+        (Box::new(|x: String| x[..x.find("<CINPlanDates>").unwrap()].to_string()), as_data.to_vec(), "truncated"),
+        (Box::new(|x: String| x), vec!["--user", "nobody", "--la", "201"], "no active user called nobody"),
+        (Box::new(|x: String| x), vec!["--user", "sam.worker", "--la", "201"], "may not import"),
+        (Box::new(|x: String| x), vec!["--user", "data.team"], "--la"),
+    ];
+    for (edit, args, what) in cases {
+        let (code, _, err) = run(census_file(edit), &args);
+        assert_eq!(code, Some(2), "{what}: {err}");
+        assert!(err.contains(what) && err.trim().lines().count() == 1, "{what}: {err}");
+    }
+    let (code, _, err) = run(std::path::PathBuf::from("/nonexistent/census.xml"), &as_data);
+    assert!(code == Some(2) && err.contains("cannot open"), "{err}");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
 }
 
 #[test]

@@ -172,7 +172,10 @@ pub fn child(person: &PersonRecord, kept_id: Option<&str>, referrals: &[Referral
     }
     episodes.sort_by_key(|d| d.referral_date);
     let d = &person.details;
-    let unborn = d.is_unborn();
+    // A child born after the census date was unborn on it (rule 8520): the census gives
+    // the expected date (the birth date, when no expected date is recorded).
+    let born = d.date_of_birth.filter(|b| *b <= year.reference_date());
+    let unborn = born.is_none();
     let mut disabilities: Vec<&'static str> = d.disabilities.iter().map(|x| x.code()).collect();
     if disabilities.is_empty() {
         disabilities.push("NONE");
@@ -181,8 +184,8 @@ pub fn child(person: &PersonRecord, kept_id: Option<&str>, referrals: &[Referral
         person: person.id,
         la_child_id: kept_id.map_or_else(|| la_child_id(person), str::to_string),
         upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
-        birth_date: d.date_of_birth,
-        expected_birth_date: if d.date_of_birth.is_none() { d.expected_date_of_birth } else { None },
+        birth_date: born,
+        expected_birth_date: if unborn { d.expected_date_of_birth.or(d.date_of_birth) } else { None },
         sex: if unborn { "U" } else { d.sex.map_or("U", |s| s.code()) },
         ethnicity: d.ethnicity.map(|e| e.code()),
         disabilities,
@@ -337,6 +340,13 @@ mod tests {
         let c2 = child(&p, None, &records, &e.cp_plans, next, &pack, cal).unwrap();
         assert_eq!(c2.episodes[0].assessments[0].authorised, Some(date!(2026 - 04 - 10)));
         assert_eq!(c2.episodes[0].assessments[0].factors.len(), 1);
+        // Born after the census date: unborn on it.
+        let mut baby = p.clone();
+        baby.details.date_of_birth = Some(date!(2026 - 04 - 03));
+        let then = child(&baby, None, &records, &e.cp_plans, year(), &pack, cal).unwrap();
+        assert_eq!((then.birth_date, then.expected_birth_date, then.sex), (None, Some(date!(2026 - 04 - 03)), "U"));
+        let now = child(&baby, None, &records, &e.cp_plans, next, &pack, cal).unwrap();
+        assert_eq!((now.birth_date, now.expected_birth_date), (Some(date!(2026 - 04 - 03)), None));
         // No episode in the year: not in the return.
         assert!(child(&p, None, &records[..1], &[], year(), &pack, cal).is_none());
         let kept = child(&p, Some("MIG0042"), &records, &e.cp_plans, year(), &pack, cal).unwrap();
