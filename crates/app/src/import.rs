@@ -14,6 +14,18 @@ use hearth_store::Tx;
 use std::collections::HashMap;
 use std::io::BufRead;
 
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// This LA's number: the header's `LEA` must match it.
+    pub la_number: String,
+    /// The team that holds the imported children whose episode is still open, until a
+    /// manager allocates a worker; `None`: left unallocated.
+    pub team: Option<hearth_domain::TeamId>,
+    /// Check and match everything, then keep nothing.
+    pub dry_run: bool,
+}
+
 /// What an import did (or, in a dry run, would do).
 #[derive(Clone, Debug, Default)]
 pub struct ImportReport {
@@ -53,15 +65,20 @@ pub struct Rejected {
 }
 
 impl App {
-    /// Imports the census read from `input` for this LA (`la_number`, which the header's
-    /// `LEA` must match). Needs the permission to produce the returns. Every child created
-    /// or changed is audited; a dry run checks and matches everything, then keeps nothing.
-    pub async fn import_cin_census<R: BufRead>(&self, actor: &Actor, input: R, la_number: &str, dry_run: bool) -> Result<ImportReport, AppError> {
+    /// Imports the census read from `input`. Needs the permission to produce the returns.
+    /// Every child created or changed is audited; a dry run checks and matches everything,
+    /// then keeps nothing.
+    pub async fn import_cin_census<R: BufRead>(&self, actor: &Actor, input: R, options: &ImportOptions) -> Result<ImportReport, AppError> {
         self.require(actor, Permission::ProduceReturns, "import.cin").await?;
         let mut reader = CensusReader::new(input).map_err(unreadable)?;
-        let (mut report, year_start) = check_header(reader.header(), la_number, self.today())?;
-        report.dry_run = dry_run;
+        let (mut report, year_start) = check_header(reader.header(), &options.la_number, self.today())?;
+        report.dry_run = options.dry_run;
         let mut tx = self.store.begin().await?;
+        if let Some(team) = options.team
+            && !tx.teams().await?.iter().any(|t| t.id == team)
+        {
+            return Err(AppError::invalid("team", "There is no such team"));
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
         while let Some(child) = reader.next_child().map_err(unreadable)? {
             report.children += 1;
@@ -80,7 +97,9 @@ impl App {
                     report.not_kept.extend(history.not_kept.iter().map(|n| (id.clone(), n.clone())));
                     match existing {
                         None => {
-                            self.create_imported(tx.as_mut(), actor, person, &history).await?;
+                            let open = history.episodes.iter().any(|e| e.episode.closure.is_none());
+                            let allocation = Allocation { team: options.team.filter(|_| open), worker: None };
+                            self.create_imported(tx.as_mut(), actor, person, &history, allocation).await?;
                             report.created.push(id);
                         }
                         Some(p) => match self.merge_imported(tx.as_mut(), actor, p, &history).await? {
@@ -91,7 +110,7 @@ impl App {
                 }
             }
         }
-        if dry_run {
+        if options.dry_run {
             drop(tx);
         } else {
             let mut d = self.draft(Some(actor), "import.cin", None, Outcome::Allowed);
@@ -103,9 +122,9 @@ impl App {
         Ok(report)
     }
 
-    async fn create_imported(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, history: &ChildHistory) -> Result<(), AppError> {
+    async fn create_imported(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, history: &ChildHistory, allocation: Allocation) -> Result<(), AppError> {
         let now = self.now();
-        let record = PersonRecord { id: person, version: 1, details: history.details.clone(), allocation: Allocation::default(), restricted: false, created_at: now, created_by: actor.user.id, updated_at: now };
+        let record = PersonRecord { id: person, version: 1, details: history.details.clone(), allocation, restricted: false, created_at: now, created_by: actor.user.id, updated_at: now };
         let meta = self.meta(actor);
         tx.insert_person(&record, &meta).await?;
         tx.keep_la_child_id(person, &history.la_child_id).await?;

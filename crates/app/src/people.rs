@@ -47,6 +47,8 @@ pub struct PersonPage {
     pub front_door: crate::front_door::FrontDoorHistory,
     /// What would fail the CIN census for this child now (`None`: not in this year's census).
     pub census: Option<crate::returns::Readiness>,
+    /// The LA child id a previous system gave the child, when their history was imported.
+    pub kept_la_child_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -110,8 +112,9 @@ impl App {
         };
         let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
         let census = self.readiness_in(tx.as_mut(), &record).await?;
+        let kept_la_child_id = tx.kept_la_child_id(id).await?;
         tx.commit().await?;
-        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census })
+        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census, kept_la_child_id })
     }
 
     async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {

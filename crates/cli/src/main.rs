@@ -129,6 +129,10 @@ enum ImportCommand {
         /// configuration.
         #[arg(long)]
         la: Option<String>,
+        /// The team that holds the children whose episode is still open until a manager
+        /// allocates a worker (closed history needs no team). Default: left unallocated.
+        #[arg(long)]
+        team: Option<String>,
         /// Check and match everything, report, and keep nothing.
         #[arg(long)]
         dry_run: bool,
@@ -398,14 +402,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Import { command: ImportCommand::Cin { file, user, la, dry_run } } => {
+        Command::Import { command: ImportCommand::Cin { file, user, la, team, dry_run } } => {
             let la = la.or_else(|| settings.la_number.clone()).ok_or_else(|| Failure("give the local authority's number with --la, or set la_number in the configuration".into(), 2))?;
             let input = std::fs::File::open(&file).map_err(|e| Failure(format!("cannot open {}: {e}", file.display()), 2))?;
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
             let actor = app.local_actor(&user).await.map_err(|_| Failure(format!("no active user called {user}"), 2))?;
+            let team = match team {
+                None => None,
+                Some(name) => Some(app.teams().await.map_err(|e| Failure(describe(e), 1))?.into_iter().find(|t| t.name.eq_ignore_ascii_case(name.trim())).map(|t| t.id).ok_or_else(|| Failure(format!("no team called {name}"), 2))?),
+            };
             let started = std::time::Instant::now();
-            let report = app.import_cin_census(&actor, std::io::BufReader::new(input), &la, dry_run).await.map_err(|e| match e {
+            let options = hearth_app::import::ImportOptions { la_number: la, team, dry_run };
+            let report = app.import_cin_census(&actor, std::io::BufReader::new(input), &options).await.map_err(|e| match e {
                 hearth_app::AppError::File(m) => Failure(m, 2),
                 hearth_app::AppError::Forbidden => Failure(format!("{user} may not import returns: it needs the business support or service manager role"), 2),
                 other => Failure(describe(other), 1),

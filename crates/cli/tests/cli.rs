@@ -229,7 +229,8 @@ fn import_cin_brings_a_census_in_once_and_reports_what_it_refused() {
     assert!(err.contains("1 children were rejected") && err.trim().lines().count() == 1, "{err}");
     // Files and arguments that cannot be used: exit 2, one line, nothing imported.
     type Edit = Box<dyn Fn(String) -> String>;
-    let cases: [(Edit, Vec<&str>, &str); 5] = [
+    let cases: [(Edit, Vec<&str>, &str); 6] = [
+        (Box::new(|x: String| x), vec!["--user", "data.team", "--la", "201", "--team", "Nowhere"], "no team called Nowhere"),
         (Box::new(|x: String| x), vec!["--user", "data.team", "--la", "999"], "from local authority \"201\""),
         (Box::new(|x: String| x[..x.find("<CINPlanDates>").unwrap()].to_string()), as_data.to_vec(), "truncated"),
         (Box::new(|x: String| x), vec!["--user", "nobody", "--la", "201"], "no active user called nobody"),

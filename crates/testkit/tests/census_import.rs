@@ -5,7 +5,7 @@
 mod support;
 
 use hearth_app::clock::SystemClock;
-use hearth_app::import::ImportReport;
+use hearth_app::import::{ImportOptions, ImportReport};
 use hearth_app::local_time::uk_local;
 use hearth_app::{Actor, App, AppConfig, AppError, NewUser};
 use hearth_cin_census::read::read_all;
@@ -56,7 +56,7 @@ fn same(got: &str, want: &str, what: &str) {
 }
 
 async fn import(app: &App, actor: &Actor, xml: &str, dry_run: bool) -> Result<ImportReport, AppError> {
-    app.import_cin_census(actor, xml.as_bytes(), LA, dry_run).await
+    app.import_cin_census(actor, xml.as_bytes(), &ImportOptions { la_number: LA.into(), team: None, dry_run }).await
 }
 
 /// Everything Hearth holds of the census, as a snapshot to compare.
@@ -227,8 +227,17 @@ async fn history_with_retired_codes_and_facts_hearth_does_not_keep() {
 <ChildProtectionPlans><CPPstartDate>{s}-05-20</CPPstartDate><InitialCategoryOfAbuse>PHY</InitialCategoryOfAbuse><LatestCategoryOfAbuse>MUL</LatestCategoryOfAbuse><NumberOfPreviousCPP>2</NumberOfPreviousCPP><Reviews><CPPreviewDate>{s}-08-15</CPPreviewDate></Reviews></ChildProtectionPlans>
 </CINdetails></Child></Children></Message>"#
     );
-    let report = import(&app, &data, &xml, false).await.unwrap();
+    // An open case goes to the team named, awaiting a worker; an unknown team is refused.
+    let team = app.add_team(None, "Children in need").await.unwrap();
+    let with_team = |team| ImportOptions { la_number: LA.into(), team: Some(team), dry_run: false };
+    assert!(matches!(app.import_cin_census(&data, xml.as_bytes(), &with_team(hearth_domain::TeamId::new())).await, Err(AppError::Invalid(_))));
+    let report = app.import_cin_census(&data, xml.as_bytes(), &with_team(team.id)).await.unwrap();
     assert_eq!(report.created, vec!["OLD0001".to_string()], "{:?}", report.rejected);
+    let mut tx = app.store.begin().await.unwrap();
+    let person = tx.person_with_la_child_id("OLD0001").await.unwrap().unwrap();
+    let allocation = tx.person(person).await.unwrap().unwrap().allocation;
+    assert_eq!((allocation.team, allocation.worker), (Some(team.id), None));
+    drop(tx);
     assert_eq!(report.not_kept, vec![("OLD0001".to_string(), "UPNunknown \"UN2\"".to_string())]);
     let back = read_all(export(&app, year).await.as_bytes()).unwrap();
     let e = &back.children[0].episodes[0];

@@ -1329,3 +1329,35 @@ async fn the_census_readiness_panel_and_the_data_quality_page() {
     let record = s.get(&w, &format!("/people/{}", kid.id)).await;
     assert!(!record.body.contains(">8610<") && record.body.contains("4220"), "{}", record.body);
 }
+
+/// A child brought in from a previous system's census has no name yet: the record says so,
+/// shows the id the child had there and links to where the name is recorded.
+#[tokio::test]
+async fn an_imported_childs_record_asks_for_the_name() {
+    use hearth_app::import::ImportOptions;
+    use time::macros::datetime;
+    let w = world().await;
+    let team = w.app.add_team(None, "Children in need").await.unwrap();
+    let bea = staff(&w, "bea", "Bea Support", Role::BusinessSupport, None, None).await;
+    staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), None).await;
+    set_clock(&w, datetime!(2026-05-04 12:00 UTC));
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails>
+<Source><SourceLevel>L</SourceLevel><LEA>999</LEA><SoftwareCode>Old</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>2026-04-02T10:00:00</DateTime></Source></Header>
+<Children><Child><ChildIdentifiers><LAchildID>OLD77</LAchildID><PersonBirthDate>2014-02-03</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
+<ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>
+<CINdetails><CINreferralDate>2025-09-01</CINreferralDate><ReferralSource>3A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA>
+<CINPlanDates><CINPlanStartDate>2025-10-01</CINPlanStartDate></CINPlanDates></CINdetails></Child></Children></Message>"#;
+    let options = ImportOptions { la_number: "999".into(), team: Some(team.id), dry_run: false };
+    let report = w.app.import_cin_census(&alone(&bea), xml.as_bytes(), &options).await.unwrap();
+    assert_eq!(report.created.len(), 1, "{:?}", report.rejected);
+    let mut tx = w.app.store.begin().await.unwrap();
+    let id = tx.person_with_la_child_id("OLD77").await.unwrap().unwrap();
+    drop(tx);
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    let page = s.get(&w, &format!("/people/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "the team holding the open case sees it");
+    assert!(page.body.contains("brought in from the previous system's CIN census (LA child id OLD77), which has no names"), "{}", page.body);
+    assert!(page.body.contains("LA child id (previous system)") && page.body.contains(&format!("href=\"/people/{id}/edit\">change the details")), "{}", page.body);
+}

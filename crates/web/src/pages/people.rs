@@ -344,6 +344,10 @@ impl RecordPage {
     fn age(&self) -> Option<i32> {
         self.p.record.details.age_on(self.today)
     }
+    /// Brought in from a census, which has no names, and not named since.
+    fn unnamed(&self) -> bool {
+        self.p.record.details.given_name == hearth_cin_census::to_hearth::UNNAMED
+    }
     fn current_address(&self) -> Option<String> {
         self.p.record.details.current_address(self.today).map(|a| a.one_line())
     }
