@@ -99,10 +99,10 @@ impl App {
                         None => {
                             let open = history.episodes.iter().any(|e| e.episode.closure.is_none());
                             let allocation = Allocation { team: options.team.filter(|_| open), worker: None };
-                            self.create_imported(tx.as_mut(), actor, person, &history, allocation).await?;
+                            self.create_imported(tx.as_mut(), actor, person, &history, allocation, &report.year).await?;
                             report.created.push(id);
                         }
-                        Some(p) => match self.merge_imported(tx.as_mut(), actor, p, &history).await? {
+                        Some(p) => match self.merge_imported(tx.as_mut(), actor, p, &history, &report.year).await? {
                             None => report.unchanged += 1,
                             Some(conflicts) => report.merged.push(Merged { la_child_id: id, person: p, conflicts }),
                         },
@@ -122,19 +122,18 @@ impl App {
         Ok(report)
     }
 
-    async fn create_imported(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, history: &ChildHistory, allocation: Allocation) -> Result<(), AppError> {
+    async fn create_imported(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, history: &ChildHistory, allocation: Allocation, year: &str) -> Result<(), AppError> {
         let now = self.now();
         let record = PersonRecord { id: person, version: 1, details: history.details.clone(), allocation, restricted: false, created_at: now, created_by: actor.user.id, updated_at: now };
-        let meta = self.meta(actor);
-        tx.insert_person(&record, &meta).await?;
+        tx.insert_person(&record, &import_meta(self, actor, year)).await?;
         tx.keep_la_child_id(person, &history.la_child_id).await?;
         let changes = to_hearth::merge(&Held::default(), history);
-        self.apply_import(tx, actor, person, &changes, &HashMap::new()).await
+        self.apply_import(tx, actor, person, &changes, &HashMap::new(), year).await
     }
 
     /// `None` when Hearth already has everything the file says about the child; else the
     /// disagreements.
-    async fn merge_imported(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, history: &ChildHistory) -> Result<Option<Vec<String>>, AppError> {
+    async fn merge_imported(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, history: &ChildHistory, year: &str) -> Result<Option<Vec<String>>, AppError> {
         let record = tx.person(person).await?.ok_or(AppError::NotFound)?;
         let referrals = tx.referrals_of(person).await?;
         let assessments = tx.assessments_of(person).await?;
@@ -164,16 +163,17 @@ impl App {
         if let Some(details) = &changes.details {
             details.validate(self.today())?;
             let updated = PersonRecord { details: details.clone(), version: record.version + 1, updated_at: self.now(), ..record.clone() };
-            tx.update_person(&updated, record.version, &self.meta(actor)).await?;
+            tx.update_person(&updated, record.version, &import_meta(self, actor, year)).await?;
         }
-        self.apply_import(tx, actor, person, &changes, &versions).await?;
+        self.apply_import(tx, actor, person, &changes, &versions, year).await?;
         Ok(Some(changes.conflicts))
     }
 
     /// Stores what an import adds or changes for one child (`versions`: the stored version
-    /// of each record changed), audited as one entry.
-    async fn apply_import(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, c: &Changes, versions: &HashMap<String, i64>) -> Result<(), AppError> {
-        let meta = self.meta(actor);
+    /// of each record changed), audited as one entry. An episode still open gets the tasks
+    /// its steps make due, as one recorded in Hearth would.
+    async fn apply_import(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId, c: &Changes, versions: &HashMap<String, i64>, year: &str) -> Result<(), AppError> {
+        let meta = import_meta(self, actor, year);
         let version = |id: String| versions.get(&id).copied().unwrap_or(1);
         for r in &c.new_referrals {
             tx.insert_referral(r, &meta).await?;
@@ -193,6 +193,9 @@ impl App {
         for e in &c.changed_episodes {
             tx.update_episode(e, version(e.id.to_string()), &meta).await?;
         }
+        for e in c.new_episodes.iter().chain(&c.changed_episodes).filter(|e| e.is_open()) {
+            self.sync_episode_tasks(tx, actor.user.id, e).await?;
+        }
         let mut d = self.draft(Some(actor), "import.cin.child", Some(person), Outcome::Allowed);
         d.reason = Some(format!(
             "{} referrals, {} assessments, {} episodes added; {} records changed",
@@ -204,6 +207,12 @@ impl App {
         tx.append_audit(&d).await?;
         Ok(())
     }
+}
+
+/// Who changed a record, when, and that it came from the census of `year` (each record's
+/// history shows it).
+fn import_meta(app: &App, actor: &Actor, year: &str) -> hearth_domain::person::ChangeMeta {
+    hearth_domain::person::ChangeMeta { reason: Some(format!("Brought in from the previous system's CIN census {year}")), ..app.meta(actor) }
 }
 
 fn unreadable(e: ReadError) -> AppError {

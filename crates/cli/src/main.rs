@@ -420,7 +420,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 other => Failure(describe(other), 1),
             })?;
             print!("{}", import_report(&report));
-            println!("Read in {:.2} s.", started.elapsed().as_secs_f64());
+            println!("Finished in {:.2} s.", started.elapsed().as_secs_f64());
             if report.rejected.is_empty() {
                 Ok(())
             } else {

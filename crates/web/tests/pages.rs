@@ -1347,7 +1347,10 @@ async fn an_imported_childs_record_asks_for_the_name() {
 <Children><Child><ChildIdentifiers><LAchildID>OLD77</LAchildID><PersonBirthDate>2014-02-03</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
 <ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>
 <CINdetails><CINreferralDate>2025-09-01</CINreferralDate><ReferralSource>3A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA>
-<CINPlanDates><CINPlanStartDate>2025-10-01</CINPlanStartDate></CINPlanDates></CINdetails></Child></Children></Message>"#;
+<CINPlanDates><CINPlanStartDate>2025-10-01</CINPlanStartDate><CINPlanEndDate>2025-11-20</CINPlanEndDate></CINPlanDates>
+<Section47><S47ActualStartDate>2025-11-03</S47ActualStartDate><InitialCPCtarget>2025-11-24</InitialCPCtarget><DateOfInitialCPC>2025-11-20</DateOfInitialCPC><ICPCnotRequired>false</ICPCnotRequired></Section47>
+<ChildProtectionPlans><CPPstartDate>2025-11-20</CPPstartDate><InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse><NumberOfPreviousCPP>1</NumberOfPreviousCPP><Reviews><CPPreviewDate>2026-02-16</CPPreviewDate></Reviews></ChildProtectionPlans>
+</CINdetails></Child></Children></Message>"#;
     let options = ImportOptions { la_number: "999".into(), team: Some(team.id), dry_run: false };
     let report = w.app.import_cin_census(&alone(&bea), xml.as_bytes(), &options).await.unwrap();
     assert_eq!(report.created.len(), 1, "{:?}", report.rejected);
@@ -1360,4 +1363,17 @@ async fn an_imported_childs_record_asks_for_the_name() {
     assert_eq!(page.status, StatusCode::OK, "the team holding the open case sees it");
     assert!(page.body.contains("brought in from the previous system's CIN census (LA child id OLD77), which has no names"), "{}", page.body);
     assert!(page.body.contains("LA child id (previous system)") && page.body.contains(&format!("href=\"/people/{id}/edit\">change the details")), "{}", page.body);
+    // The episode shows the imported enquiry (no strategy discussion) with its target, and
+    // the plan with its conference, review and the earlier plan the previous system counted.
+    let mut tx = w.app.store.begin().await.unwrap();
+    let episode = tx.episodes_of(id).await.unwrap().remove(0).value.id;
+    drop(tx);
+    let page = s.get(&w, &format!("/episodes/{episode}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in ["Section 47 enquiry from 3 November 2025", "which does not record the strategy discussion", "24 November 2025", "16 February 2026"] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    assert!(!page.body.contains("No strategy discussion in this episode"), "{}", page.body);
+    assert!(page.body.contains("Bea Support: Brought in from the previous system&#39;s CIN census 2025-26"), "the history says where it came from: {}", page.body);
+    assert!(!page.body.contains("Nothing is due in this episode"), "the open plan's next steps are due: {}", page.body);
 }
