@@ -102,9 +102,13 @@ impl App {
                             self.create_imported(tx.as_mut(), actor, person, &history, allocation, &report.year).await?;
                             report.created.push(id);
                         }
-                        Some(p) => match self.merge_imported(tx.as_mut(), actor, p, &history, &report.year).await? {
-                            None => report.unchanged += 1,
-                            Some(conflicts) => report.merged.push(Merged { la_child_id: id, person: p, conflicts }),
+                        // The merged facts are checked before anything is written, so a
+                        // refusal leaves the child as it was.
+                        Some(p) => match self.merge_imported(tx.as_mut(), actor, p, &history, &report.year).await {
+                            Ok(None) => report.unchanged += 1,
+                            Ok(Some(conflicts)) => report.merged.push(Merged { la_child_id: id, person: p, conflicts }),
+                            Err(AppError::Invalid(e)) => report.rejected.push(Rejected { la_child_id: id, line, problems: e.0.into_iter().map(|x| x.message).collect() }),
+                            Err(e) => return Err(e),
                         },
                     }
                 }

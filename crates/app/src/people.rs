@@ -47,8 +47,9 @@ pub struct PersonPage {
     pub front_door: crate::front_door::FrontDoorHistory,
     /// What would fail the CIN census for this child now (`None`: not in this year's census).
     pub census: Option<crate::returns::Readiness>,
-    /// The LA child id a previous system gave the child, when their history was imported.
-    pub kept_la_child_id: Option<String>,
+    /// A child's LA child id, the census's name for them: Hearth's own, or the one a
+    /// previous system gave them when their history was imported.
+    pub la_child_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -112,9 +113,9 @@ impl App {
         };
         let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
         let census = self.readiness_in(tx.as_mut(), &record).await?;
-        let kept_la_child_id = tx.kept_la_child_id(id).await?;
+        let la_child_id = tx.kept_la_child_id(id).await?;
         tx.commit().await?;
-        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census, kept_la_child_id })
+        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census, la_child_id })
     }
 
     async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {

@@ -550,7 +550,10 @@ fn merge_episode(held: &Episode, file: &Episode, c: &mut Vec<String>) -> Episode
             }
             Some(i) => {
                 let x = &mut m.enquiries[i];
-                fill(&mut x.icpc_target, &q.icpc_target, &format!("section 47 enquiry from {}: conference target", q.start), c);
+                // Hearth counts the target of an enquiry it holds the discussion of.
+                if x.strategy.is_none() {
+                    fill(&mut x.icpc_target, &q.icpc_target, &format!("section 47 enquiry from {}: conference target", q.start), c);
+                }
                 // A later year's file may show it open longer than an earlier one did.
                 let later = x.outcome == Some(EnquiryOutcome::NoConference) && q.outcome == x.outcome && q.outcome_date > x.outcome_date;
                 if (x.outcome.is_none() && q.outcome.is_some()) || later {

@@ -71,7 +71,8 @@ pub(crate) async fn insert_person(c: &mut AnyConnection, p: &PersonRecord, meta:
     .await
     .map_err(db_err)?;
     insert_version(c, p, 1, &json, meta).await?;
-    insert_search_keys(c, row.int("ref")?, d).await
+    insert_search_keys(c, row.int("ref")?, d).await?;
+    keep_la_child_id(c, p.id, &hearth_domain::returns::cin::la_child_id(p)).await
 }
 
 pub(crate) async fn update_person(c: &mut AnyConnection, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
@@ -399,7 +400,9 @@ pub(crate) async fn break_glass_since(c: &mut AnyConnection, since: OffsetDateTi
         .collect()
 }
 
+/// Sets the person's LA child id, replacing the one they had.
 pub(crate) async fn keep_la_child_id(c: &mut AnyConnection, person: PersonId, la_child_id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM person_la_child_ids WHERE person_id = $1").bind(person.to_string()).execute(&mut *c).await.map_err(db_err)?;
     sqlx::query("INSERT INTO person_la_child_ids (person_id, la_child_id) VALUES ($1, $2)")
         .bind(person.to_string())
         .bind(la_child_id)
@@ -410,10 +413,11 @@ pub(crate) async fn keep_la_child_id(c: &mut AnyConnection, person: PersonId, la
 }
 
 pub(crate) async fn kept_la_child_ids(c: &mut AnyConnection, person: Option<PersonId>) -> Result<Vec<(PersonId, String)>> {
-    let mut q = DynSql::new("SELECT person_id, la_child_id FROM person_la_child_ids");
+    // Children only: adults are never in a census.
+    let mut q = DynSql::new("SELECT l.person_id, l.la_child_id FROM person_la_child_ids l JOIN persons p ON p.id = l.person_id WHERE p.kind = 'child'");
     if let Some(p) = person {
         let at = q.arg(p.to_string());
-        q.push(&format!(" WHERE person_id = {at}"));
+        q.push(&format!(" AND l.person_id = {at}"));
     }
     q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("person_id")?, r.text("la_child_id")?))).collect()
 }

@@ -927,10 +927,14 @@ pub async fn front_door_records(store: &dyn Store) {
     both.sort();
     assert_eq!(of_kid, both);
     assert!(tx.assessments_of(mum.id).await.unwrap().is_empty());
-    // The LA child id an imported child kept: one each way.
+    // Every person has Hearth's LA child id from creation; an imported child keeps the
+    // previous system's instead. One each way.
+    let own = hearth_domain::returns::cin::la_child_id(&kid);
+    assert_eq!(tx.kept_la_child_id(kid.id).await.unwrap(), Some(own.clone()));
+    assert_eq!(tx.person_with_la_child_id(&own).await.unwrap(), Some(kid.id));
     let la_id = format!("MIG{}", word(6).to_uppercase());
-    assert_eq!(tx.kept_la_child_id(kid.id).await.unwrap(), None);
     tx.keep_la_child_id(kid.id, &la_id).await.unwrap();
+    assert_eq!(tx.person_with_la_child_id(&own).await.unwrap(), None, "replaced");
     assert_eq!(tx.kept_la_child_id(kid.id).await.unwrap(), Some(la_id.clone()));
     assert_eq!(tx.person_with_la_child_id(&la_id).await.unwrap(), Some(kid.id));
     assert_eq!(tx.person_with_la_child_id("NOBODY").await.unwrap(), None);

@@ -183,12 +183,13 @@ pub trait Tx: Send {
     async fn assessment_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Assessment>>>;
     /// A child's assessments, any order.
     async fn assessments_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Assessment>>>;
-    /// Keeps the LA child id a previous system gave a person (CIN census import). A person
-    /// keeps one id and an id names one person: a second is refused.
+    /// Gives a person the LA child id a previous system gave them (CIN census import),
+    /// replacing Hearth's own, which `insert_person` sets. An id names one person: an id
+    /// already someone else's is refused.
     async fn keep_la_child_id(&mut self, person: PersonId, la_child_id: &str) -> Result<()>;
-    /// The LA child id a person kept from a previous system.
+    /// A child's LA child id (`None` for an adult or an unknown person).
     async fn kept_la_child_id(&mut self, person: PersonId) -> Result<Option<String>>;
-    /// The person who kept this LA child id from a previous system.
+    /// The person with this LA child id.
     async fn person_with_la_child_id(&mut self, la_child_id: &str) -> Result<Option<PersonId>>;
     /// Every saved version of a contact, referral or assessment (by its id), oldest first.
     async fn front_door_versions(&mut self, id: &str) -> Result<Vec<DocVersion>>;

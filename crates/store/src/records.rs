@@ -124,7 +124,7 @@ pub struct CensusRecords {
     pub referrals: Vec<hearth_domain::front_door::referral::Referral>,
     pub assessments: Vec<hearth_domain::front_door::assessment::Assessment>,
     pub episodes: Vec<hearth_domain::cin::episode::Episode>,
-    /// The LA child ids imported children kept from a previous system.
+    /// Every person's LA child id (Hearth's own, or a previous system's).
     pub kept_ids: Vec<(PersonId, String)>,
 }
 

@@ -1362,7 +1362,7 @@ async fn an_imported_childs_record_asks_for_the_name() {
     let page = s.get(&w, &format!("/people/{id}")).await;
     assert_eq!(page.status, StatusCode::OK, "the team holding the open case sees it");
     assert!(page.body.contains("brought in from the previous system's CIN census (LA child id OLD77), which has no names"), "{}", page.body);
-    assert!(page.body.contains("LA child id (previous system)") && page.body.contains(&format!("href=\"/people/{id}/edit\">change the details")), "{}", page.body);
+    assert!(page.body.contains("LA child id (CIN census)</dt><dd class=\"govuk-summary-list__value\">OLD77") && page.body.contains(&format!("href=\"/people/{id}/edit\">change the details")), "{}", page.body);
     // The episode shows the imported enquiry (no strategy discussion) with its target, and
     // the plan with its conference, review and the earlier plan the previous system counted.
     let mut tx = w.app.store.begin().await.unwrap();

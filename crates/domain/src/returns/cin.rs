@@ -125,9 +125,10 @@ pub struct CensusCpPlan {
     pub reviews: Vec<Date>,
 }
 
-/// The census id of a child Hearth first recorded: "H" and the last 16 hex digits of their
-/// Hearth id (the random part of a UUIDv7), within the DfE's 20 letters and digits. A child
-/// brought in from a previous system's census keeps the id it had there.
+/// The census id Hearth gives a person when it records them: "H" and the last 16 hex digits
+/// of their Hearth id (the random part of a UUIDv7), within the DfE's 20 letters and digits.
+/// The store keeps it beside the record; a child brought in from a previous system's census
+/// keeps the id it had there instead.
 pub fn la_child_id(person: &PersonRecord) -> String {
     let hex = person.id.0.simple().to_string();
     format!("H{}", &hex[hex.len().saturating_sub(16)..]).to_uppercase()

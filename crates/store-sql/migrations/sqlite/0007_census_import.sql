@@ -1,11 +1,15 @@
 -- Importing a previous system's CIN census (issue 6).
 
--- The LA child id each imported child had in the previous system: the census Hearth
--- writes names them the same way, and a later year's file merges into the same record.
+-- Each person's LA child id, the census's name for them: Hearth's own ("H" and the last 16
+-- hex digits of the id) from creation, or the one a previous system gave a child whose
+-- history was imported. The census names them by it, and an import finds them by it (so a
+-- later year's file merges into the same record, and Hearth's own file into its own).
 CREATE TABLE person_la_child_ids (
     person_id    TEXT PRIMARY KEY REFERENCES persons (id),
     la_child_id  TEXT NOT NULL UNIQUE
 );
+INSERT INTO person_la_child_ids (person_id, la_child_id)
+    SELECT id, 'H' || upper(substr(replace(id, '-', ''), 17, 16)) FROM persons;
 
 -- Earlier plans of the child a previous system counted that Hearth does not hold
 -- (CpPlan::earlier_plans_not_held), for the dashboard's count of previous plans.

@@ -84,7 +84,8 @@ pub struct EnquiryDetail {
     pub strategy_discussion_id: Option<Uuid>,
     #[schema(format = Date)]
     pub start: String,
-    /// `not_substantiated`, `substantiated_no_icpc` or `icpc_required`.
+    /// `not_substantiated`, `substantiated_no_icpc` or `icpc_required`; `no_icpc` for history
+    /// imported from a previous system's census (no conference needed, substantiation unknown).
     pub outcome: Option<String>,
     #[schema(format = Date)]
     pub outcome_date: Option<String>,
