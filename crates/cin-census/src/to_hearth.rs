@@ -16,7 +16,7 @@ use hearth_domain::codes::{Coded, Disability, Ethnicity, Sex};
 use hearth_domain::front_door::assessment::{Assessment, AssessmentState};
 use hearth_domain::front_door::codes::{AssessmentFactor, PrimaryNeed, ReferralSource};
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::{AssessmentId, ReferralId};
+use hearth_domain::front_door::ReferralId;
 use hearth_domain::identifiers::Upn;
 use hearth_domain::person::{PersonDetails, PersonKind};
 use hearth_domain::{PersonId, UserId};
@@ -253,12 +253,8 @@ fn episode(r: &mut Reader<'_>, d: &model::CinDetails, (child, author): (PersonId
                 factors.push(x);
             }
         }
-        if authorised.is_none() && !factors.is_empty() {
-            r.not_kept.push(format!("{at}: factors of an assessment not yet authorised are kept, but the census lists them only once it is"));
-        }
         let Some(begun) = begun else { continue };
         let mut x = Assessment::new(referral, child, author, begun);
-        x.id = AssessmentId::new();
         x.factors = factors;
         x.authorised_on = authorised;
         x.state = if authorised.is_some() { AssessmentState::Authorised } else { AssessmentState::Draft };
