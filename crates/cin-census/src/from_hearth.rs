@@ -50,6 +50,7 @@ pub fn child(c: &CensusChild) -> crate::Child {
     crate::Child {
         la_child_id: text(&c.la_child_id),
         upn: c.upn.clone(),
+        upn_unknown: c.upn_unknown.map(str::to_string),
         birth_date: date(c.birth_date),
         expected_birth_date: date(c.expected_birth_date),
         sex: text(c.sex),
@@ -122,6 +123,7 @@ mod tests {
             person: hearth_domain::PersonId::new(),
             la_child_id: "H0123456789abcdef".into(),
             upn: None,
+            upn_unknown: Some("UN2"),
             birth_date: Some(date!(2015 - 06 - 01)),
             expected_birth_date: None,
             sex: "F",
@@ -144,7 +146,7 @@ mod tests {
         let source = Source { la_number: "800".into(), software: "Hearth".into(), release: "1".into(), serial: 1, made_at: datetime!(2026-04-20 09:00) };
         let xml = crate::write::to_string(&file(CollectionYear::parse("2025-26").expect("supported"), &source, &[c]));
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Message>\n  <Header>"));
-        for part in ["<Year>2026</Year>", "<ReferenceDate>2026-03-31</ReferenceDate>", "<LEA>800</LEA>", "<DateTime>2026-04-20T09:00:00</DateTime>", "<ReferralNFA>false</ReferralNFA>", "<InitialCPCtarget>2026-02-23</InitialCPCtarget>"] {
+        for part in ["<Year>2026</Year>", "<ReferenceDate>2026-03-31</ReferenceDate>", "<LEA>800</LEA>", "<DateTime>2026-04-20T09:00:00</DateTime>", "<ReferralNFA>false</ReferralNFA>", "<InitialCPCtarget>2026-02-23</InitialCPCtarget>", "<UPNunknown>UN2</UPNunknown>"] {
             assert!(xml.contains(part), "{part} missing:\n{xml}");
         }
         let order = ["<CINreferralDate>", "<ReferralSource>", "<PrimaryNeedCode>", "<ReferralNFA>", "<Assessments>", "<Section47>", "<ChildProtectionPlans>"];

@@ -12,7 +12,7 @@ use crate::model::{self, Text};
 use hearth_domain::cin::codes::{AbuseCategory, ClosureReason, EnquiryOutcome};
 use hearth_domain::cin::episode::{CinPlan, Closure, Conference, ConferenceDecision, ConferenceKind, CpPlan, Enquiry, Episode, PlanContent};
 use hearth_domain::cin::{EpisodeId, StepId};
-use hearth_domain::codes::{Coded, Disability, Ethnicity, Sex};
+use hearth_domain::codes::{Coded, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::front_door::assessment::{Assessment, AssessmentState};
 use hearth_domain::front_door::codes::{AssessmentFactor, PrimaryNeed, ReferralSource};
 use hearth_domain::front_door::referral::Referral;
@@ -178,7 +178,8 @@ pub fn read(c: &model::Child, person: PersonId, author: UserId, today: Date, yea
             disabilities.push(x);
         }
     }
-    for (element, value) in [("UPNunknown", &c.upn_unknown), ("FormerUPN", &c.former_upn), ("PersonDeathDate", &c.death_date)] {
+    let upn_unknown = r.code::<UpnUnknown>("UPNunknown", &c.upn_unknown, "CIN census UPN unknown reason (UN1 to UN7)");
+    for (element, value) in [("FormerUPN", &c.former_upn), ("PersonDeathDate", &c.death_date)] {
         if let Some(v) = value {
             r.not_kept.push(format!("{element} \"{v}\""));
         }
@@ -189,6 +190,8 @@ pub fn read(c: &model::Child, person: PersonId, author: UserId, today: Date, yea
         sex: sex.filter(|_| birth.is_some() || expected.is_none()),
         ethnicity,
         disabilities,
+        // A reason beside a UPN says nothing the UPN does not.
+        upn_unknown: upn_unknown.filter(|_| upn.is_none()),
         upn,
         ..PersonDetails::named(PersonKind::Child, UNNAMED, id.clone())
     };
@@ -445,6 +448,11 @@ pub fn merge(held: &Held, child: &ChildHistory) -> Changes {
         fill(&mut d.sex, &f.sex, "sex", c);
         fill(&mut d.ethnicity, &f.ethnicity, "ethnicity", c);
         fill(&mut d.upn, &f.upn, "UPN", c);
+        if d.upn.is_none() {
+            fill(&mut d.upn_unknown, &f.upn_unknown, "why there is no UPN", c);
+        } else {
+            d.upn_unknown = None;
+        }
         for x in &f.disabilities {
             if !d.disabilities.contains(x) {
                 d.disabilities.push(*x);
@@ -705,6 +713,7 @@ mod tests {
         c.sex = None;
         c.gender_current = t("0");
         c.upn_unknown = t("UN1");
+        c.former_upn = t("A123");
         c.episodes[0].primary_need = t("N0");
         c.episodes[0].section47s[0] = S { start: t("2025-03-20"), icpc_not_required: t("true"), ..S::default() };
         let h = read_ok(&c);
@@ -713,7 +722,8 @@ mod tests {
         let q = &h.episodes[0].episode.enquiries[0];
         assert!(q.icpc_not_required());
         assert_eq!(q.outcome_date, Some(YEAR_START), "ended no earlier than the file's year began");
-        assert_eq!(h.not_kept, vec!["UPNunknown \"UN1\"".to_string()]);
+        assert_eq!(h.details.upn_unknown, Some(UpnUnknown::UnderSix));
+        assert_eq!(h.not_kept, vec!["FormerUPN \"A123\"".to_string()]);
     }
 
     fn held(h: &ChildHistory) -> Held {

@@ -71,6 +71,20 @@ code_list!(
 );
 
 code_list!(
+    /// Why a child has no unique pupil number: the DfE's code set (CIN census `UPNunknown`,
+    /// UN1 to UN7; UN8 to UN10 are for other returns).
+    UpnUnknown {
+        UnderSix = "UN1": "Aged under 6 and not yet given a UPN",
+        NeverAttended = "UN2": "Has never attended a state-funded school in England and has no UPN",
+        EducatedOutsideEngland = "UN3": "Educated outside England and has no UPN",
+        NewlyInNeed = "UN4": "Newly in need in the last week of the census year; the UPN is not known yet",
+        RecordsDisagree = "UN5": "The records holding UPNs disagree about the child's name or date of birth, so the child cannot be matched reliably",
+        CannotObtain = "UN6": "Not looked after, and the local authority cannot obtain the UPN",
+        ReferralNoFurtherAction = "UN7": "Referred, but no further action was taken",
+    }
+);
+
+code_list!(
     /// Sex as recorded for the returns (CIN census: M, F, U).
     Sex {
         Male = "M": "Male",

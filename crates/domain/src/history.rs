@@ -34,6 +34,7 @@ pub fn facts(d: &PersonDetails) -> Vec<(&'static str, String)> {
         ("Disability", d.disabilities.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")),
         ("NHS number", d.nhs_number.as_ref().map(|n| n.to_string()).unwrap_or_default()),
         ("UPN", d.upn.as_ref().map(|n| n.to_string()).unwrap_or_default()),
+        ("Why there is no UPN", d.upn_unknown.map(|r| format!("{} ({})", r.label(), r.code())).unwrap_or_default()),
         (
             "Addresses",
             d.addresses

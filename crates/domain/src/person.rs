@@ -1,6 +1,6 @@
 //! A person's recorded facts. The whole set is versioned as one snapshot: a change writes a
 //! new version and never overwrites the previous one.
-use crate::codes::{AliasKind, Disability, Ethnicity, Sex};
+use crate::codes::{AliasKind, Disability, Ethnicity, Sex, UpnUnknown};
 use crate::identifiers::{NhsNumber, Upn};
 use crate::validation::{FieldErrors, MAX_LINE};
 use crate::{PersonId, TeamId, UserId};
@@ -81,6 +81,9 @@ pub struct PersonDetails {
     pub disabilities: Vec<Disability>,
     pub nhs_number: Option<NhsNumber>,
     pub upn: Option<Upn>,
+    /// Why there is no UPN (the DfE's reasons), when there is none.
+    #[serde(default)]
+    pub upn_unknown: Option<UpnUnknown>,
     #[serde(default)]
     pub addresses: Vec<Address>,
 }
@@ -102,6 +105,7 @@ impl PersonDetails {
             disabilities: Vec::new(),
             nhs_number: None,
             upn: None,
+            upn_unknown: None,
             addresses: Vec::new(),
         }
     }
@@ -151,6 +155,9 @@ impl PersonDetails {
             if self.expected_date_of_birth.is_some() {
                 errs.add("expected_date_of_birth", "Enter either a date of birth or an expected date of birth, not both");
             }
+        }
+        if self.upn.is_some() && self.upn_unknown.is_some() {
+            errs.add("upn_unknown", "Give the UPN or the reason it is not known, not both");
         }
         if self.kind == PersonKind::Child && self.date_of_birth.is_none() && self.expected_date_of_birth.is_none() {
             errs.add("date_of_birth", "Enter the child's date of birth, or the expected date of birth for an unborn child");
@@ -291,6 +298,19 @@ mod tests {
         assert!(p.validate(today).unwrap_err().get("given_name").is_some());
         p.given_name = "x".repeat(201);
         assert!(p.validate(today).is_err());
+    }
+
+    #[test]
+    fn a_upn_or_the_reason_there_is_none() {
+        let today = date!(2026 - 11 - 24);
+        let mut p = child("Amy", "Lee", date!(2015 - 01 - 01));
+        p.upn_unknown = Some(UpnUnknown::NeverAttended);
+        assert!(p.validate(today).is_ok());
+        p.upn = Some(Upn::parse("Y800210217940").unwrap());
+        assert_eq!(p.validate(today).unwrap_err().get("upn_unknown"), Some("Give the UPN or the reason it is not known, not both"));
+        // Records saved before the field existed read as having no reason.
+        let old = r#"{"kind":"child","given_name":"A","family_name":"B","date_of_birth":null,"expected_date_of_birth":null,"sex":null,"gender":null,"ethnicity":null,"first_language":null,"nhs_number":null,"upn":null}"#;
+        assert_eq!(serde_json::from_str::<PersonDetails>(old).unwrap().upn_unknown, None);
     }
 
     #[test]

@@ -152,6 +152,7 @@ async fn populate(store: &dyn Store) -> Fixture {
                 disabilities: vec![],
                 nhs_number: rng.chance(70).then(|| rng.nhs()),
                 upn: None,
+                upn_unknown: None,
                 addresses: vec![],
             };
             let worker = rng.chance(70).then(|| workers[rng.below(workers.len())]);

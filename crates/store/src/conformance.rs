@@ -432,6 +432,7 @@ pub async fn person_round_trip(store: &dyn Store) {
         disabilities: vec![Disability::Hearing, Disability::Autism],
         nhs_number: Some(nhs_number()),
         upn: Some(upn()),
+        upn_unknown: None,
         addresses: vec![Address {
             lines: vec!["Flat 2".into(), "1 High Street".into()],
             postcode: Some("BA1 1AA".into()),

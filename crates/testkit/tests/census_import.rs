@@ -244,8 +244,9 @@ async fn history_with_retired_codes_and_facts_hearth_does_not_keep() {
     let allocation = tx.person(person).await.unwrap().unwrap().allocation;
     assert_eq!((allocation.team, allocation.worker), (Some(team.id), None));
     drop(tx);
-    assert_eq!(report.not_kept, vec![("OLD0001".to_string(), "UPNunknown \"UN2\"".to_string())]);
+    assert!(report.not_kept.is_empty(), "{:?}", report.not_kept);
     let back = read_all(export(&app, year).await.as_bytes()).unwrap();
+    assert_eq!(back.children[0].upn_unknown.as_deref(), Some("UN2"), "why there is no UPN");
     let e = &back.children[0].episodes[0];
     assert_eq!(e.primary_need.as_deref(), Some("N0"), "retired codes are kept for history");
     let factors: Vec<_> = e.assessments[0].factors.iter().flatten().flatten().cloned().collect();

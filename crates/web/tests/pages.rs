@@ -451,6 +451,37 @@ async fn concurrent_edits_conflict_and_keep_both_versions() {
     assert!(hist.body.contains("Spelling from birth certificate"));
 }
 
+/// The reason a child has no UPN: chosen from the DfE's list, shown on the record, and
+/// refused beside a UPN.
+#[tokio::test]
+async fn why_a_child_has_no_upn() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let p = w.app.create_person(&alone(&u), child("Amy", "Lee")).await.unwrap();
+    let mut sam = Browser::new();
+    sam.sign_in(&w, "sam").await;
+    let edit = format!("/people/{}/edit", p.id);
+    let page = sam.get(&w, &edit).await;
+    assert!(page.body.contains("If there is no UPN, why not") && page.body.contains("<option value=\"UN2\""), "{}", page.body);
+    let t = Browser::csrf(&page.body);
+    let form = |upn: &'static str, reason: &'static str, version: &'static str| {
+        vec![("kind", "child"), ("given_name", "Amy"), ("family_name", "Lee"), ("date_of_birth-day", "9"), ("date_of_birth-month", "3"), ("date_of_birth-year", "2015"), ("version", version), ("reason", "School says"), ("upn", upn), ("upn_unknown", reason)]
+    };
+    let mut f = form("Y800210217940", "UN2", "1");
+    f.push(("csrf_token", &t));
+    let res = sam.post(&w, &edit, &f).await;
+    assert!(res.body.contains("Give the UPN or the reason it is not known, not both") && res.body.contains("href=\"#upn_unknown\""), "{}", res.body);
+    let mut f = form("", "UN99", "1");
+    f.push(("csrf_token", &t));
+    assert!(sam.post(&w, &edit, &f).await.body.contains("Choose a reason from the list"));
+    let mut f = form("", "UN2", "1");
+    f.push(("csrf_token", &t));
+    assert_eq!(sam.post(&w, &edit, &f).await.status, StatusCode::SEE_OTHER);
+    let record = sam.get(&w, &format!("/people/{}", p.id)).await;
+    assert!(record.body.contains("Why there is no UPN") && record.body.contains("Has never attended a state-funded school in England and has no UPN (UN2)"), "{}", record.body);
+}
+
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
     let w = world().await;

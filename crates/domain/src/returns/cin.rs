@@ -68,6 +68,8 @@ pub struct CensusChild {
     /// `LAchildID`: up to 20 letters and digits (see [`la_child_id`]).
     pub la_child_id: String,
     pub upn: Option<String>,
+    /// `UPNunknown`: why there is no UPN.
+    pub upn_unknown: Option<&'static str>,
     pub birth_date: Option<Date>,
     pub expected_birth_date: Option<Date>,
     /// M, F or U (unborn children are U).
@@ -185,6 +187,7 @@ pub fn child(person: &PersonRecord, kept_id: Option<&str>, referrals: &[Referral
         person: person.id,
         la_child_id: kept_id.map_or_else(|| la_child_id(person), str::to_string),
         upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
+        upn_unknown: d.upn_unknown.filter(|_| d.upn.is_none()).map(|r| r.code()),
         birth_date: born,
         expected_birth_date: if unborn { d.expected_date_of_birth.or(d.date_of_birth) } else { None },
         sex: if unborn { "U" } else { d.sex.map_or("U", |s| s.code()) },

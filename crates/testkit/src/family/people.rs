@@ -5,7 +5,7 @@ use crate::names::{Heritage, ENGLISH, HERITAGES, KNOWN_AS};
 use crate::places::{School, FLAT_BLOCKS, HEALTH_BASES, LA_NUMBER, POSTCODE_UNIT_LETTERS, STREET_FIRST, STREET_LAST, TOWNS};
 use crate::rng::Gen;
 use crate::text::{TeamKind, BABY, UNBORN};
-use hearth_domain::codes::{AliasKind, Disability, Ethnicity, Sex};
+use hearth_domain::codes::{AliasKind, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::identifiers::{nhs_check_digit, upn_check_letter, NhsNumber, Upn};
 use hearth_domain::person::{Address, OtherName, PersonDetails, PersonKind};
 use hearth_domain::PersonId;
@@ -332,6 +332,18 @@ pub(super) fn children(g: &mut Gen, reg: &mut Registry, ctx: &Ctx<'_>, s: &Shape
             && g.chance(0.8)
         {
             d.upn = upn(g, reg, s.primary, (dob.year() + 5).min(today.year()));
+        }
+        // Why there is no UPN: under school age, UN1; of school age, usually a reason, else
+        // left for the worker (the census queries it, 8770Q). Chosen from the date of birth
+        // so that the rest of the generated LA stays as it was.
+        if let (None, Some(dob)) = (&d.upn, dob) {
+            d.upn_unknown = match (age, dob.ordinal() % 4) {
+                (0..=3, _) => Some(UpnUnknown::UnderSix),
+                (4..=17, 1) => Some(UpnUnknown::NeverAttended),
+                (4..=17, 2) => Some(UpnUnknown::RecordsDisagree),
+                (4..=17, 3) => Some(UpnUnknown::CannotObtain),
+                _ => None,
+            };
         }
         if !is_unborn {
             if let Some((_, short)) = KNOWN_AS.iter().find(|(full, _)| *full == given)

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::{Actor, AppError, DuplicateWarning, FamilyMember, PersonPage};
 use hearth_domain::chronology::{ChronologyEntry, ChronologyKind};
-use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex};
+use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::history::{facts, FactChange};
 use hearth_domain::identifiers::{NhsNumber, Upn};
 use hearth_domain::person::{Address, OtherName, PersonDetails, PersonKind, PersonRecord, PersonVersion};
@@ -80,6 +80,10 @@ fn details_from_form(f: &FormData, today: Date) -> Result<PersonDetails, FieldEr
     }
     let nhs_number = non_empty(f.get("nhs_number")).and_then(|n| NhsNumber::parse(&n).map_err(|e| errs.add("nhs_number", e.to_string())).ok());
     let upn = non_empty(f.get("upn")).and_then(|n| Upn::parse(&n).map_err(|e| errs.add("upn", e.to_string())).ok());
+    let upn_unknown = non_empty(f.get("upn_unknown")).and_then(|c| UpnUnknown::from_code(&c).or_else(|| {
+        errs.add("upn_unknown", "Choose a reason from the list");
+        None
+    }));
     let mut other_names = Vec::new();
     for i in 0..MAX_ROWS {
         let (g, fam) = (f.get(&format!("other_{i}_given")).trim(), f.get(&format!("other_{i}_family")).trim());
@@ -126,6 +130,7 @@ fn details_from_form(f: &FormData, today: Date) -> Result<PersonDetails, FieldEr
         disabilities,
         nhs_number,
         upn,
+        upn_unknown,
         addresses,
     };
     if let Err(more) = details.validate(today) {
@@ -162,6 +167,7 @@ fn form_from_details(d: &PersonDetails) -> FormData {
     }
     f.set("nhs_number", d.nhs_number.as_ref().map(|n| n.to_string()).unwrap_or_default());
     f.set("upn", d.upn.as_ref().map(|n| n.to_string()).unwrap_or_default());
+    f.set("upn_unknown", d.upn_unknown.map(|r| r.code()).unwrap_or(""));
     for (i, n) in d.other_names.iter().enumerate() {
         f.set(&format!("other_{i}_given"), n.given_name.clone());
         f.set(&format!("other_{i}_family"), n.family_name.clone());
@@ -231,6 +237,9 @@ impl PersonFormPage {
     }
     fn ethnicities(&self) -> Vec<(String, String)> {
         options::<Ethnicity>("Not recorded")
+    }
+    fn upn_reasons(&self) -> Vec<(String, String)> {
+        options::<UpnUnknown>("Not recorded")
     }
     fn alias_kinds(&self) -> Vec<(String, String)> {
         AliasKind::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())).collect()

@@ -40,7 +40,8 @@ pub fn census_href(link: hearth_cin_census::readiness::Link) -> String {
 fn field_anchor(link: hearth_cin_census::readiness::Link, field: &str) -> &'static str {
     use hearth_cin_census::readiness::Link;
     match (link, field) {
-        (Link::Person(_), "UPN" | "FormerUPN" | "UPNunknown") => "#upn",
+        (Link::Person(_), "UPN" | "FormerUPN") => "#upn",
+        (Link::Person(_), "UPNunknown") => "#upn_unknown",
         (Link::Person(_), "PersonBirthDate") => "#date_of_birth-day",
         (Link::Person(_), "ExpectedPersonBirthDate") => "#expected_date_of_birth-day",
         (Link::Person(_), "Sex") => "#sex",

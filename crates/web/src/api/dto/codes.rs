@@ -1,7 +1,7 @@
 //! The code lists, as OpenAPI string enums generated from the domain's own lists, so the
 //! documentation can never disagree with what is accepted.
 use hearth_domain::chronology::ChronologyKind;
-use hearth_domain::codes::{AliasKind, CaseNoteType, Coded, Disability, Ethnicity, Sex};
+use hearth_domain::codes::{AliasKind, CaseNoteType, Coded, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::relationship::RelationshipType;
 use hearth_domain::user::Role;
 use std::borrow::Cow;
@@ -45,6 +45,7 @@ code_schema!(PersonKindCode, "Whether the record is about a child or young perso
 code_schema!(SexCode, "Sex as recorded for the statutory returns.", coded::<Sex>());
 code_schema!(EthnicityCode, "Ethnicity, DfE code (CIN census, SSDA903).", coded::<Ethnicity>());
 code_schema!(DisabilityCode, "Disability, DfE CIN census code.", coded::<Disability>());
+code_schema!(UpnUnknownCode, "Why a child has no UPN, DfE CIN census code.", coded::<UpnUnknown>());
 code_schema!(AliasKindCode, "How another name relates to the person.", coded::<AliasKind>());
 code_schema!(CaseNoteTypeCode, "The kind of event a case note records.", coded::<CaseNoteType>());
 code_schema!(

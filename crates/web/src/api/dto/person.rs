@@ -2,7 +2,7 @@
 use super::codes::*;
 use super::{date, instant, opt_date, reject_unknown, Unknown};
 use hearth_app::{DuplicateWarning, FamilyMember as AppFamilyMember};
-use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex};
+use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::duplicates::MatchReason;
 use hearth_domain::history::FactChange as DomFactChange;
 use hearth_domain::identifiers::{NhsNumber, Upn};
@@ -47,6 +47,9 @@ pub struct PersonDetails {
     pub nhs_number: Option<String>,
     /// Unique Pupil Number: a check letter, 11 digits and a final digit or letter.
     pub upn: Option<String>,
+    /// Why there is no UPN (only when there is none).
+    #[schema(value_type = Option<UpnUnknownCode>)]
+    pub upn_unknown: Option<String>,
     #[serde(default)]
     pub addresses: Vec<Address>,
 }
@@ -113,6 +116,7 @@ impl PersonDetails {
             disabilities: d.disabilities.iter().map(|x| x.code().to_string()).collect(),
             nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
             upn: d.upn.as_ref().map(|u| u.as_str().to_string()),
+            upn_unknown: d.upn_unknown.map(|r| r.code().to_string()),
             addresses: d
                 .addresses
                 .iter()
@@ -173,6 +177,7 @@ impl PersonDetails {
             disabilities,
             nhs_number,
             upn,
+            upn_unknown: opt_code::<UpnUnknown>("upn_unknown", &self.upn_unknown, "UPN unknown reason", &mut errs),
             addresses,
         };
         if errs.is_empty() {
@@ -502,23 +507,23 @@ mod tests {
     fn every_problem_is_reported_at_once_and_round_trips() {
         let b = body(
             r#"{"kind":"child","given_name":" ","family_name":"Lee","date_of_birth":"2016-13-01","nhs_number":"9434765918",
-               "upn":"X","ethnicity":"NOPE","disabilities":["MOB","ZZZ"],"sex":"Q","other_names":[{"kind":"nick"}],
+               "upn":"X","upn_unknown":"UN99","ethnicity":"NOPE","disabilities":["MOB","ZZZ"],"sex":"Q","other_names":[{"kind":"nick"}],
                "addresses":[{"lines":["1 High St"],"from":"yesterday"}]}"#,
         );
         let e = b.details.to_domain(date!(2026 - 11 - 24), &b.unknown).unwrap_err();
-        for f in ["date_of_birth", "nhs_number", "upn", "ethnicity", "disabilities[1]", "sex", "other_names[0].kind", "addresses[0].from", "given_name"] {
+        for f in ["date_of_birth", "nhs_number", "upn", "upn_unknown", "ethnicity", "disabilities[1]", "sex", "other_names[0].kind", "addresses[0].from", "given_name"] {
             assert!(e.get(f).is_some(), "{f} in {e}");
         }
         assert_eq!(e.0.iter().filter(|x| x.field == "date_of_birth").count(), 1);
 
         let ok = body(
             r#"{"kind":"child","given_name":"Amy","family_name":"Lee","date_of_birth":"2016-05-01","nhs_number":"943 476 5919",
-               "ethnicity":"WBRI","disabilities":["MOB"],"sex":"F","other_names":[{"kind":"known_as","given_name":"Ames"}],
+               "upn_unknown":"UN3","ethnicity":"WBRI","disabilities":["MOB"],"sex":"F","other_names":[{"kind":"known_as","given_name":"Ames"}],
                "addresses":[{"lines":["1 High St", ""],"postcode":"BA1 1AA","from":"2020-01-01"}]}"#,
         );
         let d = ok.details.to_domain(date!(2026 - 11 - 24), &ok.unknown).unwrap();
         let back = PersonDetails::from_domain(&d);
-        assert_eq!(back.nhs_number.as_deref(), Some("9434765919"));
+        assert_eq!((back.nhs_number.as_deref(), back.upn_unknown.as_deref()), (Some("9434765919"), Some("UN3")));
         assert_eq!(back.addresses[0].lines, vec!["1 High St".to_string()]);
         assert_eq!(back.to_domain(date!(2026 - 11 - 24), &Unknown::new()).unwrap(), d);
     }
