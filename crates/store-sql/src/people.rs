@@ -49,7 +49,7 @@ pub(crate) async fn insert_person(c: &mut AnyConnection, p: &PersonRecord, meta:
     let row = sqlx::query(
         "INSERT INTO persons (id, version, details_json, kind, family_name_folded, given_name_folded, date_of_birth, \
          expected_date_of_birth, nhs_number, upn, restricted, allocated_team_id, allocated_worker_id, created_at, \
-         created_by, updated_at) VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         created_by, updated_at, la_child_id) VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          RETURNING ref",
     )
     .bind(p.id.to_string())
@@ -67,12 +67,12 @@ pub(crate) async fn insert_person(c: &mut AnyConnection, p: &PersonRecord, meta:
     .bind(micros(p.created_at))
     .bind(p.created_by.to_string())
     .bind(micros(p.updated_at))
+    .bind(hearth_domain::returns::cin::la_child_id(p))
     .fetch_one(&mut *c)
     .await
     .map_err(db_err)?;
     insert_version(c, p, 1, &json, meta).await?;
-    insert_search_keys(c, row.int("ref")?, d).await?;
-    keep_la_child_id(c, p.id, &hearth_domain::returns::cin::la_child_id(p)).await
+    insert_search_keys(c, row.int("ref")?, d).await
 }
 
 pub(crate) async fn update_person(c: &mut AnyConnection, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
@@ -402,27 +402,24 @@ pub(crate) async fn break_glass_since(c: &mut AnyConnection, since: OffsetDateTi
 
 /// Sets the person's LA child id, replacing the one they had.
 pub(crate) async fn keep_la_child_id(c: &mut AnyConnection, person: PersonId, la_child_id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM person_la_child_ids WHERE person_id = $1").bind(person.to_string()).execute(&mut *c).await.map_err(db_err)?;
-    sqlx::query("INSERT INTO person_la_child_ids (person_id, la_child_id) VALUES ($1, $2)")
-        .bind(person.to_string())
-        .bind(la_child_id)
-        .execute(&mut *c)
-        .await
-        .map_err(db_err)?;
+    let done = sqlx::query("UPDATE persons SET la_child_id = $1 WHERE id = $2").bind(la_child_id).bind(person.to_string()).execute(&mut *c).await.map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(hearth_store::StoreError::NotFound);
+    }
     Ok(())
 }
 
 pub(crate) async fn kept_la_child_ids(c: &mut AnyConnection, person: Option<PersonId>) -> Result<Vec<(PersonId, String)>> {
     // Children only: adults are never in a census.
-    let mut q = DynSql::new("SELECT l.person_id, l.la_child_id FROM person_la_child_ids l JOIN persons p ON p.id = l.person_id WHERE p.kind = 'child'");
+    let mut q = DynSql::new("SELECT id, la_child_id FROM persons WHERE kind = 'child' AND la_child_id IS NOT NULL");
     if let Some(p) = person {
         let at = q.arg(p.to_string());
-        q.push(&format!(" AND l.person_id = {at}"));
+        q.push(&format!(" AND id = {at}"));
     }
-    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("person_id")?, r.text("la_child_id")?))).collect()
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.text("la_child_id")?))).collect()
 }
 
 pub(crate) async fn person_with_la_child_id(c: &mut AnyConnection, la_child_id: &str) -> Result<Option<PersonId>> {
-    let row = sqlx::query("SELECT person_id FROM person_la_child_ids WHERE la_child_id = $1").bind(la_child_id).fetch_optional(c).await.map_err(db_err)?;
-    row.map(|r| r.parsed("person_id")).transpose()
+    let row = sqlx::query("SELECT id FROM persons WHERE la_child_id = $1").bind(la_child_id).fetch_optional(c).await.map_err(db_err)?;
+    row.map(|r| r.parsed("id")).transpose()
 }

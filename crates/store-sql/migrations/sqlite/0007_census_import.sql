@@ -4,12 +4,9 @@
 -- hex digits of the id) from creation, or the one a previous system gave a child whose
 -- history was imported. The census names them by it, and an import finds them by it (so a
 -- later year's file merges into the same record, and Hearth's own file into its own).
-CREATE TABLE person_la_child_ids (
-    person_id    TEXT PRIMARY KEY REFERENCES persons (id),
-    la_child_id  TEXT NOT NULL UNIQUE
-);
-INSERT INTO person_la_child_ids (person_id, la_child_id)
-    SELECT id, 'H' || upper(substr(replace(id, '-', ''), 17, 16)) FROM persons;
+ALTER TABLE persons ADD COLUMN la_child_id TEXT;
+UPDATE persons SET la_child_id = 'H' || upper(substr(replace(id, '-', ''), 17, 16));
+CREATE UNIQUE INDEX persons_la_child_id ON persons (la_child_id);
 
 -- Earlier plans of the child a previous system counted that Hearth does not hold
 -- (CpPlan::earlier_plans_not_held), for the dashboard's count of previous plans.
