@@ -403,7 +403,16 @@ impl Generator {
             Some(e) => cal.add_working_days(created, self.final_wd + ASSESSMENT_SLACK).map(|d| d.date).unwrap_or(e.by).min(e.by + Duration::days(1)),
             None => today,
         };
-        let kmax = cal.working_days_between(created, horizon).days - i64::from(!cal.is_working_day(created));
+        // A baby is referred in pregnancy: not more than 36 weeks before the expected birth
+        // (the census fails a referral 40 weeks before it, 8606).
+        let first = children
+            .iter()
+            .filter(|c| earlier.is_none() && c.details.is_unborn())
+            .filter_map(|c| c.details.expected_date_of_birth)
+            .map(|due| due - Duration::weeks(36))
+            .max()
+            .map_or(created, |d| d.max(created));
+        let kmax = cal.working_days_between(first, horizon).days - i64::from(!cal.is_working_day(first));
         let plan = Plan::new(g, target, self.final_wd, kmax);
         let day = |k: i64| if k < 1 { created } else { cal.add_working_days(horizon, -k).map(|w| w.date).unwrap_or(created) };
         let mut clock = Clock { last: known_since + Duration::minutes(5) };
