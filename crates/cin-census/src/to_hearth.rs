@@ -32,7 +32,7 @@ const IMPORTED: &str = "Brought in from a previous system's CIN census.";
 /// Why a child cannot be brought in, naming the element and the value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    /// Where in the child: "CINdetails 2 > CPPlan 1 > CPPendDate".
+    /// Where in the child: "CINdetails 2 > ChildProtectionPlans 1 > CPPendDate".
     pub element: String,
     pub value: Option<String>,
     pub message: String,
