@@ -26,8 +26,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
 }
 
-/// What an import did (or, in a dry run, would do).
-#[derive(Clone, Debug, Default)]
+/// What an import did (or, in a dry run, would do), child by child.
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ImportReport {
     /// The header's `Year` and `LEA`.
     pub year: String,
@@ -40,13 +40,13 @@ pub struct ImportReport {
     /// Already in Hearth (by LA child id), with something added.
     pub merged: Vec<Merged>,
     /// Already in Hearth with everything the file says.
-    pub unchanged: usize,
+    pub unchanged: Vec<String>,
     pub rejected: Vec<Rejected>,
     /// What the file says that Hearth does not keep, by child.
     pub not_kept: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Merged {
     pub la_child_id: String,
     pub person: PersonId,
@@ -55,7 +55,7 @@ pub struct Merged {
 }
 
 /// A child left out, and why.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Rejected {
     /// As the file gives it ("" when missing).
     pub la_child_id: String,
@@ -105,7 +105,7 @@ impl App {
                         // The merged facts are checked before anything is written, so a
                         // refusal leaves the child as it was.
                         Some(p) => match self.merge_imported(tx.as_mut(), actor, p, &history, &report.year).await {
-                            Ok(None) => report.unchanged += 1,
+                            Ok(None) => report.unchanged.push(id),
                             Ok(Some(conflicts)) => report.merged.push(Merged { la_child_id: id, person: p, conflicts }),
                             Err(AppError::Invalid(e)) => report.rejected.push(Rejected { la_child_id: id, line, problems: e.0.into_iter().map(|x| x.message).collect() }),
                             Err(e) => return Err(e),
@@ -119,7 +119,7 @@ impl App {
         } else {
             let mut d = self.draft(Some(actor), "import.cin", None, Outcome::Allowed);
             d.target = Some(format!("CIN census {} LA {}", report.year, report.la));
-            d.reason = Some(format!("{} children: {} created, {} merged, {} unchanged, {} rejected", report.children, report.created.len(), report.merged.len(), report.unchanged, report.rejected.len()));
+            d.reason = Some(format!("{} children: {} created, {} merged, {} unchanged, {} rejected", report.children, report.created.len(), report.merged.len(), report.unchanged.len(), report.rejected.len()));
             tx.append_audit(&d).await?;
             tx.commit().await?;
         }

@@ -136,6 +136,10 @@ enum ImportCommand {
         /// Check and match everything, report, and keep nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Also write the whole report, child by child (created, merged, unchanged,
+        /// rejected with reasons, not kept), as JSON to this file.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
     },
 }
 
@@ -402,7 +406,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Import { command: ImportCommand::Cin { file, user, la, team, dry_run } } => {
+        Command::Import { command: ImportCommand::Cin { file, user, la, team, dry_run, json } } => {
             let la = la.or_else(|| settings.la_number.clone()).ok_or_else(|| Failure("give the local authority's number with --la, or set la_number in the configuration".into(), 2))?;
             let input = std::fs::File::open(&file).map_err(|e| Failure(format!("cannot open {}: {e}", file.display()), 2))?;
             let timescales = check_timescales(&settings)?;
@@ -421,6 +425,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             })?;
             print!("{}", import_report(&report));
             println!("Finished in {:.2} s.", started.elapsed().as_secs_f64());
+            if let Some(path) = json {
+                let text = serde_json::to_string_pretty(&report).map_err(|e| Failure(format!("cannot write the report: {e}"), 1))?;
+                std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))?;
+            }
             if report.rejected.is_empty() {
                 Ok(())
             } else {
@@ -448,7 +456,7 @@ fn import_report(r: &hearth_app::import::ImportReport) -> String {
     let mut out = String::new();
     let verb = if r.dry_run { "Dry run, nothing kept: would have" } else { "Imported:" };
     let _ = writeln!(out, "CIN census {} from LA {}: {} children.", r.year, r.la, r.children);
-    let _ = writeln!(out, "{verb} {} created, {} merged, {} unchanged, {} rejected.", r.created.len(), r.merged.len(), r.unchanged, r.rejected.len());
+    let _ = writeln!(out, "{verb} {} created, {} merged, {} unchanged, {} rejected.", r.created.len(), r.merged.len(), r.unchanged.len(), r.rejected.len());
     for x in &r.rejected {
         let id = if x.la_child_id.is_empty() { "(no LAchildID)" } else { &x.la_child_id };
         let _ = writeln!(out, "Rejected {id} (line {}):", x.line);

@@ -223,8 +223,15 @@ fn import_cin_brings_a_census_in_once_and_reports_what_it_refused() {
         let bad = child.replace("<LAchildID>C1</LAchildID>", "<LAchildID>C2</LAchildID>").replace("WBRI", "ZZZZ");
         x.replace("</Children>", &format!("{bad}</Children>"))
     };
-    let (code, out, err) = run(census_file(two), &as_data);
+    let json = temp("import-report.json");
+    let mut with_json = as_data.to_vec();
+    let json_arg = json.display().to_string();
+    with_json.extend(["--json", &json_arg]);
+    let (code, out, err) = run(census_file(two), &with_json);
     assert_eq!(code, Some(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&json);
+    assert_eq!((report["unchanged"][0].as_str(), report["rejected"][0]["la_child_id"].as_str()), (Some("C1"), Some("C2")), "child by child: {report}");
     assert!(out.contains("Rejected C2 (line") && out.contains("Ethnicity \"ZZZZ\": is not a DfE ethnicity code"), "{out}");
     assert!(err.contains("1 children were rejected") && err.trim().lines().count() == 1, "{err}");
     // Files and arguments that cannot be used: exit 2, one line, nothing imported.
