@@ -33,24 +33,25 @@ impl App {
         SUPPORTED.iter().copied().find(|y| y.first_day() <= today && today <= y.reference_date()).unwrap_or(SUPPORTED[SUPPORTED.len() - 1])
     }
 
-    /// One child as the census for `year` sees them, read in `tx`.
-    pub(crate) async fn census_child_in(&self, tx: &mut dyn Tx, person: &PersonRecord, year: CollectionYear) -> Result<Option<CensusChild>, AppError> {
+    /// One child as the census for `year` sees them, read in `tx`; `la_child_id`: the id
+    /// the store keeps for them (`Tx::kept_la_child_id`).
+    pub(crate) async fn census_child_in(&self, tx: &mut dyn Tx, person: &PersonRecord, la_child_id: Option<&str>, year: CollectionYear) -> Result<Option<CensusChild>, AppError> {
         let referrals: Vec<_> = tx.referrals_of(person.id).await?.into_iter().map(|r| r.value).collect();
         if referrals.is_empty() {
             return Ok(None);
         }
         let episodes = tx.episodes_of(person.id).await?.into_iter().map(|e| e.value).collect();
         let assessments = tx.assessments_of(person.id).await?.into_iter().map(|a| a.value).collect();
-        let kept_ids = tx.kept_la_child_id(person.id).await?.map(|id| (person.id, id)).into_iter().collect();
+        let kept_ids = la_child_id.map(|id| (person.id, id.to_string())).into_iter().collect();
         let records = CensusRecords { children: vec![person.clone()], referrals, assessments, episodes, kept_ids };
         Ok(self.census_of(&records, year, |_| true).pop())
     }
 
     /// The return readiness of a child already opened in `tx` (the record page's panel):
     /// `None` when the child is not in the census of the year under way.
-    pub(crate) async fn readiness_in(&self, tx: &mut dyn Tx, person: &PersonRecord) -> Result<Option<Readiness>, AppError> {
+    pub(crate) async fn readiness_in(&self, tx: &mut dyn Tx, person: &PersonRecord, la_child_id: Option<&str>) -> Result<Option<Readiness>, AppError> {
         let year = self.current_collection_year();
-        let Some(child) = self.census_child_in(tx, person, year).await? else { return Ok(None) };
+        let Some(child) = self.census_child_in(tx, person, la_child_id, year).await? else { return Ok(None) };
         Ok(Some(Readiness { year, issues: readiness::check(&child, &census_ctx(year, self.today())) }))
     }
 
@@ -212,7 +213,8 @@ impl App {
     /// rest of the record). Opening it is audited as a read of the record.
     pub async fn census_readiness(&self, actor: &crate::Actor, id: hearth_domain::PersonId) -> Result<Option<Readiness>, AppError> {
         let (mut tx, record, _) = self.with_open(actor, id, "person.census").await?;
-        let readiness = self.readiness_in(tx.as_mut(), &record).await?;
+        let la_child_id = tx.kept_la_child_id(id).await?;
+        let readiness = self.readiness_in(tx.as_mut(), &record, la_child_id.as_deref()).await?;
         tx.commit().await?;
         Ok(readiness)
     }
