@@ -1,5 +1,5 @@
 //! Users and teams, managed by administrators.
-use crate::auth::{check_new_password, hash_password};
+use crate::auth::{check_new_password, hash_password_blocking, NO_PASSWORD};
 use crate::{Actor, App, AppError};
 use hearth_domain::audit::Outcome;
 use hearth_domain::user::{Permission, Role, Team, UserRecord};
@@ -7,6 +7,18 @@ use hearth_domain::validation::MAX_LINE;
 use hearth_domain::{TeamId, UserId};
 use hearth_store::StoreError;
 
+/// An account to make: who it is for and what they may do.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team: Option<TeamId>,
+    pub manager: Option<UserId>,
+}
+
+/// An account made on the server itself with a known password (the demo, tests, and the
+/// command line for whoever runs it with the database in hand).
 #[derive(Clone, Debug)]
 pub struct NewUser {
     pub username: String,
@@ -17,12 +29,68 @@ pub struct NewUser {
     pub password: String,
 }
 
+impl NewUser {
+    fn account(&self) -> NewAccount {
+        NewAccount { username: self.username.clone(), display_name: self.display_name.clone(), role: self.role, team: self.team, manager: self.manager }
+    }
+}
+
+/// A new account and the one-time link its owner sets their password with, shown once.
+#[derive(Clone, Debug)]
+pub struct CreatedAccount {
+    pub user: UserRecord,
+    pub setup_token: String,
+}
+
 impl App {
-    /// Creates a user; `actor` is `None` when the system does it (CLI, demo).
-    pub async fn add_user(&self, actor: Option<&Actor>, new: NewUser) -> Result<UserRecord, AppError> {
+    /// Makes an account with no usable password: its owner sets their own (and their
+    /// authenticator) with the one-time set-up link returned, valid for 72 hours, so no
+    /// administrator ever knows a password that works. `actor`: the administrator (`None`:
+    /// the command line).
+    pub async fn create_account(&self, actor: Option<&Actor>, new: NewAccount) -> Result<CreatedAccount, AppError> {
         if let Some(a) = actor {
             self.require(a, Permission::ManageUsers, "user.create").await?;
         }
+        let mut tx = self.store.begin().await?;
+        let user = self.insert_account(tx.as_mut(), actor, new, NO_PASSWORD.to_string()).await?;
+        let setup_token = self.issue_setup_link(tx.as_mut(), actor, user.id).await?;
+        tx.commit().await?;
+        Ok(CreatedAccount { user, setup_token })
+    }
+
+    /// Makes an account with a known password, by the system itself: the demo, tests, and
+    /// `hearth user add` with `HEARTH_NEW_PASSWORD`. Never reachable from the web.
+    pub async fn add_user(&self, new: NewUser) -> Result<UserRecord, AppError> {
+        check_new_password(&new.password)?;
+        let hash = hash_password_blocking(&new.password).await?;
+        let mut tx = self.store.begin().await?;
+        let user = self.insert_account(tx.as_mut(), None, new.account(), hash).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// A new set-up link for an existing account (the first expired, or the password is
+    /// forgotten): the earlier link stops working. The password stays as it is until the
+    /// link is used.
+    pub async fn reissue_setup_link(&self, actor: &Actor, id: UserId) -> Result<(UserRecord, String), AppError> {
+        self.require(actor, Permission::ManageUsers, "user.setup_link").await?;
+        let mut tx = self.store.begin().await?;
+        let user = tx.user(id).await?.filter(|u| u.active).ok_or(AppError::NotFound)?;
+        let token = self.issue_setup_link(tx.as_mut(), Some(actor), user.id).await?;
+        tx.commit().await?;
+        Ok((user, token))
+    }
+
+    /// The newest set-up link of each account, for the administrators' page.
+    pub async fn setup_links(&self, actor: &Actor) -> Result<Vec<hearth_store::SetupLinkRecord>, AppError> {
+        self.require(actor, Permission::ManageUsers, "user.list").await?;
+        let mut tx = self.store.begin().await?;
+        let links = tx.latest_setup_links().await?;
+        tx.commit().await?;
+        Ok(links)
+    }
+
+    async fn insert_account(&self, tx: &mut dyn hearth_store::Tx, actor: Option<&Actor>, new: NewAccount, password_hash: String) -> Result<UserRecord, AppError> {
         let username = new.username.trim().to_lowercase();
         if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
             return Err(AppError::invalid("username", "Enter a username of letters, digits and . _ - @ only, 64 characters or fewer"));
@@ -31,7 +99,6 @@ impl App {
         if display.is_empty() || display.chars().count() > MAX_LINE {
             return Err(AppError::invalid("display_name", "Enter the person's name"));
         }
-        check_new_password(&new.password)?;
         let user = UserRecord {
             id: UserId::new(),
             username,
@@ -39,14 +106,14 @@ impl App {
             role: new.role,
             team: new.team,
             manager: new.manager,
-            password_hash: hash_password(&new.password)?,
+            password_hash,
             totp_secret: None,
+            totp_last_step: 0,
             failed_logins: 0,
             locked_until: None,
             active: true,
             created_at: self.now(),
         };
-        let mut tx = self.store.begin().await?;
         if let Some(t) = new.team
             && !tx.teams().await?.iter().any(|x| x.id == t) {
                 return Err(AppError::invalid("team", "Choose a team that exists"));
@@ -61,8 +128,8 @@ impl App {
         }
         let mut d = self.draft(actor, "user.create", None, Outcome::Allowed);
         d.target = Some(user.id.to_string());
+        d.reason = Some(format!("role {}", user.role.code()));
         tx.append_audit(&d).await?;
-        tx.commit().await?;
         Ok(user)
     }
 
@@ -97,6 +164,7 @@ impl App {
     /// Every user, for administrators (and for pickers of managers and access lists).
     pub async fn users(&self, actor: &Actor) -> Result<Vec<UserRecord>, AppError> {
         if !(actor.can(Permission::ManageUsers) || actor.can(Permission::ManageRestrictions)) {
+            self.audit_denied(actor, "user.list", None, None).await?;
             return Err(AppError::Forbidden);
         }
         let mut tx = self.store.begin().await?;
@@ -106,7 +174,8 @@ impl App {
         Ok(u)
     }
 
-    /// Turns an account off or on; turning it off signs it out everywhere.
+    /// Turns an account off or on; turning it off signs it out everywhere and revokes its
+    /// API tokens.
     pub async fn set_user_active(&self, actor: &Actor, id: UserId, active: bool) -> Result<(), AppError> {
         self.require(actor, Permission::ManageUsers, "user.update").await?;
         if id == actor.user.id && !active {
@@ -116,28 +185,63 @@ impl App {
         let mut user = tx.user(id).await?.ok_or(AppError::NotFound)?;
         user.active = active;
         tx.update_user(&user).await?;
-        if !active {
-            tx.delete_user_sessions(id).await?;
-        }
         let mut d = self.draft(Some(actor), if active { "user.activate" } else { "user.deactivate" }, None, Outcome::Allowed);
         d.target = Some(id.to_string());
+        if !active {
+            let sessions = tx.delete_user_sessions(id).await?;
+            let tokens = tx.revoke_user_api_tokens(id, self.now()).await?;
+            d.reason = Some(format!("{sessions} sessions ended, {tokens} API tokens revoked"));
+        }
         tx.append_audit(&d).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Clears a user's authenticator so they enrol again at next sign-in (lost phone).
+    /// Clears a user's authenticator so they enrol again at next sign-in (lost phone); their
+    /// sessions end and their API tokens are revoked.
     pub async fn reset_mfa(&self, actor: &Actor, id: UserId) -> Result<(), AppError> {
         self.require(actor, Permission::ManageUsers, "user.reset_mfa").await?;
         let mut tx = self.store.begin().await?;
         let mut user = tx.user(id).await?.ok_or(AppError::NotFound)?;
         user.totp_secret = None;
         tx.update_user(&user).await?;
-        tx.delete_user_sessions(id).await?;
+        let sessions = tx.delete_user_sessions(id).await?;
+        let tokens = tx.revoke_user_api_tokens(id, self.now()).await?;
         let mut d = self.draft(Some(actor), "user.reset_mfa", None, Outcome::Allowed);
+        d.target = Some(id.to_string());
+        d.reason = Some(format!("{sessions} sessions ended, {tokens} API tokens revoked"));
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// Lifts a lock after repeated failed sign-ins, before it runs out.
+    pub async fn unlock_user(&self, actor: &Actor, id: UserId) -> Result<(), AppError> {
+        self.require(actor, Permission::ManageUsers, "user.unlock").await?;
+        let mut tx = self.store.begin().await?;
+        let mut user = tx.user(id).await?.ok_or(AppError::NotFound)?;
+        user.locked_until = None;
+        user.failed_logins = 0;
+        tx.update_user(&user).await?;
+        let mut d = self.draft(Some(actor), "user.unlock", None, Outcome::Allowed);
         d.target = Some(id.to_string());
         tx.append_audit(&d).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Accounts given a role that reads records LA-wide in the last `days` days, for the
+    /// service managers' home page (empty for everyone else).
+    pub async fn la_wide_grants(&self, actor: &Actor, days: i64) -> Result<Vec<hearth_store::RoleGrant>, AppError> {
+        if !(actor.can(Permission::ViewAllRecords) && actor.can(Permission::RecordManagementOversight)) {
+            return Ok(Vec::new());
+        }
+        let roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.reads_la_wide()).collect();
+        let mut tx = self.store.begin().await?;
+        let grants = tx.role_grants_since(self.now() - time::Duration::days(days), &roles).await?;
+        tx.commit().await?;
+        Ok(grants)
     }
 }

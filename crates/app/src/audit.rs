@@ -1,6 +1,6 @@
 //! Reading and verifying the audit log.
 use crate::{Actor, App, AppError};
-use hearth_domain::audit::{AuditEntry, ChainFault, ChainVerifier, Outcome};
+use hearth_domain::audit::{Anchor, AuditEntry, ChainFault, ChainVerifier, Outcome};
 use hearth_domain::user::Permission;
 use hearth_domain::PersonId;
 
@@ -52,6 +52,33 @@ impl App {
         })
     }
 
+    /// The log's last entry as an anchor to keep elsewhere (`hearth audit anchor`).
+    pub async fn audit_anchor(&self) -> Result<Anchor, AppError> {
+        let mut tx = self.store.begin().await?;
+        let head = tx.audit_head().await?;
+        let last = if head == 0 { None } else { tx.audit_page(head - 1, 1).await?.pop() };
+        tx.commit().await?;
+        Ok(match last {
+            Some(e) => Anchor { seq: e.seq, hash: e.hash },
+            None => Anchor::genesis(),
+        })
+    }
+
+    /// Verifies the whole chain, then that it still holds `anchor`: a log rewound past the
+    /// anchor (entries removed from the end, the head rewritten) or rewritten from before it
+    /// fails, though its chain would verify.
+    pub async fn verify_audit_anchor(&self, anchor: &Anchor) -> Result<VerifyOutcome, AppError> {
+        let outcome = self.verify_audit().await?;
+        let VerifyOutcome::Intact { entries } = outcome else { return Ok(outcome) };
+        let mut tx = self.store.begin().await?;
+        let at = if anchor.seq == 0 { None } else { tx.audit_page(anchor.seq - 1, 1).await?.pop().filter(|e| e.seq == anchor.seq) };
+        tx.commit().await?;
+        Ok(match anchor.check(at.as_ref(), entries) {
+            Ok(()) => VerifyOutcome::Intact { entries },
+            Err(f) => VerifyOutcome::Broken(f),
+        })
+    }
+
     /// The audit trail of one person's record, for auditors. Viewing it is itself audited.
     pub async fn audit_of_person(&self, actor: &Actor, person: PersonId, limit: u32) -> Result<AuditReport, AppError> {
         self.require(actor, Permission::ReadAudit, "audit.person").await?;
@@ -71,5 +98,20 @@ impl App {
             })
             .collect();
         Ok(AuditReport { entries, actor_names })
+    }
+}
+
+impl App {
+    /// Audits a request refused before any use case ran (a form with a missing or stale
+    /// security token, say), in a transaction of its own. `user`: whoever the session
+    /// belonged to, if anyone.
+    pub async fn audit_refused_request(&self, user: Option<hearth_domain::UserId>, action: &str, target: &str) -> Result<(), AppError> {
+        let mut d = self.draft(None, action, None, Outcome::Denied);
+        d.actor = user;
+        d.target = Some(target.chars().take(200).collect());
+        let mut tx = self.store.begin().await?;
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -76,7 +76,7 @@ impl App {
             return Ok(Vec::new());
         }
         let mut tx = self.store.begin().await?;
-        let children = tx.children_of_worker(actor.user.id, limit).await?;
+        let children = tx.children_of_worker(&actor.subject.scope(), self.now(), limit).await?;
         if !children.is_empty() {
             tx.append_audit(&self.draft(Some(actor), "person.list_allocated", None, Outcome::Allowed)).await?;
         }

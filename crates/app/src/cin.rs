@@ -295,13 +295,15 @@ impl App {
         let mut members = actor.subject.reports.clone();
         members.push(actor.user.id);
         let mut tx = self.store.begin().await?;
-        let dashboard = dashboard::build(tx.open_cp_plans_of_teams(&teams).await?, today);
+        let mut plans = tx.open_cp_plans_of_teams(&teams).await?;
         let mut overdue = tx.open_tasks(&TaskQuery { due_before: Some(today), ..TaskQuery::among(&members, &teams) }).await?;
         overdue.retain(|t| DASHBOARD_OVERDUE.contains(&t.kind));
-        let mut shown: Vec<PersonId> = dashboard.plans.iter().map(|r| r.plan.child).chain(overdue.iter().map(|t| t.child)).collect();
-        shown.sort();
-        shown.dedup();
+        let shown: Vec<PersonId> = plans.iter().map(|p| p.child).chain(overdue.iter().map(|t| t.child)).collect();
+        // A child restricted from the manager is neither named nor counted.
         let children = self.visible_people(tx.as_mut(), actor, &shown).await?;
+        plans.retain(|p| children.contains_key(&p.child));
+        overdue.retain(|t| children.contains_key(&t.child));
+        let dashboard = dashboard::build(plans, today);
         let users = self.user_names(tx.as_mut(), &members).await?;
         let team_names = tx.teams().await?.into_iter().filter(|t| teams.contains(&t.id)).map(|t| t.name).collect();
         tx.append_audit(&self.draft(Some(actor), "cp_dashboard.view", None, hearth_domain::audit::Outcome::Allowed)).await?;

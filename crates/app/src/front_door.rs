@@ -3,7 +3,7 @@
 //! from the policy pack in force, stores them as tasks (with the pack's name and version) and
 //! closes the tasks its completion satisfies.
 use crate::{Actor, App, AppError};
-use hearth_domain::access::decide;
+use hearth_domain::access::Listing;
 use hearth_domain::audit::Outcome;
 use hearth_domain::front_door::assessment::{self as wf, Assessment, ChildSeen, WorkflowError};
 use hearth_domain::front_door::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed, ReferralSource, ScreeningDecision};
@@ -248,9 +248,10 @@ impl App {
             Err(e) => return Err(self.refusal(tx, actor, "contact.view", None, e).await),
         };
         let c = &contact.value;
-        let children = tx.persons(&c.children).await?;
-        // A restricted relative is not named to someone who may not see them.
-        let visible = self.visible_people(tx.as_mut(), actor, &c.family_members).await?;
+        // Every child was opened above; a relative is named unless restricted from the reader.
+        let opened = self.visible_people(tx.as_mut(), actor, &c.children).await?;
+        let children: Vec<PersonSummary> = c.children.iter().filter_map(|p| opened.get(p).cloned()).collect();
+        let visible = self.listed(tx.as_mut(), actor, &c.family_members, Listing::Mention).await?;
         let family_members = c.family_members.iter().filter_map(|p| visible.get(p).cloned()).collect();
         let tasks = tx.tasks_of(TaskSubject::Contact(id)).await?;
         let mut referrals = Vec::new();
@@ -664,10 +665,4 @@ impl App {
         Ok(d)
     }
 
-    /// The people of `ids` the actor may see, for naming them in a tray or on a contact.
-    pub(crate) async fn visible_people(&self, tx: &mut dyn Tx, actor: &Actor, children: &[PersonId]) -> Result<HashMap<PersonId, PersonSummary>, AppError> {
-        let facts = tx.access_facts_many(children, actor.user.id, self.now()).await?;
-        let allowed: Vec<PersonId> = facts.iter().filter(|f| decide(&actor.subject, f).allowed()).map(|f| f.person).collect();
-        Ok(tx.persons(&allowed).await?.into_iter().map(|p| (p.id, p)).collect())
-    }
 }

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod allocation;
+mod listing;
 pub mod auth;
 pub mod clock;
 pub mod error;
@@ -18,7 +19,7 @@ pub mod returns;
 mod rota;
 mod work;
 
-pub use admin::NewUser;
+pub use admin::{CreatedAccount, NewAccount, NewUser};
 pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
@@ -30,7 +31,7 @@ pub use work::{MyWork, OverdueFilter, TeamWork, OVERDUE_PER_PAGE};
 pub use rota::{Rota, RotaChange, RotaSession, RotaWorker, ROTA_DAYS};
 pub use error::AppError;
 pub use notes::NewCaseNote;
-pub use people::{DuplicateWarning, FamilyMember, NewRelationship, PersonPage};
+pub use people::{AlertReason, BreakGlassAlert, DuplicateWarning, FamilyMember, NewRelationship, PersonPage};
 
 use clock::Clock;
 use hearth_domain::access::Subject;
@@ -159,6 +160,15 @@ impl App {
         tx.append_audit(&d).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A refusal decided by the caller (a form the actor may not use on this record),
+    /// audited as every refusal is; returns the error to answer with.
+    pub async fn forbidden(&self, actor: &Actor, action: &str, person: Option<PersonId>) -> AppError {
+        match self.audit_denied(actor, action, person, None).await {
+            Ok(()) => AppError::Forbidden,
+            Err(e) => e,
+        }
     }
 
     /// Fails with `Forbidden` (audited) unless the actor's role has the permission.

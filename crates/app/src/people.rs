@@ -1,6 +1,6 @@
 //! People: recording, finding, opening and correcting records, and the family network.
 use crate::{Actor, App, AppError};
-use hearth_domain::access::{decide, AccessGround, Decision};
+use hearth_domain::access::{decide, AccessGround, Decision, Listing};
 use hearth_domain::audit::Outcome;
 use hearth_domain::codes::Coded;
 use hearth_domain::case_note::CaseNote;
@@ -32,6 +32,31 @@ pub struct FamilyMember {
     pub person: PersonSummary,
     /// Whether the viewer may open their record.
     pub can_open: bool,
+}
+
+/// Why someone is told of a break-glass access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertReason {
+    /// The child is allocated to them.
+    YourCase,
+    /// The child is allocated to a team they manage.
+    YourTeamsCase,
+    /// The person who broke the glass is one of their staff (or they review the whole LA).
+    YourStaff,
+}
+
+/// A break-glass access and what was done under it, for a dashboard.
+#[derive(Clone, Debug)]
+pub struct BreakGlassAlert {
+    pub grant: BreakGlassGrant,
+    pub why: AlertReason,
+    /// What its holder did to the record while it lasted, oldest first (the opening read
+    /// included).
+    pub actions: Vec<hearth_domain::audit::AuditEntry>,
+    /// False when the person is restricted from the reader now: the alert names nobody.
+    pub named: bool,
+    /// Whether the reader may open the record (the alert links to it).
+    pub openable: bool,
 }
 
 /// Everything a record page shows, read in one transaction with one audit entry.
@@ -121,18 +146,14 @@ impl App {
     async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
         let rels = tx.relationships_of(id).await?;
         let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
-        let summaries = tx.persons(&others).await?;
-        let facts = tx.access_facts_many(&others, actor.user.id, self.now()).await?;
+        // A relative is named unless restricted from the reader, and linked when openable.
+        let named = self.listed(tx, actor, &others, Listing::Mention).await?;
+        let openable = self.listed(tx, actor, &others, Listing::Open).await?;
         let mut out = Vec::new();
         for r in rels {
             let (role, other) = r.seen_from(id);
-            let Some(person) = summaries.iter().find(|s| s.id == other).cloned() else { continue };
-            let can_open = facts.iter().find(|f| f.person == other).is_some_and(|f| decide(&actor.subject, f).allowed());
-            // A restricted relative is not named to someone who may not see them.
-            if person.restricted && !can_open {
-                continue;
-            }
-            out.push(FamilyMember { relationship: r, role, person, can_open });
+            let Some(person) = named.get(&other).cloned() else { continue };
+            out.push(FamilyMember { relationship: r, role, person, can_open: openable.contains_key(&other) });
         }
         out.sort_by(|a, b| a.role.code().cmp(b.role.code()).then(a.person.family_name.cmp(&b.person.family_name)));
         Ok(out)
@@ -157,9 +178,13 @@ impl App {
     pub async fn chronology(&self, actor: &Actor, id: PersonId, filter: Option<ChronologyKind>) -> Result<(PersonRecord, Vec<ChronologyEntry>), AppError> {
         let (mut tx, record, _) = self.with_open(actor, id, "person.chronology").await?;
         let notes = tx.case_notes_of(id, true, 10_000, 0).await?;
-        let rels = tx.relationships_of(id).await?;
-        let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
-        let summaries = tx.persons(&others).await?;
+        // A relationship with someone restricted from the reader is left out altogether:
+        // even unnamed, "became part of the family network" would tell of them.
+        let all = tx.relationships_of(id).await?;
+        let others: Vec<PersonId> = all.iter().map(|r| r.seen_from(id).1).collect();
+        let named = self.listed(tx.as_mut(), actor, &others, Listing::Mention).await?;
+        let rels: Vec<Relationship> = all.into_iter().filter(|r| named.contains_key(&r.seen_from(id).1)).collect();
+        let summaries: Vec<PersonSummary> = named.into_values().collect();
         let episodes = self.episodes_in(tx.as_mut(), id).await?;
         tx.commit().await?;
         let entries = chronology::build(&record, &notes, &rels, &summaries, &episodes, filter);
@@ -186,10 +211,10 @@ impl App {
             .filter_map(|c| possible_match(details, &c).map(|r| (c, r)))
             .collect();
         let ids: Vec<PersonId> = matches.iter().map(|(c, _)| c.id).collect();
-        let facts = tx.access_facts_many(&ids, actor.user.id, self.now()).await?;
+        let visible = self.visible_people(tx.as_mut(), actor, &ids).await?;
         let out = matches
             .into_iter()
-            .filter(|(c, _)| facts.iter().any(|f| f.person == c.id && decide(&actor.subject, f).allowed()))
+            .filter(|(c, _)| visible.contains_key(&c.id))
             .map(|(person, reason)| DuplicateWarning { person, reason })
             .collect();
         tx.commit().await?;
@@ -392,6 +417,8 @@ impl App {
             expires_at: now + self.config.break_glass_duration,
             user_name: actor.user.display_name.clone(),
             person_name: String::new(),
+            person_team: facts.allocated_team,
+            person_worker: facts.allocated_worker,
         };
         tx.insert_break_glass(&grant).await?;
         let mut d = self.draft(Some(actor), "person.break_glass", Some(id), Outcome::Allowed);
@@ -401,19 +428,49 @@ impl App {
         Ok(grant)
     }
 
-    /// Break-glass use in the last `days` days that this manager should see: everyone's for
-    /// LA-wide managers, otherwise that of the people they manage.
-    pub async fn break_glass_alerts(&self, actor: &Actor, days: i64) -> Result<Vec<BreakGlassGrant>, AppError> {
-        if !actor.can(Permission::ReviewBreakGlass) {
-            return Ok(Vec::new());
-        }
+    /// Break-glass use in the last `days` days the actor should know of, each with what was
+    /// done under it: their staff's (everyone's for LA-wide managers), and any on the
+    /// children they hold or whose team they manage. Their own use is left out. A person
+    /// restricted from the actor since is not named.
+    pub async fn break_glass_alerts(&self, actor: &Actor, days: i64) -> Result<Vec<BreakGlassAlert>, AppError> {
+        let reviews = actor.can(Permission::ReviewBreakGlass);
+        let manages = actor.can(Permission::RecordManagementOversight);
         let mut tx = self.store.begin().await?;
-        let mut grants = tx.break_glass_since(self.now() - time::Duration::days(days)).await?;
-        tx.commit().await?;
-        if !actor.can(Permission::ViewAllRecords) {
-            grants.retain(|g| actor.subject.reports.contains(&g.user));
+        let grants: Vec<(BreakGlassGrant, AlertReason)> = tx
+            .break_glass_since(self.now() - time::Duration::days(days))
+            .await?
+            .into_iter()
+            .filter(|g| g.user != actor.user.id)
+            .filter_map(|g| {
+                let why = if g.person_worker == Some(actor.user.id) {
+                    AlertReason::YourCase
+                } else if manages && g.person_team.is_some_and(|t| actor.subject.teams.contains(&t)) {
+                    AlertReason::YourTeamsCase
+                } else if reviews && (actor.can(Permission::ViewAllRecords) || actor.subject.reports.contains(&g.user)) {
+                    AlertReason::YourStaff
+                } else {
+                    return None;
+                };
+                Some((g, why))
+            })
+            .collect();
+        let people: Vec<PersonId> = grants.iter().map(|(g, _)| g.person).collect();
+        let named = self.listed(tx.as_mut(), actor, &people, Listing::Mention).await?;
+        let openable = self.listed(tx.as_mut(), actor, &people, Listing::Open).await?;
+        let mut out = Vec::with_capacity(grants.len());
+        for (mut grant, why) in grants {
+            let Some(person) = named.get(&grant.person) else {
+                grant.person_name = String::new();
+                out.push(BreakGlassAlert { grant, why, actions: Vec::new(), named: false, openable: false });
+                continue;
+            };
+            grant.person_name = person.full_name();
+            let actions = tx.audit_of_person_by(grant.person, grant.user, grant.granted_at, grant.expires_at, 50).await?;
+            let openable = openable.contains_key(&grant.person);
+            out.push(BreakGlassAlert { grant, why, actions, named: true, openable });
         }
-        Ok(grants)
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Marks a record restricted (or not) with its named access list.
@@ -426,6 +483,17 @@ impl App {
             return Err(AppError::invalid("users", "Include yourself in the access list, or ask someone on it to restrict the record"));
         }
         let (mut tx, mut record, _) = self.with_open(actor, id, "person.restrict").await?;
+        // Only people who may hold casework can be named: administrators, auditors and
+        // business support never read a restricted record; an unknown id is a mistake.
+        for user in &list {
+            match tx.user(*user).await? {
+                Some(u) if u.active && u.role.holds_casework() => {}
+                Some(u) => {
+                    return Err(AppError::invalid("users", &format!("{} cannot be on an access list: only social workers and team and service managers can", u.display_name)));
+                }
+                None => return Err(AppError::invalid("users", "Choose people from the list")),
+            }
+        }
         if record.version != expected_version {
             return Err(AppError::Conflict { current: record.version });
         }

@@ -55,25 +55,47 @@ impl App {
         Ok(Some(Readiness { year, issues: readiness::check(&child, &census_ctx(year, self.today())) }))
     }
 
-    /// The children of the CIN census for `year`, in LA child id order, read in one
-    /// transaction (a consistent picture, in a few reads whatever the LA's size) and audited
-    /// as a whole.
-    pub async fn cin_census(&self, year: CollectionYear) -> Result<Vec<CensusChild>, AppError> {
+    /// The children of the CIN census for `year` that `wanted` keeps, in LA child id order,
+    /// read in one transaction (a consistent picture, in a few reads whatever the LA's size)
+    /// and audited as a whole. `actor`: who asked (`None`: the command line, which writes
+    /// every child); someone asking from the web gets only the children they may open.
+    async fn census_for(&self, actor: Option<&crate::Actor>, year: CollectionYear) -> Result<(Vec<CensusChild>, usize), AppError> {
         let mut tx = self.store.begin().await?;
         let records = tx.census_records().await?;
-        let mut d = self.draft(None, "returns.cin", None, Outcome::Allowed);
+        let visible = match actor {
+            Some(a) => Some(self.visible_people(tx.as_mut(), a, &records.children.iter().map(|p| p.id).collect::<Vec<_>>()).await?),
+            None => None,
+        };
+        let mut out = self.census_of(&records, year, |_| true);
+        let all = out.len();
+        if let Some(visible) = &visible {
+            out.retain(|c| visible.contains_key(&c.person));
+        }
+        let hidden = all - out.len();
+        let mut d = self.draft(actor, "returns.cin", None, Outcome::Allowed);
         d.target = Some(year.label());
-        let out = self.census_of(&records, year, |_| true);
-        d.reason = Some(format!("{} children", out.len()));
+        d.reason = Some(match hidden {
+            0 => format!("{} children", out.len()),
+            _ => format!("{} children; {hidden} restricted from the reader left out", out.len()),
+        });
         tx.append_audit(&d).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok((out, hidden))
     }
 
     /// The census for `year` as the file sent to the DfE, from this LA (`la_number`, the
-    /// header's LEA).
+    /// header's LEA), with every child: for the command line, run by whoever holds the
+    /// database.
     pub async fn cin_census_file(&self, year: CollectionYear, la_number: &str) -> Result<CensusFile, AppError> {
-        let children = self.cin_census(year).await?;
+        Ok(self.census_file(year, la_number, &self.cin_census(year).await?))
+    }
+
+    /// Every child of the CIN census for `year` (the command line's, and tests').
+    pub async fn cin_census(&self, year: CollectionYear) -> Result<Vec<CensusChild>, AppError> {
+        Ok(self.census_for(None, year).await?.0)
+    }
+
+    fn census_file(&self, year: CollectionYear, la_number: &str, children: &[CensusChild]) -> CensusFile {
         let source = Source {
             la_number: la_number.to_string(),
             software: "Hearth".into(),
@@ -81,7 +103,7 @@ impl App {
             serial: 1,
             made_at: crate::local_time::uk_local(self.now()),
         };
-        Ok(from_hearth::file(year, &source, &children))
+        from_hearth::file(year, &source, children)
     }
 
     /// The census children among `records` whose record `wanted` keeps, in LA child id order.
@@ -143,6 +165,11 @@ pub struct DataQuality {
     pub by_rule: Vec<(&'static str, hearth_cin_census::Kind, &'static str, usize)>,
     /// Whether this is the whole LA (else the reader's teams).
     pub whole_la: bool,
+    /// Children of the return whose records are restricted from the reader: neither named
+    /// nor in the reader's download.
+    pub hidden: usize,
+    /// Failures of the whole return about those children, left out of `return_level`.
+    pub hidden_failures: usize,
 }
 
 impl App {
@@ -164,18 +191,27 @@ impl App {
         let records = tx.census_records().await?;
         let teams = &actor.subject.teams;
         let census = self.census_of(&records, year, |p| whole_la || p.allocation.team.is_some_and(|t| teams.contains(&t)));
-        let people: std::collections::HashMap<_, _> = records.children.iter().map(|p| (p.id, p)).collect();
+        let visible = self.visible_people(tx.as_mut(), actor, &census.iter().map(|c| c.person).collect::<Vec<_>>()).await?;
         let mut seen = Vec::with_capacity(census.len());
+        let mut hidden_ids = std::collections::HashSet::new();
         for child in census {
             let in_file = from_hearth::child(&child);
             if whole_la {
                 validator.child(&in_file);
             }
+            let Some(person) = visible.get(&child.person) else {
+                hidden_ids.insert(child.la_child_id);
+                continue;
+            };
             let issues = readiness::issues(&child, &in_file, &ctx);
-            let Some(person) = people.get(&child.person) else { continue };
-            seen.push(ChildIssues { person: child.person, name: person.details.full_name(), la_child_id: child.la_child_id, issues });
+            seen.push(ChildIssues { person: child.person, name: person.full_name(), la_child_id: child.la_child_id, issues });
         }
-        let return_level = if whole_la { validator.finish() } else { Vec::new() };
+        let mut return_level = if whole_la { validator.finish() } else { Vec::new() };
+        // A failure of the whole return about a hidden child (its id used twice, say) is
+        // counted, not shown: it would name the child.
+        let before = return_level.len();
+        return_level.retain(|f| !f.child_id.as_ref().is_some_and(|id| hidden_ids.contains(id)));
+        let hidden_failures = before - return_level.len();
         let mut by_rule: std::collections::BTreeMap<&'static str, (hearth_cin_census::Kind, &'static str, usize)> = Default::default();
         for f in seen.iter().flat_map(|c| c.issues.iter().map(|i| &i.failure)).chain(&return_level) {
             by_rule.entry(f.code).or_insert((f.kind, f.message, 0)).2 += 1;
@@ -197,14 +233,16 @@ impl App {
         tx.append_audit(&d).await?;
         tx.commit().await?;
         let by_rule = by_rule.into_iter().map(|(code, (kind, message, n))| (code, kind, message, n)).collect();
-        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la })
+        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la, hidden: hidden_ids.len(), hidden_failures })
     }
 
-    /// The census XML for `year`, for someone who produces the returns (the admin page's
-    /// download). `la_number`: the header's LEA.
-    pub async fn cin_census_xml(&self, actor: &crate::Actor, year: CollectionYear, la_number: &str) -> Result<String, AppError> {
+    /// The census XML for `year`, for someone who produces the returns (the data-quality
+    /// page's download), with how many children restricted from them were left out.
+    /// `la_number`: the header's LEA.
+    pub async fn cin_census_xml(&self, actor: &crate::Actor, year: CollectionYear, la_number: &str) -> Result<(String, usize), AppError> {
         self.require(actor, hearth_domain::user::Permission::ProduceReturns, "returns.cin").await?;
-        Ok(hearth_cin_census::write::to_string(&self.cin_census_file(year, la_number).await?))
+        let (children, hidden) = self.census_for(Some(actor), year).await?;
+        Ok((hearth_cin_census::write::to_string(&self.census_file(year, la_number, &children)), hidden))
     }
 }
 

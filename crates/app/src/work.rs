@@ -10,11 +10,14 @@ use hearth_store::TaskQuery;
 use std::collections::HashMap;
 use time::Date;
 
-/// A worker's tray with the children it is about (only those the worker may see are named).
+/// A worker's tray with the children it is about. Tasks about a child the worker may not
+/// open (a restricted record whose list does not name them) are not listed, only counted.
 #[derive(Clone, Debug)]
 pub struct MyWork {
     pub tray: WorkTray,
     pub children: HashMap<PersonId, PersonSummary>,
+    /// Open tasks held about records restricted from the worker: a manager must move them.
+    pub hidden: usize,
     pub today: Date,
 }
 
@@ -44,6 +47,8 @@ pub struct TeamWork {
     pub overdue: Vec<Task>,
     pub filter: OverdueFilter,
     pub children: HashMap<PersonId, PersonSummary>,
+    /// Tasks left out of the lists above because their child is restricted from the manager.
+    pub hidden: usize,
     pub users: HashMap<UserId, String>,
     pub teams: Vec<String>,
     pub today: Date,
@@ -69,20 +74,24 @@ impl App {
     pub async fn my_work(&self, actor: &Actor) -> Result<MyWork, AppError> {
         let today = self.today();
         let mut tx = self.store.begin().await?;
-        let tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
-        let tray = WorkTray::from_tasks(&tasks, today);
+        let mut tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
         let children = self.children_of_tasks(tx.as_mut(), actor, &tasks.iter().collect::<Vec<_>>()).await?;
-        if !tasks.is_empty() {
+        let held = tasks.len();
+        tasks.retain(|t| children.contains_key(&t.child));
+        let tray = WorkTray::from_tasks(&tasks, today);
+        if held != 0 {
             tx.append_audit(&self.draft(Some(actor), "work.view", None, Outcome::Allowed)).await?;
         }
         tx.commit().await?;
-        Ok(MyWork { tray, children, today })
+        Ok(MyWork { tray, children, hidden: held - tasks.len(), today })
     }
 
-    /// The counts of the actor's tray, for the home page.
+    /// The counts of the actor's tray, for the home page (as the tray counts them).
     pub async fn my_work_counts(&self, actor: &Actor) -> Result<TrayCounts, AppError> {
         let mut tx = self.store.begin().await?;
-        let tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
+        let mut tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
+        let children = self.children_of_tasks(tx.as_mut(), actor, &tasks.iter().collect::<Vec<_>>()).await?;
+        tasks.retain(|t| children.contains_key(&t.child));
         tx.commit().await?;
         Ok(WorkTray::from_tasks(&tasks, self.today()).counts())
     }
@@ -99,15 +108,15 @@ impl App {
         let scope = TaskQuery::among(&members, &teams);
         let mut tx = self.store.begin().await?;
         let counts = TeamCounts::from_tally(&tx.open_task_tally(&members, &teams, today).await?);
-        let awaiting_authorisation = match counts.awaiting_authorisation {
+        let mut awaiting_authorisation = match counts.awaiting_authorisation {
             0 => Vec::new(),
             _ => tx.open_tasks(&TaskQuery { kind: Some(TaskKind::AssessmentAuthorisation), ..scope }).await?,
         };
-        let unassigned = match counts.unassigned {
+        let mut unassigned = match counts.unassigned {
             0 => Vec::new(),
             _ => tx.open_tasks(&TaskQuery { assignee: Some(None), ..scope }).await?,
         };
-        let overdue = match counts.overdue_of(filter.worker) {
+        let mut overdue = match counts.overdue_of(filter.worker) {
             0 => Vec::new(),
             _ => {
                 let offset = (filter.page - 1).saturating_mul(OVERDUE_PER_PAGE);
@@ -116,11 +125,16 @@ impl App {
         };
         let shown: Vec<&Task> = overdue.iter().chain(&awaiting_authorisation).chain(&unassigned).collect();
         let children = self.children_of_tasks(tx.as_mut(), actor, &shown).await?;
+        let listed = shown.len();
+        for list in [&mut overdue, &mut awaiting_authorisation, &mut unassigned] {
+            list.retain(|t| children.contains_key(&t.child));
+        }
+        let hidden = listed - overdue.len() - awaiting_authorisation.len() - unassigned.len();
         // Only the members' names: reading every user costs with the size of the LA.
         let users = self.user_names(tx.as_mut(), &members).await?;
         let team_names = tx.teams().await?.into_iter().filter(|t| teams.contains(&t.id)).map(|t| t.name).collect();
         tx.append_audit(&self.draft(Some(actor), "work.team_view", None, Outcome::Allowed)).await?;
         tx.commit().await?;
-        Ok(TeamWork { counts, awaiting_authorisation, unassigned, overdue, filter, children, users, teams: team_names, today })
+        Ok(TeamWork { counts, awaiting_authorisation, unassigned, overdue, filter, children, hidden, users, teams: team_names, today })
     }
 }

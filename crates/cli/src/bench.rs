@@ -87,10 +87,11 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     let _ = writeln!(report, "Backend: {}.", store.backend());
     // A service manager sees every unrestricted record: the widest search scope.
     let signed = app.sign_in("sian.service", hearth_testkit::DEMO_PASSWORD).await.map_err(|e| format!("cannot sign in as sian.service: {e}"))?;
-    let cookie = format!("hearth_session={}", signed.token);
+    let cookie = format!("{}={}", hearth_web::session_cookie(true), signed.token);
     let csrf = signed.session.csrf_token.clone();
     let actor = active(app.session(&signed.token).await.map_err(se)?)?;
-    let router = hearth_web::router(app.clone(), web);
+    // The benchmark's requests carry the cookie the way a browser over HTTPS does.
+    let router = hearth_web::router(app.clone(), hearth_web::WebConfig { secure_cookies: true, ..web });
 
     // Children to open: found the way a user would, by searching.
     let mut people: Vec<PersonSummary> = Vec::new();
@@ -175,7 +176,7 @@ fn active(s: hearth_app::auth::SessionState) -> Result<Actor, String> {
 pub(crate) async fn signed_in(app: &App, username: &str) -> Result<(String, Actor), String> {
     let signed = app.sign_in(username, hearth_testkit::DEMO_PASSWORD).await.map_err(|e| format!("cannot sign in as {username}: {e}"))?;
     let actor = active(app.session(&signed.token).await.map_err(se)?)?;
-    Ok((format!("hearth_session={}", signed.token), actor))
+    Ok((format!("{}={}", hearth_web::session_cookie(true), signed.token), actor))
 }
 
 /// The work-tray team of issue 4: a team manager over this many social workers…
@@ -232,7 +233,6 @@ pub(crate) async fn arrange_team(app: &App, by: &Actor) -> Result<Option<TrayTea
     let team = app.add_team(None, TEAM_NAME).await.map_err(se)?;
     let manager = app
         .add_user(
-            None,
             NewUser {
                 username: TEAM_MANAGER.into(),
                 display_name: "Wren Benchmark".into(),
@@ -265,12 +265,12 @@ pub(crate) async fn arrange_team(app: &App, by: &Actor) -> Result<Option<TrayTea
         moved.team = Some(team.id);
         moved.manager = Some(manager.id);
         tx.update_user(&moved).await.map_err(se)?;
-        let mut cases = tx.children_of_worker(w.id, 1000).await.map_err(se)?;
+        let mut cases = tx.children_of_worker(&worker_scope(w.id), app.now(), 1000).await.map_err(se)?;
         cases.truncate(TEAM_CASELOAD);
         while cases.len() < TEAM_CASELOAD {
             if spare.is_empty() {
                 let Some(d) = donors.next() else { return Ok(None) };
-                spare = tx.children_of_worker(d.id, 1000).await.map_err(se)?.into_iter().filter(|p| !p.restricted).rev().collect();
+                spare = tx.children_of_worker(&worker_scope(d.id), app.now(), 1000).await.map_err(se)?.into_iter().filter(|p| !p.restricted).rev().collect();
                 continue;
             }
             cases.extend(spare.pop());
@@ -387,4 +387,10 @@ async fn work_trays(app: &App, router: &axum::Router, by: &Actor, samples: usize
         let _ = writeln!(out, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |", s.name, s.pct(0.5), s.pct(0.95), s.pct(0.99), s.pct(1.0));
     }
     Ok(out)
+}
+
+/// What a worker's own allocation lets them see: for reading their cases to arrange the
+/// benchmark's teams.
+pub(crate) fn worker_scope(worker: hearth_domain::UserId) -> hearth_domain::access::AccessScope {
+    hearth_domain::access::AccessScope { user: worker, la_wide: false, relationship: true, workers: vec![worker], teams: vec![] }
 }

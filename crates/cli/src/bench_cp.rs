@@ -223,7 +223,7 @@ pub async fn dashboard(app: &App, router: &axum::Router, by: &Actor, samples: us
     let mut children = Vec::new();
     let mut tx = app.store.begin().await.map_err(se)?;
     for w in &t.workers {
-        children.extend(tx.children_of_worker(w.id, 1000).await.map_err(se)?.into_iter().map(|p| p.id));
+        children.extend(tx.children_of_worker(&crate::bench::worker_scope(w.id), app.now(), 1000).await.map_err(se)?.into_iter().map(|p| p.id));
     }
     tx.commit().await.map_err(se)?;
     let started = std::time::Instant::now();

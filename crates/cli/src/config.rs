@@ -28,6 +28,9 @@ pub struct Settings {
     /// The local authority's three-digit number (the census header's `LEA`, e.g. "800");
     /// the statutory returns cannot be downloaded until it is set.
     pub la_number: Option<String>,
+    /// The address people reach Hearth at (`https://hearth.example.gov.uk`), for the links
+    /// Hearth gives out (set-up links); unset: the links are shown as paths.
+    pub public_url: Option<String>,
     /// Bank holidays (GOV.UK `bank-holidays.json` format): read when the file exists,
     /// otherwise the copy built into the binary; `hearth calendar import` installs here.
     pub calendar_file: String,
@@ -55,6 +58,7 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             organisation: "Hearth demo council".into(),
             la_number: None,
+            public_url: None,
             calendar_file: "bank-holidays.json".into(),
             closure_days_file: None,
             policy_pack: None,
@@ -77,6 +81,7 @@ const SETTINGS: &[&str] = &[
     "max_body_bytes",
     "organisation",
     "la_number",
+    "public_url",
     "calendar_file",
     "closure_days_file",
     "policy_pack",
@@ -120,6 +125,7 @@ impl Settings {
             max_body_bytes: self.max_body_bytes,
             organisation: self.organisation.clone(),
             la_number: self.la_number.clone(),
+            public_url: self.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()),
         }
     }
 }

@@ -11,7 +11,7 @@ mod workdays;
 use clap::{Parser, Subcommand};
 use config::Settings;
 use hearth_app::clock::SystemClock;
-use hearth_app::{App, NewUser, VerifyOutcome};
+use hearth_app::{App, NewAccount, NewUser, VerifyOutcome};
 use hearth_domain::user::Role;
 use hearth_store::Store;
 use hearth_store_sql::SqlStore;
@@ -192,7 +192,8 @@ enum DeadlinesCommand {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a user. The password is read from HEARTH_NEW_PASSWORD or standard input.
+    /// Add a user. Prints a one-time set-up link (72 hours) with which they choose their own
+    /// password; with HEARTH_NEW_PASSWORD set, that password is given instead (scripts).
     Add {
         username: String,
         /// Full name shown in the record.
@@ -213,7 +214,14 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Verify the whole hash chain; exits 1 naming the first entry that does not fit.
-    Verify,
+    Verify {
+        /// A line `hearth audit anchor` printed earlier: the log must still hold that entry
+        /// (a log rewound past it, or rewritten before it, fails).
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Print the log's last entry as an anchor line to keep off this machine (daily, say).
+    Anchor,
 }
 
 /// A failure the user can act on: printed as one line, exit code 1 (2 for usage).
@@ -319,14 +327,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
                 Failure(format!("unknown role {role}; choose one of {}", all.join(", ")), 2)
             })?;
-            let password = match std::env::var("HEARTH_NEW_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\n', '\r']).to_string()
-                }
-            };
+            let password = std::env::var("HEARTH_NEW_PASSWORD").ok();
             let team = match team {
                 None => None,
                 Some(t) => {
@@ -341,8 +342,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
                 Some(m) => Some(user_id(&app, &m).await?),
             };
+            let Some(password) = password else {
+                let made = app
+                    .create_account(None, NewAccount { username, display_name: name, role, team, manager })
+                    .await
+                    .map_err(|e| Failure(describe(e), 1))?;
+                let base = settings.public_url.as_deref().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{}", settings.bind));
+                println!("Added {} ({}) as {}.", made.user.username, made.user.display_name, made.user.role.label());
+                println!("Give them this one-time set-up link, valid for {} hours; it will not be shown again:", hearth_app::auth::SETUP_LINK_HOURS);
+                println!("{base}/setup/{}", made.setup_token);
+                return Ok(());
+            };
             let user = app
-                .add_user(None, NewUser { username, display_name: name, role, team, manager, password })
+                .add_user(NewUser { username, display_name: name, role, team, manager, password })
                 .await
                 .map_err(|e| Failure(describe(e), 1))?;
             println!("Added {} ({}) as {}.", user.username, user.display_name, user.role.label());
@@ -436,15 +448,28 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Returns { command: ReturnsCommand::CinValidate { file, rules, max_lines, json } } => cin_validate(&file, rules.as_deref(), max_lines, json.as_deref()),
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit { command: AuditCommand::Verify { anchor } } => {
+            let anchor = anchor.map(|a| a.parse::<hearth_domain::audit::Anchor>()).transpose().map_err(|e| Failure(e, 2))?;
             let app = open(&settings).await?;
-            match app.verify_audit().await? {
+            let outcome = match &anchor {
+                Some(a) => app.verify_audit_anchor(a).await?,
+                None => app.verify_audit().await?,
+            };
+            match outcome {
                 VerifyOutcome::Intact { entries } => {
-                    println!("audit log intact: {entries} entries verified");
+                    match anchor {
+                        Some(a) => println!("audit log intact: {entries} entries verified, and entry {} is the anchored one", a.seq),
+                        None => println!("audit log intact: {entries} entries verified"),
+                    }
                     Ok(())
                 }
                 VerifyOutcome::Broken(fault) => Err(Failure(format!("audit log is NOT intact: {fault}"), 1)),
             }
+        }
+        Command::Audit { command: AuditCommand::Anchor } => {
+            let app = open(&settings).await?;
+            println!("{}", app.audit_anchor().await?);
+            Ok(())
         }
     }
 }

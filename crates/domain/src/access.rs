@@ -120,6 +120,30 @@ pub fn decide(who: &Subject, facts: &AccessFacts) -> Decision {
     Decision::Deny
 }
 
+/// Why a list names people, which decides whom it may name.
+///
+/// Every page and API answer that lists people, or facts about people, names only those
+/// `may_list` allows for its purpose; the store applies the same rule in SQL
+/// (`AccessScope::lists`), so no listing reads people another way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Records the viewer may open: their cases, work trays, dashboards, data-quality pages.
+    /// Exactly `decide`.
+    Open,
+    /// People named inside a record the viewer has opened (its family network, chronology,
+    /// a contact's family, a manager's break-glass review): anyone but a restricted person
+    /// whose access list does not name the viewer.
+    Mention,
+}
+
+/// May `who` see `facts`' person named in a list of this purpose?
+pub fn may_list(who: &Subject, facts: &AccessFacts, listing: Listing) -> bool {
+    match listing {
+        Listing::Open => decide(who, facts).allowed(),
+        Listing::Mention => !facts.restricted || facts.on_access_list,
+    }
+}
+
 /// `decide` expressed as a filter the store applies in SQL.
 ///
 /// A record matches when: it is restricted and `user` is on its list; or it is not restricted
@@ -135,6 +159,14 @@ pub struct AccessScope {
 }
 
 impl AccessScope {
+    /// `may_list` as the store applies it, for tests that check the store against it.
+    pub fn lists(&self, facts: &AccessFacts, listing: Listing) -> bool {
+        match listing {
+            Listing::Open => self.matches(facts),
+            Listing::Mention => !facts.restricted || facts.on_access_list,
+        }
+    }
+
     /// The same rule as the SQL filter, for tests that check the store against `decide`.
     pub fn matches(&self, facts: &AccessFacts) -> bool {
         if facts.restricted {
@@ -184,6 +216,17 @@ mod tests {
                 break_glass_active: glass,
             };
             prop_assert_eq!(decide(&who, &facts).allowed(), who.scope().matches(&facts));
+            for listing in [Listing::Open, Listing::Mention] {
+                prop_assert_eq!(may_list(&who, &facts, listing), who.scope().lists(&facts, listing));
+                // Whoever may open a record may see it named.
+                if may_list(&who, &facts, Listing::Open) {
+                    prop_assert!(may_list(&who, &facts, Listing::Mention));
+                }
+            }
+            // A restricted person is named only to the people on its list, in any list.
+            if restricted && !on_list {
+                prop_assert!(!may_list(&who, &facts, Listing::Open) && !may_list(&who, &facts, Listing::Mention));
+            }
         }
 
         /// Nobody off the list sees a restricted record, whatever their role or grants.

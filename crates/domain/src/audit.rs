@@ -99,6 +99,12 @@ pub enum ChainFault {
     Broken { seq: i64, expected_seq: i64 },
     /// The chain's recorded head is not the last entry: entries were removed from the end.
     Truncated { last_seq: i64, head_seq: i64 },
+    /// An anchor kept elsewhere names an entry the log no longer has: the log was rewound
+    /// (its last entries removed and its head rewritten) past the anchor.
+    AnchorMissing { seq: i64, last_seq: i64 },
+    /// The log's entry at an anchor's position is not the one anchored: the log was
+    /// rewritten from before it.
+    AnchorMismatch { seq: i64 },
 }
 
 impl std::fmt::Display for ChainFault {
@@ -113,6 +119,63 @@ impl std::fmt::Display for ChainFault {
             ChainFault::Truncated { last_seq, head_seq } => {
                 write!(f, "the audit log ends at entry {last_seq} but {head_seq} entries were written: entries were removed from the end")
             }
+            ChainFault::AnchorMissing { seq, last_seq } => write!(
+                f,
+                "the anchor names entry {seq} but the audit log ends at entry {last_seq}: entries were removed from the end and the head rewritten"
+            ),
+            ChainFault::AnchorMismatch { seq } => {
+                write!(f, "audit entry {seq} is not the entry the anchor recorded: the log was rewritten from before it")
+            }
+        }
+    }
+}
+
+/// A point of the chain (an entry's sequence number and hash) written down somewhere the
+/// database's holder cannot reach: a log that still verifies after losing its last entries
+/// (and a rewritten head) no longer holds it. As a line: `hearth-audit-anchor v1 SEQ HASH`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hearth-audit-anchor v1 {} {}", self.seq, self.hash)
+    }
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || "an anchor is a line `hearth-audit-anchor v1 SEQUENCE HASH`, as `hearth audit anchor` prints it".to_string();
+        let parts: Vec<&str> = s.split_whitespace().collect();
+        let ["hearth-audit-anchor", "v1", seq, hash] = parts.as_slice() else { return Err(bad()) };
+        let seq: i64 = seq.parse().ok().filter(|n| *n >= 0).ok_or_else(bad)?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return Err(bad());
+        }
+        Ok(Anchor { seq, hash: hash.to_string() })
+    }
+}
+
+impl Anchor {
+    /// The anchor of an empty log.
+    pub fn genesis() -> Self {
+        Anchor { seq: 0, hash: GENESIS_HASH.to_string() }
+    }
+
+    /// Checks the anchor against the log's entry at its position (`None`: the log has no
+    /// such entry) and the log's last sequence number.
+    pub fn check(&self, entry: Option<&AuditEntry>, last_seq: i64) -> Result<(), ChainFault> {
+        if self.seq == 0 {
+            return if self.hash == GENESIS_HASH { Ok(()) } else { Err(ChainFault::AnchorMismatch { seq: 0 }) };
+        }
+        match entry {
+            None => Err(ChainFault::AnchorMissing { seq: self.seq, last_seq }),
+            Some(e) if e.seq == self.seq && e.hash == self.hash => Ok(()),
+            Some(_) => Err(ChainFault::AnchorMismatch { seq: self.seq }),
         }
     }
 }
@@ -223,6 +286,34 @@ mod tests {
             let broken = matches!(verify(&c, n), Err(ChainFault::Broken { .. }));
             prop_assert!(broken);
         }
+    }
+
+    #[test]
+    fn anchors_read_back_and_catch_a_rewound_or_rewritten_log() {
+        let c = build(5);
+        let anchor = Anchor { seq: c[3].seq, hash: c[3].hash.clone() };
+        let line = anchor.to_string();
+        assert_eq!(line.parse::<Anchor>(), Ok(anchor.clone()));
+        assert_eq!(format!("  {line}\n").parse::<Anchor>(), Ok(anchor.clone()), "spaces around are fine");
+        for bad in ["", "hearth-audit-anchor v1 4", "hearth-audit-anchor v2 4 ab", "hearth-audit-anchor v1 -1 00", "hearth-audit-anchor v1 x y"] {
+            assert!(bad.parse::<Anchor>().is_err(), "{bad:?}");
+        }
+        let upper = format!("hearth-audit-anchor v1 4 {}", c[3].hash.to_uppercase());
+        assert!(upper.parse::<Anchor>().is_err());
+        assert_eq!(anchor.check(Some(&c[3]), 5), Ok(()));
+        // Rewound: the last two entries removed and the head rewritten; the chain of the
+        // rest still verifies, the anchor does not.
+        assert_eq!(verify(&c[..3], 3), Ok(3));
+        assert_eq!(anchor.check(None, 3), Err(ChainFault::AnchorMissing { seq: 4, last_seq: 3 }));
+        // Rewritten from the start with other contents: entry 4 exists but is another.
+        let mut forged: Vec<AuditEntry> = Vec::new();
+        for i in 10..15 {
+            let last = forged.last().map(|e| (e.seq, e.hash.as_str()));
+            forged.push(chain(draft(i), last));
+        }
+        assert_eq!(verify(&forged, 5), Ok(5));
+        assert_eq!(anchor.check(Some(&forged[3]), 5), Err(ChainFault::AnchorMismatch { seq: 4 }));
+        assert_eq!(Anchor::genesis().check(None, 0), Ok(()));
     }
 
     #[test]

@@ -50,3 +50,4 @@ id_type!(SessionId);
 id_type!(ApiTokenId);
 id_type!(BreakGlassId);
 id_type!(DraftId);
+id_type!(SetupLinkId);

@@ -97,6 +97,18 @@ impl Role {
         self.permissions().contains(&p)
     }
 
+    /// Roles that may hold casework, and so be named on a restricted record's access list.
+    /// Administrators, auditors and business support read no restricted record.
+    pub fn holds_casework(self) -> bool {
+        matches!(self, Role::SocialWorker | Role::TeamManager | Role::ServiceManager)
+    }
+
+    /// Roles that read every unrestricted record in the LA: granting one is shown to the
+    /// service managers.
+    pub fn reads_la_wide(self) -> bool {
+        self.can(Permission::ViewAllRecords)
+    }
+
     /// Administrators must use multi-factor authentication whatever the configuration.
     pub fn requires_mfa(self) -> bool {
         self == Role::Administrator
@@ -123,6 +135,9 @@ pub struct UserRecord {
     pub password_hash: String,
     /// Base32 TOTP secret once enrolment is confirmed.
     pub totp_secret: Option<String>,
+    /// The last TOTP time step accepted for this user (0: none): a code of that step or an
+    /// earlier one is never accepted again, so a code cannot be replayed.
+    pub totp_last_step: i64,
     pub failed_logins: i64,
     pub locked_until: Option<OffsetDateTime>,
     pub active: bool,
@@ -166,6 +181,7 @@ mod tests {
             manager,
             password_hash: String::new(),
             totp_secret: None,
+            totp_last_step: 0,
             failed_logins: 0,
             locked_until: None,
             active: true,

@@ -5,8 +5,11 @@ use crate::dialect::Dialect;
 use crate::error::{corrupt, db_err};
 use hearth_domain::audit::{self, AuditDraft, AuditEntry, Outcome};
 use hearth_domain::*;
-use hearth_store::{Result, StoreError};
+use crate::sql::DynSql;
+use hearth_domain::user::Role;
+use hearth_store::{Result, RoleGrant, StoreError};
 use sqlx::AnyConnection;
+use time::OffsetDateTime;
 use sqlx::any::AnyRow;
 
 fn from_row(r: &AnyRow) -> Result<AuditEntry> {
@@ -99,4 +102,48 @@ pub(crate) async fn of_person(c: &mut AnyConnection, person: PersonId, limit: u3
         .await
         .map_err(db_err)?;
     rows.iter().map(from_row).collect()
+}
+
+pub(crate) async fn of_person_by(c: &mut AnyConnection, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(select_entries!("WHERE person_id = $1 AND actor = $2 AND at >= $3 AND at <= $4 ORDER BY seq LIMIT $5"))
+        .bind(person.to_string())
+        .bind(actor.to_string())
+        .bind(micros(from))
+        .bind(micros(to))
+        .bind(i64::from(limit))
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Accounts made since `since` (their `user.create` entries, by the partial index on them)
+/// whose role is now one of `roles`.
+pub(crate) async fn role_grants_since(c: &mut AnyConnection, since: OffsetDateTime, roles: &[Role]) -> Result<Vec<RoleGrant>> {
+    if roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = DynSql::new(
+        "SELECT a.at, a.actor, u.id, u.display_name, u.role, g.display_name AS granted_by_name \
+         FROM audit_log a JOIN users u ON u.id = a.target LEFT JOIN users g ON g.id = a.actor \
+         WHERE a.action = 'user.create' AND a.outcome = 'allowed' AND a.at >= ",
+    );
+    let since = q.arg(micros(since));
+    let roles = q.list(roles.iter().map(|r| r.code()));
+    q.push(&since).push(&format!(" AND u.role IN ({roles}) ORDER BY a.seq DESC"));
+    q.fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            let role = r.text("role")?;
+            Ok(RoleGrant {
+                user: r.parsed("id")?,
+                user_name: r.text("display_name")?,
+                role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
+                granted_by: r.opt_parsed("actor")?,
+                granted_by_name: r.opt_text("granted_by_name")?.unwrap_or_default(),
+                at: r.time("at")?,
+            })
+        })
+        .collect()
 }

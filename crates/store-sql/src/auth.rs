@@ -3,7 +3,7 @@ use crate::convert::{RowExt, flag, micros, opt_id, opt_micros};
 use crate::error::{corrupt, db_err};
 use hearth_domain::user::{Role, Team, UserRecord};
 use hearth_domain::*;
-use hearth_store::{ApiTokenRecord, DraftRecord, Result, SessionRecord, StoreError};
+use hearth_store::{ApiTokenRecord, DraftRecord, Result, SessionRecord, SetupLinkRecord, StoreError};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
@@ -38,7 +38,7 @@ macro_rules! select_users {
     ($tail:literal) => {
         concat!(
             "SELECT id, username, display_name, role, team_id, manager_id, password_hash, ",
-            "totp_secret, failed_logins, locked_until, active, created_at FROM users",
+            "totp_secret, totp_last_step, failed_logins, locked_until, active, created_at FROM users",
             $tail
         )
     };
@@ -55,6 +55,7 @@ fn user_from_row(r: &AnyRow) -> Result<UserRecord> {
         manager: r.opt_parsed("manager_id")?,
         password_hash: r.text("password_hash")?,
         totp_secret: r.opt_text("totp_secret")?,
+        totp_last_step: r.int("totp_last_step")?,
         failed_logins: r.int("failed_logins")?,
         locked_until: r.opt_time("locked_until")?,
         active: r.flag("active")?,
@@ -69,8 +70,8 @@ pub(crate) async fn insert_user(c: &mut AnyConnection, u: &UserRecord) -> Result
     sqlx::query("SAVEPOINT insert_user").execute(&mut *c).await.map_err(db_err)?;
     let inserted = sqlx::query(
         "INSERT INTO users (id, username, username_key, display_name, role, team_id, manager_id, \
-         password_hash, totp_secret, failed_logins, locked_until, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         password_hash, totp_secret, totp_last_step, failed_logins, locked_until, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(u.id.to_string())
     .bind(&u.username)
@@ -81,6 +82,7 @@ pub(crate) async fn insert_user(c: &mut AnyConnection, u: &UserRecord) -> Result
     .bind(opt_id(u.manager))
     .bind(&u.password_hash)
     .bind(u.totp_secret.as_deref())
+    .bind(u.totp_last_step)
     .bind(u.failed_logins)
     .bind(opt_micros(u.locked_until))
     .bind(flag(u.active))
@@ -127,7 +129,7 @@ pub(crate) async fn chain_below(c: &mut AnyConnection, manager: UserId) -> Resul
 pub(crate) async fn update_user(c: &mut AnyConnection, u: &UserRecord) -> Result<()> {
     let done = sqlx::query(
         "UPDATE users SET display_name = $1, role = $2, team_id = $3, manager_id = $4, password_hash = $5, \
-         totp_secret = $6, failed_logins = $7, locked_until = $8, active = $9 WHERE id = $10",
+         totp_secret = $6, failed_logins = $7, locked_until = $8, active = $9, totp_last_step = $11 WHERE id = $10",
     )
     .bind(&u.display_name)
     .bind(u.role.code())
@@ -139,6 +141,7 @@ pub(crate) async fn update_user(c: &mut AnyConnection, u: &UserRecord) -> Result
     .bind(opt_micros(u.locked_until))
     .bind(flag(u.active))
     .bind(u.id.to_string())
+    .bind(u.totp_last_step)
     .execute(c)
     .await
     .map_err(db_err)?;
@@ -211,6 +214,16 @@ pub(crate) async fn delete_session(c: &mut AnyConnection, id: SessionId) -> Resu
 
 pub(crate) async fn delete_user_sessions(c: &mut AnyConnection, user: UserId) -> Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(c).await.map_err(db_err)?;
+    Ok(done.rows_affected())
+}
+
+pub(crate) async fn revoke_user_api_tokens(c: &mut AnyConnection, user: UserId, at: OffsetDateTime) -> Result<u64> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(micros(at))
+        .bind(user.to_string())
+        .execute(c)
+        .await
+        .map_err(db_err)?;
     Ok(done.rows_affected())
 }
 
@@ -322,4 +335,87 @@ pub(crate) async fn take_draft(c: &mut AnyConnection, id: DraftId, user: UserId)
         })
     })
     .transpose()
+}
+
+pub(crate) async fn delete_drafts_before(c: &mut AnyConnection, before: OffsetDateTime) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM drafts WHERE created_at < $1").bind(micros(before)).execute(c).await.map_err(db_err)?;
+    Ok(done.rows_affected())
+}
+
+macro_rules! select_setup_links {
+    ($tail:literal) => {
+        concat!("SELECT id, user_id, token_hash, created_by, created_at, expires_at, used_at FROM setup_links ", $tail)
+    };
+}
+
+fn setup_link_from_row(r: &AnyRow) -> Result<SetupLinkRecord> {
+    Ok(SetupLinkRecord {
+        id: r.parsed("id")?,
+        user: r.parsed("user_id")?,
+        token_hash: r.text("token_hash")?,
+        created_by: r.opt_parsed("created_by")?,
+        created_at: r.time("created_at")?,
+        expires_at: r.time("expires_at")?,
+        used_at: r.opt_time("used_at")?,
+    })
+}
+
+/// A new link ends the user's earlier unused ones (marked used when the new one is made), so
+/// only the newest link works.
+pub(crate) async fn insert_setup_link(c: &mut AnyConnection, l: &SetupLinkRecord) -> Result<()> {
+    sqlx::query("UPDATE setup_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(micros(l.created_at))
+        .bind(l.user.to_string())
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO setup_links (id, user_id, token_hash, created_by, created_at, expires_at, used_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(l.id.to_string())
+    .bind(l.user.to_string())
+    .bind(&l.token_hash)
+    .bind(opt_id(l.created_by))
+    .bind(micros(l.created_at))
+    .bind(micros(l.expires_at))
+    .bind(opt_micros(l.used_at))
+    .execute(c)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn setup_link_by_hash(c: &mut AnyConnection, token_hash: &str) -> Result<Option<SetupLinkRecord>> {
+    let row = sqlx::query(select_setup_links!("WHERE token_hash = $1")).bind(token_hash).fetch_optional(c).await.map_err(db_err)?;
+    row.as_ref().map(setup_link_from_row).transpose()
+}
+
+pub(crate) async fn use_setup_link(c: &mut AnyConnection, id: SetupLinkId, at: OffsetDateTime) -> Result<()> {
+    let done = sqlx::query("UPDATE setup_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(micros(at))
+        .bind(id.to_string())
+        .execute(c)
+        .await
+        .map_err(db_err)?;
+    not_found_unless_changed(done.rows_affected())
+}
+
+pub(crate) async fn latest_setup_links(c: &mut AnyConnection) -> Result<Vec<SetupLinkRecord>> {
+    let rows = sqlx::query(select_setup_links!(
+        "s WHERE s.created_at = (SELECT MAX(o.created_at) FROM setup_links o WHERE o.user_id = s.user_id) ORDER BY s.user_id, s.id"
+    ))
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    let mut out: Vec<SetupLinkRecord> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let l = setup_link_from_row(r)?;
+        // Two links made in the same microsecond: the later id is the newer.
+        if out.last().is_some_and(|p| p.user == l.user) {
+            out.pop();
+        }
+        out.push(l);
+    }
+    Ok(out)
 }

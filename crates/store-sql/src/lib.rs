@@ -11,6 +11,7 @@
 //! triggers) and hash-chained.
 #![forbid(unsafe_code)]
 
+mod access;
 mod allocations;
 mod audit;
 mod auth;

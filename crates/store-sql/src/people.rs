@@ -3,7 +3,7 @@
 use crate::convert::{RowExt, flag, micros, opt_date_text, opt_id, to_json};
 use crate::error::{conflict_or_missing, db_err};
 use crate::sql::DynSql;
-use hearth_domain::access::AccessFacts;
+use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::person::{Allocation, ChangeMeta, PersonDetails, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::search::{self, KeyKind};
 use hearth_domain::*;
@@ -170,30 +170,39 @@ pub(crate) async fn person(c: &mut AnyConnection, id: PersonId) -> Result<Option
 /// Rows per IN list.
 const IDS_PER_QUERY: usize = 500;
 
-/// The persons' rows read `IDS_PER_QUERY` to a query and turned into `T`, in the order of
-/// `ids`; unknown ids are left out.
-async fn persons_as<T>(c: &mut AnyConnection, ids: &[PersonId], from_row: fn(&AnyRow) -> Result<T>, id_of: fn(&T) -> PersonId) -> Result<Vec<T>> {
+/// Whole records in the order of `ids`, read `IDS_PER_QUERY` to a query; unknown ids are
+/// left out.
+pub(crate) async fn persons_full(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonRecord>> {
     let mut found = std::collections::HashMap::new();
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.id IN ("));
         let list = q.list(chunk.iter().map(|id| id.to_string()));
         q.push(&list).push(")");
         for row in q.fetch_all(&mut *c).await? {
-            let v = from_row(&row)?;
-            found.insert(id_of(&v), v);
+            let p = person_from_row(&row)?;
+            found.insert(p.id, p);
         }
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
-/// Whole records in the order of `ids`; unknown ids are left out.
-pub(crate) async fn persons_full(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonRecord>> {
-    persons_as(c, ids, person_from_row, |p| p.id).await
-}
-
-/// Summaries in the order of `ids`; unknown ids are left out.
-pub(crate) async fn persons(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
-    persons_as(c, ids, summary_from_row, |s| s.id).await
+/// The summaries of those of `ids` that `scope` may see listed for `listing`, in the order
+/// of `ids`; unknown and hidden ids are left out.
+pub(crate) async fn listed_persons(c: &mut AnyConnection, ids: &[PersonId], scope: &AccessScope, listing: Listing, now: OffsetDateTime) -> Result<Vec<PersonSummary>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.id IN ("));
+        let list = q.list(chunk.iter().map(|id| id.to_string()));
+        q.push(&list).push(") AND ");
+        let visible = crate::access::listing_condition(&mut q, scope, listing, now);
+        q.push(&visible);
+        q.cache = false;
+        for row in q.fetch_all(&mut *c).await? {
+            let s = summary_from_row(&row)?;
+            found.insert(s.id, s);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 pub(crate) async fn person_versions(c: &mut AnyConnection, id: PersonId) -> Result<Vec<PersonVersion>> {
@@ -248,19 +257,14 @@ pub(crate) async fn access_facts(c: &mut AnyConnection, person: PersonId, user: 
     .transpose()
 }
 
-pub(crate) async fn children_of_worker(c: &mut AnyConnection, worker: UserId, limit: u32) -> Result<Vec<PersonSummary>> {
-    let rows = sqlx::query(concat!(
-        "SELECT ",
-        person_columns!(),
-        " FROM persons p WHERE p.allocated_worker_id = $1 AND p.kind = 'child' \
-         ORDER BY p.family_name_folded, p.given_name_folded LIMIT $2"
-    ))
-    .bind(worker.to_string())
-    .bind(i64::from(limit))
-    .fetch_all(c)
-    .await
-    .map_err(db_err)?;
-    rows.iter().map(summary_from_row).collect()
+pub(crate) async fn children_of_worker(c: &mut AnyConnection, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
+    let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.kind = 'child' AND p.allocated_worker_id = "));
+    let worker = q.arg(scope.user.to_string());
+    q.push(&worker).push(" AND ");
+    let visible = crate::access::listing_condition(&mut q, scope, Listing::Open, now);
+    let limit = q.arg(i64::from(limit));
+    q.push(&visible).push(" ORDER BY p.family_name_folded, p.given_name_folded LIMIT ").push(&limit);
+    q.fetch_all(c).await?.iter().map(summary_from_row).collect()
 }
 
 pub(crate) async fn caseloads(c: &mut AnyConnection, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
@@ -372,7 +376,8 @@ pub(crate) async fn insert_break_glass(c: &mut AnyConnection, g: &BreakGlassGran
 
 pub(crate) async fn break_glass_since(c: &mut AnyConnection, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>> {
     let rows = sqlx::query(
-        "SELECT b.id, b.user_id, b.person_id, b.reason, b.granted_at, b.expires_at, u.display_name, p.details_json \
+        "SELECT b.id, b.user_id, b.person_id, b.reason, b.granted_at, b.expires_at, u.display_name, p.details_json, \
+         p.allocated_team_id, p.allocated_worker_id \
          FROM break_glass b LEFT JOIN users u ON u.id = b.user_id LEFT JOIN persons p ON p.id = b.person_id \
          WHERE b.granted_at >= $1 ORDER BY b.granted_at DESC, b.id DESC",
     )
@@ -395,6 +400,8 @@ pub(crate) async fn break_glass_since(c: &mut AnyConnection, since: OffsetDateTi
                 expires_at: r.time("expires_at")?,
                 user_name: r.opt_text("display_name")?.unwrap_or_default(),
                 person_name,
+                person_team: r.opt_parsed("allocated_team_id")?,
+                person_worker: r.opt_parsed("allocated_worker_id")?,
             })
         })
         .collect()

@@ -1,10 +1,10 @@
 //! Person search and the duplicate check: index look-ups on `person_search_keys` and the
 //! identifier columns, with the access rule applied in SQL so nothing unseen leaves the store.
-use crate::convert::{RowExt, date_text, micros};
+use crate::convert::{RowExt, date_text};
 use crate::dialect::Dialect;
 use crate::people::{person_columns, summary_from_row};
 use crate::sql::DynSql;
-use hearth_domain::access::AccessScope;
+use hearth_domain::access::{AccessScope, Listing};
 use hearth_domain::person::PersonSummary;
 use hearth_domain::search::ParsedQuery;
 use hearth_store::Result;
@@ -157,7 +157,8 @@ async fn search_sql(
         let dob = s.arg(date_text(dob));
         s.push(&format!(" AND (p.date_of_birth = {dob} OR p.expected_date_of_birth = {dob})"));
     }
-    push_scope(&mut s, scope, now);
+    let visible = crate::access::listing_condition(&mut s, scope, Listing::Open, now);
+    s.push(" AND ").push(&visible);
     let order = " ORDER BY p.family_name_folded, p.given_name_folded, p.ref LIMIT ";
     if matches!(by_name, ByName::InStatement) {
         // SQLite starts from the key index itself; on PostgreSQL many match, and walking
@@ -199,37 +200,6 @@ fn name_matches(s: &mut DynSql, q: &ParsedQuery) -> Option<String> {
         }
     }
     (!per_term.is_empty()).then(|| per_term.join(" INTERSECT "))
-}
-
-/// `AccessScope` as SQL, exactly as documented there: a restricted record only for the
-/// people on its list; any other for LA-wide readers, holders of an active break-glass
-/// grant, and (with a relationship) its allocated worker's or team's managers and members.
-fn push_scope(s: &mut DynSql, scope: &AccessScope, now: OffsetDateTime) {
-    let user = s.arg(scope.user.to_string());
-    let mut open: Vec<String> = Vec::new();
-    if scope.la_wide {
-        open.push("1 = 1".into());
-    } else {
-        let now = s.arg(micros(now));
-        open.push(format!(
-            "EXISTS (SELECT 1 FROM break_glass b WHERE b.person_id = p.id AND b.user_id = {user} AND b.expires_at > {now})"
-        ));
-        if scope.relationship {
-            if !scope.workers.is_empty() {
-                let workers = s.list(scope.workers.iter().map(|w| w.to_string()));
-                open.push(format!("p.allocated_worker_id IN ({workers})"));
-            }
-            if !scope.teams.is_empty() {
-                let teams = s.list(scope.teams.iter().map(|t| t.to_string()));
-                open.push(format!("p.allocated_team_id IN ({teams})"));
-            }
-        }
-    }
-    s.push(&format!(
-        " AND ((p.restricted = 1 AND EXISTS (SELECT 1 FROM person_access_list a WHERE a.person_id = p.id AND a.user_id = {user})) \
-         OR (p.restricted = 0 AND ({})))",
-        open.join(" OR ")
-    ));
 }
 
 /// Everyone with this NHS number or (expected) date of birth, whoever may see them.

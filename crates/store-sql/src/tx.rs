@@ -4,7 +4,7 @@ use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
 use crate::{allocations, audit, auth, case_notes, episodes, people, relationships, rota, search};
 use async_trait::async_trait;
-use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
 use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
@@ -82,6 +82,24 @@ impl Tx for SqlTx {
     async fn delete_session(&mut self, id: SessionId) -> Result<()> {
         auth::delete_session(self.c(), id).await
     }
+    async fn revoke_user_api_tokens(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64> {
+        auth::revoke_user_api_tokens(self.c(), user, at).await
+    }
+    async fn delete_drafts_before(&mut self, before: OffsetDateTime) -> Result<u64> {
+        auth::delete_drafts_before(self.c(), before).await
+    }
+    async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()> {
+        auth::insert_setup_link(self.c(), link).await
+    }
+    async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>> {
+        auth::setup_link_by_hash(self.c(), token_hash).await
+    }
+    async fn use_setup_link(&mut self, id: SetupLinkId, at: OffsetDateTime) -> Result<()> {
+        auth::use_setup_link(self.c(), id, at).await
+    }
+    async fn latest_setup_links(&mut self) -> Result<Vec<SetupLinkRecord>> {
+        auth::latest_setup_links(self.c()).await
+    }
     async fn delete_user_sessions(&mut self, user: UserId) -> Result<u64> {
         auth::delete_user_sessions(self.c(), user).await
     }
@@ -113,8 +131,8 @@ impl Tx for SqlTx {
     async fn person(&mut self, id: PersonId) -> Result<Option<PersonRecord>> {
         people::person(self.c(), id).await
     }
-    async fn persons(&mut self, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
-        people::persons(self.c(), ids).await
+    async fn listed_persons(&mut self, ids: &[PersonId], scope: &AccessScope, listing: Listing, now: OffsetDateTime) -> Result<Vec<PersonSummary>> {
+        people::listed_persons(self.c(), ids, scope, listing, now).await
     }
     async fn update_person(&mut self, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
         people::update_person(self.c(), p, expected_version, meta).await
@@ -139,8 +157,8 @@ impl Tx for SqlTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         allocations::allocate(self.c(), person, ended, new).await
     }
-    async fn children_of_worker(&mut self, worker: UserId, limit: u32) -> Result<Vec<PersonSummary>> {
-        people::children_of_worker(self.c(), worker, limit).await
+    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
+        people::children_of_worker(self.c(), scope, now, limit).await
     }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         people::caseloads(self.c(), workers).await
@@ -340,6 +358,12 @@ impl Tx for SqlTx {
     }
     async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>> {
         audit::of_person(self.c(), person, limit).await
+    }
+    async fn audit_of_person_by(&mut self, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>> {
+        audit::of_person_by(self.c(), person, actor, from, to, limit).await
+    }
+    async fn role_grants_since(&mut self, since: OffsetDateTime, roles: &[hearth_domain::user::Role]) -> Result<Vec<RoleGrant>> {
+        audit::role_grants_since(self.c(), since, roles).await
     }
 }
 

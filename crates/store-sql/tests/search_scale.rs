@@ -118,6 +118,7 @@ async fn populate(store: &dyn Store) -> Fixture {
             manager: None,
             password_hash: "x".into(),
             totp_secret: None,
+            totp_last_step: 0,
             failed_logins: 0,
             locked_until: None,
             active: true,

@@ -19,8 +19,8 @@
 //! or with [`run_all`] in one go. Where a case provokes an error (other than a duplicate
 //! username, which leaves the transaction usable) it drops that transaction and begins
 //! another: after a failed statement PostgreSQL refuses the rest of a transaction.
-use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, Store, StoreError, TaskQuery, Tx};
-use hearth_domain::access::{AccessFacts, AccessScope};
+use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, SetupLinkRecord, Store, StoreError, TaskQuery, Tx};
+use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry, ChainVerifier, Outcome};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
 use hearth_domain::codes::{AliasKind, CaseNoteType, Disability, Ethnicity, Sex};
@@ -51,6 +51,7 @@ macro_rules! conformance_tests {
             sessions,
             api_tokens,
             drafts,
+            setup_links,
             person_round_trip,
             person_update_keeps_versions,
             stale_person_update_conflicts,
@@ -72,6 +73,8 @@ macro_rules! conformance_tests {
             case_notes,
             audit_chain,
             audit_of_person,
+            audit_under_break_glass,
+            role_grants,
             concurrent_audit_appends,
             dropped_transaction_leaves_nothing,
             text_is_stored_verbatim,
@@ -161,6 +164,7 @@ fn user_record(role: Role, team: Option<TeamId>, manager: Option<UserId>) -> Use
         manager,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         totp_secret: None,
+        totp_last_step: 0,
         failed_logins: 0,
         locked_until: None,
         active: true,
@@ -298,6 +302,7 @@ pub async fn users_and_teams(store: &dyn Store) {
         manager: None,
         password_hash: "$argon2id$new".into(),
         totp_secret: None,
+        totp_last_step: 59_000_123,
         failed_logins: 0,
         locked_until: None,
         active: false,
@@ -385,7 +390,14 @@ pub async fn api_tokens(store: &dyn Store) {
     let used = now() + Duration::seconds(30);
     tx.touch_api_token(t2.id, used).await.unwrap();
     assert_eq!(tx.api_token_by_hash(&t2.token_hash).await.unwrap().unwrap().last_used_at, Some(used));
-    assert_eq!(tx.api_tokens_of(b.id).await.unwrap(), vec![t3]);
+    assert_eq!(tx.api_tokens_of(b.id).await.unwrap(), vec![t3.clone()]);
+
+    let later = now() + Duration::minutes(1);
+    assert_eq!(tx.revoke_user_api_tokens(a.id, later).await.unwrap(), 1, "only the live one");
+    let tokens = tx.api_tokens_of(a.id).await.unwrap();
+    assert_eq!(tokens.iter().map(|t| t.revoked_at).collect::<Vec<_>>(), vec![Some(at), Some(later)], "an earlier revocation is kept");
+    assert_eq!(tx.revoke_user_api_tokens(a.id, later).await.unwrap(), 0);
+    assert_eq!(tx.api_tokens_of(b.id).await.unwrap(), vec![t3], "other users' tokens stay live");
     tx.commit().await.unwrap();
 }
 
@@ -408,6 +420,46 @@ pub async fn drafts(store: &dyn Store) {
     assert_eq!(tx.take_draft(d.id, a.id).await.unwrap(), Some(d.clone()));
     assert_eq!(tx.take_draft(d.id, a.id).await.unwrap(), None, "a draft is given back once");
     assert_eq!(tx.take_draft(DraftId::new(), a.id).await.unwrap(), None);
+    let old = DraftRecord { id: DraftId::new(), created_at: now() - Duration::days(2), ..d.clone() };
+    let fresh = DraftRecord { id: DraftId::new(), created_at: now(), ..d.clone() };
+    tx.insert_draft(&old).await.unwrap();
+    tx.insert_draft(&fresh).await.unwrap();
+    assert!(tx.delete_drafts_before(now() - Duration::days(1)).await.unwrap() >= 1);
+    assert_eq!(tx.take_draft(old.id, a.id).await.unwrap(), None, "an expired draft is gone");
+    assert_eq!(tx.take_draft(fresh.id, a.id).await.unwrap(), Some(fresh));
+    tx.commit().await.unwrap();
+}
+
+pub async fn setup_links(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let admin = new_user(&mut *tx, Role::Administrator, None, None).await;
+    let a = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let link = |by: Option<UserId>, minutes: i64| SetupLinkRecord {
+        id: SetupLinkId::new(),
+        user: a.id,
+        token_hash: word(16) + &word(16),
+        created_by: by,
+        created_at: now() + Duration::minutes(minutes),
+        expires_at: now() + Duration::hours(72),
+        used_at: None,
+    };
+    let first = link(Some(admin.id), 0);
+    tx.insert_setup_link(&first).await.unwrap();
+    assert_eq!(tx.setup_link_by_hash(&first.token_hash).await.unwrap(), Some(first.clone()));
+    assert_eq!(tx.setup_link_by_hash("no-such-hash").await.unwrap(), None);
+    let second = link(None, 1);
+    tx.insert_setup_link(&second).await.unwrap();
+    assert_eq!(
+        tx.setup_link_by_hash(&first.token_hash).await.unwrap().and_then(|l| l.used_at),
+        Some(second.created_at),
+        "a new link ends the earlier one"
+    );
+    let latest: Vec<SetupLinkRecord> = tx.latest_setup_links().await.unwrap().into_iter().filter(|l| l.user == a.id).collect();
+    assert_eq!(latest, vec![second.clone()]);
+    let used = now() + Duration::minutes(5);
+    tx.use_setup_link(second.id, used).await.unwrap();
+    assert_eq!(tx.setup_link_by_hash(&second.token_hash).await.unwrap().and_then(|l| l.used_at), Some(used));
+    assert!(matches!(tx.use_setup_link(second.id, used).await, Err(StoreError::NotFound)), "a link is used once");
     tx.commit().await.unwrap();
 }
 
@@ -456,9 +508,10 @@ pub async fn person_round_trip(store: &dyn Store) {
     assert_eq!((v1.version, &v1.details, v1.changed_by), (1, &p.details, worker.id));
     assert_eq!((v1.changed_by_name.as_str(), v1.changed_at, v1.reason.as_deref()), (worker.display_name.as_str(), m.at, None));
     assert!(tx.person_versions(PersonId::new()).await.unwrap().is_empty());
-    let summaries = tx.persons(&[adult.id, PersonId::new(), p.id]).await.unwrap();
+    let scope = everyone(worker.id);
+    let summaries = tx.listed_persons(&[adult.id, PersonId::new(), p.id], &scope, Listing::Open, now()).await.unwrap();
     assert_eq!(summaries, vec![PersonSummary::from_record(&adult), PersonSummary::from_record(&p)], "in the order asked, unknown ids left out");
-    assert!(tx.persons(&[]).await.unwrap().is_empty());
+    assert!(tx.listed_persons(&[], &scope, Listing::Open, now()).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 
@@ -666,6 +719,8 @@ pub async fn search_respects_access_scope(store: &dyn Store) {
                             expires_at,
                             user_name: String::new(),
                             person_name: String::new(),
+                            person_team: None,
+                            person_worker: None,
                         };
                         tx.insert_break_glass(&g).await.unwrap();
                     }
@@ -712,6 +767,19 @@ pub async fn search_respects_access_scope(store: &dyn Store) {
         }
         let found = search(&mut *tx, &query, scope).await;
         assert_eq!(found, expected, "search under {scope:?}");
+        // The one scoped read of people for lists applies the same rule, for each purpose.
+        let all: Vec<PersonId> = expected_facts.iter().map(|f| f.person).collect();
+        for listing in [Listing::Open, Listing::Mention] {
+            let mut want = Vec::new();
+            for f in &expected_facts {
+                let facts = tx.access_facts(f.person, scope.user, now()).await.unwrap().unwrap();
+                if scope.lists(&facts, listing) {
+                    want.push(f.person);
+                }
+            }
+            let listed: Vec<PersonId> = tx.listed_persons(&all, scope, listing, now()).await.unwrap().into_iter().map(|p| p.id).collect();
+            assert_eq!(listed, want, "listed for {listing:?} under {scope:?}, in the order asked");
+        }
     }
     tx.commit().await.unwrap();
 }
@@ -752,6 +820,8 @@ pub async fn access_facts_and_lists(store: &dyn Store) {
         expires_at: at + Duration::hours(1),
         user_name: String::new(),
         person_name: String::new(),
+        person_team: None,
+        person_worker: None,
     };
     tx.insert_break_glass(&g).await.unwrap();
     assert!(tx.access_facts(p.id, a.id, at + Duration::minutes(59)).await.unwrap().unwrap().break_glass_active);
@@ -803,10 +873,20 @@ pub async fn caseload_counts(store: &dyn Store) {
     assert_eq!(loads, expected, "restricted children count; adults and other workers do not");
     assert_eq!(tx.unallocated_children(&[t1.id, t2.id]).await.unwrap(), vec![(t1.id, 2)]);
     assert!(tx.caseloads(&[]).await.unwrap().is_empty());
-    let mine = tx.children_of_worker(a.id, 100).await.unwrap();
+    let a_scope = AccessScope { user: a.id, la_wide: false, relationship: true, workers: vec![a.id], teams: vec![t1.id] };
+    let mine = tx.children_of_worker(&a_scope, now(), 100).await.unwrap();
     assert_eq!(mine.len(), 3, "a's children, not the team's waiting ones or adults");
     assert!(mine.windows(2).all(|w| w[0].family_name.to_lowercase() <= w[1].family_name.to_lowercase()));
-    assert_eq!(tx.children_of_worker(a.id, 2).await.unwrap().len(), 2);
+    assert_eq!(tx.children_of_worker(&a_scope, now(), 2).await.unwrap().len(), 2);
+    // b's restricted child: allocated to b, yet b is not on its list.
+    let b_scope = AccessScope { user: b.id, la_wide: false, relationship: true, workers: vec![b.id], teams: vec![t1.id] };
+    assert!(tx.children_of_worker(&b_scope, now(), 100).await.unwrap().is_empty(), "a restricted child not naming its worker is not listed");
+    let hidden = tx.caseloads(&[b.id]).await.unwrap();
+    let restricted_child = new_person_with(&mut *tx, &b, child("Listed", &word(8)), to(&b), true).await;
+    tx.set_access_list(restricted_child.id, &[b.id]).await.unwrap();
+    let listed: Vec<PersonId> = tx.children_of_worker(&b_scope, now(), 100).await.unwrap().into_iter().map(|p| p.id).collect();
+    assert_eq!(listed, vec![restricted_child.id], "once on the list, the worker sees it");
+    assert_eq!(hidden, vec![(b.id, 1)]);
     tx.commit().await.unwrap();
 }
 
@@ -1178,8 +1258,10 @@ pub async fn management_chain(store: &dyn Store) {
 pub async fn break_glass_listing(store: &dyn Store) {
     let at = now();
     let mut tx = store.begin().await.unwrap();
+    let team = new_team(&mut *tx).await;
     let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
-    let p = new_person(&mut *tx, &u, child("Eve", &capitalised(&word(8)))).await;
+    let holder = new_user(&mut *tx, Role::SocialWorker, Some(team.id), None).await;
+    let p = new_person_with(&mut *tx, &u, child("Eve", &capitalised(&word(8))), Allocation { team: Some(team.id), worker: Some(holder.id) }, false).await;
     let grant = |hours_ago: i64| BreakGlassGrant {
         id: BreakGlassId::new(),
         user: u.id,
@@ -1189,14 +1271,22 @@ pub async fn break_glass_listing(store: &dyn Store) {
         expires_at: at - Duration::hours(hours_ago) + Duration::hours(1),
         user_name: String::new(),
         person_name: String::new(),
+        person_team: None,
+        person_worker: None,
     };
     let (old, earlier, later) = (grant(72), grant(2), grant(1));
     for g in [&old, &earlier, &later] {
         tx.insert_break_glass(g).await.unwrap();
     }
     let listed: Vec<BreakGlassGrant> = tx.break_glass_since(at - Duration::hours(24)).await.unwrap().into_iter().filter(|g| g.person == p.id).collect();
-    let named = |g: &BreakGlassGrant| BreakGlassGrant { user_name: u.display_name.clone(), person_name: p.details.full_name(), ..g.clone() };
-    assert_eq!(listed, vec![named(&later), named(&earlier)], "newest first, with names, none before `since`");
+    let named = |g: &BreakGlassGrant| BreakGlassGrant {
+        user_name: u.display_name.clone(),
+        person_name: p.details.full_name(),
+        person_team: Some(team.id),
+        person_worker: Some(holder.id),
+        ..g.clone()
+    };
+    assert_eq!(listed, vec![named(&later), named(&earlier)], "newest first, with names and the person's allocation, none before `since`");
     let since_exact: Vec<BreakGlassId> = tx.break_glass_since(earlier.granted_at).await.unwrap().into_iter().map(|g| g.id).collect();
     assert!(since_exact.contains(&earlier.id) && !since_exact.contains(&old.id), "`since` is inclusive");
     tx.commit().await.unwrap();
@@ -1422,6 +1512,55 @@ pub async fn audit_of_person(store: &dyn Store) {
     assert_eq!(tx.audit_of_person(person, 10).await.unwrap(), newest_first);
     assert_eq!(tx.audit_of_person(person, 2).await.unwrap(), newest_first[..2].to_vec());
     assert!(tx.audit_of_person(PersonId::new(), 10).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+pub async fn audit_under_break_glass(store: &dyn Store) {
+    let (actor, other, person) = (UserId::new(), UserId::new(), PersonId::new());
+    let from = now() - Duration::minutes(30);
+    let at = |minutes: i64| AuditDraft { at: from + Duration::minutes(minutes), ..draft("case_note.create", Some(actor), Some(person)) };
+    let mut tx = store.begin().await.unwrap();
+    let before = tx.append_audit(&at(-1)).await.unwrap();
+    let inside: Vec<AuditEntry> = vec![tx.append_audit(&at(0)).await.unwrap(), tx.append_audit(&at(10)).await.unwrap()];
+    tx.append_audit(&AuditDraft { actor: Some(other), ..at(5) }).await.unwrap();
+    let after = tx.append_audit(&at(61)).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let found = tx.audit_of_person_by(person, actor, from, from + Duration::minutes(60), 100).await.unwrap();
+    assert_eq!(found, inside, "the actor's entries in the window, oldest first, inclusive of its start");
+    assert!(!found.contains(&before) && !found.contains(&after));
+    assert_eq!(tx.audit_of_person_by(person, actor, from, from + Duration::minutes(60), 1).await.unwrap(), inside[..1].to_vec());
+    tx.commit().await.unwrap();
+}
+
+pub async fn role_grants(store: &dyn Store) {
+    let since = now() - Duration::seconds(1);
+    let mut tx = store.begin().await.unwrap();
+    let admin = new_user(&mut *tx, Role::Administrator, None, None).await;
+    let wide = new_user(&mut *tx, Role::BusinessSupport, None, None).await;
+    let narrow = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    for (u, by) in [(&wide, Some(admin.id)), (&narrow, Some(admin.id))] {
+        let d = AuditDraft { target: Some(u.id.to_string()), ..draft("user.create", by, None) };
+        tx.append_audit(&d).await.unwrap();
+    }
+    let refused = AuditDraft { target: Some(wide.id.to_string()), outcome: Outcome::Denied, ..draft("user.create", Some(admin.id), None) };
+    tx.append_audit(&refused).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let grants: Vec<_> = tx
+        .role_grants_since(since, &[Role::BusinessSupport, Role::ServiceManager])
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|g| g.user == wide.id || g.user == narrow.id)
+        .collect();
+    assert_eq!(grants.len(), 1, "only the LA-wide role, only allowed creations: {grants:?}");
+    let g = &grants[0];
+    assert_eq!((g.user, g.role, g.granted_by, g.granted_by_name.as_str(), g.user_name.as_str()), (wide.id, Role::BusinessSupport, Some(admin.id), admin.display_name.as_str(), wide.display_name.as_str()));
+    assert!(tx.role_grants_since(now() + Duration::hours(1), &[Role::BusinessSupport]).await.unwrap().is_empty());
+    assert!(tx.role_grants_since(since, &[]).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 

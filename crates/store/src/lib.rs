@@ -12,7 +12,7 @@ mod records;
 pub use records::*;
 
 use async_trait::async_trait;
-use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
 use hearth_domain::front_door::allocation::Allocation;
 use hearth_domain::front_door::assessment::Assessment;
@@ -93,6 +93,8 @@ pub trait Tx: Send {
     async fn delete_session(&mut self, id: SessionId) -> Result<()>;
     /// Signs a user out everywhere; returns how many sessions ended.
     async fn delete_user_sessions(&mut self, user: UserId) -> Result<u64>;
+    /// Revokes every live API token of the user at `at`; returns how many.
+    async fn revoke_user_api_tokens(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64>;
     async fn insert_api_token(&mut self, t: &ApiTokenRecord) -> Result<()>;
     async fn api_token_by_hash(&mut self, token_hash: &str) -> Result<Option<ApiTokenRecord>>;
     async fn api_tokens_of(&mut self, user: UserId) -> Result<Vec<ApiTokenRecord>>;
@@ -102,12 +104,26 @@ pub trait Tx: Send {
     async fn insert_draft(&mut self, d: &DraftRecord) -> Result<()>;
     /// Removes and returns the draft, if it belongs to `user`.
     async fn take_draft(&mut self, id: DraftId, user: UserId) -> Result<Option<DraftRecord>>;
+    /// Deletes every draft saved before `before`; returns how many.
+    async fn delete_drafts_before(&mut self, before: OffsetDateTime) -> Result<u64>;
+    /// Stores a new set-up link, ending every earlier unused link of the same user.
+    async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()>;
+    async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>>;
+    /// Marks a link used at `at`; `NotFound` unless it was still unused.
+    async fn use_setup_link(&mut self, id: SetupLinkId, at: OffsetDateTime) -> Result<()>;
+    /// The newest set-up link of each user who has one, for the administrators' page.
+    async fn latest_setup_links(&mut self) -> Result<Vec<SetupLinkRecord>>;
 
     // People.
     /// Stores version 1 and its search keys.
     async fn insert_person(&mut self, p: &PersonRecord, meta: &ChangeMeta) -> Result<()>;
     async fn person(&mut self, id: PersonId) -> Result<Option<PersonRecord>>;
-    async fn persons(&mut self, ids: &[PersonId]) -> Result<Vec<PersonSummary>>;
+    /// The one scoped read of people for lists: the summaries of those of `ids` that
+    /// `scope` may see listed for `listing` (`AccessScope::lists`), in the order of `ids`;
+    /// unknown and hidden ids are left out. Every page or answer that names people it did
+    /// not open one by one reads them here (or in `search_persons`, which applies the same
+    /// scope), so a restricted person never appears in a list of someone not named on it.
+    async fn listed_persons(&mut self, ids: &[PersonId], scope: &AccessScope, listing: Listing, now: OffsetDateTime) -> Result<Vec<PersonSummary>>;
     /// Stores `p` as version `expected_version + 1` with its search keys, unless the stored
     /// version is no longer `expected_version` (`Conflict`). `p.allocation` and
     /// `p.restricted` are stored too.
@@ -138,8 +154,10 @@ pub trait Tx: Send {
     /// Stores a change of allocation: ends `ended` (id, last day) if given, adds `new`, and
     /// moves the record's current allocation (which decides who may see it) to `new`.
     async fn allocate(&mut self, person: PersonId, ended: Option<(AllocationId, time::Date)>, new: &Allocation) -> Result<()>;
-    /// The children allocated to `worker`, by family then given name, at most `limit`.
-    async fn children_of_worker(&mut self, worker: UserId, limit: u32) -> Result<Vec<PersonSummary>>;
+    /// The children allocated to `scope`'s user that the scope may open (a restricted child
+    /// allocated to them but not naming them on its list is left out), by family then given
+    /// name, at most `limit`.
+    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>>;
     /// How many children each of `workers` holds (workers with none are left out).
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>>;
     /// How many children are allocated to each of `teams` without a worker (teams with none
@@ -156,7 +174,9 @@ pub trait Tx: Send {
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()>;
     async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>>;
     async fn insert_break_glass(&mut self, g: &BreakGlassGrant) -> Result<()>;
-    /// Grants that started at or after `since`, newest first, with user and person names.
+    /// Grants that started at or after `since`, newest first, with user and person names and
+    /// the person's allocation. Unscoped: the caller names the person only as `Listing`
+    /// allows.
     async fn break_glass_since(&mut self, since: OffsetDateTime) -> Result<Vec<BreakGlassGrant>>;
 
     // The front door: contacts, referrals, assessments (each saved as version 1, 2, …, every
@@ -258,4 +278,9 @@ pub trait Tx: Send {
     async fn audit_head(&mut self) -> Result<i64>;
     /// Entries about a person, newest first.
     async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// What `actor` did to `person` from `from` to `to` inclusive (under a break-glass
+    /// grant), oldest first, at most `limit`.
+    async fn audit_of_person_by(&mut self, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// Accounts created since `since` whose role is now one of `roles`, newest first.
+    async fn role_grants_since(&mut self, since: OffsetDateTime, roles: &[hearth_domain::user::Role]) -> Result<Vec<RoleGrant>>;
 }

@@ -53,6 +53,36 @@ pub struct BreakGlassGrant {
     /// Filled in by `break_glass_since` for display.
     pub user_name: String,
     pub person_name: String,
+    /// The person's allocation now (filled in by `break_glass_since`): their worker and
+    /// team manager are told of the access.
+    pub person_team: Option<TeamId>,
+    pub person_worker: Option<UserId>,
+}
+
+/// A one-time link with which a user sets their own password (and authenticator). Only the
+/// SHA-256 of its token is stored; the link is shown once, to whoever issued it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupLinkRecord {
+    pub id: SetupLinkId,
+    pub user: UserId,
+    pub token_hash: String,
+    /// The administrator who issued it (`None`: the command line).
+    pub created_by: Option<UserId>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+}
+
+/// A new account with a role that reads records LA-wide, from the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub user: UserId,
+    pub user_name: String,
+    pub role: hearth_domain::user::Role,
+    /// Who created the account (`None`: the command line).
+    pub granted_by: Option<UserId>,
+    pub granted_by_name: String,
+    pub at: OffsetDateTime,
 }
 
 /// One worker on the duty rota of a team for one session.

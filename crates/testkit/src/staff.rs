@@ -72,6 +72,7 @@ impl Builder<'_> {
             manager,
             password_hash: self.hash.to_string(),
             totp_secret: totp_secret.clone(),
+            totp_last_step: 0,
             failed_logins: 0,
             locked_until: None,
             active: true,

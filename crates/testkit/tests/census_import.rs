@@ -26,7 +26,7 @@ async fn app_on(db: &TempDb) -> App {
 
 async fn user(app: &App, name: &str, role: Role) -> Actor {
     let new = NewUser { username: name.into(), display_name: name.into(), role, team: None, manager: None, password: "a long enough password 42".into() };
-    app.add_user(None, new).await.unwrap();
+    app.add_user(new).await.unwrap();
     app.local_actor(name).await.unwrap()
 }
 

@@ -34,8 +34,10 @@ fn children_of(written: &support::Written, kinds: &HashMap<PersonId, PersonKind>
 
 async fn kinds(tx: &mut dyn Tx, ids: &[PersonId]) -> HashMap<PersonId, PersonKind> {
     let mut out = HashMap::new();
-    for p in tx.persons(ids).await.unwrap() {
-        out.insert(p.id, p.kind);
+    for &id in ids {
+        if let Some(p) = tx.person(id).await.unwrap() {
+            out.insert(p.id, p.details.kind);
+        }
     }
     out
 }
@@ -283,7 +285,9 @@ async fn dump(store: &dyn Store) -> Vec<String> {
     let mut tx = store.begin().await.unwrap();
     let mut children: Vec<PersonId> = Vec::new();
     for u in tx.users().await.unwrap().into_iter().filter(|u| u.role == Role::SocialWorker) {
-        children.extend(tx.children_of_worker(u.id, 10_000).await.unwrap().into_iter().map(|p| p.id));
+        // Each worker's own cases (a restricted one not naming them is not theirs to list).
+        let own = hearth_domain::access::AccessScope { user: u.id, la_wide: false, relationship: true, workers: vec![u.id], teams: vec![] };
+        children.extend(tx.children_of_worker(&own, time::OffsetDateTime::now_utc(), 10_000).await.unwrap().into_iter().map(|p| p.id));
     }
     children.sort();
     let mut out = Vec::new();

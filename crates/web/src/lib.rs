@@ -12,7 +12,7 @@ mod session;
 
 pub mod api;
 
-pub use session::urlencode;
+pub use session::{session_cookie, urlencode};
 
 use axum::Router;
 use hearth_app::App;
@@ -31,11 +31,13 @@ pub struct WebConfig {
     /// The LA's three-digit number for the returns' headers; `None`: downloads are refused
     /// with an explanation.
     pub la_number: Option<String>,
+    /// Where people reach Hearth (no trailing `/`), for the links it gives out; `None`: paths.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true, hsts: false, max_body_bytes: 1024 * 1024, organisation: "Hearth demo council".into(), la_number: None }
+        Self { secure_cookies: true, hsts: false, max_body_bytes: 1024 * 1024, organisation: "Hearth demo council".into(), la_number: None, public_url: None }
     }
 }
 

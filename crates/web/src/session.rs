@@ -13,9 +13,17 @@ use hearth_app::Actor;
 use hearth_domain::user::UserRecord;
 use hearth_store::SessionRecord;
 
-pub const SESSION_COOKIE: &str = "hearth_session";
-/// Double-submit token protecting the sign-in form itself (there is no session yet).
-pub const PRE_CSRF_COOKIE: &str = "hearth_csrf";
+/// The session cookie's name. With secure cookies it carries the `__Host-` prefix, so the
+/// browser accepts it only from this host, over HTTPS, for the whole site (no `Domain`):
+/// a sibling subdomain cannot plant or overwrite it.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure { "__Host-hearth_session" } else { "hearth_session" }
+}
+
+/// The double-submit token protecting the sign-in form itself (there is no session yet).
+pub fn csrf_cookie(secure: bool) -> &'static str {
+    if secure { "__Host-hearth_csrf" } else { "hearth_csrf" }
+}
 
 /// The visitor behind a request.
 #[derive(Clone)]
@@ -45,6 +53,11 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// Sets (or, with `clear`, removes) the session cookie.
+pub fn session_cookie_header(secure: bool, token: &str, clear: bool) -> HeaderValue {
+    set_cookie(secure, session_cookie(secure), token, clear)
+}
+
 pub fn set_cookie(secure: bool, name: &str, value: &str, clear: bool) -> HeaderValue {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
     if secure {
@@ -56,9 +69,23 @@ pub fn set_cookie(secure: bool, name: &str, value: &str, clear: bool) -> HeaderV
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("hearth_invalid=1"))
 }
 
-/// A path inside Hearth to go back to after signing in; anything else is ignored.
+/// A path inside Hearth to go back to after signing in; anything else is ignored. Only one
+/// `/` then anything but `/` or `\`, and no control characters or white space anywhere:
+/// browsers strip tabs and new lines from a `Location`, so `/\t/evil.example` would
+/// otherwise become `//evil.example`, another site.
 pub fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+    let local = next.starts_with('/') && !next[1..].starts_with(['/', '\\']);
+    let clean = !next.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    (local && clean && next.len() <= 2048).then_some(next)
+}
+
+/// A 303 to `to`; a location that cannot be a header value (it never should) goes home
+/// rather than failing the request.
+pub fn see_other(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(v) => (StatusCode::SEE_OTHER, [(header::LOCATION, v)]).into_response(),
+        Err(_) => Redirect::to("/").into_response(),
+    }
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
@@ -78,7 +105,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let (mut parts, body) = req.into_parts();
     let app = &state.app;
     let secure = state.config.secure_cookies;
-    let resolved = match cookie(&parts.headers, SESSION_COOKIE) {
+    let resolved = match cookie(&parts.headers, session_cookie(secure)) {
         Some(token) => match app.session(token).await {
             Ok(s) => s,
             Err(e) => return WebError::from(e).into_response(),
@@ -90,7 +117,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         SessionState::Active { actor, session } => (Visitor::Signed { actor, session }, None),
         SessionState::MfaPending { user, session, next } => (Visitor::Pending { user, session, next }, None),
         other => {
-            let csrf = match cookie(&parts.headers, PRE_CSRF_COOKIE) {
+            let csrf = match cookie(&parts.headers, csrf_cookie(secure)) {
                 Some(c) if c.len() == 32 => c.to_string(),
                 _ => {
                     let c = random_token(16);
@@ -122,11 +149,18 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             }
             let body = String::from_utf8_lossy(&bytes);
             return match app.save_draft(&session, &path, &body).await {
-                Ok(id) => Redirect::to(&format!("/sign-in?expired=1&draft={id}&next={}", urlencode(&path))).into_response(),
+                Ok(id) => see_other(&format!("/sign-in?expired=1&draft={id}&next={}", urlencode(&path))),
                 Err(e) => WebError::from(e).into_response(),
             };
         }
         if !same(&sent, visitor.csrf()) {
+            let user = match &visitor {
+                Visitor::Signed { session, .. } | Visitor::Pending { session, .. } => Some(session.user),
+                Visitor::Anonymous { .. } => None,
+            };
+            if let Err(e) = app.audit_refused_request(user, "csrf.refused", &format!("{} {path}", parts.method)).await {
+                return WebError::from(e).into_response();
+            }
             return html_error(
                 StatusCode::FORBIDDEN,
                 "Your form could not be sent",
@@ -138,7 +172,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     parts.extensions.insert(visitor);
     let mut res = next.run(Request::from_parts(parts, body)).await;
     if let Some(c) = new_pre_csrf {
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(secure, PRE_CSRF_COOKIE, &c, false));
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(secure, csrf_cookie(secure), &c, false));
     }
     res
 }
@@ -163,7 +197,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Signed {
             _ => {
                 let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let to = if here == "/" { "/sign-in".to_string() } else { format!("/sign-in?next={}", urlencode(here)) };
-                Err(Redirect::to(&to).into_response())
+                Err(see_other(&to))
             }
         }
     }

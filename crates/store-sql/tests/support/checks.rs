@@ -33,6 +33,7 @@ fn user() -> UserRecord {
         manager: None,
         password_hash: "x".into(),
         totp_secret: None,
+        totp_last_step: 0,
         failed_logins: 0,
         locked_until: None,
         active: true,

@@ -2,7 +2,7 @@
 //! writes, so a test can read every record back through the ordinary interface.
 #![allow(dead_code)]
 use async_trait::async_trait;
-use hearth_domain::access::{AccessFacts, AccessScope};
+use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
@@ -17,7 +17,7 @@ use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
 use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
-use hearth_store::{ApiTokenRecord, BreakGlassGrant, DocVersion, DraftRecord, Result, SessionRecord, Store, TaskQuery, Tx, Versioned};
+use hearth_store::{ApiTokenRecord, BreakGlassGrant, DocVersion, DraftRecord, Result, RoleGrant, SessionRecord, SetupLinkRecord, Store, TaskQuery, Tx, Versioned};
 use hearth_store_sql::SqlStore;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -171,8 +171,32 @@ impl Tx for RecordingTx {
     async fn person(&mut self, id: PersonId) -> Result<Option<PersonRecord>> {
         self.inner.person(id).await
     }
-    async fn persons(&mut self, ids: &[PersonId]) -> Result<Vec<PersonSummary>> {
-        self.inner.persons(ids).await
+    async fn listed_persons(&mut self, ids: &[PersonId], scope: &AccessScope, listing: Listing, now: OffsetDateTime) -> Result<Vec<PersonSummary>> {
+        self.inner.listed_persons(ids, scope, listing, now).await
+    }
+    async fn revoke_user_api_tokens(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64> {
+        self.inner.revoke_user_api_tokens(user, at).await
+    }
+    async fn delete_drafts_before(&mut self, before: OffsetDateTime) -> Result<u64> {
+        self.inner.delete_drafts_before(before).await
+    }
+    async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()> {
+        self.inner.insert_setup_link(link).await
+    }
+    async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>> {
+        self.inner.setup_link_by_hash(token_hash).await
+    }
+    async fn use_setup_link(&mut self, id: SetupLinkId, at: OffsetDateTime) -> Result<()> {
+        self.inner.use_setup_link(id, at).await
+    }
+    async fn latest_setup_links(&mut self) -> Result<Vec<SetupLinkRecord>> {
+        self.inner.latest_setup_links().await
+    }
+    async fn audit_of_person_by(&mut self, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.inner.audit_of_person_by(person, actor, from, to, limit).await
+    }
+    async fn role_grants_since(&mut self, since: OffsetDateTime, roles: &[hearth_domain::user::Role]) -> Result<Vec<RoleGrant>> {
+        self.inner.role_grants_since(since, roles).await
     }
     async fn update_person(&mut self, p: &PersonRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
         self.inner.update_person(p, expected_version, meta).await?;
@@ -296,8 +320,8 @@ impl Tx for RecordingTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         self.inner.allocate(person, ended, new).await
     }
-    async fn children_of_worker(&mut self, worker: UserId, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>> {
-        self.inner.children_of_worker(worker, limit).await
+    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>> {
+        self.inner.children_of_worker(scope, now, limit).await
     }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         self.inner.caseloads(workers).await

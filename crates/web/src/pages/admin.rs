@@ -10,7 +10,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, NewUser};
+use hearth_app::{Actor, AppError, NewAccount};
+use hearth_store::SetupLinkRecord;
 use hearth_domain::user::{Permission, Role, Team, UserRecord};
 use hearth_domain::{FieldErrors, UserId};
 
@@ -20,6 +21,10 @@ struct UsersPage {
     layout: Layout,
     users: Vec<UserRecord>,
     teams: Vec<Team>,
+    links: Vec<SetupLinkRecord>,
+    /// A set-up link just made, shown once: (whose, the link's path).
+    new_link: Option<(String, String)>,
+    now: time::OffsetDateTime,
     form: FormData,
     errors: FieldErrors,
 }
@@ -28,19 +33,40 @@ impl UsersPage {
     fn team_name(&self, id: &Option<hearth_domain::TeamId>) -> String {
         id.and_then(|t| self.teams.iter().find(|x| x.id == t)).map(|t| t.name.clone()).unwrap_or_default()
     }
+
+    /// Locked after failed sign-ins, until when.
+    fn locked(&self, u: &UserRecord) -> Option<String> {
+        u.locked_until.filter(|t| *t > self.now).map(|t| super::people::when(&t))
+    }
+
+    /// An account whose owner has not used their set-up link yet: until when it works.
+    fn waiting(&self, u: &UserRecord) -> Option<(bool, String)> {
+        if u.password_hash != hearth_app::auth::NO_PASSWORD {
+            return None;
+        }
+        let link = self.links.iter().find(|l| l.user == u.id)?;
+        let live = link.used_at.is_none() && link.expires_at > self.now;
+        Some((live, super::people::when(&link.expires_at)))
+    }
 }
 
-async fn users_page(s: &AppState, actor: &Actor, v: &Visitor, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
-    if !actor.can(Permission::ManageUsers) {
-        return Err(AppError::Forbidden.into());
-    }
+async fn users_page(s: &AppState, actor: &Actor, v: &Visitor, new_link: Option<(String, String)>, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+    s.app.require(actor, Permission::ManageUsers, "user.list").await?;
     let users = s.app.users(actor).await?;
     let teams = s.app.teams().await?;
-    Ok(render(status, &UsersPage { layout: layout(v, "Users and teams"), users, teams, form, errors }))
+    let links = s.app.setup_links(actor).await?;
+    let page = UsersPage { layout: layout(v, "Users and teams"), users, teams, links, new_link, now: s.app.now(), form, errors };
+    Ok(render(status, &page))
 }
 
 pub async fn users(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Result<Response, WebError> {
-    users_page(&s, &actor, &v, FormData::default(), FieldErrors::new(), StatusCode::OK).await
+    users_page(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), StatusCode::OK).await
+}
+
+/// A set-up link as the administrator gives it to its owner: the whole address when Hearth
+/// knows it (`public_url`), else the path.
+fn setup_link_text(s: &AppState, token: &str) -> String {
+    format!("{}/setup/{token}", s.config.public_url.as_deref().unwrap_or(""))
 }
 
 #[derive(Template)]
@@ -55,9 +81,7 @@ struct NewUserPage {
 }
 
 async fn new_user_form(s: &AppState, actor: &Actor, v: &Visitor, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
-    if !actor.can(Permission::ManageUsers) {
-        return Err(AppError::Forbidden.into());
-    }
+    s.app.require(actor, Permission::ManageUsers, "user.create").await?;
     let teams = s.app.teams().await?;
     let users = s.app.users(actor).await?;
     let mut roles = vec![(String::new(), "Choose a role".to_string())];
@@ -86,22 +110,16 @@ pub async fn create_user(State(s): State<AppState>, Signed { actor, .. }: Signed
     let team = form.get("team").parse().ok();
     let manager = form.get("manager").parse().ok();
     if let (Some(role), true) = (role, errors.is_empty()) {
-        let new = NewUser {
-            username: form.get("username").to_string(),
-            display_name: form.get("display_name").to_string(),
-            role,
-            team,
-            manager,
-            password: form.get("password").to_string(),
-        };
-        match s.app.add_user(Some(&actor), new).await {
-            Ok(_) => return Ok(Redirect::to("/admin/users").into_response()),
+        let new = NewAccount { username: form.get("username").to_string(), display_name: form.get("display_name").to_string(), role, team, manager };
+        match s.app.create_account(Some(&actor), new).await {
+            Ok(made) => {
+                let whose = format!("{} ({})", made.user.display_name, made.user.username);
+                return users_page(&s, &actor, &v, Some((whose, setup_link_text(&s, &made.setup_token))), FormData::default(), FieldErrors::new(), StatusCode::OK).await;
+            }
             Err(AppError::Invalid(e)) => errors = e,
             Err(e) => return Err(e.into()),
         }
     }
-    let mut form = form;
-    form.set("password", "");
     new_user_form(&s, &actor, &v, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
@@ -120,7 +138,20 @@ pub async fn reset_mfa(State(s): State<AppState>, Signed { actor, .. }: Signed, 
 pub async fn create_team(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
     match s.app.add_team(Some(&actor), form.get("name")).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(AppError::Invalid(e)) => users_page(&s, &actor, &v, form, e, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Invalid(e)) => users_page(&s, &actor, &v, None, form, e, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn setup_link(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: UserId = parse_id(&id)?;
+    let (user, token) = s.app.reissue_setup_link(&actor, id).await?;
+    let whose = format!("{} ({})", user.display_name, user.username);
+    users_page(&s, &actor, &v, Some((whose, setup_link_text(&s, &token))), FormData::default(), FieldErrors::new(), StatusCode::OK).await
+}
+
+pub async fn unlock(State(s): State<AppState>, Signed { actor, .. }: Signed, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: UserId = parse_id(&id)?;
+    s.app.unlock_user(&actor, id).await?;
+    Ok(Redirect::to("/admin/users").into_response())
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{AppError, AuditReport, VerifyOutcome};
+use hearth_app::{AuditReport, VerifyOutcome};
 use hearth_domain::user::Permission;
 use hearth_domain::PersonId;
 use serde::Deserialize;
@@ -32,9 +32,7 @@ pub struct Lookup {
 }
 
 pub async fn index(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<Lookup>) -> Result<Response, WebError> {
-    if !actor.can(Permission::ReadAudit) {
-        return Err(AppError::Forbidden.into());
-    }
+    s.app.require(&actor, Permission::ReadAudit, "audit.view").await?;
     let person = q.person.trim();
     let mut error = None;
     if !person.is_empty() {

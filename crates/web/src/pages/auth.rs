@@ -2,7 +2,7 @@
 use crate::error::{render, WebError};
 use crate::forms::FormData;
 use crate::layout::Layout;
-use crate::session::{safe_next, set_cookie, urlencode, Visitor, SESSION_COOKIE};
+use crate::session::{safe_next, see_other, session_cookie_header, urlencode, Visitor};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -21,7 +21,27 @@ pub struct SignInQuery {
     draft: String,
     #[serde(default)]
     expired: String,
+    /// Why the visitor was sent back here: `locked` (too many wrong codes), `setup` (their
+    /// password is set).
+    #[serde(default)]
+    notice: String,
 }
+
+impl SignInQuery {
+    fn notice(&self) -> Option<String> {
+        if !self.expired.is_empty() {
+            return Some("You were signed out because you had not used Hearth for a while. What you were typing has been kept: sign in again to check it and save it.".into());
+        }
+        match self.notice.as_str() {
+            "locked" => Some(LOCKED.into()),
+            "setup" => Some("Your account is set up. Sign in with your username and new password.".into()),
+            "everywhere" => Some("You are signed out on every computer and phone, and your API tokens are revoked.".into()),
+            _ => None,
+        }
+    }
+}
+
+const LOCKED: &str = "Too many wrong security codes: you have been signed out, and your account is locked for a while. Try again later or ask your administrator.";
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -29,7 +49,7 @@ struct SignInPage {
     layout: Layout,
     form: FormData,
     errors: FieldErrors,
-    expired: bool,
+    notice: Option<String>,
 }
 
 /// Where to go once fully signed in: back to the interrupted form, with its draft.
@@ -38,18 +58,27 @@ fn resume_target(next: &str, draft: &str) -> String {
     if draft.is_empty() {
         next.to_string()
     } else {
-        format!("{next}?draft={}", urlencode(draft))
+        let joint = if next.contains('?') { '&' } else { '?' };
+        format!("{next}{joint}draft={}", urlencode(draft))
     }
+}
+
+/// The redirect into a new, fully signed-in session.
+fn signed_in(s: &AppState, token: &str, to: &str) -> Response {
+    let mut res = see_other(to);
+    res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, token, false));
+    res
 }
 
 pub async fn sign_in_page(v: Visitor, Query(q): Query<SignInQuery>) -> Response {
     if matches!(v, Visitor::Signed { .. }) {
         return Redirect::to("/").into_response();
     }
+    let notice = q.notice();
     let mut form = FormData::default();
     form.set("next", q.next);
     form.set("draft", q.draft);
-    render(StatusCode::OK, &SignInPage { layout: Layout::for_visitor(&v, "Sign in"), form, errors: FieldErrors::new(), expired: !q.expired.is_empty() })
+    render(StatusCode::OK, &SignInPage { layout: Layout::for_visitor(&v, "Sign in"), form, errors: FieldErrors::new(), notice })
 }
 
 pub async fn sign_in(State(s): State<AppState>, v: Visitor, form: FormData) -> Response {
@@ -68,18 +97,43 @@ pub async fn sign_in(State(s): State<AppState>, v: Visitor, form: FormData) -> R
                     NextStep::VerifyCode => format!("/mfa?next={}&draft={}", urlencode(form.get("next")), urlencode(form.get("draft"))),
                     NextStep::EnrolMfa => format!("/mfa/enrol?next={}&draft={}", urlencode(form.get("next")), urlencode(form.get("draft"))),
                 };
-                let mut res = Redirect::to(&target).into_response();
-                res.headers_mut().append(header::SET_COOKIE, set_cookie(s.config.secure_cookies, SESSION_COOKIE, &new.token, false));
-                return res;
+                return signed_in(&s, &new.token, &target);
             }
-            Err(AppError::BadCredentials) => errors.add("username", "The username or password is not correct"),
-            Err(AppError::Locked) => errors.add("username", "This account is locked for 15 minutes after repeated failed sign-ins. Try again later or contact your administrator"),
+            // A locked account gets the same answer as a wrong password, so that nobody can
+            // find out which accounts exist by locking them; administrators see the lock.
+            Err(AppError::BadCredentials | AppError::Locked) => errors.add("username", "The username or password is not correct"),
             Err(e) => return WebError(e).into_response(),
         }
     }
     let mut form = form;
     form.set("password", "");
-    render(StatusCode::UNPROCESSABLE_ENTITY, &SignInPage { layout: Layout::for_visitor(&v, "Sign in"), form, errors, expired: false })
+    render(StatusCode::UNPROCESSABLE_ENTITY, &SignInPage { layout: Layout::for_visitor(&v, "Sign in"), form, errors, notice: None })
+}
+
+/// An authenticator to add to an app: its secret, and the same as a link and a QR code.
+pub struct Authenticator {
+    pub secret: String,
+    pub otpauth: String,
+    /// The link as a QR code, an SVG data URL (the CSP allows `data:` images).
+    pub qr: Option<String>,
+}
+
+impl Authenticator {
+    /// A new secret for `username`.
+    pub fn new(username: &str) -> Self {
+        Self::of(new_totp_secret(), username)
+    }
+
+    /// The secret a form posted back (shown again after a wrong code).
+    pub fn of(secret: String, username: &str) -> Self {
+        use base64::Engine;
+        let otpauth = totp_url(&secret, username);
+        let qr = qrcode::QrCode::new(otpauth.as_bytes()).ok().map(|code| {
+            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+            format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
+        });
+        Authenticator { secret, otpauth, qr }
+    }
 }
 
 #[derive(Template)]
@@ -89,18 +143,7 @@ struct MfaPage {
     form: FormData,
     errors: FieldErrors,
     /// Set when enrolling: the secret to put into an authenticator app.
-    secret: Option<String>,
-    otpauth: String,
-}
-
-impl MfaPage {
-    /// The setup link as a QR code, as an SVG data URL (the CSP allows `data:` images).
-    fn qr(&self) -> Option<String> {
-        use base64::Engine;
-        let code = qrcode::QrCode::new(self.otpauth.as_bytes()).ok()?;
-        let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
-        Some(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
-    }
+    authenticator: Option<Authenticator>,
 }
 
 pub async fn mfa_page(v: Visitor, Query(q): Query<SignInQuery>) -> Response {
@@ -109,7 +152,7 @@ pub async fn mfa_page(v: Visitor, Query(q): Query<SignInQuery>) -> Response {
             let mut form = FormData::default();
             form.set("next", q.next);
             form.set("draft", q.draft);
-            render(StatusCode::OK, &MfaPage { layout: Layout::for_visitor(&v, "Enter your security code"), form, errors: FieldErrors::new(), secret: None, otpauth: String::new() })
+            render(StatusCode::OK, &MfaPage { layout: Layout::for_visitor(&v, "Enter your security code"), form, errors: FieldErrors::new(), authenticator: None })
         }
         Visitor::Pending { .. } => Redirect::to("/mfa/enrol").into_response(),
         Visitor::Signed { .. } => Redirect::to("/").into_response(),
@@ -123,43 +166,51 @@ pub async fn mfa(State(s): State<AppState>, v: Visitor, form: FormData) -> Respo
     };
     let mut errors = FieldErrors::new();
     match s.app.verify_mfa(session, form.get("code")).await {
-        Ok(()) => return Redirect::to(&resume_target(form.get("next"), form.get("draft"))).into_response(),
+        Ok(new) => return signed_in(&s, &new.token, &resume_target(form.get("next"), form.get("draft"))),
         Err(AppError::BadCode) | Err(AppError::NotFound) => errors.add("code", "The security code is not correct. Enter the 6-digit code your authenticator app shows now"),
+        Err(AppError::Locked) => return ended(&s),
         Err(e) => return WebError(e).into_response(),
     }
     let mut form = form;
     form.set("code", "");
-    render(StatusCode::UNPROCESSABLE_ENTITY, &MfaPage { layout: Layout::for_visitor(&v, "Enter your security code"), form, errors, secret: None, otpauth: String::new() })
+    render(StatusCode::UNPROCESSABLE_ENTITY, &MfaPage { layout: Layout::for_visitor(&v, "Enter your security code"), form, errors, authenticator: None })
+}
+
+/// Back to sign in after the pending session ended (too many wrong codes).
+fn ended(s: &AppState) -> Response {
+    let mut res = see_other("/sign-in?notice=locked");
+    res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, "", true));
+    res
 }
 
 pub async fn enrol_page(v: Visitor, Query(q): Query<SignInQuery>) -> Response {
     let Visitor::Pending { user, next: NextStep::EnrolMfa, .. } = &v else {
-        return Redirect::to("/").into_response();
+        return Redirect::to(if matches!(v, Visitor::Pending { .. }) { "/mfa" } else { "/" }).into_response();
     };
-    let secret = new_totp_secret();
     let mut form = FormData::default();
     form.set("next", q.next);
     form.set("draft", q.draft);
-    form.set("secret", secret.clone());
-    let otpauth = totp_url(&secret, &user.username);
-    render(StatusCode::OK, &MfaPage { layout: Layout::for_visitor(&v, "Set up your authenticator app"), form, errors: FieldErrors::new(), secret: Some(secret), otpauth })
+    let authenticator = Some(Authenticator::new(&user.username));
+    render(StatusCode::OK, &MfaPage { layout: Layout::for_visitor(&v, "Set up your authenticator app"), form, errors: FieldErrors::new(), authenticator })
 }
 
 pub async fn enrol(State(s): State<AppState>, v: Visitor, form: FormData) -> Response {
+    // Only an account with no authenticator enrols here (the use case refuses, and audits,
+    // any other); one that has one replaces it from "Your account", signed in with it.
     let Visitor::Pending { user, session, .. } = &v else {
         return Redirect::to("/sign-in").into_response();
     };
     let mut errors = FieldErrors::new();
     match s.app.enrol_mfa(session, form.get("secret"), form.get("code")).await {
-        Ok(()) => return Redirect::to(&resume_target(form.get("next"), form.get("draft"))).into_response(),
+        Ok(new) => return signed_in(&s, &new.token, &resume_target(form.get("next"), form.get("draft"))),
         Err(AppError::BadCode) => errors.add("code", "The security code is not correct. Check the key you entered in your app and enter the code it shows now"),
+        Err(AppError::Forbidden) => return Redirect::to("/mfa").into_response(),
         Err(e) => return WebError(e).into_response(),
     }
-    let secret = form.get("secret").to_string();
-    let otpauth = totp_url(&secret, &user.username);
+    let authenticator = Some(Authenticator::of(form.get("secret").to_string(), &user.username));
     let mut form = form;
     form.set("code", "");
-    render(StatusCode::UNPROCESSABLE_ENTITY, &MfaPage { layout: Layout::for_visitor(&v, "Set up your authenticator app"), form, errors, secret: Some(secret), otpauth })
+    render(StatusCode::UNPROCESSABLE_ENTITY, &MfaPage { layout: Layout::for_visitor(&v, "Set up your authenticator app"), form, errors, authenticator })
 }
 
 pub async fn sign_out(State(s): State<AppState>, v: Visitor) -> Response {
@@ -168,6 +219,6 @@ pub async fn sign_out(State(s): State<AppState>, v: Visitor) -> Response {
             return WebError(e).into_response();
         }
     let mut res = Redirect::to("/sign-in").into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(s.config.secure_cookies, SESSION_COOKIE, "", true));
+    res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, "", true));
     res
 }

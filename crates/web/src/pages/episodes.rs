@@ -756,7 +756,7 @@ async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, of: StepOf<'_>, for
     let StepOf { id, key, step } = of;
     let view = s.app.episode_page(actor, id).await?;
     if key == "oversight" && !view.can_oversee || key != "oversight" && !view.can_edit {
-        return Err(AppError::Forbidden.into());
+        return Err(s.app.forbidden(actor, &format!("episode.{key}"), Some(view.child.id)).await.into());
     }
     let spec = spec(key, &view, step)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hearth_domain::person::PersonSummary;
 use hearth_domain::user::Permission;
-use hearth_store::BreakGlassGrant;
+use hearth_app::{AlertReason, BreakGlassAlert};
+use hearth_store::RoleGrant;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -20,8 +21,10 @@ struct HomePage {
     can_search: bool,
     can_audit: bool,
     can_admin: bool,
-    alerts: Vec<BreakGlassGrant>,
+    alerts: Vec<BreakGlassAlert>,
     reviews_break_glass: bool,
+    /// New accounts that read records LA-wide (service managers).
+    grants: Vec<RoleGrant>,
     cases: Vec<PersonSummary>,
     work: Option<hearth_domain::front_door::tasks::TrayCounts>,
     manages: bool,
@@ -30,6 +33,10 @@ struct HomePage {
 pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Response {
     let alerts = match s.app.break_glass_alerts(&actor, 7).await {
         Ok(a) => a,
+        Err(e) => return WebError(e).into_response(),
+    };
+    let grants = match s.app.la_wide_grants(&actor, 30).await {
+        Ok(g) => g,
         Err(e) => return WebError(e).into_response(),
     };
     let cases = match s.app.my_cases(&actor, 200).await {
@@ -54,6 +61,7 @@ pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
         can_admin: actor.can(Permission::ManageUsers),
         reviews_break_glass: actor.can(Permission::ReviewBreakGlass),
         alerts,
+        grants,
     };
     render(StatusCode::OK, &page)
 }
@@ -85,4 +93,44 @@ pub async fn search(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
     };
     let title = if text.is_empty() { "Search".to_string() } else { format!("Search results for {text}") };
     render(StatusCode::OK, &SearchPage { layout: layout(&v, title), searched: !text.is_empty(), q: text, results })
+}
+
+/// Why an alert is on this person's page, in words.
+pub fn alert_reason(why: &AlertReason) -> &'static str {
+    match why {
+        AlertReason::YourCase => "A child allocated to you",
+        AlertReason::YourTeamsCase => "A child of a team you manage",
+        AlertReason::YourStaff => "Someone you manage",
+    }
+}
+
+/// What an audited action did, in words, for the break-glass alerts.
+pub fn action_words(action: &str) -> String {
+    let words = match action {
+        "person.break_glass" => "asked for emergency access",
+        "person.view" => "opened the record",
+        "person.update" => "changed the person's details",
+        "person.history" => "read the record's history",
+        "person.chronology" => "read the chronology",
+        "person.family" => "looked at the family network",
+        "person.census" => "checked the census readiness",
+        "person.restrict" => "restricted the record",
+        "case_note.create" => "added a case note",
+        "case_note.correct" => "corrected a case note",
+        "case_note.view" | "case_note.list" => "read case notes",
+        "relationship.create" => "added to the family network",
+        "relationship.end" => "ended a relationship",
+        "allocation.view" => "looked at the allocation",
+        "allocation.change" => "changed the allocation",
+        "contact.create" => "recorded a contact",
+        "contact.view" => "read a contact",
+        "referral.view" => "read a referral",
+        "referral.update" => "changed a referral",
+        "assessment.view" => "read an assessment",
+        "assessment.update" | "assessment.create" => "worked on an assessment",
+        "episode.view" => "read the child in need episode",
+        "front_door.list" => "looked at contacts and referrals",
+        other => return other.replace(['.', '_'], " "),
+    };
+    words.to_string()
 }

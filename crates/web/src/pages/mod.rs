@@ -3,12 +3,13 @@ mod account;
 mod allocation;
 mod admin;
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod caseloads;
 mod episodes;
 mod front_door;
 pub(crate) mod returns;
 mod rota;
+mod setup;
 mod home;
 mod notes;
 mod people;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mfa", get(auth::mfa_page).post(auth::mfa))
         .route("/mfa/enrol", get(auth::enrol_page).post(auth::enrol))
         .route("/sign-out", post(auth::sign_out))
+        .route("/setup/{token}", get(setup::form).post(setup::submit))
         .route("/", get(home::home))
         .route("/search", get(home::search))
         .route("/break-glass", get(people::break_glass_page).post(people::break_glass))
@@ -72,8 +74,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/new", get(admin::new_user_page).post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/reset-mfa", post(admin::reset_mfa))
+        .route("/admin/users/{id}/setup-link", post(admin::setup_link))
+        .route("/admin/users/{id}/unlock", post(admin::unlock))
         .route("/admin/teams", post(admin::create_team))
         .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route("/account/authenticator", post(account::replace_authenticator))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/account/sign-out-everywhere", post(account::sign_out_everywhere))

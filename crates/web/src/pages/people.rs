@@ -40,6 +40,12 @@ pub fn when(t: &OffsetDateTime) -> String {
     format!("{} at {:02}:{:02}", day(&l.date()), l.hour(), l.minute())
 }
 
+/// The local time of day: 14:05.
+pub fn time_of(t: &OffsetDateTime) -> String {
+    let l = hearth_app::local_time::uk_local(*t);
+    format!("{:02}:{:02}", l.hour(), l.minute())
+}
+
 pub fn options<C: Coded>(blank: &str) -> Vec<(String, String)> {
     let mut v = vec![(String::new(), blank.to_string())];
     v.extend(C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())));
@@ -621,7 +627,8 @@ struct RestrictPage {
 async fn restrict_form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     let record = s.app.person(actor, id).await?;
     let chosen = form.all("users");
-    let users = s.app.users(actor).await?.into_iter().filter(|u| u.active && u.role.can(Permission::ViewRecords)).map(|u| {
+    // Only people who may hold casework can be named (the use case refuses anyone else).
+    let users = s.app.users(actor).await?.into_iter().filter(|u| u.active && u.role.holds_casework()).map(|u| {
         let on = chosen.iter().any(|c| *c == u.id.to_string());
         (u, on)
     }).collect();
@@ -638,7 +645,11 @@ pub async fn restrict_page(State(s): State<AppState>, Signed { actor, .. }: Sign
 pub async fn restrict(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let record = s.app.person(&actor, id).await?;
-    let list: Vec<hearth_domain::UserId> = form.all("users").iter().filter_map(|u| u.parse().ok()).collect();
+    let Ok(list) = form.all("users").iter().map(|u| u.parse()).collect::<Result<Vec<hearth_domain::UserId>, _>>() else {
+        let mut errors = FieldErrors::new();
+        errors.add("users", "Choose people from the list");
+        return restrict_form(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
     let restricted = form.get("restricted") == "yes";
     match s.app.set_restriction(&actor, id, record.version, restricted, list, form.get("reason")).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=restricted")).into_response()),

@@ -202,7 +202,13 @@ pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, Query
             "The census header needs your LA's three-digit number. Ask your IT team to set la_number in Hearth's configuration.",
         ));
     };
-    let xml = s.app.cin_census_xml(&actor, year, &la).await?;
+    let (xml, hidden) = s.app.cin_census_xml(&actor, year, &la).await?;
     let name = format!("attachment; filename=\"cin-census-{}.xml\"", year.label());
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)], xml).into_response())
+    // How many children restricted from the downloader the file leaves out (the page says so
+    // before the download; the header lets a script check).
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name), (header::HeaderName::from_static("hearth-restricted-left-out"), hidden.to_string())],
+        xml,
+    )
+        .into_response())
 }

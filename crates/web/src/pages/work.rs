@@ -63,10 +63,12 @@ struct WorkPage {
     layout: Layout,
     sections: Vec<(&'static str, Vec<TaskRow>)>,
     total: usize,
+    /// Tasks held about records restricted from the worker: not listed.
+    hidden: usize,
 }
 
 pub async fn mine(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
-    let MyWork { tray, children, today } = s.app.my_work(&actor).await?;
+    let MyWork { tray, children, hidden, today } = s.app.my_work(&actor).await?;
     let none = HashMap::new();
     let sections = vec![
         ("Overdue", rows(&tray.overdue, &children, &none, today)),
@@ -75,7 +77,7 @@ pub async fn mine(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
         ("Later", rows(&tray.later, &children, &none, today)),
     ];
     let total = sections.iter().map(|(_, r)| r.len()).sum();
-    Ok(render(StatusCode::OK, &WorkPage { layout: layout(&v, "My work"), sections, total }))
+    Ok(render(StatusCode::OK, &WorkPage { layout: layout(&v, "My work"), sections, total, hidden }))
 }
 
 #[derive(Template)]

@@ -60,7 +60,7 @@ pub fn actor_of(user: &UserRecord, all: &[UserRecord]) -> Actor {
 }
 
 pub async fn add_user(app: &App, username: &str, role: Role, team: Option<TeamId>, manager: Option<UserId>) -> UserRecord {
-    app.add_user(None, NewUser { username: username.into(), display_name: format!("{username} name"), role, team, manager, password: PASSWORD.into() })
+    app.add_user(NewUser { username: username.into(), display_name: format!("{username} name"), role, team, manager, password: PASSWORD.into() })
         .await
         .unwrap()
 }
