@@ -2,7 +2,7 @@
 //! protection. Every change to an episode is one `POST /episodes/{id}/changes` naming its
 //! `type`; the use case checks it against the episode, updates the deadline tasks and
 //! writes the audit entry, as the web pages do.
-use super::docs::{CreateErrors, ReadErrors, WriteErrors};
+use super::docs::{ActionErrors, ReadErrors, WriteErrors};
 use super::dto::{ChangeMade, CpDashboard, CreatedRecord, EpisodeChange, EpisodeDetail};
 use super::extract::{ApiActor, ApiJson, PathIds};
 use super::problem::{ApiError, Problem};
@@ -20,7 +20,7 @@ use hearth_domain::front_door::ReferralId;
     params(("id" = uuid::Uuid, Path, description = "The referral's id")),
     responses(
         (status = 201, description = "Opened", body = CreatedRecord, headers(("Location" = String, description = "The episode's address"))),
-        CreateErrors,
+        ActionErrors,
     )
 )]
 pub async fn open_episode(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds) -> Result<Created<CreatedRecord>, ApiError> {

@@ -1,6 +1,8 @@
 //! The OpenAPI document: its header, the bearer security scheme, and the error responses
 //! shared by the operations. The operations themselves are described at their handlers.
+use super::dto::{CinRuleCode, CollectionYearCode};
 use super::problem::{FieldProblem, Problem, PROBLEM_JSON};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
@@ -22,7 +24,7 @@ Errors are `application/problem+json` (RFC 9457)."
     servers((url = "/api/v1")),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
-    components(schemas(Problem, FieldProblem)),
+    components(schemas(Problem, FieldProblem, CollectionYearCode, CinRuleCode)),
     tags(
         (name = "people", description = "Finding, recording and correcting people's records, their history and family network"),
         (name = "case notes", description = "Case notes and the chronology derived from the record"),
@@ -84,14 +86,37 @@ impl IntoResponses for SearchErrors {
     }
 }
 
-/// Errors of reading a record or part of it.
+/// Errors of reading a record or part of it, with no query parameters.
 pub struct ReadErrors;
 
 impl IntoResponses for ReadErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         let mut r = common();
         r.insert("404".into(), problem(NOT_FOUND));
+        r
+    }
+}
+
+/// Errors of reading a list of a record, with query parameters.
+pub struct ReadQueryErrors;
+
+impl IntoResponses for ReadQueryErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut r = ReadErrors::responses();
         r.insert("422".into(), problem("A query parameter is not valid; `errors` names it."));
+        r
+    }
+}
+
+/// Errors of an action on a record that takes no body.
+pub struct ActionErrors;
+
+impl IntoResponses for ActionErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut r = common();
+        r.insert("403".into(), problem("The caller's role does not allow this."));
+        r.insert("404".into(), problem(NOT_FOUND));
+        r.insert("422".into(), problem("The record is not in a state that allows this; `errors` says why. Nothing was saved."));
         r
     }
 }
@@ -117,7 +142,7 @@ impl IntoResponses for WriteErrors {
     }
 }
 
-/// Errors of recording a new person.
+/// Errors of recording something new, sent as a JSON body, with no id in the path.
 pub struct CreateErrors;
 
 impl IntoResponses for CreateErrors {
@@ -145,5 +170,95 @@ impl IntoResponses for ManagerReadErrors {
         r.insert("404".into(), problem("The caller belongs to no team, and named none."));
         r.insert("422".into(), problem("A query parameter is not valid; `errors` names it."));
         r
+    }
+}
+
+/// The document as served: utoipa's, with what its derive cannot say.
+///
+/// - Rules between fields that the handlers enforce and JSON Schema can state: a person has a
+///   date of birth or an expected one, not both; a child seen alone was seen.
+/// - A nullable value with constraints (`"type": ["string", "null"], "format": "uuid"`) is
+///   written as `anyOf` a constrained string or `null`. The two mean the same, but generators
+///   of test data read the second more reliably (an empty string is no UUID).
+pub fn refine(doc: &utoipa::openapi::OpenApi) -> Value {
+    let mut v = serde_json::to_value(doc).unwrap_or(Value::Null);
+    if let Some(schemas) = v.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        if let Some(Value::Object(person)) = schemas.get_mut("PersonDetails") {
+            person.insert(
+                "not".into(),
+                json!({
+                    "description": "Not both a date of birth and an expected date of birth.",
+                    "required": ["date_of_birth", "expected_date_of_birth"],
+                    "properties": {"date_of_birth": {"type": "string"}, "expected_date_of_birth": {"type": "string"}}
+                }),
+            );
+        }
+        if let Some(Value::Object(note)) = schemas.get_mut("CaseNoteDetails") {
+            note.insert(
+                "not".into(),
+                json!({
+                    "description": "A child not seen cannot have been seen alone.",
+                    "required": ["child_seen", "seen_alone"],
+                    "properties": {"child_seen": {"const": false}, "seen_alone": {"const": true}}
+                }),
+            );
+        }
+    }
+    split_nullable(&mut v);
+    v
+}
+
+/// Constraints that only apply to one of a schema's types.
+const TYPED_KEYWORDS: [&str; 8] = ["format", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"];
+
+fn split_nullable(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for child in map.values_mut() {
+                split_nullable(child);
+            }
+            let nullable_one = match map.get("type") {
+                Some(Value::Array(types)) if types.len() == 2 && types.contains(&json!("null")) => types.iter().find(|t| **t != json!("null")).cloned(),
+                _ => None,
+            };
+            if let Some(one) = nullable_one
+                && TYPED_KEYWORDS.iter().any(|k| map.contains_key(*k))
+            {
+                let mut typed = Map::new();
+                typed.insert("type".into(), one);
+                for k in TYPED_KEYWORDS {
+                    if let Some(x) = map.remove(k) {
+                        typed.insert(k.into(), x);
+                    }
+                }
+                map.remove("type");
+                map.insert("anyOf".into(), json!([Value::Object(typed), {"type": "null"}]));
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(split_nullable),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_constrained_values_become_any_of() {
+        let mut v = json!({"properties": {"a": {"type": ["string", "null"], "format": "uuid", "description": "d"}, "b": {"type": ["string", "null"]}}});
+        split_nullable(&mut v);
+        assert_eq!(v["properties"]["a"], json!({"description": "d", "anyOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]}));
+        assert_eq!(v["properties"]["b"], json!({"type": ["string", "null"]}));
+    }
+
+    /// Every not-blank pattern in the document is the one the code's helper describes.
+    #[test]
+    fn not_blank_patterns_are_all_the_same() {
+        let text = serde_json::to_string(&crate::api::openapi()).unwrap_or_default();
+        let quoted = serde_json::to_string(super::super::dto::NOT_BLANK).unwrap_or_default();
+        let uses = text.matches(&quoted).count();
+        assert!(uses >= 8, "{uses} uses of the not-blank pattern");
+        assert_eq!(text.matches("\\u0085").count(), uses, "a pattern that differs from NOT_BLANK");
     }
 }

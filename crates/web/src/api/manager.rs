@@ -2,9 +2,9 @@
 //! features of the web pages. Each handler calls the same use case as the page; the use case
 //! decides who may do what and writes the audit entry.
 use super::docs::{CommonErrors, CreateErrors, ManagerReadErrors, ReadErrors, WriteErrors};
-use super::dto::{parse_date, Allocate, AllocationHistory, Caseloads, Rota, RotaChange, Timescales};
+use super::dto::{parse_date, parse_uuid, Allocate, AllocationHistory, Caseloads, Rota, RotaChange, Timescales};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
-use super::problem::ApiError;
+use super::problem::{ApiError, Problem};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -39,13 +39,14 @@ pub async fn allocations(State(s): State<AppState>, ApiActor(actor): ApiActor, i
 pub async fn allocate(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiJson(body): ApiJson<Allocate>) -> Result<StatusCode, ApiError> {
     let id = PersonId(ids.get("id")?);
     let mut errs = FieldErrors::new();
-    let team = body.team_id.trim().parse::<TeamId>().ok();
+    let team = parse_uuid(&body.team_id).map(TeamId);
     if team.is_none() {
         errs.add("team_id", "Enter the id of a team");
     }
-    let worker = match body.worker_id.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+    // Absent or null leaves the case with the team; anything else must be a user's id.
+    let worker = match body.worker_id.as_deref() {
         None => Some(None),
-        Some(w) => w.parse::<UserId>().ok().map(Some),
+        Some(w) => parse_uuid(w).map(|u| Some(UserId(u))),
     };
     if worker.is_none() {
         errs.add("worker_id", "Enter the id of a worker in the team, or leave it out");
@@ -78,7 +79,7 @@ pub async fn caseloads(State(s): State<AppState>, ApiActor(actor): ApiActor) -> 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RotaParams {
-    /// The team's id; the caller's own team when absent.
+    /// The team's id; the caller's own team when absent. An empty value is not an id.
     #[param(value_type = Option<uuid::Uuid>)]
     team: Option<String>,
 }
@@ -91,9 +92,9 @@ pub struct RotaParams {
     responses((status = 200, description = "The rota", body = Rota), ManagerReadErrors)
 )]
 pub async fn rota(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(p): ApiQuery<RotaParams>) -> Result<Json<Rota>, ApiError> {
-    let team = match p.team.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let team = match p.team.as_deref() {
         None => None,
-        Some(t) => Some(t.parse::<TeamId>().map_err(|_| ApiError::invalid_field("team", "Enter the id of a team"))?),
+        Some(t) => Some(parse_uuid(t).map(TeamId).ok_or_else(|| ApiError::invalid_field("team", "Enter the id of a team, or leave the parameter out"))?),
     };
     let r = s.app.rota(&actor, team).await?;
     Ok(Json(Rota::from(&r)))
@@ -101,7 +102,7 @@ pub async fn rota(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery
 
 fn rota_change(body: &RotaChange) -> Result<hearth_app::RotaChange, ApiError> {
     let mut errs = FieldErrors::new();
-    let team = body.team_id.trim().parse::<TeamId>().ok();
+    let team = parse_uuid(&body.team_id).map(TeamId);
     if team.is_none() {
         errs.add("team_id", "Enter the id of a team");
     }
@@ -117,7 +118,7 @@ fn rota_change(body: &RotaChange) -> Result<hearth_app::RotaChange, ApiError> {
     if half.is_none() {
         errs.add("half", "Enter am or pm");
     }
-    let worker = body.worker_id.trim().parse::<UserId>().ok();
+    let worker = parse_uuid(&body.worker_id).map(UserId);
     if worker.is_none() {
         errs.add("worker_id", "Enter the id of a worker in the team");
     }
@@ -135,7 +136,11 @@ fn rota_error(e: hearth_app::AppError) -> ApiError {
 #[utoipa::path(
     post, path = "/rota", operation_id = "add_to_rota", tag = "management",
     request_body = RotaChange,
-    responses((status = 204, description = "On duty"), CreateErrors)
+    responses(
+        (status = 204, description = "On duty"),
+        (status = 404, description = "No such team, or the caller may not arrange its rota.", body = Problem, content_type = "application/problem+json"),
+        CreateErrors,
+    )
 )]
 pub async fn add_to_rota(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<RotaChange>) -> Result<StatusCode, ApiError> {
     let change = rota_change(&body)?;
@@ -148,7 +153,11 @@ pub async fn add_to_rota(State(s): State<AppState>, ApiActor(actor): ApiActor, A
 #[utoipa::path(
     post, path = "/rota/remove", operation_id = "remove_from_rota", tag = "management",
     request_body = RotaChange,
-    responses((status = 204, description = "Off duty"), CreateErrors)
+    responses(
+        (status = 204, description = "Off duty"),
+        (status = 404, description = "No such team, or the caller may not arrange its rota.", body = Problem, content_type = "application/problem+json"),
+        CreateErrors,
+    )
 )]
 pub async fn remove_from_rota(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<RotaChange>) -> Result<StatusCode, ApiError> {
     let change = rota_change(&body)?;

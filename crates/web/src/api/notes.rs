@@ -1,8 +1,8 @@
 //! `/people/{id}/case-notes` and `/people/{id}/chronology`.
-use super::docs::{ReadErrors, WriteErrors};
+use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
 use super::dto::{CaseNote, ChronologyKindCode, CaseNotePage, CaseNoteWithVersions, Chronology, CorrectCaseNote, CreateCaseNote};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
-use super::people::limit;
+use super::people::{limit, position};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
 use crate::AppState;
@@ -21,6 +21,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// How many notes to skip (default 0).
+    #[param(minimum = 0, maximum = 2147483647)]
     offset: Option<u32>,
 }
 
@@ -28,12 +29,12 @@ pub struct PageParams {
 #[utoipa::path(
     get, path = "/people/{id}/case-notes", operation_id = "list_case_notes", tag = "case notes",
     params(("id" = uuid::Uuid, Path, description = "The person's Hearth id"), PageParams),
-    responses((status = 200, description = "A page of case notes", body = CaseNotePage), ReadErrors)
+    responses((status = 200, description = "A page of case notes", body = CaseNotePage), ReadQueryErrors)
 )]
 pub async fn list(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiQuery(p): ApiQuery<PageParams>) -> Result<Json<CaseNotePage>, ApiError> {
     let id = PersonId(ids.get("id")?);
     let limit = limit(p.limit)?;
-    let offset = p.offset.unwrap_or(0);
+    let offset = position("offset", p.offset, 0, 0)?;
     let (_, notes, total) = s.app.case_notes(&actor, id, limit, offset).await?;
     Ok(Json(CaseNotePage { items: notes.iter().map(Into::into).collect(), total, limit, offset }))
 }
@@ -106,11 +107,12 @@ pub struct ChronologyParams {
 #[utoipa::path(
     get, path = "/people/{id}/chronology", operation_id = "get_chronology", tag = "case notes",
     params(("id" = uuid::Uuid, Path, description = "The person's Hearth id"), ChronologyParams),
-    responses((status = 200, description = "The chronology", body = Chronology), ReadErrors)
+    responses((status = 200, description = "The chronology", body = Chronology), ReadQueryErrors)
 )]
 pub async fn chronology(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiQuery(p): ApiQuery<ChronologyParams>) -> Result<Json<Chronology>, ApiError> {
     let id = PersonId(ids.get("id")?);
-    let kind = match p.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    // Exactly a listed code: an empty `kind=` is not one (leave the parameter out for all).
+    let kind = match p.kind.as_deref() {
         None => None,
         Some(k) => Some(ChronologyKind::from_code(k).ok_or_else(|| {
             let codes: Vec<&str> = ChronologyKind::ALL.iter().map(|k| k.code()).collect();

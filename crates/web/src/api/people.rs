@@ -3,7 +3,7 @@
 //! case decides who may do what and writes the audit entry.
 use super::docs::{CreateErrors, ReadErrors, SearchErrors, WriteErrors};
 use super::dto::{
-    opt_date, parse_date, AddRelationship, CreatePerson, EndRelationship, FamilyNetwork, Person, PersonHistory, Relationship, SearchResults,
+    opt_date, parse_date, parse_uuid, AddRelationship, CreatePerson, EndRelationship, FamilyNetwork, Person, PersonHistory, Relationship, SearchResults,
     UpdatePerson,
 };
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
@@ -24,6 +24,19 @@ use utoipa::IntoParams;
 pub const MAX_LIMIT: u32 = 100;
 pub const DEFAULT_LIMIT: u32 = 20;
 
+/// The largest offset or page number: the schema's, a 32-bit signed integer, which is what a
+/// client in any language can send; larger values are refused rather than clamped.
+pub const MAX_POSITION: u32 = 2_147_483_647;
+
+/// A position in a list (`offset`, `page`) no larger than [`MAX_POSITION`].
+pub fn position(field: &str, value: Option<u32>, min: u32, default: u32) -> Result<u32, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(n) if (min..=MAX_POSITION).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::invalid_field(field, &format!("The {field} must be a whole number from {min} to {MAX_POSITION}"))),
+    }
+}
+
 pub fn limit(value: Option<u32>) -> Result<u32, ApiError> {
     match value {
         None => Ok(DEFAULT_LIMIT),
@@ -35,8 +48,9 @@ pub fn limit(value: Option<u32>) -> Result<u32, ApiError> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Name (typos tolerated), date of birth (YYYY-MM-DD), NHS number, UPN or Hearth id.
-    #[param(example = "Amy Lee", value_type = String)]
+    /// Name (typos tolerated), date of birth (YYYY-MM-DD), NHS number, UPN or Hearth id:
+    /// not blank, 200 characters or fewer.
+    #[param(example = "Amy Lee", value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     q: Option<String>,
     /// How many results, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -50,12 +64,14 @@ pub struct SearchParams {
     responses((status = 200, description = "Matching people, best first", body = SearchResults), SearchErrors)
 )]
 pub async fn search(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(p): ApiQuery<SearchParams>) -> Result<Json<SearchResults>, ApiError> {
-    let q = p.q.as_deref().map(str::trim).unwrap_or_default();
+    let raw = p.q.as_deref().unwrap_or_default();
+    // Counted as sent, spaces and all, as the schema's `maxLength` counts.
+    if raw.chars().count() > 200 {
+        return Err(ApiError::invalid_field("q", "The search must be 200 characters or fewer"));
+    }
+    let q = raw.trim();
     if q.is_empty() {
         return Err(ApiError::invalid_field("q", "Enter a name, date of birth, NHS number, UPN or Hearth id"));
-    }
-    if q.chars().count() > 200 {
-        return Err(ApiError::invalid_field("q", "The search must be 200 characters or fewer"));
     }
     let limit = limit(p.limit)?;
     let found = s.app.search(&actor, q, limit).await?;
@@ -162,7 +178,7 @@ pub async fn add_relationship(State(s): State<AppState>, ApiActor(actor): ApiAct
     if role.is_none() {
         errs.add("role", "Enter a valid relationship role code");
     }
-    let other = body.other_person_id.trim().parse::<PersonId>().ok();
+    let other = parse_uuid(&body.other_person_id).map(PersonId);
     if other.is_none() {
         errs.add("other_person_id", "Enter the Hearth id of the other person's record");
     }

@@ -1,13 +1,13 @@
 //! `/returns/cin` and `/people/{id}/census-readiness`: the CIN census checked with the DfE's
 //! rules from the live record.
 use super::docs::{ManagerReadErrors, ReadErrors};
-use super::dto::{CensusReadiness, CinDataQuality};
+use super::dto::{CensusReadiness, CinDataQuality, CinRuleCode, CollectionYearCode};
 use super::extract::{ApiActor, ApiQuery, PathIds};
 use super::problem::ApiError;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use hearth_domain::returns::cin::CollectionYear;
+use hearth_domain::returns::cin::SUPPORTED;
 use hearth_domain::PersonId;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,8 +16,10 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct QualityParams {
     /// The collection year, "2025-26" or "2026-27"; the year under way when absent.
+    #[param(value_type = Option<CollectionYearCode>)]
     year: Option<String>,
-    /// Only failures of this rule, e.g. "8610".
+    /// Only failures of this rule, e.g. "8610"; every rule when absent.
+    #[param(value_type = Option<CinRuleCode>)]
     rule: Option<String>,
 }
 
@@ -30,13 +32,18 @@ pub struct QualityParams {
     responses((status = 200, description = "The census's data quality", body = CinDataQuality), ManagerReadErrors)
 )]
 pub async fn quality(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(p): ApiQuery<QualityParams>) -> Result<Json<CinDataQuality>, ApiError> {
+    // Exactly a listed value, as the schema's enums say: no spaces, no other spelling, and an
+    // empty value is not one (leave the parameter out instead).
     let year = match p.year.as_deref() {
         None => s.app.current_collection_year(),
-        Some(y) => CollectionYear::parse(y).ok_or_else(|| ApiError::invalid_field("year", "Enter a collection year Hearth produces: 2025-26 or 2026-27"))?,
+        Some(y) => SUPPORTED.iter().copied().find(|c| c.label() == y).ok_or_else(|| {
+            let years: Vec<String> = SUPPORTED.iter().map(|c| c.label()).collect();
+            ApiError::invalid_field("year", &format!("Enter a collection year Hearth produces: {}", years.join(" or ")))
+        })?,
     };
-    let rule = p.rule.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let rule = p.rule.as_deref();
     if let Some(code) = rule
-        && hearth_cin_census::rules::find(code).is_none()
+        && !hearth_cin_census::rules::all().iter().any(|r| r.code == code)
     {
         return Err(ApiError::invalid_field("rule", "There is no CIN census rule with this code"));
     }

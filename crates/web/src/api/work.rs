@@ -2,6 +2,8 @@
 use super::docs::CommonErrors;
 use super::dto::{TeamWorkView, WorkTray};
 use super::extract::{ApiActor, ApiQuery};
+use super::dto::parse_uuid;
+use super::people::position;
 use super::problem::{ApiError, Problem};
 use crate::pages::work::overdue_filter;
 use crate::AppState;
@@ -25,11 +27,23 @@ pub async fn mine(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Resul
 #[into_params(parameter_in = Query)]
 pub struct TeamWorkParams {
     /// Only this worker's overdue tasks (a user's id), or `none` for the tasks nobody holds.
-    #[param(value_type = Option<String>, example = "none")]
+    #[param(schema_with = worker_schema, example = "none")]
     worker: Option<String>,
     /// The page of overdue tasks, from 1 (50 a page, oldest due first).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     page: Option<u32>,
+}
+
+/// `worker`: a user's id, or `none`.
+fn worker_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type};
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))))
+            .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["none"])))
+            .build(),
+    )
+    .into()
 }
 
 /// A manager's view of the work of their teams and the people they manage: the counts, how
@@ -47,7 +61,15 @@ pub struct TeamWorkParams {
     )
 )]
 pub async fn team(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(p): ApiQuery<TeamWorkParams>) -> Result<Json<TeamWorkView>, ApiError> {
-    let filter = overdue_filter(p.worker.as_deref(), p.page).ok_or_else(|| ApiError::invalid_field("worker", "Enter the id of a worker, or none"))?;
+    let page = position("page", p.page, 1, 1)?;
+    // A user's id as the schema says (hyphenated) or `none`; blank is neither.
+    let worker = match p.worker.as_deref() {
+        None => None,
+        Some("none") => Some("none"),
+        Some(w) if parse_uuid(w).is_some() => Some(w),
+        Some(_) => return Err(ApiError::invalid_field("worker", "Enter the id of a worker, or none")),
+    };
+    let filter = overdue_filter(worker, Some(page)).ok_or_else(|| ApiError::invalid_field("worker", "Enter the id of a worker, or none"))?;
     let w = s.app.team_work(&actor, filter).await?;
     Ok(Json(TeamWorkView::from(&w)))
 }

@@ -65,3 +65,44 @@ code_schema!(
     "Where a caseload stands against the pack's threshold.",
     vec![("under", "Under the minimum"), ("within", "Within the range"), ("over", "Over the maximum")]
 );
+
+/// A string enum built at run time (the values are not `&'static`).
+fn string_enum(description: String, values: Vec<String>) -> RefOr<Schema> {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).description(Some(description)).into()
+}
+
+/// The collection years of the CIN census that Hearth produces, e.g. `2025-26`.
+pub struct CollectionYearCode;
+
+impl utoipa::PartialSchema for CollectionYearCode {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            "A collection year of the CIN census that Hearth produces.".to_string(),
+            hearth_domain::returns::cin::SUPPORTED.iter().map(|y| y.label()).collect(),
+        )
+    }
+}
+
+impl utoipa::ToSchema for CollectionYearCode {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("CollectionYearCode")
+    }
+}
+
+/// The code of one of the DfE's CIN census validation rules, e.g. `8610`.
+pub struct CinRuleCode;
+
+impl utoipa::PartialSchema for CinRuleCode {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            "The code of a CIN census validation rule, as the DfE writes it.".to_string(),
+            hearth_cin_census::rules::all().iter().map(|r| r.code.to_string()).collect(),
+        )
+    }
+}
+
+impl utoipa::ToSchema for CinRuleCode {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("CinRuleCode")
+    }
+}

@@ -309,7 +309,8 @@ fn tasks(ts: &[DomTask]) -> Vec<DeadlineTask> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Referrer {
-    #[schema(example = "A. Teacher")]
+    /// Required: not blank.
+    #[schema(example = "A. Teacher", min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub name: String,
     /// Their role ("class teacher", "health visitor").
     pub role: Option<String>,
@@ -345,14 +346,15 @@ pub struct CreateContact {
     #[schema(value_type = ReferralSourceCode)]
     pub source: String,
     pub referrer: Referrer,
-    /// Why the contact was made, in the referrer's words.
+    /// Why the contact was made, in the referrer's words (not blank).
+    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub reason: String,
     #[schema(value_type = ConsentCode)]
     pub consent: String,
     /// Why consent was not given, or why it was not needed; leave out when consent was given.
     pub consent_reason: Option<String>,
     /// The children the contact is about (at least one): ids of child records the caller may open.
-    #[schema(value_type = Vec<uuid::Uuid>)]
+    #[schema(value_type = Vec<uuid::Uuid>, min_items = 1)]
     pub children: Vec<String>,
     /// Parents, carers and others in the household: ids of records the caller may open.
     #[serde(default)]
@@ -363,9 +365,9 @@ pub struct CreateContact {
 fn person_ids(field: &str, values: &[String], errs: &mut FieldErrors) -> Vec<PersonId> {
     let mut out = Vec::new();
     for (i, v) in values.iter().enumerate() {
-        match v.trim().parse::<PersonId>() {
-            Ok(id) => out.push(id),
-            Err(_) => errs.add(format!("{field}[{i}]"), "Enter the Hearth id of a person's record"),
+        match super::parse_uuid(v) {
+            Some(id) => out.push(PersonId(id)),
+            None => errs.add(format!("{field}[{i}]"), "Enter the Hearth id of a person's record"),
         }
     }
     out
@@ -444,7 +446,8 @@ pub struct DecideContact {
     /// When the decision was made: not before the contact was received, not in the future.
     #[schema(format = DateTime, example = "2026-11-24T11:00:00Z")]
     pub decided_at: String,
-    /// Why (required).
+    /// Why (required: not blank).
+    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub rationale: String,
 }
 
@@ -748,7 +751,8 @@ pub struct SubmitAssessment {
 #[serde(deny_unknown_fields)]
 pub struct ReturnAssessment {
     pub version: i64,
-    /// What needs to change (required).
+    /// What needs to change (required: not blank).
+    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub comment: String,
 }
 

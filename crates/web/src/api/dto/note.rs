@@ -27,6 +27,8 @@ pub struct CaseNoteDetails {
     /// Significant events appear in the child's chronology.
     #[serde(default)]
     pub significant: bool,
+    /// What happened (not blank).
+    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub text: String,
 }
 
@@ -96,7 +98,8 @@ pub struct CorrectCaseNote {
     pub details: CaseNoteDetails,
     /// The version corrected; if someone saved since, the answer is 409.
     pub version: i64,
-    /// Why the note is corrected (required).
+    /// Why the note is corrected (required: not blank, 1000 characters or fewer).
+    #[schema(min_length = 1, max_length = 1000, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub reason: String,
     #[serde(flatten)]
     #[schema(ignore)]

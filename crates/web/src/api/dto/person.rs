@@ -21,9 +21,11 @@ use uuid::Uuid;
 pub struct PersonDetails {
     #[schema(value_type = PersonKindCode)]
     pub kind: String,
-    #[schema(example = "Amy")]
+    /// Not blank.
+    #[schema(example = "Amy", min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub given_name: String,
-    #[schema(example = "Lee")]
+    /// Not blank.
+    #[schema(example = "Lee", min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub family_name: String,
     #[serde(default)]
     pub other_names: Vec<OtherName>,
