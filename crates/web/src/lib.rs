@@ -51,6 +51,7 @@ pub struct AppState {
 pub fn router(app: App, config: WebConfig) -> Router {
     let state = AppState { app, config: config.clone() };
     let pages = pages::routes()
+        .0
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::session_layer));
     Router::new()
         .merge(pages)
@@ -61,6 +62,25 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(state)
+}
+
+/// Every route Hearth answers, as (method, path template): the pages' table and the API's
+/// operations as its OpenAPI document lists them (the API router is built from the same
+/// declarations), with the few fixed routes. The access-control matrix test walks it.
+pub fn route_table() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = pages::routes().1.into_iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let doc = api::openapi();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for m in ["get", "post", "put", "patch", "delete"] {
+            if item.get(m).is_some() {
+                out.push((m.to_uppercase(), format!("/api/v1{path}")));
+            }
+        }
+    }
+    for (m, p) in [("GET", "/api/v1/openapi.json"), ("GET", "/healthz"), ("GET", "/assets/{*path}")] {
+        out.push((m.to_string(), p.to_string()));
+    }
+    out
 }
 
 async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {

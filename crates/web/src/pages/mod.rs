@@ -20,69 +20,99 @@ use crate::error::WebError;
 use crate::session::Visitor;
 use crate::AppState;
 use axum::response::{IntoResponse, Response};
+use axum::handler::Handler;
+use axum::http::Method;
 use axum::routing::{get, post};
 use axum::Router;
 use hearth_app::AppError;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
-        .route("/mfa", get(auth::mfa_page).post(auth::mfa))
-        .route("/mfa/enrol", get(auth::enrol_page).post(auth::enrol))
-        .route("/sign-out", post(auth::sign_out))
-        .route("/setup/{token}", get(setup::form).post(setup::submit))
-        .route("/", get(home::home))
-        .route("/search", get(home::search))
-        .route("/break-glass", get(people::break_glass_page).post(people::break_glass))
-        .route("/people/new", get(people::new_page).post(people::create))
-        .route("/people/{id}", get(people::record))
-        .route("/people/{id}/edit", get(people::edit_page).post(people::edit))
-        .route("/people/{id}/history", get(people::history))
-        .route("/people/{id}/chronology", get(people::chronology))
-        .route("/people/{id}/family/new", get(people::relative_page).post(people::add_relative))
-        .route("/people/{id}/relationships/{rid}/end", get(people::end_relationship_page).post(people::end_relationship))
-        .route("/people/{id}/restrict", get(people::restrict_page).post(people::restrict))
-        .route("/people/{id}/allocation", get(allocation::page).post(allocation::change))
-        .route("/people/{id}/notes", get(notes::list))
-        .route("/people/{id}/notes/new", get(notes::new_page).post(notes::create))
-        .route("/people/{id}/notes/{nid}", get(notes::view))
-        .route("/people/{id}/notes/{nid}/correct", get(notes::correct_page).post(notes::correct))
-        .route("/people/{id}/contacts/new", get(front_door::new_contact_page).post(front_door::create_contact))
-        .route("/contacts/{id}", get(front_door::contact))
-        .route("/contacts/{id}/decision", post(front_door::decide))
-        .route("/referrals/{id}", get(front_door::referral).post(front_door::update_referral))
-        .route("/referrals/{id}/assessment", post(front_door::start_assessment))
-        .route("/assessments/{id}", get(front_door::assessment))
-        .route("/assessments/{id}/edit/{section}", get(front_door::edit_section).post(front_door::save_section))
-        .route("/assessments/{id}/{step}", post(front_door::sign_off))
-        .route("/referrals/{id}/episode", post(episodes::open_for_referral))
-        .route("/episodes/{id}", get(episodes::episode))
-        .route("/episodes/{id}/{form}", get(episodes::form_page).post(episodes::submit))
-        .route("/child-protection", get(episodes::dashboard))
-        .route("/returns/cin", get(returns::quality))
-        .route("/returns/cin/download", get(returns::download))
-        .route("/work", get(work::mine))
-        .route("/work/team", get(work::team))
-        .route("/timescales", get(timescales::page))
-        .route("/caseloads", get(caseloads::page))
-        .route("/rota", get(rota::page))
-        .route("/rota/add", post(rota::add))
-        .route("/rota/remove", post(rota::remove))
-        .route("/audit", get(audit::index))
-        .route("/audit/people/{id}", get(audit::person))
-        .route("/admin/users", get(admin::users))
-        .route("/admin/users/new", get(admin::new_user_page).post(admin::create_user))
-        .route("/admin/users/{id}/active", post(admin::set_active))
-        .route("/admin/users/{id}/reset-mfa", post(admin::reset_mfa))
-        .route("/admin/users/{id}/setup-link", post(admin::setup_link))
-        .route("/admin/users/{id}/unlock", post(admin::unlock))
-        .route("/admin/teams", post(admin::create_team))
-        .route("/account", get(account::page))
-        .route("/account/password", post(account::change_password))
-        .route("/account/authenticator", post(account::replace_authenticator))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/account/sign-out-everywhere", post(account::sign_out_everywhere))
+/// The pages' routes, and the table of the (method, path) pairs they answer, which the
+/// access-control matrix test walks: a route is added here and nowhere else.
+pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
+    let r = Routes::default()
+        .get_post("/sign-in", auth::sign_in_page, auth::sign_in)
+        .get_post("/mfa", auth::mfa_page, auth::mfa)
+        .get_post("/mfa/enrol", auth::enrol_page, auth::enrol)
+        .post("/sign-out", auth::sign_out)
+        .get_post("/setup/{token}", setup::form, setup::submit)
+        .get("/", home::home)
+        .get("/search", home::search)
+        .get_post("/break-glass", people::break_glass_page, people::break_glass)
+        .get_post("/people/new", people::new_page, people::create)
+        .get("/people/{id}", people::record)
+        .get_post("/people/{id}/edit", people::edit_page, people::edit)
+        .get("/people/{id}/history", people::history)
+        .get("/people/{id}/chronology", people::chronology)
+        .get_post("/people/{id}/family/new", people::relative_page, people::add_relative)
+        .get_post("/people/{id}/relationships/{rid}/end", people::end_relationship_page, people::end_relationship)
+        .get_post("/people/{id}/restrict", people::restrict_page, people::restrict)
+        .get_post("/people/{id}/allocation", allocation::page, allocation::change)
+        .get("/people/{id}/notes", notes::list)
+        .get_post("/people/{id}/notes/new", notes::new_page, notes::create)
+        .get("/people/{id}/notes/{nid}", notes::view)
+        .get_post("/people/{id}/notes/{nid}/correct", notes::correct_page, notes::correct)
+        .get_post("/people/{id}/contacts/new", front_door::new_contact_page, front_door::create_contact)
+        .get("/contacts/{id}", front_door::contact)
+        .post("/contacts/{id}/decision", front_door::decide)
+        .get_post("/referrals/{id}", front_door::referral, front_door::update_referral)
+        .post("/referrals/{id}/assessment", front_door::start_assessment)
+        .get("/assessments/{id}", front_door::assessment)
+        .get_post("/assessments/{id}/edit/{section}", front_door::edit_section, front_door::save_section)
+        .post("/assessments/{id}/{step}", front_door::sign_off)
+        .post("/referrals/{id}/episode", episodes::open_for_referral)
+        .get("/episodes/{id}", episodes::episode)
+        .get_post("/episodes/{id}/{form}", episodes::form_page, episodes::submit)
+        .get("/child-protection", episodes::dashboard)
+        .get("/returns/cin", returns::quality)
+        .get("/returns/cin/download", returns::download)
+        .get("/work", work::mine)
+        .get("/work/team", work::team)
+        .get("/timescales", timescales::page)
+        .get("/caseloads", caseloads::page)
+        .get("/rota", rota::page)
+        .post("/rota/add", rota::add)
+        .post("/rota/remove", rota::remove)
+        .get("/audit", audit::index)
+        .get("/audit/people/{id}", audit::person)
+        .get("/admin/users", admin::users)
+        .get_post("/admin/users/new", admin::new_user_page, admin::create_user)
+        .post("/admin/users/{id}/active", admin::set_active)
+        .post("/admin/users/{id}/reset-mfa", admin::reset_mfa)
+        .post("/admin/users/{id}/setup-link", admin::setup_link)
+        .post("/admin/users/{id}/unlock", admin::unlock)
+        .post("/admin/teams", admin::create_team)
+        .get("/account", account::page)
+        .post("/account/password", account::change_password)
+        .post("/account/authenticator", account::replace_authenticator)
+        .post("/account/tokens", account::create_token)
+        .post("/account/tokens/{id}/revoke", account::revoke_token)
+        .post("/account/sign-out-everywhere", account::sign_out_everywhere);
+    (r.router, r.table)
+}
+
+/// Builds the router and its table together.
+#[derive(Default)]
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    fn get<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, h: H) -> Self {
+        self.router = self.router.route(path, get(h));
+        self.table.push((Method::GET, path));
+        self
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, h: H) -> Self {
+        self.router = self.router.route(path, post(h));
+        self.table.push((Method::POST, path));
+        self
+    }
+
+    fn get_post<G: Handler<T, AppState>, P: Handler<U, AppState>, T: 'static, U: 'static>(self, path: &'static str, g: G, p: P) -> Self {
+        self.get(path, g).post(path, p)
+    }
 }
 
 pub async fn not_found_page() -> Response {

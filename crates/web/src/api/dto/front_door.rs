@@ -963,7 +963,8 @@ impl PersonFrontDoor {
 pub struct TrayTask {
     #[serde(flatten)]
     pub task: DeadlineTask,
-    /// The child's name; `null` when the caller may not see the child.
+    /// The child's name. Tasks about a child the caller may not open are not listed (see
+    /// `hidden`), so it is always given.
     pub child_name: Option<String>,
     /// The assignee's name; `null` when unassigned or not one of the caller's people.
     pub assignee_name: Option<String>,
@@ -1005,6 +1006,9 @@ pub struct WorkTray {
     pub due_today: Vec<TrayTask>,
     pub due_this_week: Vec<TrayTask>,
     pub later: Vec<TrayTask>,
+    /// Open tasks the caller holds about records restricted from them: not listed (nor
+    /// counted above); a manager must pass them to someone named on the record.
+    pub hidden: usize,
 }
 
 impl WorkTray {
@@ -1018,6 +1022,7 @@ impl WorkTray {
             due_today: tray_tasks(&t.due_today, &w.children, &users),
             due_this_week: tray_tasks(&t.due_this_week, &w.children, &users),
             later: tray_tasks(&t.later, &w.children, &users),
+            hidden: w.hidden,
         }
     }
 }
@@ -1054,6 +1059,9 @@ pub struct TeamWorkView {
     pub pages: u32,
     /// One page of the overdue tasks, oldest due first.
     pub overdue: Vec<TrayTask>,
+    /// Tasks left out of the lists above because their child's record is restricted from
+    /// the caller (the counts include them).
+    pub hidden: usize,
 }
 
 impl From<&TeamWork> for TeamWorkView {
@@ -1076,6 +1084,7 @@ impl From<&TeamWork> for TeamWorkView {
             page: w.filter.page,
             pages: w.overdue_pages(),
             overdue: tray_tasks(&w.overdue, &w.children, &w.users),
+            hidden: w.hidden,
         }
     }
 }
