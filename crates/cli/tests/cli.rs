@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["audit", "anchor", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -295,4 +295,76 @@ fn returns_cin_validate_reports_by_rule_child_and_field() {
     assert!(code == Some(2) && err.contains("no CIN census rule 9999"), "{err}");
     let (code, _, err) = run(std::path::Path::new("/nonexistent/census.xml"), &[]);
     assert!(code == Some(2) && err.contains("cannot open"), "{err}");
+}
+
+/// Someone with the database file removes the last entries and rewrites the head: the chain
+/// of what is left verifies, but not against an anchor kept elsewhere.
+#[test]
+fn an_anchor_catches_a_rewound_audit_log() {
+    let db = temp("anchor.db");
+    let url = format!("sqlite://{}", db.display());
+    for name in ["a", "b", "c"] {
+        let out = hearth().args(["--database", &url, "user", "add", name, "--name", name, "--role", "auditor"]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+        assert!(out.status.success());
+    }
+    let out = hearth().args(["--database", &url, "audit", "anchor"]).output().unwrap();
+    assert!(out.status.success());
+    let anchor = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(anchor.starts_with("hearth-audit-anchor v1 "), "{anchor}");
+    let seq: i64 = anchor.split_whitespace().nth(2).unwrap().parse().unwrap();
+    let verify = |anchor: Option<&str>| {
+        let mut c = hearth();
+        c.args(["--database", &url, "audit", "verify"]);
+        if let Some(a) = anchor {
+            c.args(["--anchor", a]);
+        }
+        c.output().unwrap()
+    };
+    let out = verify(Some(&anchor));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("entry {seq} is the anchored one")));
+    // Later entries do not disturb an earlier anchor.
+    hearth().args(["--database", &url, "user", "add", "d", "--name", "d", "--role", "auditor"]).env("HEARTH_NEW_PASSWORD", "a long enough password").output().unwrap();
+    assert!(verify(Some(&anchor)).status.success());
+    // The rewind: the last two entries gone, the head moved back to match.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = hearth_store_sql::SqlStore::connect(&url).await.unwrap();
+        store.drop_audit_guards_for_tests().await.unwrap();
+        let keep = seq - 1;
+        store.execute_unchecked_for_tests(&format!("DELETE FROM audit_log WHERE seq > {keep}")).await.unwrap();
+        store
+            .execute_unchecked_for_tests(&format!("UPDATE audit_head SET seq = {keep}, hash = (SELECT hash FROM audit_log WHERE seq = {keep}) WHERE id = 1"))
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    assert!(verify(None).status.success(), "without the anchor the shortened log looks intact");
+    let out = verify(Some(&anchor));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("the anchor names entry {seq}")), "{err}");
+    assert_eq!(err.trim().lines().count(), 1);
+    // A mangled anchor is a usage error.
+    let out = verify(Some("hearth-audit-anchor v1 nonsense"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("as `hearth audit anchor` prints it"));
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+}
+
+#[test]
+fn a_user_added_without_a_password_gets_a_set_up_link() {
+    let db = temp("setup.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = hearth().args(["--database", &url, "user", "add", "pat.admin", "--name", "Pat Admin", "--role", "administrator"]).env("HEARTH_PUBLIC_URL", "https://hearth.example.gov.uk/").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let link = text.lines().find(|l| l.starts_with("https://hearth.example.gov.uk/setup/")).unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(link.len(), "https://hearth.example.gov.uk/setup/".len() + 64, "{link}");
+    assert!(text.contains("72 hours"));
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
 }

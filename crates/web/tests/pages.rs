@@ -1,154 +1,17 @@
 //! In-process HTTP tests of the web UI: real router, real SQLite store, a clock we move.
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
+use axum::http::{header, StatusCode};
 use hearth_app::clock::TestClock;
 use hearth_app::{App, AppConfig, NewUser};
 use hearth_domain::codes::Coded;
-use hearth_domain::person::{PersonDetails, PersonKind};
+use hearth_domain::person::PersonKind;
 use hearth_domain::user::Role;
 use hearth_store::Store;
 use hearth_store_sql::SqlStore;
-use http_body_util::BodyExt;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
-use tower::ServiceExt;
 
-const PASSWORD: &str = "correct horse battery";
-
-struct World {
-    router: Router,
-    app: App,
-    clock: Arc<TestClock>,
-    db: std::path::PathBuf,
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", self.db.display()));
-        }
-    }
-}
-
-async fn world() -> World {
-    let db = std::env::temp_dir().join(format!("hearth-web-{}.db", uuid::Uuid::new_v4()));
-    let store = SqlStore::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-    store.migrate().await.unwrap();
-    let clock = Arc::new(TestClock::new(OffsetDateTime::now_utc()));
-    let store: Arc<dyn Store> = Arc::new(store);
-    let app = App::new(store, AppConfig::default(), clock.clone());
-    let cfg = hearth_web::WebConfig { max_body_bytes: 64 * 1024, ..Default::default() };
-    World { router: hearth_web::router(app.clone(), cfg), app, clock, db }
-}
-
-async fn user(w: &World, username: &str, role: Role, team: Option<hearth_domain::TeamId>) -> hearth_domain::user::UserRecord {
-    w.app
-        .add_user(NewUser { username: username.into(), display_name: format!("{username} name"), role, team, manager: None, password: PASSWORD.into() })
-        .await
-        .unwrap()
-}
-
-/// A user with a display name and a line manager.
-async fn staff(w: &World, username: &str, name: &str, role: Role, team: Option<hearth_domain::TeamId>, manager: Option<hearth_domain::UserId>) -> hearth_domain::user::UserRecord {
-    w.app
-        .add_user(NewUser { username: username.into(), display_name: name.into(), role, team, manager, password: PASSWORD.into() })
-        .await
-        .unwrap()
-}
-
-/// The actor for a user with nobody below them.
-fn alone(u: &hearth_domain::user::UserRecord) -> hearth_app::Actor {
-    hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(u, std::slice::from_ref(u)), user: u.clone() }
-}
-
-struct Res {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Res {
-    fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-}
-
-/// A browser: keeps cookies, knows the CSRF token of the last page.
-struct Browser {
-    cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    fn new() -> Self {
-        Browser { cookies: Vec::new() }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    async fn send(&mut self, w: &World, req: Request<Body>) -> Res {
-        let res = w.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        for c in headers.get_all(header::SET_COOKIE) {
-            let c = c.to_str().unwrap();
-            let (kv, attrs) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = kv.split_once('=').unwrap();
-            self.cookies.retain(|(n, _)| n != k);
-            if !attrs.contains("Max-Age=0") {
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-        }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        Res { status, headers, body }
-    }
-
-    async fn get(&mut self, w: &World, path: &str) -> Res {
-        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).unwrap();
-        self.send(w, req).await
-    }
-
-    async fn post(&mut self, w: &World, path: &str, fields: &[(&str, &str)]) -> Res {
-        let body = serde_urlencoded::to_string(fields).unwrap();
-        let req = Request::post(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(w, req).await
-    }
-
-    /// The CSRF token in a page's forms.
-    fn csrf(page: &str) -> String {
-        let i = page.find("name=\"csrf_token\" value=\"").expect("page has a form") + 25;
-        page[i..i + 32].to_string()
-    }
-
-    async fn form_post(&mut self, w: &World, page_path: &str, path: &str, fields: &[(&str, &str)]) -> Res {
-        let page = self.get(w, page_path).await;
-        let token = Self::csrf(&page.body);
-        let mut all = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post(w, path, &all).await
-    }
-
-    async fn sign_in(&mut self, w: &World, username: &str) -> Res {
-        let res = self.form_post(w, "/sign-in", "/sign-in", &[("username", username), ("password", PASSWORD)]).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        res
-    }
-}
-
-fn child(given: &str, family: &str) -> PersonDetails {
-    PersonDetails { date_of_birth: Some(time::macros::date!(2015 - 03 - 09)), ..PersonDetails::named(PersonKind::Child, given, family) }
-}
-
-async fn head(w: &World) -> i64 {
-    let mut tx = w.app.store.begin().await.unwrap();
-    tx.audit_head().await.unwrap()
-}
+mod browser;
+use browser::*;
 
 #[tokio::test]
 async fn anonymous_visitors_are_sent_to_sign_in_and_headers_are_set() {
@@ -234,22 +97,6 @@ async fn administrators_must_enrol_a_second_factor() {
     let res = b2.form_post(&w, "/mfa", "/mfa", &[("code", &code)]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(b2.get(&w, "/").await.status, StatusCode::OK);
-}
-
-/// The set-up link an administrator's page shows once.
-fn setup_link_in(body: &str) -> String {
-    let i = body.find("id=\"setup-link\">").expect("a set-up link") + 16;
-    body[i..].chars().take_while(|c| *c != '<').collect::<String>().replace("&#x2f;", "/")
-}
-
-trait Now {
-    fn now_for_tests(&self) -> OffsetDateTime;
-}
-impl Now for Arc<TestClock> {
-    fn now_for_tests(&self) -> OffsetDateTime {
-        use hearth_app::clock::Clock;
-        self.now()
-    }
 }
 
 #[tokio::test]
@@ -934,36 +781,6 @@ async fn the_home_page_lists_the_workers_own_cases() {
 /// Moves the world's clock to `at`.
 /// A police contact about `kid` received at `received`, decided an hour later by `manager`
 /// (with `worker` below them): the referral (or referrals) it makes.
-async fn police_referral(
-    w: &World,
-    worker: &hearth_domain::user::UserRecord,
-    manager: &hearth_domain::user::UserRecord,
-    kid: hearth_domain::PersonId,
-    received: OffsetDateTime,
-    decision: hearth_domain::front_door::codes::ScreeningDecision,
-) -> hearth_domain::front_door::ReferralId {
-    use hearth_app::{NewContact, NewDecision};
-    use hearth_domain::front_door::codes::ReferralSource;
-    use hearth_domain::front_door::contact::{Consent, Referrer};
-    let new = NewContact {
-        received_at: received,
-        source: ReferralSource::Police,
-        referrer: Referrer { name: "PC Jones".into(), ..Default::default() },
-        reason: "Injury".into(),
-        consent: Consent::Given,
-        children: vec![kid],
-        family_members: vec![],
-    };
-    let contact = w.app.record_contact(&alone(worker), new).await.unwrap();
-    let actor = hearth_app::Actor { subject: hearth_domain::access::Subject::from_users(manager, &[manager.clone(), worker.clone()]), user: manager.clone() };
-    let decided = NewDecision { decision, decided_at: received + Duration::hours(1), rationale: "Injury".into() };
-    w.app.decide_contact(&actor, contact, 1, decided).await.unwrap()[0]
-}
-
-fn set_clock(w: &World, at: OffsetDateTime) {
-    w.clock.advance(at - w.clock.now_for_tests());
-}
-
 fn date_fields<'a>(name: &str, d: &'a (String, String, String)) -> Vec<(String, &'a str)> {
     vec![(format!("{name}-day"), d.0.as_str()), (format!("{name}-month"), d.1.as_str()), (format!("{name}-year"), d.2.as_str())]
 }
