@@ -1,6 +1,8 @@
 // RFC 6238 time-based one-time passwords (HMAC-SHA-1, 6 digits, 30-second steps), as the
 // authenticator apps compute them, from a base32 secret. No dependencies.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -40,12 +42,43 @@ export function totp(secret, { at = Date.now(), step = 30, digits = 6 } = {}) {
 
 /**
  * A code that stays valid long enough to be typed and submitted: if the current 30-second
- * window ends within `margin` seconds, wait for the next window first.
+ * window ends within `margin` seconds, wait for the next window first. Hearth accepts each
+ * code once (a second sign-in in the same window is refused as a replay), so a window
+ * already used for this secret — by any test file, each run in its own process — is waited
+ * out too; the windows used are kept in the run's scratch directory.
  */
 export async function freshTotp(secret, { margin = 5, step = 30 } = {}) {
-  const left = step - ((Date.now() / 1000) % step);
-  if (left < margin) {
-    await new Promise((resolve) => setTimeout(resolve, left * 1000 + 200));
+  const used = usedSteps();
+  const key = createHash('sha256').update(secret).digest('hex').slice(0, 16);
+  for (;;) {
+    const now = Date.now() / 1000;
+    const left = step - (now % step);
+    const current = Math.floor(now / step);
+    if (left < margin || current <= (used[key] ?? -1)) {
+      await new Promise((resolve) => setTimeout(resolve, left * 1000 + 200));
+      continue;
+    }
+    used[key] = current;
+    saveUsedSteps(used);
+    return totp(secret, { step });
   }
-  return totp(secret, { step });
+}
+
+function stepsFile() {
+  return process.env.HEARTH_E2E_TMP ? join(process.env.HEARTH_E2E_TMP, 'totp-steps.json') : null;
+}
+
+function usedSteps() {
+  const file = stepsFile();
+  if (!file) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function saveUsedSteps(used) {
+  const file = stepsFile();
+  if (file) writeFileSync(file, JSON.stringify(used));
 }

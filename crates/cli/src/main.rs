@@ -581,11 +581,16 @@ async fn serve(app: App, settings: &Settings, banner: Option<String>) -> Result<
         .await
         .map_err(|e| Failure(format!("cannot listen on {}: {e}", settings.bind), 1))?;
     let addr = listener.local_addr()?;
-    let router = hearth_web::router(app, settings.web_config());
+    let host = if addr.ip().is_loopback() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
+    let mut web = settings.web_config();
+    // The demo's set-up links are whole addresses without configuration.
+    if banner.is_some() && web.public_url.is_none() {
+        web.public_url = Some(format!("http://{host}"));
+    }
+    let router = hearth_web::router(app, web);
     if let Some(b) = banner {
         print!("{b}");
     }
-    let host = if addr.ip().is_loopback() { format!("localhost:{}", addr.port()) } else { addr.to_string() };
     println!("Hearth is running at http://{host}/ (press Ctrl+C to stop)");
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
