@@ -5,7 +5,7 @@
 use crate::{Actor, App, AppError};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
-use hearth_domain::audit::Outcome;
+use hearth_domain::audit::{AuditDraft, Outcome};
 use hearth_domain::user::{Permission, UserRecord};
 use hearth_domain::{ApiTokenId, DraftId, SessionId, SetupLinkId, UserId};
 use hearth_store::{ApiTokenRecord, DraftRecord, SessionRecord, SetupLinkRecord, Tx};
@@ -325,12 +325,21 @@ impl App {
         Ok(state)
     }
 
-    /// Replaces a pending session with a new, fully signed-in one (a new id, token and CSRF
-    /// token), so that whatever knew the pending session's cookie knows nothing now.
-    async fn complete_session(&self, tx: &mut dyn Tx, pending: &SessionRecord) -> Result<NewSession, AppError> {
+    /// The second factor of `pending` is passed with a code of `step`: the step is kept (no
+    /// code of it or before is accepted again), the failures are forgiven, and the pending
+    /// session is replaced by a new, fully signed-in one (a new id, token and CSRF token, so
+    /// that whatever knew the pending session's cookie knows nothing now), audited as `d`.
+    async fn second_factor_passed(&self, mut tx: Box<dyn Tx>, mut user: UserRecord, step: i64, pending: &SessionRecord, mut d: AuditDraft) -> Result<NewSession, AppError> {
+        user.totp_last_step = step;
+        user.failed_logins = 0;
+        user.locked_until = None;
+        tx.update_user(&user).await?;
         tx.delete_session(pending.id).await?;
         let (token, session) = self.new_session(pending.user, true);
         tx.insert_session(&session).await?;
+        d.outcome = Outcome::Allowed;
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
         Ok(NewSession { token, session, next: NextStep::Done })
     }
 
@@ -362,15 +371,7 @@ impl App {
             tx.commit().await?;
             return Err(if locked { AppError::Locked } else { AppError::BadCode });
         };
-        user.totp_last_step = step;
-        user.failed_logins = 0;
-        user.locked_until = None;
-        tx.update_user(&user).await?;
-        let new = self.complete_session(tx.as_mut(), session).await?;
-        d.outcome = Outcome::Allowed;
-        tx.append_audit(&d).await?;
-        tx.commit().await?;
-        Ok(new)
+        self.second_factor_passed(tx, user, step, session, d).await
     }
 
     /// Confirms the first authenticator of an account that has none, from a pending session:
@@ -393,15 +394,7 @@ impl App {
             return Err(AppError::BadCode);
         };
         user.totp_secret = Some(secret.to_string());
-        user.totp_last_step = step;
-        user.failed_logins = 0;
-        user.locked_until = None;
-        tx.update_user(&user).await?;
-        let new = self.complete_session(tx.as_mut(), session).await?;
-        d.outcome = Outcome::Allowed;
-        tx.append_audit(&d).await?;
-        tx.commit().await?;
-        Ok(new)
+        self.second_factor_passed(tx, user, step, session, d).await
     }
 
     /// Checks the password (`password_ok`: checked against the actor's hash before the
