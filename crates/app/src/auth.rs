@@ -142,11 +142,6 @@ fn code_step(secret_b32: &str, code: &str, at: OffsetDateTime, after: i64) -> Op
     i64::try_from(step).ok().filter(|&s| s > after)
 }
 
-/// A secret an authenticator can hold: base32 of at least 128 bits.
-fn valid_secret(secret_b32: &str) -> bool {
-    Secret::try_from_base32(secret_b32).is_ok_and(|s| s.as_ref().len() >= 16)
-}
-
 /// Fields never kept in a draft: passwords, authenticator secrets and codes, tokens.
 fn is_secret_field(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -169,6 +164,8 @@ pub struct SetupView {
     pub needs_mfa: bool,
     /// Whether the account already has one (a reissued link keeps it).
     pub has_mfa: bool,
+    /// The authenticator secret proposed for it, when it needs one.
+    pub proposed_totp: Option<String>,
     pub expires_at: OffsetDateTime,
 }
 
@@ -177,8 +174,7 @@ pub struct SetupView {
 pub struct SetupAnswer {
     pub password: String,
     pub confirm: String,
-    /// The authenticator secret shown on the form, and the code it gives now (when needed).
-    pub secret: String,
+    /// The code the authenticator app shows now, when the account needs one.
     pub code: String,
 }
 
@@ -213,6 +209,7 @@ impl App {
             token_hash: sha256_hex(&token),
             csrf_token: random_token(16),
             mfa_passed,
+            proposed_totp: None,
             created_at: now,
             last_seen_at: now,
         };
@@ -374,11 +371,25 @@ impl App {
         self.second_factor_passed(tx, user, step, session, d).await
     }
 
+    /// The authenticator secret proposed to the session's user (to enrol, or to replace
+    /// their app), made and kept on the session the first time it is asked for: the same one
+    /// is shown again until it is used, and a code is only ever checked against it.
+    pub async fn propose_totp(&self, session: &SessionRecord) -> Result<String, AppError> {
+        if let Some(s) = &session.proposed_totp {
+            return Ok(s.clone());
+        }
+        let secret = new_totp_secret();
+        let mut tx = self.store.begin().await?;
+        tx.update_session(&SessionRecord { proposed_totp: Some(secret.clone()), ..session.clone() }).await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
     /// Confirms the first authenticator of an account that has none, from a pending session:
-    /// the code proves the app holds `secret`. An account that already has an authenticator
-    /// replaces it only from a fully signed-in session (`replace_mfa`) or by an
-    /// administrator's reset, never here.
-    pub async fn enrol_mfa(&self, session: &SessionRecord, secret: &str, code: &str) -> Result<NewSession, AppError> {
+    /// the code proves the app holds the secret Hearth proposed (`propose_totp`). An account
+    /// that already has an authenticator replaces it only from a fully signed-in session
+    /// (`replace_mfa`) or by an administrator's reset, never here.
+    pub async fn enrol_mfa(&self, session: &SessionRecord, code: &str) -> Result<NewSession, AppError> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let mut user = tx.user(session.user).await?.ok_or(AppError::NotFound)?;
@@ -390,10 +401,14 @@ impl App {
             tx.commit().await?;
             return Err(AppError::Forbidden);
         }
-        let Some(step) = valid_secret(secret).then(|| code_step(secret, code, now, 0)).flatten() else {
+        let proposed = session.proposed_totp.clone();
+        let Some((secret, step)) = proposed.and_then(|s| code_step(&s, code, now, 0).map(|step| (s, step))) else {
+            d.reason = Some("wrong code for the proposed authenticator".into());
+            tx.append_audit(&d).await?;
+            tx.commit().await?;
             return Err(AppError::BadCode);
         };
-        user.totp_secret = Some(secret.to_string());
+        user.totp_secret = Some(secret);
         self.second_factor_passed(tx, user, step, session, d).await
     }
 
@@ -446,35 +461,37 @@ impl App {
         e
     }
 
-    /// Sets up or replaces the actor's authenticator from a fully signed-in session that has
-    /// just given the password and the current code. Other sessions end.
-    pub async fn replace_mfa(&self, actor: &Actor, session: &SessionRecord, password: &str, current_code: &str, secret: &str, code: &str) -> Result<(), AppError> {
+    /// Sets up or replaces the actor's authenticator with the one Hearth proposed to this
+    /// session, from a fully signed-in session that has just given the password and the
+    /// current code. Every session ends; the answer is a new one for this browser.
+    pub async fn replace_mfa(&self, actor: &Actor, session: &SessionRecord, password: &str, current_code: &str, code: &str) -> Result<NewSession, AppError> {
         let password_ok = verify_password_blocking(password, &actor.user.password_hash).await;
         let mut tx = self.store.begin().await?;
         let mut user = match self.reauthenticate(tx.as_mut(), actor, password_ok, current_code, "auth.mfa_replace").await {
             Ok(u) => u,
             Err(e) => return Err(Self::refused(tx, e).await),
         };
-        let Some(step) = valid_secret(secret).then(|| code_step(secret, code, self.now(), 0)).flatten() else {
+        let proposed = session.proposed_totp.clone();
+        let Some((secret, step)) = proposed.and_then(|s| code_step(&s, code, self.now(), 0).map(|step| (s, step))) else {
             return Err(AppError::invalid("code", "The new security code is not correct. Check the key you entered in your app and enter the code it shows now"));
         };
         let replaced = user.totp_secret.is_some();
-        user.totp_secret = Some(secret.to_string());
+        user.totp_secret = Some(secret);
         user.totp_last_step = step;
         user.failed_logins = 0;
         tx.update_user(&user).await?;
-        let ended = self.end_other_sessions(tx.as_mut(), user.id, session).await?;
+        let (ended, new) = self.renew_sessions(tx.as_mut(), user.id).await?;
         let mut d = self.draft(Some(actor), "auth.mfa_replace", None, Outcome::Allowed);
         d.reason = Some(format!("{}; {ended} other sessions ended", if replaced { "authenticator replaced" } else { "authenticator set up" }));
         tx.append_audit(&d).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(new)
     }
 
-    /// Changes the actor's password after checking the current one (and code). Other
-    /// sessions end and every API token is revoked: whoever knew the old password may
-    /// have made one.
-    pub async fn change_password(&self, actor: &Actor, session: &SessionRecord, current: &str, code: &str, new: &str, confirm: &str) -> Result<SignedOut, AppError> {
+    /// Changes the actor's password after checking the current one (and code). Every
+    /// session ends (the answer is a new one for this browser) and every API token is
+    /// revoked: whoever knew the old password may have made one.
+    pub async fn change_password(&self, actor: &Actor, current: &str, code: &str, new: &str, confirm: &str) -> Result<(SignedOut, NewSession), AppError> {
         let mut errors = hearth_domain::FieldErrors::new();
         if let Some(m) = new_password_problem(new) {
             errors.add("new_password", m);
@@ -495,20 +512,23 @@ impl App {
         user.password_hash = hash;
         user.failed_logins = 0;
         tx.update_user(&user).await?;
-        let sessions = self.end_other_sessions(tx.as_mut(), user.id, session).await?;
+        let (sessions, session) = self.renew_sessions(tx.as_mut(), user.id).await?;
         let api_tokens = tx.revoke_user_api_tokens(user.id, self.now()).await?;
         let mut d = self.draft(Some(actor), "auth.password_change", None, Outcome::Allowed);
         d.reason = Some(format!("{sessions} other sessions ended, {api_tokens} API tokens revoked"));
         tx.append_audit(&d).await?;
         tx.commit().await?;
-        Ok(SignedOut { sessions, api_tokens })
+        Ok((SignedOut { sessions, api_tokens }, session))
     }
 
-    /// Ends every session of `user` but `keep`; returns how many ended.
-    async fn end_other_sessions(&self, tx: &mut dyn Tx, user: UserId, keep: &SessionRecord) -> Result<u64, AppError> {
+    /// Ends every session of `user` and starts a new, signed-in one for the browser that
+    /// asked (a change of password or authenticator renews the session, as signing in
+    /// does); returns how many other sessions ended and the new one.
+    async fn renew_sessions(&self, tx: &mut dyn Tx, user: UserId) -> Result<(u64, NewSession), AppError> {
         let ended = tx.delete_user_sessions(user).await?;
-        tx.insert_session(keep).await?;
-        Ok(ended.saturating_sub(1))
+        let (token, session) = self.new_session(user, true);
+        tx.insert_session(&session).await?;
+        Ok((ended.saturating_sub(1), NewSession { token, session, next: NextStep::Done }))
     }
 
     pub async fn sign_out(&self, session: &SessionRecord) -> Result<(), AppError> {
@@ -649,6 +669,7 @@ impl App {
             created_by: by.map(|a| a.user.id),
             created_at: now,
             expires_at: now + Duration::hours(SETUP_LINK_HOURS),
+            proposed_totp: None,
             used_at: None,
         };
         tx.insert_setup_link(&link).await?;
@@ -682,18 +703,26 @@ impl App {
         }
     }
 
-    /// What a set-up link is for, while it works.
+    /// What a set-up link is for, while it works, with the authenticator secret proposed for
+    /// the account when it needs one (made and kept the first time the link is opened).
     pub async fn setup_link(&self, token: &str) -> Result<SetupView, AppError> {
         let mut tx = self.store.begin().await?;
-        let Some((link, user)) = self.live_setup_link(tx.as_mut(), token).await? else {
+        let Some((mut link, user)) = self.live_setup_link(tx.as_mut(), token).await? else {
             return Err(self.setup_refused(tx).await);
         };
+        let needs_mfa = self.mfa_required(&user) && user.totp_secret.is_none();
+        if needs_mfa && link.proposed_totp.is_none() {
+            let secret = new_totp_secret();
+            tx.propose_setup_totp(link.id, &secret).await?;
+            link.proposed_totp = Some(secret);
+        }
         tx.commit().await?;
         Ok(SetupView {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
-            needs_mfa: self.mfa_required(&user) && user.totp_secret.is_none(),
+            needs_mfa,
             has_mfa: user.totp_secret.is_some(),
+            proposed_totp: link.proposed_totp.filter(|_| needs_mfa),
             expires_at: link.expires_at,
         })
     }
@@ -715,10 +744,10 @@ impl App {
         let Some((link, mut user)) = self.live_setup_link(tx.as_mut(), token).await? else {
             return Err(self.setup_refused(tx).await);
         };
-        let mut step = None;
+        let mut factor = None;
         if self.mfa_required(&user) && user.totp_secret.is_none() {
-            step = valid_secret(&answer.secret).then(|| code_step(&answer.secret, &answer.code, now, 0)).flatten();
-            if step.is_none() {
+            factor = link.proposed_totp.clone().and_then(|s| code_step(&s, &answer.code, now, 0).map(|step| (s, step)));
+            if factor.is_none() {
                 errors.add("code", "The security code is not correct. Check the key you entered in your app and enter the code it shows now");
             }
         }
@@ -726,8 +755,9 @@ impl App {
             return Err(AppError::Invalid(errors));
         };
         user.password_hash = hash;
-        if let Some(step) = step {
-            user.totp_secret = Some(answer.secret.clone());
+        let set_up_factor = factor.is_some();
+        if let Some((secret, step)) = factor {
+            user.totp_secret = Some(secret);
             user.totp_last_step = step;
         }
         user.failed_logins = 0;
@@ -738,7 +768,7 @@ impl App {
         let tokens = tx.revoke_user_api_tokens(user.id, now).await?;
         let mut d = self.draft(None, "user.setup", None, Outcome::Allowed);
         d.actor = Some(user.id);
-        d.reason = Some(format!("password set{}; {sessions} sessions ended, {tokens} API tokens revoked", if step.is_some() { ", authenticator set up" } else { "" }));
+        d.reason = Some(format!("password set{}; {sessions} sessions ended, {tokens} API tokens revoked", if set_up_factor { ", authenticator set up" } else { "" }));
         tx.append_audit(&d).await?;
         tx.commit().await?;
         Ok(())
@@ -770,9 +800,6 @@ mod tests {
         assert_eq!(code_step(&s, "000000x", now, 0), None);
         assert_eq!(code_step(&s, &code, now, step), None, "a code of the last accepted step is a replay");
         assert_eq!(code_step(&s, &code, now, step + 1), None, "and so is an older one");
-        assert!(valid_secret(&s));
-        assert!(!valid_secret("ABC"), "too short");
-        assert!(!valid_secret("not base32!"));
     }
 
     #[test]

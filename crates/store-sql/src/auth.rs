@@ -155,6 +155,7 @@ fn session_from_row(r: &AnyRow) -> Result<SessionRecord> {
         token_hash: r.text("token_hash")?,
         csrf_token: r.text("csrf_token")?,
         mfa_passed: r.flag("mfa_passed")?,
+        proposed_totp: r.opt_text("proposed_totp")?,
         created_at: r.time("created_at")?,
         last_seen_at: r.time("last_seen_at")?,
     })
@@ -162,8 +163,8 @@ fn session_from_row(r: &AnyRow) -> Result<SessionRecord> {
 
 pub(crate) async fn insert_session(c: &mut AnyConnection, s: &SessionRecord) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, token_hash, csrf_token, mfa_passed, created_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO sessions (id, user_id, token_hash, csrf_token, mfa_passed, created_at, last_seen_at, proposed_totp) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(s.id.to_string())
     .bind(s.user.to_string())
@@ -172,6 +173,7 @@ pub(crate) async fn insert_session(c: &mut AnyConnection, s: &SessionRecord) -> 
     .bind(flag(s.mfa_passed))
     .bind(micros(s.created_at))
     .bind(micros(s.last_seen_at))
+    .bind(s.proposed_totp.as_deref())
     .execute(c)
     .await
     .map_err(db_err)?;
@@ -180,7 +182,7 @@ pub(crate) async fn insert_session(c: &mut AnyConnection, s: &SessionRecord) -> 
 
 pub(crate) async fn session_by_token_hash(c: &mut AnyConnection, token_hash: &str) -> Result<Option<SessionRecord>> {
     let row = sqlx::query(
-        "SELECT id, user_id, token_hash, csrf_token, mfa_passed, created_at, last_seen_at \
+        "SELECT id, user_id, token_hash, csrf_token, mfa_passed, created_at, last_seen_at, proposed_totp \
          FROM sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
@@ -191,16 +193,17 @@ pub(crate) async fn session_by_token_hash(c: &mut AnyConnection, token_hash: &st
 }
 
 /// Replaces what a session may change: its token (renewed at sign-in), CSRF token, second
-/// factor and last activity.
+/// factor, proposed authenticator secret and last activity.
 pub(crate) async fn update_session(c: &mut AnyConnection, s: &SessionRecord) -> Result<()> {
     let done = sqlx::query(
-        "UPDATE sessions SET token_hash = $1, csrf_token = $2, mfa_passed = $3, last_seen_at = $4 WHERE id = $5",
+        "UPDATE sessions SET token_hash = $1, csrf_token = $2, mfa_passed = $3, last_seen_at = $4, proposed_totp = $6 WHERE id = $5",
     )
     .bind(&s.token_hash)
     .bind(&s.csrf_token)
     .bind(flag(s.mfa_passed))
     .bind(micros(s.last_seen_at))
     .bind(s.id.to_string())
+    .bind(s.proposed_totp.as_deref())
     .execute(c)
     .await
     .map_err(db_err)?;
@@ -344,7 +347,7 @@ pub(crate) async fn delete_drafts_before(c: &mut AnyConnection, before: OffsetDa
 
 macro_rules! select_setup_links {
     ($tail:literal) => {
-        concat!("SELECT id, user_id, token_hash, created_by, created_at, expires_at, used_at FROM setup_links ", $tail)
+        concat!("SELECT id, user_id, token_hash, created_by, created_at, expires_at, proposed_totp, used_at FROM setup_links ", $tail)
     };
 }
 
@@ -356,6 +359,7 @@ fn setup_link_from_row(r: &AnyRow) -> Result<SetupLinkRecord> {
         created_by: r.opt_parsed("created_by")?,
         created_at: r.time("created_at")?,
         expires_at: r.time("expires_at")?,
+        proposed_totp: r.opt_text("proposed_totp")?,
         used_at: r.opt_time("used_at")?,
     })
 }
@@ -370,8 +374,8 @@ pub(crate) async fn insert_setup_link(c: &mut AnyConnection, l: &SetupLinkRecord
         .await
         .map_err(db_err)?;
     sqlx::query(
-        "INSERT INTO setup_links (id, user_id, token_hash, created_by, created_at, expires_at, used_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO setup_links (id, user_id, token_hash, created_by, created_at, expires_at, used_at, proposed_totp) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(l.id.to_string())
     .bind(l.user.to_string())
@@ -380,6 +384,7 @@ pub(crate) async fn insert_setup_link(c: &mut AnyConnection, l: &SetupLinkRecord
     .bind(micros(l.created_at))
     .bind(micros(l.expires_at))
     .bind(opt_micros(l.used_at))
+    .bind(l.proposed_totp.as_deref())
     .execute(c)
     .await
     .map_err(db_err)?;
@@ -389,6 +394,11 @@ pub(crate) async fn insert_setup_link(c: &mut AnyConnection, l: &SetupLinkRecord
 pub(crate) async fn setup_link_by_hash(c: &mut AnyConnection, token_hash: &str) -> Result<Option<SetupLinkRecord>> {
     let row = sqlx::query(select_setup_links!("WHERE token_hash = $1")).bind(token_hash).fetch_optional(c).await.map_err(db_err)?;
     row.as_ref().map(setup_link_from_row).transpose()
+}
+
+pub(crate) async fn propose_setup_totp(c: &mut AnyConnection, id: SetupLinkId, secret: &str) -> Result<()> {
+    let done = sqlx::query("UPDATE setup_links SET proposed_totp = $1 WHERE id = $2").bind(secret).bind(id.to_string()).execute(c).await.map_err(db_err)?;
+    not_found_unless_changed(done.rows_affected())
 }
 
 pub(crate) async fn use_setup_link(c: &mut AnyConnection, id: SetupLinkId, at: OffsetDateTime) -> Result<()> {

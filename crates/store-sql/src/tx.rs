@@ -94,6 +94,9 @@ impl Tx for SqlTx {
     async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>> {
         auth::setup_link_by_hash(self.c(), token_hash).await
     }
+    async fn propose_setup_totp(&mut self, id: SetupLinkId, secret: &str) -> Result<()> {
+        auth::propose_setup_totp(self.c(), id, secret).await
+    }
     async fn use_setup_link(&mut self, id: SetupLinkId, at: OffsetDateTime) -> Result<()> {
         auth::use_setup_link(self.c(), id, at).await
     }

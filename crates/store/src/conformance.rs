@@ -327,6 +327,7 @@ pub async fn sessions(store: &dyn Store) {
         token_hash: word(16) + &word(16),
         csrf_token: word(16),
         mfa_passed: false,
+        proposed_totp: None,
         created_at: now(),
         last_seen_at: now(),
     };
@@ -341,6 +342,7 @@ pub async fn sessions(store: &dyn Store) {
         token_hash: word(16) + &word(16),
         csrf_token: word(16),
         mfa_passed: true,
+        proposed_totp: Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into()),
         last_seen_at: now() + Duration::minutes(5),
         ..s1.clone()
     };
@@ -441,6 +443,7 @@ pub async fn setup_links(store: &dyn Store) {
         created_by: by,
         created_at: now() + Duration::minutes(minutes),
         expires_at: now() + Duration::hours(72),
+        proposed_totp: None,
         used_at: None,
     };
     let first = link(Some(admin.id), 0);
@@ -454,6 +457,8 @@ pub async fn setup_links(store: &dyn Store) {
         Some(second.created_at),
         "a new link ends the earlier one"
     );
+    tx.propose_setup_totp(second.id, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").await.unwrap();
+    let second = SetupLinkRecord { proposed_totp: Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into()), ..second };
     let latest: Vec<SetupLinkRecord> = tx.latest_setup_links().await.unwrap().into_iter().filter(|l| l.user == a.id).collect();
     assert_eq!(latest, vec![second.clone()]);
     let used = now() + Duration::minutes(5);

@@ -89,6 +89,8 @@ pub trait Tx: Send {
     // Sessions, API tokens and saved drafts.
     async fn insert_session(&mut self, s: &SessionRecord) -> Result<()>;
     async fn session_by_token_hash(&mut self, token_hash: &str) -> Result<Option<SessionRecord>>;
+    /// Stores what a session may change: token, CSRF token, second factor, proposed
+    /// authenticator secret and last activity.
     async fn update_session(&mut self, s: &SessionRecord) -> Result<()>;
     async fn delete_session(&mut self, id: SessionId) -> Result<()>;
     /// Signs a user out everywhere; returns how many sessions ended.
@@ -109,6 +111,8 @@ pub trait Tx: Send {
     /// Stores a new set-up link, ending every earlier unused link of the same user.
     async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()>;
     async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>>;
+    /// Keeps the authenticator secret proposed on a link's page.
+    async fn propose_setup_totp(&mut self, id: SetupLinkId, secret: &str) -> Result<()>;
     /// Marks a link used at `at`; `NotFound` unless it was still unused.
     async fn use_setup_link(&mut self, id: SetupLinkId, at: OffsetDateTime) -> Result<()>;
     /// The newest set-up link of each user who has one, for the administrators' page.

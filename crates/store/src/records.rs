@@ -13,6 +13,10 @@ pub struct SessionRecord {
     pub csrf_token: String,
     /// False until the second factor is verified (or when none is needed).
     pub mfa_passed: bool,
+    /// An authenticator secret Hearth proposed to the user in this session (to enrol or to
+    /// replace their app): codes are checked against it, never against a secret the browser
+    /// sends back.
+    pub proposed_totp: Option<String>,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
 }
@@ -70,6 +74,8 @@ pub struct SetupLinkRecord {
     pub created_by: Option<UserId>,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// The authenticator secret proposed on the link's page, when the account needs one.
+    pub proposed_totp: Option<String>,
     pub used_at: Option<OffsetDateTime>,
 }
 

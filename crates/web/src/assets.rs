@@ -14,9 +14,12 @@ pub async fn serve(Path(path): Path<String>) -> Response {
     match Assets::get(&path) {
         Some(file) => {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
+            // Text is UTF-8, and says so (browsers then never guess another encoding).
+            let text = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT;
+            let content_type = if text && mime.get_param("charset").is_none() { format!("{mime}; charset=utf-8") } else { mime.to_string() };
             (
                 [
-                    (header::CONTENT_TYPE, mime.as_ref().to_string()),
+                    (header::CONTENT_TYPE, content_type),
                     // Assets change only with a release; a day's caching is safe.
                     (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
                 ],

@@ -12,6 +12,12 @@ use tower::ServiceExt;
 mod browser;
 use browser::*;
 
+/// The authenticator key a page proposes.
+fn key_on(page: &str) -> String {
+    let i = page.find("id=\"totp-secret\">").expect("a key on the page") + 17;
+    page[i..].chars().take_while(|c| *c != '<').collect()
+}
+
 /// A GET of the JSON API with a bearer token: status and body.
 async fn api_get(w: &World, token: &str, path: &str) -> (StatusCode, String) {
     let req = Request::get(format!("/api/v1{path}")).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
@@ -68,18 +74,29 @@ async fn a_factor_is_replaced_only_with_the_password_and_the_current_code() {
     let mut other_device = Browser::new();
     w.clock.advance(Duration::seconds(30));
     other_device.sign_in_with_code(&w, "sam", &old).await;
-    let new = hearth_app::auth::new_totp_secret();
+    // The new key is the one Hearth proposes on the page, the same until it is used.
+    let page = b.get(&w, "/account").await;
+    let new = key_on(&page.body);
+    assert_eq!(key_on(&b.get(&w, "/account").await.body), new);
     w.clock.advance(Duration::seconds(30));
-    let wrong_password = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", "not my password"), ("mfa_current_code", &code_now(&w, &old)), ("secret", &new), ("code", &code_now(&w, &new))]).await;
+    let wrong_password = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", "not my password"), ("mfa_current_code", &code_now(&w, &old)), ("code", &code_now(&w, &new))]).await;
     assert_eq!(wrong_password.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong_password.body.contains("href=\"#mfa_password\""), "{}", wrong_password.body);
     w.clock.advance(Duration::seconds(30));
-    let wrong_code = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", PASSWORD), ("mfa_current_code", "000000"), ("secret", &new), ("code", &code_now(&w, &new))]).await;
+    let wrong_code = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", PASSWORD), ("mfa_current_code", "000000"), ("code", &code_now(&w, &new))]).await;
     assert!(wrong_code.body.contains("href=\"#mfa_current_code\""));
     assert_eq!(stored_user(&w, "sam").await.totp_secret.as_deref(), Some(old.as_str()));
-    let ok = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", PASSWORD), ("mfa_current_code", &code_now(&w, &old)), ("secret", &new), ("code", &code_now(&w, &new))]).await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    assert!(ok.body.contains("authenticator app is replaced"));
+    // A secret sent by the browser is not taken: only the proposed one is.
+    let mine = hearth_app::auth::new_totp_secret();
+    w.clock.advance(Duration::seconds(30));
+    let res = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", PASSWORD), ("mfa_current_code", &code_now(&w, &old)), ("secret", &mine), ("code", &code_now(&w, &mine))]).await;
+    assert!(res.body.contains("href=\"#code\""), "{}", res.body);
+    w.clock.advance(Duration::seconds(30));
+    let before = b.cookie("hearth_session").unwrap().to_string();
+    let ok = b.form_post(&w, "/account", "/account/authenticator", &[("mfa_password", PASSWORD), ("mfa_current_code", &code_now(&w, &old)), ("code", &code_now(&w, &new))]).await;
+    assert_eq!(ok.location(), "/account?saved=authenticator-replaced", "{}", ok.body);
+    assert_ne!(b.cookie("hearth_session").unwrap(), before, "a new session");
+    assert!(b.get(&w, ok.location()).await.body.contains("authenticator app is replaced"));
     assert_eq!(stored_user(&w, "sam").await.totp_secret.as_deref(), Some(new.as_str()));
     assert_eq!(other_device.get(&w, "/").await.location(), "/sign-in", "other sessions end");
     assert_eq!(b.get(&w, "/").await.status, StatusCode::OK, "this one goes on");
@@ -388,8 +405,9 @@ async fn api_tokens_are_revoked_with_the_sessions() {
     let mut b = Browser::new();
     b.sign_in(&w, "sam").await;
     let res = b.form_post(&w, "/account", "/account/password", &[("current_password", PASSWORD), ("new_password", "a new long passphrase"), ("confirm_password", "a new long passphrase")]).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(res.body.contains("Your password is changed") && res.body.contains("API token was revoked"), "{}", res.body);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.get(&w, res.location()).await;
+    assert!(page.body.contains("Your password is changed") && page.body.contains("API token was revoked"), "{}", page.body);
     assert!(!live(&w, token).await, "password change");
     assert_eq!(b.get(&w, "/").await.status, StatusCode::OK, "the session that changed it goes on");
 
@@ -476,7 +494,7 @@ async fn a_draft_keeps_no_secret_and_expires() {
     drop(tx);
     assert_eq!(draft.body, "note=kept", "no password, no CSRF token");
     // A draft waits a week at most.
-    let kept = w.app.save_draft(&hearth_store::SessionRecord { id: hearth_domain::SessionId::new(), user: u.id, token_hash: "x".into(), csrf_token: "y".into(), mfa_passed: true, created_at: w.clock.now_for_tests(), last_seen_at: w.clock.now_for_tests() }, "/people/new", "given_name=Zo%C3%AB").await.unwrap();
+    let kept = w.app.save_draft(&hearth_store::SessionRecord { id: hearth_domain::SessionId::new(), user: u.id, token_hash: "x".into(), csrf_token: "y".into(), mfa_passed: true, proposed_totp: None, created_at: w.clock.now_for_tests(), last_seen_at: w.clock.now_for_tests() }, "/people/new", "given_name=Zo%C3%AB").await.unwrap();
     w.clock.advance(Duration::days(8));
     assert!(w.app.take_draft(&alone(&u), kept).await.unwrap().is_none(), "expired");
 }
@@ -594,16 +612,57 @@ async fn set_up_links_expire_and_are_replaced_and_la_wide_roles_are_shown() {
     let mut sam = Browser::new();
     sam.sign_in(&w, "sam").await;
     assert!(!sam.get(&w, "/").await.body.contains("New accounts that read every record"));
-    // The administrator's set-up needs an authenticator; without its code nothing is set.
+    // The administrator's set-up needs an authenticator; without its code nothing is set,
+    // and the key is the one the page proposed, the same on every visit.
     let mut a = Browser::new();
     let page = a.get(&w, &ada).await;
     assert!(page.body.contains("Set up your authenticator app"));
+    let key = key_on(&page.body);
     let res = a.form_post(&w, &ada, &ada, &[("password", PASSWORD), ("confirm", PASSWORD), ("code", "000000")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("href=\"#code\""));
+    assert_eq!(key_on(&res.body), key);
+    let res = a.form_post(&w, &ada, &ada, &[("password", PASSWORD), ("confirm", PASSWORD), ("code", &code_now(&w, &key))]).await;
+    assert_eq!(res.location(), "/sign-in?notice=setup");
+    w.clock.advance(Duration::seconds(30));
+    a.sign_in_with_code(&w, "ada", &key).await;
     // After 72 hours the link is dead.
     w.clock.advance(Duration::hours(73));
     assert_eq!(bo.get(&w, &second).await.status, StatusCode::NOT_FOUND);
     let res = bo.form_post(&w, "/sign-in", &second, &[("password", PASSWORD), ("confirm", PASSWORD)]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND, "an expired link sets nothing");
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions end when they should; the headers say what they should.
+
+#[tokio::test]
+async fn a_session_ends_after_twelve_hours_however_busy() {
+    let w = world().await;
+    user(&w, "sam", Role::SocialWorker, None).await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    for _ in 0..24 {
+        w.clock.advance(Duration::minutes(29));
+        assert_eq!(b.get(&w, "/").await.status, StatusCode::OK, "used within the idle timeout");
+    }
+    w.clock.advance(Duration::minutes(29));
+    assert_eq!(b.get(&w, "/").await.location(), "/sign-in", "12 hours after signing in");
+}
+
+#[tokio::test]
+async fn signing_out_clears_the_browser_and_hsts_is_sent_when_asked() {
+    let w = world().await;
+    user(&w, "sam", Role::SocialWorker, None).await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    assert!(b.get(&w, "/").await.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "off unless configured");
+    let res = b.form_post(&w, "/", "/sign-out", &[]).await;
+    assert_eq!(res.location(), "/sign-in");
+    assert!(res.headers["clear-site-data"].to_str().unwrap().contains("cache"));
+    let tls = World { router: hearth_web::router(w.app.clone(), hearth_web::WebConfig { hsts: true, ..Default::default() }), app: w.app.clone(), clock: w.clock.clone(), db: std::env::temp_dir().join(format!("hearth-tls-{}", uuid::Uuid::new_v4())) };
+    let page = b.get(&tls, "/sign-in").await;
+    assert!(page.headers[header::STRICT_TRANSPORT_SECURITY].to_str().unwrap().contains("max-age=31536000"));
+    let css = b.get(&tls, "/assets/govuk/govuk-frontend.min.css").await;
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
 }

@@ -4,6 +4,10 @@
 -- refused, so a code cannot be replayed within its 30 seconds.
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
 
+-- An authenticator secret Hearth proposed to the session's user (enrolment, replacement):
+-- the one a code is checked against, never one the browser sends.
+ALTER TABLE sessions ADD COLUMN proposed_totp TEXT;
+
 -- One-time set-up links: a new account (or one whose administrator issued a new link) sets
 -- its own password and authenticator with one. Only the token's SHA-256 is kept.
 CREATE TABLE setup_links (
@@ -13,6 +17,7 @@ CREATE TABLE setup_links (
     created_by TEXT REFERENCES users (id),
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
+    proposed_totp TEXT,
     used_at    BIGINT
 );
 CREATE UNIQUE INDEX setup_links_token_hash ON setup_links (token_hash);

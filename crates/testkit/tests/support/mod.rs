@@ -186,6 +186,9 @@ impl Tx for RecordingTx {
     async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>> {
         self.inner.setup_link_by_hash(token_hash).await
     }
+    async fn propose_setup_totp(&mut self, id: SetupLinkId, secret: &str) -> Result<()> {
+        self.inner.propose_setup_totp(id, secret).await
+    }
     async fn use_setup_link(&mut self, id: SetupLinkId, at: OffsetDateTime) -> Result<()> {
         self.inner.use_setup_link(id, at).await
     }

@@ -4,12 +4,12 @@ use super::{layout, parse_id};
 use crate::error::{render, WebError};
 use crate::forms::FormData;
 use crate::layout::Layout;
-use crate::pages::auth::Authenticator;
-use crate::session::{see_other, session_cookie_header, Signed, Visitor};
+use crate::pages::auth::{signed_in, signed_out, Authenticator};
+use crate::session::{Signed, Visitor};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::auth::SignedOut;
 use hearth_app::{Actor, AppError};
@@ -35,11 +35,10 @@ struct AccountPage {
 /// what was just done.
 async fn account(s: &AppState, actor: &Actor, v: &Visitor, new_token: Option<String>, form: FormData, errors: FieldErrors, notice: Option<String>) -> Result<Response, WebError> {
     let tokens = s.app.api_tokens(actor).await?;
-    // After a wrong code the same new key is shown again, so the app need not be changed twice.
-    let authenticator = match form.get("secret") {
-        "" => Authenticator::new(&actor.user.username),
-        kept => Authenticator::of(kept.to_string(), &actor.user.username),
-    };
+    // The key Hearth proposed to this session: the same until it is used, so a wrong code
+    // does not mean changing the app again.
+    let Visitor::Signed { session, .. } = v else { return Ok(Redirect::to("/sign-in").into_response()) };
+    let authenticator = Authenticator::of(s.app.propose_totp(session).await?, &actor.user.username);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = AccountPage {
         layout: layout(v, "Your account").with_flash(notice),
@@ -54,8 +53,14 @@ async fn account(s: &AppState, actor: &Actor, v: &Visitor, new_token: Option<Str
     Ok(render(status, &page))
 }
 
-pub async fn page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Result<Response, WebError> {
-    account(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), None).await
+#[derive(serde::Deserialize, Default)]
+pub struct Saved {
+    #[serde(default)]
+    saved: String,
+}
+
+pub async fn page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<Saved>) -> Result<Response, WebError> {
+    account(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), saved_notice(&q.saved)).await
 }
 
 pub async fn create_token(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
@@ -88,19 +93,19 @@ fn signed_out_of(o: SignedOut) -> String {
 
 /// After too many wrong passwords or codes the account is locked and every session ends.
 fn locked_out(s: &AppState) -> Response {
-    let mut res = see_other("/sign-in?notice=locked");
-    res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, "", true));
-    res
+    signed_out(s, "/sign-in?notice=locked")
+}
+
+/// The account page again in the session that replaced this one (a change of password or
+/// authenticator renews the session), with what was done.
+fn renewed(s: &AppState, token: &str, saved: &str) -> Response {
+    signed_in(s, token, &format!("/account?saved={saved}"))
 }
 
 pub async fn change_password(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
-    let Visitor::Signed { session, .. } = &v else { return Ok(Redirect::to("/sign-in").into_response()) };
-    let changed = s
-        .app
-        .change_password(&actor, session, form.get("current_password"), form.get("current_code"), form.get("new_password"), form.get("confirm_password"))
-        .await;
+    let changed = s.app.change_password(&actor, form.get("current_password"), form.get("current_code"), form.get("new_password"), form.get("confirm_password")).await;
     match changed {
-        Ok(o) => account(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), Some(format!("Your password is changed. {}", signed_out_of(o)))).await,
+        Ok((o, new)) => Ok(renewed(&s, &new.token, &format!("password-{}-{}", o.sessions, o.api_tokens))),
         Err(AppError::Invalid(e)) => account(&s, &actor, &v, None, FormData::default(), e, None).await,
         Err(AppError::Locked) => Ok(locked_out(&s)),
         Err(e) => Err(e.into()),
@@ -109,20 +114,11 @@ pub async fn change_password(State(s): State<AppState>, Signed { actor, .. }: Si
 
 pub async fn replace_authenticator(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
     let Visitor::Signed { session, .. } = &v else { return Ok(Redirect::to("/sign-in").into_response()) };
-    let replaced = s
-        .app
-        .replace_mfa(&actor, session, form.get("mfa_password"), form.get("mfa_current_code"), form.get("secret"), form.get("code"))
-        .await;
     let had = actor.user.totp_secret.is_some();
-    match replaced {
-        Ok(()) => {
-            // The page shows the account as it is now.
-            let actor = Actor { user: hearth_domain::user::UserRecord { totp_secret: Some(form.get("secret").to_string()), ..actor.user.clone() }, ..actor };
-            let done = if had { "Your authenticator app is replaced: use the new one from now on." } else { "Your authenticator app is set up: Hearth will ask for its code when you sign in." };
-            account(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), Some(format!("{done} Your other sessions have ended."))).await
-        }
+    match s.app.replace_mfa(&actor, session, form.get("mfa_password"), form.get("mfa_current_code"), form.get("code")).await {
+        Ok(new) => Ok(renewed(&s, &new.token, if had { "authenticator-replaced" } else { "authenticator-set-up" })),
         Err(AppError::Invalid(mut e)) => {
-            // The form names its password field apart from the password change's.
+            // The form names its password and code fields apart from the password change's.
             for f in &mut e.0 {
                 match f.field.as_str() {
                     "current_password" => f.field = "mfa_password".into(),
@@ -130,18 +126,28 @@ pub async fn replace_authenticator(State(s): State<AppState>, Signed { actor, ..
                     _ => {}
                 }
             }
-            let mut kept = FormData::default();
-            kept.set("secret", form.get("secret"));
-            account(&s, &actor, &v, None, kept, e, None).await
+            account(&s, &actor, &v, None, FormData::default(), e, None).await
         }
         Err(AppError::Locked) => Ok(locked_out(&s)),
         Err(e) => Err(e.into()),
     }
 }
 
+/// What `?saved=` on the account page says.
+fn saved_notice(saved: &str) -> Option<String> {
+    match saved {
+        "authenticator-replaced" => Some("Your authenticator app is replaced: use the new one from now on. Your other sessions have ended.".into()),
+        "authenticator-set-up" => Some("Your authenticator app is set up: Hearth will ask for its code when you sign in. Your other sessions have ended.".into()),
+        other => {
+            let counts = other.strip_prefix("password-")?;
+            let (sessions, tokens) = counts.split_once('-')?;
+            let o = SignedOut { sessions: sessions.parse().ok()?, api_tokens: tokens.parse().ok()? };
+            Some(format!("Your password is changed. {}", signed_out_of(o)))
+        }
+    }
+}
+
 pub async fn sign_out_everywhere(State(s): State<AppState>, Signed { actor, .. }: Signed) -> Result<Response, WebError> {
     s.app.sign_out_everywhere(&actor).await?;
-    let mut res = see_other("/sign-in?notice=everywhere");
-    res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, "", true));
-    Ok(res)
+    Ok(signed_out(&s, "/sign-in?notice=everywhere"))
 }

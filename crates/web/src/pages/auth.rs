@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::auth::{new_totp_secret, totp_url, NextStep};
+use hearth_app::auth::{totp_url, NextStep};
 use hearth_app::AppError;
 use hearth_domain::FieldErrors;
 use serde::Deserialize;
@@ -64,7 +64,7 @@ fn resume_target(next: &str, draft: &str) -> String {
 }
 
 /// The redirect into a new, fully signed-in session.
-fn signed_in(s: &AppState, token: &str, to: &str) -> Response {
+pub fn signed_in(s: &AppState, token: &str, to: &str) -> Response {
     let mut res = see_other(to);
     res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, token, false));
     res
@@ -119,12 +119,7 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    /// A new secret for `username`.
-    pub fn new(username: &str) -> Self {
-        Self::of(new_totp_secret(), username)
-    }
-
-    /// The secret a form posted back (shown again after a wrong code).
+    /// The secret Hearth proposed to `username`, as an app takes it.
     pub fn of(secret: String, username: &str) -> Self {
         use base64::Engine;
         let otpauth = totp_url(&secret, username);
@@ -178,19 +173,21 @@ pub async fn mfa(State(s): State<AppState>, v: Visitor, form: FormData) -> Respo
 
 /// Back to sign in after the pending session ended (too many wrong codes).
 fn ended(s: &AppState) -> Response {
-    let mut res = see_other("/sign-in?notice=locked");
-    res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, "", true));
-    res
+    signed_out(s, "/sign-in?notice=locked")
 }
 
-pub async fn enrol_page(v: Visitor, Query(q): Query<SignInQuery>) -> Response {
-    let Visitor::Pending { user, next: NextStep::EnrolMfa, .. } = &v else {
+pub async fn enrol_page(State(s): State<AppState>, v: Visitor, Query(q): Query<SignInQuery>) -> Response {
+    let Visitor::Pending { user, session, next: NextStep::EnrolMfa } = &v else {
         return Redirect::to(if matches!(v, Visitor::Pending { .. }) { "/mfa" } else { "/" }).into_response();
+    };
+    let secret = match s.app.propose_totp(session).await {
+        Ok(secret) => secret,
+        Err(e) => return WebError(e).into_response(),
     };
     let mut form = FormData::default();
     form.set("next", q.next);
     form.set("draft", q.draft);
-    let authenticator = Some(Authenticator::new(&user.username));
+    let authenticator = Some(Authenticator::of(secret, &user.username));
     render(StatusCode::OK, &MfaPage { layout: Layout::for_visitor(&v, "Set up your authenticator app"), form, errors: FieldErrors::new(), authenticator })
 }
 
@@ -201,13 +198,13 @@ pub async fn enrol(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
         return Redirect::to("/sign-in").into_response();
     };
     let mut errors = FieldErrors::new();
-    match s.app.enrol_mfa(session, form.get("secret"), form.get("code")).await {
+    match s.app.enrol_mfa(session, form.get("code")).await {
         Ok(new) => return signed_in(&s, &new.token, &resume_target(form.get("next"), form.get("draft"))),
         Err(AppError::BadCode) => errors.add("code", "The security code is not correct. Check the key you entered in your app and enter the code it shows now"),
         Err(AppError::Forbidden) => return Redirect::to("/mfa").into_response(),
         Err(e) => return WebError(e).into_response(),
     }
-    let authenticator = Some(Authenticator::of(form.get("secret").to_string(), &user.username));
+    let authenticator = session.proposed_totp.clone().map(|secret| Authenticator::of(secret, &user.username));
     let mut form = form;
     form.set("code", "");
     render(StatusCode::UNPROCESSABLE_ENTITY, &MfaPage { layout: Layout::for_visitor(&v, "Set up your authenticator app"), form, errors, authenticator })
@@ -218,7 +215,14 @@ pub async fn sign_out(State(s): State<AppState>, v: Visitor) -> Response {
         && let Err(e) = s.app.sign_out(session).await {
             return WebError(e).into_response();
         }
-    let mut res = Redirect::to("/sign-in").into_response();
+    signed_out(&s, "/sign-in")
+}
+
+/// Away from a session that has ended: the cookie removed, and the browser told to forget
+/// what it kept of the pages (a shared computer).
+pub fn signed_out(s: &AppState, to: &str) -> Response {
+    let mut res = see_other(to);
     res.headers_mut().append(header::SET_COOKIE, session_cookie_header(s.config.secure_cookies, "", true));
+    res.headers_mut().insert("clear-site-data", axum::http::HeaderValue::from_static("\"cache\", \"storage\""));
     res
 }

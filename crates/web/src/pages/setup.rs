@@ -39,11 +39,8 @@ fn plausible(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn page(v: &Visitor, token: String, view: SetupView, secret: Option<String>, errors: FieldErrors) -> Response {
-    let authenticator = view.needs_mfa.then(|| match secret {
-        Some(s) if !s.is_empty() => Authenticator::of(s, &view.username),
-        _ => Authenticator::new(&view.username),
-    });
+fn page(v: &Visitor, token: String, view: SetupView, errors: FieldErrors) -> Response {
+    let authenticator = view.proposed_totp.clone().map(|secret| Authenticator::of(secret, &view.username));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render(status, &SetupPage { layout: Layout::for_visitor(v, "Set up your Hearth account"), token, view, authenticator, errors })
 }
@@ -53,7 +50,7 @@ pub async fn form(State(s): State<AppState>, v: Visitor, Path(token): Path<Strin
         return dead_link();
     }
     match s.app.setup_link(&token).await {
-        Ok(view) => page(&v, token, view, None, FieldErrors::new()),
+        Ok(view) => page(&v, token, view, FieldErrors::new()),
         Err(AppError::NotFound) => dead_link(),
         Err(e) => WebError(e).into_response(),
     }
@@ -66,13 +63,12 @@ pub async fn submit(State(s): State<AppState>, v: Visitor, Path(token): Path<Str
     let answer = SetupAnswer {
         password: form.get("password").to_string(),
         confirm: form.get("confirm").to_string(),
-        secret: form.get("secret").to_string(),
         code: form.get("code").to_string(),
     };
     match s.app.complete_setup(&token, &answer).await {
         Ok(()) => see_other("/sign-in?notice=setup"),
         Err(AppError::Invalid(errors)) => match s.app.setup_link(&token).await {
-            Ok(view) => page(&v, token, view, Some(answer.secret), errors),
+            Ok(view) => page(&v, token, view, errors),
             Err(AppError::NotFound) => dead_link(),
             Err(e) => WebError(e).into_response(),
         },
