@@ -61,7 +61,7 @@ impl App {
     /// Makes an account with a known password, by the system itself: the demo, tests, and
     /// `hearth user add` with `HEARTH_NEW_PASSWORD`. Never reachable from the web.
     pub async fn add_user(&self, new: NewUser) -> Result<UserRecord, AppError> {
-        check_new_password(&new.password)?;
+        check_new_password(&new.password, &[&new.username, &new.display_name])?;
         let hash = hash_password_blocking(&new.password).await?;
         let mut tx = self.store.begin().await?;
         let user = self.insert_account(tx.as_mut(), None, new.account(), hash).await?;

@@ -62,13 +62,32 @@ pub fn sha256_hex(s: &str) -> String {
 /// The shortest password accepted for a new account.
 pub const MIN_PASSWORD_LEN: usize = 12;
 
-/// What is wrong with a new password, if anything.
-pub fn new_password_problem(password: &str) -> Option<String> {
-    (password.chars().count() < MIN_PASSWORD_LEN).then(|| format!("The password must be at least {MIN_PASSWORD_LEN} characters"))
+/// The longest password accepted (long passphrases are welcome; this only bounds the work).
+pub const MAX_PASSWORD_LEN: usize = 1000;
+
+/// What is wrong with a new password, if anything: too short, too long, or easy to guess —
+/// a common password, or one made of `context` (the user's name and username, the service's
+/// name), as the zxcvbn estimator judges it.
+pub fn new_password_problem(password: &str, context: &[&str]) -> Option<String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_LEN {
+        return Some(format!("The password must be at least {MIN_PASSWORD_LEN} characters"));
+    }
+    if n > MAX_PASSWORD_LEN {
+        return Some(format!("The password must be {MAX_PASSWORD_LEN} characters or fewer"));
+    }
+    let mut words: Vec<&str> = vec!["hearth", "social", "care", "council"];
+    words.extend(context.iter().flat_map(|c| c.split(|ch: char| !ch.is_alphanumeric())).filter(|w| w.len() > 2));
+    // The estimator's work grows with the length; the first 100 characters tell enough.
+    let judged: String = password.chars().take(100).collect();
+    (zxcvbn::zxcvbn(&judged, &words).score() < zxcvbn::Score::Three).then(|| {
+        "Choose a password that is harder to guess: not a common password, and not made of your name, your username or the name of this service. A few unrelated words make a strong one".to_string()
+    })
 }
 
-pub fn check_new_password(password: &str) -> Result<(), AppError> {
-    match new_password_problem(password) {
+/// `new_password_problem` as a field error on `password`.
+pub fn check_new_password(password: &str, context: &[&str]) -> Result<(), AppError> {
+    match new_password_problem(password, context) {
         Some(m) => Err(AppError::invalid("password", &m)),
         None => Ok(()),
     }
@@ -493,7 +512,7 @@ impl App {
     /// revoked: whoever knew the old password may have made one.
     pub async fn change_password(&self, actor: &Actor, current: &str, code: &str, new: &str, confirm: &str) -> Result<(SignedOut, NewSession), AppError> {
         let mut errors = hearth_domain::FieldErrors::new();
-        if let Some(m) = new_password_problem(new) {
+        if let Some(m) = new_password_problem(new, &[&actor.user.username, &actor.user.display_name]) {
             errors.add("new_password", m);
         }
         if new != confirm {
@@ -731,8 +750,20 @@ impl App {
     /// account needs one and has none). The link then stops working; the account's sessions
     /// end, its API tokens are revoked and its lockout is cleared.
     pub async fn complete_setup(&self, token: &str, answer: &SetupAnswer) -> Result<(), AppError> {
+        // Whose link it is first, so the password is judged against their name; then the
+        // hashing outside any transaction; then the change, the link checked again.
+        let owner = {
+            let mut tx = self.store.begin().await?;
+            match self.live_setup_link(tx.as_mut(), token).await? {
+                Some((_, user)) => {
+                    tx.commit().await?;
+                    user
+                }
+                None => return Err(self.setup_refused(tx).await),
+            }
+        };
         let mut errors = hearth_domain::FieldErrors::new();
-        if let Some(m) = new_password_problem(&answer.password) {
+        if let Some(m) = new_password_problem(&answer.password, &[&owner.username, &owner.display_name]) {
             errors.add("password", m);
         }
         if answer.password != answer.confirm {
@@ -807,5 +838,26 @@ mod tests {
         let body = "csrf_token=abc&given_name=Zo%C3%AB&password=hunter2hunter2&new_password=x&secret=JBSWY3DP&code=123456&token=t&text=line+1";
         assert_eq!(scrub_draft(body), "given_name=Zo%C3%AB&text=line+1");
         assert_eq!(scrub_draft("category=neglect&need_code=N1"), "category=neglect&need_code=N1", "ordinary codes stay");
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn new_passwords_must_be_long_and_hard_to_guess() {
+        assert!(new_password_problem("short", &[]).unwrap().contains("at least 12"));
+        assert!(new_password_problem(&"x".repeat(1001), &[]).unwrap().contains("1000 characters or fewer"));
+        for weak in ["passwordpassword", "qwertyuiop123", "hearthhearth12", "123456789012"] {
+            assert!(new_password_problem(weak, &[]).unwrap().contains("harder to guess"), "{weak}");
+        }
+        // The user's own name and username count as easy to guess.
+        assert!(new_password_problem("samanthaworker", &["sam.worker", "Samantha Worker"]).is_some());
+        for strong in ["correct horse battery", "a kettle on the hob", "a new long passphrase"] {
+            assert_eq!(new_password_problem(strong, &["sam", "Sam Worker"]), None, "{strong}");
+        }
+        // A long passphrase is welcome, and judged quickly.
+        assert_eq!(new_password_problem(&"tea kettle orange fox ".repeat(40), &[]), None);
     }
 }
