@@ -278,6 +278,8 @@ pub(super) async fn restore(s: &AppState, actor: &Actor, q: &DraftQuery) -> Resu
 }
 
 pub async fn new_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
+    // The form is for those who may record people, as its submission and the menu are.
+    s.app.require(&actor, Permission::CreatePersons, "person.create").await?;
     let restored = restore(&s, &actor, &q).await?;
     let mut form = restored.clone().unwrap_or_default();
     if form.get("kind").is_empty() {
@@ -667,9 +669,11 @@ struct BreakGlassPage {
     minutes: i64,
 }
 
-pub async fn break_glass_page(State(s): State<AppState>, Signed { .. }: Signed, v: Visitor) -> Response {
+pub async fn break_glass_page(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
+    // Only roles that may break the glass see the form, as only they see it in the menu.
+    s.app.require(&actor, Permission::BreakGlass, "person.break_glass").await?;
     let minutes = s.app.config.break_glass_duration.whole_minutes();
-    render(StatusCode::OK, &BreakGlassPage { layout: layout(&v, "Emergency access to a record"), form: FormData::default(), errors: FieldErrors::new(), minutes })
+    Ok(render(StatusCode::OK, &BreakGlassPage { layout: layout(&v, "Emergency access to a record"), form: FormData::default(), errors: FieldErrors::new(), minutes }))
 }
 
 pub async fn break_glass(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
