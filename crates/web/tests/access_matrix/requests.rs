@@ -135,6 +135,7 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
             form(&[("username", &username), ("password", PASSWORD)])
         }
         "/mfa" => form(&[("code", &current_code(w, who))]),
+        // An attacker's own secret and its code: never what Hearth proposed.
         "/mfa/enrol" => {
             let secret = hearth_app::auth::new_totp_secret();
             let code = hearth_app::auth::totp_code(&secret, super::world::ASKED).unwrap();
@@ -182,9 +183,8 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
             form(&[("current_password", PASSWORD), ("current_code", &code), ("new_password", "a brand new passphrase"), ("confirm_password", "a brand new passphrase")])
         }
         "/account/authenticator" => {
-            let secret = hearth_app::auth::new_totp_secret();
-            let code = hearth_app::auth::totp_code(&secret, super::world::ASKED).unwrap();
-            form(&[("mfa_password", PASSWORD), ("mfa_current_code", &current_code(w, who)), ("secret", &secret), ("code", &code)])
+            let code = who.proposed_totp.as_deref().map(|s| hearth_app::auth::totp_code(s, super::world::ASKED).unwrap()).unwrap_or_default();
+            form(&[("mfa_password", PASSWORD), ("mfa_current_code", &current_code(w, who)), ("code", &code)])
         }
         "/account/tokens" => form(&[("name", "Case import script")]),
         _ => return Err(missing()),

@@ -78,6 +78,9 @@ pub struct Who {
     pub user: Option<UserRecord>,
     pub session: Option<(String, String)>,
     pub token: Option<String>,
+    /// The authenticator secret Hearth proposed to the session ("Your account"), which a
+    /// code for a new app is checked against.
+    pub proposed_totp: Option<String>,
 }
 
 /// One record and the things its routes are about. For the unknown record every id is a
@@ -244,12 +247,16 @@ pub async fn build() -> World {
     let mut who = Vec::new();
     for key in ACTORS {
         let user = b.users.iter().find(|(k, _)| *k == key).map(|(_, u)| u.clone());
-        let session = match &user {
+        let signed = match &user {
             Some(u) => Some(sign_in(&b, u, &admin_secret).await),
             None => None,
         };
         let token = tokens.iter().find(|(k, _)| *k == key).map(|(_, t)| t.clone());
-        who.push(Who { key, user, session, token });
+        let (session, proposed_totp) = match signed {
+            Some((s, proposed)) => (Some((s.token, s.session.csrf_token)), Some(proposed)),
+            None => (None, None),
+        };
+        who.push(Who { key, user, session, token, proposed_totp });
     }
     b.set_clock(ASKED);
     // A consistent single-file copy of the database (WAL included) to fork writes from.
@@ -650,15 +657,16 @@ async fn give_admin_an_authenticator(b: &Build) -> String {
     secret
 }
 
-/// Signs in with the password (and the administrator's code): the session's cookie token
-/// and CSRF token.
-async fn sign_in(b: &Build, user: &UserRecord, admin_secret: &str) -> (String, String) {
+/// Signs in with the password (and the administrator's code), and has Hearth propose an
+/// authenticator secret to the session as "Your account" does: the session, and the secret.
+async fn sign_in(b: &Build, user: &UserRecord, admin_secret: &str) -> (hearth_app::auth::NewSession, String) {
     let mut s = b.app.sign_in(&user.username, PASSWORD).await.unwrap();
     if s.next != hearth_app::auth::NextStep::Done {
         let code = hearth_app::auth::totp_code(admin_secret, b.app.now()).unwrap();
         s = b.app.verify_mfa(&s.session, &code).await.unwrap();
     }
-    (s.token, s.session.csrf_token)
+    let proposed = b.app.propose_totp(&s.session).await.unwrap();
+    (s, proposed)
 }
 
 /// The CSRF cookie and token an anonymous visitor gets from the sign-in page.
