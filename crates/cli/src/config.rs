@@ -24,6 +24,8 @@ pub struct Settings {
     pub lockout_threshold: i64,
     pub lockout_minutes: i64,
     pub max_body_bytes: usize,
+    /// After SIGTERM (or Ctrl+C), how long requests in flight may take to finish.
+    pub shutdown_grace_seconds: u64,
     pub organisation: String,
     /// The local authority's three-digit number (the census header's `LEA`, e.g. "800");
     /// the statutory returns cannot be downloaded until it is set.
@@ -56,6 +58,7 @@ impl Default for Settings {
             lockout_threshold: 5,
             lockout_minutes: 15,
             max_body_bytes: 1024 * 1024,
+            shutdown_grace_seconds: 20,
             organisation: "Hearth demo council".into(),
             la_number: None,
             public_url: None,
@@ -79,6 +82,7 @@ const SETTINGS: &[&str] = &[
     "lockout_threshold",
     "lockout_minutes",
     "max_body_bytes",
+    "shutdown_grace_seconds",
     "organisation",
     "la_number",
     "public_url",
@@ -116,6 +120,10 @@ impl Settings {
             lockout_duration: Duration::minutes(self.lockout_minutes.max(1)),
             timescales: Default::default(),
         }
+    }
+
+    pub fn shutdown_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.shutdown_grace_seconds)
     }
 
     pub fn web_config(&self) -> hearth_web::WebConfig {

@@ -5,6 +5,7 @@ mod bench;
 mod bench_cp;
 mod calendar_cmd;
 mod config;
+mod shutdown;
 mod policy_cmd;
 mod workdays;
 
@@ -269,6 +270,12 @@ async fn open_with(settings: &Settings, timescales: hearth_app::Timescales) -> R
     Ok(App::new(store, config, Arc::new(SystemClock)))
 }
 
+/// Stops a server from starting on a database it cannot write (read-only file or file
+/// system, full disk): every page writes its audit entry, so nothing would work.
+async fn ensure_writable(app: &App, settings: &Settings) -> Result<(), Failure> {
+    app.store.check_writable().await.map_err(|e| Failure(format!("cannot write to the database {}: {e}", redact(&settings.database_url)), 1))
+}
+
 /// A database URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -299,6 +306,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
+            ensure_writable(&app, &settings).await?;
             serve(app, &settings, None).await
         }
         Command::Demo { bind, children, seed, no_serve } => {
@@ -309,6 +317,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             settings.la_number.get_or_insert_with(|| "999".into());
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
+            ensure_writable(&app, &settings).await?;
             let banner = demo(&app, children, seed).await?;
             if no_serve {
                 println!("{banner}");
@@ -592,11 +601,7 @@ async fn serve(app: App, settings: &Settings, banner: Option<String>) -> Result<
         print!("{b}");
     }
     println!("Hearth is running at http://{host}/ (press Ctrl+C to stop)");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    shutdown::serve_until_stopped(listener, router, settings.shutdown_grace()).await?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The few things that differ between SQLite and PostgreSQL. Everything else is the same SQL.
 use hearth_store::{Result, StoreError};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Connection};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use std::time::Duration;
@@ -67,6 +67,17 @@ impl Dialect {
             Dialect::Postgres => AnyPoolOptions::new().max_connections(10).acquire_timeout(CONNECT_TIMEOUT),
         };
         opts.after_connect(move |conn, _meta| Box::pin(async move { self.set_up(conn).await }))
+            // A connection whose COMMIT or ROLLBACK failed (a full disk: SQLite may have
+            // rolled back on its own, so sqlx's ROLLBACK fails too) is still "in a
+            // transaction" to sqlx, and every later BEGIN on it would fail. The ping first
+            // lets a rollback queued when its transaction was dropped run; a connection left
+            // in a transaction after that is closed and replaced.
+            .before_acquire(|conn, _meta| {
+                Box::pin(async move {
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
     }
 
     /// Runs on every new connection.

@@ -39,10 +39,16 @@ fn database_err(d: &dyn DatabaseError) -> StoreError {
             // SQLITE_NOTADB, SQLITE_CORRUPT
             26 => StoreError::Corrupt(format!("file is not a database (is this a Hearth SQLite file?): {message}")),
             11 => StoreError::Corrupt(format!("the database file is damaged: {message}")),
-            // BUSY, LOCKED, IOERR, CANTOPEN, FULL, READONLY, PERM
-            5 | 6 | 10 | 13 | 14 | 8 | 3 => StoreError::Unavailable(message),
+            // FULL, READONLY, IOERR (a write the file system refused), PERM
+            13 | 8 | 10 | 3 => StoreError::CannotWrite(message),
+            // BUSY, LOCKED, CANTOPEN
+            5 | 6 | 14 => StoreError::Unavailable(message),
             _ => StoreError::Database(message),
         };
+    }
+    // disk full; read-only transaction (a standby, or default_transaction_read_only)
+    if matches!(code.as_str(), "53100" | "25006") {
+        return StoreError::CannotWrite(message);
     }
     match code.get(..2) {
         // connection exception, insufficient resources, operator intervention,

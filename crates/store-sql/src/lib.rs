@@ -137,6 +137,13 @@ impl Store for SqlStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop).map_err(db_err)
     }
 
+    async fn check_writable(&self) -> Result<()> {
+        let mut tx = self.pool.begin_with(self.dialect.begin_statement()).await.map_err(db_err)?;
+        let at = time::OffsetDateTime::now_utc().unix_timestamp();
+        sqlx::query("UPDATE health SET beat = beat + 1, at = $1 WHERE id = 1").bind(at).execute(&mut *tx).await.map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
     fn backend(&self) -> &'static str {
         self.dialect.name()
     }

@@ -43,6 +43,10 @@ pub enum StoreError {
     Duplicate(String),
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// The database answers but cannot be written: its disk is full, or it (or its file
+    /// system) is read-only. Nothing of the failed transaction was saved.
+    #[error("the database cannot be written (full or read-only): {0}")]
+    CannotWrite(String),
     /// Stored data could not be read back (a bug or a damaged database).
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
@@ -59,6 +63,10 @@ pub trait Store: Send + Sync + 'static {
     async fn begin(&self) -> Result<Box<dyn Tx>>;
     /// Answers when the database can be reached and queried.
     async fn ping(&self) -> Result<()>;
+    /// Answers when the database can be written now: a real write of one row, committed,
+    /// and no audit entry (for `/healthz` and for start-up). `CannotWrite` when the disk is
+    /// full or the database read-only; `Unavailable` when it cannot be reached.
+    async fn check_writable(&self) -> Result<()>;
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 }

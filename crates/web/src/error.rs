@@ -29,6 +29,9 @@ pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     }
 }
 
+/// What a page or API answer says when the database cannot be written.
+pub const CANNOT_WRITE: &str = "Hearth cannot save right now: the database is full or read-only; nothing was saved. Everything saved before is safe. Tell your IT service desk, and try again in a few minutes.";
+
 /// An error from a page handler.
 #[derive(Debug)]
 pub struct WebError(pub AppError);
@@ -45,6 +48,10 @@ impl IntoResponse for WebError {
             AppError::NotFound => html_error(StatusCode::NOT_FOUND, "Page not found", "If you typed the web address, check it is correct. If you followed a link, the record may not exist or you may not have access to it."),
             AppError::Forbidden => html_error(StatusCode::FORBIDDEN, "You do not have permission to do that", "Your role does not allow this. Ask your manager or an administrator if you think it should."),
             AppError::Store(StoreError::Unavailable(_)) => html_error(StatusCode::SERVICE_UNAVAILABLE, "Sorry, Hearth is unavailable", "The database cannot be reached. Nothing you saved has been lost. Try again in a few minutes."),
+            AppError::Store(StoreError::CannotWrite(e)) => {
+                tracing::error!(error = %e, "the database cannot be written");
+                html_error(StatusCode::SERVICE_UNAVAILABLE, "Hearth cannot save right now", CANNOT_WRITE)
+            }
             AppError::Conflict { .. } => html_error(StatusCode::CONFLICT, "Someone else changed this record", "Go back and reload the page to see their change. Nothing was saved."),
             AppError::Invalid(e) => html_error(StatusCode::UNPROCESSABLE_ENTITY, "There is a problem", &e.to_string()),
             other => {

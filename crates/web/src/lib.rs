@@ -83,9 +83,13 @@ pub fn route_table() -> Vec<(String, String)> {
     out
 }
 
+/// 200 while the database can be written now (a real commit of one row, no audit entry),
+/// 503 saying why otherwise: full or read-only, or unreachable.
 async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
-    match s.app.store.ping().await {
+    use hearth_store::StoreError;
+    match s.app.store.check_writable().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok\n"),
+        Err(StoreError::CannotWrite(_)) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database cannot be written (full or read-only)\n"),
         Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
     }
 }

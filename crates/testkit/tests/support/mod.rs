@@ -79,6 +79,9 @@ impl<S: Store> Store for Recording<S> {
     async fn ping(&self) -> Result<()> {
         self.inner.ping().await
     }
+    async fn check_writable(&self) -> Result<()> {
+        self.inner.check_writable().await
+    }
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }

@@ -159,6 +159,10 @@ impl From<AppError> for ApiError {
                 tracing::error!(error = %err, "database unavailable");
                 ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "The database cannot be reached. Nothing was changed; try again in a few minutes.")
             }
+            AppError::Store(StoreError::CannotWrite(err)) => {
+                tracing::error!(error = %err, "the database cannot be written");
+                ApiError::status(StatusCode::SERVICE_UNAVAILABLE, crate::error::CANNOT_WRITE)
+            }
             other => {
                 tracing::error!(error = %other, "API request failed");
                 ApiError::status(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong in Hearth. Nothing was changed.")

@@ -85,7 +85,12 @@ pub async fn smuggled_token(app: &App, user: &UserRecord) -> String {
 }
 
 pub async fn world() -> World {
-    let db = std::env::temp_dir().join(format!("hearth-api-fd-{}.db", uuid::Uuid::new_v4()));
+    world_in(&std::env::temp_dir()).await
+}
+
+/// The world with its database in `dir` (a small file system, for the full-disk test).
+pub async fn world_in(dir: &std::path::Path) -> World {
+    let db = dir.join(format!("hearth-api-fd-{}.db", uuid::Uuid::new_v4()));
     let store = SqlStore::connect(&format!("sqlite://{}", db.display())).await.unwrap();
     store.migrate().await.unwrap();
     let store: Arc<dyn Store> = Arc::new(store);

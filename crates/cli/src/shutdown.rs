@@ -1,0 +1,54 @@
+//! Stopping gracefully. SIGTERM (what systemd, Docker and Kubernetes send) or Ctrl+C stops
+//! the server accepting connections; requests in flight finish, for up to the grace period,
+//! and then the process exits 0. A write is never cut off half-way by a planned stop.
+use std::future::IntoFuture;
+use std::time::Duration;
+
+/// Waits for SIGTERM or SIGINT (Ctrl+C); returns which.
+pub async fn signalled() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl+C stops Hearth gracefully");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl+C"
+    }
+}
+
+/// Serves until a stop signal, then drains: no new connections, and the requests in flight
+/// get up to `grace` to finish.
+pub async fn serve_until_stopped(listener: tokio::net::TcpListener, router: axum::Router, grace: Duration) -> std::io::Result<()> {
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let which = signalled().await;
+        tracing::info!(signal = which, grace_seconds = grace.as_secs(), "stopping: no new connections; requests in flight may finish");
+        let _ = stopping.send(true);
+    });
+    let deadline = async move {
+        let _ = stopped.wait_for(|s| *s).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = server.into_future() => {
+            tracing::info!("stopped: every request finished");
+            served
+        }
+        () = deadline => {
+            tracing::warn!(grace_seconds = grace.as_secs(), "stopped: requests still running after the grace period were cut off");
+            Ok(())
+        }
+    }
+}
