@@ -6,11 +6,14 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> OffsetDateTime;
 }
 
+/// The system's clock, to the microsecond: the precision both databases keep, so a time
+/// Hearth answers with is the time it reads back later.
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
+        let t = OffsetDateTime::now_utc();
+        t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000).unwrap_or(t)
     }
 }
 
@@ -31,5 +34,17 @@ impl Clock for TestClock {
     fn now(&self) -> OffsetDateTime {
         let micros = self.0.load(Ordering::SeqCst);
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_system_clock_keeps_microseconds() {
+        for _ in 0..100 {
+            assert_eq!(SystemClock.now().nanosecond() % 1_000, 0);
+        }
     }
 }

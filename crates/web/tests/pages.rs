@@ -305,6 +305,7 @@ async fn concurrent_edits_conflict_and_keep_both_versions() {
     let res = kim.post(&w, &edit, &f).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("Aimee") && res.body.contains("Amie"));
+    assert!(res.body.contains("saved by sam name on "), "the page names who saved first: {}", res.body);
     let hist = kim.get(&w, &format!("/people/{}/history", p.id)).await;
     assert!(hist.body.contains("Spelling from birth certificate"));
 }
@@ -1253,4 +1254,39 @@ async fn an_imported_childs_record_asks_for_the_name() {
     assert!(!page.body.contains("No strategy discussion in this episode"), "{}", page.body);
     assert!(page.body.contains("Bea Support: Brought in from the previous system&#39;s CIN census 2025-26"), "the history says where it came from: {}", page.body);
     assert!(!page.body.contains("Nothing is due in this episode"), "the open plan's next steps are due: {}", page.body);
+}
+
+/// A stale correction names whoever saved the version now stored, not the note's author.
+#[tokio::test]
+async fn a_conflicting_correction_names_who_saved_first() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    let tara = staff(&w, "tara", "Tara Manager", Role::TeamManager, Some(team.id), None).await;
+    let kim = staff(&w, "kim", "Kim Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
+    let p = w.app.create_person(&alone(&kim), child("Amy", "Lee")).await.unwrap();
+    let now = hearth_app::local_time::uk_local(w.clock.now_for_tests());
+    let details = hearth_app::NewCaseNote {
+        occurred_at: time::PrimitiveDateTime::new(now.date(), now.time()) - Duration::hours(1),
+        note_type: hearth_domain::codes::CaseNoteType::HomeVisit,
+        child_seen: true,
+        seen_alone: false,
+        significant: false,
+        text: "Saw Amy at home.".into(),
+    };
+    let note = w.app.add_case_note(&alone(&kim), p.id, details.clone()).await.unwrap();
+    let correct = format!("/people/{}/notes/{}/correct", p.id, note.id);
+    let mut k = Browser::new();
+    k.sign_in(&w, "kim").await;
+    let page = k.get(&w, &correct).await;
+    let token = Browser::csrf(&page.body);
+    // Meanwhile the manager corrects it.
+    let manager = w.app.local_actor("tara").await.unwrap();
+    w.app.correct_case_note(&manager, p.id, note.id, 1, hearth_app::NewCaseNote { text: "Saw Amy and her mother at home.".into(), ..details }, "Mother was there too").await.unwrap();
+    let d = time::PrimitiveDateTime::new(now.date(), now.time()) - Duration::hours(1);
+    let (day, month, year, hm) = (d.day().to_string(), (d.month() as u8).to_string(), d.year().to_string(), format!("{:02}:{:02}", d.hour(), d.minute()));
+    let res = k
+        .post(&w, &correct, &[("csrf_token", &token), ("version", "1"), ("note_type", "home_visit"), ("occurred-day", &day), ("occurred-month", &month), ("occurred-year", &year), ("time", &hm), ("child_seen", "yes"), ("text", "Saw Amy at home, in the garden."), ("reason", "Where")])
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("saved by Tara Manager on "), "{}", res.body);
 }

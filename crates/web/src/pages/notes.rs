@@ -88,7 +88,8 @@ struct NoteFormPage {
     errors: FieldErrors,
     action: String,
     correcting: bool,
-    conflict: Option<CaseNote>,
+    /// Someone else's correction saved first: the note as it is now, who saved it and when.
+    conflict: Option<(CaseNote, String, String)>,
     draft_restored: bool,
 }
 
@@ -243,14 +244,16 @@ pub async fn correct(State(s): State<AppState>, Signed { actor, .. }: Signed, v:
         Ok(()) => return Ok(Redirect::to(&format!("/people/{id}/notes/{nid}?saved=corrected")).into_response()),
         Err(AppError::Invalid(errors)) => (errors, None, StatusCode::UNPROCESSABLE_ENTITY),
         Err(AppError::Conflict { .. }) => {
-            let (_, theirs, _) = s.app.case_note(&actor, id, nid).await?;
-            (FieldErrors::new(), Some(theirs), StatusCode::CONFLICT)
+            let (_, theirs, versions) = s.app.case_note(&actor, id, nid).await?;
+            // Who saved the version now stored: not the note's author, who may not be them.
+            let (by, at) = versions.last().map(|v| (v.changed_by_name.clone(), super::people::when(&v.changed_at))).unwrap_or_default();
+            (FieldErrors::new(), Some((theirs, by, at)), StatusCode::CONFLICT)
         }
         Err(e) => return Err(e.into()),
     };
     let (record, _, _) = s.app.case_note(&actor, id, nid).await?;
     let mut form = form;
-    if let Some(t) = &conflict {
+    if let Some((t, _, _)) = &conflict {
         form.set("version", t.version.to_string());
     }
     let page = NoteFormPage { layout: layout(&v, "Correct a case note"), record, form, errors, action: format!("/people/{id}/notes/{nid}/correct"), correcting: true, conflict, draft_restored: false };

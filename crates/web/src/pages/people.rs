@@ -212,7 +212,8 @@ struct PersonFormPage {
     duplicates: Vec<DuplicateWarning>,
     /// Adding a relative: the person they are being linked to.
     relative_of: Option<(PersonId, String)>,
-    conflict: Option<(PersonRecord, Vec<Difference>)>,
+    /// Someone else saved first: the record now, who saved it and when, and the differences.
+    conflict: Option<(PersonRecord, String, Vec<Difference>)>,
     other_rows: Vec<usize>,
     address_rows: Vec<usize>,
     draft_restored: bool,
@@ -446,7 +447,8 @@ pub async fn edit(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
         Err(AppError::Invalid(errors)) => Ok(fail(form, errors)),
         Err(AppError::Conflict { .. }) => {
             // Show both versions; the user's input stays in the form, now based on theirs.
-            let theirs = s.app.person(&actor, id).await?;
+            let (theirs, versions, _) = s.app.person_history(&actor, id).await?;
+            let saved_by = versions.last().map(|v| format!("{} on {}", v.changed_by_name, when(&v.changed_at))).unwrap_or_default();
             let mine = facts(&details);
             let differences: Vec<Difference> = facts(&theirs.details)
                 .into_iter()
@@ -458,7 +460,7 @@ pub async fn edit(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
             form.set("version", theirs.version.to_string());
             let mut page = PersonFormPage::new(&v, title, action.clone(), form, FieldErrors::new());
             page.editing = true;
-            page.conflict = Some((theirs, differences));
+            page.conflict = Some((theirs, saved_by, differences));
             Ok(render(StatusCode::CONFLICT, &page))
         }
         Err(e) => Err(e.into()),
