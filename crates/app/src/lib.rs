@@ -14,6 +14,7 @@ mod audit;
 mod caseloads;
 mod cin;
 mod front_door;
+pub mod housekeeping;
 pub mod import;
 pub mod returns;
 mod rota;

@@ -596,6 +596,7 @@ async fn serve(app: App, settings: &Settings, banner: Option<String>) -> Result<
     if banner.is_some() && web.public_url.is_none() {
         web.public_url = Some(format!("http://{host}"));
     }
+    tokio::spawn(shutdown::housekeeping_every(app.clone(), std::time::Duration::from_secs(600)));
     let router = hearth_web::router(app, web);
     if let Some(b) = banner {
         print!("{b}");

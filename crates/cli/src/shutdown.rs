@@ -1,3 +1,5 @@
+//! Running and stopping: the background housekeeping, and a graceful stop.
+//!
 //! Stopping gracefully. SIGTERM (what systemd, Docker and Kubernetes send) or Ctrl+C stops
 //! the server accepting connections; requests in flight finish, for up to the grace period,
 //! and then the process exits 0. A write is never cut off half-way by a planned stop.
@@ -49,6 +51,21 @@ pub async fn serve_until_stopped(listener: tokio::net::TcpListener, router: axum
         () = deadline => {
             tracing::warn!(grace_seconds = grace.as_secs(), "stopped: requests still running after the grace period were cut off");
             Ok(())
+        }
+    }
+}
+
+/// Runs `App::housekeeping` now and then every `period` (once across all instances: the
+/// run takes a database lock). A failed run is logged and tried again next time.
+pub async fn housekeeping_every(app: hearth_app::App, period: Duration) {
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app.housekeeping().await {
+            Ok(Some(done)) => tracing::info!(drafts = done.drafts, sessions = done.sessions, "housekeeping: expired drafts and ended sessions deleted"),
+            Ok(None) => tracing::debug!("housekeeping: another instance is running it"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; it runs again later"),
         }
     }
 }

@@ -340,6 +340,16 @@ pub(crate) async fn take_draft(c: &mut AnyConnection, id: DraftId, user: UserId)
     .transpose()
 }
 
+pub(crate) async fn delete_sessions_before(c: &mut AnyConnection, idle_before: OffsetDateTime, begun_before: OffsetDateTime) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(micros(idle_before))
+        .bind(micros(begun_before))
+        .execute(c)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected())
+}
+
 pub(crate) async fn delete_drafts_before(c: &mut AnyConnection, before: OffsetDateTime) -> Result<u64> {
     let done = sqlx::query("DELETE FROM drafts WHERE created_at < $1").bind(micros(before)).execute(c).await.map_err(db_err)?;
     Ok(done.rows_affected())

@@ -88,6 +88,18 @@ impl Tx for SqlTx {
     async fn delete_drafts_before(&mut self, before: OffsetDateTime) -> Result<u64> {
         auth::delete_drafts_before(self.c(), before).await
     }
+    async fn delete_sessions_before(&mut self, idle_before: OffsetDateTime, begun_before: OffsetDateTime) -> Result<u64> {
+        auth::delete_sessions_before(self.c(), idle_before, begun_before).await
+    }
+    async fn try_lock(&mut self, name: &str) -> Result<bool> {
+        match self.dialect {
+            Dialect::Sqlite => Ok(true),
+            Dialect::Postgres => {
+                let row = sqlx::query("SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext($1)) THEN 1 ELSE 0 END AS got").bind(name).fetch_one(self.c()).await.map_err(db_err)?;
+                crate::convert::RowExt::flag(&row, "got")
+            }
+        }
+    }
     async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()> {
         auth::insert_setup_link(self.c(), link).await
     }

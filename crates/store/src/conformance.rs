@@ -52,6 +52,8 @@ macro_rules! conformance_tests {
             api_tokens,
             drafts,
             setup_links,
+            run_once_locks,
+            health_probe,
             person_round_trip,
             person_update_keeps_versions,
             stale_person_update_conflicts,
@@ -358,7 +360,42 @@ pub async fn sessions(store: &dyn Store) {
     assert_eq!(tx.session_by_token_hash(&s2.token_hash).await.unwrap(), None);
     assert_eq!(tx.session_by_token_hash(&s3.token_hash).await.unwrap(), Some(s3.clone()), "other users stay signed in");
     assert_eq!(tx.delete_user_sessions(a.id).await.unwrap(), 0);
+    // Housekeeping: sessions idle or begun too long ago go; a fresh one stays.
+    let old = |idle: i64, begun: i64| SessionRecord { last_seen_at: now() - Duration::days(idle), created_at: now() - Duration::days(begun), ..session(&b) };
+    let (idle, long, fresh) = (old(9, 9), old(0, 9), old(0, 0));
+    for s in [&idle, &long, &fresh] {
+        tx.insert_session(s).await.unwrap();
+    }
+    assert!(tx.delete_sessions_before(now() - Duration::days(8), now() - Duration::days(8) - Duration::hours(1)).await.unwrap() >= 2);
+    assert_eq!(tx.session_by_token_hash(&idle.token_hash).await.unwrap(), None);
+    assert_eq!(tx.session_by_token_hash(&long.token_hash).await.unwrap(), None);
+    assert_eq!(tx.session_by_token_hash(&fresh.token_hash).await.unwrap(), Some(fresh.clone()));
     tx.commit().await.unwrap();
+}
+
+/// A lock for work that must run once however many instances serve the database: held
+/// until the transaction ends, refused meanwhile to others (PostgreSQL; SQLite's single
+/// writer already runs one transaction at a time).
+pub async fn run_once_locks(store: &dyn Store) {
+    let name = format!("hearth.conformance.{}", word(12));
+    let mut a = store.begin().await.unwrap();
+    assert!(a.try_lock(&name).await.unwrap());
+    if store.backend() == "postgres" {
+        let mut b = store.begin().await.unwrap();
+        assert!(!b.try_lock(&name).await.unwrap(), "held by the other transaction");
+        assert!(b.try_lock(&format!("{name}.other")).await.unwrap(), "another name is free");
+        b.commit().await.unwrap();
+    }
+    a.commit().await.unwrap();
+    let mut c = store.begin().await.unwrap();
+    assert!(c.try_lock(&name).await.unwrap(), "released when its transaction ended");
+    c.commit().await.unwrap();
+}
+
+pub async fn health_probe(store: &dyn Store) {
+    store.check_writable().await.unwrap();
+    store.check_writable().await.unwrap();
+    store.ping().await.unwrap();
 }
 
 pub async fn api_tokens(store: &dyn Store) {

@@ -116,6 +116,13 @@ pub trait Tx: Send {
     async fn take_draft(&mut self, id: DraftId, user: UserId) -> Result<Option<DraftRecord>>;
     /// Deletes every draft saved before `before`; returns how many.
     async fn delete_drafts_before(&mut self, before: OffsetDateTime) -> Result<u64>;
+    /// Deletes the sessions last used before `idle_before` or begun before `begun_before`;
+    /// returns how many.
+    async fn delete_sessions_before(&mut self, idle_before: OffsetDateTime, begun_before: OffsetDateTime) -> Result<u64>;
+    /// Takes the lock named `name` until this transaction ends, if nobody else holds it:
+    /// work that must run once however many instances of Hearth serve the database (on
+    /// PostgreSQL an advisory lock; SQLite's one writer holds every lock already).
+    async fn try_lock(&mut self, name: &str) -> Result<bool>;
     /// Stores a new set-up link, ending every earlier unused link of the same user.
     async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()>;
     async fn setup_link_by_hash(&mut self, token_hash: &str) -> Result<Option<SetupLinkRecord>>;

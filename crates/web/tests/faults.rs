@@ -99,3 +99,43 @@ async fn a_full_disk_answers_503_and_recovers_when_space_returns() {
     drop(w);
     let _ = Path::new(&disk.dir);
 }
+
+/// Housekeeping deletes drafts past their week and sessions that ended more than a week
+/// ago, and keeps a session that ended recently (a form posted to it is still kept).
+#[tokio::test]
+async fn housekeeping_deletes_what_has_expired() {
+    use hearth_store::SessionRecord;
+    use time::Duration;
+    let w = world().await;
+    let sam = w.user("sam").clone();
+    let session = |label: &str| SessionRecord {
+        id: hearth_domain::SessionId::new(),
+        user: sam.id,
+        token_hash: format!("hash-{label}-{}", uuid::Uuid::new_v4()),
+        csrf_token: "x".repeat(32),
+        mfa_passed: true,
+        proposed_totp: None,
+        created_at: w.app.now(),
+        last_seen_at: w.app.now(),
+    };
+    let (ended_long_ago, ended_recently) = (session("old"), session("recent"));
+    let mut tx = w.app.store.begin().await.unwrap();
+    tx.insert_session(&ended_long_ago).await.unwrap();
+    tx.commit().await.unwrap();
+    let draft = w.app.save_draft(&session("draft"), "/people/new", "given_name=Zo%C3%AB").await.unwrap();
+    w.clock.advance(Duration::days(8));
+    let mut tx = w.app.store.begin().await.unwrap();
+    tx.insert_session(&SessionRecord { created_at: w.app.now() - Duration::hours(1), last_seen_at: w.app.now() - Duration::hours(1), ..ended_recently.clone() }).await.unwrap();
+    tx.commit().await.unwrap();
+    let done = w.app.housekeeping().await.unwrap().expect("SQLite's one writer holds the lock");
+    assert_eq!(done.drafts, 1);
+    assert!(done.sessions >= 1);
+    let mut tx = w.app.store.begin().await.unwrap();
+    assert!(tx.session_by_token_hash(&ended_long_ago.token_hash).await.unwrap().is_none());
+    assert!(tx.session_by_token_hash(&ended_recently.token_hash).await.unwrap().is_some(), "ended an hour ago: kept for its drafts");
+    assert!(tx.take_draft(draft, sam.id).await.unwrap().is_none());
+    tx.commit().await.unwrap();
+    let head = w.audit_head().await;
+    assert_eq!(w.app.housekeeping().await.unwrap(), Some(hearth_app::housekeeping::Housekeeping::default()), "nothing more to do");
+    assert_eq!(w.audit_head().await, head, "an empty run leaves no audit entry");
+}

@@ -183,6 +183,12 @@ impl Tx for RecordingTx {
     async fn delete_drafts_before(&mut self, before: OffsetDateTime) -> Result<u64> {
         self.inner.delete_drafts_before(before).await
     }
+    async fn delete_sessions_before(&mut self, idle_before: OffsetDateTime, begun_before: OffsetDateTime) -> Result<u64> {
+        self.inner.delete_sessions_before(idle_before, begun_before).await
+    }
+    async fn try_lock(&mut self, name: &str) -> Result<bool> {
+        self.inner.try_lock(name).await
+    }
     async fn insert_setup_link(&mut self, link: &SetupLinkRecord) -> Result<()> {
         self.inner.insert_setup_link(link).await
     }

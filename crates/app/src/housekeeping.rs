@@ -1,0 +1,39 @@
+//! Work that runs in the background, once however many instances of Hearth serve the
+//! database: each run takes a database lock first, and an instance that finds it taken
+//! leaves the run to the one that holds it.
+use crate::auth::DRAFT_LIFETIME;
+use crate::{App, AppError};
+use hearth_domain::audit::Outcome;
+
+/// The name of the lock the housekeeping run holds.
+const LOCK: &str = "hearth.housekeeping";
+
+/// What a housekeeping run removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Housekeeping {
+    pub drafts: u64,
+    pub sessions: u64,
+}
+
+impl App {
+    /// Deletes drafts older than `DRAFT_LIFETIME` and sessions that ended (idle or too old)
+    /// more than that long ago — kept until then, so a form posted to an expired session is
+    /// still saved as a draft. `None` when another instance is running it now.
+    pub async fn housekeeping(&self) -> Result<Option<Housekeeping>, AppError> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if !tx.try_lock(LOCK).await? {
+            return Ok(None);
+        }
+        let drafts = tx.delete_drafts_before(now - DRAFT_LIFETIME).await?;
+        let sessions = tx.delete_sessions_before(now - self.config.idle_timeout - DRAFT_LIFETIME, now - self.config.absolute_timeout - DRAFT_LIFETIME).await?;
+        let done = Housekeeping { drafts, sessions };
+        if done != Housekeeping::default() {
+            let mut d = self.draft(None, "system.housekeeping", None, Outcome::Allowed);
+            d.reason = Some(format!("{drafts} expired drafts and {sessions} ended sessions deleted"));
+            tx.append_audit(&d).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(done))
+    }
+}
