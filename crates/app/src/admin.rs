@@ -84,7 +84,7 @@ impl App {
     /// The newest set-up link of each account, for the administrators' page.
     pub async fn setup_links(&self, actor: &Actor) -> Result<Vec<hearth_store::SetupLinkRecord>, AppError> {
         self.require(actor, Permission::ManageUsers, "user.list").await?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let links = tx.latest_setup_links().await?;
         tx.commit().await?;
         Ok(links)
@@ -155,7 +155,7 @@ impl App {
     }
 
     pub async fn teams(&self) -> Result<Vec<Team>, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let t = tx.teams().await?;
         tx.commit().await?;
         Ok(t)
@@ -167,7 +167,7 @@ impl App {
             self.audit_denied(actor, "user.list", None, None).await?;
             return Err(AppError::Forbidden);
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let mut u = tx.users().await?;
         tx.commit().await?;
         u.sort_by(|a, b| a.display_name.cmp(&b.display_name));
@@ -239,7 +239,7 @@ impl App {
             return Ok(Vec::new());
         }
         let roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.reads_la_wide()).collect();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let grants = tx.role_grants_since(self.now() - time::Duration::days(days), &roles).await?;
         tx.commit().await?;
         Ok(grants)

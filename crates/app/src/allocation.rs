@@ -37,7 +37,7 @@ impl App {
     }
 
     pub async fn allocations(&self, actor: &Actor, person: PersonId) -> Result<AllocationView, AppError> {
-        let (mut tx, record, _) = self.with_open(actor, person, "allocation.view").await?;
+        let (mut tx, record, _) = self.with_read(actor, person, "allocation.view").await?;
         let h = self.history_in(tx.as_mut(), &record).await?;
         let teams = tx.teams().await?;
         let users = tx.users().await?;

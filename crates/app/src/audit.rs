@@ -82,7 +82,7 @@ impl App {
     /// The audit trail of one person's record, for auditors. Viewing it is itself audited.
     pub async fn audit_of_person(&self, actor: &Actor, person: PersonId, limit: u32) -> Result<AuditReport, AppError> {
         self.require(actor, Permission::ReadAudit, "audit.person").await?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let entries = tx.audit_of_person(person, limit).await?;
         let users = tx.users().await?;
         tx.append_audit(&self.draft(Some(actor), "audit.person", Some(person), Outcome::Allowed)).await?;
@@ -109,9 +109,7 @@ impl App {
         let mut d = self.draft(None, action, None, Outcome::Denied);
         d.actor = user;
         d.target = Some(target.chars().take(200).collect());
-        let mut tx = self.store.begin().await?;
-        tx.append_audit(&d).await?;
-        tx.commit().await?;
+        self.store.record_audit(&[d]).await?;
         Ok(())
     }
 }

@@ -316,7 +316,8 @@ impl App {
     /// Looks a session token up and applies the idle and absolute timeouts.
     pub async fn session(&self, token: &str) -> Result<SessionState, AppError> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
+        // Read beside the writer: a page view does not queue for it to find its session.
+        let mut tx = self.store.begin_read().await?;
         let Some(mut session) = tx.session_by_token_hash(&sha256_hex(token)).await? else {
             return Ok(SessionState::Unknown);
         };
@@ -326,18 +327,20 @@ impl App {
         let Some(user) = tx.user(session.user).await?.filter(|u| u.active) else {
             return Ok(SessionState::Unknown);
         };
+        let state = if session.mfa_passed {
+            SessionState::Active { actor: App::actor_in(tx.as_mut(), user).await?, session: session.clone() }
+        } else {
+            let next = self.needs_mfa(&user);
+            SessionState::MfaPending { user, session: session.clone(), next }
+        };
+        tx.commit().await?;
         // Writing on every request would cost a disk sync each; a minute's precision is enough.
         if now - session.last_seen_at > Duration::minutes(1) {
             session.last_seen_at = now;
-            tx.update_session(&session).await?;
+            let mut tx = self.store.begin().await?;
+            tx.touch_session(session.id, now).await?;
+            tx.commit().await?;
         }
-        let state = if session.mfa_passed {
-            SessionState::Active { actor: App::actor_in(tx.as_mut(), user).await?, session }
-        } else {
-            let next = self.needs_mfa(&user);
-            SessionState::MfaPending { user, session, next }
-        };
-        tx.commit().await?;
         Ok(state)
     }
 
@@ -652,7 +655,7 @@ impl App {
 
     /// The actor behind a bearer token, if it is live and its user may use the API.
     pub async fn api_actor(&self, token: &str) -> Result<Option<Actor>, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let Some(t) = tx.api_token_by_hash(&sha256_hex(token)).await?.filter(|t| t.revoked_at.is_none()) else {
             // Failed API authentication leaves a trace, as failed sign-ins do.
             tx.append_audit(&self.draft(None, "api.authenticate", None, Outcome::Denied)).await?;
@@ -667,12 +670,14 @@ impl App {
             tx.commit().await?;
             return Ok(None);
         };
-        let now = self.now();
-        if t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
-            tx.touch_api_token(t.id, now).await?;
-        }
         let actor = App::actor_in(tx.as_mut(), user).await?;
         tx.commit().await?;
+        let now = self.now();
+        if t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
+            let mut tx = self.store.begin().await?;
+            tx.touch_api_token(t.id, now).await?;
+            tx.commit().await?;
+        }
         Ok(Some(actor))
     }
 

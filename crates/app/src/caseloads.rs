@@ -32,7 +32,7 @@ impl App {
     /// The caseloads of everyone below a manager in the management chain.
     pub async fn caseloads(&self, actor: &Actor) -> Result<Caseloads, AppError> {
         self.require(actor, Permission::RecordManagementOversight, "caseloads.view").await?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let workers = actor.subject.reports.clone();
         let counts = tx.caseloads(&workers).await?;
         let unallocated = tx.unallocated_children(&actor.subject.teams).await?;
@@ -75,7 +75,7 @@ impl App {
         if !actor.can(Permission::ViewRecords) {
             return Ok(Vec::new());
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let children = tx.children_of_worker(&actor.subject.scope(), self.now(), limit).await?;
         if !children.is_empty() {
             tx.append_audit(&self.draft(Some(actor), "person.list_allocated", None, Outcome::Allowed)).await?;

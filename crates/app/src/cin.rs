@@ -145,7 +145,7 @@ impl App {
     }
 
     pub async fn episode_page(&self, actor: &Actor, id: EpisodeId) -> Result<EpisodeView, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let loaded = self.episode_in(tx.as_mut(), actor, id, "episode.view").await;
         let (episode, child) = match loaded {
             Ok(v) => v,
@@ -294,7 +294,7 @@ impl App {
         let teams = actor.subject.teams.clone();
         let mut members = actor.subject.reports.clone();
         members.push(actor.user.id);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let mut plans = tx.open_cp_plans_of_teams(&teams).await?;
         let mut overdue = tx.open_tasks(&TaskQuery { due_before: Some(today), ..TaskQuery::among(&members, &teams) }).await?;
         overdue.retain(|t| DASHBOARD_OVERDUE.contains(&t.kind));

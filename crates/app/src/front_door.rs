@@ -241,7 +241,7 @@ impl App {
     }
 
     pub async fn contact_page(&self, actor: &Actor, id: ContactId) -> Result<ContactView, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let loaded = self.contact_in(tx.as_mut(), actor, id, "contact.view").await;
         let (contact, _) = match loaded {
             Ok(v) => v,
@@ -347,7 +347,7 @@ impl App {
     }
 
     pub async fn referral_page(&self, actor: &Actor, id: ReferralId) -> Result<ReferralView, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let loaded = self.referral_in(tx.as_mut(), actor, id, "referral.view").await;
         let (referral, child) = match loaded {
             Ok(v) => v,
@@ -435,7 +435,7 @@ impl App {
     }
 
     pub async fn assessment_page(&self, actor: &Actor, id: AssessmentId) -> Result<AssessmentView, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let loaded = self.assessment_in(tx.as_mut(), actor, id, "assessment.view").await;
         let (assessment, referral, child) = match loaded {
             Ok(v) => v,
@@ -568,7 +568,7 @@ impl App {
 
     /// The contacts and referrals of a person, for their record page.
     pub async fn front_door_of(&self, actor: &Actor, person: PersonId) -> Result<FrontDoorHistory, AppError> {
-        let (mut tx, _, _) = self.with_open(actor, person, "front_door.list").await?;
+        let (mut tx, _, _) = self.with_read(actor, person, "front_door.list").await?;
         let history = self.front_door_in(tx.as_mut(), actor, person).await?;
         tx.commit().await?;
         Ok(history)

@@ -134,7 +134,7 @@ impl App {
     /// whoever runs it already holds the database, so no password is asked, but the user's
     /// role still decides what the command may do and the audit log names them.
     pub async fn local_actor(&self, username: &str) -> Result<Actor, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let user = tx.user_by_username(username).await?.filter(|u| u.active).ok_or(AppError::NotFound)?;
         let actor = Self::actor_in(tx.as_mut(), user).await?;
         tx.commit().await?;
@@ -155,11 +155,9 @@ impl App {
 
     /// Audits a refusal in a transaction of its own (the refused action's is rolled back).
     pub(crate) async fn audit_denied(&self, actor: &Actor, action: &str, person: Option<PersonId>, target: Option<String>) -> Result<(), AppError> {
-        let mut tx = self.store.begin().await?;
         let mut d = self.draft(Some(actor), action, person, Outcome::Denied);
         d.target = target;
-        tx.append_audit(&d).await?;
-        tx.commit().await?;
+        self.store.record_audit(&[d]).await?;
         Ok(())
     }
 

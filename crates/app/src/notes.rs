@@ -46,7 +46,7 @@ impl App {
 
     /// A case note with all its versions, oldest first.
     pub async fn case_note(&self, actor: &Actor, person: PersonId, id: CaseNoteId) -> Result<(PersonRecord, CaseNote, Vec<CaseNoteVersion>), AppError> {
-        let (mut tx, record, _) = self.with_open(actor, person, "case_note.view").await?;
+        let (mut tx, record, _) = self.with_read(actor, person, "case_note.view").await?;
         let note = tx.case_note(id).await?.filter(|n| n.person == person).ok_or(AppError::NotFound)?;
         let versions = tx.case_note_versions(id).await?;
         tx.commit().await?;
@@ -54,7 +54,7 @@ impl App {
     }
 
     pub async fn case_notes(&self, actor: &Actor, person: PersonId, limit: u32, offset: u32) -> Result<(PersonRecord, Vec<CaseNote>, i64), AppError> {
-        let (mut tx, record, _) = self.with_open(actor, person, "case_note.list").await?;
+        let (mut tx, record, _) = self.with_read(actor, person, "case_note.list").await?;
         let notes = tx.case_notes_of(person, false, limit, offset).await?;
         let total = tx.count_case_notes(person).await?;
         tx.commit().await?;

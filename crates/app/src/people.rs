@@ -109,9 +109,21 @@ impl App {
         }
     }
 
-    /// Runs `open` in a transaction of its own and audits a refusal outside the rolled-back one.
+    /// Runs `open` in a write transaction of its own and audits a refusal outside the
+    /// rolled-back one.
     pub(crate) async fn with_open(&self, actor: &Actor, id: PersonId, action: &str) -> Result<(Box<dyn Tx>, PersonRecord, AccessGround), AppError> {
-        let mut tx = self.store.begin().await?;
+        let tx = self.store.begin().await?;
+        self.opened_in(tx, actor, id, action).await
+    }
+
+    /// `with_open` for a use case that only reads: a read transaction, which never waits
+    /// for the writer and whose audit entry is written by group commit.
+    pub(crate) async fn with_read(&self, actor: &Actor, id: PersonId, action: &str) -> Result<(Box<dyn Tx>, PersonRecord, AccessGround), AppError> {
+        let tx = self.store.begin_read().await?;
+        self.opened_in(tx, actor, id, action).await
+    }
+
+    async fn opened_in(&self, mut tx: Box<dyn Tx>, actor: &Actor, id: PersonId, action: &str) -> Result<(Box<dyn Tx>, PersonRecord, AccessGround), AppError> {
         match self.open(tx.as_mut(), actor, id, action).await {
             Ok((r, g)) => Ok((tx, r, g)),
             Err(AppError::NotFound) => {
@@ -124,7 +136,7 @@ impl App {
     }
 
     pub async fn person_page(&self, actor: &Actor, id: PersonId) -> Result<PersonPage, AppError> {
-        let (mut tx, record, ground) = self.with_open(actor, id, "person.view").await?;
+        let (mut tx, record, ground) = self.with_read(actor, id, "person.view").await?;
         let family = self.family_in(tx.as_mut(), actor, id).await?;
         let recent_notes = tx.case_notes_of(id, false, 10, 0).await?;
         let note_count = tx.count_case_notes(id).await?;
@@ -161,14 +173,14 @@ impl App {
 
     /// The record as it is now, for an edit form (audited as a read).
     pub async fn person(&self, actor: &Actor, id: PersonId) -> Result<PersonRecord, AppError> {
-        let (tx, record, _) = self.with_open(actor, id, "person.view").await?;
+        let (tx, record, _) = self.with_read(actor, id, "person.view").await?;
         tx.commit().await?;
         Ok(record)
     }
 
     /// Every version of the record and every change to each fact.
     pub async fn person_history(&self, actor: &Actor, id: PersonId) -> Result<(PersonRecord, Vec<PersonVersion>, Vec<FactChange>), AppError> {
-        let (mut tx, record, _) = self.with_open(actor, id, "person.history").await?;
+        let (mut tx, record, _) = self.with_read(actor, id, "person.history").await?;
         let versions = tx.person_versions(id).await?;
         tx.commit().await?;
         let changes = fact_changes(&versions);
@@ -176,7 +188,7 @@ impl App {
     }
 
     pub async fn chronology(&self, actor: &Actor, id: PersonId, filter: Option<ChronologyKind>) -> Result<(PersonRecord, Vec<ChronologyEntry>), AppError> {
-        let (mut tx, record, _) = self.with_open(actor, id, "person.chronology").await?;
+        let (mut tx, record, _) = self.with_read(actor, id, "person.chronology").await?;
         let notes = tx.case_notes_of(id, true, 10_000, 0).await?;
         // A relationship with someone restricted from the reader is left out altogether:
         // even unnamed, "became part of the family network" would tell of them.
@@ -192,7 +204,7 @@ impl App {
     }
 
     pub async fn family(&self, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
-        let (mut tx, _, _) = self.with_open(actor, id, "person.family").await?;
+        let (mut tx, _, _) = self.with_read(actor, id, "person.family").await?;
         let f = self.family_in(tx.as_mut(), actor, id).await?;
         tx.commit().await?;
         Ok(f)
@@ -201,7 +213,7 @@ impl App {
     /// Possible existing records for someone about to be recorded, among those the actor may
     /// open (a match the actor may not see is not disclosed).
     pub async fn possible_duplicates(&self, actor: &Actor, details: &PersonDetails) -> Result<Vec<DuplicateWarning>, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let nhs = details.nhs_number.as_ref().map(|n| n.as_str());
         let dob = details.date_of_birth.or(details.expected_date_of_birth);
         let matches: Vec<(PersonSummary, MatchReason)> = tx
@@ -293,7 +305,7 @@ impl App {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         // Candidates come back before ranking; fetch more than shown so typos still rank.
         let candidates = tx.search_persons(&q, &actor.subject.scope(), limit.saturating_mul(4).max(50)).await?;
         let mut d = self.draft(Some(actor), "person.search", None, Outcome::Allowed);
@@ -435,7 +447,7 @@ impl App {
     pub async fn break_glass_alerts(&self, actor: &Actor, days: i64) -> Result<Vec<BreakGlassAlert>, AppError> {
         let reviews = actor.can(Permission::ReviewBreakGlass);
         let manages = actor.can(Permission::RecordManagementOversight);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let grants: Vec<(BreakGlassGrant, AlertReason)> = tx
             .break_glass_since(self.now() - time::Duration::days(days))
             .await?

@@ -60,7 +60,7 @@ impl App {
     /// and audited as a whole. `actor`: who asked (`None`: the command line, which writes
     /// every child); someone asking from the web gets only the children they may open.
     async fn census_for(&self, actor: Option<&crate::Actor>, year: CollectionYear) -> Result<(Vec<CensusChild>, usize), AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let records = tx.census_records().await?;
         let visible = match actor {
             Some(a) => Some(self.visible_people(tx.as_mut(), a, &records.children.iter().map(|p| p.id).collect::<Vec<_>>()).await?),
@@ -187,7 +187,7 @@ impl App {
         // rules about the return as a whole (Hearth's header is always right).
         let return_rules = hearth_cin_census::rules::all().into_iter().filter(|r| matches!(r.check, hearth_cin_census::rules::Check::Return(_))).collect();
         let mut validator = hearth_cin_census::Validator::with_rules(&hearth_cin_census::Header::default(), ctx, return_rules);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let records = tx.census_records().await?;
         let teams = &actor.subject.teams;
         let census = self.census_of(&records, year, |p| whole_la || p.allocation.team.is_some_and(|t| teams.contains(&t)));
@@ -250,7 +250,7 @@ impl App {
     /// A child's return readiness on its own (the API's; the record page gets it with the
     /// rest of the record). Opening it is audited as a read of the record.
     pub async fn census_readiness(&self, actor: &crate::Actor, id: hearth_domain::PersonId) -> Result<Option<Readiness>, AppError> {
-        let (mut tx, record, _) = self.with_open(actor, id, "person.census").await?;
+        let (mut tx, record, _) = self.with_read(actor, id, "person.census").await?;
         let la_child_id = tx.kept_la_child_id(id).await?;
         let readiness = self.readiness_in(tx.as_mut(), &record, la_child_id.as_deref()).await?;
         tx.commit().await?;

@@ -76,7 +76,7 @@ impl App {
             self.audit_denied(actor, "rota.view", None, Some(team.to_string())).await?;
             return Err(AppError::Forbidden);
         }
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let teams = tx.teams().await?;
         let Some(this) = teams.iter().find(|t| t.id == team).cloned() else {
             return Err(AppError::NotFound);

@@ -73,7 +73,7 @@ impl App {
     /// "My work": the open tasks assigned to the actor, by bucket.
     pub async fn my_work(&self, actor: &Actor) -> Result<MyWork, AppError> {
         let today = self.today();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let mut tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
         let children = self.children_of_tasks(tx.as_mut(), actor, &tasks.iter().collect::<Vec<_>>()).await?;
         let held = tasks.len();
@@ -88,7 +88,7 @@ impl App {
 
     /// The counts of the actor's tray, for the home page (as the tray counts them).
     pub async fn my_work_counts(&self, actor: &Actor) -> Result<TrayCounts, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let mut tasks = tx.open_tasks(&TaskQuery::among(&[actor.user.id], &[])).await?;
         let children = self.children_of_tasks(tx.as_mut(), actor, &tasks.iter().collect::<Vec<_>>()).await?;
         tasks.retain(|t| children.contains_key(&t.child));
@@ -106,7 +106,7 @@ impl App {
         let teams = actor.subject.teams.clone();
         let filter = OverdueFilter { page: filter.page.max(1), ..filter };
         let scope = TaskQuery::among(&members, &teams);
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let counts = TeamCounts::from_tally(&tx.open_task_tally(&members, &teams, today).await?);
         let mut awaiting_authorisation = match counts.awaiting_authorisation {
             0 => Vec::new(),

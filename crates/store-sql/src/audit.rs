@@ -36,43 +36,50 @@ macro_rules! select_entries {
     };
 }
 
-pub(crate) async fn append(c: &mut AnyConnection, dialect: Dialect, draft: &AuditDraft) -> Result<AuditEntry> {
+/// Appends `drafts` at the end of the chain, in order, in the caller's transaction: the head
+/// is read (and on PostgreSQL locked until the transaction ends) once, each entry inserted,
+/// and the head moved once. Called at commit, so the lock is held only for the commit.
+pub(crate) async fn append_many(c: &mut AnyConnection, dialect: Dialect, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>> {
+    if drafts.is_empty() {
+        return Ok(Vec::new());
+    }
     let head = sqlx::query(dialect.audit_head_for_update())
         .fetch_optional(&mut *c)
         .await
         .map_err(db_err)?
         .ok_or_else(|| StoreError::Corrupt("the audit head is missing".into()))?;
-    let (seq, hash) = (head.int("seq")?, head.text("hash")?);
-    let last = (seq > 0).then_some((seq, hash.as_str()));
-    // Hash exactly what is stored: timestamps keep microseconds.
-    let mut draft = draft.clone();
-    draft.at = to_stored_precision(draft.at);
-    let entry = audit::chain(draft, last);
-    let d = &entry.draft;
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, person_id, target, outcome, reason, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(entry.seq)
-    .bind(micros(d.at))
-    .bind(opt_id(d.actor))
-    .bind(&d.action)
-    .bind(opt_id(d.person))
-    .bind(d.target.as_deref())
-    .bind(d.outcome.code())
-    .bind(d.reason.as_deref())
-    .bind(&entry.prev_hash)
-    .bind(&entry.hash)
-    .execute(&mut *c)
-    .await
-    .map_err(db_err)?;
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+    let (mut seq, mut hash) = (head.int("seq")?, head.text("hash")?);
+    let mut out = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let last = (seq > 0).then_some((seq, hash.as_str()));
+        // Hash exactly what is stored: timestamps keep microseconds.
+        let mut draft = draft.clone();
+        draft.at = to_stored_precision(draft.at);
+        let entry = audit::chain(draft, last);
+        let d = &entry.draft;
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, person_id, target, outcome, reason, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
         .bind(entry.seq)
+        .bind(micros(d.at))
+        .bind(opt_id(d.actor))
+        .bind(&d.action)
+        .bind(opt_id(d.person))
+        .bind(d.target.as_deref())
+        .bind(d.outcome.code())
+        .bind(d.reason.as_deref())
+        .bind(&entry.prev_hash)
         .bind(&entry.hash)
-        .execute(c)
+        .execute(&mut *c)
         .await
         .map_err(db_err)?;
-    Ok(entry)
+        // The head follows each entry (triggers check both, one entry at a time).
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(entry.seq).bind(&entry.hash).execute(&mut *c).await.map_err(db_err)?;
+        (seq, hash) = (entry.seq, entry.hash.clone());
+        out.push(entry);
+    }
+    Ok(out)
 }
 
 pub(crate) async fn page(c: &mut AnyConnection, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {

@@ -210,6 +210,11 @@ pub(crate) async fn update_session(c: &mut AnyConnection, s: &SessionRecord) -> 
     not_found_unless_changed(done.rows_affected())
 }
 
+pub(crate) async fn touch_session(c: &mut AnyConnection, id: SessionId, at: OffsetDateTime) -> Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1").bind(micros(at)).bind(id.to_string()).execute(c).await.map_err(db_err)?;
+    Ok(())
+}
+
 pub(crate) async fn delete_session(c: &mut AnyConnection, id: SessionId) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.to_string()).execute(c).await.map_err(db_err)?;
     Ok(())

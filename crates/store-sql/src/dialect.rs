@@ -80,6 +80,35 @@ impl Dialect {
             })
     }
 
+    /// SQLite's reader connections, beside the writer (WAL lets them read while it writes):
+    /// set up like it, and unable to write (`query_only`). `None` on PostgreSQL, and for an
+    /// in-memory database (each connection would have a database of its own).
+    pub(crate) fn reader_pool_options(self, url: &str) -> Option<AnyPoolOptions> {
+        if self != Dialect::Sqlite || url.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        Some(
+            AnyPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(30))
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .test_before_acquire(false)
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        self.set_up(conn).await?;
+                        sqlx::raw_sql("PRAGMA query_only = ON").execute(conn).await.map(drop)
+                    })
+                })
+                .before_acquire(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.ping().await?;
+                        Ok(!conn.is_in_transaction())
+                    })
+                }),
+        )
+    }
+
     /// Runs on every new connection.
     pub(crate) async fn set_up(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         if self == Dialect::Sqlite {
@@ -103,6 +132,14 @@ impl Dialect {
         match self {
             Dialect::Sqlite => "BEGIN IMMEDIATE",
             Dialect::Postgres => "BEGIN",
+        }
+    }
+
+    /// A transaction that only reads.
+    pub(crate) fn begin_read_statement(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN",
+            Dialect::Postgres => "BEGIN READ ONLY",
         }
     }
 

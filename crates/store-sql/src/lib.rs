@@ -14,6 +14,7 @@
 mod access;
 mod allocations;
 mod audit;
+mod audit_batch;
 mod auth;
 mod case_notes;
 mod convert;
@@ -35,6 +36,8 @@ use dialect::CONNECT_TIMEOUT;
 use error::db_err;
 use hearth_domain::access::AccessScope;
 use hearth_domain::search::ParsedQuery;
+use audit_batch::AuditBatcher;
+use hearth_domain::audit::AuditDraft;
 use hearth_store::{Result, Store, StoreError, Tx};
 use sqlx::{AnyConnection, AnyPool};
 use sqlx::{AssertSqlSafe, Connection};
@@ -47,6 +50,10 @@ use sqlx::{AssertSqlSafe, Connection};
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
+    /// SQLite's readers, beside its one writer (WAL); `None` on PostgreSQL, whose pool
+    /// serves both, and for an in-memory SQLite database, which one connection holds.
+    readers: Option<AnyPool>,
+    batcher: AuditBatcher,
     dialect: Dialect,
 }
 
@@ -79,8 +86,13 @@ impl SqlStore {
         let _ = probe.close().await;
         checked?;
         let pool = dialect.pool_options().connect_lazy(&url).map_err(db_err)?;
+        let readers = match dialect.reader_pool_options(&url) {
+            Some(opts) => Some(opts.connect_lazy(&url).map_err(db_err)?),
+            None => None,
+        };
+        let batcher = AuditBatcher::start(pool.clone(), dialect);
         tracing::debug!(backend = dialect.name(), "database opened");
-        Ok(SqlStore { pool, dialect })
+        Ok(SqlStore { pool, readers, batcher, dialect })
     }
 
     /// Applies the migrations this version has and the database has not.
@@ -96,6 +108,9 @@ impl SqlStore {
 
     /// Closes every connection; later calls fail with `Unavailable`.
     pub async fn close(&self) {
+        if let Some(r) = &self.readers {
+            r.close().await;
+        }
         self.pool.close().await;
     }
 
@@ -131,6 +146,16 @@ impl Store for SqlStore {
     async fn begin(&self) -> Result<Box<dyn Tx>> {
         let tx = self.pool.begin_with(self.dialect.begin_statement()).await.map_err(db_err)?;
         Ok(Box::new(tx::SqlTx::new(tx, self.dialect)))
+    }
+
+    async fn begin_read(&self) -> Result<Box<dyn Tx>> {
+        let pool = self.readers.as_ref().unwrap_or(&self.pool);
+        let tx = pool.begin_with(self.dialect.begin_read_statement()).await.map_err(db_err)?;
+        Ok(Box::new(tx::SqlTx::read(tx, self.dialect, self.batcher.clone())))
+    }
+
+    async fn record_audit(&self, drafts: &[AuditDraft]) -> Result<()> {
+        self.batcher.record(drafts.to_vec()).await
     }
 
     async fn ping(&self) -> Result<()> {

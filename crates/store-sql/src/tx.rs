@@ -1,4 +1,5 @@
 //! One Hearth transaction: the `Tx` methods, each delegating to the module that owns the tables.
+use crate::audit_batch::AuditBatcher;
 use crate::dialect::Dialect;
 use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
@@ -27,11 +28,19 @@ use time::OffsetDateTime;
 pub(crate) struct SqlTx {
     tx: sqlx::Transaction<'static, Any>,
     dialect: Dialect,
+    /// Audit entries appended, written at commit.
+    pending: Vec<AuditDraft>,
+    /// Set for a read transaction: its entries go to the group committer.
+    batcher: Option<AuditBatcher>,
 }
 
 impl SqlTx {
     pub(crate) fn new(tx: sqlx::Transaction<'static, Any>, dialect: Dialect) -> Self {
-        Self { tx, dialect }
+        Self { tx, dialect, pending: Vec::new(), batcher: None }
+    }
+
+    pub(crate) fn read(tx: sqlx::Transaction<'static, Any>, dialect: Dialect, batcher: AuditBatcher) -> Self {
+        Self { tx, dialect, pending: Vec::new(), batcher: Some(batcher) }
     }
 
     fn c(&mut self) -> &mut AnyConnection {
@@ -42,7 +51,17 @@ impl SqlTx {
 #[async_trait]
 impl Tx for SqlTx {
     async fn commit(self: Box<Self>) -> Result<()> {
-        self.tx.commit().await.map_err(db_err)
+        let SqlTx { mut tx, dialect, pending, batcher } = *self;
+        match batcher {
+            None => {
+                audit::append_many(&mut tx, dialect, &pending).await?;
+                tx.commit().await.map_err(db_err)
+            }
+            Some(batcher) => {
+                tx.commit().await.map_err(db_err)?;
+                batcher.record(pending).await
+            }
+        }
     }
 
     async fn insert_team(&mut self, team: &Team) -> Result<()> {
@@ -78,6 +97,9 @@ impl Tx for SqlTx {
     }
     async fn update_session(&mut self, s: &SessionRecord) -> Result<()> {
         auth::update_session(self.c(), s).await
+    }
+    async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<()> {
+        auth::touch_session(self.c(), id, at).await
     }
     async fn delete_session(&mut self, id: SessionId) -> Result<()> {
         auth::delete_session(self.c(), id).await
@@ -361,9 +383,9 @@ impl Tx for SqlTx {
         case_notes::count(self.c(), person).await
     }
 
-    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<AuditEntry> {
-        let dialect = self.dialect;
-        audit::append(self.c(), dialect, draft).await
+    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<()> {
+        self.pending.push(draft.clone());
+        Ok(())
     }
     async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
         audit::page(self.c(), after, limit).await

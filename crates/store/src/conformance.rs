@@ -78,6 +78,7 @@ macro_rules! conformance_tests {
             audit_under_break_glass,
             role_grants,
             concurrent_audit_appends,
+            read_transactions_audit_by_group_commit,
             dropped_transaction_leaves_nothing,
             text_is_stored_verbatim,
         ] }
@@ -215,6 +216,25 @@ async fn search(tx: &mut dyn Tx, q: &ParsedQuery, scope: &AccessScope) -> BTreeS
 
 fn draft(action: &str, actor: Option<UserId>, person: Option<PersonId>) -> AuditDraft {
     AuditDraft { at: now(), actor, action: action.into(), person, target: None, outcome: Outcome::Allowed, reason: None }
+}
+
+/// The entries of `drafts`, as the chain stores them (each draft is unique in a case: its
+/// action or time names it), in the order given.
+async fn stored(store: &dyn Store, drafts: &[AuditDraft]) -> Vec<AuditEntry> {
+    let mut tx = store.begin().await.unwrap();
+    let mut found = Vec::new();
+    for d in drafts {
+        let about = match d.person {
+            Some(p) => tx.audit_of_person(p, 10_000).await.unwrap(),
+            None => {
+                let head = tx.audit_head().await.unwrap();
+                tx.audit_page((head - 1000).max(0), 1000).await.unwrap()
+            }
+        };
+        found.push(about.into_iter().find(|e| &e.draft == d).unwrap_or_else(|| panic!("{d:?} is not in the log")));
+    }
+    tx.commit().await.unwrap();
+    found
 }
 
 /// Checks the whole chain up to the head read at the start, page by page, as `hearth audit
@@ -1515,11 +1535,12 @@ pub async fn audit_chain(store: &dyn Store) {
     let mut written: Vec<AuditEntry> = Vec::new();
     for d in &drafts {
         let mut tx = store.begin().await.unwrap();
-        let e = tx.append_audit(d).await.unwrap();
-        assert_eq!(&e.draft, d);
-        assert!(e.seq >= 1);
-        assert!(tx.audit_head().await.unwrap() >= e.seq);
+        let before = tx.audit_head().await.unwrap();
+        tx.append_audit(d).await.unwrap();
+        assert_eq!(tx.audit_head().await.unwrap(), before, "an entry joins the chain when its transaction commits");
         tx.commit().await.unwrap();
+        let e = stored(store, std::slice::from_ref(d)).await.remove(0);
+        assert!(e.seq > before);
         if let Some(prev) = written.last() {
             assert!(e.seq > prev.seq);
         }
@@ -1542,12 +1563,16 @@ pub async fn audit_chain(store: &dyn Store) {
 pub async fn audit_of_person(store: &dyn Store) {
     let (actor, person, someone_else) = (UserId::new(), PersonId::new(), PersonId::new());
     let mut tx = store.begin().await.unwrap();
-    let mut ours = Vec::new();
+    let mut drafts = Vec::new();
     for i in 0..4 {
-        ours.push(tx.append_audit(&draft(&format!("person.view.{i}"), Some(actor), Some(person))).await.unwrap());
+        let d = draft(&format!("person.view.{i}"), Some(actor), Some(person));
+        tx.append_audit(&d).await.unwrap();
+        drafts.push(d);
         tx.append_audit(&draft("person.view", Some(actor), Some(someone_else))).await.unwrap();
     }
     tx.commit().await.unwrap();
+    let ours = stored(store, &drafts).await;
+    assert!(ours.windows(2).all(|w| w[0].seq < w[1].seq), "in the order appended");
 
     let mut tx = store.begin().await.unwrap();
     let newest_first: Vec<AuditEntry> = ours.iter().rev().cloned().collect();
@@ -1561,12 +1586,13 @@ pub async fn audit_under_break_glass(store: &dyn Store) {
     let (actor, other, person) = (UserId::new(), UserId::new(), PersonId::new());
     let from = now() - Duration::minutes(30);
     let at = |minutes: i64| AuditDraft { at: from + Duration::minutes(minutes), ..draft("case_note.create", Some(actor), Some(person)) };
+    let (before, inside, elsewhere, after) = (at(-1), vec![at(0), at(10)], AuditDraft { actor: Some(other), ..at(5) }, at(61));
     let mut tx = store.begin().await.unwrap();
-    let before = tx.append_audit(&at(-1)).await.unwrap();
-    let inside: Vec<AuditEntry> = vec![tx.append_audit(&at(0)).await.unwrap(), tx.append_audit(&at(10)).await.unwrap()];
-    tx.append_audit(&AuditDraft { actor: Some(other), ..at(5) }).await.unwrap();
-    let after = tx.append_audit(&at(61)).await.unwrap();
+    for d in [&before, &inside[0], &inside[1], &elsewhere, &after] {
+        tx.append_audit(d).await.unwrap();
+    }
     tx.commit().await.unwrap();
+    let (before, inside, after) = (stored(store, &[before]).await.remove(0), stored(store, &inside).await, stored(store, &[after]).await.remove(0));
 
     let mut tx = store.begin().await.unwrap();
     let found = tx.audit_of_person_by(person, actor, from, from + Duration::minutes(60), 100).await.unwrap();
@@ -1606,6 +1632,49 @@ pub async fn role_grants(store: &dyn Store) {
     tx.commit().await.unwrap();
 }
 
+/// A read transaction reads beside writers and audits by group commit: its entries are
+/// durable when `commit` returns, are not written if it is dropped, and many at once make
+/// one unbroken chain; it cannot write anything else.
+pub async fn read_transactions_audit_by_group_commit(store: &dyn Store) {
+    let person = PersonId::new();
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    tx.commit().await.unwrap();
+
+    let mut r = store.begin_read().await.unwrap();
+    assert_eq!(r.user(u.id).await.unwrap().map(|x| x.id), Some(u.id), "reads what is committed");
+    let seen = draft("person.view.read", Some(u.id), Some(person));
+    r.append_audit(&seen).await.unwrap();
+    r.commit().await.unwrap();
+    assert_eq!(stored(store, std::slice::from_ref(&seen)).await[0].draft, seen, "durable once commit returns");
+
+    let mut dropped = store.begin_read().await.unwrap();
+    dropped.append_audit(&draft("person.view.dropped", Some(u.id), Some(person))).await.unwrap();
+    drop(dropped);
+
+    let mut w = store.begin_read().await.unwrap();
+    assert!(w.insert_team(&Team { id: TeamId::new(), name: word(8) }).await.is_err(), "a read transaction writes nothing");
+    drop(w);
+
+    const READERS: usize = 24;
+    let reader = |i: usize| async move {
+        let mut r = store.begin_read().await.unwrap();
+        r.audit_head().await.unwrap();
+        r.append_audit(&draft(&format!("person.view.many.{i}"), None, Some(person))).await.unwrap();
+        r.commit().await.unwrap();
+    };
+    join_all((0..READERS).map(reader).collect()).await;
+    store.record_audit(&[draft("refusal.one", None, Some(person)), draft("refusal.two", None, Some(person))]).await.unwrap();
+    verify_chain(store).await;
+    let mut tx = store.begin().await.unwrap();
+    let entries = tx.audit_of_person(person, 1000).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(entries.len(), 1 + READERS + 2, "none lost, the dropped one not written");
+    assert!(!entries.iter().any(|e| e.draft.action == "person.view.dropped"));
+    let two: Vec<&str> = entries.iter().rev().filter(|e| e.draft.action.starts_with("refusal.")).map(|e| e.draft.action.as_str()).collect();
+    assert_eq!(two, ["refusal.one", "refusal.two"], "entries given together keep their order");
+}
+
 /// Writers in several transactions at once must still make one unbroken chain.
 pub async fn concurrent_audit_appends(store: &dyn Store) {
     const WRITERS: usize = 6;
@@ -1614,9 +1683,9 @@ pub async fn concurrent_audit_appends(store: &dyn Store) {
     let writer = |w: usize| async move {
         for i in 0..EACH {
             let mut tx = store.begin().await.unwrap();
-            let e = tx.append_audit(&draft(&format!("concurrent.{w}.{i}"), None, Some(person))).await.unwrap();
+            tx.append_audit(&draft(&format!("concurrent.{w}.{i}"), None, Some(person))).await.unwrap();
             // Keep the transaction open a little longer, so others queue behind it.
-            assert!(tx.audit_head().await.unwrap() >= e.seq);
+            tx.audit_head().await.unwrap();
             tx.commit().await.unwrap();
         }
     };
@@ -1733,8 +1802,9 @@ pub async fn text_is_stored_verbatim(store: &dyn Store) {
     let d = DraftRecord { id: DraftId::new(), user: u.id, path: nasty[2].into(), body: nasty.concat(), created_at: now() };
     tx.insert_draft(&d).await.unwrap();
     let audit = AuditDraft { target: Some(nasty[1].into()), reason: Some(nasty[3].into()), ..draft(nasty[4], Some(u.id), Some(people[0].id)) };
-    let entry = tx.append_audit(&audit).await.unwrap();
+    tx.append_audit(&audit).await.unwrap();
     tx.commit().await.unwrap();
+    let entry = stored(store, std::slice::from_ref(&audit)).await.remove(0);
 
     let mut tx = store.begin().await.unwrap();
     assert!(tx.teams().await.unwrap().contains(&team));

@@ -31,7 +31,7 @@ use hearth_domain::user::{Team, UserRecord};
 use hearth_domain::*;
 use time::{Date, OffsetDateTime};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// The record changed since the caller read it (optimistic concurrency).
     #[error("the record was changed by someone else (now at version {current})")]
@@ -61,6 +61,13 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub trait Store: Send + Sync + 'static {
     /// A transaction that may write. On SQLite writers queue for the single write lock.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
+    /// A transaction that only reads, and audits what it read: it never waits for the write
+    /// lock (on SQLite it reads beside the writer), and its audit entries are written by
+    /// group commit when it commits; `commit` returns once they are durable. Anything but
+    /// `append_audit` that writes fails in it.
+    async fn begin_read(&self) -> Result<Box<dyn Tx>>;
+    /// Audit entries on their own (a refusal, say), by group commit: returns once durable.
+    async fn record_audit(&self, drafts: &[AuditDraft]) -> Result<()>;
     /// Answers when the database can be reached and queried.
     async fn ping(&self) -> Result<()>;
     /// Answers when the database can be written now: a real write of one row, committed,
@@ -101,6 +108,8 @@ pub trait Tx: Send {
     /// authenticator secret and last activity.
     async fn update_session(&mut self, s: &SessionRecord) -> Result<()>;
     async fn delete_session(&mut self, id: SessionId) -> Result<()>;
+    /// Records that a session was used at `at` (nothing else of it changes).
+    async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<()>;
     /// Signs a user out everywhere; returns how many sessions ended.
     async fn delete_user_sessions(&mut self, user: UserId) -> Result<u64>;
     /// Revokes every live API token of the user at `at`; returns how many.
@@ -289,8 +298,11 @@ pub trait Tx: Send {
     async fn count_case_notes(&mut self, person: PersonId) -> Result<i64>;
 
     // Audit.
-    /// Adds the entry at the end of the chain, in this transaction.
-    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<AuditEntry>;
+    /// Adds the entry at the end of the chain when this transaction commits, in the order
+    /// appended: in the same transaction as its change (a write transaction holds the
+    /// chain's head only while committing), or by group commit for a read transaction.
+    /// Nothing is added if the transaction is dropped.
+    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<()>;
     /// Entries with `seq` greater than `after`, in order, at most `limit`.
     async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>>;
     /// The sequence number of the last entry written, as recorded apart from the entries.

@@ -82,6 +82,12 @@ impl<S: Store> Store for Recording<S> {
     async fn check_writable(&self) -> Result<()> {
         self.inner.check_writable().await
     }
+    async fn begin_read(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(RecordingTx { inner: self.inner.begin_read().await?, pending: Written::default(), written: self.written.clone() }))
+    }
+    async fn record_audit(&self, drafts: &[AuditDraft]) -> Result<()> {
+        self.inner.record_audit(drafts).await
+    }
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }
@@ -138,6 +144,9 @@ impl Tx for RecordingTx {
     }
     async fn update_session(&mut self, s: &SessionRecord) -> Result<()> {
         self.inner.update_session(s).await
+    }
+    async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<()> {
+        self.inner.touch_session(id, at).await
     }
     async fn delete_session(&mut self, id: SessionId) -> Result<()> {
         self.inner.delete_session(id).await
@@ -400,7 +409,7 @@ impl Tx for RecordingTx {
     async fn count_case_notes(&mut self, person: PersonId) -> Result<i64> {
         self.inner.count_case_notes(person).await
     }
-    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<AuditEntry> {
+    async fn append_audit(&mut self, draft: &AuditDraft) -> Result<()> {
         self.inner.append_audit(draft).await
     }
     async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
