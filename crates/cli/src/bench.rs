@@ -24,6 +24,8 @@ pub struct BenchOptions {
     pub notes_per_child: usize,
     pub seed: u64,
     pub samples: usize,
+    /// The scenarios under concurrent load, when given.
+    pub load: Option<crate::bench_load::LoadOptions>,
 }
 
 pub(crate) struct Stats {
@@ -54,7 +56,9 @@ pub(crate) async fn timed(router: &axum::Router, req: Request<Body>, expect: Sta
 }
 
 /// Runs the benchmark against `app`, generating data first when the store is empty.
-pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Result<String, String> {
+/// `second`: another instance on the same database (its own pools), for the writes under
+/// load.
+pub async fn run(app: App, second: Option<App>, web: hearth_web::WebConfig, opts: BenchOptions) -> Result<String, String> {
     use std::fmt::Write;
     let mut report = String::new();
     let store = app.store.clone();
@@ -91,7 +95,8 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     let csrf = signed.session.csrf_token.clone();
     let actor = active(app.session(&signed.token).await.map_err(se)?)?;
     // The benchmark's requests carry the cookie the way a browser over HTTPS does.
-    let router = hearth_web::router(app.clone(), hearth_web::WebConfig { secure_cookies: true, ..web });
+    let web = hearth_web::WebConfig { secure_cookies: true, ..web };
+    let router = hearth_web::router(app.clone(), web.clone());
 
     // Children to open: found the way a user would, by searching.
     let mut people: Vec<PersonSummary> = Vec::new();
@@ -162,6 +167,16 @@ pub async fn run(app: App, web: hearth_web::WebConfig, opts: BenchOptions) -> Re
     let _ = writeln!(report);
     report.push_str(&work_trays(&app, &router, &actor, opts.samples).await?);
     report.push_str(&crate::bench_cp::dashboard(&app, &router, &actor, opts.samples).await?);
+    if let Some(load) = opts.load {
+        let mut routers = vec![router.clone()];
+        routers.extend(second.map(|b| hearth_web::router(b, web.clone())));
+        let reader = crate::bench_load::Session { cookie: cookie.clone(), csrf: csrf.clone() };
+        let manager = match arrange_team(&app, &actor).await? {
+            Some(t) => Some(crate::bench_load::Session { cookie: signed_in(&app, &t.manager.username).await?.0, csrf: String::new() }),
+            None => None,
+        };
+        report.push_str(&crate::bench_load::run(&routers, &reader, manager.as_ref(), &people, load).await?);
+    }
     Ok(report)
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_cp;
+mod bench_load;
 mod calendar_cmd;
 mod config;
 mod shutdown;
@@ -75,6 +76,15 @@ enum Command {
         samples: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Users asking at once in the scenarios under load (0: none).
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// How long each scenario under load runs, in seconds.
+        #[arg(long, default_value_t = 10)]
+        load_seconds: u64,
+        /// Audited writes a second under load (over two instances on PostgreSQL).
+        #[arg(long, default_value_t = 300)]
+        write_rate: u32,
     },
     /// Check the audit log.
     Audit {
@@ -369,7 +379,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("Added {} ({}) as {}.", user.username, user.display_name, user.role.label());
             Ok(())
         }
-        Command::Bench { children, notes_per_child, samples, seed } => {
+        Command::Bench { children, notes_per_child, samples, seed, clients, load_seconds, write_rate } => {
             let temp = if database_given {
                 None
             } else {
@@ -378,7 +388,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 Some(p)
             };
             let app = open(&settings).await?;
-            let result = bench::run(app, settings.web_config(), bench::BenchOptions { children, notes_per_child, seed, samples }).await;
+            // A second instance on PostgreSQL: its own pools on the same database, as a second
+            // server would have. SQLite has one writer, and so one instance.
+            let second = if settings.database_url.starts_with("postgres") { Some(open(&settings).await?) } else { None };
+            let load = (clients > 0).then_some(bench_load::LoadOptions { clients, seconds: load_seconds.max(1), write_rate });
+            let result = bench::run(app, second, settings.web_config(), bench::BenchOptions { children, notes_per_child, seed, samples, load }).await;
             if let Some(p) = temp {
                 for ext in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{ext}", p.display()));

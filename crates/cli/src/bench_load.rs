@@ -1,0 +1,167 @@
+//! `hearth bench`, issue 15: latency under concurrent load, not one request at a time.
+//!
+//! Closed loop: `clients` users each ask for a page, wait for the answer and ask again, for
+//! `seconds`; the record page (a different child each time) and the child protection
+//! dashboard are measured this way. Open loop: audited writes (a case note each) sent at a
+//! fixed rate whatever the answers do, spread over two instances of Hearth — two apps with
+//! their own connection pools on one database, as two servers would be — so that queueing
+//! shows in the latency (each is timed from when it was due, not from when it was sent).
+use crate::bench::{se, Stats};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use hearth_domain::person::PersonSummary;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+/// How hard to push.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Users asking at once in the closed-loop scenarios.
+    pub clients: usize,
+    /// How long each scenario runs.
+    pub seconds: u64,
+    /// Audited writes a second in the open-loop scenario.
+    pub write_rate: u32,
+}
+
+/// One user's session: its cookie and the CSRF token of its forms.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The closed-loop latencies and how many requests a second were answered.
+struct Loaded {
+    stats: Stats,
+    per_second: f64,
+}
+
+/// `clients` tasks asking `request(i)` in turn until the time is up.
+async fn closed_loop<F>(router: &axum::Router, name: &'static str, opts: LoadOptions, request: F) -> Result<Loaded, String>
+where
+    F: Fn(usize) -> Result<Request<Body>, String> + Send + Sync + 'static,
+{
+    let request = Arc::new(request);
+    let deadline = Instant::now() + Duration::from_secs(opts.seconds);
+    let mut tasks = Vec::new();
+    for c in 0..opts.clients {
+        let (router, request) = (router.clone(), request.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut i = c;
+            while Instant::now() < deadline {
+                let req = request(i)?;
+                times.push(timed(&router, req).await?);
+                i += opts.clients;
+            }
+            Ok::<_, String>(times)
+        }));
+    }
+    let mut stats = Stats { name, times: Vec::new() };
+    for t in tasks {
+        stats.times.extend(t.await.map_err(se)??);
+    }
+    let per_second = stats.times.len() as f64 / opts.seconds as f64;
+    Ok(Loaded { stats, per_second })
+}
+
+async fn timed(router: &axum::Router, req: Request<Body>) -> Result<Duration, String> {
+    let start = Instant::now();
+    let res = router.clone().oneshot(req).await.map_err(se)?;
+    let status = res.status();
+    let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await.map_err(se)?;
+    if !(status == StatusCode::OK || status == StatusCode::SEE_OTHER) {
+        return Err(format!("a request under load answered {status}"));
+    }
+    Ok(start.elapsed())
+}
+
+/// Case notes at `rate` a second for `seconds`, alternately to each router; each timed from
+/// when it was due.
+async fn open_loop_writes(routers: &[axum::Router], session: &Session, children: &[PersonSummary], opts: LoadOptions) -> Result<Stats, String> {
+    let occurred = hearth_app::local_time::uk_local(time::OffsetDateTime::now_utc() - time::Duration::minutes(5));
+    let (day, at) = (occurred.date(), format!("{:02}:{:02}", occurred.hour(), occurred.minute()));
+    let body = serde_urlencoded::to_string([
+        ("csrf_token", session.csrf.as_str()),
+        ("occurred-day", &day.day().to_string()),
+        ("occurred-month", &(day.month() as u8).to_string()),
+        ("occurred-year", &day.year().to_string()),
+        ("time", at.as_str()),
+        ("note_type", "phone_call"),
+        ("child_seen", "no"),
+        ("text", "Load test: phone call with the school about attendance this week."),
+    ])
+    .map_err(se)?;
+    let interval = Duration::from_secs_f64(1.0 / f64::from(opts.write_rate.max(1)));
+    let start = tokio::time::Instant::now();
+    let total = (u64::from(opts.write_rate) * opts.seconds) as usize;
+    let mut tasks = Vec::with_capacity(total);
+    for i in 0..total {
+        let due = start + interval * u32::try_from(i).unwrap_or(u32::MAX);
+        tokio::time::sleep_until(due).await;
+        let router = routers[i % routers.len()].clone();
+        let child = &children[(i * 7919) % children.len()];
+        let req = Request::post(format!("/people/{}/notes/new", child.id))
+            .header(header::COOKIE, &session.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.clone()))
+            .map_err(se)?;
+        tasks.push(tokio::spawn(async move {
+            let res = router.oneshot(req).await.map_err(se)?;
+            let status = res.status();
+            let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await.map_err(se)?;
+            if status != StatusCode::SEE_OTHER {
+                return Err(format!("a write under load answered {status}"));
+            }
+            Ok::<_, String>(tokio::time::Instant::now() - due)
+        }));
+    }
+    let mut stats = Stats { name: "Add a case note, open loop (POST /people/{id}/notes/new)", times: Vec::new() };
+    for t in tasks {
+        stats.times.push(t.await.map_err(se)??);
+    }
+    Ok(stats)
+}
+
+/// The scenarios under load, as a report section. `routers`: one router per instance (the
+/// first is used for the closed-loop reads); `manager`: the work-tray team's manager, for
+/// the dashboard, when the LA has that team.
+pub async fn run(routers: &[axum::Router], reader: &Session, manager: Option<&Session>, children: &[PersonSummary], opts: LoadOptions) -> Result<String, String> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let router = routers.first().ok_or("no router")?;
+    let kids: Arc<Vec<PersonSummary>> = Arc::new(children.to_vec());
+    let cookie = reader.cookie.clone();
+    let record = closed_loop(router, "Child record page (GET /people/{id})", opts, move |i| {
+        let p = &kids[(i * 7919) % kids.len()];
+        Request::get(format!("/people/{}", p.id)).header(header::COOKIE, &cookie).body(Body::empty()).map_err(se)
+    })
+    .await?;
+    let mut rows = vec![record];
+    if let Some(m) = manager {
+        let cookie = m.cookie.clone();
+        rows.push(closed_loop(router, "Child protection dashboard (GET /child-protection)", opts, move |_| Request::get("/child-protection").header(header::COOKIE, &cookie).body(Body::empty()).map_err(se)).await?);
+    }
+    let _ = writeln!(out, "\nUnder load: {} users asking at once, each as soon as the last answer came, for {} s (in-process, server time).\n", opts.clients, opts.seconds);
+    let _ = writeln!(out, "| measurement | answered/s | p50 ms | p95 ms | p99 ms | max ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        let s = &r.stats;
+        let _ = writeln!(out, "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |", s.name, r.per_second, s.pct(0.5), s.pct(0.95), s.pct(0.99), s.pct(1.0));
+    }
+    let writes = open_loop_writes(routers, reader, children, opts).await?;
+    let _ = writeln!(
+        out,
+        "\nAudited writes at {} a second for {} s over {} instance{} (each timed from when it was due):\n",
+        opts.write_rate,
+        opts.seconds,
+        routers.len(),
+        if routers.len() == 1 { "" } else { "s" }
+    );
+    let _ = writeln!(out, "| measurement | p50 ms | p95 ms | p99 ms | max ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(out, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |", writes.name, writes.pct(0.5), writes.pct(0.95), writes.pct(0.99), writes.pct(1.0));
+    Ok(out)
+}
