@@ -17,6 +17,7 @@ mod front_door;
 pub mod import;
 pub mod returns;
 mod rota;
+pub mod telemetry;
 mod work;
 
 pub use admin::{CreatedAccount, NewAccount, NewUser};

@@ -40,6 +40,9 @@ pub struct Settings {
     pub policy_pack: Option<String>,
     /// The national (base) pack; unset: the one built into the binary.
     pub policy_base: Option<String>,
+    /// Where to serve Prometheus metrics (`GET /metrics`), e.g. `127.0.0.1:9100`; unset: no
+    /// metrics are served or recorded.
+    pub metrics_bind: Option<String>,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             closure_days_file: None,
             policy_pack: None,
             policy_base: None,
+            metrics_bind: None,
         }
     }
 }
@@ -86,6 +90,7 @@ const SETTINGS: &[&str] = &[
     "closure_days_file",
     "policy_pack",
     "policy_base",
+    "metrics_bind",
 ];
 
 impl Settings {

@@ -36,7 +36,16 @@ macro_rules! select_entries {
     };
 }
 
+/// Appends an entry in the caller's transaction, counted in `hearth_audit_appends_total` by
+/// result: a failure here refuses the action being audited, which monitoring should see.
 pub(crate) async fn append(c: &mut AnyConnection, dialect: Dialect, draft: &AuditDraft) -> Result<AuditEntry> {
+    let appended = append_entry(c, dialect, draft).await;
+    let result = if appended.is_ok() { "ok" } else { "error" };
+    metrics::counter!("hearth_audit_appends_total", "result" => result).increment(1);
+    appended
+}
+
+async fn append_entry(c: &mut AnyConnection, dialect: Dialect, draft: &AuditDraft) -> Result<AuditEntry> {
     let head = sqlx::query(dialect.audit_head_for_update())
         .fetch_optional(&mut *c)
         .await
