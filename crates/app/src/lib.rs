@@ -18,6 +18,7 @@ pub mod housekeeping;
 pub mod import;
 pub mod returns;
 mod rota;
+pub mod telemetry;
 mod work;
 
 pub use admin::{CreatedAccount, NewAccount, NewUser};

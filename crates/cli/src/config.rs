@@ -42,6 +42,9 @@ pub struct Settings {
     pub policy_pack: Option<String>,
     /// The national (base) pack; unset: the one built into the binary.
     pub policy_base: Option<String>,
+    /// Where to serve Prometheus metrics (`GET /metrics`), e.g. `127.0.0.1:9100`; unset: no
+    /// metrics are served or recorded.
+    pub metrics_bind: Option<String>,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Default for Settings {
             closure_days_file: None,
             policy_pack: None,
             policy_base: None,
+            metrics_bind: None,
         }
     }
 }
@@ -90,6 +94,7 @@ const SETTINGS: &[&str] = &[
     "closure_days_file",
     "policy_pack",
     "policy_base",
+    "metrics_bind",
 ];
 
 impl Settings {

@@ -6,6 +6,8 @@ mod bench_cp;
 mod bench_load;
 mod calendar_cmd;
 mod config;
+mod logging;
+mod metrics_server;
 mod shutdown;
 mod policy_cmd;
 mod workdays;
@@ -246,10 +248,7 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    logging::init(matches!(cli.command, Command::Bench { .. }));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -260,7 +259,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(msg, code)) => {
-            eprintln!("hearth: {msg}");
+            logging::fatal(&msg);
             ExitCode::from(code)
         }
     }
@@ -600,6 +599,7 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
 }
 
 async fn serve(app: App, settings: &Settings, banner: Option<String>) -> Result<(), Failure> {
+    metrics_server::start(settings.metrics_bind.as_deref(), app.store.clone()).await?;
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .map_err(|e| Failure(format!("cannot listen on {}: {e}", settings.bind), 1))?;

@@ -60,12 +60,21 @@ pub async fn serve_until_stopped(listener: tokio::net::TcpListener, router: axum
 pub async fn housekeeping_every(app: hearth_app::App, period: Duration) {
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    use hearth_app::telemetry::{background_run, RunOutcome};
     loop {
         tick.tick().await;
+        let started = std::time::Instant::now();
         match app.housekeeping().await {
-            Ok(Some(done)) => tracing::info!(drafts = done.drafts, sessions = done.sessions, "housekeeping: expired drafts and ended sessions deleted"),
+            Ok(Some(done)) => {
+                background_run("housekeeping", RunOutcome::Ok, started.elapsed());
+                tracing::info!(drafts = done.drafts, sessions = done.sessions, "housekeeping: expired drafts and ended sessions deleted");
+            }
+            // Another instance holds the lock: its run is the one that counts.
             Ok(None) => tracing::debug!("housekeeping: another instance is running it"),
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed; it runs again later"),
+            Err(e) => {
+                background_run("housekeeping", RunOutcome::Error, started.elapsed());
+                tracing::warn!(error = %e, "housekeeping failed; it runs again later");
+            }
         }
     }
 }

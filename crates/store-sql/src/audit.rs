@@ -38,11 +38,20 @@ macro_rules! select_entries {
 
 /// Appends `drafts` at the end of the chain, in order, in the caller's transaction: the head
 /// is read (and on PostgreSQL locked until the transaction ends) once, each entry inserted,
-/// and the head moved once. Called at commit, so the lock is held only for the commit.
+/// and the head moved with it. Called at commit, so the lock is held only for the commit.
+/// Counted in `hearth_audit_appends_total` by result: a failure here refuses the action being
+/// audited, which monitoring should see.
 pub(crate) async fn append_many(c: &mut AnyConnection, dialect: Dialect, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>> {
     if drafts.is_empty() {
         return Ok(Vec::new());
     }
+    let appended = append_entries(c, dialect, drafts).await;
+    let result = if appended.is_ok() { "ok" } else { "error" };
+    metrics::counter!("hearth_audit_appends_total", "result" => result).increment(drafts.len() as u64);
+    appended
+}
+
+async fn append_entries(c: &mut AnyConnection, dialect: Dialect, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>> {
     let head = sqlx::query(dialect.audit_head_for_update())
         .fetch_optional(&mut *c)
         .await

@@ -172,4 +172,10 @@ impl Store for SqlStore {
     fn backend(&self) -> &'static str {
         self.dialect.name()
     }
+
+    fn pool_stats(&self) -> Option<hearth_store::PoolStats> {
+        let open = self.pool.size();
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX).min(open);
+        Some(hearth_store::PoolStats { in_use: open - idle, idle, max: self.pool.options().get_max_connections() })
+    }
 }

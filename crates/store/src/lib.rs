@@ -76,6 +76,21 @@ pub trait Store: Send + Sync + 'static {
     async fn check_writable(&self) -> Result<()>;
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
+    /// The connection pool's state, for monitoring; `None` for a backend without a pool.
+    fn pool_stats(&self) -> Option<PoolStats> {
+        None
+    }
+}
+
+/// A snapshot of a backend's connection pool, for the metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections lent out to a transaction or query right now.
+    pub in_use: u32,
+    /// Open connections waiting to be used.
+    pub idle: u32,
+    /// The most connections the pool will open.
+    pub max: u32,
 }
 
 /// One transaction. Dropping it without `commit` rolls it back.

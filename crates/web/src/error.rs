@@ -12,10 +12,13 @@ struct ErrorPage<'a> {
     layout: Layout,
     heading: &'a str,
     message: &'a str,
+    /// The request's id, shown so that a user can quote it to the service desk.
+    reference: Option<String>,
 }
 
 pub fn html_error(status: StatusCode, heading: &str, message: &str) -> Response {
-    let page = ErrorPage { layout: Layout::bare(heading), heading, message };
+    let reference = crate::observability::current_request_id().map(|id| id.to_string());
+    let page = ErrorPage { layout: Layout::bare(heading), heading, message, reference };
     render(status, &page)
 }
 

@@ -6,6 +6,7 @@ mod assets;
 mod error;
 mod forms;
 mod layout;
+pub mod observability;
 mod pages;
 mod security;
 mod session;
@@ -61,6 +62,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .fallback(pages::not_found_page)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        // Outermost, so that the id, the log line and the metrics cover every answer.
+        .layer(axum::middleware::from_fn(observability::layer))
         .with_state(state)
 }
 

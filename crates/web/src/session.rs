@@ -169,6 +169,9 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         }
         Body::from(bytes)
     };
+    if let Visitor::Signed { actor, .. } = &visitor {
+        crate::observability::note_user(&parts.extensions, actor.user.id);
+    }
     parts.extensions.insert(visitor);
     let mut res = next.run(Request::from_parts(parts, body)).await;
     if let Some(c) = new_pre_csrf {

@@ -35,7 +35,10 @@ impl FromRequestParts<AppState> for ApiActor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts).ok_or_else(ApiError::unauthenticated)?;
         match state.app.api_actor(token).await? {
-            Some(actor) => Ok(ApiActor(actor)),
+            Some(actor) => {
+                crate::observability::note_user(&parts.extensions, actor.user.id);
+                Ok(ApiActor(actor))
+            }
             None => Err(ApiError::unauthenticated()),
         }
     }

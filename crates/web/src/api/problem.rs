@@ -37,6 +37,11 @@ pub struct Problem {
     /// again with `confirm_not_duplicate: true` to record a new person anyway.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub possible_duplicates: Option<Vec<PossibleDuplicate>>,
+    /// The request's id, as in the `x-request-id` response header: quote it to the service
+    /// desk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f")]
+    pub request_id: Option<String>,
 }
 
 /// One problem with one field of a request.
@@ -66,6 +71,7 @@ impl ApiError {
                 errors: None,
                 current_version: None,
                 possible_duplicates: None,
+                request_id: None,
             }),
             challenge: status == StatusCode::UNAUTHORIZED,
         }
@@ -174,7 +180,9 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status_code();
-        let mut res = (status, axum::Json(*self.problem)).into_response();
+        let mut problem = *self.problem;
+        problem.request_id = crate::observability::current_request_id().map(|id| id.to_string());
+        let mut res = (status, axum::Json(problem)).into_response();
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if self.challenge {
