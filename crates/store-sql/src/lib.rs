@@ -15,6 +15,7 @@ mod access;
 mod allocations;
 mod audit;
 mod auth;
+mod backup;
 mod case_notes;
 mod convert;
 mod dialect;
@@ -28,6 +29,7 @@ mod search;
 mod sql;
 mod tx;
 
+pub use backup::{LockError, MigrationStatus, SqliteExclusive, sqlite_path, sqlite_url};
 pub use dialect::Dialect;
 
 use async_trait::async_trait;
