@@ -254,7 +254,8 @@ fn a_backup_taken_while_writes_go_on_verifies() {
     assert!(lines[1].starts_with("hearth-audit-anchor v1 "), "{stdout}");
     let in_copy = entries_verified(lines[0]);
     assert!(in_copy >= at_start, "the copy holds {in_copy} audit entries, fewer than the {at_start} there were before it started");
-    eprintln!("{} case notes written while the backup ran; {in_copy} audit entries in the copy, {at_start} at the start", during);
+    eprintln!("{during} case notes written while the backup ran; {in_copy} audit entries in the copy, {at_start} at the start");
+    assert!(during > 0, "the server took no write while the backup ran");
 
     // The copy stands on its own: its chain verifies, and it holds its own anchor.
     let verify = run(&url(&copy), &["audit", "verify", "--anchor", lines[1]]);
