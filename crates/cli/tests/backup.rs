@@ -291,6 +291,16 @@ fn the_audit_chain_verifies_while_the_log_grows() {
         }
         writer.await.unwrap();
         assert_eq!(app.verify_audit().await.unwrap(), hearth_app::VerifyOutcome::Intact { entries: 400 });
+
+        // But an entry beyond the recorded head is no growth: every append moves the head.
+        let store = SqlStore::connect(&url(&db)).await.unwrap();
+        store.drop_audit_guards_for_tests().await.unwrap();
+        store
+            .execute_unchecked_for_tests("UPDATE audit_head SET seq = 399, hash = (SELECT hash FROM audit_log WHERE seq = 399) WHERE id = 1")
+            .await
+            .unwrap();
+        store.close().await;
+        assert!(matches!(app.verify_audit().await.unwrap(), hearth_app::VerifyOutcome::Broken(_)), "an entry beyond the head is reported");
     });
 }
 
