@@ -22,16 +22,15 @@ pub struct AuditReport {
 const PAGE: u32 = 5_000;
 
 impl App {
-    /// Walks the whole chain in pages, each in a short read transaction.
+    /// Walks the whole chain in pages, each in a short read transaction. On a running server
+    /// the log grows meanwhile, so the end of the walk is compared with the head read before
+    /// it and the head read after it: fewer entries than the first means entries were removed
+    /// from the end; more than the second means entries beyond the recorded head (every real
+    /// append moves the head in the same transaction).
     pub async fn verify_audit(&self) -> Result<VerifyOutcome, AppError> {
         let mut v = ChainVerifier::default();
         let mut after = 0;
-        let head = {
-            let mut tx = self.store.begin().await?;
-            let h = tx.audit_head().await?;
-            tx.commit().await?;
-            h
-        };
+        let head_before = self.read_audit_head().await?;
         loop {
             let mut tx = self.store.begin().await?;
             let page = tx.audit_page(after, PAGE).await?;
@@ -42,14 +41,30 @@ impl App {
                 }
             }
             match page.last() {
-                Some(last) if last.seq < head => after = last.seq,
+                Some(last) if page.len() == PAGE as usize => after = last.seq,
                 _ => break,
             }
         }
+        let head_after = self.read_audit_head().await?;
+        let walked = v.count();
+        let head = if walked < head_before {
+            head_before
+        } else if walked > head_after {
+            head_after
+        } else {
+            walked
+        };
         Ok(match v.finish(head) {
             Ok(n) => VerifyOutcome::Intact { entries: n },
             Err(f) => VerifyOutcome::Broken(f),
         })
+    }
+
+    async fn read_audit_head(&self) -> Result<i64, AppError> {
+        let mut tx = self.store.begin().await?;
+        let h = tx.audit_head().await?;
+        tx.commit().await?;
+        Ok(h)
     }
 
     /// The log's last entry as an anchor to keep elsewhere (`hearth audit anchor`).

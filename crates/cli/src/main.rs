@@ -1,6 +1,7 @@
 //! The `hearth` command.
 #![forbid(unsafe_code)]
 
+mod backup_cmd;
 mod bench;
 mod bench_cp;
 mod bench_load;
@@ -123,6 +124,11 @@ enum Command {
         #[command(subcommand)]
         command: ReturnsCommand,
     },
+    /// Copy the database while Hearth runs, and check the copy (SQLite: VACUUM INTO, then
+    /// integrity, migrations and the audit chain; PostgreSQL: check and run pg_dump -Fc).
+    Backup(backup_cmd::BackupArgs),
+    /// Replace the database with a backup, after checking it; never while Hearth uses it.
+    Restore(backup_cmd::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -309,6 +315,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Workdays { command } => workdays::run(&settings, command),
         Command::Calendar { command } => calendar_cmd::run(&settings, command),
         Command::Policy { command } => policy_cmd::run(&settings, command),
+        Command::Backup(args) => backup_cmd::backup(&settings, args).await,
+        Command::Restore(args) => backup_cmd::restore(&settings, args).await,
         Command::Serve { bind } => {
             if let Some(b) = bind {
                 settings.bind = b;

@@ -16,6 +16,7 @@ mod allocations;
 mod audit;
 mod audit_batch;
 mod auth;
+mod backup;
 mod case_notes;
 mod convert;
 mod dialect;
@@ -29,6 +30,7 @@ mod search;
 mod sql;
 mod tx;
 
+pub use backup::{LockError, MigrationStatus, SqliteExclusive, sqlite_path, sqlite_url};
 pub use dialect::Dialect;
 
 use async_trait::async_trait;
