@@ -32,7 +32,7 @@ impl App {
         let mut after = 0;
         let head_before = self.read_audit_head().await?;
         loop {
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.store.begin_read().await?;
             let page = tx.audit_page(after, PAGE).await?;
             tx.commit().await?;
             for e in &page {
@@ -61,7 +61,7 @@ impl App {
     }
 
     async fn read_audit_head(&self) -> Result<i64, AppError> {
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store.begin_read().await?;
         let h = tx.audit_head().await?;
         tx.commit().await?;
         Ok(h)
