@@ -34,24 +34,8 @@ pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     if file.is_empty() || file == ":memory:" || rest.contains("mode=memory") {
         return None;
     }
-    let mut out = Vec::with_capacity(file.len());
-    let bytes = file.as_bytes();
-    let mut i = 0;
     // The driver percent-decodes the path (so that `?` and `#` can be spelled): do the same.
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    Some(std::path::PathBuf::from(String::from_utf8_lossy(&out).into_owned()))
+    Some(std::path::PathBuf::from(percent_encoding::percent_decode_str(file).decode_utf8_lossy().into_owned()))
 }
 
 /// The migrations recorded in a database, against the ones this build carries.
