@@ -328,7 +328,7 @@ impl App {
             return Ok(SessionState::Unknown);
         };
         let state = if session.mfa_passed {
-            SessionState::Active { actor: App::actor_in(tx.as_mut(), user).await?, session: session.clone() }
+            SessionState::Active { actor: self.actor_in(tx.as_mut(), user).await?, session: session.clone() }
         } else {
             let next = self.needs_mfa(&user);
             SessionState::MfaPending { user, session: session.clone(), next }
@@ -670,7 +670,7 @@ impl App {
             tx.commit().await?;
             return Ok(None);
         };
-        let actor = App::actor_in(tx.as_mut(), user).await?;
+        let actor = self.actor_in(tx.as_mut(), user).await?;
         tx.commit().await?;
         let now = self.now();
         if t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {

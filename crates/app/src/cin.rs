@@ -296,8 +296,7 @@ impl App {
         members.push(actor.user.id);
         let mut tx = self.store.begin_read().await?;
         let mut plans = tx.open_cp_plans_of_teams(&teams).await?;
-        let mut overdue = tx.open_tasks(&TaskQuery { due_before: Some(today), ..TaskQuery::among(&members, &teams) }).await?;
-        overdue.retain(|t| DASHBOARD_OVERDUE.contains(&t.kind));
+        let mut overdue = tx.open_tasks(&TaskQuery { due_before: Some(today), kinds: &DASHBOARD_OVERDUE, ..TaskQuery::among(&members, &teams) }).await?;
         let shown: Vec<PersonId> = plans.iter().map(|p| p.child).chain(overdue.iter().map(|t| t.child)).collect();
         // A child restricted from the manager is neither named nor counted.
         let children = self.visible_people(tx.as_mut(), actor, &shown).await?;

@@ -124,6 +124,9 @@ pub struct FrontDoorHistory {
     pub episodes: Vec<hearth_domain::cin::episode::Episode>,
     /// The names of the managers whose oversight is in the episodes (the child's decision log).
     pub names: HashMap<UserId, String>,
+    /// Every assessment of the person, newest started first (history from a previous
+    /// system can hold several for one referral).
+    pub assessments: Vec<Assessment>,
 }
 
 /// A task whose due date the current pack would put elsewhere.
@@ -583,15 +586,15 @@ impl App {
         children.dedup();
         let visible = self.visible_people(tx, actor, &children).await?;
         let contacts = all.into_iter().filter(|c| c.children.iter().all(|p| visible.contains_key(p))).collect();
-        let mut referrals = Vec::new();
-        for r in tx.referrals_of(person).await? {
-            let a = tx.assessment_of_referral(r.value.id).await?.map(|a| a.value);
-            referrals.push((r.value, a));
-        }
+        // Newest made first: a referral's assessment is the first made for it.
+        let assessments: Vec<Versioned<Assessment>> = tx.assessments_of(person).await?;
+        let first_of = |r: &Referral| assessments.iter().rev().find(|a| a.value.referral == r.id).map(|a| a.value.clone());
+        let referrals = tx.referrals_of(person).await?.into_iter().map(|r| { let a = first_of(&r.value); (r.value, a) }).collect();
         let episodes = self.episodes_in(tx, person).await?;
         let managers: Vec<UserId> = episodes.iter().flat_map(|e| e.oversight.iter().map(|o| o.by)).collect();
         let names = self.user_names(tx, &managers).await?;
-        Ok(FrontDoorHistory { contacts, referrals, episodes, names })
+        let assessments = assessments.into_iter().map(|a| a.value).collect();
+        Ok(FrontDoorHistory { contacts, referrals, episodes, names, assessments })
     }
 
     /// Moves a child's open referral and episode tasks to the case's new team and worker,

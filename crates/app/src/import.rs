@@ -122,6 +122,7 @@ impl App {
             d.reason = Some(format!("{} children: {} created, {} merged, {} unchanged, {} rejected", report.children, report.created.len(), report.merged.len(), report.unchanged.len(), report.rejected.len()));
             tx.append_audit(&d).await?;
             tx.commit().await?;
+            self.store.analyze().await?;
         }
         Ok(report)
     }

@@ -12,6 +12,7 @@ mod people;
 mod admin;
 mod audit;
 mod caseloads;
+mod chains;
 mod cin;
 mod front_door;
 pub mod housekeeping;
@@ -95,6 +96,7 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub config: AppConfig,
     pub clock: Arc<dyn Clock>,
+    chains: Arc<chains::Chains>,
 }
 
 /// The signed-in user a use case acts for.
@@ -112,7 +114,7 @@ impl Actor {
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
-        Self { store, config, clock }
+        Self { store, config, clock, chains: Arc::default() }
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -125,8 +127,17 @@ impl App {
     }
 
     /// Builds the actor for a user, with their management chain, inside `tx`.
-    pub(crate) async fn actor_in(tx: &mut dyn Tx, user: UserRecord) -> Result<Actor, AppError> {
-        let chain = tx.chain_below(user.id).await?;
+    pub(crate) async fn actor_in(&self, tx: &mut dyn Tx, user: UserRecord) -> Result<Actor, AppError> {
+        // The epoch is read before the chain, so a kept chain is never older than its epoch.
+        let epoch = tx.chain_epoch().await?;
+        let chain = match self.chains.get(user.id, epoch) {
+            Some(c) => c,
+            None => {
+                let c: chains::Chain = Arc::new(tx.chain_below(user.id).await?);
+                self.chains.keep(user.id, epoch, c.clone());
+                c
+            }
+        };
         let subject = Subject::new(&user, &chain);
         Ok(Actor { user, subject })
     }
@@ -137,7 +148,7 @@ impl App {
     pub async fn local_actor(&self, username: &str) -> Result<Actor, AppError> {
         let mut tx = self.store.begin_read().await?;
         let user = tx.user_by_username(username).await?.filter(|u| u.active).ok_or(AppError::NotFound)?;
-        let actor = Self::actor_in(tx.as_mut(), user).await?;
+        let actor = self.actor_in(tx.as_mut(), user).await?;
         tx.commit().await?;
         Ok(actor)
     }

@@ -150,8 +150,8 @@ impl App {
         };
         let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
         let la_child_id = tx.kept_la_child_id(id).await?;
-        let census = self.readiness_in(tx.as_mut(), &record, la_child_id.as_deref()).await?;
         tx.commit().await?;
+        let census = self.readiness_of(&record, la_child_id.as_deref(), &front_door);
         Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census, la_child_id })
     }
 

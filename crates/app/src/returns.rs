@@ -6,7 +6,8 @@ use hearth_cin_census::readiness::{self, Issue};
 use hearth_cin_census::CensusFile;
 use hearth_cin_census::rules::Ctx;
 use hearth_domain::audit::Outcome;
-use hearth_domain::cin::episode::CpPlan;
+use hearth_domain::cin::episode::{CpPlan, Episode};
+use hearth_domain::front_door::{assessment::Assessment, referral::Referral};
 use hearth_domain::person::PersonRecord;
 use hearth_domain::returns::cin::{self, CensusChild, CollectionYear, ReferralRecord, SUPPORTED};
 use hearth_store::{CensusRecords, Tx};
@@ -42,17 +43,38 @@ impl App {
         }
         let episodes = tx.episodes_of(person.id).await?.into_iter().map(|e| e.value).collect();
         let assessments = tx.assessments_of(person.id).await?.into_iter().map(|a| a.value).collect();
-        let kept_ids = la_child_id.map(|id| (person.id, id.to_string())).into_iter().collect();
-        let records = CensusRecords { children: vec![person.clone()], referrals, assessments, episodes, kept_ids };
-        Ok(self.census_of(&records, year, |_| true).pop())
+        Ok(self.census_child(person, la_child_id, referrals, assessments, episodes, year))
     }
 
-    /// The return readiness of a child already opened in `tx` (the record page's panel):
-    /// `None` when the child is not in the census of the year under way.
+    /// One child as the census for `year` sees them, from their referrals, assessments and
+    /// episodes already read.
+    fn census_child(&self, person: &PersonRecord, la_child_id: Option<&str>, referrals: Vec<Referral>, assessments: Vec<Assessment>, episodes: Vec<Episode>, year: CollectionYear) -> Option<CensusChild> {
+        if referrals.is_empty() {
+            return None;
+        }
+        let kept_ids = la_child_id.map(|id| (person.id, id.to_string())).into_iter().collect();
+        let records = CensusRecords { children: vec![person.clone()], referrals, assessments, episodes, kept_ids };
+        self.census_of(&records, year, |_| true).pop()
+    }
+
+    /// The return readiness of a child already opened in `tx` (the API's panel): `None`
+    /// when the child is not in the census of the year under way.
     pub(crate) async fn readiness_in(&self, tx: &mut dyn Tx, person: &PersonRecord, la_child_id: Option<&str>) -> Result<Option<Readiness>, AppError> {
         let year = self.current_collection_year();
-        let Some(child) = self.census_child_in(tx, person, la_child_id, year).await? else { return Ok(None) };
-        Ok(Some(Readiness { year, issues: readiness::check(&child, &census_ctx(year, self.today())) }))
+        let child = self.census_child_in(tx, person, la_child_id, year).await?;
+        Ok(child.map(|c| self.readiness(&c, year)))
+    }
+
+    /// The record page's readiness panel, from the front-door history it has already read.
+    pub(crate) fn readiness_of(&self, person: &PersonRecord, la_child_id: Option<&str>, history: &crate::FrontDoorHistory) -> Option<Readiness> {
+        let year = self.current_collection_year();
+        let referrals = history.referrals.iter().map(|(r, _)| r.clone()).collect();
+        let child = self.census_child(person, la_child_id, referrals, history.assessments.clone(), history.episodes.clone(), year)?;
+        Some(self.readiness(&child, year))
+    }
+
+    fn readiness(&self, child: &CensusChild, year: CollectionYear) -> Readiness {
+        Readiness { year, issues: readiness::check(child, &census_ctx(year, self.today())) }
     }
 
     /// The children of the CIN census for `year` that `wanted` keeps, in LA child id order,

@@ -110,7 +110,7 @@ impl App {
         let counts = TeamCounts::from_tally(&tx.open_task_tally(&members, &teams, today).await?);
         let mut awaiting_authorisation = match counts.awaiting_authorisation {
             0 => Vec::new(),
-            _ => tx.open_tasks(&TaskQuery { kind: Some(TaskKind::AssessmentAuthorisation), ..scope }).await?,
+            _ => tx.open_tasks(&TaskQuery { kinds: &[TaskKind::AssessmentAuthorisation], ..scope }).await?,
         };
         let mut unassigned = match counts.unassigned {
             0 => Vec::new(),

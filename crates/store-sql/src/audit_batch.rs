@@ -36,12 +36,29 @@ impl AuditBatcher {
 
     /// Appends the entries to the chain and returns once they are committed.
     pub(crate) async fn record(&self, drafts: Vec<AuditDraft>) -> Result<()> {
-        if drafts.is_empty() {
-            return Ok(());
-        }
+        self.submit(drafts)?.durable().await
+    }
+
+    /// Hands the entries to the committer at once: the caller goes on with its work while
+    /// they are written, and waits on the returned handle before it answers.
+    pub(crate) fn submit(&self, drafts: Vec<AuditDraft>) -> Result<Pending> {
         let (done, waiting) = oneshot::channel();
-        self.jobs.send(Job { drafts, done }).map_err(|_| StoreError::Unavailable("the store is closed".into()))?;
-        waiting.await.map_err(|_| StoreError::Unavailable("the audit writer stopped".into()))?
+        if drafts.is_empty() {
+            let _ = done.send(Ok(()));
+        } else {
+            self.jobs.send(Job { drafts, done }).map_err(|_| StoreError::Unavailable("the store is closed".into()))?;
+        }
+        Ok(Pending(waiting))
+    }
+}
+
+/// Entries handed to the committer and not yet known to be durable.
+pub(crate) struct Pending(oneshot::Receiver<Result<()>>);
+
+impl Pending {
+    /// Returns once the entries are committed, or with the error that stopped them.
+    pub(crate) async fn durable(self) -> Result<()> {
+        self.0.await.map_err(|_| StoreError::Unavailable("the audit writer stopped".into()))?
     }
 }
 

@@ -109,6 +109,11 @@ pub(crate) async fn users(c: &mut AnyConnection) -> Result<Vec<UserRecord>> {
     rows.iter().map(user_from_row).collect()
 }
 
+pub(crate) async fn chain_epoch(c: &mut AnyConnection) -> Result<i64> {
+    let row = sqlx::query("SELECT n FROM chain_epoch WHERE id = 1").fetch_one(c).await.map_err(db_err)?;
+    row.int("n")
+}
+
 /// Everyone below `manager`, walked in the database. `UNION` (not `UNION ALL`) drops rows
 /// already seen, so a cycle in bad data ends.
 pub(crate) async fn chain_below(c: &mut AnyConnection, manager: UserId) -> Result<Vec<(UserId, Option<TeamId>)>> {

@@ -346,8 +346,9 @@ pub(crate) async fn open_tasks(c: &mut AnyConnection, tq: &TaskQuery<'_>) -> Res
     let mut q = DynSql::new(select_tasks!("WHERE "));
     // The filters go inside each alternative of the scope too, for the same reason.
     let mut extra = String::new();
-    if let Some(k) = tq.kind {
-        extra += &format!(" AND kind = {}", q.arg(k.code()));
+    if !tq.kinds.is_empty() {
+        let kinds = q.list(tq.kinds.iter().map(|k| k.code()));
+        extra += &format!(" AND kind IN ({kinds})");
     }
     match tq.assignee {
         Some(None) => extra += " AND assignee_id IS NULL",

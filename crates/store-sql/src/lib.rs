@@ -164,6 +164,15 @@ impl Store for SqlStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop).map_err(db_err)
     }
 
+    async fn analyze(&self) -> Result<()> {
+        // SQLite's `PRAGMA optimize` analyses what its queries have shown to need it.
+        let sql = match self.dialect {
+            dialect::Dialect::Sqlite => "PRAGMA optimize",
+            dialect::Dialect::Postgres => "ANALYZE",
+        };
+        sqlx::raw_sql(sql).execute(&self.pool).await.map(drop).map_err(db_err)
+    }
+
     async fn check_writable(&self) -> Result<()> {
         let mut tx = self.pool.begin_with(self.dialect.begin_statement()).await.map_err(db_err)?;
         let at = time::OffsetDateTime::now_utc().unix_timestamp();

@@ -1,5 +1,5 @@
 //! One Hearth transaction: the `Tx` methods, each delegating to the module that owns the tables.
-use crate::audit_batch::AuditBatcher;
+use crate::audit_batch::{AuditBatcher, Pending};
 use crate::dialect::Dialect;
 use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
@@ -28,19 +28,22 @@ use time::OffsetDateTime;
 pub(crate) struct SqlTx {
     tx: sqlx::Transaction<'static, Any>,
     dialect: Dialect,
-    /// Audit entries appended, written at commit.
+    /// A write transaction's audit entries, appended at commit.
     pending: Vec<AuditDraft>,
-    /// Set for a read transaction: its entries go to the group committer.
+    /// Set for a read transaction: its entries go to the group committer as they are
+    /// appended, so that their disk sync overlaps the rest of the read.
     batcher: Option<AuditBatcher>,
+    /// A read transaction's entries handed to the committer; commit waits for them.
+    submitted: Vec<Pending>,
 }
 
 impl SqlTx {
     pub(crate) fn new(tx: sqlx::Transaction<'static, Any>, dialect: Dialect) -> Self {
-        Self { tx, dialect, pending: Vec::new(), batcher: None }
+        Self { tx, dialect, pending: Vec::new(), batcher: None, submitted: Vec::new() }
     }
 
     pub(crate) fn read(tx: sqlx::Transaction<'static, Any>, dialect: Dialect, batcher: AuditBatcher) -> Self {
-        Self { tx, dialect, pending: Vec::new(), batcher: Some(batcher) }
+        Self { tx, dialect, pending: Vec::new(), batcher: Some(batcher), submitted: Vec::new() }
     }
 
     fn c(&mut self) -> &mut AnyConnection {
@@ -51,17 +54,16 @@ impl SqlTx {
 #[async_trait]
 impl Tx for SqlTx {
     async fn commit(self: Box<Self>) -> Result<()> {
-        let SqlTx { mut tx, dialect, pending, batcher } = *self;
-        match batcher {
-            None => {
-                audit::append_many(&mut tx, dialect, &pending).await?;
-                tx.commit().await.map_err(db_err)
-            }
-            Some(batcher) => {
-                tx.commit().await.map_err(db_err)?;
-                batcher.record(pending).await
-            }
+        let SqlTx { mut tx, dialect, pending, batcher, submitted } = *self;
+        if batcher.is_none() {
+            audit::append_many(&mut tx, dialect, &pending).await?;
         }
+        tx.commit().await.map_err(db_err)?;
+        // A read is answered only once its audit entries are durable.
+        for entries in submitted {
+            entries.durable().await?;
+        }
+        Ok(())
     }
 
     async fn insert_team(&mut self, team: &Team) -> Result<()> {
@@ -81,6 +83,9 @@ impl Tx for SqlTx {
     }
     async fn users(&mut self) -> Result<Vec<UserRecord>> {
         auth::users(self.c()).await
+    }
+    async fn chain_epoch(&mut self) -> Result<i64> {
+        auth::chain_epoch(self.c()).await
     }
     async fn chain_below(&mut self, manager: UserId) -> Result<Vec<(UserId, Option<TeamId>)>> {
         auth::chain_below(self.c(), manager).await
@@ -384,7 +389,12 @@ impl Tx for SqlTx {
     }
 
     async fn append_audit(&mut self, draft: &AuditDraft) -> Result<()> {
-        self.pending.push(draft.clone());
+        match &self.batcher {
+            // A read's entry is written whether or not the rest of the read succeeds: the
+            // record was opened.
+            Some(b) => self.submitted.push(b.submit(vec![draft.clone()])?),
+            None => self.pending.push(draft.clone()),
+        }
         Ok(())
     }
     async fn audit_page(&mut self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {

@@ -63,6 +63,7 @@ macro_rules! conformance_tests {
             access_facts_and_lists,
             access_facts_for_many,
             management_chain,
+            chain_epoch_moves_with_the_chain,
             caseload_counts,
             allocation_history,
             duty_rota,
@@ -413,6 +414,7 @@ pub async fn run_once_locks(store: &dyn Store) {
 }
 
 pub async fn health_probe(store: &dyn Store) {
+    store.analyze().await.unwrap();
     store.check_writable().await.unwrap();
     store.check_writable().await.unwrap();
     store.ping().await.unwrap();
@@ -1156,12 +1158,13 @@ pub async fn tasks_and_trays(store: &dyn Store) {
         (TaskQuery { due_before: Some(today), ..scope }, vec![screening.id]),
         (TaskQuery { assignee: Some(None), ..scope }, vec![screening.id]),
         (TaskQuery { assignee: Some(Some(w.id)), ..scope }, vec![initial.id, single.id]),
-        (TaskQuery { kind: Some(TaskKind::SingleAssessment), ..scope }, vec![single.id]),
+        (TaskQuery { kinds: &[TaskKind::SingleAssessment], ..scope }, vec![single.id]),
+        (TaskQuery { kinds: &[TaskKind::SingleAssessment, screening.kind], ..scope }, vec![screening.id, single.id]),
         (TaskQuery { limit: Some(1), offset: 1, ..scope }, vec![initial.id]),
     ] {
         assert_eq!(ids(tx.open_tasks(&q).await.unwrap()), expected, "{q:?}");
     }
-    let everywhere = tx.open_tasks(&TaskQuery { kind: Some(TaskKind::ChildSeen), ..TaskQuery::all() }).await.unwrap();
+    let everywhere = tx.open_tasks(&TaskQuery { kinds: &[TaskKind::ChildSeen], ..TaskQuery::all() }).await.unwrap();
     assert!(everywhere.iter().all(|t| t.kind == TaskKind::ChildSeen) && everywhere.contains(&elsewhere));
     let tally = tx.open_task_tally(&users, &teams, today).await.unwrap();
     assert_eq!(tally, hearth_domain::front_door::tasks::tally(&open, today));
@@ -1315,6 +1318,52 @@ pub async fn management_chain(store: &dyn Store) {
     let below = tx.chain_below(head.id).await.unwrap();
     assert_eq!(below.len(), 2, "{below:?}");
     tx.commit().await.unwrap();
+}
+
+/// The epoch moves when a chain could have changed, and only then (a sign-in's counters
+/// change users too, and must not throw every kept chain away).
+pub async fn chain_epoch_moves_with_the_chain(store: &dyn Store) {
+    let epoch = || async {
+        let mut r = store.begin_read().await.unwrap();
+        let n = r.chain_epoch().await.unwrap();
+        r.commit().await.unwrap();
+        n
+    };
+    let mut tx = store.begin().await.unwrap();
+    let (t1, t2) = (new_team(&mut *tx).await, new_team(&mut *tx).await);
+    let head = new_user(&mut *tx, Role::ServiceManager, None, None).await;
+    let worker = new_user(&mut *tx, Role::SocialWorker, Some(t1.id), None).await;
+    tx.commit().await.unwrap();
+    let e0 = epoch().await;
+
+    let mut tx = store.begin().await.unwrap();
+    let mut w = worker.clone();
+    w.failed_logins = 3;
+    w.display_name = "Renamed".into();
+    w.role = Role::TeamManager;
+    tx.update_user(&w).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(epoch().await, e0, "counters, names and roles leave chains as they were");
+
+    let mut last = e0;
+    for what in ["a new manager", "a new team"] {
+        let mut tx = store.begin().await.unwrap();
+        match what {
+            "a new manager" => w.manager = Some(head.id),
+            _ => w.team = Some(t2.id),
+        }
+        tx.update_user(&w).await.unwrap();
+        tx.commit().await.unwrap();
+        let now = epoch().await;
+        assert!(now > last, "{what} moves the epoch");
+        last = now;
+    }
+    let mut tx = store.begin().await.unwrap();
+    new_user(&mut *tx, Role::SocialWorker, Some(t1.id), Some(worker.id)).await;
+    let inside = tx.chain_epoch().await.unwrap();
+    drop(tx);
+    assert!(inside > last, "a new user moves it, in their own transaction");
+    assert_eq!(epoch().await, last, "and not when that transaction is dropped");
 }
 
 pub async fn break_glass_listing(store: &dyn Store) {
@@ -1648,6 +1697,8 @@ pub async fn read_transactions_audit_by_group_commit(store: &dyn Store) {
     r.commit().await.unwrap();
     assert_eq!(stored(store, std::slice::from_ref(&seen)).await[0].draft, seen, "durable once commit returns");
 
+    // A read's entry is written once appended (its disk sync overlaps the rest of the
+    // read): the record was opened even if the read then fails.
     let mut dropped = store.begin_read().await.unwrap();
     dropped.append_audit(&draft("person.view.dropped", Some(u.id), Some(person))).await.unwrap();
     drop(dropped);
@@ -1669,8 +1720,8 @@ pub async fn read_transactions_audit_by_group_commit(store: &dyn Store) {
     let mut tx = store.begin().await.unwrap();
     let entries = tx.audit_of_person(person, 1000).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(entries.len(), 1 + READERS + 2, "none lost, the dropped one not written");
-    assert!(!entries.iter().any(|e| e.draft.action == "person.view.dropped"));
+    assert_eq!(entries.len(), 1 + 1 + READERS + 2, "none lost");
+    assert!(entries.iter().any(|e| e.draft.action == "person.view.dropped"), "the read that failed after opening is audited");
     let two: Vec<&str> = entries.iter().rev().filter(|e| e.draft.action.starts_with("refusal.")).map(|e| e.draft.action.as_str()).collect();
     assert_eq!(two, ["refusal.one", "refusal.two"], "entries given together keep their order");
 }

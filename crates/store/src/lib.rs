@@ -70,6 +70,10 @@ pub trait Store: Send + Sync + 'static {
     async fn record_audit(&self, drafts: &[AuditDraft]) -> Result<()>;
     /// Answers when the database can be reached and queried.
     async fn ping(&self) -> Result<()>;
+    /// Refreshes the query planner's statistics, after a bulk load (an import, a generated
+    /// data set): without them PostgreSQL may scan a table for one person's rows until
+    /// autovacuum gets round to it, if it is on at all.
+    async fn analyze(&self) -> Result<()>;
     /// Answers when the database can be written now: a real write of one row, committed,
     /// and no audit entry (for `/healthz` and for start-up). `CannotWrite` when the disk is
     /// full or the database read-only; `Unavailable` when it cannot be reached.
@@ -106,6 +110,10 @@ pub trait Tx: Send {
     async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>>;
     async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>>;
     async fn users(&mut self) -> Result<Vec<UserRecord>>;
+    /// A number that changes whenever any management chain could have changed (a user
+    /// added or removed, a manager or team changed): while it stands still, a chain read
+    /// before is still true.
+    async fn chain_epoch(&mut self) -> Result<i64>;
     /// Everyone below `manager` in the management chain, with their teams. Asked on every
     /// request, so a backend should answer it without reading every user.
     async fn chain_below(&mut self, manager: UserId) -> Result<Vec<(UserId, Option<TeamId>)>> {

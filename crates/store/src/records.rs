@@ -130,7 +130,8 @@ pub struct TaskQuery<'a> {
     /// Tasks assigned to one of these users or belonging to one of these teams (both empty:
     /// none); every open task when `None` (for recalculation).
     pub among: Option<(&'a [UserId], &'a [TeamId])>,
-    pub kind: Option<TaskKind>,
+    /// Only tasks of these kinds (empty: any kind).
+    pub kinds: &'a [TaskKind],
     /// `Some(None)`: only tasks nobody holds; `Some(Some(u))`: only `u`'s.
     pub assignee: Option<Option<UserId>>,
     /// Only tasks due before this day (overdue on it).

@@ -207,6 +207,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     }
 
     let example_child = example.ok_or_else(|| TestkitError::Options("no child was generated".into()))?;
+    store.analyze().await?;
     Ok(DemoSummary {
         users: staff.demo_users,
         teams: staff.teams.len(),

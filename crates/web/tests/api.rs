@@ -1155,3 +1155,32 @@ async fn the_timescales_in_force_are_readable_by_any_api_user() {
     assert_eq!((caseload["min"].clone(), caseload["max"].clone()), (json!(20), json!(25)));
     assert_eq!(caseload["defined_by"]["name"], "bath-ne-somerset");
 }
+
+/// The management chain is kept between requests (a service manager's is thousands of
+/// people long), so a change to it must reach the next request of a session already
+/// signed in, by whatever path it was written.
+#[tokio::test]
+async fn a_change_to_the_management_chain_reaches_the_next_request() {
+    let w = world().await;
+    let r = w.post("/people", &w.bea, json!({"kind": "child", "given_name": "Nia", "family_name": "Okoro", "date_of_birth": "2017-02-03", "confirm_not_duplicate": true})).await;
+    r.expect(StatusCode::CREATED);
+    let child = r.json["id"].as_str().unwrap().to_string();
+    w.get(&format!("/people/{child}"), &w.mo).await.expect(StatusCode::NOT_FOUND);
+
+    // Bea moves under Mo, written straight to the store as another instance might.
+    let mut tx = w.app.store.begin().await.unwrap();
+    let mo = tx.user_by_username("mo").await.unwrap().unwrap();
+    let mut bea = tx.user_by_username("bea").await.unwrap().unwrap();
+    bea.manager = Some(mo.id);
+    tx.update_user(&bea).await.unwrap();
+    tx.commit().await.unwrap();
+    let r = w.get(&format!("/people/{child}"), &w.mo).await;
+    r.expect(StatusCode::OK);
+
+    // And back: Mo loses the record at once.
+    let mut tx = w.app.store.begin().await.unwrap();
+    bea.manager = None;
+    tx.update_user(&bea).await.unwrap();
+    tx.commit().await.unwrap();
+    w.get(&format!("/people/{child}"), &w.mo).await.expect(StatusCode::NOT_FOUND);
+}

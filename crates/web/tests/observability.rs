@@ -4,6 +4,9 @@
 //!
 //! The metrics recorder is global to the process: these tests look for the series their own
 //! requests make, never at exact totals, so they hold when other tests share the process.
+//! The log is captured by a subscriber of the test's own thread, and `tracing` caches per
+//! call site whether anyone listens: a test on another thread reaching the access log's call
+//! site first could leave it switched off for the capture, so these tests run one at a time.
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use hearth_domain::user::Role;
@@ -15,6 +18,9 @@ use tower::ServiceExt;
 
 mod browser;
 use browser::*;
+
+/// Held by each test for its whole run (see the module's comment).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const UNKNOWN_PERSON: &str = "0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f";
 
@@ -45,6 +51,7 @@ fn series(text: &str, name_and_labels: &str) -> Option<f64> {
 
 #[tokio::test]
 async fn metrics_name_route_templates_and_never_raw_ids_or_query_strings() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let metrics = Metrics::install().unwrap();
     let w = world().await;
     let sam = user(&w, "sam", Role::SocialWorker, None).await;
@@ -92,6 +99,7 @@ async fn metrics_name_route_templates_and_never_raw_ids_or_query_strings() {
 
 #[tokio::test]
 async fn the_metrics_endpoint_is_not_on_the_main_router() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let metrics = Metrics::install().unwrap();
     let w = world().await;
     let res = Browser::new().get(&w, "/metrics").await;
@@ -106,6 +114,7 @@ async fn the_metrics_endpoint_is_not_on_the_main_router() {
 
 #[tokio::test]
 async fn the_request_id_is_reused_when_sensible_and_replaced_otherwise() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let w = world().await;
     let mut b = Browser::new();
     let fresh = b.get(&w, "/sign-in").await;
@@ -129,6 +138,7 @@ async fn the_request_id_is_reused_when_sensible_and_replaced_otherwise() {
 
 #[tokio::test]
 async fn error_pages_and_problems_carry_the_request_id() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let w = world().await;
     let sam = user(&w, "sam", Role::SocialWorker, None).await;
     let mut b = Browser::new();
@@ -201,6 +211,7 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
 
 #[tokio::test]
 async fn the_access_log_has_one_line_per_request_without_query_strings_or_names() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let (log, _guard) = capture();
     let w = world().await;
     let sam = user(&w, "sam", Role::SocialWorker, None).await;
@@ -257,6 +268,7 @@ async fn the_access_log_has_one_line_per_request_without_query_strings_or_names(
 
 #[tokio::test]
 async fn a_request_given_up_before_its_answer_is_logged_once_as_499() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let (log, _guard) = capture();
     let w = world().await;
     user(&w, "sam", Role::SocialWorker, None).await;

@@ -82,6 +82,9 @@ impl<S: Store> Store for Recording<S> {
     async fn check_writable(&self) -> Result<()> {
         self.inner.check_writable().await
     }
+    async fn analyze(&self) -> Result<()> {
+        self.inner.analyze().await
+    }
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
         Ok(Box::new(RecordingTx { inner: self.inner.begin_read().await?, pending: Written::default(), written: self.written.clone() }))
     }
@@ -126,6 +129,9 @@ impl Tx for RecordingTx {
     }
     async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>> {
         self.inner.user(id).await
+    }
+    async fn chain_epoch(&mut self) -> Result<i64> {
+        self.inner.chain_epoch().await
     }
     async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>> {
         self.inner.user_by_username(username).await
