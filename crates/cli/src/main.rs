@@ -88,6 +88,9 @@ enum Command {
         /// Audited writes a second under load (over two instances on PostgreSQL).
         #[arg(long, default_value_t = 300)]
         write_rate: u32,
+        /// Record pages a second in the mixed scenario under load (the dashboard at a tenth).
+        #[arg(long, default_value_t = 100)]
+        read_rate: u32,
     },
     /// Check the audit log.
     Audit {
@@ -386,7 +389,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("Added {} ({}) as {}.", user.username, user.display_name, user.role.label());
             Ok(())
         }
-        Command::Bench { children, notes_per_child, samples, seed, clients, load_seconds, write_rate } => {
+        Command::Bench { children, notes_per_child, samples, seed, clients, load_seconds, write_rate, read_rate } => {
             let temp = if database_given {
                 None
             } else {
@@ -398,7 +401,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             // A second instance on PostgreSQL: its own pools on the same database, as a second
             // server would have. SQLite has one writer, and so one instance.
             let second = if settings.database_url.starts_with("postgres") { Some(open(&settings).await?) } else { None };
-            let load = (clients > 0).then_some(bench_load::LoadOptions { clients, seconds: load_seconds.max(1), write_rate });
+            let load = (clients > 0).then_some(bench_load::LoadOptions { clients, seconds: load_seconds.max(1), write_rate, read_rate });
             let result = bench::run(app, second, settings.web_config(), bench::BenchOptions { children, notes_per_child, seed, samples, load }).await;
             if let Some(p) = temp {
                 for ext in ["", "-wal", "-shm"] {
