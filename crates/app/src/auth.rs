@@ -475,10 +475,10 @@ impl App {
 
     /// Commits the refusal a `reauthenticate` recorded and hands its error back.
     async fn refused(tx: Box<dyn Tx>, e: AppError) -> AppError {
-        if matches!(e, AppError::Locked | AppError::Invalid(_)) {
-            if let Err(c) = tx.commit().await {
-                return c.into();
-            }
+        if matches!(e, AppError::Locked | AppError::Invalid(_))
+            && let Err(c) = tx.commit().await
+        {
+            return c.into();
         }
         e
     }

@@ -589,7 +589,15 @@ impl App {
         // Newest made first: a referral's assessment is the first made for it.
         let assessments: Vec<Versioned<Assessment>> = tx.assessments_of(person).await?;
         let first_of = |r: &Referral| assessments.iter().rev().find(|a| a.value.referral == r.id).map(|a| a.value.clone());
-        let referrals = tx.referrals_of(person).await?.into_iter().map(|r| { let a = first_of(&r.value); (r.value, a) }).collect();
+        let referrals = tx
+            .referrals_of(person)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let first = first_of(&r.value);
+                (r.value, first)
+            })
+            .collect();
         let episodes = self.episodes_in(tx, person).await?;
         let managers: Vec<UserId> = episodes.iter().flat_map(|e| e.oversight.iter().map(|o| o.by)).collect();
         let names = self.user_names(tx, &managers).await?;

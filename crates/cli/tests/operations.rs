@@ -68,7 +68,11 @@ fn start_url(url: &str, grace: u64) -> (Child, String) {
     let started = Instant::now();
     loop {
         assert!(started.elapsed() < Duration::from_secs(60), "hearth serve did not start");
-        let Some(Ok(line)) = lines.next() else { panic!("hearth serve stopped before it started") };
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("hearth serve stopped before it started")
+        };
         if let Some(rest) = line.strip_prefix("Hearth is running at http://localhost:") {
             let port: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
             return (child, format!("127.0.0.1:{port}"));

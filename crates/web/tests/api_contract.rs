@@ -10,12 +10,10 @@ use support::{world, World, UNKNOWN_ID};
 
 const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
 
-fn doc(w: &World) -> impl std::future::Future<Output = Value> + '_ {
-    async move {
-        let r = w.get("/openapi.json", &w.sam).await;
-        r.expect(StatusCode::OK);
-        r.json
-    }
+async fn doc(w: &World) -> Value {
+    let r = w.get("/openapi.json", &w.sam).await;
+    r.expect(StatusCode::OK);
+    r.json
 }
 
 fn query_param<'a>(doc: &'a Value, path: &str, name: &str) -> &'a Value {
