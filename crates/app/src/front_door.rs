@@ -270,15 +270,10 @@ impl App {
     }
 
     pub(crate) async fn user_names(&self, tx: &mut dyn Tx, ids: &[UserId]) -> Result<HashMap<UserId, String>, AppError> {
-        let mut out = HashMap::new();
-        for &id in ids {
-            if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id)
-                && let Some(u) = tx.user(id).await?
-            {
-                e.insert(u.display_name);
-            }
-        }
-        Ok(out)
+        let mut ids = ids.to_vec();
+        ids.sort();
+        ids.dedup();
+        Ok(tx.display_names(&ids).await?.into_iter().collect())
     }
 
     /// Records the screening decision (managers), closes the decision task, and when the
@@ -580,25 +575,24 @@ impl App {
     /// The person's contacts (only those about children the actor may see: a parent's
     /// record must not reveal a contact about a child hidden from the reader) and referrals.
     pub(crate) async fn front_door_in(&self, tx: &mut dyn Tx, actor: &Actor, person: PersonId) -> Result<FrontDoorHistory, AppError> {
-        let all: Vec<Contact> = tx.contacts_of(person).await?.into_iter().map(|c| c.value).collect();
-        let mut children: Vec<PersonId> = all.iter().flat_map(|c| c.children.iter().copied()).collect();
+        let all = tx.front_door_of(person).await?;
+        let mut children: Vec<PersonId> = all.contacts.iter().flat_map(|c| c.value.children.iter().copied()).collect();
         children.sort();
         children.dedup();
         let visible = self.visible_people(tx, actor, &children).await?;
-        let contacts = all.into_iter().filter(|c| c.children.iter().all(|p| visible.contains_key(p))).collect();
-        // Newest made first: a referral's assessment is the first made for it.
-        let assessments: Vec<Versioned<Assessment>> = tx.assessments_of(person).await?;
-        let first_of = |r: &Referral| assessments.iter().rev().find(|a| a.value.referral == r.id).map(|a| a.value.clone());
-        let referrals = tx
-            .referrals_of(person)
-            .await?
+        let contacts = all.contacts.into_iter().map(|c| c.value).filter(|c| c.children.iter().all(|p| visible.contains_key(p))).collect();
+        // A referral's assessment is the first made for it.
+        let assessments = all.assessments;
+        let first_of = |r: &Referral| assessments.iter().filter(|a| a.value.referral == r.id).min_by_key(|a| a.created_at).map(|a| a.value.clone());
+        let referrals = all
+            .referrals
             .into_iter()
             .map(|r| {
                 let first = first_of(&r.value);
                 (r.value, first)
             })
             .collect();
-        let episodes = self.episodes_in(tx, person).await?;
+        let episodes: Vec<_> = all.episodes.into_iter().map(|e| e.value).collect();
         let managers: Vec<UserId> = episodes.iter().flat_map(|e| e.oversight.iter().map(|o| o.by)).collect();
         let names = self.user_names(tx, &managers).await?;
         let assessments = assessments.into_iter().map(|a| a.value).collect();

@@ -109,6 +109,16 @@ pub(crate) async fn users(c: &mut AnyConnection) -> Result<Vec<UserRecord>> {
     rows.iter().map(user_from_row).collect()
 }
 
+pub(crate) async fn display_names(c: &mut AnyConnection, ids: &[UserId]) -> Result<Vec<(UserId, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = crate::sql::DynSql::new("SELECT id, display_name FROM users WHERE id IN (");
+    let list = q.list(ids.iter().map(|u| u.to_string()));
+    q.push(&format!("{list})"));
+    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.text("display_name")?))).collect()
+}
+
 pub(crate) async fn chain_epoch(c: &mut AnyConnection) -> Result<i64> {
     let row = sqlx::query("SELECT n FROM chain_epoch WHERE id = 1").fetch_one(c).await.map_err(db_err)?;
     row.int("n")

@@ -142,6 +142,32 @@ pub(crate) async fn of_person<T: DeserializeOwned>(c: &mut AnyConnection, kind: 
     rows.iter().map(versioned).collect()
 }
 
+/// Every document about a person, of every kind, newest made first: the record page's
+/// front door in one query.
+pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Result<hearth_store::PersonFrontDoor> {
+    let rows = sqlx::query(
+        "SELECT r.kind, r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r \
+         JOIN front_door_people p ON p.record_id = r.id WHERE p.person_id = $1 \
+         ORDER BY r.created_at DESC, r.id",
+    )
+    .bind(person.to_string())
+    .fetch_all(c)
+    .await
+    .map_err(db_err)?;
+    let mut out = hearth_store::PersonFrontDoor::default();
+    for r in &rows {
+        let kind = r.text("kind")?;
+        match kind.as_str() {
+            k if k == Kind::Contact.code() => out.contacts.push(versioned(r)?),
+            k if k == Kind::Referral.code() => out.referrals.push(versioned(r)?),
+            k if k == Kind::Assessment.code() => out.assessments.push(versioned(r)?),
+            k if k == Kind::Episode.code() => out.episodes.push(versioned(r)?),
+            other => return Err(StoreError::Corrupt(format!("front_door_records.kind {other:?} is not a kind Hearth knows"))),
+        }
+    }
+    Ok(out)
+}
+
 /// Every document of `kind`, as it stands now.
 pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<T>> {
     let rows = sqlx::query("SELECT r.doc FROM front_door_records r WHERE r.kind = $1").bind(kind.code()).fetch_all(c).await.map_err(db_err)?;

@@ -84,6 +84,9 @@ impl Tx for SqlTx {
     async fn users(&mut self) -> Result<Vec<UserRecord>> {
         auth::users(self.c()).await
     }
+    async fn display_names(&mut self, ids: &[UserId]) -> Result<Vec<(UserId, String)>> {
+        auth::display_names(self.c(), ids).await
+    }
     async fn chain_epoch(&mut self) -> Result<i64> {
         auth::chain_epoch(self.c()).await
     }
@@ -247,6 +250,15 @@ impl Tx for SqlTx {
         let mut v: Vec<Versioned<Contact>> = fd::of_person(self.c(), Kind::Contact, person).await?;
         v.sort_by_key(|c| std::cmp::Reverse(c.value.received_at));
         Ok(v)
+    }
+    async fn front_door_of(&mut self, person: PersonId) -> Result<hearth_store::PersonFrontDoor> {
+        let mut all = fd::all_of_person(self.c(), person).await?;
+        // The orders of contacts_of, referrals_of and episodes_of (stable sorts of the same
+        // newest-made-first rows).
+        all.contacts.sort_by_key(|c| std::cmp::Reverse(c.value.received_at));
+        all.referrals.sort_by_key(|r| std::cmp::Reverse(r.value.referral_date));
+        all.episodes.sort_by_key(|e| std::cmp::Reverse(e.value.start));
+        Ok(all)
     }
     async fn insert_referral(&mut self, r: &Referral, meta: &ChangeMeta) -> Result<()> {
         let doc = Doc { kind: Kind::Referral, id: r.id.to_string(), parent: r.contact.map(|c| c.to_string()), people: vec![(r.child, "child")], value: r };

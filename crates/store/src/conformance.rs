@@ -1088,6 +1088,19 @@ pub async fn front_door_records(store: &dyn Store) {
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
     assert!(!versions[0].doc.contains("seen_alone") && versions[1].doc.contains("seen_alone"), "{versions:?}");
     assert_eq!(versions[1].changed_by_name, u.display_name);
+    // All at once, as each method gives it.
+    for who in [kid.id, mum.id] {
+        let all = tx.front_door_of(who).await.unwrap();
+        assert_eq!(all.contacts, tx.contacts_of(who).await.unwrap());
+        assert_eq!(all.referrals, tx.referrals_of(who).await.unwrap());
+        let mut a = all.assessments.clone();
+        let mut b = tx.assessments_of(who).await.unwrap();
+        a.sort_by_key(|x| x.value.id);
+        b.sort_by_key(|x| x.value.id);
+        assert_eq!(a, b);
+        assert_eq!(all.episodes, tx.episodes_of(who).await.unwrap());
+    }
+    assert!(!tx.front_door_of(kid.id).await.unwrap().referrals.is_empty());
     // Wrong kind or unknown id: nothing.
     assert!(tx.referral(ReferralId::new()).await.unwrap().is_none());
     assert!(tx.contact(ContactId(a.id.0)).await.unwrap().is_none());
@@ -1310,6 +1323,12 @@ pub async fn management_chain(store: &dyn Store) {
     expected.sort();
     assert_eq!(below, expected);
     assert_eq!(tx.chain_below(worker.id).await.unwrap(), vec![]);
+    let mut names = tx.display_names(&[worker.id, UserId::new(), head.id]).await.unwrap();
+    names.sort();
+    let mut expected_names = vec![(worker.id, worker.display_name.clone()), (head.id, head.display_name.clone())];
+    expected_names.sort();
+    assert_eq!(names, expected_names, "unknown ids are left out");
+    assert!(tx.display_names(&[]).await.unwrap().is_empty());
     assert!(!tx.chain_below(head.id).await.unwrap().iter().any(|(u, _)| *u == other.id));
     // A cycle in bad data ends, and nobody is below themselves.
     let mut h = head.clone();

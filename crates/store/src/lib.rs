@@ -108,6 +108,17 @@ pub trait Tx: Send {
     /// Fails with `Duplicate` when the username is taken (usernames compare case-insensitively).
     async fn insert_user(&mut self, user: &UserRecord) -> Result<()>;
     async fn user(&mut self, id: UserId) -> Result<Option<UserRecord>>;
+    /// The display names of the users of `ids` that exist, in any order (one query for a
+    /// page that names a team).
+    async fn display_names(&mut self, ids: &[UserId]) -> Result<Vec<(UserId, String)>> {
+        let mut out = Vec::new();
+        for &id in ids {
+            if let Some(u) = self.user(id).await? {
+                out.push((id, u.display_name));
+            }
+        }
+        Ok(out)
+    }
     async fn user_by_username(&mut self, username: &str) -> Result<Option<UserRecord>>;
     async fn users(&mut self) -> Result<Vec<UserRecord>>;
     /// A number that changes whenever any management chain could have changed (a user
@@ -273,6 +284,16 @@ pub trait Tx: Send {
     /// A child's episodes, newest start first.
     async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>>;
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>>;
+    /// A person's contacts, referrals, assessments and episodes at once (the record page's),
+    /// which a backend can read in one query.
+    async fn front_door_of(&mut self, person: PersonId) -> Result<PersonFrontDoor> {
+        Ok(PersonFrontDoor {
+            contacts: self.contacts_of(person).await?,
+            referrals: self.referrals_of(person).await?,
+            assessments: self.assessments_of(person).await?,
+            episodes: self.episodes_of(person).await?,
+        })
+    }
     /// The open child protection plans of the children currently allocated to one of
     /// `teams`, with how many plans each child had before (in any episode), in any order.
     async fn open_cp_plans_of_teams(&mut self, teams: &[TeamId]) -> Result<Vec<OpenPlan>>;

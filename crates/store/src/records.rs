@@ -153,6 +153,16 @@ impl<'a> TaskQuery<'a> {
     }
 }
 
+/// Everything the front door holds about one person, each list in the order of its own
+/// `Tx` method (`contacts_of`, `referrals_of`, `assessments_of`, `episodes_of`).
+#[derive(Clone, Debug, Default)]
+pub struct PersonFrontDoor {
+    pub contacts: Vec<Versioned<hearth_domain::front_door::contact::Contact>>,
+    pub referrals: Vec<Versioned<hearth_domain::front_door::referral::Referral>>,
+    pub assessments: Vec<Versioned<hearth_domain::front_door::assessment::Assessment>>,
+    pub episodes: Vec<Versioned<hearth_domain::cin::episode::Episode>>,
+}
+
 /// What the CIN census of an LA is built from, read at once: every child with a referral
 /// (their whole record) and every referral, assessment and episode as they stand now.
 #[derive(Clone, Debug, Default)]
