@@ -100,6 +100,17 @@ fn sync(file: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Moves a checked copy from `partial` to `out` and syncs it (`what`: "backup" or "dump",
+/// for the message); on failure the partial copy is removed.
+fn put_in_place(partial: &Path, out: &Path, what: &str) -> Result<(), Failure> {
+    std::fs::rename(partial, out).map_err(|e| {
+        remove_quietly(partial);
+        Failure(format!("cannot put the {what} at {}: {e}", out.display()), 1)
+    })?;
+    let _ = sync(out);
+    Ok(())
+}
+
 fn remove_quietly(path: &Path) {
     // Only ever our own temporary file or a stale -wal/-shm: absence is fine.
     let _ = std::fs::remove_file(path);
@@ -215,11 +226,7 @@ async fn backup_sqlite(settings: &Settings, args: BackupArgs) -> Result<(), Fail
             return Err(Failure(format!("the copy does not verify, so it was not kept: {m}"), code));
         }
     };
-    std::fs::rename(&partial, &out).map_err(|e| {
-        remove_quietly(&partial);
-        Failure(format!("cannot put the backup at {}: {e}", out.display()), 1)
-    })?;
-    let _ = sync(&out);
+    put_in_place(&partial, &out, "backup")?;
     println!(
         "backup: {} written, {}, integrity ok, {} audit entries verified, in {:.2} s (copy {:.2} s, check {:.2} s)",
         out.display(),
@@ -458,11 +465,7 @@ async fn backup_postgres(settings: &Settings, args: BackupArgs) -> Result<(), Fa
             return Err(Failure(format!("the dump does not verify, so it was not kept: {m}"), code));
         }
     };
-    std::fs::rename(&partial, &out).map_err(|e| {
-        remove_quietly(&partial);
-        Failure(format!("cannot put the dump at {}: {e}", out.display()), 1)
-    })?;
-    let _ = sync(&out);
+    put_in_place(&partial, &out, "dump")?;
     println!(
         "backup: {} written, {}, pg_restore --list reads its {listed} entries (the audit log included), in {:.2} s",
         out.display(),

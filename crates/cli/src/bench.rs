@@ -114,10 +114,6 @@ pub async fn run(app: App, second: Option<App>, web: hearth_web::WebConfig, opts
     let mut record = Stats { name: "Child record page (GET /people/{id})", times: Vec::new() };
     let mut search = Stats { name: "Search (GET /search?q=…, mixed queries)", times: Vec::new() };
     let mut add_note = Stats { name: "Add a case note (POST /people/{id}/notes/new)", times: Vec::new() };
-    // The notes happened a few minutes ago (a fixed early time would be in the future just
-    // after midnight, and refused).
-    let occurred = hearth_app::local_time::uk_local(app.now() - time::Duration::minutes(5));
-    let (today, at) = (occurred.date(), format!("{:02}:{:02}", occurred.hour(), occurred.minute()));
     for i in 0..opts.samples {
         let p = pick(i);
         let req = Request::get(format!("/people/{}", p.id)).header(header::COOKIE, &cookie).body(Body::empty()).map_err(|e| e.to_string())?;
@@ -140,17 +136,7 @@ pub async fn run(app: App, second: Option<App>, web: hearth_web::WebConfig, opts
         let req = Request::get(url).header(header::COOKIE, &cookie).body(Body::empty()).map_err(|e| e.to_string())?;
         search.times.push(timed(&router, req, StatusCode::OK).await?);
 
-        let body = serde_urlencoded::to_string([
-            ("csrf_token", csrf.as_str()),
-            ("occurred-day", &today.day().to_string()),
-            ("occurred-month", &(today.month() as u8).to_string()),
-            ("occurred-year", &today.year().to_string()),
-            ("time", at.as_str()),
-            ("note_type", "phone_call"),
-            ("child_seen", "no"),
-            ("text", "Benchmark note: phone call with the school about attendance this week."),
-        ])
-        .map_err(|e| e.to_string())?;
+        let body = crate::bench_load::note_body(&csrf, "Benchmark note: phone call with the school about attendance this week.", app.now())?;
         let req = Request::post(format!("/people/{}/notes/new", p.id))
             .header(header::COOKIE, &cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -83,19 +83,20 @@ async fn timed(router: &axum::Router, req: Request<Body>) -> Result<Duration, St
     Ok(start.elapsed())
 }
 
-/// The form of a case note, as the note form posts it.
-fn note_body(session: &Session) -> Result<String, String> {
-    let occurred = hearth_app::local_time::uk_local(time::OffsetDateTime::now_utc() - time::Duration::minutes(5));
+/// The form of a case note written five minutes before `now` (a fixed earlier time would be
+/// in the future just after midnight, and refused), as the note form posts it.
+pub(crate) fn note_body(csrf: &str, text: &str, now: time::OffsetDateTime) -> Result<String, String> {
+    let occurred = hearth_app::local_time::uk_local(now - time::Duration::minutes(5));
     let (day, at) = (occurred.date(), format!("{:02}:{:02}", occurred.hour(), occurred.minute()));
     serde_urlencoded::to_string([
-        ("csrf_token", session.csrf.as_str()),
+        ("csrf_token", csrf),
         ("occurred-day", &day.day().to_string()),
         ("occurred-month", &(day.month() as u8).to_string()),
         ("occurred-year", &day.year().to_string()),
         ("time", at.as_str()),
         ("note_type", "phone_call"),
         ("child_seen", "no"),
-        ("text", "Load test: phone call with the school about attendance this week."),
+        ("text", text),
     ])
     .map_err(se)
 }
@@ -134,7 +135,7 @@ where
 
 /// Case notes at `rate` a second, each about another child.
 async fn open_loop_writes(routers: &[axum::Router], session: &Session, children: &[PersonSummary], rate: f64, seconds: u64) -> Result<Stats, String> {
-    let body = note_body(session)?;
+    let body = note_body(&session.csrf, "Load test: phone call with the school about attendance this week.", time::OffsetDateTime::now_utc())?;
     open_loop(routers, "Add a case note (POST /people/{id}/notes/new)", rate, seconds, StatusCode::SEE_OTHER, |i| {
         let child = &children[(i * 7919) % children.len()];
         Request::post(format!("/people/{}/notes/new", child.id))
