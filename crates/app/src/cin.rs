@@ -8,6 +8,7 @@
 //! date it was given.
 use crate::front_door::deadline_error;
 use crate::{Actor, App, AppError};
+use hearth_domain::access::AccessGround;
 use hearth_domain::cin::change::{Applied, Change};
 use hearth_domain::cin::codes::ClosureReason;
 use hearth_domain::cin::dashboard::{self, CpDashboard};
@@ -48,7 +49,7 @@ pub const DASHBOARD_OVERDUE: [TaskKind; 4] = [TaskKind::InitialConference, TaskK
 #[derive(Clone, Debug)]
 pub struct EpisodeView {
     pub episode: Versioned<Episode>,
-    pub child: PersonRecord,
+    pub summary: crate::CaseSummary,
     pub referral: Referral,
     pub stage: Stage,
     /// The episode's tasks, open and done, by due date.
@@ -93,10 +94,10 @@ impl CpDashboardView {
 
 impl App {
     /// Opens the child of an episode (audited as `action`) and loads the episode.
-    async fn episode_in(&self, tx: &mut dyn Tx, actor: &Actor, id: EpisodeId, action: &str) -> Result<(Versioned<Episode>, PersonRecord), AppError> {
+    async fn episode_in(&self, tx: &mut dyn Tx, actor: &Actor, id: EpisodeId, action: &str) -> Result<(Versioned<Episode>, PersonRecord, AccessGround), AppError> {
         let e = tx.episode(id).await?.ok_or(AppError::NotFound)?;
-        let (child, _) = self.open(tx, actor, e.value.child, action).await?;
-        Ok((e, child))
+        let (child, ground) = self.open(tx, actor, e.value.child, action).await?;
+        Ok((e, child, ground))
     }
 
     /// Opens the episode of a referral made before episodes were recorded (a new referral
@@ -147,10 +148,11 @@ impl App {
     pub async fn episode_page(&self, actor: &Actor, id: EpisodeId) -> Result<EpisodeView, AppError> {
         let mut tx = self.store.begin_read().await?;
         let loaded = self.episode_in(tx.as_mut(), actor, id, "episode.view").await;
-        let (episode, child) = match loaded {
+        let (episode, child, ground) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, "episode.view", None, e).await),
         };
+        let summary = self.summary_in(tx.as_mut(), actor, child, ground).await?;
         let e = &episode.value;
         let referral = tx.referral(e.referral).await?.ok_or(AppError::NotFound)?.value;
         let assessment = tx.assessment_of_referral(e.referral).await?.map(|a| a.value.is_complete());
@@ -177,7 +179,7 @@ impl App {
             can_oversee: actor.can(Permission::RecordManagementOversight),
             today: self.today(),
             referral,
-            child,
+            summary,
             episode,
         })
     }
@@ -196,7 +198,7 @@ impl App {
         self.require(actor, permission, action).await?;
         let mut tx = self.store.begin().await?;
         let loaded = self.episode_in(tx.as_mut(), actor, id, action).await;
-        let (stored, child) = match loaded {
+        let (stored, child, _) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, action, None, e).await),
         };

@@ -3,6 +3,7 @@
 //! from the policy pack in force, stores them as tasks (with the pack's name and version) and
 //! closes the tasks its completion satisfies.
 use crate::{Actor, App, AppError};
+use hearth_domain::access::AccessGround;
 use hearth_domain::access::Listing;
 use hearth_domain::audit::Outcome;
 use hearth_domain::front_door::assessment::{self as wf, Assessment, ChildSeen, WorkflowError};
@@ -85,7 +86,7 @@ pub struct ContactView {
 #[derive(Clone, Debug)]
 pub struct ReferralView {
     pub referral: Versioned<Referral>,
-    pub child: PersonRecord,
+    pub summary: crate::CaseSummary,
     pub tasks: Vec<Task>,
     pub assessment: Option<Versioned<Assessment>>,
     /// The children-in-need episode the referral opened.
@@ -98,7 +99,7 @@ pub struct ReferralView {
 pub struct AssessmentView {
     pub assessment: Versioned<Assessment>,
     pub referral: Referral,
-    pub child: PersonRecord,
+    pub summary: crate::CaseSummary,
     /// The referral's deadline tasks and the assessment's authorisation tasks, by due date.
     pub tasks: Vec<Task>,
     /// Against the pack's child-seen timescale, when the pack has one.
@@ -338,24 +339,25 @@ impl App {
         Ok(())
     }
 
-    async fn referral_in(&self, tx: &mut dyn Tx, actor: &Actor, id: ReferralId, action: &str) -> Result<(Versioned<Referral>, PersonRecord), AppError> {
+    async fn referral_in(&self, tx: &mut dyn Tx, actor: &Actor, id: ReferralId, action: &str) -> Result<(Versioned<Referral>, PersonRecord, AccessGround), AppError> {
         let referral = tx.referral(id).await?.ok_or(AppError::NotFound)?;
-        let (child, _) = self.open(tx, actor, referral.value.child, action).await?;
-        Ok((referral, child))
+        let (child, ground) = self.open(tx, actor, referral.value.child, action).await?;
+        Ok((referral, child, ground))
     }
 
     pub async fn referral_page(&self, actor: &Actor, id: ReferralId) -> Result<ReferralView, AppError> {
         let mut tx = self.store.begin_read().await?;
         let loaded = self.referral_in(tx.as_mut(), actor, id, "referral.view").await;
-        let (referral, child) = match loaded {
+        let (referral, child, ground) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, "referral.view", None, e).await),
         };
+        let summary = self.summary_in(tx.as_mut(), actor, child, ground).await?;
         let tasks = tx.tasks_of(TaskSubject::Referral(id)).await?;
         let assessment = tx.assessment_of_referral(id).await?;
         let episode = tx.episode_of_referral(id).await?.map(|e| e.value.id);
         tx.commit().await?;
-        Ok(ReferralView { referral, child, tasks, assessment, episode, can_edit: actor.can(Permission::AddCaseNotes) })
+        Ok(ReferralView { referral, summary, tasks, assessment, episode, can_edit: actor.can(Permission::AddCaseNotes) })
     }
 
     /// Records the referral's primary need and whether it closed with no further action.
@@ -364,7 +366,7 @@ impl App {
         self.require(actor, Permission::AddCaseNotes, "referral.update").await?;
         let mut tx = self.store.begin().await?;
         let loaded = self.referral_in(tx.as_mut(), actor, id, "referral.update").await;
-        let (stored, child) = match loaded {
+        let (stored, child, _) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, "referral.update", None, e).await),
         };
@@ -393,7 +395,7 @@ impl App {
         self.require(actor, Permission::AddCaseNotes, "assessment.create").await?;
         let mut tx = self.store.begin().await?;
         let loaded = self.referral_in(tx.as_mut(), actor, referral_id, "assessment.create").await;
-        let (referral, child) = match loaded {
+        let (referral, child, _) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, "assessment.create", None, e).await),
         };
@@ -413,11 +415,11 @@ impl App {
         Ok(a.id)
     }
 
-    async fn assessment_in(&self, tx: &mut dyn Tx, actor: &Actor, id: AssessmentId, action: &str) -> Result<(Versioned<Assessment>, Referral, PersonRecord), AppError> {
+    async fn assessment_in(&self, tx: &mut dyn Tx, actor: &Actor, id: AssessmentId, action: &str) -> Result<(Versioned<Assessment>, Referral, PersonRecord, AccessGround), AppError> {
         let a = tx.assessment(id).await?.ok_or(AppError::NotFound)?;
-        let (child, _) = self.open(tx, actor, a.value.child, action).await?;
+        let (child, ground) = self.open(tx, actor, a.value.child, action).await?;
         let r = tx.referral(a.value.referral).await?.ok_or(AppError::NotFound)?;
-        Ok((a, r.value, child))
+        Ok((a, r.value, child, ground))
     }
 
     /// The child-seen check against the pack in force, when the pack has the timescale.
@@ -435,10 +437,11 @@ impl App {
     pub async fn assessment_page(&self, actor: &Actor, id: AssessmentId) -> Result<AssessmentView, AppError> {
         let mut tx = self.store.begin_read().await?;
         let loaded = self.assessment_in(tx.as_mut(), actor, id, "assessment.view").await;
-        let (assessment, referral, child) = match loaded {
+        let (assessment, referral, child, ground) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, "assessment.view", None, e).await),
         };
+        let summary = self.summary_in(tx.as_mut(), actor, child, ground).await?;
         let mut tasks = tx.tasks_of(TaskSubject::Referral(referral.id)).await?;
         tasks.extend(tx.tasks_of(TaskSubject::Assessment(id)).await?);
         tasks.sort_by_key(|t| (t.due, t.kind));
@@ -455,13 +458,13 @@ impl App {
         if child_seen.is_some_and(|c| c.explanation_required) {
             readiness.add("not_seen_explanation", NOT_SEEN_EXPLANATION);
         }
-        let who = Self::workflow_actor(actor, &child);
+        let who = Self::workflow_actor(actor, &summary.record);
         let editable = a.state.editable() && actor.can(Permission::AddCaseNotes);
         let can_submit = editable && (who.user == a.author || who.allocated);
         let awaiting_manager = a.state == wf::AssessmentState::Submitted && who.can_authorise;
         let own_work = awaiting_manager && who.user == a.author;
         let can_sign_off = awaiting_manager && !own_work;
-        Ok(AssessmentView { assessment, referral, child, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off, own_work })
+        Ok(AssessmentView { assessment, referral, summary, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off, own_work })
     }
 
     /// Saves the assessment's content while it is a draft or returned. Recording a date the
@@ -479,7 +482,7 @@ impl App {
         self.require(actor, Permission::AddCaseNotes, "assessment.update").await?;
         let mut tx = self.store.begin().await?;
         let loaded = self.assessment_in(tx.as_mut(), actor, id, "assessment.update").await;
-        let (stored, referral, child) = match loaded {
+        let (stored, referral, child, _) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, "assessment.update", None, e).await),
         };
@@ -521,7 +524,7 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         let loaded = self.assessment_in(tx.as_mut(), actor, id, action).await;
-        let (stored, referral, child) = match loaded {
+        let (stored, referral, child, _) = match loaded {
             Ok(v) => v,
             Err(e) => return Err(self.refusal(tx, actor, action, None, e).await),
         };

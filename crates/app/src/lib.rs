@@ -11,6 +11,7 @@ mod notes;
 mod people;
 mod admin;
 mod audit;
+mod case_summary;
 mod caseloads;
 mod chains;
 mod cin;
@@ -27,6 +28,7 @@ pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, VerifyOutcome};
+pub use case_summary::CaseSummary;
 pub use caseloads::{CaseloadRow, Caseloads};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
 pub use cin::{CpDashboardView, EpisodeView, DASHBOARD_OVERDUE, EPISODE_TASKS};

@@ -1,9 +1,9 @@
 //! Case notes: recording what happened, and correcting it without losing what was written.
-use crate::{local_time, Actor, App, AppError};
+use crate::{local_time, Actor, App, AppError, CaseSummary};
 use hearth_domain::audit::Outcome;
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::codes::CaseNoteType;
-use hearth_domain::person::{ChangeMeta, PersonRecord};
+use hearth_domain::person::ChangeMeta;
 use hearth_domain::user::{Permission, Role};
 use hearth_domain::{CaseNoteId, PersonId};
 
@@ -45,20 +45,20 @@ impl App {
     }
 
     /// A case note with all its versions, oldest first.
-    pub async fn case_note(&self, actor: &Actor, person: PersonId, id: CaseNoteId) -> Result<(PersonRecord, CaseNote, Vec<CaseNoteVersion>), AppError> {
-        let (mut tx, record, _) = self.with_read(actor, person, "case_note.view").await?;
+    pub async fn case_note(&self, actor: &Actor, person: PersonId, id: CaseNoteId) -> Result<(CaseSummary, CaseNote, Vec<CaseNoteVersion>), AppError> {
+        let (mut tx, summary) = self.with_summary(actor, person, "case_note.view").await?;
         let note = tx.case_note(id).await?.filter(|n| n.person == person).ok_or(AppError::NotFound)?;
         let versions = tx.case_note_versions(id).await?;
         tx.commit().await?;
-        Ok((record, note, versions))
+        Ok((summary, note, versions))
     }
 
-    pub async fn case_notes(&self, actor: &Actor, person: PersonId, limit: u32, offset: u32) -> Result<(PersonRecord, Vec<CaseNote>, i64), AppError> {
-        let (mut tx, record, _) = self.with_read(actor, person, "case_note.list").await?;
+    pub async fn case_notes(&self, actor: &Actor, person: PersonId, limit: u32, offset: u32) -> Result<(CaseSummary, Vec<CaseNote>, i64), AppError> {
+        let (mut tx, summary) = self.with_summary(actor, person, "case_note.list").await?;
         let notes = tx.case_notes_of(person, false, limit, offset).await?;
         let total = tx.count_case_notes(person).await?;
         tx.commit().await?;
-        Ok((record, notes, total))
+        Ok((summary, notes, total))
     }
 
     /// Saves a correction as a new version. Only the author or a manager may correct a note,

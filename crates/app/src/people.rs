@@ -1,5 +1,5 @@
 //! People: recording, finding, opening and correcting records, and the family network.
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, CaseSummary};
 use hearth_domain::access::{decide, AccessGround, Decision, Listing};
 use hearth_domain::audit::Outcome;
 use hearth_domain::codes::Coded;
@@ -7,6 +7,7 @@ use hearth_domain::case_note::CaseNote;
 use hearth_domain::chronology::{self, ChronologyEntry, ChronologyKind};
 use hearth_domain::duplicates::{possible_match, MatchReason};
 use hearth_domain::history::{fact_changes, FactChange};
+use hearth_domain::identifiers::PersonRef;
 use hearth_domain::person::{Allocation, ChangeMeta, PersonDetails, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::{Relationship, RelationshipType};
 use hearth_domain::search::{parse_query, rank};
@@ -62,13 +63,10 @@ pub struct BreakGlassAlert {
 /// Everything a record page shows, read in one transaction with one audit entry.
 #[derive(Clone, Debug)]
 pub struct PersonPage {
-    pub record: PersonRecord,
-    pub ground: AccessGround,
+    pub summary: CaseSummary,
     pub family: Vec<FamilyMember>,
     pub recent_notes: Vec<CaseNote>,
     pub note_count: i64,
-    pub team_name: Option<String>,
-    pub worker_name: Option<String>,
     pub front_door: crate::front_door::FrontDoorHistory,
     /// What would fail the CIN census for this child now (`None`: not in this year's census).
     pub census: Option<crate::returns::Readiness>,
@@ -140,22 +138,15 @@ impl App {
         let family = self.family_in(tx.as_mut(), actor, id).await?;
         let recent_notes = tx.case_notes_of(id, false, 10, 0).await?;
         let note_count = tx.count_case_notes(id).await?;
-        let team_name = match record.allocation.team {
-            Some(t) => tx.teams().await?.into_iter().find(|x| x.id == t).map(|x| x.name),
-            None => None,
-        };
-        let worker_name = match record.allocation.worker {
-            Some(w) => tx.user(w).await?.map(|u| u.display_name),
-            None => None,
-        };
         let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
         let la_child_id = tx.kept_la_child_id(id).await?;
+        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &front_door.episodes).await?;
         tx.commit().await?;
-        let census = self.readiness_of(&record, la_child_id.as_deref(), &front_door);
-        Ok(PersonPage { record, ground, family, recent_notes, note_count, team_name, worker_name, front_door, census, la_child_id })
+        let census = self.readiness_of(&summary.record, la_child_id.as_deref(), &front_door);
+        Ok(PersonPage { summary, family, recent_notes, note_count, front_door, census, la_child_id })
     }
 
-    async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
+    pub(crate) async fn family_in(&self, tx: &mut dyn Tx, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
         let rels = tx.relationships_of(id).await?;
         let others: Vec<PersonId> = rels.iter().map(|r| r.seen_from(id).1).collect();
         // A relative is named unless restricted from the reader, and linked when openable.
@@ -179,16 +170,17 @@ impl App {
     }
 
     /// Every version of the record and every change to each fact.
-    pub async fn person_history(&self, actor: &Actor, id: PersonId) -> Result<(PersonRecord, Vec<PersonVersion>, Vec<FactChange>), AppError> {
-        let (mut tx, record, _) = self.with_read(actor, id, "person.history").await?;
+    pub async fn person_history(&self, actor: &Actor, id: PersonId) -> Result<(CaseSummary, Vec<PersonVersion>, Vec<FactChange>), AppError> {
+        let (mut tx, summary) = self.with_summary(actor, id, "person.history").await?;
         let versions = tx.person_versions(id).await?;
         tx.commit().await?;
         let changes = fact_changes(&versions);
-        Ok((record, versions, changes))
+        Ok((summary, versions, changes))
     }
 
-    pub async fn chronology(&self, actor: &Actor, id: PersonId, filter: Option<ChronologyKind>) -> Result<(PersonRecord, Vec<ChronologyEntry>), AppError> {
-        let (mut tx, record, _) = self.with_read(actor, id, "person.chronology").await?;
+    pub async fn chronology(&self, actor: &Actor, id: PersonId, filter: Option<ChronologyKind>) -> Result<(CaseSummary, Vec<ChronologyEntry>), AppError> {
+        let (mut tx, summary) = self.with_summary(actor, id, "person.chronology").await?;
+        let record = &summary.record;
         let notes = tx.case_notes_of(id, true, 10_000, 0).await?;
         // A relationship with someone restricted from the reader is left out altogether:
         // even unnamed, "became part of the family network" would tell of them.
@@ -199,8 +191,8 @@ impl App {
         let summaries: Vec<PersonSummary> = named.into_values().collect();
         let episodes = self.episodes_in(tx.as_mut(), id).await?;
         tx.commit().await?;
-        let entries = chronology::build(&record, &notes, &rels, &summaries, &episodes, filter);
-        Ok((record, entries))
+        let entries = chronology::build(record, &notes, &rels, &summaries, &episodes, filter);
+        Ok((summary, entries))
     }
 
     pub async fn family(&self, actor: &Actor, id: PersonId) -> Result<Vec<FamilyMember>, AppError> {
@@ -301,11 +293,20 @@ impl App {
     /// Finds people by name, date of birth, NHS number, UPN or Hearth id, among those the
     /// actor may see.
     pub async fn search(&self, actor: &Actor, text: &str, limit: u32) -> Result<Vec<PersonSummary>, AppError> {
-        let q = parse_query(text);
+        let mut q = parse_query(text);
         if q.is_empty() {
             return Ok(Vec::new());
         }
         let mut tx = self.store.begin_read().await?;
+        // A reference finds its person like their Hearth ID does, within the reader's scope.
+        match q.reference.take() {
+            Some(Err(e)) => return Err(AppError::invalid("q", &e.to_string())),
+            Some(Ok(r)) => match tx.person_by_reference(r).await? {
+                Some(id) => q.id = Some(id),
+                None => q.id = Some(PersonId::new()), // no one: searched as an unknown id, and audited alike
+            },
+            None => {}
+        }
         // Candidates come back before ranking; fetch more than shown so typos still rank.
         let candidates = tx.search_persons(&q, &actor.subject.scope(), limit.saturating_mul(4).max(50)).await?;
         let mut d = self.draft(Some(actor), "person.search", None, Outcome::Allowed);
@@ -403,6 +404,16 @@ impl App {
 
     /// Time-limited access to an unrestricted record without a relationship. The answer for
     /// a restricted or unknown record is the same `NotFound`.
+    /// `break_glass` for the person a short reference stands for; an unknown reference is
+    /// refused and audited as an unknown id is.
+    pub async fn break_glass_by_reference(&self, actor: &Actor, reference: PersonRef, reason: &str) -> Result<BreakGlassGrant, AppError> {
+        self.require(actor, Permission::BreakGlass, "person.break_glass").await?;
+        let mut tx = self.store.begin_read().await?;
+        let id = tx.person_by_reference(reference).await?.unwrap_or_else(PersonId::new);
+        tx.commit().await?;
+        self.break_glass(actor, id, reason).await
+    }
+
     pub async fn break_glass(&self, actor: &Actor, id: PersonId, reason: &str) -> Result<BreakGlassGrant, AppError> {
         self.require(actor, Permission::BreakGlass, "person.break_glass").await?;
         let reason = reason.trim();

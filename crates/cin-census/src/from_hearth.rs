@@ -53,6 +53,7 @@ pub fn child(c: &CensusChild) -> crate::Child {
         upn_unknown: c.upn_unknown.map(str::to_string),
         birth_date: date(c.birth_date),
         expected_birth_date: date(c.expected_birth_date),
+        death_date: date(c.death_date),
         sex: text(c.sex),
         ethnicity: c.ethnicity.map(str::to_string),
         disabilities: c.disabilities.iter().map(|d| text(d)).collect(),

@@ -179,14 +179,14 @@ pub fn read(c: &model::Child, person: PersonId, author: UserId, today: Date, yea
         }
     }
     let upn_unknown = r.code::<UpnUnknown>("UPNunknown", &c.upn_unknown, "CIN census UPN unknown reason (UN1 to UN7)");
-    for (element, value) in [("FormerUPN", &c.former_upn), ("PersonDeathDate", &c.death_date)] {
-        if let Some(v) = value {
-            r.not_kept.push(format!("{element} \"{v}\""));
-        }
+    if let Some(v) = &c.former_upn {
+        r.not_kept.push(format!("FormerUPN \"{v}\""));
     }
+    let death = r.date("PersonDeathDate", &c.death_date).filter(|_| birth.is_some());
     let details = PersonDetails {
         date_of_birth: birth,
         expected_date_of_birth: if birth.is_some() { None } else { expected },
+        date_of_death: death,
         sex: sex.filter(|_| birth.is_some() || expected.is_none()),
         ethnicity,
         disabilities,

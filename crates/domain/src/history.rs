@@ -27,6 +27,7 @@ pub fn facts(d: &PersonDetails) -> Vec<(&'static str, String)> {
         ),
         ("Date of birth", date(d.date_of_birth)),
         ("Expected date of birth", date(d.expected_date_of_birth)),
+        ("Date of death", date(d.date_of_death)),
         ("Sex", d.sex.map(|s| s.label().to_string()).unwrap_or_default()),
         ("Gender", d.gender.clone().unwrap_or_default()),
         ("Ethnicity", d.ethnicity.map(|e| e.label().to_string()).unwrap_or_default()),

@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod case_note;
+pub mod case_summary;
 pub mod cin;
 pub mod chronology;
 pub mod codes;

@@ -72,6 +72,9 @@ pub struct PersonDetails {
     pub date_of_birth: Option<Date>,
     /// For an unborn child: the expected date of birth (may be in the future).
     pub expected_date_of_birth: Option<Date>,
+    /// When the person died (CIN census `PersonDeathDate`).
+    #[serde(default)]
+    pub date_of_death: Option<Date>,
     pub sex: Option<Sex>,
     /// Gender identity in the person's own words, when different from or beyond sex.
     pub gender: Option<String>,
@@ -98,6 +101,7 @@ impl PersonDetails {
             other_names: Vec::new(),
             date_of_birth: None,
             expected_date_of_birth: None,
+            date_of_death: None,
             sex: None,
             gender: None,
             ethnicity: None,
@@ -120,12 +124,7 @@ impl PersonDetails {
 
     /// Age in whole years on `today`, when the date of birth is known.
     pub fn age_on(&self, today: Date) -> Option<i32> {
-        let dob = self.date_of_birth?;
-        let mut age = today.year() - dob.year();
-        if (today.month() as u8, today.day()) < (dob.month() as u8, dob.day()) {
-            age -= 1;
-        }
-        (age >= 0).then_some(age)
+        age_on(self.date_of_birth?, today)
     }
 
     pub fn current_address(&self, today: Date) -> Option<&Address> {
@@ -154,6 +153,15 @@ impl PersonDetails {
             }
             if self.expected_date_of_birth.is_some() {
                 errs.add("expected_date_of_birth", "Enter either a date of birth or an expected date of birth, not both");
+            }
+        }
+        if let Some(died) = self.date_of_death {
+            if died > today {
+                errs.add("date_of_death", "Date of death must be today or in the past");
+            } else if self.date_of_birth.is_some_and(|b| died < b) {
+                errs.add("date_of_death", "Date of death must be on or after the date of birth");
+            } else if self.date_of_birth.is_none() {
+                errs.add("date_of_death", "Enter the date of birth as well as the date of death");
             }
         }
         if self.upn.is_some() && self.upn_unknown.is_some() {
@@ -248,7 +256,21 @@ pub struct PersonSummary {
     pub restricted: bool,
 }
 
+/// Age in whole years on `today` of someone born on `dob` (`None` before birth).
+pub fn age_on(dob: Date, today: Date) -> Option<i32> {
+    let mut age = today.year() - dob.year();
+    if (today.month() as u8, today.day()) < (dob.month() as u8, dob.day()) {
+        age -= 1;
+    }
+    (age >= 0).then_some(age)
+}
+
 impl PersonSummary {
+    /// Age in whole years on `today`, when the date of birth is known.
+    pub fn age_on(&self, today: Date) -> Option<i32> {
+        age_on(self.date_of_birth?, today)
+    }
+
     pub fn from_record(r: &PersonRecord) -> Self {
         let d = &r.details;
         Self {

@@ -5,7 +5,7 @@
 //! deletion (the symmetric-delete method): two words within one edit of each other always
 //! share a key, so the store finds candidates with plain index look-ups and Hearth ranks
 //! them by edit distance.
-use crate::identifiers::{NhsNumber, Upn};
+use crate::identifiers::{NhsNumber, PersonRef, PersonRefError, Upn};
 use crate::person::{PersonDetails, PersonSummary};
 use crate::PersonId;
 use time::Date;
@@ -102,6 +102,8 @@ impl TermLookup {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParsedQuery {
     pub id: Option<PersonId>,
+    /// A short reference (`H-4K7Q-2M`), or why what looks like one is not.
+    pub reference: Option<Result<PersonRef, PersonRefError>>,
     pub nhs_number: Option<String>,
     pub upn: Option<String>,
     pub date_of_birth: Option<Date>,
@@ -110,7 +112,7 @@ pub struct ParsedQuery {
 
 impl ParsedQuery {
     pub fn is_empty(&self) -> bool {
-        self.id.is_none() && self.nhs_number.is_none() && self.upn.is_none() && self.date_of_birth.is_none() && self.names.is_empty()
+        self.id.is_none() && self.reference.is_none() && self.nhs_number.is_none() && self.upn.is_none() && self.date_of_birth.is_none() && self.names.is_empty()
     }
 }
 
@@ -126,11 +128,27 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()
 }
 
+/// Reads a date as Hearth writes it, in three words: 18 September 2022 (or 18 Sept 2022).
+pub fn parse_long_date(day: &str, month: &str, year: &str) -> Option<Date> {
+    let m = month.trim_end_matches(['.', ',']).to_lowercase();
+    if m.len() < 3 {
+        return None;
+    }
+    let month = (1..=12u8).filter_map(|i| time::Month::try_from(i).ok()).find(|x| x.to_string().to_lowercase().starts_with(&m))?;
+    let d: u8 = day.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok()?; // 18th
+    let y: i32 = year.parse().ok().filter(|_| year.len() == 4)?;
+    Date::from_calendar_date(y, month, d).ok()
+}
+
 pub fn parse_query(input: &str) -> ParsedQuery {
     let mut q = ParsedQuery::default();
     let trimmed = input.trim();
     if let Ok(id) = trimmed.parse::<PersonId>() {
         q.id = Some(id);
+        return q;
+    }
+    if PersonRef::looks_like(trimmed) {
+        q.reference = Some(PersonRef::parse(trimmed));
         return q;
     }
     // NHS numbers are often typed in three groups.
@@ -139,8 +157,17 @@ pub fn parse_query(input: &str) -> ParsedQuery {
         q.nhs_number = Some(n.as_str().to_string());
         return q;
     }
-    for word in trimmed.split_whitespace() {
-        if let Some(d) = parse_date(word) {
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        i += 1;
+        if let [m, y, ..] = words[i..]
+            && let Some(d) = parse_long_date(word, m, y)
+        {
+            q.date_of_birth = Some(d);
+            i += 2;
+        } else if let Some(d) = parse_date(word) {
             q.date_of_birth = Some(d);
         } else if let Ok(u) = Upn::parse(word).map_err(|_| ()).and_then(|u| if word.len() == 13 { Ok(u) } else { Err(()) }) {
             q.upn = Some(u.as_str().to_string());
@@ -244,6 +271,22 @@ mod tests {
         assert_eq!(parse_date("31/02/2015"), None);
         let id = PersonId::new();
         assert_eq!(parse_query(&id.to_string()).id, Some(id));
+    }
+
+    #[test]
+    fn the_apps_own_date_format_and_references_are_read() {
+        let q = parse_query("Amy 18 September 2022");
+        assert_eq!(q.date_of_birth, Some(time::macros::date!(2022 - 09 - 18)));
+        assert_eq!(q.names.iter().map(|n| n.term.as_str()).collect::<Vec<_>>(), ["amy"]);
+        assert_eq!(parse_query("3 Sept 2015 jones").date_of_birth, Some(time::macros::date!(2015 - 09 - 03)));
+        assert_eq!(parse_query("May 2015").date_of_birth, None, "not a whole date");
+        assert_eq!(parse_query("31 February 2015").date_of_birth, None);
+        let r = PersonRef::of_row(42).unwrap();
+        assert_eq!(parse_query(&format!(" {r} ")).reference, Some(Ok(r)));
+        let mut typo = r.to_string();
+        let last = if typo.ends_with('0') { "1" } else { "0" };
+        typo.replace_range(8..9, last);
+        assert_eq!(parse_query(&typo).reference, Some(Err(PersonRefError::Check)));
     }
 
     #[test]

@@ -31,17 +31,27 @@ macro_rules! select_notes {
     };
 }
 
+/// The `seen` column: 0 not seen, 1 seen, 2 seen alone.
+fn seen(d: &CaseNoteDetails) -> i64 {
+    match (d.child_seen, d.seen_alone) {
+        (_, true) => 2,
+        (true, false) => 1,
+        _ => 0,
+    }
+}
+
 pub(crate) async fn insert(c: &mut AnyConnection, n: &CaseNote) -> Result<()> {
     let json = to_json(&n.details)?;
     sqlx::query(
-        "INSERT INTO case_notes (id, person_id, version, details_json, occurred_at, significant, author_id, \
-         created_at, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO case_notes (id, person_id, version, details_json, occurred_at, significant, seen, author_id, \
+         created_at, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(n.id.to_string())
     .bind(n.person.to_string())
     .bind(&json)
     .bind(local_micros(n.details.occurred_at))
     .bind(flag(n.details.significant))
+    .bind(seen(&n.details))
     .bind(n.author.to_string())
     .bind(micros(n.created_at))
     .bind(micros(n.updated_at))
@@ -56,11 +66,12 @@ pub(crate) async fn correct(c: &mut AnyConnection, id: CaseNoteId, details: &Cas
     let json = to_json(details)?;
     let done = sqlx::query(
         "UPDATE case_notes SET version = version + 1, details_json = $1, occurred_at = $2, significant = $3, \
-         updated_at = $4 WHERE id = $5 AND version = $6",
+         seen = $4, updated_at = $5 WHERE id = $6 AND version = $7",
     )
     .bind(&json)
     .bind(local_micros(details.occurred_at))
     .bind(flag(details.significant))
+    .bind(seen(details))
     .bind(micros(meta.at))
     .bind(id.to_string())
     .bind(expected_version)

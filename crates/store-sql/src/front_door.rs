@@ -353,6 +353,15 @@ pub(crate) async fn tasks_of(c: &mut AnyConnection, subject: TaskSubject) -> Res
     rows.iter().map(task).collect()
 }
 
+pub(crate) async fn open_tasks_of_child(c: &mut AnyConnection, child: PersonId) -> Result<Vec<Task>> {
+    let rows = sqlx::query(select_tasks!("WHERE child_id = $1 AND done_at IS NULL ORDER BY due, kind, id"))
+        .bind(child.to_string())
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(task).collect()
+}
+
 /// `WHERE` text for open tasks assigned to one of `users` or of one of `teams`. Each
 /// alternative repeats `done_at IS NULL`, so SQLite answers each from its partial index (with
 /// the condition outside the OR it scans every open task). `None` when the scope is empty.

@@ -1,13 +1,15 @@
 //! People: the current version in `persons`, every version in `person_versions`, the name
 //! search keys, the restricted-access list and break-glass grants.
-use crate::convert::{RowExt, flag, micros, opt_date_text, opt_id, to_json};
+use crate::convert::{RowExt, flag, from_micros, micros, opt_date_text, opt_id, to_json};
 use crate::error::{conflict_or_missing, db_err};
 use crate::sql::DynSql;
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::person::{Allocation, ChangeMeta, PersonDetails, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::search::{self, KeyKind};
 use hearth_domain::*;
-use hearth_store::{BreakGlassGrant, Result};
+use hearth_domain::case_summary::Seen;
+use hearth_domain::identifiers::PersonRef;
+use hearth_store::{BreakGlassGrant, CaseFacts, Result};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
@@ -429,4 +431,47 @@ pub(crate) async fn kept_la_child_ids(c: &mut AnyConnection, person: Option<Pers
 pub(crate) async fn person_with_la_child_id(c: &mut AnyConnection, la_child_id: &str) -> Result<Option<PersonId>> {
     let row = sqlx::query("SELECT id FROM persons WHERE la_child_id = $1").bind(la_child_id).fetch_optional(c).await.map_err(db_err)?;
     row.map(|r| r.parsed("id")).transpose()
+}
+
+/// The case summary's facts: the reference and the sightings in one query, the open tasks in
+/// another.
+pub(crate) async fn case_facts(c: &mut AnyConnection, person: PersonId) -> Result<Option<CaseFacts>> {
+    let row = sqlx::query(
+        "SELECT p.ref, \
+         (SELECT MAX(n.occurred_at) FROM case_notes n WHERE n.person_id = p.id AND n.seen >= 1) AS seen, \
+         (SELECT MAX(n.occurred_at) FROM case_notes n WHERE n.person_id = p.id AND n.seen = 2) AS alone \
+         FROM persons p WHERE p.id = $1",
+    )
+    .bind(person.to_string())
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(db_err)?;
+    let Some(row) = row else { return Ok(None) };
+    let local = |col: &str| -> Result<Option<time::PrimitiveDateTime>> {
+        Ok(row.opt_int(col)?.map(from_micros).transpose()?.map(|t| time::PrimitiveDateTime::new(t.date(), t.time())))
+    };
+    let seen = Seen { seen: local("seen")?, alone: local("alone")? };
+    let open_tasks = crate::front_door::open_tasks_of_child(c, person).await?;
+    Ok(Some(CaseFacts { reference: PersonRef::of_row(row.int("ref")?), open_tasks, seen }))
+}
+
+pub(crate) async fn person_by_reference(c: &mut AnyConnection, reference: PersonRef) -> Result<Option<PersonId>> {
+    let row = sqlx::query("SELECT id FROM persons WHERE ref = $1").bind(reference.row()).fetch_optional(c).await.map_err(db_err)?;
+    row.map(|r| r.parsed("id")).transpose()
+}
+
+pub(crate) async fn references(c: &mut AnyConnection, ids: &[PersonId]) -> Result<Vec<(PersonId, PersonRef)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let mut q = DynSql::new("SELECT id, ref FROM persons WHERE id IN (");
+        let list = q.list(chunk.iter().map(|id| id.to_string()));
+        q.push(&list).push(")");
+        q.cache = false;
+        for row in q.fetch_all(&mut *c).await? {
+            if let Some(r) = PersonRef::of_row(row.int("ref")?) {
+                out.push((row.parsed("id")?, r));
+            }
+        }
+    }
+    Ok(out)
 }

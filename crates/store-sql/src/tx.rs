@@ -18,6 +18,7 @@ use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
 use hearth_domain::search::ParsedQuery;
+use hearth_domain::identifiers::PersonRef;
 use hearth_domain::user::{Team, UserRecord};
 use hearth_domain::*;
 use hearth_store::*;
@@ -398,6 +399,15 @@ impl Tx for SqlTx {
     }
     async fn count_case_notes(&mut self, person: PersonId) -> Result<i64> {
         case_notes::count(self.c(), person).await
+    }
+    async fn case_facts(&mut self, person: PersonId) -> Result<Option<CaseFacts>> {
+        people::case_facts(self.c(), person).await
+    }
+    async fn person_by_reference(&mut self, reference: PersonRef) -> Result<Option<PersonId>> {
+        people::person_by_reference(self.c(), reference).await
+    }
+    async fn references(&mut self, ids: &[PersonId]) -> Result<Vec<(PersonId, PersonRef)>> {
+        people::references(self.c(), ids).await
     }
 
     async fn append_audit(&mut self, draft: &AuditDraft) -> Result<()> {

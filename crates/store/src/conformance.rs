@@ -74,6 +74,7 @@ macro_rules! conformance_tests {
             duplicate_candidates,
             relationships,
             case_notes,
+            case_facts_and_references,
             audit_chain,
             audit_of_person,
             audit_under_break_glass,
@@ -541,6 +542,7 @@ pub async fn person_round_trip(store: &dyn Store) {
         other_names: vec![OtherName { kind: AliasKind::KnownAs, given_name: "Zoe".into(), family_name: "Barnes".into() }],
         date_of_birth: Some(date!(2014 - 02 - 28)),
         expected_date_of_birth: None,
+        date_of_death: Some(date!(2024 - 01 - 02)),
         sex: Some(Sex::Female),
         gender: Some("Girl, in her own words".into()),
         ethnicity: Some(Ethnicity::MixedOther),
@@ -1584,6 +1586,79 @@ pub async fn case_notes(store: &dyn Store) {
     let mut tx = store.begin().await.unwrap();
     assert_eq!(tx.case_note(n1.id).await.unwrap().unwrap().details, corrected, "the stale correction changed nothing");
     assert_eq!(tx.case_note_versions(n1.id).await.unwrap().len(), 2);
+    tx.commit().await.unwrap();
+}
+
+pub async fn case_facts_and_references(store: &dyn Store) {
+    use hearth_domain::case_summary::Seen;
+    use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+    use hearth_domain::front_door::{AssessmentId, TaskId};
+    use hearth_domain::identifiers::PersonRef;
+    let mut tx = store.begin().await.unwrap();
+    let w = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let kid = new_person(&mut *tx, &w, child("Ola", &capitalised(&word(8)))).await;
+    let other = new_person(&mut *tx, &w, child("Pip", &capitalised(&word(8)))).await;
+    let facts = tx.case_facts(kid.id).await.unwrap().expect("a known person");
+    assert!(facts.open_tasks.is_empty());
+    assert_eq!(facts.seen, Seen::default(), "never seen");
+    let (r, r2) = (facts.reference.unwrap(), tx.case_facts(other.id).await.unwrap().unwrap().reference.unwrap());
+    assert_ne!(r, r2);
+    assert_eq!(tx.person_by_reference(r).await.unwrap(), Some(kid.id));
+    assert_eq!(tx.person_by_reference(PersonRef::of_row((1 << 25) - 1).unwrap()).await.unwrap(), None);
+    let mut refs = tx.references(&[other.id, PersonId::new(), kid.id]).await.unwrap();
+    refs.sort();
+    let mut expected = vec![(kid.id, r), (other.id, r2)];
+    expected.sort();
+    assert_eq!(refs, expected, "unknown ids left out");
+    assert_eq!(tx.case_facts(PersonId::new()).await.unwrap(), None);
+
+    let note = |person: PersonId, occurred_at, child_seen, seen_alone| CaseNote {
+        id: CaseNoteId::new(),
+        person,
+        version: 1,
+        details: CaseNoteDetails { occurred_at, note_type: CaseNoteType::HomeVisit, child_seen, seen_alone, significant: false, text: "Visit.".into() },
+        author: w.id,
+        author_name: w.display_name.clone(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    let alone = note(kid.id, datetime!(2026-02-01 10:00), true, true);
+    let seen = note(kid.id, datetime!(2026-03-01 11:30), true, false);
+    let unseen = note(kid.id, datetime!(2026-04-01 09:00), false, false);
+    let elsewhere = note(other.id, datetime!(2026-05-01 09:00), true, true);
+    for n in [&alone, &seen, &unseen, &elsewhere] {
+        tx.insert_case_note(n).await.unwrap();
+    }
+    let task = |kind, due: Date, status| Task {
+        id: TaskId::new(),
+        kind,
+        subject: TaskSubject::Assessment(AssessmentId::new()),
+        child: kid.id,
+        team: None,
+        assignee: Some(w.id),
+        due,
+        rule: "visit".into(),
+        pack: "national".into(),
+        pack_version: "2026.1".into(),
+        explanation: String::new(),
+        status,
+        step: String::new(),
+    };
+    let later = task(TaskKind::ReviewConference, date!(2026 - 06 - 01), TaskStatus::Open);
+    let sooner = task(TaskKind::Visit, date!(2026 - 05 - 10), TaskStatus::Open);
+    let done = task(TaskKind::Visit, date!(2026 - 04 - 10), TaskStatus::Open);
+    for t in [&later, &sooner, &done] {
+        tx.insert_task(t).await.unwrap();
+    }
+    tx.close_tasks(&[done.id], w.id, now()).await.unwrap();
+    let facts = tx.case_facts(kid.id).await.unwrap().unwrap();
+    assert_eq!(facts.seen, Seen { seen: Some(datetime!(2026-03-01 11:30)), alone: Some(datetime!(2026-02-01 10:00)) });
+    assert_eq!(facts.open_tasks, vec![sooner.clone(), later.clone()], "open only, soonest first");
+
+    // A correction that says the child was seen alone after all moves "last seen alone".
+    let corrected = CaseNoteDetails { seen_alone: true, ..seen.details.clone() };
+    tx.correct_case_note(seen.id, &corrected, 1, &meta(&w, Some("Seen alone too"))).await.unwrap();
+    assert_eq!(tx.case_facts(kid.id).await.unwrap().unwrap().seen.alone, Some(datetime!(2026-03-01 11:30)));
     tx.commit().await.unwrap();
 }
 

@@ -340,6 +340,13 @@ pub trait Tx: Send {
     /// Newest event first. `significant_only` serves the chronology.
     async fn case_notes_of(&mut self, person: PersonId, significant_only: bool, limit: u32, offset: u32) -> Result<Vec<CaseNote>>;
     async fn count_case_notes(&mut self, person: PersonId) -> Result<i64>;
+    /// The person's short reference, open tasks and when they were last seen (`None`: no
+    /// such person).
+    async fn case_facts(&mut self, person: PersonId) -> Result<Option<CaseFacts>>;
+    /// The person a short reference stands for, if any.
+    async fn person_by_reference(&mut self, reference: hearth_domain::identifiers::PersonRef) -> Result<Option<PersonId>>;
+    /// The short references of these people (unknown ids left out).
+    async fn references(&mut self, ids: &[PersonId]) -> Result<Vec<(PersonId, hearth_domain::identifiers::PersonRef)>>;
 
     // Audit.
     /// Adds the entry at the end of the chain when this transaction commits, in the order

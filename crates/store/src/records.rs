@@ -163,6 +163,17 @@ pub struct PersonFrontDoor {
     pub episodes: Vec<Versioned<hearth_domain::cin::episode::Episode>>,
 }
 
+/// What the case summary at the top of a child's pages needs beyond the record and the
+/// episodes, read at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// `None` only past the 33 millionth person (see [`PersonRef`](hearth_domain::identifiers::PersonRef)).
+    pub reference: Option<hearth_domain::identifiers::PersonRef>,
+    /// The child's open tasks, soonest due first.
+    pub open_tasks: Vec<hearth_domain::front_door::tasks::Task>,
+    pub seen: hearth_domain::case_summary::Seen,
+}
+
 /// What the CIN census of an LA is built from, read at once: every child with a referral
 /// (their whole record) and every referral, assessment and episode as they stand now.
 #[derive(Clone, Debug, Default)]

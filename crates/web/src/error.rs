@@ -14,11 +14,14 @@ struct ErrorPage<'a> {
     message: &'a str,
     /// The request's id, shown so that a user can quote it to the service desk.
     reference: Option<String>,
+    /// Say how to ask for emergency access (on "not found", which is also what a record one
+    /// may not open answers, so the page says it to both alike).
+    emergency_access: bool,
 }
 
 pub fn html_error(status: StatusCode, heading: &str, message: &str) -> Response {
     let reference = crate::observability::current_request_id().map(|id| id.to_string());
-    let page = ErrorPage { layout: Layout::bare(heading), heading, message, reference };
+    let page = ErrorPage { layout: Layout::bare(heading), heading, message, reference, emergency_access: status == StatusCode::NOT_FOUND };
     render(status, &page)
 }
 

@@ -1290,3 +1290,113 @@ async fn a_conflicting_correction_names_who_saved_first() {
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     assert!(res.body.contains("saved by Tara Manager on "), "{}", res.body);
 }
+
+/// Every page about a child opens with the case summary: name, age, reference, worker and
+/// team, alerts, key dates and the other children — never one the reader may not see.
+#[tokio::test]
+async fn the_case_summary_heads_every_page_about_a_child() {
+    use hearth_app::NewRelationship;
+    use hearth_domain::cin::change::Change;
+    use hearth_domain::cin::episode::PlanContent;
+    use hearth_domain::codes::CaseNoteType;
+    use hearth_domain::front_door::codes::ScreeningDecision;
+    use hearth_domain::relationship::RelationshipType;
+    let w = world().await;
+    let team = w.app.add_team(None, "Locality North").await.unwrap();
+    let other = w.app.add_team(None, "Locality South").await.unwrap();
+    let mo = staff(&w, "mo", "Mo Manager", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(mo.id)).await;
+    staff(&w, "bea", "Bea Elsewhere", Role::SocialWorker, Some(other.id), None).await;
+    let sam_actor = w.app.local_actor("sam").await.unwrap();
+    let mo_actor = w.app.local_actor("mo").await.unwrap();
+    let amy = w.app.create_person(&sam_actor, child("Amy", "Quill")).await.unwrap();
+    let ruby = w.app.create_person(&sam_actor, hearth_domain::person::PersonDetails { date_of_birth: Some(time::macros::date!(2019 - 01 - 02)), ..child("Ruby", "Quill") }).await.unwrap();
+    let hidden = w.app.create_person(&sam_actor, child("Secretsibling", "Quill")).await.unwrap();
+    for (other, role) in [(ruby.id, RelationshipType::Sibling), (hidden.id, RelationshipType::HalfSibling)] {
+        w.app.add_relationship(&sam_actor, amy.id, NewRelationship { role, other, started: None, note: None }).await.unwrap();
+    }
+    // The half-sibling is restricted to the manager alone: Sam may not even learn the name.
+    let version = w.app.person(&mo_actor, hidden.id).await.unwrap().version;
+    w.app.set_restriction(&mo_actor, hidden.id, version, true, vec![mo.id], "Placed for adoption").await.unwrap();
+
+    let now = w.clock.now_for_tests();
+    let referral = police_referral(&w, &sam, &mo, amy.id, now - Duration::days(2), ScreeningDecision::Referral).await;
+    let episode = w.app.referral_page(&sam_actor, referral).await.unwrap().episode.expect("the referral opened an episode");
+    let today = hearth_app::local_time::uk_local(now).date();
+    let plan = Change::StartCinPlan { start: Some(today), content: PlanContent { needs: "Safe sleep".into(), outcomes: "Settled".into(), actions: vec![] }, visit_every: None };
+    w.app.change_episode(&sam_actor, episode, 1, plan).await.unwrap();
+    let seen_at = hearth_app::local_time::uk_local(now - Duration::days(1));
+    let seen_at = time::PrimitiveDateTime::new(seen_at.date(), seen_at.time());
+    let note = hearth_app::NewCaseNote { occurred_at: seen_at, note_type: CaseNoteType::HomeVisit, child_seen: true, seen_alone: true, significant: false, text: "Saw Amy alone in her room.".into() };
+    w.app.add_case_note(&sam_actor, amy.id, note).await.unwrap();
+
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let record = b.get(&w, &format!("/people/{}", amy.id)).await;
+    assert_eq!(record.status, StatusCode::OK);
+    let reference = {
+        let i = record.body.find("class=\"hearth-ref\">").expect("a reference") + "class=\"hearth-ref\">".len();
+        record.body[i..i + 9].to_string()
+    };
+    assert!(reference.starts_with("H-"), "{reference}");
+    let seen_day = hearth_domain::history::long_date(&seen_at.date());
+    let pages = [
+        format!("/people/{}", amy.id),
+        format!("/people/{}/notes", amy.id),
+        format!("/people/{}/chronology", amy.id),
+        format!("/people/{}/history", amy.id),
+        format!("/episodes/{episode}"),
+        format!("/referrals/{referral}"),
+    ];
+    for path in &pages {
+        let page = b.get(&w, path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let body = &page.body;
+        let start = body.find("data-testid=\"case-summary\"").unwrap_or_else(|| panic!("no case summary on {path}"));
+        let banner = &body[start..start + body[start..].find("</section>").unwrap()];
+        for expected in [
+            "Amy Quill",
+            reference.as_str(),
+            "Age 11, born 9 March 2015",
+            "Worker: Sam Worker",
+            "Team: Locality North",
+            "Child in need plan since",
+            "Next statutory visit",
+            &format!("<dt>Last seen alone</dt><dd>{seen_day}"),
+            &format!("/people/{}\">Ruby Quill</a> (sibling, ", ruby.id),
+        ] {
+            assert!(banner.contains(expected), "{path}: no {expected:?} in {banner}");
+        }
+        assert!(!body.contains("Secretsibling"), "{path} names a child restricted from the reader");
+        let h1s = body.matches("<h1").count();
+        assert_eq!(h1s, 1, "{path} has one main heading");
+    }
+
+    // The reference finds her; a mistyped one is caught, not mistaken for someone else.
+    let found = b.get(&w, &format!("/search?q={}", reference.to_lowercase())).await;
+    assert!(found.body.contains(&format!("/people/{}", amy.id)), "{}", found.body);
+    let mut typo = reference.clone();
+    let last = if typo.ends_with('0') { "1" } else { "0" };
+    typo.replace_range(8..9, last);
+    let wrong = b.get(&w, &format!("/search?q={typo}")).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("href=\"#q\"") && wrong.body.contains("one of its characters is wrong"), "{}", wrong.body);
+    assert!(wrong.body.contains("<title>Error:"), "the title says there is an error");
+
+    // Someone from another team is told how to ask for emergency access, and asks by reference.
+    let mut bea = Browser::new();
+    bea.sign_in(&w, "bea").await;
+    let refused = bea.get(&w, &format!("/people/{}", amy.id)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(refused.body.contains("href=\"/break-glass\""), "{}", refused.body);
+    let unknown = bea.get(&w, "/people/0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f").await;
+    assert_eq!(unknown.body.replace(&amy.id.to_string(), ""), unknown.body, "the same page whether or not the record exists");
+    assert!(unknown.body.contains("href=\"/break-glass\""));
+    let res = bea.form_post(&w, "/break-glass", "/break-glass", &[("person_id", &typo), ("reason", "Police called out of hours about this child")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("one of its characters is wrong"));
+    let res = bea.form_post(&w, "/break-glass", "/break-glass", &[("person_id", &reference), ("reason", "Police called out of hours about this child")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let opened = bea.get(&w, res.location()).await;
+    assert!(opened.body.contains("You are using emergency access"), "the banner says how the record was opened");
+}

@@ -72,6 +72,8 @@ pub struct CensusChild {
     pub upn_unknown: Option<&'static str>,
     pub birth_date: Option<Date>,
     pub expected_birth_date: Option<Date>,
+    /// `PersonDeathDate`, when the child died on or before the reference date.
+    pub death_date: Option<Date>,
     /// M, F or U (unborn children are U).
     pub sex: &'static str,
     pub ethnicity: Option<&'static str>,
@@ -190,6 +192,7 @@ pub fn child(person: &PersonRecord, kept_id: Option<&str>, referrals: &[Referral
         upn_unknown: d.upn_unknown.filter(|_| d.upn.is_none()).map(|r| r.code()),
         birth_date: born,
         expected_birth_date: if unborn { d.expected_date_of_birth.or(d.date_of_birth) } else { None },
+        death_date: d.date_of_death.filter(|x| born.is_some() && *x <= year.reference_date()),
         sex: if unborn { "U" } else { d.sex.map_or("U", |s| s.code()) },
         ethnicity: d.ethnicity.map(|e| e.code()),
         disabilities,

@@ -415,6 +415,15 @@ impl Tx for RecordingTx {
     async fn count_case_notes(&mut self, person: PersonId) -> Result<i64> {
         self.inner.count_case_notes(person).await
     }
+    async fn case_facts(&mut self, person: PersonId) -> Result<Option<hearth_store::CaseFacts>> {
+        self.inner.case_facts(person).await
+    }
+    async fn person_by_reference(&mut self, reference: hearth_domain::identifiers::PersonRef) -> Result<Option<PersonId>> {
+        self.inner.person_by_reference(reference).await
+    }
+    async fn references(&mut self, ids: &[PersonId]) -> Result<Vec<(PersonId, hearth_domain::identifiers::PersonRef)>> {
+        self.inner.references(ids).await
+    }
     async fn append_audit(&mut self, draft: &AuditDraft) -> Result<()> {
         self.inner.append_audit(draft).await
     }

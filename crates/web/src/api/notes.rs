@@ -119,6 +119,6 @@ pub async fn chronology(State(s): State<AppState>, ApiActor(actor): ApiActor, id
             ApiError::invalid_field("kind", &format!("Enter one of: {}", codes.join(", ")))
         })?),
     };
-    let (record, entries) = s.app.chronology(&actor, id, kind).await?;
-    Ok(Json(Chronology { person_id: record.id.0, entries: entries.iter().map(Into::into).collect() }))
+    let (summary, entries) = s.app.chronology(&actor, id, kind).await?;
+    Ok(Json(Chronology { person_id: summary.record.id.0, entries: entries.iter().map(Into::into).collect() }))
 }

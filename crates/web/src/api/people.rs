@@ -139,10 +139,10 @@ pub async fn update(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: P
 )]
 pub async fn history(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds) -> Result<Json<PersonHistory>, ApiError> {
     let id = PersonId(ids.get("id")?);
-    let (record, versions, changes) = s.app.person_history(&actor, id).await?;
+    let (summary, versions, changes) = s.app.person_history(&actor, id).await?;
     Ok(Json(PersonHistory {
-        id: record.id.0,
-        current_version: record.version,
+        id: summary.record.id.0,
+        current_version: summary.record.version,
         versions: versions.iter().map(Into::into).collect(),
         changes: changes.iter().map(Into::into).collect(),
     }))

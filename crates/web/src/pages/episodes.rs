@@ -684,7 +684,7 @@ fn flash(saved: &str) -> Option<String> {
 pub async fn episode(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<StepQuery>) -> Result<Response, WebError> {
     let id: EpisodeId = parse_id(&id)?;
     let view = s.app.episode_page(&actor, id).await?;
-    let title = format!("Children in need episode of {}", view.child.details.full_name());
+    let title = format!("Children in need episode of {}", view.summary.record.details.full_name());
     let open: Vec<_> = view.open_tasks().cloned().collect();
     let deadlines = deadline_rows(&open, view.today);
     Ok(render(StatusCode::OK, &EpisodePage { layout: layout(&v, title).with_flash(flash(&q.saved)), v: view, deadlines }))
@@ -756,7 +756,7 @@ async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, of: StepOf<'_>, for
     let StepOf { id, key, step } = of;
     let view = s.app.episode_page(actor, id).await?;
     if key == "oversight" && !view.can_oversee || key != "oversight" && !view.can_edit {
-        return Err(s.app.forbidden(actor, &format!("episode.{key}"), Some(view.child.id)).await.into());
+        return Err(s.app.forbidden(actor, &format!("episode.{key}"), Some(view.summary.record.id)).await.into());
     }
     let spec = spec(key, &view, step)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -783,7 +783,7 @@ async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, of: StepOf<'_>, for
     let title = spec.title.clone();
     let page = StepForm {
         layout: layout(v, title),
-        child: (view.child.id, view.child.details.full_name()),
+        child: (view.summary.record.id, view.summary.record.details.full_name()),
         episode: id,
         key: key.to_string(),
         step: step.map(|x| x.to_string()).unwrap_or_default(),

@@ -141,10 +141,10 @@ impl ContactForm {
 
 async fn contact_form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     let page = s.app.person_page(actor, id).await?;
-    if page.record.details.kind != PersonKind::Child {
+    if page.summary.record.details.kind != PersonKind::Child {
         return Err(AppError::invalid("children", "A contact is recorded about a child or young person: open the child's record").into());
     }
-    let child = PersonSummary::from_record(&page.record);
+    let child = PersonSummary::from_record(&page.summary.record);
     let mut siblings = Vec::new();
     let mut adults = Vec::new();
     for m in page.family.into_iter().filter(|m| m.can_open && m.relationship.ended.is_none()) {
@@ -345,7 +345,7 @@ async fn referral_page(s: &AppState, actor: &Actor, v: &Visitor, id: ReferralId,
         }
         set_date(&mut form, "start_date", Some(s.app.today()));
     }
-    let title = format!("Referral of {}", r.child.details.full_name());
+    let title = format!("Referral of {}", r.summary.record.details.full_name());
     let deadlines = deadline_rows(&r.tasks, s.app.today());
     let page = ReferralPage { layout: layout(v, title).with_flash(flash), r, deadlines, form, errors, needs: options::<PrimaryNeed>("Not decided yet") };
     Ok(render(status, &page))
@@ -470,7 +470,7 @@ async fn assessment_page(s: &AppState, actor: &Actor, v: &Visitor, id: Assessmen
     if form.get("authorised_on-day").is_empty() {
         set_date(&mut form, "authorised_on", Some(s.app.today()));
     }
-    let title = format!("Single assessment of {}", a.child.details.full_name());
+    let title = format!("Single assessment of {}", a.summary.record.details.full_name());
     let deadlines = deadline_rows(&a.tasks, s.app.today());
     Ok(render(status, &AssessmentPage { layout: layout(v, title).with_flash(flash), a, deadlines, form, errors }))
 }

@@ -8,7 +8,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use hearth_app::AppError;
 use hearth_domain::person::PersonSummary;
+use hearth_domain::FieldErrors;
 use hearth_domain::user::Permission;
 use hearth_app::{AlertReason, BreakGlassAlert};
 use hearth_store::RoleGrant;
@@ -79,6 +81,7 @@ struct SearchPage {
     q: String,
     searched: bool,
     results: Vec<PersonSummary>,
+    errors: FieldErrors,
 }
 
 pub async fn search(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<SearchQuery>) -> Response {
@@ -88,11 +91,15 @@ pub async fn search(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
     } else {
         match s.app.search(&actor, &text, 50).await {
             Ok(r) => r,
+            Err(AppError::Invalid(errors)) => {
+                let page = SearchPage { layout: layout(&v, "Error: Search".to_string()), searched: false, q: text, results: Vec::new(), errors };
+                return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            }
             Err(e) => return WebError(e).into_response(),
         }
     };
     let title = if text.is_empty() { "Search".to_string() } else { format!("Search results for {text}") };
-    render(StatusCode::OK, &SearchPage { layout: layout(&v, title), searched: !text.is_empty(), q: text, results })
+    render(StatusCode::OK, &SearchPage { layout: layout(&v, title), searched: !text.is_empty(), q: text, results, errors: FieldErrors::new() })
 }
 
 /// Why an alert is on this person's page, in words.

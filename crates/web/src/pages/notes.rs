@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::AppError;
+use hearth_app::{AppError, CaseSummary};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::codes::{CaseNoteType, Coded};
 use hearth_domain::person::PersonRecord;
@@ -151,7 +151,7 @@ pub async fn create(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
 #[template(path = "notes.html")]
 struct NotesPage {
     layout: Layout,
-    record: PersonRecord,
+    summary: CaseSummary,
     tab: &'static str,
     notes: Vec<CaseNote>,
     total: i64,
@@ -172,9 +172,9 @@ const PER_PAGE: u32 = 25;
 pub async fn list(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let page = q.page.unwrap_or(1).max(1);
-    let (record, notes, total) = s.app.case_notes(&actor, id, PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
+    let (summary, notes, total) = s.app.case_notes(&actor, id, PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
     let pages = (total.max(1) as u32).div_ceil(PER_PAGE);
-    let p = NotesPage { layout: layout(&v, format!("Case notes for {}", record.details.full_name())).with_flash(flash(&q.saved)), record, tab: "notes", notes, total, page, pages };
+    let p = NotesPage { layout: layout(&v, format!("Case notes for {}", summary.record.details.full_name())).with_flash(flash(&q.saved)), summary, tab: "notes", notes, total, page, pages };
     Ok(render(StatusCode::OK, &p))
 }
 
@@ -182,7 +182,7 @@ pub async fn list(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
 #[template(path = "note.html")]
 struct NotePage {
     layout: Layout,
-    record: PersonRecord,
+    summary: CaseSummary,
     tab: &'static str,
     note: CaseNote,
     versions: Vec<CaseNoteVersion>,
@@ -200,15 +200,16 @@ impl NotePage {
 pub async fn view(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, nid)): Path<(String, String)>, Query(q): Query<SavedQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let nid: CaseNoteId = parse_id(&nid)?;
-    let (record, note, versions) = s.app.case_note(&actor, id, nid).await?;
+    let (summary, note, versions) = s.app.case_note(&actor, id, nid).await?;
     let title = format!("{} on {}", note.details.note_type.label(), at(&note.details.occurred_at));
-    Ok(render(StatusCode::OK, &NotePage { layout: layout(&v, title).with_flash(flash(&q.saved)), record, tab: "notes", note, versions }))
+    Ok(render(StatusCode::OK, &NotePage { layout: layout(&v, title).with_flash(flash(&q.saved)), summary, tab: "notes", note, versions }))
 }
 
 pub async fn correct_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, nid)): Path<(String, String)>, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let nid: CaseNoteId = parse_id(&nid)?;
-    let (record, note, _) = s.app.case_note(&actor, id, nid).await?;
+    let (summary, note, _) = s.app.case_note(&actor, id, nid).await?;
+    let record = summary.record;
     let restored = restore(&s, &actor, &q).await?;
     let mut form = restored.clone().unwrap_or_else(|| form_from_details(&note.details));
     if restored.is_none() {
@@ -251,7 +252,7 @@ pub async fn correct(State(s): State<AppState>, Signed { actor, .. }: Signed, v:
         }
         Err(e) => return Err(e.into()),
     };
-    let (record, _, _) = s.app.case_note(&actor, id, nid).await?;
+    let record = s.app.case_note(&actor, id, nid).await?.0.record;
     let mut form = form;
     if let Some((t, _, _)) = &conflict {
         form.set("version", t.version.to_string());

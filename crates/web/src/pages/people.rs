@@ -10,11 +10,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, DuplicateWarning, FamilyMember, PersonPage};
+use hearth_app::{Actor, AppError, CaseSummary, DuplicateWarning, FamilyMember, PersonPage};
 use hearth_domain::chronology::{ChronologyEntry, ChronologyKind};
 use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::history::{facts, FactChange};
-use hearth_domain::identifiers::{NhsNumber, Upn};
+use hearth_domain::identifiers::{NhsNumber, PersonRef, PersonRefError, Upn};
 use hearth_domain::person::{Address, OtherName, PersonDetails, PersonKind, PersonRecord, PersonVersion};
 use hearth_domain::relationship::RelationshipType;
 use hearth_domain::search::parse_date;
@@ -27,6 +27,29 @@ use time::{Date, OffsetDateTime};
 /// A date as people in England write it: 9 March 2015.
 pub fn day(d: &Date) -> String {
     hearth_domain::history::long_date(d)
+}
+
+/// Whether a date due has passed.
+pub fn overdue(due: &Date, today: &Date) -> bool {
+    due < today
+}
+
+/// A person's age in whole years, when their date of birth is known.
+pub fn age(p: &hearth_domain::person::PersonSummary, today: &Date) -> Option<i32> {
+    p.age_on(*today)
+}
+
+/// The case summary's line about birth: age and date of birth, the expected date for an
+/// unborn child, or the dates of birth and death.
+pub fn born(s: &hearth_app::CaseSummary) -> String {
+    let d = &s.record.details;
+    match (d.date_of_birth, d.date_of_death, s.age(), d.expected_date_of_birth) {
+        (Some(b), Some(died), _, _) => format!("Born {}, died {}", day(&b), day(&died)),
+        (Some(b), None, Some(age), _) => format!("Age {age}, born {}", day(&b)),
+        (Some(b), None, None, _) => format!("Born {}", day(&b)),
+        (None, _, _, Some(e)) => format!("Unborn, expected {}", day(&e)),
+        (None, _, _, None) => "Date of birth not recorded".into(),
+    }
 }
 
 /// An NHS number in its usual 3-3-4 grouping.
@@ -69,6 +92,7 @@ fn details_from_form(f: &FormData, today: Date) -> Result<PersonDetails, FieldEr
     let kind = PersonKind::from_code(f.get("kind")).unwrap_or(PersonKind::Child);
     let date_of_birth = date_input(f, "date_of_birth", "Date of birth", &mut errs);
     let expected_date_of_birth = date_input(f, "expected_date_of_birth", "Expected date of birth", &mut errs);
+    let date_of_death = date_input(f, "date_of_death", "Date of death", &mut errs);
     let sex = non_empty(f.get("sex")).and_then(|c| Sex::from_code(&c).or_else(|| {
         errs.add("sex", "Choose a sex from the list");
         None
@@ -129,6 +153,7 @@ fn details_from_form(f: &FormData, today: Date) -> Result<PersonDetails, FieldEr
         other_names,
         date_of_birth,
         expected_date_of_birth,
+        date_of_death,
         sex,
         gender: non_empty(f.get("gender")),
         ethnicity,
@@ -164,6 +189,7 @@ fn form_from_details(d: &PersonDetails) -> FormData {
     f.set("family_name", d.family_name.clone());
     set_date(&mut f, "date_of_birth", d.date_of_birth);
     set_date(&mut f, "expected_date_of_birth", d.expected_date_of_birth);
+    set_date(&mut f, "date_of_death", d.date_of_death);
     f.set("sex", d.sex.map(|s| s.code()).unwrap_or(""));
     f.set("gender", d.gender.clone().unwrap_or_default());
     f.set("ethnicity", d.ethnicity.map(|s| s.code()).unwrap_or(""));
@@ -357,20 +383,20 @@ impl RecordPage {
     }
 
     fn facts(&self) -> Vec<(&'static str, String)> {
-        facts(&self.p.record.details).into_iter().filter(|(k, _)| *k != "Addresses").collect()
+        facts(&self.p.summary.record.details).into_iter().filter(|(k, _)| *k != "Addresses").collect()
     }
     fn age(&self) -> Option<i32> {
-        self.p.record.details.age_on(self.today)
+        self.p.summary.record.details.age_on(self.today)
     }
     /// Brought in from a census, which has no names, and not named since.
     fn unnamed(&self) -> bool {
-        self.p.record.details.given_name == hearth_cin_census::to_hearth::UNNAMED
+        self.p.summary.record.details.given_name == hearth_cin_census::to_hearth::UNNAMED
     }
     fn current_address(&self) -> Option<String> {
-        self.p.record.details.current_address(self.today).map(|a| a.one_line())
+        self.p.summary.record.details.current_address(self.today).map(|a| a.one_line())
     }
     fn break_glass(&self) -> bool {
-        self.p.ground == hearth_domain::access::AccessGround::BreakGlass
+        self.p.summary.emergency_access()
     }
     fn family(&self) -> &[FamilyMember] {
         &self.p.family
@@ -401,7 +427,7 @@ pub async fn record(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
     let id: PersonId = parse_id(&id)?;
     let p = s.app.person_page(&actor, id).await?;
     let page = RecordPage {
-        layout: layout(&v, p.record.details.full_name()).with_flash(flash(&q.saved)),
+        layout: layout(&v, p.summary.record.details.full_name()).with_flash(flash(&q.saved)),
         p,
         tab: "summary",
         today: s.app.today(),
@@ -447,7 +473,8 @@ pub async fn edit(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
         Err(AppError::Invalid(errors)) => Ok(fail(form, errors)),
         Err(AppError::Conflict { .. }) => {
             // Show both versions; the user's input stays in the form, now based on theirs.
-            let (theirs, versions, _) = s.app.person_history(&actor, id).await?;
+            let (summary, versions, _) = s.app.person_history(&actor, id).await?;
+            let theirs = summary.record;
             let saved_by = versions.last().map(|v| format!("{} on {}", v.changed_by_name, when(&v.changed_at))).unwrap_or_default();
             let mine = facts(&details);
             let differences: Vec<Difference> = facts(&theirs.details)
@@ -471,7 +498,7 @@ pub async fn edit(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
 #[template(path = "person_history.html")]
 struct HistoryPage {
     layout: Layout,
-    record: PersonRecord,
+    summary: CaseSummary,
     tab: &'static str,
     versions: Vec<PersonVersion>,
     changes: Vec<FactChange>,
@@ -479,10 +506,10 @@ struct HistoryPage {
 
 pub async fn history(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
-    let (record, versions, mut changes) = s.app.person_history(&actor, id).await?;
+    let (summary, versions, mut changes) = s.app.person_history(&actor, id).await?;
     // Newest version first; within a version, facts in the record page's order.
     changes.sort_by_key(|c| std::cmp::Reverse(c.version));
-    let page = HistoryPage { layout: layout(&v, format!("History of {}", record.details.full_name())), record, tab: "history", versions, changes };
+    let page = HistoryPage { layout: layout(&v, format!("History of {}", summary.record.details.full_name())), summary, tab: "history", versions, changes };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -496,7 +523,7 @@ pub struct ChronologyQuery {
 #[template(path = "chronology.html")]
 struct ChronologyPage {
     layout: Layout,
-    record: PersonRecord,
+    summary: CaseSummary,
     tab: &'static str,
     entries: Vec<ChronologyEntry>,
     kind: String,
@@ -513,10 +540,10 @@ impl ChronologyPage {
 pub async fn chronology(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<ChronologyQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let filter = ChronologyKind::from_code(&q.kind);
-    let (record, entries) = s.app.chronology(&actor, id, filter).await?;
+    let (summary, entries) = s.app.chronology(&actor, id, filter).await?;
     let page = ChronologyPage {
-        layout: layout(&v, format!("Chronology of {}", record.details.full_name())),
-        record,
+        layout: layout(&v, format!("Chronology of {}", summary.record.details.full_name())),
+        summary,
         tab: "chronology",
         entries,
         kind: filter.map(|k| k.code().to_string()).unwrap_or_default(),
@@ -681,17 +708,28 @@ pub async fn break_glass_page(State(s): State<AppState>, Signed { actor }: Signe
 pub async fn break_glass(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
     let minutes = s.app.config.break_glass_duration.whole_minutes();
     let mut errors = FieldErrors::new();
-    let id = form.get("person_id").trim().parse::<PersonId>();
-    if id.is_err() {
-        errors.add("person_id", "Enter the Hearth ID of the record, like 0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f");
-    }
-    if let (Ok(id), true) = (id, errors.is_empty()) {
-        match s.app.break_glass(&actor, id, form.get("reason")).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/people/{id}?saved=glass")).into_response()),
-            Err(AppError::NotFound) => errors.add("person_id", "There is no record with that Hearth ID that can be opened with emergency access"),
-            Err(AppError::Invalid(e)) => errors = e,
-            Err(e) => return Err(e.into()),
+    let typed = form.get("person_id").trim();
+    let granted = if let Ok(id) = typed.parse::<PersonId>() {
+        Some(s.app.break_glass(&actor, id, form.get("reason")).await)
+    } else {
+        match PersonRef::parse(typed) {
+            Ok(r) => Some(s.app.break_glass_by_reference(&actor, r, form.get("reason")).await),
+            Err(PersonRefError::Check) => {
+                errors.add("person_id", "Check the reference: one of its characters is wrong");
+                None
+            }
+            Err(PersonRefError::Format) => {
+                errors.add("person_id", "Enter the record's reference, like H-4K7Q-2M, or its Hearth ID");
+                None
+            }
         }
+    };
+    match granted {
+        Some(Ok(g)) => return Ok(Redirect::to(&format!("/people/{}?saved=glass", g.person)).into_response()),
+        Some(Err(AppError::NotFound)) => errors.add("person_id", "There is no record with that reference that can be opened with emergency access"),
+        Some(Err(AppError::Invalid(e))) => errors = e,
+        Some(Err(e)) => return Err(e.into()),
+        None => {}
     }
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &BreakGlassPage { layout: layout(&v, "Emergency access to a record"), form, errors, minutes }))
 }

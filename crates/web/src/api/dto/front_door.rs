@@ -633,7 +633,7 @@ impl From<&ReferralView> for ReferralDetail {
         ReferralDetail {
             referral: (&v.referral.value).into(),
             version: v.referral.version,
-            child: PersonRef::of_record(&v.child),
+            child: PersonRef::of_record(&v.summary.record),
             tasks: tasks(&v.tasks),
             assessment: v.assessment.as_ref().map(|a| (&a.value).into()),
             can_edit: v.can_edit,
@@ -874,7 +874,7 @@ impl From<&AssessmentView> for AssessmentDetail {
             version: v.assessment.version,
             referral_id: a.referral.0,
             referral_date: date(v.referral.referral_date),
-            child: PersonRef::of_record(&v.child),
+            child: PersonRef::of_record(&v.summary.record),
             author: UserRef::new(a.author, &v.names),
             state: state_code(a.state).to_string(),
             state_label: a.state.label().to_string(),

@@ -34,6 +34,10 @@ pub struct PersonDetails {
     /// For an unborn child (may be in the future); give either this or `date_of_birth`.
     #[schema(format = Date)]
     pub expected_date_of_birth: Option<String>,
+    /// When the person died; needs `date_of_birth`.
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub date_of_death: Option<String>,
     #[schema(value_type = Option<SexCode>)]
     pub sex: Option<String>,
     /// Gender identity in the person's own words.
@@ -111,6 +115,7 @@ impl PersonDetails {
                 .collect(),
             date_of_birth: d.date_of_birth.map(date),
             expected_date_of_birth: d.expected_date_of_birth.map(date),
+            date_of_death: d.date_of_death.map(date),
             sex: d.sex.map(|s| s.code().to_string()),
             gender: d.gender.clone(),
             ethnicity: d.ethnicity.map(|e| e.code().to_string()),
@@ -172,6 +177,7 @@ impl PersonDetails {
             other_names,
             date_of_birth: opt_date("date_of_birth", &self.date_of_birth, &mut errs),
             expected_date_of_birth: opt_date("expected_date_of_birth", &self.expected_date_of_birth, &mut errs),
+            date_of_death: opt_date("date_of_death", &self.date_of_death, &mut errs),
             sex: opt_code::<Sex>("sex", &self.sex, "sex", &mut errs),
             gender: opt_text(&self.gender),
             ethnicity: opt_code::<Ethnicity>("ethnicity", &self.ethnicity, "ethnicity", &mut errs),

@@ -1,0 +1,90 @@
+//! The case summary at the top of every page about a person: who they are, their short
+//! reference, who holds the case, their alerts, key dates and the other children in their
+//! network (named and linked only as the reader may see them).
+use crate::{Actor, App, AppError, FamilyMember};
+use hearth_domain::access::AccessGround;
+use hearth_domain::case_summary::{alerts, key_dates, Alert, KeyDates};
+use hearth_domain::cin::episode::Episode;
+use hearth_domain::identifiers::PersonRef;
+use hearth_domain::person::{PersonKind, PersonRecord};
+use hearth_domain::PersonId;
+use hearth_store::Tx;
+use time::Date;
+
+#[derive(Clone, Debug)]
+pub struct CaseSummary {
+    pub record: PersonRecord,
+    /// Why the reader may see the record.
+    pub ground: AccessGround,
+    pub reference: Option<PersonRef>,
+    pub team_name: Option<String>,
+    pub worker_name: Option<String>,
+    /// Most serious first (see [`alerts`]).
+    pub alerts: Vec<Alert>,
+    pub key_dates: KeyDates,
+    /// The other children in the person's network (current relationships only).
+    pub children: Vec<FamilyMember>,
+    pub today: Date,
+}
+
+impl CaseSummary {
+    pub fn is_child(&self) -> bool {
+        self.record.details.kind == PersonKind::Child
+    }
+
+    pub fn age(&self) -> Option<i32> {
+        self.record.details.age_on(self.today)
+    }
+
+    pub fn emergency_access(&self) -> bool {
+        self.ground == AccessGround::BreakGlass
+    }
+}
+
+impl App {
+    /// The summary of a record opened in `tx`, from the family and episodes already read.
+    pub(crate) async fn summary_from(&self, tx: &mut dyn Tx, record: PersonRecord, ground: AccessGround, family: &[FamilyMember], episodes: &[Episode]) -> Result<CaseSummary, AppError> {
+        let facts = tx.case_facts(record.id).await?.unwrap_or_default();
+        let team_name = match record.allocation.team {
+            Some(t) => tx.teams().await?.into_iter().find(|x| x.id == t).map(|x| x.name),
+            None => None,
+        };
+        let worker_name = match record.allocation.worker {
+            Some(w) => tx.display_names(&[w]).await?.into_iter().next().map(|(_, n)| n),
+            None => None,
+        };
+        let is_child = record.details.kind == PersonKind::Child;
+        let (alerts, key_dates) = if is_child {
+            (alerts(&record.details, record.restricted, ground == AccessGround::BreakGlass, episodes), key_dates(episodes, &facts.open_tasks, facts.seen))
+        } else {
+            let mut a = Vec::new();
+            if ground == AccessGround::BreakGlass {
+                a.push(Alert::EmergencyAccess);
+            }
+            if record.restricted {
+                a.push(Alert::Restricted);
+            }
+            (a, KeyDates::default())
+        };
+        let children = family
+            .iter()
+            .filter(|m| m.person.kind == PersonKind::Child && m.relationship.ended.is_none())
+            .cloned()
+            .collect();
+        Ok(CaseSummary { record, ground, reference: facts.reference, team_name, worker_name, alerts, key_dates, children, today: self.today() })
+    }
+
+    /// The summary of a record opened in `tx`, reading its family and episodes.
+    pub(crate) async fn summary_in(&self, tx: &mut dyn Tx, actor: &Actor, record: PersonRecord, ground: AccessGround) -> Result<CaseSummary, AppError> {
+        let family = self.family_in(tx, actor, record.id).await?;
+        let episodes: Vec<Episode> = tx.episodes_of(record.id).await?.into_iter().map(|e| e.value).collect();
+        self.summary_from(tx, record, ground, &family, &episodes).await
+    }
+
+    /// `with_read` with the case summary.
+    pub(crate) async fn with_summary(&self, actor: &Actor, id: PersonId, action: &str) -> Result<(Box<dyn Tx>, CaseSummary), AppError> {
+        let (mut tx, record, ground) = self.with_read(actor, id, action).await?;
+        let summary = self.summary_in(tx.as_mut(), actor, record, ground).await?;
+        Ok((tx, summary))
+    }
+}
