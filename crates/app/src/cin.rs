@@ -184,11 +184,6 @@ impl App {
         })
     }
 
-    /// A child's episodes, newest first (for the record page).
-    pub(crate) async fn episodes_in(&self, tx: &mut dyn Tx, child: PersonId) -> Result<Vec<Episode>, AppError> {
-        Ok(tx.episodes_of(child).await?.into_iter().map(|e| e.value).collect())
-    }
-
     /// Records a change to an episode: authorised, checked against the stored episode at
     /// `expected_version`, saved as a new version with its tasks brought up to date and an
     /// audit entry, all in one transaction.

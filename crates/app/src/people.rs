@@ -189,9 +189,11 @@ impl App {
         let named = self.listed(tx.as_mut(), actor, &others, Listing::Mention).await?;
         let rels: Vec<Relationship> = all.into_iter().filter(|r| named.contains_key(&r.seen_from(id).1)).collect();
         let summaries: Vec<PersonSummary> = named.into_values().collect();
-        let episodes = self.episodes_in(tx.as_mut(), id).await?;
+        let fd = tx.front_door_of(id).await?;
         tx.commit().await?;
-        let entries = chronology::build(record, &notes, &rels, &summaries, &episodes, filter);
+        let (contacts, referrals, assessments, episodes) = (values(fd.contacts), values(fd.referrals), values(fd.assessments), values(fd.episodes));
+        let front_door = chronology::FrontDoorEvents { contacts: &contacts, referrals: &referrals, assessments: &assessments };
+        let entries = chronology::build(record, &notes, &rels, &summaries, &episodes, front_door, filter);
         Ok((summary, entries))
     }
 
@@ -531,4 +533,9 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The values of versioned records, without their versions.
+fn values<T>(v: Vec<hearth_store::Versioned<T>>) -> Vec<T> {
+    v.into_iter().map(|x| x.value).collect()
 }

@@ -5,6 +5,10 @@ use crate::person::{PersonRecord, PersonSummary};
 use crate::relationship::Relationship;
 use crate::cin::episode::{ConferenceDecision, ConferenceKind, Episode};
 use crate::cin::EpisodeId;
+use crate::front_door::assessment::{Assessment, AssessmentState};
+use crate::front_door::contact::Contact;
+use crate::front_door::referral::Referral;
+use crate::front_door::{AssessmentId, ContactId, ReferralId};
 use crate::{CaseNoteId, PersonId};
 use serde::{Deserialize, Serialize};
 use time::{Date, PrimitiveDateTime, Time};
@@ -16,6 +20,8 @@ pub enum ChronologyKind {
     CaseNote,
     RelationshipStarted,
     RelationshipEnded,
+    /// A contact and its decision, a referral, an assessment and its authorisation.
+    FrontDoor,
     /// A step of a children-in-need episode (plans, strategy discussions, enquiries,
     /// conferences, core groups, oversight, closure).
     ChildInNeed,
@@ -23,7 +29,7 @@ pub enum ChronologyKind {
 
 impl ChronologyKind {
     pub const ALL: &'static [ChronologyKind] =
-        &[Self::RecordCreated, Self::CaseNote, Self::RelationshipStarted, Self::RelationshipEnded, Self::ChildInNeed];
+        &[Self::RecordCreated, Self::CaseNote, Self::RelationshipStarted, Self::RelationshipEnded, Self::FrontDoor, Self::ChildInNeed];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -31,6 +37,7 @@ impl ChronologyKind {
             Self::CaseNote => "case_note",
             Self::RelationshipStarted => "relationship_started",
             Self::RelationshipEnded => "relationship_ended",
+            Self::FrontDoor => "front_door",
             Self::ChildInNeed => "child_in_need",
         }
     }
@@ -41,6 +48,7 @@ impl ChronologyKind {
             Self::CaseNote => "Significant case note",
             Self::RelationshipStarted => "Relationship started",
             Self::RelationshipEnded => "Relationship ended",
+            Self::FrontDoor => "Contacts, referrals and assessments",
             Self::ChildInNeed => "Child in need and child protection",
         }
     }
@@ -63,6 +71,26 @@ pub struct ChronologyEntry {
     /// The episode behind the entry, for a link to it.
     #[serde(default)]
     pub episode: Option<EpisodeId>,
+    /// The contact, referral or assessment behind the entry, for a link to it.
+    #[serde(default)]
+    pub front_door: Option<FrontDoorRecord>,
+}
+
+/// A front-door record a chronology entry comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum FrontDoorRecord {
+    Contact(ContactId),
+    Referral(ReferralId),
+    Assessment(AssessmentId),
+}
+
+/// The child's contacts, referrals and assessments, for the chronology.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrontDoorEvents<'a> {
+    pub contacts: &'a [Contact],
+    pub referrals: &'a [Referral],
+    pub assessments: &'a [Assessment],
 }
 
 fn start_of(d: Date) -> PrimitiveDateTime {
@@ -80,6 +108,7 @@ pub fn build(
     relationships: &[Relationship],
     others: &[PersonSummary],
     episodes: &[Episode],
+    front_door: FrontDoorEvents<'_>,
     filter: Option<ChronologyKind>,
 ) -> Vec<ChronologyEntry> {
     let mut out = Vec::new();
@@ -92,6 +121,7 @@ pub fn build(
         case_note: None,
         note_type: None,
         episode: None,
+        front_door: None,
     });
     for n in notes.iter().filter(|n| n.details.significant) {
         out.push(ChronologyEntry {
@@ -102,6 +132,7 @@ pub fn build(
             case_note: Some(n.id),
             note_type: Some(n.details.note_type),
             episode: None,
+            front_door: None,
         });
     }
     let name_of = |id: PersonId| {
@@ -119,6 +150,7 @@ pub fn build(
                 case_note: None,
                 note_type: None,
                 episode: None,
+                front_door: None,
             });
         }
         if let Some(e) = r.ended {
@@ -130,16 +162,54 @@ pub fn build(
                 case_note: None,
                 note_type: None,
                 episode: None,
+                front_door: None,
             });
         }
     }
     for e in episodes {
         out.extend(episode_entries(e));
     }
+    out.extend(front_door_entries(front_door));
     if let Some(k) = filter {
         out.retain(|e| e.kind == k);
     }
     out.sort_by_key(|e| std::cmp::Reverse(e.at));
+    out
+}
+
+fn front_door_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
+    let entry = |at: PrimitiveDateTime, date_only: bool, summary: String, record: FrontDoorRecord| ChronologyEntry {
+        at,
+        date_only,
+        kind: ChronologyKind::FrontDoor,
+        summary,
+        case_note: None,
+        note_type: None,
+        episode: None,
+        front_door: Some(record),
+    };
+    let local = crate::local_time::uk_local;
+    let mut out = Vec::new();
+    for c in f.contacts {
+        let r = FrontDoorRecord::Contact(c.id);
+        out.push(entry(local(c.received_at), false, format!("Contact ({}): {}", c.source.label(), first_line(&c.reason)), r));
+        if let Some(s) = &c.screening {
+            out.push(entry(local(s.decided_at), false, format!("Contact decision: {}", s.decision.label().to_lowercase()), r));
+        }
+    }
+    for x in f.referrals {
+        let r = FrontDoorRecord::Referral(x.id);
+        let what = if x.re_referral { "Re-referral to children's social care" } else { "Referral to children's social care" };
+        out.push(entry(start_of(x.referral_date), true, what.into(), r));
+    }
+    for a in f.assessments {
+        let r = FrontDoorRecord::Assessment(a.id);
+        out.push(entry(start_of(a.start_date), true, "Single assessment started".into(), r));
+        for t in a.history.iter().filter(|t| t.to == AssessmentState::Authorised) {
+            let outcome = a.outcome.map(|o| format!(": {}", o.label().to_lowercase())).unwrap_or_default();
+            out.push(entry(local(t.at), false, format!("Single assessment authorised{outcome}"), r));
+        }
+    }
     out
 }
 
@@ -198,7 +268,7 @@ fn episode_entries(e: &Episode) -> Vec<ChronologyEntry> {
         v.push((start_of(c.date), true, what));
     }
     v.into_iter()
-        .map(|(at, date_only, summary)| ChronologyEntry { at, date_only, kind: ChronologyKind::ChildInNeed, summary, case_note: None, note_type: None, episode: Some(e.id) })
+        .map(|(at, date_only, summary)| ChronologyEntry { at, date_only, kind: ChronologyKind::ChildInNeed, summary, case_note: None, note_type: None, episode: Some(e.id), front_door: None })
         .collect()
 }
 
@@ -209,4 +279,61 @@ fn first_line(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::front_door::codes::{AssessmentOutcome, ReferralSource, ScreeningDecision};
+    use crate::front_door::contact::{Consent, Referrer, Screening};
+    use crate::person::{PersonDetails, PersonKind};
+    use crate::UserId;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn the_front_door_is_in_the_chronology_newest_first() {
+        let by = UserId::new();
+        let child = PersonRecord {
+            id: PersonId::new(),
+            version: 1,
+            details: PersonDetails::named(PersonKind::Child, "Amy", "Lee"),
+            allocation: Default::default(),
+            restricted: false,
+            created_at: datetime!(2026-01-01 09:00 UTC),
+            created_by: by,
+            updated_at: datetime!(2026-01-01 09:00 UTC),
+        };
+        let contact = Contact {
+            id: ContactId::new(),
+            received_at: datetime!(2026-03-02 10:15 UTC),
+            source: ReferralSource::Police,
+            referrer: Referrer::default(),
+            reason: "Found alone at night\nMore detail".into(),
+            consent: Consent::Given,
+            children: vec![child.id],
+            family_members: vec![],
+            recorded_by: by,
+            screening: Some(Screening { decision: ScreeningDecision::Referral, decided_at: datetime!(2026-03-02 15:00 UTC), decided_by: by, rationale: "Risk".into() }),
+        };
+        let referral = Referral { id: ReferralId::new(), child: child.id, contact: Some(contact.id), referral_date: date!(2026 - 03 - 03), source: ReferralSource::Police, primary_need: None, nfa: false, re_referral: true };
+        let mut assessment = Assessment::new(referral.id, child.id, by, date!(2026 - 03 - 04));
+        assessment.outcome = Some(AssessmentOutcome::ALL[0]);
+        assessment.history.push(crate::front_door::assessment::Transition { at: datetime!(2026-04-01 11:00 UTC), by, from: AssessmentState::Submitted, to: AssessmentState::Authorised, comment: None });
+        let events = FrontDoorEvents { contacts: std::slice::from_ref(&contact), referrals: std::slice::from_ref(&referral), assessments: std::slice::from_ref(&assessment) };
+        let entries = build(&child, &[], &[], &[], &[], events, Some(ChronologyKind::FrontDoor));
+        let said: Vec<&str> = entries.iter().map(|e| e.summary.as_str()).collect();
+        assert_eq!(
+            said,
+            [
+                format!("Single assessment authorised: {}", AssessmentOutcome::ALL[0].label().to_lowercase()).as_str(),
+                "Single assessment started",
+                "Re-referral to children's social care",
+                "Contact decision: referral to children's social care",
+                "Contact (Police): Found alone at night",
+            ]
+        );
+        assert_eq!(entries[2].front_door, Some(FrontDoorRecord::Referral(referral.id)));
+        assert_eq!(entries[4].front_door, Some(FrontDoorRecord::Contact(contact.id)));
+        assert_eq!(entries[4].at, datetime!(2026-03-02 10:15), "local time (GMT in March)");
+    }
 }

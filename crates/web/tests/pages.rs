@@ -1372,6 +1372,14 @@ async fn the_case_summary_heads_every_page_about_a_child() {
         assert_eq!(h1s, 1, "{path} has one main heading");
     }
 
+    // The chronology tells the front door's part too, each entry linked to its record.
+    let chronology = b.get(&w, &format!("/people/{}/chronology", amy.id)).await;
+    for expected in ["Contact (Police): Injury", "Contact decision: ", "Referral to children", &format!("href=\"/referrals/{referral}\""), &format!("href=\"/episodes/{episode}\"")] {
+        assert!(chronology.body.contains(expected), "no {expected:?} in the chronology");
+    }
+    let only = b.get(&w, &format!("/people/{}/chronology?kind=front_door", amy.id)).await;
+    assert!(only.body.contains("Referral to children") && !only.body.contains("Child in need plan started"));
+
     // The reference finds her; a mistyped one is caught, not mistaken for someone else.
     let found = b.get(&w, &format!("/search?q={}", reference.to_lowercase())).await;
     assert!(found.body.contains(&format!("/people/{}", amy.id)), "{}", found.body);

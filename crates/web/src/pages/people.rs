@@ -530,6 +530,18 @@ struct ChronologyPage {
 }
 
 impl ChronologyPage {
+    /// Where an entry's record is read in full, and what it is.
+    fn link(&self, e: &ChronologyEntry) -> Option<(String, &'static str)> {
+        use hearth_domain::chronology::FrontDoorRecord as R;
+        match (e.front_door, e.episode) {
+            (Some(R::Contact(id)), _) => Some((format!("/contacts/{id}"), "contact")),
+            (Some(R::Referral(id)), _) => Some((format!("/referrals/{id}"), "referral")),
+            (Some(R::Assessment(id)), _) => Some((format!("/assessments/{id}"), "assessment")),
+            (None, Some(id)) => Some((format!("/episodes/{id}"), "episode")),
+            (None, None) => None,
+        }
+    }
+
     fn kinds(&self) -> Vec<(String, String)> {
         let mut v = vec![(String::new(), "Everything".to_string())];
         v.extend(ChronologyKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())));

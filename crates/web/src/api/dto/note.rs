@@ -3,6 +3,7 @@ use super::codes::*;
 use super::{instant, local_datetime, parse_local_datetime, reject_unknown, Unknown};
 use hearth_domain::case_note as dom;
 use hearth_domain::chronology::ChronologyEntry as DomEntry;
+use hearth_domain::chronology::FrontDoorRecord;
 use hearth_domain::codes::{CaseNoteType, Coded};
 use hearth_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -195,6 +196,12 @@ pub struct ChronologyEntry {
     pub case_note_id: Option<Uuid>,
     #[schema(value_type = Option<CaseNoteTypeCode>)]
     pub note_type: Option<String>,
+    /// The children-in-need episode behind the entry, if any.
+    pub episode_id: Option<Uuid>,
+    /// The contact, referral or assessment behind the entry, if any.
+    pub contact_id: Option<Uuid>,
+    pub referral_id: Option<Uuid>,
+    pub assessment_id: Option<Uuid>,
 }
 
 impl From<&DomEntry> for ChronologyEntry {
@@ -205,6 +212,10 @@ impl From<&DomEntry> for ChronologyEntry {
             summary: e.summary.clone(),
             case_note_id: e.case_note.map(|c| c.0),
             note_type: e.note_type.map(|t| t.code().to_string()),
+            episode_id: e.episode.map(|x| x.0),
+            contact_id: match e.front_door { Some(FrontDoorRecord::Contact(x)) => Some(x.0), _ => None },
+            referral_id: match e.front_door { Some(FrontDoorRecord::Referral(x)) => Some(x.0), _ => None },
+            assessment_id: match e.front_door { Some(FrontDoorRecord::Assessment(x)) => Some(x.0), _ => None },
         }
     }
 }
