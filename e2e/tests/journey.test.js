@@ -98,7 +98,7 @@ test('a social worker records, finds and corrects a case note', { timeout: 240_0
     await visited('home', 'the home page');
 
     // 4. Search for the child by family name.
-    await page.getByLabel('Search by name, date of birth, NHS number, UPN or Hearth ID').fill(child.family);
+    await page.getByLabel('Search by name, date of birth, NHS number, UPN or reference').fill(child.family);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const byName = page.getByRole('link', { name: child.name, exact: true });
     await byName.first().waitFor();

@@ -39,6 +39,15 @@ pub fn age(p: &hearth_domain::person::PersonSummary, today: &Date) -> Option<i32
     p.age_on(*today)
 }
 
+/// How a person is told apart from another of the same name in a list: their date of birth.
+pub fn born_of(p: &hearth_domain::person::PersonSummary) -> String {
+    match (p.date_of_birth, p.expected_date_of_birth) {
+        (Some(b), _) => format!("Born {}", day(&b)),
+        (None, Some(e)) => format!("Unborn, expected {}", day(&e)),
+        (None, None) => "Date of birth not recorded".into(),
+    }
+}
+
 /// The case summary's line about birth: age and date of birth, the expected date for an
 /// unborn child, or the dates of birth and death.
 pub fn born(s: &hearth_app::CaseSummary) -> String {
