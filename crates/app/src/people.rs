@@ -179,21 +179,20 @@ impl App {
     }
 
     pub async fn chronology(&self, actor: &Actor, id: PersonId, filter: Option<ChronologyKind>) -> Result<(CaseSummary, Vec<ChronologyEntry>), AppError> {
-        let (mut tx, summary) = self.with_summary(actor, id, "person.chronology").await?;
-        let record = &summary.record;
+        let (mut tx, record, ground) = self.with_read(actor, id, "person.chronology").await?;
         let notes = tx.case_notes_of(id, true, 10_000, 0).await?;
         // A relationship with someone restricted from the reader is left out altogether:
-        // even unnamed, "became part of the family network" would tell of them.
-        let all = tx.relationships_of(id).await?;
-        let others: Vec<PersonId> = all.iter().map(|r| r.seen_from(id).1).collect();
-        let named = self.listed(tx.as_mut(), actor, &others, Listing::Mention).await?;
-        let rels: Vec<Relationship> = all.into_iter().filter(|r| named.contains_key(&r.seen_from(id).1)).collect();
-        let summaries: Vec<PersonSummary> = named.into_values().collect();
+        // even unnamed, "became part of the family network" would tell of them. The family
+        // network holds only those the reader may see named.
+        let family = self.family_in(tx.as_mut(), actor, id).await?;
         let fd = tx.front_door_of(id).await?;
-        tx.commit().await?;
         let (contacts, referrals, assessments, episodes) = (values(fd.contacts), values(fd.referrals), values(fd.assessments), values(fd.episodes));
+        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes).await?;
+        tx.commit().await?;
+        let rels: Vec<Relationship> = family.iter().map(|m| m.relationship.clone()).collect();
+        let others: Vec<PersonSummary> = family.into_iter().map(|m| m.person).collect();
         let front_door = chronology::FrontDoorEvents { contacts: &contacts, referrals: &referrals, assessments: &assessments };
-        let entries = chronology::build(record, &notes, &rels, &summaries, &episodes, front_door, filter);
+        let entries = chronology::build(&summary.record, &notes, &rels, &others, &episodes, front_door, filter);
         Ok((summary, entries))
     }
 

@@ -551,7 +551,7 @@ async fn a_manager_restricts_a_record_to_named_people() {
     // Nor can emergency access reach it; the answer is the same as for an unknown id.
     let res = s.form_post(&w, "/break-glass", "/break-glass", &[("person_id", &p.id.to_string()), ("reason", "I need to check this child's plan urgently")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("no record with that Hearth ID"));
+    assert!(res.body.contains("no record with that reference"));
     // A social worker cannot restrict records at all.
     let res = s.get(&w, &format!("/people/{}/restrict", p.id)).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);

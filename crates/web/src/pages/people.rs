@@ -34,9 +34,9 @@ pub fn overdue(due: &Date, today: &Date) -> bool {
     due < today
 }
 
-/// A person's age in whole years, when their date of birth is known.
-pub fn age(p: &hearth_domain::person::PersonSummary, today: &Date) -> Option<i32> {
-    p.age_on(*today)
+/// A person's age in whole years ("under 1" for a baby), when their date of birth is known.
+pub fn age(p: &hearth_domain::person::PersonSummary, today: &Date) -> Option<String> {
+    p.age_on(*today).map(|a| if a == 0 { "under 1".into() } else { a.to_string() })
 }
 
 /// How a person is told apart from another of the same name in a list: their date of birth.
