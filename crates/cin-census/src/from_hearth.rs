@@ -127,6 +127,7 @@ mod tests {
             upn_unknown: Some("UN2"),
             birth_date: Some(date!(2015 - 06 - 01)),
             expected_birth_date: None,
+            death_date: None,
             sex: "F",
             ethnicity: Some("WBRI"),
             disabilities: vec!["NONE"],

@@ -146,6 +146,7 @@ async fn populate(store: &dyn Store) -> Fixture {
                 },
                 date_of_birth: (!unborn).then_some(dob),
                 expected_date_of_birth: unborn.then_some(dob),
+                date_of_death: None,
                 sex: None,
                 gender: None,
                 ethnicity: None,
