@@ -13,7 +13,7 @@ use hearth_domain::front_door::deadlines::{
     assessment_deadlines, child_seen_check, child_seen_deadline, referral_response_deadline, screening_deadline, ChildSeenCheck,
 };
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::front_door::tasks::{Sent, Task, TaskKind, TaskSubject, Waiting};
 use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId};
 use hearth_domain::local_time::uk_local;
 use hearth_domain::person::{ChangeMeta, PersonKind, PersonRecord, PersonSummary};
@@ -547,11 +547,17 @@ impl App {
                 a.submit(who, now, referral.referral_date)?;
                 let due = assessment_deadlines(&ts.pack, &ts.calendar, referral.referral_date, None).map_err(deadline_error)?;
                 let owner = (actor.user.team.or(child.allocation.team), actor.user.manager);
-                tx.insert_task(&self.task(TaskKind::AssessmentAuthorisation, subject, child.id, owner, due.final_deadline())).await?;
+                let sent = Sent { by: actor.user.id, at: now };
+                let sign_off = Task { sent: Some(sent), ..self.task(TaskKind::AssessmentAuthorisation, subject, child.id, owner, due.final_deadline()) };
+                tx.insert_task(&sign_off).await?;
+                // The worker's assessment task waits on the manager until it comes back.
+                let waiting = Waiting { with: owner.1, since: now };
+                tx.set_waiting(TaskSubject::Referral(referral.id), &ASSESSMENT_TASKS, Some(waiting)).await?;
             }
             SignOff::Return { comment } => {
                 a.return_with_comments(who, now, comment)?;
                 tx.complete_tasks(subject, &[TaskKind::AssessmentAuthorisation], actor.user.id, now).await?;
+                tx.set_waiting(TaskSubject::Referral(referral.id), &ASSESSMENT_TASKS, None).await?;
             }
             SignOff::Authorise { on, comment } => {
                 a.authorise(who, now, *on, referral.referral_date, comment.as_deref())?;

@@ -32,7 +32,7 @@ pub use case_summary::CaseSummary;
 pub use caseloads::{CaseloadRow, Caseloads};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
 pub use cin::{CpDashboardView, EpisodeView, DASHBOARD_OVERDUE, EPISODE_TASKS};
-pub use work::{MyWork, OverdueFilter, TeamWork, OVERDUE_PER_PAGE};
+pub use work::{pages_of, MyWork, TeamWork, TeamWorkFilter, TEAM_WORK_PER_PAGE};
 pub use rota::{Rota, RotaChange, RotaSession, RotaWorker, ROTA_DAYS};
 pub use error::AppError;
 pub use notes::NewCaseNote;

@@ -163,6 +163,8 @@ mod tests {
             explanation: String::new(),
             status: TaskStatus::Open,
             step: String::new(),
+            waiting: None,
+            sent: None,
         }
     }
 

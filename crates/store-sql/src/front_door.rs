@@ -3,7 +3,7 @@
 use crate::convert::{date_text, micros, opt_id, to_json, RowExt};
 use crate::error::{conflict_or_missing, db_err};
 use crate::sql::DynSql;
-use hearth_domain::front_door::tasks::{week_end, Bucket, Task, TaskKind, TaskStatus, TaskSubject, TaskTally};
+use hearth_domain::front_door::tasks::{week_end, Bucket, Sent, Task, TaskKind, TaskStatus, TaskSubject, TaskTally, Waiting};
 use hearth_domain::front_door::TaskId;
 use hearth_domain::person::ChangeMeta;
 use hearth_domain::{PersonId, TeamId, UserId};
@@ -216,7 +216,7 @@ macro_rules! select_tasks {
     ($tail:literal) => {
         concat!(
             "SELECT id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, pack_version, ",
-            "explanation, done_at, done_by, step FROM tasks ",
+            "explanation, done_at, done_by, step, waiting_with, waiting_since, sent_by, sent_at FROM tasks ",
             $tail
         )
     };
@@ -243,7 +243,22 @@ fn task(r: &AnyRow) -> Result<Task> {
         explanation: r.text("explanation")?,
         step: r.text("step")?,
         status,
+        waiting: r.opt_time("waiting_since")?.map(|since| Ok::<_, StoreError>(Waiting { with: r.opt_parsed("waiting_with")?, since })).transpose()?,
+        sent: match (r.opt_parsed::<UserId>("sent_by")?, r.opt_time("sent_at")?) {
+            (Some(by), Some(at)) => Some(Sent { by, at }),
+            _ => None,
+        },
     })
+}
+
+/// The values of a task's `waiting_with, waiting_since, sent_by, sent_at` columns.
+fn hand_over_columns(t: &Task) -> (Option<String>, Option<i64>, Option<String>, Option<i64>) {
+    (
+        t.waiting.and_then(|w| w.with).map(|u| u.to_string()),
+        t.waiting.map(|w| micros(w.since)),
+        t.sent.map(|s| s.by.to_string()),
+        t.sent.map(|s| micros(s.at)),
+    )
 }
 
 pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
@@ -252,9 +267,11 @@ pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
         TaskStatus::Open => (None, None),
         TaskStatus::Done { at, by } => (Some(micros(at)), Some(by.to_string())),
     };
+    let (waiting_with, waiting_since, sent_by, sent_at) = hand_over_columns(t);
     sqlx::query(
         "INSERT INTO tasks (id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, \
-         pack_version, explanation, done_at, done_by, step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         pack_version, explanation, done_at, done_by, step, waiting_with, waiting_since, sent_by, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(t.id.to_string())
     .bind(t.kind.code())
@@ -271,6 +288,10 @@ pub(crate) async fn insert_task(c: &mut AnyConnection, t: &Task) -> Result<()> {
     .bind(done_at)
     .bind(done_by)
     .bind(&t.step)
+    .bind(waiting_with)
+    .bind(waiting_since)
+    .bind(sent_by)
+    .bind(sent_at)
     .execute(c)
     .await
     .map_err(db_err)?;
@@ -282,7 +303,7 @@ pub(crate) async fn insert_tasks(c: &mut AnyConnection, tasks: &[Task]) -> Resul
     for chunk in tasks.chunks(40) {
         let mut q = DynSql::new(
             "INSERT INTO tasks (id, kind, subject_type, subject_id, child_id, team_id, assignee_id, due, rule, pack, \
-             pack_version, explanation, done_at, done_by, step) VALUES ",
+             pack_version, explanation, done_at, done_by, step, waiting_with, waiting_since, sent_by, sent_at) VALUES ",
         );
         q.cache = false;
         let mut rows = Vec::with_capacity(chunk.len());
@@ -292,6 +313,7 @@ pub(crate) async fn insert_tasks(c: &mut AnyConnection, tasks: &[Task]) -> Resul
                 TaskStatus::Open => (None, None),
                 TaskStatus::Done { at, by } => (Some(micros(at)), Some(by.to_string())),
             };
+            let (waiting_with, waiting_since, sent_by, sent_at) = hand_over_columns(t);
             let values = [
                 q.arg(t.id.to_string()),
                 q.arg(t.kind.code()),
@@ -308,6 +330,10 @@ pub(crate) async fn insert_tasks(c: &mut AnyConnection, tasks: &[Task]) -> Resul
                 q.arg(done_at),
                 q.arg(done_by),
                 q.arg(t.step.as_str()),
+                q.arg(waiting_with),
+                q.arg(waiting_since),
+                q.arg(sent_by),
+                q.arg(sent_at),
             ];
             rows.push(format!("({})", values.join(", ")));
         }
@@ -339,6 +365,19 @@ pub(crate) async fn complete_tasks(c: &mut AnyConnection, subject: TaskSubject, 
     let s = q.arg(subject.parts().1);
     let k = q.list(kinds.iter().map(|k| k.code()));
     q.push(&format!("{a}, done_by = {b} WHERE subject_id = {s} AND done_at IS NULL AND kind IN ({k})"));
+    q.execute(c).await
+}
+
+pub(crate) async fn set_waiting(c: &mut AnyConnection, subject: TaskSubject, kinds: &[TaskKind], waiting: Option<Waiting>) -> Result<u64> {
+    if kinds.is_empty() {
+        return Ok(0);
+    }
+    let mut q = DynSql::new("UPDATE tasks SET waiting_with = ");
+    let w = q.arg(waiting.and_then(|w| w.with).map(|u| u.to_string()));
+    let since = q.arg(waiting.map(|w| micros(w.since)));
+    let s = q.arg(subject.parts().1);
+    let k = q.list(kinds.iter().map(|k| k.code()));
+    q.push(&format!("{w}, waiting_since = {since} WHERE subject_id = {s} AND done_at IS NULL AND kind IN ({k})"));
     q.execute(c).await
 }
 
@@ -393,6 +432,11 @@ pub(crate) async fn open_tasks(c: &mut AnyConnection, tq: &TaskQuery<'_>) -> Res
     if let Some(d) = tq.due_before {
         extra += &format!(" AND due < {}", q.arg(date_text(d)));
     }
+    match tq.waiting {
+        Some(false) => extra += " AND waiting_since IS NULL",
+        Some(true) => extra += " AND waiting_since IS NOT NULL",
+        None => {}
+    }
     match tq.among {
         None => {
             q.push("done_at IS NULL");
@@ -418,7 +462,7 @@ pub(crate) async fn open_task_tally(c: &mut AnyConnection, users: &[UserId], tea
     // Dates are ISO text, so they compare as dates on both backends.
     let (t, w) = (q.arg(date_text(today)), q.arg(date_text(week_end(today))));
     q.push(&format!(
-        "SELECT assignee_id, kind, CAST(CASE WHEN due < {t} THEN 0 WHEN due = {t} THEN 1 WHEN due <= {w} THEN 2 ELSE 3 END AS BIGINT) AS bucket, \
+        "SELECT assignee_id, kind, CAST(CASE WHEN waiting_since IS NOT NULL THEN 4 WHEN due < {t} THEN 0 WHEN due = {t} THEN 1 WHEN due <= {w} THEN 2 ELSE 3 END AS BIGINT) AS bucket, \
          COUNT(*) AS n FROM tasks WHERE "
     ));
     let Some(scope) = open_in_scope(&mut q, users, teams, "") else {
@@ -439,7 +483,8 @@ pub(crate) async fn open_task_tally(c: &mut AnyConnection, users: &[UserId], tea
                     0 => Bucket::Overdue,
                     1 => Bucket::DueToday,
                     2 => Bucket::DueThisWeek,
-                    _ => Bucket::Later,
+                    3 => Bucket::Later,
+                    _ => Bucket::Waiting,
                 },
                 count: usize::try_from(r.int("n")?).map_err(|_| StoreError::Corrupt("negative task count".into()))?,
             })

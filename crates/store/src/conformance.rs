@@ -1123,7 +1123,7 @@ pub async fn front_door_records(store: &dyn Store) {
 }
 
 pub async fn tasks_and_trays(store: &dyn Store) {
-    use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+    use hearth_domain::front_door::tasks::{Bucket, Sent, Task, TaskKind, TaskStatus, TaskSubject, Waiting};
     use hearth_domain::front_door::{AssessmentId, ContactId, TaskId};
     let mut tx = store.begin().await.unwrap();
     let team = new_team(&mut *tx).await;
@@ -1146,6 +1146,8 @@ pub async fn tasks_and_trays(store: &dyn Store) {
         explanation: "due Mon 9 Mar 2026 — 45 working days after the referral".into(),
         status: TaskStatus::Open,
         step: String::new(),
+        waiting: None,
+        sent: None,
     };
     let screening = task(TaskKind::ScreeningDecision, contact, Some(team.id), None, date!(2026 - 01 - 06));
     let initial = task(TaskKind::InitialAssessment, assessment, Some(team.id), None, date!(2026 - 01 - 19));
@@ -1185,6 +1187,19 @@ pub async fn tasks_and_trays(store: &dyn Store) {
     assert_eq!(tally, hearth_domain::front_door::tasks::tally(&open, today));
     assert_eq!(tally.len(), 3, "overdue, due today and later: {tally:?}");
     assert!(tx.open_task_tally(&[], &[], today).await.unwrap().is_empty());
+    // A step sent to someone else waits on them: left out of the lists that ask, in its own
+    // bucket of the tally, and back with its holder when it returns.
+    let waiting = Waiting { with: Some(w.id), since: now() };
+    assert_eq!(tx.set_waiting(assessment, &[TaskKind::InitialAssessment, TaskKind::CoreAssessment], Some(waiting)).await.unwrap(), 1);
+    let open = tx.open_tasks(&scope).await.unwrap();
+    assert_eq!(open.iter().find(|t| t.id == initial.id).and_then(|t| t.waiting), Some(waiting));
+    assert_eq!(ids(tx.open_tasks(&TaskQuery { waiting: Some(false), ..scope }).await.unwrap()), vec![screening.id, single.id]);
+    assert_eq!(ids(tx.open_tasks(&TaskQuery { waiting: Some(true), ..scope }).await.unwrap()), vec![initial.id]);
+    let tally = tx.open_task_tally(&users, &teams, today).await.unwrap();
+    assert_eq!(tally, hearth_domain::front_door::tasks::tally(&open, today));
+    assert!(tally.iter().any(|t| t.bucket == Bucket::Waiting && t.kind == TaskKind::InitialAssessment));
+    assert_eq!(tx.set_waiting(assessment, &[TaskKind::InitialAssessment], None).await.unwrap(), 1);
+    assert_eq!(tx.open_tasks(&scope).await.unwrap(), open.into_iter().map(|t| Task { waiting: None, ..t }).collect::<Vec<_>>());
     // Completing a step closes only its tasks, once.
     let at = now();
     assert_eq!(tx.complete_tasks(contact, &[TaskKind::ScreeningDecision], w.id, at).await.unwrap(), 1);
@@ -1206,6 +1221,9 @@ pub async fn tasks_and_trays(store: &dyn Store) {
     let mut bulk: Vec<Task> = (0..45).map(|i| task(TaskKind::SingleAssessment, bulk_subject, if i % 2 == 0 { Some(team.id) } else { None }, None, date!(2026 - 02 - 01) + Duration::days(i))).collect();
     bulk[3].status = TaskStatus::Done { at, by: w.id };
     bulk[4].step = "cp:x:visit:first".into();
+    bulk[5].sent = Some(Sent { by: w.id, at });
+    bulk[6].waiting = Some(Waiting { with: None, since: at });
+    bulk[7].waiting = Some(Waiting { with: Some(w.id), since: at });
     tx.insert_tasks(&bulk).await.unwrap();
     assert_eq!(tx.tasks_of(bulk_subject).await.unwrap(), bulk);
     tx.commit().await.unwrap();
@@ -1299,6 +1317,8 @@ pub async fn episodes(store: &dyn Store) {
         explanation: "10 working days after the conference".into(),
         status: TaskStatus::Open,
         step: step.into(),
+        waiting: None,
+        sent: None,
     };
     let (first, second) = (task("cp:x:core_group:1"), task("cp:x:core_group:2"));
     tx.insert_task(&first).await.unwrap();
@@ -1643,6 +1663,8 @@ pub async fn case_facts_and_references(store: &dyn Store) {
         explanation: String::new(),
         status,
         step: String::new(),
+        waiting: None,
+        sent: None,
     };
     let later = task(TaskKind::ReviewConference, date!(2026 - 06 - 01), TaskStatus::Open);
     let sooner = task(TaskKind::Visit, date!(2026 - 05 - 10), TaskStatus::Open);

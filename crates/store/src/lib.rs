@@ -18,7 +18,7 @@ use hearth_domain::front_door::allocation::Allocation;
 use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
 use hearth_domain::cin::dashboard::OpenPlan;
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
@@ -309,6 +309,9 @@ pub trait Tx: Send {
     async fn close_tasks(&mut self, ids: &[TaskId], by: UserId, at: OffsetDateTime) -> Result<u64>;
     /// Closes the open tasks of these kinds about `subject`; returns how many.
     async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64>;
+    /// Marks the open tasks of these kinds about `subject` as waiting on someone else, or
+    /// (`None`) back with their holder; returns how many.
+    async fn set_waiting(&mut self, subject: TaskSubject, kinds: &[TaskKind], waiting: Option<Waiting>) -> Result<u64>;
     /// Every task about `subject`, open or done, by due date.
     async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>>;
     /// The open tasks the query selects, by due date (then kind, then id).

@@ -136,6 +136,9 @@ pub struct TaskQuery<'a> {
     pub assignee: Option<Option<UserId>>,
     /// Only tasks due before this day (overdue on it).
     pub due_before: Option<Date>,
+    /// `Some(false)`: only tasks with their holder; `Some(true)`: only those waiting on
+    /// someone else (see `Task::waiting`).
+    pub waiting: Option<bool>,
     /// At most this many, after skipping `offset`.
     pub limit: Option<u32>,
     pub offset: u32,

@@ -49,7 +49,7 @@ use hearth_domain::front_door::deadlines::{
     assessment_deadlines, child_seen_check, child_seen_deadline, referral_response_deadline, screening_deadline,
 };
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
+use hearth_domain::front_door::tasks::{set_waiting, Sent, Task, TaskKind, TaskStatus, TaskSubject, Waiting};
 use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
 use hearth_domain::person::{ChangeMeta, PersonDetails, PersonKind};
 use hearth_domain::policy::Deadline;
@@ -558,7 +558,10 @@ impl Generator {
             for case in cases {
                 case.assessment.submit(worker, at, referral_date).map_err(|e| invalid("submission", e))?;
                 let subject = TaskSubject::Assessment(case.assessment.id);
-                case.auth.push(task(g, TaskKind::AssessmentAuthorisation, subject, case.assessment.child, (Some(holder.team), Some(holder.manager)), final_deadline, cal));
+                let sign_off = task(g, TaskKind::AssessmentAuthorisation, subject, case.assessment.child, (Some(holder.team), Some(holder.manager)), final_deadline, cal);
+                case.auth.push(Task { sent: Some(Sent { by: holder.worker, at }), ..sign_off });
+                let waiting = Waiting { with: Some(holder.manager), since: at };
+                set_waiting(&mut case.tasks, &ASSESSMENT_TASKS, TaskSubject::Referral(case.referral.id), Some(waiting));
                 ops.push(Op::UpdateAssessment(case.assessment.clone(), case.version, meta(holder.worker, at)));
                 case.version += 1;
             }
@@ -576,6 +579,7 @@ impl Generator {
                 ops.push(Op::UpdateAssessment(case.assessment.clone(), case.version, meta(holder.manager, at)));
                 case.version += 1;
                 close(&mut case.auth, &[TaskKind::AssessmentAuthorisation], holder.manager, at);
+                set_waiting(&mut case.tasks, &ASSESSMENT_TASKS, TaskSubject::Referral(case.referral.id), None);
             }
         }
         if let Some(k) = plan.edit {
@@ -608,7 +612,7 @@ impl Generator {
                 ops.push(Op::UpdateAssessment(case.assessment.clone(), case.version, meta(holder.manager, at)));
                 case.version += 1;
                 close(&mut case.auth, &[TaskKind::AssessmentAuthorisation], holder.manager, at);
-                let kinds = [TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment, TaskKind::ChildSeen];
+                let kinds = [ASSESSMENT_TASKS[0], ASSESSMENT_TASKS[1], ASSESSMENT_TASKS[2], TaskKind::ChildSeen];
                 close(&mut case.tasks, &kinds, holder.manager, at);
             }
             // The worker records the primary need on the referral, for the census.
@@ -821,6 +825,9 @@ impl Clock {
 fn task(g: &mut Gen, kind: TaskKind, subject: TaskSubject, child: PersonId, owner: (Option<TeamId>, Option<UserId>), d: &Deadline, cal: &Calendar) -> Task {
     Task { id: TaskId(g.uuid()), ..Task::from_deadline(kind, subject, child, owner.0, owner.1, d, cal) }
 }
+
+/// The worker's tasks of a referral's assessment.
+const ASSESSMENT_TASKS: [TaskKind; 3] = [TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
 
 /// Closes the open tasks of these kinds, as `complete_tasks` does.
 fn close(tasks: &mut [Task], kinds: &[TaskKind], by: UserId, at: OffsetDateTime) {

@@ -5,7 +5,7 @@
 mod support;
 
 use hearth_app::local_time::uk_local;
-use hearth_app::{OverdueFilter, Timescales, OVERDUE_PER_PAGE};
+use hearth_app::{TeamWorkFilter, Timescales, TEAM_WORK_PER_PAGE};
 use hearth_domain::calendar::Calendar;
 use hearth_domain::front_door::assessment::AssessmentState;
 use hearth_domain::cin::codes::ClosureReason;
@@ -399,23 +399,31 @@ async fn actor(store: &dyn Store, username: &str) -> hearth_app::Actor {
 /// the pack in force gives, and a manager can authorise or return what was submitted.
 #[tokio::test]
 async fn the_app_works_on_generated_work() {
+    use hearth_app::clock::Clock as _;
     use hearth_app::{App, AppConfig, SignOff};
     let db = TempDb::new("fd-app").await;
     generate(&db.store, &opts(100, 3, FrontDoorOptions::default())).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
-    let app = App::new(store.clone(), AppConfig::default(), Arc::new(hearth_app::clock::SystemClock));
+    // Four weeks on, so that some generated work is overdue whatever today's date: which work
+    // falls due when depends on the day the data is generated.
+    let later = hearth_app::clock::SystemClock.now() + time::Duration::days(28);
+    let app = App::new(store.clone(), AppConfig::default(), Arc::new(hearth_app::clock::TestClock::new(later)));
 
     // Every stored deadline is the one the pack would give now.
     assert!(app.recalculate_deadlines(false).await.unwrap().is_empty());
 
+    // Which worker has overdue work depends on today's date, so the tray is checked for
+    // whoever the generated team has, not for a named worker.
     let sam = actor(store.as_ref(), "sam.worker").await;
     let mine = app.my_work(&sam).await.unwrap();
     let c = mine.tray.counts();
-    assert!(c.overdue > 0 && c.due_today + c.due_this_week + c.later > 0, "{c:?}");
-    assert!(mine.tray.overdue.iter().all(|t| mine.children.contains_key(&t.child)), "sam sees the children of his tasks");
+    assert!(c.overdue + c.due_today + c.due_this_week + c.later > 0, "{c:?}");
+    let tray = &mine.tray;
+    let held = [&tray.overdue, &tray.due_today, &tray.due_this_week, &tray.later];
+    assert!(held.iter().flat_map(|b| b.iter()).all(|t| mine.children.contains_key(&t.child)), "sam sees the children of his tasks");
 
     let tara = actor(store.as_ref(), "tara.manager").await;
-    let team = app.team_work(&tara, OverdueFilter::default()).await.unwrap();
+    let team = app.team_work(&tara, TeamWorkFilter::default()).await.unwrap();
     // The store's counts agree with the domain's tally of the tasks themselves, and each
     // worker's overdue list holds exactly their overdue tasks.
     let mut members = tara.subject.reports.clone();
@@ -424,10 +432,10 @@ async fn the_app_works_on_generated_work() {
     let all = tx.open_tasks(&TaskQuery::among(&members, &tara.subject.teams)).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(team.counts, TeamCounts::from_tally(&tally(&all, team.today)));
-    assert!(team.counts.counts.overdue > 0 && team.overdue.len() == team.counts.counts.overdue.min(OVERDUE_PER_PAGE as usize));
+    assert!(team.counts.counts.overdue > 0 && team.overdue.len() == team.counts.counts.overdue.min(TEAM_WORK_PER_PAGE as usize), "{:?}", team.counts);
     for (&worker, &n) in &team.counts.overdue_by_worker {
-        let theirs = app.team_work(&tara, OverdueFilter { worker: Some(worker), page: 1 }).await.unwrap().overdue;
-        assert_eq!(theirs.len(), n.min(OVERDUE_PER_PAGE as usize));
+        let theirs = app.team_work(&tara, TeamWorkFilter { worker: Some(worker), page: 1, ..TeamWorkFilter::default() }).await.unwrap().overdue;
+        assert_eq!(theirs.len(), n.min(TEAM_WORK_PER_PAGE as usize));
         assert!(theirs.iter().all(|t| t.assignee == worker && t.due < team.today));
     }
     let awaiting = &team.awaiting_authorisation;
@@ -439,6 +447,20 @@ async fn the_app_works_on_generated_work() {
             other => panic!("an authorisation task about {other:?}"),
         })
         .collect();
+
+    // Each was sent by someone, and the worker's assessment task waits on the manager
+    // meanwhile: not overdue for the worker, not counted for the team.
+    assert!(awaiting.iter().all(|t| t.sent.is_some()), "{awaiting:?}");
+    let open_assessment_tasks = |tasks: Vec<Task>| -> Vec<Task> {
+        tasks.into_iter().filter(|t| t.is_open() && matches!(t.kind, TaskKind::InitialAssessment | TaskKind::CoreAssessment | TaskKind::SingleAssessment)).collect()
+    };
+    let mut tx = store.begin().await.unwrap();
+    for id in &ids {
+        let a = tx.assessment(*id).await.unwrap().unwrap().value;
+        let waiting = open_assessment_tasks(tx.tasks_of(TaskSubject::Referral(a.referral)).await.unwrap());
+        assert!(waiting.iter().all(|t| t.waiting.is_some()), "{waiting:?}");
+    }
+    tx.commit().await.unwrap();
 
     // Authorise one, return another, as tara.
     let page = app.assessment_page(&tara, ids[0]).await.unwrap();
@@ -453,5 +475,10 @@ async fn the_app_works_on_generated_work() {
     tx.commit().await.unwrap();
     let page = app.assessment_page(&tara, ids[1]).await.unwrap();
     app.sign_off(&tara, ids[1], page.assessment.version, SignOff::Return { comment: "Add the school's view".into() }).await.unwrap();
-    assert_eq!(app.team_work(&tara, OverdueFilter::default()).await.unwrap().awaiting_authorisation.len(), awaiting.len() - 2);
+    // Returned: the worker holds it again.
+    let mut tx = store.begin().await.unwrap();
+    let back = open_assessment_tasks(tx.tasks_of(TaskSubject::Referral(page.referral.id)).await.unwrap());
+    assert!(!back.is_empty() && back.iter().all(|t| t.waiting.is_none()), "{back:?}");
+    tx.commit().await.unwrap();
+    assert_eq!(app.team_work(&tara, TeamWorkFilter::default()).await.unwrap().awaiting_authorisation.len(), awaiting.len() - 2);
 }

@@ -16,6 +16,23 @@ pub struct Layout {
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
+    /// The reader is on this item's page or below it.
+    pub current: bool,
+}
+
+/// Marks the item the reader is on: the one whose address is the longest that the path
+/// is, or is below ("/work/team?…" is under Team work, not My work).
+fn mark_current(nav: &mut [NavItem], path: &str) {
+    let under = |href: &str| path == href || (href != "/" && path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')));
+    if let Some(item) = nav.iter_mut().filter(|i| under(i.href)).max_by_key(|i| i.href.len()) {
+        item.current = true;
+    }
+}
+
+impl NavItem {
+    fn new(href: &'static str, label: &'static str) -> Self {
+        NavItem { href, label, current: false }
+    }
 }
 
 impl Layout {
@@ -31,36 +48,39 @@ impl Layout {
         }
         if let Visitor::Signed { actor, .. } = v {
             l.user_name = Some(actor.user.display_name.clone());
-            l.nav.push(NavItem { href: "/", label: "Home" });
+            l.nav.push(NavItem::new("/", "Home"));
             if actor.can(Permission::ViewRecords) || actor.can(Permission::ViewAllRecords) {
-                l.nav.push(NavItem { href: "/search", label: "Search" });
-                l.nav.push(NavItem { href: "/people/new", label: "Record a child" });
+                l.nav.push(NavItem::new("/search", "Search"));
+                l.nav.push(NavItem::new("/people/new", "Record a child"));
             }
             if actor.can(Permission::AddCaseNotes) {
-                l.nav.push(NavItem { href: "/work", label: "My work" });
+                l.nav.push(NavItem::new("/work", "My work"));
             }
             if actor.can(Permission::RecordManagementOversight) {
-                l.nav.push(NavItem { href: "/work/team", label: "Team work" });
-                l.nav.push(NavItem { href: "/child-protection", label: "Child protection" });
-                l.nav.push(NavItem { href: "/caseloads", label: "Caseloads" });
+                l.nav.push(NavItem::new("/work/team", "Team work"));
+                l.nav.push(NavItem::new("/child-protection", "Child protection"));
+                l.nav.push(NavItem::new("/caseloads", "Caseloads"));
             }
             if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {
-                l.nav.push(NavItem { href: "/rota", label: "Duty rota" });
+                l.nav.push(NavItem::new("/rota", "Duty rota"));
             }
             if actor.can(Permission::ProduceReturns) || actor.can(Permission::RecordManagementOversight) {
-                l.nav.push(NavItem { href: "/returns/cin", label: "CIN census" });
+                l.nav.push(NavItem::new("/returns/cin", "CIN census"));
             }
-            l.nav.push(NavItem { href: "/timescales", label: "Timescales" });
+            l.nav.push(NavItem::new("/timescales", "Timescales"));
             if actor.can(Permission::BreakGlass) {
-                l.nav.push(NavItem { href: "/break-glass", label: "Emergency access" });
+                l.nav.push(NavItem::new("/break-glass", "Emergency access"));
             }
             if actor.can(Permission::ReadAudit) {
-                l.nav.push(NavItem { href: "/audit", label: "Audit" });
+                l.nav.push(NavItem::new("/audit", "Audit"));
             }
             if actor.can(Permission::ManageUsers) {
-                l.nav.push(NavItem { href: "/admin/users", label: "Users" });
+                l.nav.push(NavItem::new("/admin/users", "Users"));
             }
-            l.nav.push(NavItem { href: "/account", label: "Your account" });
+            l.nav.push(NavItem::new("/account", "Your account"));
+            if let Some(path) = crate::observability::current_path() {
+                mark_current(&mut l.nav, &path);
+            }
         }
         l
     }
@@ -68,5 +88,24 @@ impl Layout {
     pub fn with_flash(mut self, flash: Option<String>) -> Self {
         self.flash = flash;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_page_is_the_longest_address_the_path_is_under() {
+        let current = |path: &str| {
+            let mut nav = vec![NavItem::new("/", "Home"), NavItem::new("/work", "My work"), NavItem::new("/work/team", "Team work"), NavItem::new("/search", "Search")];
+            mark_current(&mut nav, path);
+            nav.iter().filter(|i| i.current).map(|i| i.label).collect::<Vec<_>>()
+        };
+        assert_eq!(current("/"), ["Home"]);
+        assert_eq!(current("/work"), ["My work"]);
+        assert_eq!(current("/work/team"), ["Team work"]);
+        assert_eq!(current("/searching"), Vec::<&str>::new());
+        assert_eq!(current("/people/1"), Vec::<&str>::new());
     }
 }

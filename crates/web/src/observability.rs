@@ -89,6 +89,9 @@ pub(crate) struct RequestContext {
     id: RequestId,
     /// Set once the caller is known to be a signed-in user or a token's owner.
     user: Arc<OnceLock<UserId>>,
+    /// The path asked for, so the page's navigation can mark where the reader is (never
+    /// logged: it can hold ids).
+    path: Arc<str>,
 }
 
 tokio::task_local! {
@@ -100,6 +103,11 @@ tokio::task_local! {
 /// The id of the request being served on this task, if any.
 pub fn current_request_id() -> Option<RequestId> {
     CURRENT.try_with(|c| c.id.clone()).ok()
+}
+
+/// The path of the request being served on this task, if any.
+pub(crate) fn current_path() -> Option<Arc<str>> {
+    CURRENT.try_with(|c| c.path.clone()).ok()
 }
 
 /// Notes who is asking, for the access log: called where the session or token is resolved.
@@ -175,7 +183,7 @@ impl Drop for Exchange {
 pub(crate) async fn layer(mut req: Request, next: Next) -> Response {
     let id = RequestId::from_headers(req.headers()).unwrap_or_else(RequestId::new_random);
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| UNMATCHED.to_string(), |m| m.as_str().to_string());
-    let ctx = RequestContext { id: id.clone(), user: Arc::default() };
+    let ctx = RequestContext { id: id.clone(), user: Arc::default(), path: Arc::from(req.uri().path()) };
     req.extensions_mut().insert(ctx.clone());
     req.extensions_mut().insert(id.clone());
     let mut exchange = Exchange::start(ctx.clone(), method_label(req.method()), route);

@@ -86,7 +86,7 @@ async fn the_front_door_journey_through_the_api() {
     team.expect(StatusCode::OK);
     assert_eq!(team.json["today"], "2023-12-22");
     assert_eq!(team.json["teams"], json!(["Team A"]));
-    assert_eq!(team.json["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 1, "later": 0}));
+    assert_eq!(team.json["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 1, "later": 0, "with_someone_else": 0}));
     let sam_work = w.get("/work", &w.sam).await;
     sam_work.expect(StatusCode::OK);
     assert!(tray_tasks(&sam_work.json).is_empty(), "{}", sam_work.text);
@@ -155,7 +155,7 @@ async fn the_front_door_journey_through_the_api() {
     let tray = w.get("/work", &w.sam).await;
     tray.expect(StatusCode::OK);
     assert_eq!(tray.json["today"], "2023-12-27");
-    assert_eq!(tray.json["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 1}));
+    assert_eq!(tray.json["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 1, "with_someone_else": 0}));
     let t = &tray.json["later"][0];
     assert_eq!(t["kind"], "single_assessment");
     assert_eq!(t["child_id"], amy.as_str());
@@ -253,7 +253,19 @@ async fn the_front_door_journey_through_the_api() {
     assert_eq!(waiting[0]["assignee_id"], w.uid("mo").as_str());
     assert_eq!(waiting[0]["assignee_name"], "mo name");
     assert_eq!(waiting[0]["due"], "2024-02-29", "by the assessment's own deadline");
+    assert_eq!(waiting[0]["sent_by"], w.uid("sam").as_str(), "sent by Sam");
+    assert_eq!(waiting[0]["sent_at"], "2023-12-28T09:10:00Z");
     assert_eq!(team.json["overdue"], json!([]));
+    // Sam's assessment task waits on Mo meanwhile: not due for Sam, not counted for the team.
+    let sam_work = w.get("/work", &w.sam).await.json;
+    let with_mo = sam_work["with_someone_else"].as_array().unwrap();
+    assert_eq!(with_mo.len(), 1, "{sam_work}");
+    assert_eq!(with_mo[0]["kind"], "single_assessment");
+    assert_eq!(with_mo[0]["waiting_with"], w.uid("mo").as_str());
+    assert_eq!(with_mo[0]["waiting_since"], "2023-12-28T09:10:00Z");
+    assert_eq!(sam_work["counts"]["with_someone_else"], 1);
+    assert!(tray_tasks(&sam_work).iter().all(|t| t["kind"] != "single_assessment"), "not in Sam's buckets");
+    assert_eq!(team.json["counts"]["with_someone_else"], 0);
     let mo_work = w.get("/work", &w.mo).await.json;
     assert_eq!(tray_tasks(&mo_work).iter().filter(|t| t["kind"] == "assessment_authorisation").count(), 1);
     assert_eq!(w.get(&apath, &w.mo).await.json["can_sign_off"], true);
@@ -269,6 +281,7 @@ async fn the_front_door_journey_through_the_api() {
     assert_eq!(a["state"], "returned");
     assert_eq!(a["history"][1], json!({"at": "2023-12-28T09:20:00Z", "by": {"id": w.uid("mo"), "name": "mo name"}, "from": "submitted", "to": "returned", "comment": "Add the school's view"}));
     assert_eq!(w.get("/work/team", &w.mo).await.json["awaiting_authorisation"], json!([]));
+    assert_eq!(w.get("/work", &w.sam).await.json["with_someone_else"], json!([]), "back with Sam");
     w.post(&format!("{apath}/authorise"), &w.mo, json!({"version": 4, "authorised_on": "2023-12-28"})).await.expect_fields(&["state"]);
 
     // The worker changes it and submits it again.
@@ -315,13 +328,13 @@ async fn the_front_door_journey_through_the_api() {
     for token in [&w.sam, &w.mo] {
         let tray = w.get("/work", token).await;
         tray.expect(StatusCode::OK);
-        assert_eq!(tray.json["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 0}), "{}", tray.text);
+        assert_eq!(tray.json["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 0, "with_someone_else": 0}), "{}", tray.text);
         assert!(tray_tasks(&tray.json).is_empty());
     }
     let team = w.get("/work/team", &w.mo).await.json;
     assert_eq!(team["awaiting_authorisation"], json!([]));
     assert_eq!(team["overdue"], json!([]));
-    assert_eq!(team["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 0}));
+    assert_eq!(team["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 0, "with_someone_else": 0}));
 
     // The referral records its primary need.
     let before = w.audit_head().await;
@@ -846,7 +859,7 @@ async fn overdue_work_is_shown_by_worker_and_hidden_children_are_not_named() {
     let mine = w.get("/work", &w.sam).await;
     mine.expect(StatusCode::OK);
     w.assert_audited(before, "work.view", Outcome::Allowed).await;
-    assert_eq!(mine.json["counts"], json!({"overdue": 1, "due_today": 0, "due_this_week": 0, "later": 0}));
+    assert_eq!(mine.json["counts"], json!({"overdue": 1, "due_today": 0, "due_this_week": 0, "later": 0, "with_someone_else": 0}));
     assert_eq!(mine.json["overdue"][0]["child_name"], "Amy Lee");
     // Amy's record is restricted to Mo: Sam's tray no longer lists the task (nor her id or
     // name), it counts it as hidden, for Mo to pass on.

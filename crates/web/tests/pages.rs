@@ -384,6 +384,12 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     b.sign_in(&w, "sam").await;
     let page = b.get(&w, &format!("/people/{}", p.id)).await;
     assert!(page.body.contains("Tom Lee"));
+    // The question names the child (not the form field), and the navigation marks no item
+    // for a record's own pages.
+    let add = b.get(&w, &format!("/people/{}/family/new", p.id)).await;
+    assert!(add.body.contains("What are they to Amy Lee?"), "{}", add.body);
+    assert!(!add.body.contains("aria-current=\"page\""));
+    assert!(b.get(&w, "/search").await.body.contains("href=\"/search\" aria-current=\"page\">Search</a>"));
     let i = page.body.find("/relationships/").unwrap();
     let rel: String = page.body[i + 15..].chars().take_while(|c| *c != '/').collect();
     let end = format!("/people/{}/relationships/{rel}/end", p.id);
@@ -912,15 +918,21 @@ async fn the_front_door_from_contact_to_authorised_assessment() {
 
     // The manager sees it awaiting authorisation, returns it, then authorises it.
     let team_work = t.get(&w, "/work/team").await;
-    assert!(team_work.body.contains("Awaiting authorisation (1)"), "{}", team_work.body);
+    assert!(team_work.body.contains("1 awaiting authorisation, soonest due first"), "{}", team_work.body);
     assert!(team_work.body.contains("Authorise the assessment"));
+    assert!(team_work.body.contains("Sent by Sam Worker on "), "who sent it and when: {}", team_work.body);
+    // The worker's assessment task is with the manager meanwhile, not overdue for them.
+    let work = s.get(&w, "/work").await;
+    assert!(work.body.contains("With someone else (1)") && work.body.contains("govuk-tag--grey\">With Tara Manager since "), "{}", work.body);
+    assert!(work.body.contains(&format!("href=\"/people/{}\"", kid.id)), "the child's name links to the record");
     let page = t.get(&w, &assessment).await;
     let v = version(&page.body);
     let res = t.form_post(&w, &assessment, &format!("{assessment}/return"), &[("version", &v), ("comment", " ")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let res = t.form_post(&w, &assessment, &format!("{assessment}/return"), &[("version", &v), ("comment", "Add the school's view")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert!(t.get(&w, "/work/team").await.body.contains("Awaiting authorisation</h2>"), "the authorisation task closed");
+    assert!(t.get(&w, "/work/team").await.body.contains("No assessments are waiting for a manager."), "the authorisation task closed");
+    assert!(!s.get(&w, "/work").await.body.contains("With someone else"), "back with the worker");
     let page = s.get(&w, &assessment).await;
     assert!(page.body.contains("Add the school&#39;s view") || page.body.contains("Add the school's view"), "{}", page.body);
     let v = version(&page.body);
@@ -940,7 +952,7 @@ async fn the_front_door_from_contact_to_authorised_assessment() {
     assert!(!page.body.contains("Authorise the assessment</button>"));
     let work = s.get(&w, "/work").await;
     assert!(!work.body.contains("Complete the assessment"), "{}", work.body);
-    assert!(t.get(&w, "/work/team").await.body.contains("Awaiting authorisation</h2>"));
+    assert!(t.get(&w, "/work/team").await.body.contains("No assessments are waiting for a manager."));
     // The record lists the referral and the assessment.
     let record = s.get(&w, &format!("/people/{}", kid.id)).await;
     assert!(record.body.contains(&referral) && record.body.contains("Authorised"), "{}", record.body);

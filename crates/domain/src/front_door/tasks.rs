@@ -164,6 +164,29 @@ pub struct Task {
     /// step is kept as it is, so a later change of pack does not move it.
     #[serde(default)]
     pub step: String,
+    /// The step is with someone else for now (an assessment sent for authorisation waits on
+    /// the manager), so the task is neither overdue for its holder nor in the team's figures.
+    #[serde(default)]
+    pub waiting: Option<Waiting>,
+    /// Who passed the step to the task's holder, and when (who sent an assessment for
+    /// authorisation).
+    #[serde(default)]
+    pub sent: Option<Sent>,
+}
+
+/// Whom a task waits on, since when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    /// `None`: a manager not yet named (the team's).
+    pub with: Option<UserId>,
+    pub since: OffsetDateTime,
+}
+
+/// Who sent a step on, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub by: UserId,
+    pub at: OffsetDateTime,
 }
 
 /// Why a task could not be closed.
@@ -190,11 +213,25 @@ impl Task {
             explanation: deadline.explain(cal),
             status: TaskStatus::Open,
             step: String::new(),
+            waiting: None,
+            sent: None,
         }
     }
 
     pub fn is_open(&self) -> bool {
         self.status == TaskStatus::Open
+    }
+
+    /// Where the task falls in a tray on `today`: a task waiting on someone else is never
+    /// overdue for its holder.
+    pub fn bucket(&self, today: Date) -> Bucket {
+        if self.waiting.is_some() { Bucket::Waiting } else { bucket(self.due, today) }
+    }
+
+    /// How many days past its due date an open task is on `today` (0 when it is not overdue
+    /// or waits on someone else).
+    pub fn days_overdue(&self, today: Date) -> i64 {
+        if self.bucket(today) == Bucket::Overdue { (today - self.due).whole_days() } else { 0 }
     }
 
     /// Closes the task when its step is done. Closing twice is an error, not a silent
@@ -219,6 +256,17 @@ pub fn complete_step(tasks: &mut [Task], kind: TaskKind, subject: TaskSubject, b
     n
 }
 
+/// Marks the open tasks of `kinds` about `subject` as waiting on someone else (`Some`) or
+/// back with their holder (`None`), as the store's `set_waiting` does. Returns how many.
+pub fn set_waiting(tasks: &mut [Task], kinds: &[TaskKind], subject: TaskSubject, waiting: Option<Waiting>) -> usize {
+    let mut n = 0;
+    for t in tasks.iter_mut().filter(|t| kinds.contains(&t.kind) && t.subject == subject && t.is_open()) {
+        t.waiting = waiting;
+        n += 1;
+    }
+    n
+}
+
 /// Where a task falls in a tray on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -229,6 +277,8 @@ pub enum Bucket {
     /// tray shows next Thursday's work, which a calendar-week cut would hide).
     DueThisWeek,
     Later,
+    /// With someone else for now (see [`Waiting`]).
+    Waiting,
 }
 
 /// The last day of the "due this week" bucket on `today`.
@@ -256,6 +306,8 @@ pub struct WorkTray {
     pub due_today: Vec<Task>,
     pub due_this_week: Vec<Task>,
     pub later: Vec<Task>,
+    /// With someone else, longest waiting first.
+    pub waiting: Vec<Task>,
 }
 
 /// Counts for the home page.
@@ -265,27 +317,36 @@ pub struct TrayCounts {
     pub due_today: usize,
     pub due_this_week: usize,
     pub later: usize,
+    pub waiting: usize,
 }
 
 impl WorkTray {
     pub fn from_tasks<'a>(tasks: impl IntoIterator<Item = &'a Task>, today: Date) -> WorkTray {
         let mut tray = WorkTray::default();
         for t in tasks.into_iter().filter(|t| t.is_open()) {
-            match bucket(t.due, today) {
+            match t.bucket(today) {
                 Bucket::Overdue => tray.overdue.push(t.clone()),
                 Bucket::DueToday => tray.due_today.push(t.clone()),
                 Bucket::DueThisWeek => tray.due_this_week.push(t.clone()),
                 Bucket::Later => tray.later.push(t.clone()),
+                Bucket::Waiting => tray.waiting.push(t.clone()),
             }
         }
         for v in [&mut tray.overdue, &mut tray.due_today, &mut tray.due_this_week, &mut tray.later] {
             v.sort_by_key(|t| (t.due, t.kind, t.id));
         }
+        tray.waiting.sort_by_key(|t| (t.waiting.map(|w| w.since), t.due, t.id));
         tray
     }
 
     pub fn counts(&self) -> TrayCounts {
-        TrayCounts { overdue: self.overdue.len(), due_today: self.due_today.len(), due_this_week: self.due_this_week.len(), later: self.later.len() }
+        TrayCounts {
+            overdue: self.overdue.len(),
+            due_today: self.due_today.len(),
+            due_this_week: self.due_this_week.len(),
+            later: self.later.len(),
+            waiting: self.waiting.len(),
+        }
     }
 }
 
@@ -308,7 +369,7 @@ pub struct TaskTally {
 pub fn tally<'a>(tasks: impl IntoIterator<Item = &'a Task>, today: Date) -> Vec<TaskTally> {
     let mut counts: BTreeMap<(Option<UserId>, TaskKind, Bucket), usize> = BTreeMap::new();
     for t in tasks.into_iter().filter(|t| t.is_open()) {
-        *counts.entry((t.assignee, t.kind, bucket(t.due, today))).or_insert(0) += 1;
+        *counts.entry((t.assignee, t.kind, t.bucket(today))).or_insert(0) += 1;
     }
     counts.into_iter().map(|((assignee, kind, bucket), count)| TaskTally { assignee, kind, bucket, count }).collect()
 }
@@ -337,6 +398,8 @@ impl TeamCounts {
                 Bucket::DueToday => c.counts.due_today += t.count,
                 Bucket::DueThisWeek => c.counts.due_this_week += t.count,
                 Bucket::Later => c.counts.later += t.count,
+                // Counted once, as the task of whoever has the step now.
+                Bucket::Waiting => continue,
             }
             if t.kind == TaskKind::AssessmentAuthorisation {
                 c.awaiting_authorisation += t.count;
@@ -364,7 +427,7 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn task(kind: TaskKind, due: Date, assignee: Option<UserId>, team: Option<TeamId>) -> Task {
-        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), explanation: String::new(), status: TaskStatus::Open, step: String::new() }
+        Task { id: TaskId::new(), kind, subject: TaskSubject::Referral(ReferralId::new()), child: PersonId::new(), team, assignee, due, rule: "r".into(), pack: "national".into(), pack_version: "2026.1".into(), explanation: String::new(), status: TaskStatus::Open, step: String::new(), waiting: None, sent: None }
     }
 
     const TODAY: Date = date!(2024 - 03 - 15); // a Friday
@@ -404,8 +467,39 @@ mod tests {
             done,
         ];
         let tray = my_work(&tasks, me, TODAY);
-        assert_eq!(tray.counts(), TrayCounts { overdue: 2, due_today: 1, due_this_week: 0, later: 1 });
+        assert_eq!(tray.counts(), TrayCounts { overdue: 2, due_today: 1, due_this_week: 0, later: 1, waiting: 0 });
         assert_eq!(tray.overdue[0].due, date!(2024 - 03 - 12));
+    }
+
+    #[test]
+    fn a_task_with_someone_else_is_not_overdue_nor_counted_for_the_team() {
+        let (me, manager, team) = (UserId::new(), UserId::new(), TeamId::new());
+        let mut tasks = vec![
+            task(TaskKind::SingleAssessment, date!(2024 - 03 - 01), Some(me), Some(team)),
+            task(TaskKind::ChildSeen, date!(2024 - 03 - 01), Some(me), Some(team)),
+        ];
+        let subject = tasks[0].subject;
+        tasks[1].subject = subject;
+        assert_eq!(tasks[0].days_overdue(TODAY), 14);
+        let since = datetime!(2024-03-03 09:30 UTC);
+        let waiting = Waiting { with: Some(manager), since };
+        assert_eq!(set_waiting(&mut tasks, &[TaskKind::SingleAssessment], subject, Some(waiting)), 1);
+        assert_eq!(tasks[0].bucket(TODAY), Bucket::Waiting);
+        assert_eq!(tasks[0].days_overdue(TODAY), 0);
+        let tray = my_work(&tasks, me, TODAY);
+        assert_eq!(tray.counts(), TrayCounts { overdue: 1, due_today: 0, due_this_week: 0, later: 0, waiting: 1 });
+        assert_eq!(tray.waiting[0].waiting, Some(waiting));
+        // The manager's sign-off task is the one counted.
+        let mut auth = task(TaskKind::AssessmentAuthorisation, date!(2024 - 03 - 20), Some(manager), Some(team));
+        auth.sent = Some(Sent { by: me, at: since });
+        tasks.push(auth);
+        let c = TeamCounts::from_tally(&tally(&tasks, TODAY));
+        assert_eq!((c.counts.overdue, c.counts.due_this_week, c.awaiting_authorisation), (1, 1, 1));
+        assert_eq!(c.overdue_by_worker.get(&Some(me)), Some(&1));
+        // Returned: the task is the worker's again, overdue as before.
+        set_waiting(&mut tasks, &[TaskKind::SingleAssessment], subject, None);
+        assert_eq!(tasks[0].bucket(TODAY), Bucket::Overdue);
+        assert_eq!(TeamCounts::from_tally(&tally(&tasks, TODAY)).counts.overdue, 2);
     }
 
     #[test]
@@ -426,7 +520,7 @@ mod tests {
         let t = tally(&tasks, TODAY);
         assert_eq!(t[0..1], [TaskTally { assignee: None, kind: TaskKind::ScreeningDecision, bucket: Bucket::Overdue, count: 1 }]);
         let c = TeamCounts::from_tally(&t);
-        assert_eq!(c.counts, TrayCounts { overdue: 4, due_today: 1, due_this_week: 1, later: 0 });
+        assert_eq!(c.counts, TrayCounts { overdue: 4, due_today: 1, due_this_week: 1, later: 0, waiting: 0 });
         assert_eq!((c.overdue_by_worker[&Some(a)], c.overdue_by_worker[&Some(b)], c.overdue_by_worker[&None]), (2, 1, 1));
         assert_eq!((c.overdue_of(None), c.overdue_of(Some(Some(a))), c.overdue_of(Some(Some(UserId::new())))), (4, 2, 0));
         assert_eq!((c.awaiting_authorisation, c.unassigned), (2, 2));

@@ -13,7 +13,7 @@ use hearth_domain::*;
 use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
-use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
 use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
@@ -325,6 +325,9 @@ impl Tx for RecordingTx {
     }
     async fn complete_tasks(&mut self, subject: TaskSubject, kinds: &[TaskKind], by: UserId, at: OffsetDateTime) -> Result<u64> {
         self.inner.complete_tasks(subject, kinds, by, at).await
+    }
+    async fn set_waiting(&mut self, subject: TaskSubject, kinds: &[TaskKind], waiting: Option<Waiting>) -> Result<u64> {
+        self.inner.set_waiting(subject, kinds, waiting).await
     }
     async fn tasks_of(&mut self, subject: TaskSubject) -> Result<Vec<Task>> {
         self.inner.tasks_of(subject).await

@@ -6,6 +6,7 @@ use super::dto::parse_uuid;
 use super::people::position;
 use super::problem::{ApiError, Problem};
 use crate::pages::work::overdue_filter;
+use hearth_app::TeamWorkFilter;
 use crate::AppState;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,6 +33,12 @@ pub struct TeamWorkParams {
     /// The page of overdue tasks, from 1 (50 a page, oldest due first).
     #[param(minimum = 1, maximum = 2147483647)]
     page: Option<u32>,
+    /// The page of assessments awaiting authorisation, from 1 (50 a page, soonest due first).
+    #[param(minimum = 1, maximum = 2147483647)]
+    awaiting_page: Option<u32>,
+    /// The page of tasks nobody holds, from 1 (50 a page, soonest due first).
+    #[param(minimum = 1, maximum = 2147483647)]
+    unassigned_page: Option<u32>,
 }
 
 /// `worker`: a user's id, or `none`.
@@ -69,7 +76,10 @@ pub async fn team(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery
         Some(w) if parse_uuid(w).is_some() => Some(w),
         Some(_) => return Err(ApiError::invalid_field("worker", "Enter the id of a worker, or none")),
     };
+    let awaiting_page = position("awaiting_page", p.awaiting_page, 1, 1)?;
+    let unassigned_page = position("unassigned_page", p.unassigned_page, 1, 1)?;
     let filter = overdue_filter(worker, Some(page)).ok_or_else(|| ApiError::invalid_field("worker", "Enter the id of a worker, or none"))?;
+    let filter = TeamWorkFilter { awaiting_page, unassigned_page, ..filter };
     let w = s.app.team_work(&actor, filter).await?;
     Ok(Json(TeamWorkView::from(&w)))
 }

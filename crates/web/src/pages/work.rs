@@ -10,8 +10,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use hearth_app::{AppError, MyWork, OverdueFilter, TeamWork};
+use hearth_app::{pages_of, AppError, MyWork, TeamWork, TeamWorkFilter};
 use hearth_domain::front_door::tasks::{Task, TaskSubject};
+use hearth_domain::local_time::uk_local;
 use hearth_domain::person::PersonSummary;
 use hearth_domain::{PersonId, UserId};
 use serde::Deserialize;
@@ -22,11 +23,29 @@ use time::Date;
 pub struct TaskRow {
     pub label: &'static str,
     pub child: String,
+    /// The child's record (`None` for a child the reader cannot see).
+    pub child_href: Option<String>,
     pub href: String,
     pub due: String,
     pub tag: (&'static str, String),
     pub explanation: String,
     pub assignee: String,
+    /// Who passed the step on, and when ("Sent by Sam Worker on 3 December 2026").
+    pub sent: Option<String>,
+}
+
+/// A tray's status of an open task: with someone else since when, overdue by how many days,
+/// due today, or to do.
+fn tray_tag(t: &Task, users: &HashMap<UserId, String>, today: Date) -> (&'static str, String) {
+    if let Some(w) = t.waiting {
+        let whom = w.with.and_then(|u| users.get(&u).cloned()).unwrap_or_else(|| "a manager".into());
+        return ("govuk-tag--grey", format!("With {whom} since {}", day(&uk_local(w.since).date())));
+    }
+    match t.days_overdue(today) {
+        0 => task_tag(t, today),
+        1 => ("govuk-tag--red", "Overdue by 1 day".into()),
+        n => ("govuk-tag--red", format!("Overdue by {n} days")),
+    }
 }
 
 /// Where the step of a task is done.
@@ -45,14 +64,19 @@ pub(crate) fn rows(tasks: &[Task], children: &HashMap<PersonId, PersonSummary>, 
         .map(|t| TaskRow {
             label: t.kind.label(),
             child: children.get(&t.child).map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_else(|| "A child you cannot see".into()),
+            child_href: children.contains_key(&t.child).then(|| format!("/people/{}", t.child)),
             href: task_href(t),
             due: day(&t.due),
-            tag: task_tag(t, today),
+            tag: tray_tag(t, users, today),
             explanation: t.explanation.clone(),
             assignee: match t.assignee {
                 Some(u) => users.get(&u).cloned().unwrap_or_else(|| "Another worker".into()),
                 None => "Not allocated".into(),
             },
+            sent: t.sent.map(|s| {
+                let by = users.get(&s.by).cloned().unwrap_or_else(|| "another worker".into());
+                format!("Sent by {by} on {}", day(&uk_local(s.at).date()))
+            }),
         })
         .collect()
 }
@@ -68,13 +92,13 @@ struct WorkPage {
 }
 
 pub async fn mine(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
-    let MyWork { tray, children, hidden, today } = s.app.my_work(&actor).await?;
-    let none = HashMap::new();
+    let MyWork { tray, children, hidden, users, today } = s.app.my_work(&actor).await?;
     let sections = vec![
-        ("Overdue", rows(&tray.overdue, &children, &none, today)),
-        ("Due today", rows(&tray.due_today, &children, &none, today)),
-        ("Due in the next 7 days", rows(&tray.due_this_week, &children, &none, today)),
-        ("Later", rows(&tray.later, &children, &none, today)),
+        ("Overdue", rows(&tray.overdue, &children, &users, today)),
+        ("Due today", rows(&tray.due_today, &children, &users, today)),
+        ("Due in the next 7 days", rows(&tray.due_this_week, &children, &users, today)),
+        ("Later", rows(&tray.later, &children, &users, today)),
+        ("With someone else", rows(&tray.waiting, &children, &users, today)),
     ];
     let total = sections.iter().map(|(_, r)| r.len()).sum();
     Ok(render(StatusCode::OK, &WorkPage { layout: layout(&v, "My work"), sections, total, hidden }))
@@ -92,7 +116,19 @@ struct TeamWorkPage {
     by_worker: Vec<WorkerOverdue>,
     /// Whose overdue work is listed, when one worker's is.
     showing: Option<String>,
-    pages: u32,
+    overdue_pager: Pager,
+    awaiting_pager: Pager,
+    unassigned_pager: Pager,
+}
+
+/// The links between the pages of one list.
+pub struct Pager {
+    /// What the pages are of, for the navigation's label.
+    pub label: &'static str,
+    pub page: u32,
+    pub pages: u32,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 pub struct WorkerOverdue {
@@ -106,14 +142,33 @@ impl TeamWorkPage {
     fn overdue_total(&self) -> usize {
         self.w.counts.overdue_of(self.w.filter.worker)
     }
+}
 
-    /// The link to another page of the same overdue list.
-    fn page_href(&self, page: u32) -> String {
-        match self.w.filter.worker {
-            None => format!("?page={page}"),
-            Some(w) => format!("?worker={}&page={page}", worker_param(w)),
+/// The link to the team's page showing `f`'s pages, at `anchor`.
+fn team_href(f: &TeamWorkFilter, anchor: &str) -> String {
+    let mut q = Vec::new();
+    if let Some(w) = f.worker {
+        q.push(format!("worker={}", worker_param(w)));
+    }
+    for (name, page) in [("page", f.page), ("awaiting", f.awaiting_page), ("unassigned", f.unassigned_page)] {
+        if page > 1 {
+            q.push(format!("{name}={page}"));
         }
     }
+    format!("/work/team?{}#{anchor}", q.join("&"))
+}
+
+/// The pager of one list of the team's page: `at` picks the list's page out of a filter.
+fn pager(label: &'static str, f: &TeamWorkFilter, pages: u32, anchor: &str, at: fn(&mut TeamWorkFilter) -> &mut u32) -> Pager {
+    let mut f = *f;
+    let page = *at(&mut f);
+    let mut link = |p: u32| {
+        *at(&mut f) = p;
+        team_href(&f, anchor)
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = (page < pages).then(|| link(page + 1));
+    Pager { label, page, pages, prev, next }
 }
 
 /// `?worker=` of a manager's page: a user's id, or `none` for the work nobody holds.
@@ -127,18 +182,22 @@ pub struct TeamWorkQuery {
     worker: Option<String>,
     #[serde(default)]
     page: Option<u32>,
+    #[serde(default)]
+    awaiting: Option<u32>,
+    #[serde(default)]
+    unassigned: Option<u32>,
 }
 
 
 /// The filter of `?worker=…&page=…` (the page and the API share it); `None` when the worker is
 /// neither a user's id nor `none`.
-pub fn overdue_filter(worker: Option<&str>, page: Option<u32>) -> Option<OverdueFilter> {
+pub fn overdue_filter(worker: Option<&str>, page: Option<u32>) -> Option<TeamWorkFilter> {
     let worker = match worker.map(str::trim) {
         None | Some("") => None,
         Some("none") => Some(None),
         Some(id) => Some(Some(id.parse().ok()?)),
     };
-    Some(OverdueFilter { worker, page: page.unwrap_or(1) })
+    Some(TeamWorkFilter { worker, page: page.unwrap_or(1), ..TeamWorkFilter::default() })
 }
 
 fn worker_name(w: &TeamWork, u: Option<UserId>) -> String {
@@ -151,6 +210,7 @@ fn worker_name(w: &TeamWork, u: Option<UserId>) -> String {
 pub async fn team(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<TeamWorkQuery>) -> Result<Response, WebError> {
     // An unreadable worker is a list that does not exist.
     let filter = overdue_filter(q.worker.as_deref(), q.page).ok_or(WebError(AppError::NotFound))?;
+    let filter = TeamWorkFilter { awaiting_page: q.awaiting.unwrap_or(1), unassigned_page: q.unassigned.unwrap_or(1), ..filter };
     let w = s.app.team_work(&actor, filter).await?;
     let overdue = rows(&w.overdue, &w.children, &w.users, w.today);
     let awaiting = rows(&w.awaiting_authorisation, &w.children, &w.users, w.today);
@@ -159,10 +219,14 @@ pub async fn team(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
         .counts
         .overdue_by_worker
         .iter()
-        .map(|(u, n)| WorkerOverdue { name: worker_name(&w, *u), count: *n, href: format!("/work/team?worker={}#overdue", worker_param(*u)) })
+        .map(|(u, n)| WorkerOverdue { name: worker_name(&w, *u), count: *n, href: team_href(&TeamWorkFilter { worker: Some(*u), ..w.filter }, "overdue") })
         .collect();
     by_worker.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
     let showing = w.filter.worker.map(|u| worker_name(&w, u));
-    let pages = w.overdue_pages();
-    Ok(render(StatusCode::OK, &TeamWorkPage { layout: layout(&v, "Team work"), w, overdue, awaiting, unassigned, by_worker, showing, pages }))
+    let f = &w.filter;
+    let overdue_pager = pager("overdue work", f, w.overdue_pages(), "overdue", |f| &mut f.page);
+    let awaiting_pager = pager("assessments awaiting authorisation", f, pages_of(w.counts.awaiting_authorisation), "awaiting", |f| &mut f.awaiting_page);
+    let unassigned_pager = pager("work waiting for someone to pick up", f, pages_of(w.counts.unassigned), "unassigned", |f| &mut f.unassigned_page);
+    let page = TeamWorkPage { layout: layout(&v, "Team work"), w, overdue, awaiting, unassigned, by_worker, showing, overdue_pager, awaiting_pager, unassigned_pager };
+    Ok(render(StatusCode::OK, &page))
 }

@@ -265,6 +265,16 @@ pub struct DeadlineTask {
     #[schema(format = DateTime)]
     pub done_at: Option<String>,
     pub done_by: Option<Uuid>,
+    /// When the step is with someone else for now (an assessment sent for authorisation):
+    /// since when; the task is then neither overdue nor counted for its holder.
+    #[schema(format = DateTime)]
+    pub waiting_since: Option<String>,
+    /// Whom it waits on (`null`: a manager not named, or not waiting).
+    pub waiting_with: Option<Uuid>,
+    /// Who passed the step to the holder (who sent an assessment for authorisation), and when.
+    pub sent_by: Option<Uuid>,
+    #[schema(format = DateTime)]
+    pub sent_at: Option<String>,
 }
 
 impl From<&DomTask> for DeadlineTask {
@@ -295,6 +305,10 @@ impl From<&DomTask> for DeadlineTask {
             status: status.to_string(),
             done_at,
             done_by,
+            waiting_since: t.waiting.map(|w| instant(w.since)),
+            waiting_with: t.waiting.and_then(|w| w.with).map(|u| u.0),
+            sent_by: t.sent.map(|s| s.by.0),
+            sent_at: t.sent.map(|s| instant(s.at)),
         }
     }
 }
@@ -978,11 +992,14 @@ pub struct WorkCounts {
     /// Due in the next 6 days.
     pub due_this_week: usize,
     pub later: usize,
+    /// With someone else for now (never counted as overdue; always 0 in a team's counts,
+    /// where the step is counted as the task of whoever has it).
+    pub with_someone_else: usize,
 }
 
 impl From<hearth_domain::front_door::tasks::TrayCounts> for WorkCounts {
     fn from(c: hearth_domain::front_door::tasks::TrayCounts) -> Self {
-        WorkCounts { overdue: c.overdue, due_today: c.due_today, due_this_week: c.due_this_week, later: c.later }
+        WorkCounts { overdue: c.overdue, due_today: c.due_today, due_this_week: c.due_this_week, later: c.later, with_someone_else: c.waiting }
     }
 }
 
@@ -1006,6 +1023,8 @@ pub struct WorkTray {
     pub due_today: Vec<TrayTask>,
     pub due_this_week: Vec<TrayTask>,
     pub later: Vec<TrayTask>,
+    /// Tasks whose step is with someone else for now, longest waiting first.
+    pub with_someone_else: Vec<TrayTask>,
     /// Open tasks the caller holds about records restricted from them: not listed (nor
     /// counted above); a manager must pass them to someone named on the record.
     pub hidden: usize,
@@ -1013,7 +1032,8 @@ pub struct WorkTray {
 
 impl WorkTray {
     pub fn new(w: &MyWork, me: UserId, my_name: &str) -> Self {
-        let users = HashMap::from([(me, my_name.to_string())]);
+        let mut users = w.users.clone();
+        users.insert(me, my_name.to_string());
         let t = &w.tray;
         WorkTray {
             today: date(w.today),
@@ -1022,6 +1042,7 @@ impl WorkTray {
             due_today: tray_tasks(&t.due_today, &w.children, &users),
             due_this_week: tray_tasks(&t.due_this_week, &w.children, &users),
             later: tray_tasks(&t.later, &w.children, &users),
+            with_someone_else: tray_tasks(&t.waiting, &w.children, &users),
             hidden: w.hidden,
         }
     }
@@ -1047,9 +1068,16 @@ pub struct TeamWorkView {
     /// Open tasks nobody holds yet.
     pub unassigned_count: usize,
     pub overdue_by_worker: Vec<WorkerOverdue>,
-    /// Assessments waiting for sign-off (their authorisation tasks), soonest due first.
+    /// How many assessments wait for sign-off.
+    pub awaiting_count: usize,
+    pub awaiting_page: u32,
+    pub awaiting_pages: u32,
+    /// One page (50) of the assessments waiting for sign-off (their authorisation tasks),
+    /// soonest due first.
     pub awaiting_authorisation: Vec<TrayTask>,
-    /// The open tasks nobody holds yet, by due date.
+    pub unassigned_page: u32,
+    pub unassigned_pages: u32,
+    /// One page (50) of the open tasks nobody holds yet, by due date.
     pub unassigned: Vec<TrayTask>,
     /// The worker whose overdue tasks are listed (`none`: nobody's), when one was asked for.
     pub worker: Option<String>,
@@ -1077,7 +1105,12 @@ impl From<&TeamWork> for TeamWorkView {
                 .iter()
                 .map(|(worker, n)| WorkerOverdue { worker_id: worker.map(|u| u.0), worker_name: worker.and_then(|u| w.users.get(&u).cloned()), overdue: *n })
                 .collect(),
+            awaiting_count: c.awaiting_authorisation,
+            awaiting_page: w.filter.awaiting_page,
+            awaiting_pages: hearth_app::pages_of(c.awaiting_authorisation),
             awaiting_authorisation: tray_tasks(&w.awaiting_authorisation, &w.children, &w.users),
+            unassigned_page: w.filter.unassigned_page,
+            unassigned_pages: hearth_app::pages_of(c.unassigned),
             unassigned: tray_tasks(&w.unassigned, &w.children, &w.users),
             worker: w.filter.worker.map(|u| u.map_or_else(|| "none".to_string(), |u| u.to_string())),
             overdue_total: c.overdue_of(w.filter.worker),
