@@ -1,5 +1,7 @@
 //! People: recording, finding, opening and correcting records, and the family network.
 use crate::{Actor, App, AppError, CaseSummary};
+use hearth_domain::case_summary::{case_status, CaseStatus};
+use std::collections::HashMap;
 use hearth_domain::access::{decide, AccessGround, Decision, Listing};
 use hearth_domain::audit::Outcome;
 use hearth_domain::codes::Coded;
@@ -13,7 +15,7 @@ use hearth_domain::relationship::{Relationship, RelationshipType};
 use hearth_domain::search::{parse_query, rank};
 use hearth_domain::user::{Permission, Role};
 use hearth_domain::validation::MAX_LINE;
-use hearth_domain::{BreakGlassId, PersonId, RelationshipId};
+use hearth_domain::{BreakGlassId, PersonId, RelationshipId, TeamId, UserId};
 use hearth_store::{BreakGlassGrant, Tx};
 use time::Date;
 
@@ -82,6 +84,35 @@ pub struct NewRelationship {
     pub other: PersonId,
     pub started: Option<Date>,
     pub note: Option<String>,
+}
+
+/// How many people one page of search results shows.
+pub const SEARCH_PER_PAGE: u32 = 20;
+/// The most people a search ranks; more matches than this ask for a narrower search.
+pub const SEARCH_CANDIDATES: u32 = 500;
+
+/// One person found, with what tells them apart in a list.
+#[derive(Clone, Debug)]
+pub struct SearchHit {
+    pub person: PersonSummary,
+    pub address: Option<String>,
+    pub team: Option<String>,
+    /// The allocated worker and their name.
+    pub worker: Option<(UserId, String)>,
+    pub status: CaseStatus,
+}
+
+/// A page of search results.
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    /// How many matched in all (at most [`SEARCH_CANDIDATES`]).
+    pub total: usize,
+    /// More may match than were ranked.
+    pub capped: bool,
+    pub page: u32,
+    pub pages: u32,
+    pub today: Date,
 }
 
 impl App {
@@ -317,6 +348,43 @@ impl App {
         let mut ranked = rank(&q, candidates);
         ranked.truncate(limit as usize);
         Ok(ranked)
+    }
+
+    /// One page of search results with what tells people apart in a list: age, current
+    /// address, allocated worker and team, and where their case stands. Candidates are
+    /// ranked up to [`SEARCH_CANDIDATES`]; beyond that the results say the search should be
+    /// narrowed.
+    pub async fn search_page(&self, actor: &Actor, text: &str, page: u32) -> Result<SearchResults, AppError> {
+        let page = page.max(1);
+        let ranked = self.search(actor, text, SEARCH_CANDIDATES).await?;
+        let total = ranked.len();
+        let from = ((page - 1) as usize).saturating_mul(SEARCH_PER_PAGE as usize).min(total);
+        let shown: Vec<PersonSummary> = ranked.into_iter().skip(from).take(SEARCH_PER_PAGE as usize).collect();
+        let today = self.today();
+        let mut tx = self.store.begin_read().await?;
+        let teams: HashMap<TeamId, String> = tx.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
+        let mut hits = Vec::with_capacity(shown.len());
+        let mut workers = Vec::new();
+        for person in shown {
+            let Some(record) = tx.person(person.id).await? else { continue };
+            let episodes: Vec<_> = tx.episodes_of(person.id).await?.into_iter().map(|e| e.value).collect();
+            workers.extend(record.allocation.worker);
+            hits.push(SearchHit {
+                address: record.details.current_address(today).map(|a| a.one_line()),
+                team: record.allocation.team.and_then(|t| teams.get(&t).cloned()),
+                worker: record.allocation.worker.map(|u| (u, String::new())),
+                status: case_status(&episodes),
+                person,
+            });
+        }
+        let names = self.user_names(tx.as_mut(), &workers).await?;
+        tx.commit().await?;
+        for h in &mut hits {
+            if let Some((u, name)) = &mut h.worker {
+                *name = names.get(u).cloned().unwrap_or_else(|| "Another worker".into());
+            }
+        }
+        Ok(SearchResults { hits, total, capped: total >= SEARCH_CANDIDATES as usize, page, pages: u32::try_from(total).unwrap_or(u32::MAX).max(1).div_ceil(SEARCH_PER_PAGE), today })
     }
 
     /// Records a relative or professional and links them to the person, with the person's

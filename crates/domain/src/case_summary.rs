@@ -70,6 +70,57 @@ pub fn alerts(d: &PersonDetails, restricted: bool, emergency_access: bool, episo
     out
 }
 
+/// Where a child's case stands, in a phrase, for lists of people (search results).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseStatus {
+    ChildProtectionPlan,
+    ChildInNeedPlan,
+    /// An open episode without a plan yet (assessment, enquiry).
+    Open,
+    /// Known to children's social care before; nothing open now.
+    Closed,
+    /// Never had an episode.
+    NotOpen,
+}
+
+impl CaseStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ChildProtectionPlan => "Child protection plan",
+            Self::ChildInNeedPlan => "Child in need plan",
+            Self::Open => "Open case",
+            Self::Closed => "Closed",
+            Self::NotOpen => "No case",
+        }
+    }
+
+    /// The GOV.UK tag colour, as the alerts of the same kind.
+    pub fn colour(self) -> &'static str {
+        match self {
+            Self::ChildProtectionPlan => "red",
+            Self::ChildInNeedPlan => "orange",
+            Self::Open => "blue",
+            Self::Closed | Self::NotOpen => "grey",
+        }
+    }
+}
+
+/// The most serious state of a child's episodes.
+pub fn case_status(episodes: &[Episode]) -> CaseStatus {
+    let open: Vec<&Episode> = episodes.iter().filter(|e| e.is_open()).collect();
+    if open.iter().any(|e| e.open_cp_plan().is_some()) {
+        CaseStatus::ChildProtectionPlan
+    } else if open.iter().any(|e| e.open_cin_plan().is_some()) {
+        CaseStatus::ChildInNeedPlan
+    } else if !open.is_empty() {
+        CaseStatus::Open
+    } else if !episodes.is_empty() {
+        CaseStatus::Closed
+    } else {
+        CaseStatus::NotOpen
+    }
+}
+
 /// When the child was last seen, and last seen alone, by anyone recording a case note.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Seen {
@@ -146,6 +197,21 @@ mod tests {
 
     fn cin(start: Date) -> CinPlan {
         CinPlan { id: StepId::new(), start, end: None, content: PlanContent::default(), reviews: Vec::new(), visit_every_working_days: None }
+    }
+
+    #[test]
+    fn a_case_status_is_the_most_serious_open_state() {
+        let kid = PersonId::new();
+        assert_eq!(case_status(&[]), CaseStatus::NotOpen);
+        let mut e = episode(kid);
+        assert_eq!(case_status(std::slice::from_ref(&e)), CaseStatus::Open);
+        e.cin_plans.push(cin(date!(2026 - 02 - 01)));
+        assert_eq!(case_status(std::slice::from_ref(&e)), CaseStatus::ChildInNeedPlan);
+        let mut other = episode(kid);
+        other.cp_plans.push(cp(date!(2026 - 03 - 10), AbuseCategory::ALL[0]));
+        assert_eq!(case_status(&[e.clone(), other]), CaseStatus::ChildProtectionPlan);
+        e.closure = Some(crate::cin::episode::Closure { date: date!(2026 - 04 - 01), reason: crate::cin::codes::ClosureReason::ALL[0], step_down: None });
+        assert_eq!(case_status(&[e]), CaseStatus::Closed);
     }
 
     fn task(kind: TaskKind, due: Date, child: PersonId) -> Task {

@@ -1395,6 +1395,11 @@ async fn the_case_summary_heads_every_page_about_a_child() {
     // The reference finds her; a mistyped one is caught, not mistaken for someone else.
     let found = b.get(&w, &format!("/search?q={}", reference.to_lowercase())).await;
     assert!(found.body.contains(&format!("/people/{}", amy.id)), "{}", found.body);
+    for expected in ["1 person found", "Age 11", "Sam Worker", "Locality North", "Child in need plan</strong>"] {
+        assert!(found.body.contains(expected), "no {expected:?} in the results: {}", found.body);
+    }
+    let by_long_date = b.get(&w, "/search?q=quill+9+March+2015").await;
+    assert!(by_long_date.body.contains(&format!("/people/{}", amy.id)), "the app's own date format is accepted");
     let mut typo = reference.clone();
     let last = if typo.ends_with('0') { "1" } else { "0" };
     typo.replace_range(8..9, last);
@@ -1419,4 +1424,31 @@ async fn the_case_summary_heads_every_page_about_a_child() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let opened = bea.get(&w, res.location()).await;
     assert!(opened.body.contains("You are using emergency access"), "the banner says how the record was opened");
+}
+
+#[tokio::test]
+async fn search_results_say_how_many_matched_and_come_a_page_at_a_time() {
+    let w = world().await;
+    let team = w.app.add_team(None, "Locality East").await.unwrap();
+    let u = user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let actor = alone(&u);
+    for i in 0..25 {
+        let mut c = child("Pip", "Manyfold");
+        c.date_of_birth = Some(time::macros::date!(2015 - 01 - 01) + time::Duration::days(i));
+        w.app.create_person(&actor, c).await.unwrap();
+    }
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let first = b.get(&w, "/search?q=manyfold").await;
+    assert!(first.body.contains("25 people found") && first.body.contains("Showing 1 to 20 of 25"), "{}", first.body);
+    assert_eq!(first.body.matches("Pip Manyfold</a>").count(), 20);
+    assert!(first.body.contains("href=\"/search?q=manyfold&#38;page=2\""), "a link to the next page: {}", &first.body[first.body.find("govuk-pagination").unwrap_or(0)..]);
+    assert!(first.body.contains("No case</strong>") && first.body.contains("Locality East"), "status and allocation: {}", first.body);
+    let second = b.get(&w, "/search?q=manyfold&page=2").await;
+    assert!(second.body.contains("Showing 21 to 25 of 25") && second.body.contains("Previous page"));
+    assert_eq!(second.body.matches("Pip Manyfold</a>").count(), 5);
+    let beyond = b.get(&w, "/search?q=manyfold&page=9").await;
+    assert!(beyond.body.contains("There is no page 9"), "{}", beyond.body);
+    let odd = b.get(&w, "/search?q=manyfold&page=x").await;
+    assert!(odd.body.contains("Showing 1 to 20 of 25"), "an unreadable page is the first");
 }

@@ -8,7 +8,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hearth_app::AppError;
+use super::work::Pager;
+use hearth_app::{AppError, SearchResults, SEARCH_PER_PAGE};
 use hearth_domain::person::PersonSummary;
 use hearth_domain::FieldErrors;
 use hearth_domain::user::Permission;
@@ -72,6 +73,9 @@ pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// A page number; anything unreadable is the first page.
+    #[serde(default)]
+    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -79,27 +83,40 @@ pub struct SearchQuery {
 struct SearchPage {
     layout: Layout,
     q: String,
-    searched: bool,
-    results: Vec<PersonSummary>,
+    results: Option<SearchResults>,
+    pager: Option<Pager>,
     errors: FieldErrors,
+}
+
+impl SearchPage {
+    /// "Showing 21 to 40 of 57".
+    fn showing(&self, r: &SearchResults) -> String {
+        let first = (r.page as usize - 1) * SEARCH_PER_PAGE as usize + 1;
+        format!("Showing {first} to {} of {}", first + r.hits.len() - 1, r.total)
+    }
 }
 
 pub async fn search(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<SearchQuery>) -> Response {
     let text = q.q.trim().chars().take(200).collect::<String>();
+    let page = q.page.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1);
     let results = if text.is_empty() {
-        Vec::new()
+        None
     } else {
-        match s.app.search(&actor, &text, 50).await {
-            Ok(r) => r,
+        match s.app.search_page(&actor, &text, page).await {
+            Ok(r) => Some(r),
             Err(AppError::Invalid(errors)) => {
-                let page = SearchPage { layout: layout(&v, "Error: Search".to_string()), searched: false, q: text, results: Vec::new(), errors };
+                let page = SearchPage { layout: layout(&v, "Error: Search".to_string()), q: text, results: None, pager: None, errors };
                 return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(e) => return WebError(e).into_response(),
         }
     };
+    let pager = results.as_ref().map(|r| {
+        let href = |p: u32| format!("/search?{}", serde_urlencoded::to_string([("q", text.as_str()), ("page", &p.to_string())]).unwrap_or_default());
+        Pager { label: "search results", page: r.page, pages: r.pages, prev: (r.page > 1).then(|| href(r.page - 1)), next: (r.page < r.pages).then(|| href(r.page + 1)) }
+    });
     let title = if text.is_empty() { "Search".to_string() } else { format!("Search results for {text}") };
-    render(StatusCode::OK, &SearchPage { layout: layout(&v, title), searched: !text.is_empty(), q: text, results, errors: FieldErrors::new() })
+    render(StatusCode::OK, &SearchPage { layout: layout(&v, title), q: text, results, pager, errors: FieldErrors::new() })
 }
 
 /// Why an alert is on this person's page, in words.
