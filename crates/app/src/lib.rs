@@ -36,7 +36,7 @@ pub use work::{pages_of, MyWork, TeamWork, TeamWorkFilter, TEAM_WORK_PER_PAGE};
 pub use rota::{Rota, RotaChange, RotaSession, RotaWorker, ROTA_DAYS};
 pub use error::AppError;
 pub use notes::NewCaseNote;
-pub use people::{AlertReason, BreakGlassAlert, DuplicateWarning, FamilyMember, NewRelationship, PersonPage, SearchHit, SearchResults, SEARCH_PER_PAGE};
+pub use people::{AlertReason, BreakGlassAlert, DuplicateWarning, FamilyMember, Household, NewRelationship, PersonPage, NOT_A_PR_HOLDER, SearchHit, SearchResults, SEARCH_PER_PAGE};
 
 use clock::Clock;
 use hearth_domain::access::Subject;

@@ -84,7 +84,19 @@ pub struct NewRelationship {
     pub other: PersonId,
     pub started: Option<Date>,
     pub note: Option<String>,
+    pub household: Household,
 }
+
+/// Whether the other person of a relationship lives with the person, and holds parental
+/// responsibility for them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Household {
+    pub lives_with: bool,
+    pub holds_pr: bool,
+}
+
+/// Why parental responsibility was refused for a relationship.
+pub const NOT_A_PR_HOLDER: &str = "Only a parent, step-parent, grandparent, aunt or uncle, carer or family friend can hold parental responsibility";
 
 /// How many people one page of search results shows.
 pub const SEARCH_PER_PAGE: u32 = 20;
@@ -389,15 +401,15 @@ impl App {
 
     /// Records a relative or professional and links them to the person, with the person's
     /// allocation so that whoever works with the child can open the family's records.
-    pub async fn add_related_person(&self, actor: &Actor, to: PersonId, details: PersonDetails, role: RelationshipType, started: Option<Date>, note: Option<String>) -> Result<PersonRecord, AppError> {
+    pub async fn add_related_person(&self, actor: &Actor, to: PersonId, details: PersonDetails, role: RelationshipType, started: Option<Date>, note: Option<String>, household: Household) -> Result<PersonRecord, AppError> {
         self.require(actor, Permission::CreatePersons, "person.create").await?;
         self.require(actor, Permission::EditPersons, "relationship.create").await?;
         details.validate(self.today())?;
-        self.check_relationship(&NewRelationship { role, other: to, started, note: note.clone() })?;
+        self.check_relationship(&NewRelationship { role, other: to, started, note: note.clone(), household })?;
         // The new person, the link and both audit entries are saved together, or not at all.
         let (mut tx, child, _) = self.with_open(actor, to, "relationship.create").await?;
         let other = self.insert_person_in(tx.as_mut(), actor, details, child.allocation.clone()).await?;
-        self.insert_relationship_in(tx.as_mut(), actor, to, NewRelationship { role, other: other.id, started, note }).await?;
+        self.insert_relationship_in(tx.as_mut(), actor, to, NewRelationship { role, other: other.id, started, note, household }).await?;
         tx.commit().await?;
         Ok(other)
     }
@@ -409,6 +421,9 @@ impl App {
         }
         if new.started.is_some_and(|s| s > self.today()) {
             return Err(AppError::invalid("started", "The start date must be today or in the past"));
+        }
+        if new.household.holds_pr && !new.role.can_hold_pr() {
+            return Err(AppError::invalid("holds_pr", NOT_A_PR_HOLDER));
         }
         Ok(())
     }
@@ -424,6 +439,8 @@ impl App {
             started: new.started,
             ended: None,
             note: new.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            lives_together: new.household.lives_with,
+            parental_responsibility: new.household.holds_pr.then_some(new.other),
             recorded_by: actor.user.id,
             recorded_at: self.now(),
         };
@@ -451,6 +468,42 @@ impl App {
         Ok(rel)
     }
 
+    /// Changes whether the other person lives with the person and holds parental
+    /// responsibility for them; every version is kept.
+    pub async fn change_household(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, household: Household) -> Result<(), AppError> {
+        self.require(actor, Permission::EditPersons, "relationship.update").await?;
+        let (mut tx, _, _) = self.with_open(actor, person, "relationship.update").await?;
+        let mut rel = tx.relationship(id).await?.filter(|r| r.from == person || r.to == person).ok_or(AppError::NotFound)?;
+        let (role, other) = rel.seen_from(person);
+        if household.holds_pr && !role.can_hold_pr() {
+            return Err(AppError::invalid("holds_pr", NOT_A_PR_HOLDER));
+        }
+        rel.lives_together = household.lives_with;
+        // Parental responsibility the person holds for the other (a parent's record seen
+        // from the parent) is kept; only the other's for the person is set here.
+        if household.holds_pr {
+            rel.parental_responsibility = Some(other);
+        } else if rel.parental_responsibility == Some(other) {
+            rel.parental_responsibility = None;
+        }
+        rel.recorded_by = actor.user.id;
+        rel.recorded_at = self.now();
+        tx.update_relationship(&rel, expected_version).await?;
+        let mut d = self.draft(Some(actor), "relationship.update", Some(person), Outcome::Allowed);
+        d.target = Some(id.to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A relationship of `person` as their family network shows it, with the case summary.
+    pub async fn relationship_page(&self, actor: &Actor, person: PersonId, id: RelationshipId) -> Result<(CaseSummary, FamilyMember), AppError> {
+        let (mut tx, summary) = self.with_summary(actor, person, "person.family").await?;
+        let member = self.family_in(tx.as_mut(), actor, person).await?.into_iter().find(|m| m.relationship.id == id).ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok((summary, member))
+    }
+
     /// Ends a relationship on a date; the relationship and its start stay in the record.
     pub async fn end_relationship(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, ended: Date) -> Result<(), AppError> {
         self.require(actor, Permission::EditPersons, "relationship.end").await?;
@@ -463,6 +516,10 @@ impl App {
             return Err(AppError::invalid("ended", "The end date must be today or in the past"));
         }
         rel.ended = Some(ended);
+        // An ended relationship is no longer a household.
+        rel.lives_together = false;
+        rel.recorded_by = actor.user.id;
+        rel.recorded_at = self.now();
         tx.update_relationship(&rel, expected_version).await?;
         let mut d = self.draft(Some(actor), "relationship.end", Some(person), Outcome::Allowed);
         d.target = Some(id.to_string());

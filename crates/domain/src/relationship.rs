@@ -134,6 +134,12 @@ pub struct Relationship {
     pub ended: Option<Date>,
     /// For professionals: their role or agency ("Class teacher, St Mary's Primary").
     pub note: Option<String>,
+    /// The two live in the same household.
+    #[serde(default)]
+    pub lives_together: bool,
+    /// Which of the two holds parental responsibility for the other, when one does.
+    #[serde(default)]
+    pub parental_responsibility: Option<PersonId>,
     pub recorded_by: UserId,
     pub recorded_at: OffsetDateTime,
 }
@@ -147,11 +153,49 @@ impl Relationship {
     pub fn is_current(&self, today: Date) -> bool {
         self.ended.is_none_or(|e| e > today)
     }
+
+    /// Whether the other person (seen from `me`) holds parental responsibility for me.
+    pub fn other_holds_pr_for(&self, me: PersonId) -> bool {
+        let (_, other) = self.seen_from(me);
+        self.parental_responsibility == Some(other)
+    }
+}
+
+impl RelationshipType {
+    /// Whether someone who is this to a child can hold parental responsibility for them
+    /// (a parent; a step-parent, relative or carer by a court order or agreement; a special
+    /// guardian may be a family friend). Foster carers and professionals do not.
+    pub fn can_hold_pr(self) -> bool {
+        use RelationshipType::*;
+        matches!(self, Parent | StepParent | Grandparent | AuntUncle | Carer | FamilyFriend)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parental_responsibility_is_read_from_either_end() {
+        let (child, mum) = (PersonId::new(), PersonId::new());
+        let r = Relationship {
+            id: RelationshipId::new(),
+            version: 1,
+            from: mum,
+            to: child,
+            kind: RelationshipType::Parent,
+            started: None,
+            ended: None,
+            note: None,
+            lives_together: true,
+            parental_responsibility: Some(mum),
+            recorded_by: UserId::new(),
+            recorded_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert!(r.other_holds_pr_for(child));
+        assert!(!r.other_holds_pr_for(mum), "the child does not hold it for the parent");
+        assert!(RelationshipType::Parent.can_hold_pr() && !RelationshipType::FosterCarer.can_hold_pr() && !RelationshipType::Sibling.can_hold_pr());
+    }
 
     #[test]
     fn inverse_is_an_involution_and_codes_round_trip() {

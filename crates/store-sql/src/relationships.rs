@@ -19,6 +19,8 @@ fn from_row(r: &AnyRow) -> Result<Relationship> {
         started: r.opt_date("started")?,
         ended: r.opt_date("ended")?,
         note: r.opt_text("note")?,
+        lives_together: r.int("lives_together")? != 0,
+        parental_responsibility: r.opt_parsed("pr_holder")?,
         recorded_by: r.parsed("recorded_by")?,
         recorded_at: r.time("recorded_at")?,
     })
@@ -27,7 +29,7 @@ fn from_row(r: &AnyRow) -> Result<Relationship> {
 macro_rules! select_relationships {
     ($tail:literal) => {
         concat!(
-            "SELECT id, version, from_person_id, to_person_id, kind, started, ended, note, recorded_by, recorded_at ",
+            "SELECT id, version, from_person_id, to_person_id, kind, started, ended, note, lives_together, pr_holder, recorded_by, recorded_at ",
             "FROM relationships ",
             $tail
         )
@@ -37,7 +39,7 @@ macro_rules! select_relationships {
 pub(crate) async fn insert(c: &mut AnyConnection, r: &Relationship) -> Result<()> {
     sqlx::query(
         "INSERT INTO relationships (id, version, from_person_id, to_person_id, kind, started, ended, note, \
-         recorded_by, recorded_at) VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         lives_together, pr_holder, recorded_by, recorded_at) VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(r.id.to_string())
     .bind(r.from.to_string())
@@ -46,6 +48,8 @@ pub(crate) async fn insert(c: &mut AnyConnection, r: &Relationship) -> Result<()
     .bind(opt_date_text(r.started))
     .bind(opt_date_text(r.ended))
     .bind(r.note.as_deref())
+    .bind(i64::from(r.lives_together))
+    .bind(r.parental_responsibility.map(|p| p.to_string()))
     .bind(r.recorded_by.to_string())
     .bind(micros(r.recorded_at))
     .execute(&mut *c)
@@ -54,15 +58,18 @@ pub(crate) async fn insert(c: &mut AnyConnection, r: &Relationship) -> Result<()
     insert_version(c, r, 1).await
 }
 
-/// Changes the dates and note; `recorded_by`/`recorded_at` become who made this version.
+/// Changes the dates, note and household; `recorded_by`/`recorded_at` become who made this
+/// version.
 pub(crate) async fn update(c: &mut AnyConnection, r: &Relationship, expected_version: i64) -> Result<()> {
     let done = sqlx::query(
-        "UPDATE relationships SET version = version + 1, started = $1, ended = $2, note = $3, recorded_by = $4, \
-         recorded_at = $5 WHERE id = $6 AND version = $7",
+        "UPDATE relationships SET version = version + 1, started = $1, ended = $2, note = $3, lives_together = $4, \
+         pr_holder = $5, recorded_by = $6, recorded_at = $7 WHERE id = $8 AND version = $9",
     )
     .bind(opt_date_text(r.started))
     .bind(opt_date_text(r.ended))
     .bind(r.note.as_deref())
+    .bind(i64::from(r.lives_together))
+    .bind(r.parental_responsibility.map(|p| p.to_string()))
     .bind(r.recorded_by.to_string())
     .bind(micros(r.recorded_at))
     .bind(r.id.to_string())
@@ -78,14 +85,16 @@ pub(crate) async fn update(c: &mut AnyConnection, r: &Relationship, expected_ver
 
 async fn insert_version(c: &mut AnyConnection, r: &Relationship, version: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO relationship_versions (relationship_id, version, started, ended, note, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO relationship_versions (relationship_id, version, started, ended, note, lives_together, pr_holder, \
+         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(r.id.to_string())
     .bind(version)
     .bind(opt_date_text(r.started))
     .bind(opt_date_text(r.ended))
     .bind(r.note.as_deref())
+    .bind(i64::from(r.lives_together))
+    .bind(r.parental_responsibility.map(|p| p.to_string()))
     .bind(r.recorded_by.to_string())
     .bind(micros(r.recorded_at))
     .execute(c)

@@ -1489,6 +1489,8 @@ pub async fn relationships(store: &dyn Store) {
         started: Some(date!(2015 - 03 - 09)),
         ended: None,
         note: Some("Lives with \"Mum\" most weekdays".into()),
+        lives_together: true,
+        parental_responsibility: Some(mum.id),
         recorded_by: u.id,
         recorded_at: now(),
     };
@@ -1499,6 +1501,8 @@ pub async fn relationships(store: &dyn Store) {
         kind: RelationshipType::Professional,
         note: Some("Class teacher, St Mary's Primary".into()),
         started: None,
+        lives_together: false,
+        parental_responsibility: None,
         ..r.clone()
     };
     tx.insert_relationship(&r).await.unwrap();
@@ -1513,7 +1517,7 @@ pub async fn relationships(store: &dyn Store) {
     assert_eq!(of_kid.len(), 2);
     assert!(of_kid.contains(&r) && of_kid.contains(&prof), "read from either end");
 
-    let ended = Relationship { ended: Some(date!(2024 - 07 - 31)), note: None, recorded_by: v.id, recorded_at: now() + Duration::seconds(1), ..r.clone() };
+    let ended = Relationship { ended: Some(date!(2024 - 07 - 31)), note: None, lives_together: false, recorded_by: v.id, recorded_at: now() + Duration::seconds(1), ..r.clone() };
     tx.update_relationship(&ended, 1).await.unwrap();
     assert_eq!(tx.relationship(r.id).await.unwrap(), Some(Relationship { version: 2, ..ended.clone() }));
     tx.commit().await.unwrap();

@@ -377,7 +377,7 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     dad.date_of_birth = Some(time::macros::date!(1980 - 01 - 01));
     let dad = w
         .app
-        .add_related_person(&actor, p.id, dad, hearth_domain::relationship::RelationshipType::Parent, Some(time::macros::date!(2015 - 03 - 09)), None)
+        .add_related_person(&actor, p.id, dad, hearth_domain::relationship::RelationshipType::Parent, Some(time::macros::date!(2015 - 03 - 09)), None, hearth_app::Household { lives_with: true, holds_pr: true })
         .await
         .unwrap();
     let mut b = Browser::new();
@@ -391,12 +391,27 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     assert!(!add.body.contains("aria-current=\"page\""));
     assert!(b.get(&w, "/search").await.body.contains("href=\"/search\" aria-current=\"page\">Search</a>"));
     let i = page.body.find("/relationships/").unwrap();
-    let rel: String = page.body[i + 15..].chars().take_while(|c| *c != '/').collect();
+    let rel: String = page.body[i + 15..].chars().take_while(|c| c.is_ascii_hexdigit() || *c == '-').collect();
+    // The network says who the child lives with and who holds parental responsibility; the
+    // relationship's own page changes that and ends it (no "End" on every row).
+    assert!(page.body.contains("Lives with Amy") && page.body.contains("Parental responsibility"), "{}", page.body);
+    assert!(!page.body.contains(">End<"), "ending is on the relationship's page");
+    let own = format!("/people/{}/relationships/{rel}", p.id);
+    let rel_page = b.get(&w, &own).await;
+    assert_eq!(rel_page.status, StatusCode::OK);
+    assert!(rel_page.body.contains("data-testid=\"case-summary\"") && rel_page.body.contains("Holds parental responsibility for Amy Lee"), "{}", rel_page.body);
+    let res = b.form_post(&w, &own, &own, &[("version", "1"), ("holds_pr", "yes")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.get(&w, &format!("/people/{}", p.id)).await;
+    assert!(!page.body.contains("Lives with Amy") && page.body.contains("Parental responsibility"), "moved out, still holds it");
+    let res = b.form_post(&w, &own, &own, &[("version", "1"), ("lives_with", "yes")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "a stale version is refused");
     let end = format!("/people/{}/relationships/{rel}/end", p.id);
-    let res = b.form_post(&w, &end, &end, &[("version", "1"), ("ended-day", "1"), ("ended-month", "1"), ("ended-year", "2014")]).await;
+    let res = b.form_post(&w, &own, &end, &[("version", "2"), ("ended-day", "1"), ("ended-month", "1"), ("ended-year", "2014")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "before it started");
-    assert!(res.body.contains("href=\"#ended\""));
-    let res = b.form_post(&w, &end, &end, &[("version", "1"), ("ended-day", "1"), ("ended-month", "6"), ("ended-year", "2024")]).await;
+    assert!(res.body.contains("href=\"#ended-day\"") || res.body.contains("href=\"#ended\""));
+    assert!(res.body.contains("<title>Error:"));
+    let res = b.form_post(&w, &own, &end, &[("version", "2"), ("ended-day", "1"), ("ended-month", "6"), ("ended-year", "2024")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = b.get(&w, &format!("/people/{}", p.id)).await;
     assert!(page.body.contains("Ended") && page.body.contains("1 June 2024"));
@@ -405,6 +420,12 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     // The relative's own record shows the child, from their side.
     let theirs = b.get(&w, &format!("/people/{}", dad.id)).await;
     assert!(theirs.body.contains("Amy Lee") && theirs.body.contains("Child"));
+    // A sibling cannot hold parental responsibility; the form says so beside the boxes.
+    let add = format!("/people/{}/family/new", p.id);
+    let res = b.form_post(&w, &add, &add, &[("relationship", "sibling"), ("kind", "child"), ("given_name", "Ben"), ("family_name", "Lee"), ("lives_with", "yes"), ("holds_pr", "yes")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("href=\"#holds_pr\"") && res.body.contains("id=\"holds_pr-error\""), "{}", res.body);
+    assert!(res.body.contains("id=\"lives_with\" name=\"lives_with\" type=\"checkbox\" value=\"yes\" checked"), "what was ticked is kept");
 }
 
 #[tokio::test]
@@ -1325,7 +1346,7 @@ async fn the_case_summary_heads_every_page_about_a_child() {
     let ruby = w.app.create_person(&sam_actor, hearth_domain::person::PersonDetails { date_of_birth: Some(time::macros::date!(2019 - 01 - 02)), ..child("Ruby", "Quill") }).await.unwrap();
     let hidden = w.app.create_person(&sam_actor, child("Secretsibling", "Quill")).await.unwrap();
     for (other, role) in [(ruby.id, RelationshipType::Sibling), (hidden.id, RelationshipType::HalfSibling)] {
-        w.app.add_relationship(&sam_actor, amy.id, NewRelationship { role, other, started: None, note: None }).await.unwrap();
+        w.app.add_relationship(&sam_actor, amy.id, NewRelationship { role, other, started: None, note: None, household: Default::default() }).await.unwrap();
     }
     // The half-sibling is restricted to the manager alone: Sam may not even learn the name.
     let version = w.app.person(&mo_actor, hidden.id).await.unwrap().version;

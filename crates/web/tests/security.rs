@@ -214,7 +214,7 @@ async fn family(w: &World) -> Family {
         ..child("Ruby", "Zephyrine")
     };
     let ruby = w.app.create_person(&sam_actor, details).await.unwrap();
-    w.app.add_relationship(&sam_actor, amy.id, NewRelationship { role: RelationshipType::Sibling, other: ruby.id, started: Some(time::macros::date!(2015 - 03 - 09)), note: None }).await.unwrap();
+    w.app.add_relationship(&sam_actor, amy.id, NewRelationship { role: RelationshipType::Sibling, other: ruby.id, started: Some(time::macros::date!(2015 - 03 - 09)), note: None, household: Default::default() }).await.unwrap();
     police_referral(w, &sam, &mo, ruby.id, datetime!(2026-05-04 09:00 UTC), ScreeningDecision::Referral).await;
     let mo_actor = w.app.local_actor("mo").await.unwrap();
     let version = w.app.person(&mo_actor, ruby.id).await.unwrap().version;

@@ -206,6 +206,8 @@ fn relationships(g: &mut Gen, ctx: &Ctx<'_>, children: &[Child], adults: &Adults
             started,
             ended,
             note,
+            lives_together: false,
+            parental_responsibility: None,
             recorded_by: ctx.worker.id,
             recorded_at: (on.midnight() + Duration::hours(12)).assume_utc().min(ctx.now),
         });
@@ -256,6 +258,22 @@ fn relationships(g: &mut Gen, ctx: &Ctx<'_>, children: &[Child], adults: &Adults
         };
         let ended = g.chance(0.2).then(|| g.date_between(started, yesterday));
         rel(g, id(*ai), c.id, RelationshipType::Professional, Some(started), ended, Some(note.clone()), c.created.max(started));
+    }
+    // Who lives with whom and who holds parental responsibility, without more draws (so the
+    // rest of the family is as before): the children live together, with their mother, the
+    // younger children's father and a step-parent still with them; parents hold parental
+    // responsibility.
+    let at_home: Vec<PersonId> = adults.mother.into_iter().chain(adults.fathers[1]).map(id).collect();
+    for r in &mut rels {
+        match r.kind {
+            RelationshipType::Parent => {
+                r.parental_responsibility = Some(r.from);
+                r.lives_together = at_home.contains(&r.from);
+            }
+            RelationshipType::StepParent => r.lives_together = r.ended.is_none(),
+            RelationshipType::Sibling | RelationshipType::HalfSibling => r.lives_together = true,
+            _ => {}
+        }
     }
     rels
 }

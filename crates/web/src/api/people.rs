@@ -188,7 +188,7 @@ pub async fn add_relationship(State(s): State<AppState>, ApiActor(actor): ApiAct
     };
     let rel = s
         .app
-        .add_relationship(&actor, id, NewRelationship { role, other, started, note: body.note })
+        .add_relationship(&actor, id, NewRelationship { role, other, started, note: body.note, household: hearth_app::Household { lives_with: body.lives_with, holds_pr: body.holds_pr } })
         .await
         .map_err(|e| ApiError::from(e).rename_field("other", "other_person_id"))?;
     Ok(created(format!("/api/v1/people/{id}/relationships"), Relationship::seen_from(&rel, id)))

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, CaseSummary, DuplicateWarning, FamilyMember, PersonPage};
+use hearth_app::{Actor, AppError, CaseSummary, DuplicateWarning, FamilyMember, Household, PersonPage};
 use hearth_domain::chronology::{ChronologyEntry, ChronologyKind};
 use hearth_domain::codes::{AliasKind, Coded, Disability, Ethnicity, Sex, UpnUnknown};
 use hearth_domain::history::{facts, FactChange};
@@ -593,14 +593,18 @@ pub async fn add_relative(State(s): State<AppState>, Signed { actor, .. }: Signe
         errors.add("relationship", "Choose how they are related");
     }
     let started = date_input(&form, "started", "The date the relationship started", &mut errors);
+    // Said with the other problems of the form, not after them.
+    if household_of(&form).holds_pr && role.is_some_and(|r| !r.can_hold_pr()) {
+        errors.add("holds_pr", hearth_app::NOT_A_PR_HOLDER);
+    }
     let existing = non_empty(form.get("existing_id"));
     let result = match (role, existing) {
         (Some(role), Some(other)) if errors.is_empty() => match other.parse::<PersonId>() {
-            Ok(other) => s.app.add_relationship(&actor, id, hearth_app::NewRelationship { role, other, started, note: non_empty(form.get("note")) }).await.map(|_| ()),
+            Ok(other) => s.app.add_relationship(&actor, id, hearth_app::NewRelationship { role, other, started, note: non_empty(form.get("note")), household: household_of(&form) }).await.map(|_| ()),
             Err(_) => Err(AppError::invalid("existing_id", "Enter a Hearth ID like 0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f")),
         },
         (Some(role), None) => match details_from_form(&form, s.app.today()) {
-            Ok(details) if errors.is_empty() => s.app.add_related_person(&actor, id, details, role, started, non_empty(form.get("note"))).await.map(|_| ()),
+            Ok(details) if errors.is_empty() => s.app.add_related_person(&actor, id, details, role, started, non_empty(form.get("note")), household_of(&form)).await.map(|_| ()),
             Ok(_) => Err(AppError::Invalid(errors.clone())),
             Err(more) => {
                 errors.0.extend(more.0);
@@ -621,32 +625,61 @@ pub async fn add_relative(State(s): State<AppState>, Signed { actor, .. }: Signe
 }
 
 #[derive(Template)]
-#[template(path = "end_relationship.html")]
-struct EndRelationshipPage {
+#[template(path = "relationship.html")]
+struct RelationshipPage {
     layout: Layout,
-    person: PersonId,
+    summary: hearth_app::CaseSummary,
     member: FamilyMember,
+    /// The name of the person whose network it is.
+    whom: String,
+    can_edit: bool,
     form: FormData,
     errors: FieldErrors,
 }
 
-async fn end_form(s: &AppState, actor: &Actor, v: &Visitor, (id, rid): (PersonId, RelationshipId), form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
-    let member = s.app.family(actor, id).await?.into_iter().find(|m| m.relationship.id == rid).ok_or(AppError::NotFound)?;
-    let title = format!("End the relationship with {}", member.person.full_name());
-    Ok(render(status, &EndRelationshipPage { layout: layout(v, title), person: id, member, form, errors }))
+/// The household choices of a form.
+fn household_of(form: &FormData) -> Household {
+    Household { lives_with: form.get("lives_with") == "yes", holds_pr: form.get("holds_pr") == "yes" }
 }
 
-pub async fn end_relationship_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>) -> Result<Response, WebError> {
-    let id: PersonId = parse_id(&id)?;
-    let rid: RelationshipId = parse_id(&rid)?;
-    let mut form = FormData::default();
-    set_date(&mut form, "ended", Some(s.app.today()));
-    end_form(&s, &actor, &v, (id, rid), form, FieldErrors::new(), StatusCode::OK).await
+/// The relationship's own page: its facts, the household form and the end form. `form`
+/// holds what was entered when a form comes back with errors.
+async fn relationship_form(s: &AppState, actor: &Actor, v: &Visitor, (id, rid): (PersonId, RelationshipId), form: Option<FormData>, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+    let (summary, member) = s.app.relationship_page(actor, id, rid).await?;
+    let whom = summary.record.details.full_name();
+    let form = form.unwrap_or_else(|| {
+        let mut f = FormData::default();
+        set_date(&mut f, "ended", Some(s.app.today()));
+        if member.relationship.lives_together {
+            f.set("lives_with", "yes");
+        }
+        if member.relationship.other_holds_pr_for(id) {
+            f.set("holds_pr", "yes");
+        }
+        f
+    });
+    let title = format!("{}{} in {whom}'s family network", if errors.is_empty() { "" } else { "Error: " }, member.person.full_name());
+    let can_edit = actor.can(Permission::EditPersons);
+    Ok(render(status, &RelationshipPage { layout: layout(v, title), summary, member, whom, can_edit, form, errors }))
+}
+
+pub async fn relationship_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>) -> Result<Response, WebError> {
+    let ids = (parse_id(&id)?, parse_id(&rid)?);
+    relationship_form(&s, &actor, &v, ids, None, FieldErrors::new(), StatusCode::OK).await
+}
+
+pub async fn change_household(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
+    let (id, rid): (PersonId, RelationshipId) = (parse_id(&id)?, parse_id(&rid)?);
+    let version: i64 = form.get("version").parse().unwrap_or(0);
+    match s.app.change_household(&actor, id, rid, version, household_of(&form)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response()),
+        Err(AppError::Invalid(errors)) => relationship_form(&s, &actor, &v, (id, rid), Some(form), errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, rid)): Path<(String, String)>, form: FormData) -> Result<Response, WebError> {
-    let id: PersonId = parse_id(&id)?;
-    let rid: RelationshipId = parse_id(&rid)?;
+    let (id, rid): (PersonId, RelationshipId) = (parse_id(&id)?, parse_id(&rid)?);
     let version: i64 = form.get("version").parse().unwrap_or(0);
     let mut errors = FieldErrors::new();
     let ended = date_input(&form, "ended", "The date the relationship ended", &mut errors);
@@ -661,7 +694,7 @@ pub async fn end_relationship(State(s): State<AppState>, Signed { actor, .. }: S
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=relative")).into_response()),
-        Err(AppError::Invalid(errors)) => end_form(&s, &actor, &v, (id, rid), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Invalid(errors)) => relationship_form(&s, &actor, &v, (id, rid), Some(form), errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -148,6 +148,7 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
         "/people/{id}/edit" => edit_person_form(need()?),
         "/people/{id}/family/new" => form(&[("relationship", "parent"), ("kind", "adult"), ("given_name", "Pip"), ("family_name", "Newparent")]),
         "/people/{id}/relationships/{rid}/end" => with(dmy("ended"), &[("version", "1")]),
+        "/people/{id}/relationships/{rid}" => form(&[("version", "1"), ("lives_with", "yes")]),
         "/people/{id}/restrict" => form(&[("restricted", "yes"), ("users", &me), ("reason", "Adoption: sealed by court order")]),
         "/people/{id}/allocation" => {
             let team = need()?.team.map(|t| t.to_string()).unwrap_or_default();

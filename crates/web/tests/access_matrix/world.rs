@@ -361,7 +361,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId)) -> Vec<R
     // The allocated child's waiting contact names their sibling among the family.
     let allocated = person_with_casework(b, child("Alfie", "Brook"), ("worker_team", "team_manager"), Some(a), &[restricted]).await;
     let other = person_with_casework(b, child("Olive", "Marsh"), ("worker_other", "service_manager"), Some(bb), &[]).await;
-    let sibling = NewRelationship { role: RelationshipType::Sibling, other: restricted, started: Some(date!(2016 - 03 - 09)), note: None };
+    let sibling = NewRelationship { role: RelationshipType::Sibling, other: restricted, started: Some(date!(2016 - 03 - 09)), note: None, household: Default::default() };
     let rel = b.app.add_relationship(&b.actor("worker_team"), allocated.person, sibling).await.unwrap().id;
     let (referral, episode) = referred(b, restricted, ("worker_team", "team_manager"), &[]).await;
     let (second, _) = referred(b, restricted, ("worker_team", "team_manager"), &[]).await;
@@ -426,7 +426,7 @@ async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manage
     let w = b.actor(worker);
     let person = b.app.create_person(&w, details.clone()).await.unwrap().id;
     let parent = adult("Pat", &details.family_name);
-    b.app.add_related_person(&w, person, parent, RelationshipType::Parent, Some(date!(2016 - 03 - 09)), None).await.unwrap();
+    b.app.add_related_person(&w, person, parent, RelationshipType::Parent, Some(date!(2016 - 03 - 09)), None, Default::default()).await.unwrap();
     let rel = b.app.family(&w, person).await.unwrap().into_iter().find(|m| m.role == RelationshipType::Parent).unwrap().relationship.id;
     let note = note(b, person, worker).await;
     let contact = contact(b, person, worker, contact_family).await;

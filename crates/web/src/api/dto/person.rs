@@ -422,6 +422,12 @@ pub struct Relationship {
     pub ended: Option<String>,
     /// For professionals: their role or agency.
     pub note: Option<String>,
+    /// The two live in the same household.
+    pub lives_together: bool,
+    /// The other person holds parental responsibility for this person.
+    pub other_holds_pr: bool,
+    /// This person holds parental responsibility for the other.
+    pub holds_pr_for_other: bool,
     #[schema(format = DateTime)]
     pub recorded_at: String,
     pub recorded_by: Uuid,
@@ -438,6 +444,9 @@ impl Relationship {
             started: r.started.map(date),
             ended: r.ended.map(date),
             note: r.note.clone(),
+            lives_together: r.lives_together,
+            other_holds_pr: r.parental_responsibility == Some(other),
+            holds_pr_for_other: r.parental_responsibility == Some(me),
             recorded_at: instant(r.recorded_at),
             recorded_by: r.recorded_by.0,
         }
@@ -481,6 +490,13 @@ pub struct AddRelationship {
     #[schema(format = Date)]
     pub started: Option<String>,
     pub note: Option<String>,
+    /// The other person lives with this person.
+    #[serde(default)]
+    pub lives_with: bool,
+    /// The other person holds parental responsibility for this person (a parent, step-parent,
+    /// grandparent, aunt or uncle, carer or family friend).
+    #[serde(default)]
+    pub holds_pr: bool,
 }
 
 /// Ends a relationship; it stays in the record with its dates.
