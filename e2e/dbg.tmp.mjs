@@ -1,0 +1,18 @@
+import { launchBrowser, newPage } from './lib/browser.js';
+import { freshTotp } from './lib/totp.js';
+const browser = await launchBrowser();
+const { context, page } = await newPage(browser, { viewport: { width: 1024, height: 900 } });
+await page.goto('/sign-in');
+await page.getByLabel('Username', { exact: true }).fill('sam.worker');
+await page.getByLabel('Password', { exact: true }).fill('hearth-demo-2026');
+await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+await page.waitForTimeout(1000);
+console.log(page.url());
+const code = await freshTotp(process.env.SAM_TOTP);
+console.log('code', code);
+await page.getByLabel('Security code', { exact: true }).fill(code);
+await page.getByRole('button', { name: 'Continue', exact: true }).click();
+await page.waitForTimeout(1500);
+console.log(page.url());
+await page.screenshot({ path: '/tmp/shots/mfa.png', fullPage: true });
+await browser.close();
