@@ -15,7 +15,6 @@ use hearth_domain::cin::dashboard::{self, CpDashboard};
 use hearth_domain::cin::episode::{previous_plans, CpPlan, Episode, Stage};
 use hearth_domain::cin::steps::{due_steps, icpc_target, reconcile, DueStep, Facts};
 use hearth_domain::cin::{EpisodeId, StepId};
-use hearth_domain::codes::CaseNoteType;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskStatus, TaskSubject};
 use hearth_domain::front_door::ReferralId;
@@ -218,7 +217,7 @@ impl App {
             .case_notes_of(child, false, u32::MAX, 0)
             .await?
             .into_iter()
-            .filter(|n| n.details.note_type == CaseNoteType::StatutoryVisit)
+            .filter(|n| n.details.is_statutory_visit())
             .map(|n| n.details.occurred_at.date())
             .collect();
         let allocations = tx.allocations_of(child).await?;

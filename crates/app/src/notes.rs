@@ -3,7 +3,7 @@ use crate::{local_time, Actor, App, AppError, CaseSummary};
 use hearth_domain::audit::Outcome;
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::codes::CaseNoteType;
-use hearth_domain::person::ChangeMeta;
+use hearth_domain::person::{ChangeMeta, PersonKind};
 use hearth_domain::user::{Permission, Role};
 use hearth_domain::{CaseNoteId, PersonId};
 
@@ -18,30 +18,51 @@ impl App {
         Ok(())
     }
 
+    /// Records a note; with `details.also_for`, the same note for other children of the
+    /// person's network too, one note in each record, each naming the others. All are saved
+    /// together or none. Returns the person's own note.
     pub async fn add_case_note(&self, actor: &Actor, person: PersonId, details: NewCaseNote) -> Result<CaseNote, AppError> {
         self.require(actor, Permission::AddCaseNotes, "case_note.create").await?;
         self.check_note(actor, &details)?;
+        let mut also = details.also_for.clone();
+        also.sort();
+        also.dedup();
+        also.retain(|p| *p != person);
         let (mut tx, _, _) = self.with_open(actor, person, "case_note.create").await?;
-        let now = self.now();
-        let note = CaseNote {
-            id: CaseNoteId::new(),
-            person,
-            version: 1,
-            details,
-            author: actor.user.id,
-            author_name: actor.user.display_name.clone(),
-            created_at: now,
-            updated_at: now,
-        };
-        tx.insert_case_note(&note).await?;
-        if note.details.note_type == CaseNoteType::StatutoryVisit {
-            self.sync_child_episodes(tx.as_mut(), actor.user.id, person).await?;
+        if !also.is_empty() {
+            // Only children of the network, in a current relationship, whose records the
+            // author may open.
+            let family = self.family_in(tx.as_mut(), actor, person).await?;
+            let allowed = |p: &PersonId| family.iter().any(|m| m.person.id == *p && m.can_open && m.person.kind == PersonKind::Child && m.relationship.ended.is_none());
+            if !also.iter().all(allowed) {
+                return Err(AppError::invalid("also_for", "Choose children of the family network whose records you can open"));
+            }
         }
-        let mut d = self.draft(Some(actor), "case_note.create", Some(person), Outcome::Allowed);
-        d.target = Some(note.id.to_string());
-        tx.append_audit(&d).await?;
+        let now = self.now();
+        let everyone: Vec<PersonId> = std::iter::once(person).chain(also).collect();
+        let mut own = None;
+        for &p in &everyone {
+            let note = CaseNote {
+                id: CaseNoteId::new(),
+                person: p,
+                version: 1,
+                details: CaseNoteDetails { also_for: everyone.iter().copied().filter(|x| *x != p).collect(), ..details.clone() },
+                author: actor.user.id,
+                author_name: actor.user.display_name.clone(),
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_case_note(&note).await?;
+            if note.details.is_statutory_visit() {
+                self.sync_child_episodes(tx.as_mut(), actor.user.id, p).await?;
+            }
+            let mut d = self.draft(Some(actor), "case_note.create", Some(p), Outcome::Allowed);
+            d.target = Some(note.id.to_string());
+            tx.append_audit(&d).await?;
+            own.get_or_insert(note);
+        }
         tx.commit().await?;
-        Ok(note)
+        own.ok_or(AppError::NotFound)
     }
 
     /// A case note with all its versions, oldest first.
@@ -85,8 +106,10 @@ impl App {
             return Err(AppError::Conflict { current: note.version });
         }
         let now = self.now();
+        // The children it was recorded for together stay linked.
+        let details = CaseNoteDetails { also_for: note.details.also_for.clone(), ..details };
         tx.correct_case_note(id, &details, expected_version, &ChangeMeta { by: actor.user.id, at: now, reason: Some(reason.to_string()) }).await?;
-        if CaseNoteType::StatutoryVisit == details.note_type || CaseNoteType::StatutoryVisit == note.details.note_type {
+        if details.is_statutory_visit() || note.details.is_statutory_visit() {
             self.sync_child_episodes(tx.as_mut(), actor.user.id, person).await?;
         }
         let mut d = self.draft(Some(actor), "case_note.correct", Some(person), Outcome::Allowed);

@@ -212,6 +212,13 @@ impl App {
         Ok(record)
     }
 
+    /// The record with its case summary (for forms about the person).
+    pub async fn case_summary(&self, actor: &Actor, id: PersonId) -> Result<CaseSummary, AppError> {
+        let (tx, summary) = self.with_summary(actor, id, "person.view").await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
     /// Every version of the record and every change to each fact.
     pub async fn person_history(&self, actor: &Actor, id: PersonId) -> Result<(CaseSummary, Vec<PersonVersion>, Vec<FactChange>), AppError> {
         let (mut tx, summary) = self.with_summary(actor, id, "person.history").await?;

@@ -120,7 +120,7 @@ async fn plan_history(app: &App, r: &mut Recorder<'_>, child: PersonId, plan: St
             }
             _ => {
                 let at = PrimitiveDateTime::new(day, Time::from_hms(11, 0, 0).map_err(se)?);
-                let details = CaseNoteDetails {
+                let details = CaseNoteDetails { statutory_visit: false, also_for: Vec::new(),
                     occurred_at: at,
                     note_type: CaseNoteType::StatutoryVisit,
                     child_seen: true,

@@ -16,9 +16,22 @@ pub struct CaseNoteDetails {
     /// Significant events appear in the child's chronology.
     pub significant: bool,
     pub text: String,
+    /// A statutory visit under the child's plan, whatever the note's type (a home visit
+    /// that was the plan's visit).
+    #[serde(default)]
+    pub statutory_visit: bool,
+    /// The other children the same note was recorded for at once, each in their own record.
+    #[serde(default)]
+    pub also_for: Vec<PersonId>,
 }
 
 impl CaseNoteDetails {
+    /// Whether the note records a statutory visit (its type, or the answer for a note of
+    /// another type).
+    pub fn is_statutory_visit(&self) -> bool {
+        self.note_type == CaseNoteType::StatutoryVisit || self.statutory_visit
+    }
+
     pub fn validate(&self, now: PrimitiveDateTime) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::new();
         if self.occurred_at > now {
@@ -26,6 +39,9 @@ impl CaseNoteDetails {
         }
         if self.seen_alone && !self.child_seen {
             errs.add("seen_alone", "A child can only be seen alone if they were seen");
+        }
+        if self.statutory_visit && !self.child_seen {
+            errs.add("statutory_visit", "A statutory visit is one where the child is seen: say the child was seen, or that this was not a statutory visit");
         }
         let len = self.text.trim().chars().count();
         if len == 0 {
@@ -70,6 +86,8 @@ mod tests {
     fn rules() {
         let now = datetime!(2026-11-24 10:00);
         let mut n = CaseNoteDetails {
+            statutory_visit: false,
+            also_for: Vec::new(),
             occurred_at: datetime!(2026-11-24 09:00),
             note_type: CaseNoteType::HomeVisit,
             child_seen: false,
@@ -84,5 +102,13 @@ mod tests {
         assert!(n.validate(now).is_ok());
         n.occurred_at = datetime!(2026-11-24 11:00);
         assert!(n.validate(now).is_err());
+        n.occurred_at = datetime!(2026-11-24 09:00);
+        // A home visit that was the plan's visit counts as a statutory visit, if the child was seen.
+        assert!(!n.is_statutory_visit());
+        n.statutory_visit = true;
+        assert!(n.is_statutory_visit() && n.validate(now).is_ok());
+        n.child_seen = false;
+        n.seen_alone = false;
+        assert!(n.validate(now).unwrap_err().get("statutory_visit").is_some());
     }
 }

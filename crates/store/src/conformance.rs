@@ -1546,7 +1546,7 @@ pub async fn case_notes(store: &dyn Store) {
         id: CaseNoteId::new(),
         person: p.id,
         version: 1,
-        details: CaseNoteDetails {
+        details: CaseNoteDetails { statutory_visit: false, also_for: Vec::new(),
             occurred_at,
             note_type: CaseNoteType::HomeVisit,
             child_seen: true,
@@ -1640,7 +1640,7 @@ pub async fn case_facts_and_references(store: &dyn Store) {
         id: CaseNoteId::new(),
         person,
         version: 1,
-        details: CaseNoteDetails { occurred_at, note_type: CaseNoteType::HomeVisit, child_seen, seen_alone, significant: false, text: "Visit.".into() },
+        details: CaseNoteDetails { statutory_visit: false, also_for: Vec::new(), occurred_at, note_type: CaseNoteType::HomeVisit, child_seen, seen_alone, significant: false, text: "Visit.".into() },
         author: w.id,
         author_name: w.display_name.clone(),
         created_at: now(),
@@ -1887,7 +1887,7 @@ pub async fn dropped_transaction_leaves_nothing(store: &dyn Store) {
         id: CaseNoteId::new(),
         person: p.id,
         version: 1,
-        details: CaseNoteDetails {
+        details: CaseNoteDetails { statutory_visit: false, also_for: Vec::new(),
             occurred_at: datetime!(2026-02-01 10:00),
             note_type: CaseNoteType::PhoneCall,
             child_seen: false,
@@ -1956,7 +1956,7 @@ pub async fn text_is_stored_verbatim(store: &dyn Store) {
         id: CaseNoteId::new(),
         person: people[0].id,
         version: 1,
-        details: CaseNoteDetails {
+        details: CaseNoteDetails { statutory_visit: false, also_for: Vec::new(),
             occurred_at: datetime!(2026-02-01 10:00:59.5),
             note_type: CaseNoteType::Other,
             child_seen: false,

@@ -138,7 +138,7 @@ impl Writer<'_> {
 
     fn visit(&mut self, ops: &mut Vec<Op>, day: Date) -> Result<(), TestkitError> {
         let now = self.moment(day);
-        let details = CaseNoteDetails {
+        let details = CaseNoteDetails { statutory_visit: false, also_for: Vec::new(),
             occurred_at: hearth_app::local_time::uk_local(now) - Duration::minutes(30),
             note_type: CaseNoteType::StatutoryVisit,
             child_seen: true,

@@ -1298,7 +1298,7 @@ async fn a_conflicting_correction_names_who_saved_first() {
     let kim = staff(&w, "kim", "Kim Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
     let p = w.app.create_person(&alone(&kim), child("Amy", "Lee")).await.unwrap();
     let now = hearth_app::local_time::uk_local(w.clock.now_for_tests());
-    let details = hearth_app::NewCaseNote {
+    let details = hearth_app::NewCaseNote { statutory_visit: false, also_for: Vec::new(),
         occurred_at: time::PrimitiveDateTime::new(now.date(), now.time()) - Duration::hours(1),
         note_type: hearth_domain::codes::CaseNoteType::HomeVisit,
         child_seen: true,
@@ -1314,7 +1314,7 @@ async fn a_conflicting_correction_names_who_saved_first() {
     let token = Browser::csrf(&page.body);
     // Meanwhile the manager corrects it.
     let manager = w.app.local_actor("tara").await.unwrap();
-    w.app.correct_case_note(&manager, p.id, note.id, 1, hearth_app::NewCaseNote { text: "Saw Amy and her mother at home.".into(), ..details }, "Mother was there too").await.unwrap();
+    w.app.correct_case_note(&manager, p.id, note.id, 1, hearth_app::NewCaseNote { statutory_visit: false, also_for: Vec::new(), text: "Saw Amy and her mother at home.".into(), ..details }, "Mother was there too").await.unwrap();
     let d = time::PrimitiveDateTime::new(now.date(), now.time()) - Duration::hours(1);
     let (day, month, year, hm) = (d.day().to_string(), (d.month() as u8).to_string(), d.year().to_string(), format!("{:02}:{:02}", d.hour(), d.minute()));
     let res = k
@@ -1360,7 +1360,7 @@ async fn the_case_summary_heads_every_page_about_a_child() {
     w.app.change_episode(&sam_actor, episode, 1, plan).await.unwrap();
     let seen_at = hearth_app::local_time::uk_local(now - Duration::days(1));
     let seen_at = time::PrimitiveDateTime::new(seen_at.date(), seen_at.time());
-    let note = hearth_app::NewCaseNote { occurred_at: seen_at, note_type: CaseNoteType::HomeVisit, child_seen: true, seen_alone: true, significant: false, text: "Saw Amy alone in her room.".into() };
+    let note = hearth_app::NewCaseNote { statutory_visit: false, also_for: Vec::new(), occurred_at: seen_at, note_type: CaseNoteType::HomeVisit, child_seen: true, seen_alone: true, significant: false, text: "Saw Amy alone in her room.".into() };
     w.app.add_case_note(&sam_actor, amy.id, note).await.unwrap();
 
     let mut b = Browser::new();
@@ -1472,4 +1472,97 @@ async fn search_results_say_how_many_matched_and_come_a_page_at_a_time() {
     assert!(beyond.body.contains("There is no page 9"), "{}", beyond.body);
     let odd = b.get(&w, "/search?q=manyfold&page=x").await;
     assert!(odd.body.contains("Showing 1 to 20 of 25"), "an unreadable page is the first");
+}
+
+/// A home visit recorded as the plan's statutory visit closes the visit task; one note can be
+/// recorded for siblings at once, each in their own record and linked; a restricted sibling
+/// is neither offered nor accepted.
+#[tokio::test]
+async fn a_home_visit_can_be_the_plans_visit_and_one_note_serves_siblings() {
+    use hearth_app::NewRelationship;
+    use hearth_domain::cin::change::Change;
+    use hearth_domain::cin::episode::PlanContent;
+    use hearth_domain::front_door::codes::ScreeningDecision;
+    use hearth_domain::front_door::tasks::{TaskKind, TaskSubject};
+    use hearth_domain::relationship::RelationshipType;
+    let w = world().await;
+    let team = w.app.add_team(None, "Locality North").await.unwrap();
+    let mo = staff(&w, "mo", "Mo Manager", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(mo.id)).await;
+    let sam_actor = w.app.local_actor("sam").await.unwrap();
+    let mo_actor = w.app.local_actor("mo").await.unwrap();
+    let amy = w.app.create_person(&sam_actor, child("Amy", "Quill")).await.unwrap();
+    let ruby = w.app.create_person(&sam_actor, child("Ruby", "Quill")).await.unwrap();
+    let hidden = w.app.create_person(&sam_actor, child("Secretsibling", "Quill")).await.unwrap();
+    for (other, role) in [(ruby.id, RelationshipType::Sibling), (hidden.id, RelationshipType::HalfSibling)] {
+        w.app.add_relationship(&sam_actor, amy.id, NewRelationship { role, other, started: None, note: None, household: Default::default() }).await.unwrap();
+    }
+    let version = w.app.person(&mo_actor, hidden.id).await.unwrap().version;
+    w.app.set_restriction(&mo_actor, hidden.id, version, true, vec![mo.id], "Placed for adoption").await.unwrap();
+    let now = w.clock.now_for_tests();
+    let referral = police_referral(&w, &sam, &mo, amy.id, now - Duration::days(2), ScreeningDecision::Referral).await;
+    let episode = w.app.referral_page(&sam_actor, referral).await.unwrap().episode.expect("an episode");
+    let today = hearth_app::local_time::uk_local(now).date();
+    let plan = Change::StartCinPlan { start: Some(today), content: PlanContent { needs: "Safe sleep".into(), outcomes: "Settled".into(), actions: vec![] }, visit_every: None };
+    w.app.change_episode(&sam_actor, episode, 1, plan).await.unwrap();
+    let store = w.app.store.clone();
+    let open_visits = || async {
+        let mut tx = store.begin().await.unwrap();
+        let t: Vec<_> = tx.tasks_of(TaskSubject::Episode(episode)).await.unwrap().into_iter().filter(|t| t.kind == TaskKind::Visit && t.is_open()).map(|t| t.id).collect();
+        tx.commit().await.unwrap();
+        t
+    };
+    let before = open_visits().await;
+    assert_eq!(before.len(), 1, "the plan's first visit is due");
+
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let new = format!("/people/{}/notes/new", amy.id);
+    let form = b.get(&w, &new).await;
+    assert!(form.body.contains("Was this a statutory visit under Amy&#39;s plan?") || form.body.contains("Was this a statutory visit under Amy's plan?"), "{}", form.body);
+    assert!(form.body.contains(&format!("value=\"{}\"", ruby.id)) && form.body.contains("Ruby Quill (sibling"));
+    assert!(!form.body.contains("Secretsibling") && !form.body.contains(&hidden.id.to_string()), "a restricted sibling is not offered");
+    assert!(form.body.contains("data-testid=\"case-summary\""), "the form is headed by the case summary");
+    let t = hearth_app::local_time::uk_local(now - Duration::hours(1));
+    let (day, month, year, hm) = (t.day().to_string(), (t.month() as u8).to_string(), t.year().to_string(), format!("{:02}:{:02}", t.hour(), t.minute()));
+    let fields = |seen: &'static str, also: String| -> Vec<(String, String)> {
+        vec![
+            ("note_type".into(), "home_visit".into()),
+            ("occurred-day".into(), day.clone()),
+            ("occurred-month".into(), month.clone()),
+            ("occurred-year".into(), year.clone()),
+            ("time".into(), hm.clone()),
+            ("child_seen".into(), seen.into()),
+            ("statutory_visit".into(), "yes".into()),
+            ("also_for".into(), also),
+            ("text".into(), "Saw Amy and Ruby at home; the cot is set up safely.".into()),
+        ]
+    };
+    // Not seen: not a statutory visit. A restricted sibling: refused. Nothing is saved.
+    let res = post_pairs(&mut b, &w, &new, fields("no", ruby.id.to_string())).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#statutory_visit\"") && res.body.contains("<title>Error:"), "{}", res.body);
+    let res = post_pairs(&mut b, &w, &new, fields("yes", hidden.id.to_string())).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#also_for\""), "{}", res.body);
+    assert_eq!(w.app.case_notes(&sam_actor, ruby.id, 10, 0).await.unwrap().1.len(), 0);
+    assert_eq!(open_visits().await, before);
+
+    let res = post_pairs(&mut b, &w, &new, fields("yes", ruby.id.to_string())).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let after = open_visits().await;
+    assert!(!after.contains(&before[0]), "the visit task closed: {after:?}");
+    let amys = w.app.case_notes(&sam_actor, amy.id, 10, 0).await.unwrap().1;
+    let rubys = w.app.case_notes(&sam_actor, ruby.id, 10, 0).await.unwrap().1;
+    assert_eq!((amys.len(), rubys.len()), (1, 1));
+    assert_eq!((amys[0].details.also_for.clone(), rubys[0].details.also_for.clone()), (vec![ruby.id], vec![amy.id]));
+    assert_eq!(amys[0].details.text, rubys[0].details.text);
+    let page = b.get(&w, &format!("/people/{}/notes/{}", amy.id, amys[0].id)).await;
+    assert!(page.body.contains("Also recorded for") && page.body.contains(&format!("href=\"/people/{}/notes\">Ruby Quill", ruby.id)), "{}", page.body);
+    assert!(page.body.contains("Statutory visit</dt>"));
+}
+
+async fn post_pairs(b: &mut Browser, w: &World, path: &str, fields: Vec<(String, String)>) -> Res {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.form_post(w, path, path, &refs).await
 }

@@ -518,7 +518,7 @@ async fn break_glass_use_is_shown_to_the_childs_worker_and_manager() {
     assert_eq!(gil.get(&w, &format!("/people/{}", amy.id)).await.status, StatusCode::OK);
     let actor = w.app.local_actor("gil").await.unwrap();
     let now = hearth_app::local_time::uk_local(w.clock.now_for_tests());
-    let note = hearth_app::NewCaseNote {
+    let note = hearth_app::NewCaseNote { statutory_visit: false, also_for: Vec::new(),
         occurred_at: time::PrimitiveDateTime::new(now.date(), now.time()) - Duration::minutes(5),
         note_type: hearth_domain::codes::CaseNoteType::PhoneCall,
         child_seen: false,

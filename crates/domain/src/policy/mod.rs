@@ -71,12 +71,17 @@ impl Unit {
             Unit::CalendarDays => (amount, Some(amount)),
             Unit::Weeks => (7 * amount, Some(7 * amount)),
             // Every month has at least 28 days and at most 31; clamping to a shorter month's
-            // end never takes the length of m months below 28m.
-            Unit::Months => (28 * amount, Some(31 * amount)),
+            // end never takes the length of m months below 28m. A deadline on a day off
+            // moves back to the working day before: allow a fortnight's closure for that.
+            Unit::Months => ((28 * amount).saturating_sub(MONTH_DEADLINE_MOVE), Some(31 * amount)),
         };
         if in_hours { (24 * min, max.map(|m| 24 * m + 24)) } else { (min, max) }
     }
 }
+
+/// The most days a month-based deadline is assumed to move back to a working day (a weekend
+/// with bank holidays takes four; a Christmas closure can take more).
+const MONTH_DEADLINE_MOVE: u64 = 14;
 
 /// The longest timescale a pack may state, in any unit.
 pub const MAX_AMOUNT: u32 = 100_000;
@@ -168,12 +173,48 @@ impl Timespan {
             }
             Unit::CalendarDays => (Due::Date(calendar::add_days(date, n)?), Vec::new()),
             Unit::Weeks => (Due::Date(calendar::add_days(date, n * 7)?), Vec::new()),
-            Unit::Months => (Due::Date(calendar::add_months(date, n)?), Vec::new()),
+            Unit::Months => (Due::Date(month_deadline(date, n, cal)?), Vec::new()),
             Unit::Hours => match start {
                 Start::DateTime(t) => (Due::DateTime(t.checked_add(Duration::hours(n)).ok_or(DeadlineError::OutOfRange)?), Vec::new()),
                 Start::Date(_) => return Err(DeadlineError::NeedsTime),
             },
         })
+    }
+}
+
+/// `n` calendar months after `date`; when that day is a weekend, bank holiday or closure
+/// day, the working day before it (a review "within 3 months" held on the Friday is in time,
+/// on the Monday it is late).
+fn month_deadline(date: Date, n: i64, cal: &Calendar) -> Result<Date, DeadlineError> {
+    let d = calendar::add_months(date, n)?;
+    Ok(if cal.is_working_day(d) { d } else { cal.add_working_days(d, -1)?.date })
+}
+
+/// Why the days after `due` up to `on` are off, latest first: "Sat 26 Dec is at the weekend
+/// and Fri 25 Dec is a bank holiday (Christmas Day)". Weekend days after the first are
+/// understood.
+fn days_off(cal: &Calendar, due: Date, on: Date) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut d = on;
+    while d > due {
+        let what = match cal.non_working(d) {
+            Some(calendar::NonWorking::Weekend) if !parts.is_empty() => None,
+            Some(calendar::NonWorking::Weekend) => Some("at the weekend".to_string()),
+            Some(calendar::NonWorking::BankHoliday(t)) => Some(format!("a bank holiday ({t})")),
+            Some(calendar::NonWorking::Closure(r)) => Some(format!("a closure day ({r})")),
+            None => break,
+        };
+        if let Some(what) = what {
+            parts.push(format!("{} is {what}", calendar::describe_short_date(d, due)));
+        }
+        match d.previous_day() {
+            Some(p) => d = p,
+            None => break,
+        }
+    }
+    match parts.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => parts.join(""),
     }
 }
 
@@ -440,13 +481,15 @@ impl Deadline {
                 start.hour(),
                 start.minute()
             ),
-            (_, due, start) => format!(
-                "due {} — {} after the {} on {}",
-                describe_date(due.date()),
-                self.within,
-                self.from,
-                describe_short_date(start.date(), due.date())
-            ),
+            (unit, due, start) => {
+                let base = format!("due {} — {} after the {} on {}", describe_date(due.date()), self.within, self.from, describe_short_date(start.date(), due.date()));
+                // Say why a month-based deadline is earlier than the calendar says.
+                let on = calendar::add_months(start.date(), i64::from(self.within.amount)).ok().filter(|d| unit == Unit::Months && *d > due.date());
+                match on {
+                    Some(on) => format!("{base} ({}, so the working day before)", days_off(cal, due.date(), on)),
+                    None => base,
+                }
+            }
         }
     }
 

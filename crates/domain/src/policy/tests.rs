@@ -122,6 +122,14 @@ fn deadlines_in_hours_months_and_repeats() {
     assert_eq!(first.explain(cal()), "due Tue 30 Apr 2024 — 3 months after the initial child protection conference on Wed 31 Jan");
     let second = p.deadline("child_protection_review", 2, Start::Date(date!(2024 - 04 - 30)), cal()).unwrap();
     assert_eq!(second.due, Due::Date(date!(2024 - 10 - 30)));
+    // Three months after 27 Feb 2026 is Wed 27 May; after 26 Sep 2026 is Sat 26 Dec, and
+    // Fri 25 Dec is Christmas: due the Thursday before, and the explanation says why.
+    let christmas = p.deadline("child_protection_review", 1, Start::Date(date!(2026 - 09 - 26)), cal()).unwrap();
+    assert_eq!(christmas.due, Due::Date(date!(2026 - 12 - 24)));
+    assert_eq!(christmas.explain(cal()), "due Thu 24 Dec 2026 — 3 months after the initial child protection conference on Sat 26 Sep (Sat 26 Dec is at the weekend and Fri 25 Dec is a bank holiday (Christmas Day), so the working day before)");
+    let weekend = p.deadline("child_protection_review", 1, Start::Date(date!(2026 - 03 - 07)), cal()).unwrap();
+    assert_eq!(weekend.due, Due::Date(date!(2026 - 06 - 05)));
+    assert!(weekend.explain(cal()).ends_with("(Sun 7 Jun is at the weekend, so the working day before)"), "{}", weekend.explain(cal()));
     assert_eq!(second.from, "previous child protection review conference");
 
     let lac = |k, d| p.deadline("looked_after_review", k, Start::Date(d), cal()).unwrap().due;

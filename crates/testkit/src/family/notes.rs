@@ -169,7 +169,7 @@ pub(super) fn notes(g: &mut Gen, ctx: &Ctx<'_>, children: &[Child], adults: &Adu
                 _ => Duration::days(g.int(3, 10)),
             };
             let created_at = (occurred + delay).min(ctx.now - Duration::minutes(1)).max(occurred);
-            let details = CaseNoteDetails { occurred_at, note_type: t, child_seen, seen_alone, significant, text };
+            let details = CaseNoteDetails { statutory_visit: false, also_for: Vec::new(), occurred_at, note_type: t, child_seen, seen_alone, significant, text };
             let (first, correction) = if g.chance(0.02) {
                 let at = (created_at + Duration::hours(g.int(1, 240))).min(ctx.now - Duration::minutes(1)).max(created_at);
                 let (v1, reason) = earlier_note(g, &details, &note_ctx);

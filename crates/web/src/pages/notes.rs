@@ -10,10 +10,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{AppError, CaseSummary};
+use hearth_app::{AppError, CaseSummary, FamilyMember};
+use hearth_domain::case_summary::Alert;
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::codes::{CaseNoteType, Coded};
-use hearth_domain::person::PersonRecord;
 use hearth_domain::{CaseNoteId, FieldErrors, PersonId};
 use serde::Deserialize;
 use time::PrimitiveDateTime;
@@ -45,6 +45,13 @@ fn details_from_form(f: &FormData) -> Result<CaseNoteDetails, FieldErrors> {
             None
         }
     };
+    let mut also_for = Vec::new();
+    for v in f.all("also_for") {
+        match v.parse::<PersonId>() {
+            Ok(p) => also_for.push(p),
+            Err(_) => errs.add("also_for", "Choose children from the list"),
+        }
+    }
     match (date, time, note_type, child_seen) {
         (Some(d), Some(t), Some(note_type), Some(child_seen)) if errs.is_empty() => Ok(CaseNoteDetails {
             occurred_at: PrimitiveDateTime::new(d, t),
@@ -53,6 +60,8 @@ fn details_from_form(f: &FormData) -> Result<CaseNoteDetails, FieldErrors> {
             seen_alone: f.checked("seen_alone"),
             significant: f.checked("significant"),
             text: f.get("text").to_string(),
+            statutory_visit: f.get("statutory_visit") == "yes",
+            also_for,
         }),
         _ => {
             if f.get("text").trim().is_empty() {
@@ -75,6 +84,7 @@ fn form_from_details(d: &CaseNoteDetails) -> FormData {
     if d.significant {
         f.set("significant", "yes");
     }
+    f.set("statutory_visit", if d.statutory_visit { "yes" } else { "no" });
     f.set("text", d.text.clone());
     f
 }
@@ -83,7 +93,7 @@ fn form_from_details(d: &CaseNoteDetails) -> FormData {
 #[template(path = "note_form.html")]
 struct NoteFormPage {
     layout: Layout,
-    record: PersonRecord,
+    summary: CaseSummary,
     form: FormData,
     errors: FieldErrors,
     action: String,
@@ -97,11 +107,27 @@ impl NoteFormPage {
     fn note_types(&self) -> Vec<(String, String)> {
         options::<CaseNoteType>("Choose the type of note")
     }
+
+    /// Whether the child is on a plan with statutory visits, so the form asks whether the
+    /// note records one.
+    fn on_a_plan(&self) -> bool {
+        self.summary.alerts.iter().any(|a| matches!(a, Alert::ChildProtectionPlan { .. } | Alert::ChildInNeedPlan { .. }))
+    }
+
+    /// The other children of the network the same note can be recorded for: current, and
+    /// openable by the author.
+    fn siblings(&self) -> Vec<&FamilyMember> {
+        self.summary.children.iter().filter(|m| m.can_open && m.person.id != self.summary.record.id).collect()
+    }
+
+    fn also_for(&self, id: &PersonId) -> bool {
+        self.form.all("also_for").iter().any(|v| v == &id.to_string())
+    }
 }
 
 pub async fn new_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
-    let record = s.app.person(&actor, id).await?;
+    let summary = s.app.case_summary(&actor, id).await?;
     let restored = restore(&s, &actor, &q).await?;
     let form = restored.clone().unwrap_or_else(|| {
         let mut f = FormData::default();
@@ -109,8 +135,8 @@ pub async fn new_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v
         f
     });
     let page = NoteFormPage {
-        layout: layout(&v, format!("Add a case note for {}", record.details.full_name())),
-        record,
+        layout: layout(&v, format!("Add a case note for {}", summary.record.details.full_name())),
+        summary,
         form,
         errors: FieldErrors::new(),
         action: format!("/people/{id}/notes/new"),
@@ -130,10 +156,10 @@ pub async fn create(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}/notes?saved=note")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let record = s.app.person(&actor, id).await?;
+            let summary = s.app.case_summary(&actor, id).await?;
             let page = NoteFormPage {
-                layout: layout(&v, format!("Add a case note for {}", record.details.full_name())),
-                record,
+                layout: layout(&v, format!("Error: Add a case note for {}", summary.record.details.full_name())),
+                summary,
                 form,
                 errors,
                 action: format!("/people/{id}/notes/new"),
@@ -189,6 +215,11 @@ struct NotePage {
 }
 
 impl NotePage {
+    /// A child the note was also recorded for, when the reader may open their record.
+    fn linked(&self, id: &PersonId) -> Option<&FamilyMember> {
+        self.summary.children.iter().find(|m| m.person.id == *id && m.can_open)
+    }
+
     fn correction_reason(&self) -> Option<&str> {
         self.versions.iter().find(|v| v.version == self.note.version).and_then(|v| v.reason.as_deref())
     }
@@ -209,7 +240,6 @@ pub async fn correct_page(State(s): State<AppState>, Signed { actor, .. }: Signe
     let id: PersonId = parse_id(&id)?;
     let nid: CaseNoteId = parse_id(&nid)?;
     let (summary, note, _) = s.app.case_note(&actor, id, nid).await?;
-    let record = summary.record;
     let restored = restore(&s, &actor, &q).await?;
     let mut form = restored.clone().unwrap_or_else(|| form_from_details(&note.details));
     if restored.is_none() {
@@ -217,7 +247,7 @@ pub async fn correct_page(State(s): State<AppState>, Signed { actor, .. }: Signe
     }
     let page = NoteFormPage {
         layout: layout(&v, "Correct a case note"),
-        record,
+        summary,
         form,
         errors: FieldErrors::new(),
         action: format!("/people/{id}/notes/{nid}/correct"),
@@ -252,11 +282,11 @@ pub async fn correct(State(s): State<AppState>, Signed { actor, .. }: Signed, v:
         }
         Err(e) => return Err(e.into()),
     };
-    let record = s.app.case_note(&actor, id, nid).await?.0.record;
+    let summary = s.app.case_note(&actor, id, nid).await?.0;
     let mut form = form;
     if let Some((t, _, _)) = &conflict {
         form.set("version", t.version.to_string());
     }
-    let page = NoteFormPage { layout: layout(&v, "Correct a case note"), record, form, errors, action: format!("/people/{id}/notes/{nid}/correct"), correcting: true, conflict, draft_restored: false };
+    let page = NoteFormPage { layout: layout(&v, "Correct a case note"), summary, form, errors, action: format!("/people/{id}/notes/{nid}/correct"), correcting: true, conflict, draft_restored: false };
     Ok(render(status, &page))
 }

@@ -458,7 +458,7 @@ async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manage
 }
 
 async fn note(b: &Build, person: PersonId, by: &str) -> CaseNoteId {
-    let details = CaseNoteDetails {
+    let details = CaseNoteDetails { statutory_visit: false, also_for: Vec::new(),
         occurred_at: time::PrimitiveDateTime::new(date!(2026 - 05 - 05), time::macros::time!(08:30)),
         note_type: CaseNoteType::HomeVisit,
         child_seen: true,

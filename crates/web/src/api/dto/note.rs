@@ -28,6 +28,10 @@ pub struct CaseNoteDetails {
     /// Significant events appear in the child's chronology.
     #[serde(default)]
     pub significant: bool,
+    /// A statutory visit under the child's plan, whatever the note's type (the child must
+    /// be seen); it counts for the visit timescale as a note of type `statutory_visit` does.
+    #[serde(default)]
+    pub statutory_visit: bool,
     /// What happened (not blank).
     #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub text: String,
@@ -36,6 +40,7 @@ pub struct CaseNoteDetails {
 impl CaseNoteDetails {
     pub fn from_domain(d: &dom::CaseNoteDetails) -> Self {
         CaseNoteDetails {
+            statutory_visit: d.statutory_visit,
             occurred_at: local_datetime(d.occurred_at),
             note_type: d.note_type.code().to_string(),
             child_seen: d.child_seen,
@@ -60,6 +65,8 @@ impl CaseNoteDetails {
             errs.add("note_type", "Enter a valid case note type code");
         }
         let details = dom::CaseNoteDetails {
+            statutory_visit: self.statutory_visit,
+            also_for: Vec::new(),
             occurred_at: occurred_at.unwrap_or(now),
             note_type: note_type.unwrap_or(CaseNoteType::Other),
             child_seen: self.child_seen,
