@@ -2,7 +2,28 @@
 use crate::{Actor, App, AppError};
 use hearth_domain::audit::{Anchor, AuditEntry, ChainFault, ChainVerifier, Outcome};
 use hearth_domain::user::Permission;
-use hearth_domain::PersonId;
+use hearth_domain::identifiers::{PersonRef, PersonRefError};
+use hearth_domain::{PersonId, UserId};
+use hearth_store::AuditQuery;
+use std::collections::HashMap;
+
+/// What was searched for, for the audit entry of the search.
+fn describe_query(q: &AuditQuery) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = q.actor {
+        parts.push(format!("actor={a}"));
+    }
+    if !q.actions.is_empty() {
+        parts.push(format!("actions={}", q.actions.join(",")));
+    }
+    if let Some(f) = q.from {
+        parts.push(format!("from={}", f.date()));
+    }
+    if let Some(u) = q.until {
+        parts.push(format!("until={}", u.date()));
+    }
+    parts.join(" ")
+}
 
 /// What `verify_audit` found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,9 +38,32 @@ pub struct AuditReport {
     pub entries: Vec<AuditEntry>,
     /// Display names of the actors, parallel to `entries`.
     pub actor_names: Vec<String>,
+    /// Whose record it is: the name, "A restricted record", or `None` for an unknown id.
+    pub person_name: Option<String>,
 }
 
 const PAGE: u32 = 5_000;
+
+/// How many entries one page of the audit view shows.
+pub const AUDIT_VIEW_PAGE: u32 = 50;
+/// The most entries one download holds (narrow the filters for more).
+pub const AUDIT_EXPORT_MAX: u32 = 10_000;
+
+/// A page (or a download) of the audit log with the names it needs.
+#[derive(Clone, Debug, Default)]
+pub struct AuditSearch {
+    pub entries: Vec<AuditEntry>,
+    /// Who acted, by user id.
+    pub actors: HashMap<UserId, String>,
+    /// The people the entries are about, by name. A restricted record is not among them:
+    /// the log's lists never name or identify a hidden child (its own trail is read by its
+    /// Hearth ID).
+    pub people: HashMap<PersonId, String>,
+    /// Everyone with an account, by name, for the filter.
+    pub users: Vec<(UserId, String)>,
+    /// Where the next (older) page starts, when there is one.
+    pub older: Option<i64>,
+}
 
 impl App {
     /// Walks the whole chain in pages, each in a short read transaction. On a running server
@@ -94,12 +138,67 @@ impl App {
         })
     }
 
+    /// The audit log filtered, newest first, for auditors; `export` reads up to
+    /// [`AUDIT_EXPORT_MAX`] entries for a download. Searching and downloading are audited.
+    pub async fn audit_search(&self, actor: &Actor, mut q: AuditQuery, export: bool) -> Result<AuditSearch, AppError> {
+        let action = if export { "audit.export" } else { "audit.search" };
+        self.require(actor, Permission::ReadAudit, action).await?;
+        q.limit = if export { AUDIT_EXPORT_MAX } else { AUDIT_VIEW_PAGE };
+        let mut tx = self.store.begin_read().await?;
+        let entries = tx.audit_search(&q).await?;
+        let all = tx.users().await?;
+        let mut people = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for p in entries.iter().filter_map(|e| e.draft.person) {
+            if !seen.insert(p) {
+                continue;
+            }
+            match tx.person(p).await? {
+                Some(r) if r.restricted => {}
+                Some(r) => {
+                    people.insert(p, r.details.full_name());
+                }
+                None => {
+                    people.insert(p, "A record that does not exist".to_string());
+                }
+            }
+        }
+        let mut d = self.draft(Some(actor), action, q.person, Outcome::Allowed);
+        d.target = Some(describe_query(&q).chars().take(200).collect());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        let actors = all.iter().map(|u| (u.id, format!("{} ({})", u.display_name, u.username))).collect();
+        let mut users: Vec<(UserId, String)> = all.into_iter().map(|u| (u.id, format!("{} ({})", u.display_name, u.username))).collect();
+        users.sort_by(|a, b| a.1.cmp(&b.1));
+        let older = (!export && entries.len() == q.limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();
+        Ok(AuditSearch { entries, actors, people, users, older })
+    }
+
+    /// The person a Hearth ID or reference names, for the audit view; `Err` says what is
+    /// wrong, in words. (Auditors read every record's trail, so saying that no record has a
+    /// reference tells them nothing they could not find.)
+    pub async fn resolve_person(&self, text: &str) -> Result<Result<PersonId, String>, AppError> {
+        if let Ok(id) = text.parse::<PersonId>() {
+            return Ok(Ok(id));
+        }
+        let r = match PersonRef::parse(text) {
+            Ok(r) => r,
+            Err(PersonRefError::Check) => return Ok(Err("Check the reference: one of its characters is wrong".into())),
+            Err(PersonRefError::Format) => return Ok(Err("Enter the record's reference, like H-4K7Q-2M, or its Hearth ID".into())),
+        };
+        let mut tx = self.store.begin_read().await?;
+        let found = tx.person_by_reference(r).await?;
+        tx.commit().await?;
+        Ok(found.ok_or_else(|| "There is no record with that reference".to_string()))
+    }
+
     /// The audit trail of one person's record, for auditors. Viewing it is itself audited.
     pub async fn audit_of_person(&self, actor: &Actor, person: PersonId, limit: u32) -> Result<AuditReport, AppError> {
         self.require(actor, Permission::ReadAudit, "audit.person").await?;
         let mut tx = self.store.begin_read().await?;
         let entries = tx.audit_of_person(person, limit).await?;
         let users = tx.users().await?;
+        let person_name = tx.person(person).await?.map(|r| if r.restricted { "A restricted record".to_string() } else { r.details.full_name() });
         tx.append_audit(&self.draft(Some(actor), "audit.person", Some(person), Outcome::Allowed)).await?;
         tx.commit().await?;
         let actor_names = entries
@@ -112,7 +211,7 @@ impl App {
                     .unwrap_or_else(|| "Hearth (system)".to_string())
             })
             .collect();
-        Ok(AuditReport { entries, actor_names })
+        Ok(AuditReport { entries, actor_names, person_name })
     }
 }
 

@@ -28,7 +28,47 @@ pub struct Caseloads {
     pub pack: String,
 }
 
+/// A worker a case can be allocated to, with what they hold now.
+#[derive(Clone, Debug)]
+pub struct AllocationChoice {
+    pub user: UserId,
+    pub name: String,
+    pub children: i64,
+    pub status: Option<CaseloadLevel>,
+}
+
 impl App {
+    /// The teams and, in each, the people a case can be allocated to (active social workers
+    /// and team managers), with their current caseloads against the pack's threshold, for
+    /// the allocation form. Teams by name; people by caseload, lightest first.
+    pub async fn allocation_choices(&self, actor: &Actor) -> Result<Vec<(hearth_domain::user::Team, Vec<AllocationChoice>)>, AppError> {
+        self.require(actor, Permission::RecordManagementOversight, "allocation.view").await?;
+        let mut tx = self.store.begin_read().await?;
+        let mut teams = tx.teams().await?;
+        let holders: Vec<_> = tx.users().await?.into_iter().filter(|u| u.active && matches!(u.role, Role::SocialWorker | Role::TeamManager)).collect();
+        let ids: Vec<UserId> = holders.iter().map(|u| u.id).collect();
+        let counts = tx.caseloads(&ids).await?;
+        tx.commit().await?;
+        let threshold = self.config.timescales.pack.threshold(CASELOAD_THRESHOLD).cloned();
+        teams.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(teams
+            .into_iter()
+            .map(|t| {
+                let mut people: Vec<AllocationChoice> = holders
+                    .iter()
+                    .filter(|u| u.team == Some(t.id))
+                    .map(|u| {
+                        let children = counts.iter().find(|(w, _)| *w == u.id).map_or(0, |(_, n)| *n);
+                        let status = threshold.as_ref().filter(|_| u.role == Role::SocialWorker).map(|th| caseload_status(u32::try_from(children).unwrap_or(u32::MAX), Some(th)).level);
+                        AllocationChoice { user: u.id, name: u.display_name.clone(), children, status }
+                    })
+                    .collect();
+                people.sort_by(|a, b| a.children.cmp(&b.children).then(a.name.cmp(&b.name)));
+                (t, people)
+            })
+            .collect())
+    }
+
     /// The caseloads of everyone below a manager in the management chain.
     pub async fn caseloads(&self, actor: &Actor) -> Result<Caseloads, AppError> {
         self.require(actor, Permission::RecordManagementOversight, "caseloads.view").await?;
@@ -69,7 +109,37 @@ impl App {
     }
 }
 
+/// The children a manager's worker holds, as the manager may see them.
+#[derive(Clone, Debug)]
+pub struct WorkerCases {
+    pub name: String,
+    pub children: Vec<hearth_domain::person::PersonSummary>,
+    /// Children the worker holds that are restricted from the manager: counted, not listed.
+    pub hidden: i64,
+    pub today: time::Date,
+}
+
 impl App {
+    /// The children allocated to `worker`, for their manager (someone below the actor in
+    /// the management chain; anyone else is not found). Restricted children that do not
+    /// name the manager are counted, not listed.
+    pub async fn worker_cases(&self, actor: &Actor, worker: UserId) -> Result<WorkerCases, AppError> {
+        self.require(actor, Permission::RecordManagementOversight, "caseloads.view").await?;
+        if !actor.subject.reports.contains(&worker) {
+            return Err(AppError::NotFound);
+        }
+        let mut tx = self.store.begin_read().await?;
+        let name = tx.user(worker).await?.map(|u| u.display_name).ok_or(AppError::NotFound)?;
+        let children = tx.cases_of(worker, &actor.subject.scope(), self.now(), 5_000).await?;
+        let held = tx.caseloads(&[worker]).await?.first().map_or(0, |(_, n)| *n);
+        let mut d = self.draft(Some(actor), "caseloads.view", None, Outcome::Allowed);
+        d.target = Some(worker.to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        let hidden = held - i64::try_from(children.len()).unwrap_or(i64::MAX);
+        Ok(WorkerCases { name, children, hidden: hidden.max(0), today: self.today() })
+    }
+
     /// The children allocated to the actor, for their home page.
     pub async fn my_cases(&self, actor: &Actor, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>, AppError> {
         if !actor.can(Permission::ViewRecords) {

@@ -27,9 +27,9 @@ pub use admin::{CreatedAccount, NewAccount, NewUser};
 pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
-pub use audit::{AuditReport, VerifyOutcome};
+pub use audit::{AuditReport, AuditSearch, VerifyOutcome, AUDIT_EXPORT_MAX, AUDIT_VIEW_PAGE};
 pub use case_summary::CaseSummary;
-pub use caseloads::{CaseloadRow, Caseloads};
+pub use caseloads::{AllocationChoice, CaseloadRow, Caseloads, WorkerCases};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
 pub use cin::{CpDashboardView, EpisodeView, DASHBOARD_OVERDUE, EPISODE_TASKS};
 pub use work::{pages_of, MyWork, TeamWork, TeamWorkFilter, TEAM_WORK_PER_PAGE};

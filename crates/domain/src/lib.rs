@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod audit_words;
 pub mod calendar;
 pub mod case_note;
 pub mod case_summary;

@@ -133,6 +133,38 @@ pub(crate) async fn of_person_by(c: &mut AnyConnection, person: PersonId, actor:
     rows.iter().map(from_row).collect()
 }
 
+pub(crate) async fn search(c: &mut AnyConnection, q: &hearth_store::AuditQuery) -> Result<Vec<AuditEntry>> {
+    let mut s = DynSql::new(select_entries!("WHERE 1 = 1"));
+    if let Some(a) = q.actor {
+        let p = s.arg(a.to_string());
+        s.push(&format!(" AND actor = {p}"));
+    }
+    if !q.actions.is_empty() {
+        let l = s.list(q.actions.iter().map(String::as_str));
+        s.push(&format!(" AND action IN ({l})"));
+    }
+    if let Some(p) = q.person {
+        let p = s.arg(p.to_string());
+        s.push(&format!(" AND person_id = {p}"));
+    }
+    if let Some(t) = q.from {
+        let p = s.arg(micros(t));
+        s.push(&format!(" AND at >= {p}"));
+    }
+    if let Some(t) = q.until {
+        let p = s.arg(micros(t));
+        s.push(&format!(" AND at < {p}"));
+    }
+    if let Some(b) = q.before {
+        let p = s.arg(b);
+        s.push(&format!(" AND seq < {p}"));
+    }
+    let l = s.arg(i64::from(q.limit));
+    s.push(&format!(" ORDER BY seq DESC LIMIT {l}"));
+    s.cache = q.actions.len() <= 8;
+    s.fetch_all(c).await?.iter().map(from_row).collect()
+}
+
 /// Accounts made since `since` (their `user.create` entries, by the partial index on them)
 /// whose role is now one of `roles`.
 pub(crate) async fn role_grants_since(c: &mut AnyConnection, since: OffsetDateTime, roles: &[Role]) -> Result<Vec<RoleGrant>> {

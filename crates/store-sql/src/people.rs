@@ -259,9 +259,9 @@ pub(crate) async fn access_facts(c: &mut AnyConnection, person: PersonId, user: 
     .transpose()
 }
 
-pub(crate) async fn children_of_worker(c: &mut AnyConnection, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
+pub(crate) async fn cases_of(c: &mut AnyConnection, worker: UserId, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
     let mut q = DynSql::new(concat!("SELECT ", person_columns!(), " FROM persons p WHERE p.kind = 'child' AND p.allocated_worker_id = "));
-    let worker = q.arg(scope.user.to_string());
+    let worker = q.arg(worker.to_string());
     q.push(&worker).push(" AND ");
     let visible = crate::access::listing_condition(&mut q, scope, Listing::Open, now);
     let limit = q.arg(i64::from(limit));

@@ -203,8 +203,8 @@ impl Tx for SqlTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         allocations::allocate(self.c(), person, ended, new).await
     }
-    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
-        people::children_of_worker(self.c(), scope, now, limit).await
+    async fn cases_of(&mut self, worker: UserId, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
+        people::cases_of(self.c(), worker, scope, now, limit).await
     }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         people::caseloads(self.c(), workers).await
@@ -430,6 +430,9 @@ impl Tx for SqlTx {
     }
     async fn audit_of_person(&mut self, person: PersonId, limit: u32) -> Result<Vec<AuditEntry>> {
         audit::of_person(self.c(), person, limit).await
+    }
+    async fn audit_search(&mut self, q: &hearth_store::AuditQuery) -> Result<Vec<AuditEntry>> {
+        audit::search(self.c(), q).await
     }
     async fn audit_of_person_by(&mut self, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>> {
         audit::of_person_by(self.c(), person, actor, from, to, limit).await

@@ -19,7 +19,7 @@
 //! or with [`run_all`] in one go. Where a case provokes an error (other than a duplicate
 //! username, which leaves the transaction usable) it drops that transaction and begins
 //! another: after a failed statement PostgreSQL refuses the rest of a transaction.
-use crate::{ApiTokenRecord, BreakGlassGrant, DraftRecord, SessionRecord, SetupLinkRecord, Store, StoreError, TaskQuery, Tx};
+use crate::{ApiTokenRecord, AuditQuery, BreakGlassGrant, DraftRecord, SessionRecord, SetupLinkRecord, Store, StoreError, TaskQuery, Tx};
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry, ChainVerifier, Outcome};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
@@ -78,6 +78,7 @@ macro_rules! conformance_tests {
             audit_chain,
             audit_of_person,
             audit_under_break_glass,
+            audit_search,
             role_grants,
             concurrent_audit_appends,
             read_transactions_audit_by_group_commit,
@@ -952,6 +953,11 @@ pub async fn caseload_counts(store: &dyn Store) {
     tx.set_access_list(restricted_child.id, &[b.id]).await.unwrap();
     let listed: Vec<PersonId> = tx.children_of_worker(&b_scope, now(), 100).await.unwrap().into_iter().map(|p| p.id).collect();
     assert_eq!(listed, vec![restricted_child.id], "once on the list, the worker sees it");
+    // A manager reads a worker's cases with their own access: b's restricted children do
+    // not name the manager.
+    let m_scope = AccessScope { user: UserId::new(), la_wide: false, relationship: true, workers: vec![a.id, b.id], teams: vec![t1.id] };
+    assert_eq!(tx.cases_of(a.id, &m_scope, now(), 100).await.unwrap().len(), 3);
+    assert!(tx.cases_of(b.id, &m_scope, now(), 100).await.unwrap().is_empty(), "restricted from the manager");
     assert_eq!(hidden, vec![(b.id, 1)]);
     tx.commit().await.unwrap();
 }
@@ -1768,6 +1774,35 @@ pub async fn audit_under_break_glass(store: &dyn Store) {
     assert_eq!(found, inside, "the actor's entries in the window, oldest first, inclusive of its start");
     assert!(!found.contains(&before) && !found.contains(&after));
     assert_eq!(tx.audit_of_person_by(person, actor, from, from + Duration::minutes(60), 1).await.unwrap(), inside[..1].to_vec());
+    tx.commit().await.unwrap();
+}
+
+pub async fn audit_search(store: &dyn Store) {
+    let (ann, bob, person) = (UserId::new(), UserId::new(), PersonId::new());
+    let from = now() - Duration::minutes(30);
+    let at = |minutes: i64, action: &str, actor: UserId| AuditDraft { at: from + Duration::minutes(minutes), ..draft(action, Some(actor), Some(person)) };
+    let drafts = [at(-5, "person.view", ann), at(0, "person.view", ann), at(5, "case_note.create", bob), at(10, "person.update", ann), at(40, "person.view", bob)];
+    let mut tx = store.begin().await.unwrap();
+    for d in &drafts {
+        tx.append_audit(d).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let e = stored(store, &drafts).await;
+    let q = AuditQuery { person: Some(person), limit: 100, ..AuditQuery::default() };
+    let mut tx = store.begin().await.unwrap();
+    let find = |found: Vec<AuditEntry>| found.iter().map(|f| e.iter().position(|x| x == f).expect("one of ours")).collect::<Vec<_>>();
+    assert_eq!(find(tx.audit_search(&q).await.unwrap()), vec![4, 3, 2, 1, 0], "newest first");
+    assert_eq!(find(tx.audit_search(&AuditQuery { actor: Some(ann), ..q.clone() }).await.unwrap()), vec![3, 1, 0]);
+    let views = AuditQuery { actions: vec!["person.view".into(), "person.update".into()], ..q.clone() };
+    assert_eq!(find(tx.audit_search(&views).await.unwrap()), vec![4, 3, 1, 0]);
+    let window = AuditQuery { from: Some(from), until: Some(from + Duration::minutes(40)), ..q.clone() };
+    assert_eq!(find(tx.audit_search(&window).await.unwrap()), vec![3, 2, 1], "from inclusive, until exclusive");
+    let page = AuditQuery { limit: 2, ..q.clone() };
+    let first = tx.audit_search(&page).await.unwrap();
+    assert_eq!(find(first.clone()), vec![4, 3]);
+    let next = AuditQuery { before: first.last().map(|x| x.seq), ..page };
+    assert_eq!(find(tx.audit_search(&next).await.unwrap()), vec![2, 1]);
+    assert!(tx.audit_search(&AuditQuery { actor: Some(UserId::new()), ..q }).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }
 

@@ -219,7 +219,12 @@ pub trait Tx: Send {
     /// The children allocated to `scope`'s user that the scope may open (a restricted child
     /// allocated to them but not naming them on its list is left out), by family then given
     /// name, at most `limit`.
-    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>>;
+    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
+        self.cases_of(scope.user, scope, now, limit).await
+    }
+    /// The children allocated to `worker` that `scope` (a reader: the worker, their manager)
+    /// may open, by family then given name, at most `limit`.
+    async fn cases_of(&mut self, worker: UserId, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>>;
     /// How many children each of `workers` holds (workers with none are left out).
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>>;
     /// How many children are allocated to each of `teams` without a worker (teams with none
@@ -366,6 +371,8 @@ pub trait Tx: Send {
     /// What `actor` did to `person` from `from` to `to` inclusive (under a break-glass
     /// grant), oldest first, at most `limit`.
     async fn audit_of_person_by(&mut self, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// The entries the query selects, newest first.
+    async fn audit_search(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
     /// Accounts created since `since` whose role is now one of `roles`, newest first.
     async fn role_grants_since(&mut self, since: OffsetDateTime, roles: &[hearth_domain::user::Role]) -> Result<Vec<RoleGrant>>;
 }

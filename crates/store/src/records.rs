@@ -166,6 +166,22 @@ pub struct PersonFrontDoor {
     pub episodes: Vec<Versioned<hearth_domain::cin::episode::Episode>>,
 }
 
+/// Which audit entries to read, newest first: each filter narrows; `before` pages back (the
+/// entries with a lower sequence number than it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<UserId>,
+    /// Actions equal to one of these (empty: any).
+    pub actions: Vec<String>,
+    pub person: Option<PersonId>,
+    /// From this moment (inclusive) …
+    pub from: Option<OffsetDateTime>,
+    /// … to before this one.
+    pub until: Option<OffsetDateTime>,
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
 /// What the case summary at the top of a child's pages needs beyond the record and the
 /// episodes, read at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

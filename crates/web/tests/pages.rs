@@ -449,16 +449,43 @@ async fn an_auditor_sees_who_looked_at_a_record_and_checks_the_chain() {
     assert_eq!(ava.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND);
     let trail = ava.get(&w, &format!("/audit/people/{}", p.id)).await;
     assert_eq!(trail.status, StatusCode::OK);
-    assert!(trail.body.contains("sam name (sam)") && trail.body.contains("person.view"));
+    assert!(trail.body.contains("sam name (sam)") && trail.body.contains("opened the record"), "actions in words: {}", trail.body);
+    assert!(trail.body.contains("Amy Lee, Hearth ID"), "the record is named");
     assert!(trail.body.contains("eve name (eve)") && trail.body.contains("Refused"), "refusals are shown");
     let res = ava.get(&w, "/audit?person=not-an-id").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#person\"") && res.body.contains("<title>Error:"));
     let res = ava.get(&w, &format!("/audit?person={}", p.id)).await;
     assert_eq!(res.location(), format!("/audit/people/{}", p.id));
     let page = ava.get(&w, "/audit").await;
     assert!(!page.body.contains("is intact"), "the check runs only when asked for");
     let page = ava.get(&w, "/audit?verify=1").await;
     assert!(page.body.contains("The audit log is intact"));
+
+    // The log, filtered by who and what, in words, with the record named unless restricted.
+    let sam_id = u.id;
+    let opened = hearth_domain::audit_words::ACTION_GROUPS.iter().position(|(n, _)| *n == "Opened a record").unwrap();
+    let page = ava.get(&w, &format!("/audit?user={sam_id}&action={opened}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("opened the record") && page.body.contains(&format!("href=\"/audit/people/{}\">Amy Lee", p.id)), "{}", page.body);
+    assert!(!page.body.contains("eve name (eve)</td>"), "only Sam's entries");
+    let today = hearth_app::local_time::uk_local(w.clock.now_for_tests()).date();
+    let future = today + Duration::days(2);
+    let bad = ava.get(&w, &format!("/audit?from-day={}&from-month={}&from-year={}", future.day(), future.month() as u8, future.year())).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#from\"") && bad.body.contains("The first day must be today or in the past"));
+    let bad = ava.get(&w, "/audit?user=nobody").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let q = format!("user={sam_id}&from-day={}&from-month={}&from-year={}", today.day(), today.month() as u8, today.year());
+    let csv = ava.get(&w, &format!("/audit/export.csv?{q}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with("sequence,when,who,action,in words,record,person id,outcome,reason\r\n"), "{}", csv.body);
+    assert!(csv.body.contains(",person.view,opened the record,Amy Lee,"), "{}", csv.body);
+    assert!(!csv.body.contains("eve name"));
+    let restricted = ava.get(&w, "/audit").await;
+    assert!(restricted.body.contains("searched the audit log") || restricted.body.contains("downloaded the audit log"), "searching the log is itself in the log");
+    // Only auditors read the log.
+    assert_eq!(sam.get(&w, "/audit/export.csv").await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -631,9 +658,17 @@ async fn managers_see_their_workers_caseloads_against_the_pack() {
     assert!(page.body.contains(">3<"), "three children");
     // The national pack sets no caseload threshold; no judgement is shown.
     assert!(!page.body.contains("Under"));
+    // The count opens the worker's children.
+    let theirs = format!("/caseloads/{}", sam.id);
+    assert!(page.body.contains(&format!("href=\"{theirs}\"")));
+    let list = b.get(&w, &theirs).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Children allocated to Sam Worker") && list.body.matches("Kid Number").count() == 3, "{}", list.body);
+    assert_eq!(b.get(&w, &format!("/caseloads/{}", tara.id)).await.status, StatusCode::NOT_FOUND, "only the people one manages");
     let mut s = Browser::new();
     s.sign_in(&w, "sam").await;
     assert_eq!(s.get(&w, "/caseloads").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&w, &theirs).await.status, StatusCode::FORBIDDEN);
     // Under the Bath and North East Somerset pack (20 to 25), three is under.
     let local = hearth_domain::policy::Pack::national().with_layer(hearth_domain::policy::BATH_NE_SOMERSET_PACK).unwrap();
     let config = AppConfig {
@@ -662,6 +697,9 @@ async fn a_manager_transfers_a_case_and_access_follows_with_history_kept() {
     let path = format!("/people/{}/allocation", p.id);
     let page = b.get(&w, &path).await;
     assert!(page.body.contains("Allocated when the record was created"));
+    // Workers are offered under their teams with what they hold now.
+    assert!(page.body.contains("<optgroup label=\"Child protection\">") && page.body.contains("kim name: 0 children"), "{}", page.body);
+    assert!(page.body.contains("sam name: 1 child<"), "Sam holds this child");
     let today = hearth_app::local_time::uk_local(w.clock.now_for_tests()).date();
     let (d, m, y) = (today.day().to_string(), (today.month() as u8).to_string(), today.year().to_string());
     let (cp_id, kim_id, sam_id) = (cp.id.to_string(), kim.id.to_string(), sam.id.to_string());

@@ -70,18 +70,19 @@ impl Unit {
             Unit::WorkingDays => (amount, None),
             Unit::CalendarDays => (amount, Some(amount)),
             Unit::Weeks => (7 * amount, Some(7 * amount)),
-            // Every month has at least 28 days and at most 31; clamping to a shorter month's
-            // end never takes the length of m months below 28m. A deadline on a day off
-            // moves back to the working day before: allow a fortnight's closure for that.
-            Unit::Months => ((28 * amount).saturating_sub(MONTH_DEADLINE_MOVE), Some(31 * amount)),
+            // m months average 30.436875 days each (the Gregorian year over 12); a run of m
+            // months is at most 3 days shorter than that (February, and a 31st clamped to a
+            // shorter month's end), and a deadline on a weekend or bank holiday moves back
+            // at most 4 days to a working day. Never longer than 31 days a month.
+            Unit::Months => ((amount * 30_436_875 / 1_000_000).saturating_sub(3 + MONTH_DEADLINE_MOVE), Some(31 * amount)),
         };
         if in_hours { (24 * min, max.map(|m| 24 * m + 24)) } else { (min, max) }
     }
 }
 
-/// The most days a month-based deadline is assumed to move back to a working day (a weekend
-/// with bank holidays takes four; a Christmas closure can take more).
-const MONTH_DEADLINE_MOVE: u64 = 14;
+/// The most days a month-based deadline moves back to a working day: from a Monday bank
+/// holiday over the weekend and Good Friday, or from Boxing Day's substitute over Christmas.
+const MONTH_DEADLINE_MOVE: u64 = 4;
 
 /// The longest timescale a pack may state, in any unit.
 pub const MAX_AMOUNT: u32 = 100_000;
@@ -182,12 +183,15 @@ impl Timespan {
     }
 }
 
-/// `n` calendar months after `date`; when that day is a weekend, bank holiday or closure
-/// day, the working day before it (a review "within 3 months" held on the Friday is in time,
-/// on the Monday it is late).
+/// `n` calendar months after `date`; when that day is a weekend or bank holiday, the last
+/// day before it that is neither (a review "within 3 months" held on the Friday is in time,
+/// on the Monday it is late). Local closure days do not move it: they are not bounded.
 fn month_deadline(date: Date, n: i64, cal: &Calendar) -> Result<Date, DeadlineError> {
-    let d = calendar::add_months(date, n)?;
-    Ok(if cal.is_working_day(d) { d } else { cal.add_working_days(d, -1)?.date })
+    let mut d = calendar::add_months(date, n)?;
+    while matches!(cal.non_working(d), Some(calendar::NonWorking::Weekend | calendar::NonWorking::BankHoliday(_))) {
+        d = d.previous_day().ok_or(DeadlineError::OutOfRange)?;
+    }
+    Ok(d)
 }
 
 /// Why the days after `due` up to `on` are off, latest first: "Sat 26 Dec is at the weekend

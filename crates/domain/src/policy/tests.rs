@@ -180,7 +180,9 @@ fn timespans_compare_only_when_the_order_is_certain() {
     assert_eq!(ts("24 hours").compare(ts("1 working day")), Some(Less));
     assert_eq!(ts("2 weeks").compare(ts("14 calendar days")), Some(Equal));
     assert_eq!(ts("1 month").compare(ts("31 calendar days")), Some(Less));
-    assert_eq!(ts("1 month").compare(ts("4 weeks")), Some(Greater));
+    // A month from 31 January ends on 28 February, earlier still when that is a weekend.
+    assert_eq!(ts("1 month").compare(ts("4 weeks")), None);
+    assert_eq!(ts("1 month").compare(ts("3 weeks")), Some(Greater));
     assert_eq!(ts("12 weeks").compare(ts("3 months")), Some(Less));
     assert_eq!(ts("13 weeks").compare(ts("3 months")), None);
     assert_eq!(ts("5 weeks").compare(ts("1 month")), Some(Greater));

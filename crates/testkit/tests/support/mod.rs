@@ -219,6 +219,9 @@ impl Tx for RecordingTx {
     async fn latest_setup_links(&mut self) -> Result<Vec<SetupLinkRecord>> {
         self.inner.latest_setup_links().await
     }
+    async fn audit_search(&mut self, q: &hearth_store::AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.inner.audit_search(q).await
+    }
     async fn audit_of_person_by(&mut self, person: PersonId, actor: UserId, from: OffsetDateTime, to: OffsetDateTime, limit: u32) -> Result<Vec<AuditEntry>> {
         self.inner.audit_of_person_by(person, actor, from, to, limit).await
     }
@@ -350,8 +353,8 @@ impl Tx for RecordingTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         self.inner.allocate(person, ended, new).await
     }
-    async fn children_of_worker(&mut self, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>> {
-        self.inner.children_of_worker(scope, now, limit).await
+    async fn cases_of(&mut self, worker: UserId, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>> {
+        self.inner.cases_of(worker, scope, now, limit).await
     }
     async fn caseloads(&mut self, workers: &[UserId]) -> Result<Vec<(UserId, i64)>> {
         self.inner.caseloads(workers).await

@@ -10,8 +10,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AllocationView, AppError};
-use hearth_domain::user::Role;
+use hearth_app::{Actor, AllocationChoice, AllocationView, AppError};
+use hearth_domain::front_door::allocation::CaseloadLevel;
+use hearth_domain::user::Team;
 use hearth_domain::validation::non_empty;
 use hearth_domain::{FieldErrors, PersonId};
 
@@ -23,10 +24,22 @@ struct AllocationPage {
     form: FormData,
     errors: FieldErrors,
     teams: Vec<(String, String)>,
-    workers: Vec<(String, String)>,
+    /// Each team's people, with their caseloads.
+    choices: Vec<(Team, Vec<AllocationChoice>)>,
 }
 
 impl AllocationPage {
+    /// "Sam Worker: 18 children, within the range".
+    fn choice_label(&self, c: &AllocationChoice) -> String {
+        let n = if c.children == 1 { "1 child".to_string() } else { format!("{} children", c.children) };
+        match c.status {
+            Some(CaseloadLevel::Over) => format!("{}: {n}, over the range", c.name),
+            Some(CaseloadLevel::Under) => format!("{}: {n}, under the range", c.name),
+            Some(CaseloadLevel::Within) => format!("{}: {n}, within the range", c.name),
+            None => format!("{}: {n}", c.name),
+        }
+    }
+
     fn span(&self, a: &hearth_domain::front_door::allocation::Allocation) -> String {
         match a.to {
             Some(to) => format!("{} to {}", day(&a.from), day(&to)),
@@ -37,23 +50,15 @@ impl AllocationPage {
 
 async fn show(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     let view = s.app.allocations(actor, id).await?;
-    let teams = s.app.teams().await?;
-    let users = s.app.users(actor).await?;
-    let team_name = |t| teams.iter().find(|x| Some(x.id) == t).map(|x| x.name.clone()).unwrap_or_default();
-    let workers = options_from(
-        "No worker yet (held by the team)",
-        users
-            .iter()
-            .filter(|u| u.active && matches!(u.role, Role::SocialWorker | Role::TeamManager))
-            .map(|u| (u.id.to_string(), format!("{} ({})", u.display_name, team_name(u.team)))),
-    );
+    let choices = s.app.allocation_choices(actor).await?;
+    let title = format!("{}Allocation of {}", if errors.is_empty() { "" } else { "Error: " }, view.record.details.full_name());
     let page = AllocationPage {
-        layout: layout(v, format!("Allocation of {}", view.record.details.full_name())),
+        layout: layout(v, title),
         view,
         form,
         errors,
-        teams: options_from("Choose a team", teams.iter().map(|t| (t.id.to_string(), t.name.clone()))),
-        workers,
+        teams: options_from("Choose a team", choices.iter().map(|(t, _)| (t.id.to_string(), t.name.clone()))),
+        choices,
     };
     Ok(render(status, &page))
 }

@@ -5,10 +5,10 @@ use crate::layout::Layout;
 use crate::session::{Signed, Visitor};
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use hearth_app::Caseloads;
+use hearth_app::{Caseloads, WorkerCases};
 use hearth_domain::front_door::allocation::CaseloadLevel;
 
 #[derive(Template)]
@@ -37,4 +37,18 @@ pub fn status_tag(s: &Option<CaseloadLevel>) -> (&'static str, &'static str) {
 pub async fn page(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
     let c = s.app.caseloads(&actor).await?;
     Ok(render(StatusCode::OK, &CaseloadsPage { layout: layout(&v, "Caseloads"), c }))
+}
+
+#[derive(Template)]
+#[template(path = "worker_cases.html")]
+struct WorkerCasesPage {
+    layout: Layout,
+    w: WorkerCases,
+}
+
+/// A worker's children, for their manager.
+pub async fn worker(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: hearth_domain::UserId = super::parse_id(&id)?;
+    let w = s.app.worker_cases(&actor, id).await?;
+    Ok(render(StatusCode::OK, &WorkerCasesPage { layout: layout(&v, format!("Children allocated to {}", w.name)), w }))
 }

@@ -130,31 +130,5 @@ pub fn alert_reason(why: &AlertReason) -> &'static str {
 
 /// What an audited action did, in words, for the break-glass alerts.
 pub fn action_words(action: &str) -> String {
-    let words = match action {
-        "person.break_glass" => "asked for emergency access",
-        "person.view" => "opened the record",
-        "person.update" => "changed the person's details",
-        "person.history" => "read the record's history",
-        "person.chronology" => "read the chronology",
-        "person.family" => "looked at the family network",
-        "person.census" => "checked the census readiness",
-        "person.restrict" => "restricted the record",
-        "case_note.create" => "added a case note",
-        "case_note.correct" => "corrected a case note",
-        "case_note.view" | "case_note.list" => "read case notes",
-        "relationship.create" => "added to the family network",
-        "relationship.end" => "ended a relationship",
-        "allocation.view" => "looked at the allocation",
-        "allocation.change" => "changed the allocation",
-        "contact.create" => "recorded a contact",
-        "contact.view" => "read a contact",
-        "referral.view" => "read a referral",
-        "referral.update" => "changed a referral",
-        "assessment.view" => "read an assessment",
-        "assessment.update" | "assessment.create" => "worked on an assessment",
-        "episode.view" => "read the child in need episode",
-        "front_door.list" => "looked at contacts and referrals",
-        other => return other.replace(['.', '_'], " "),
-    };
-    words.to_string()
+    hearth_domain::audit_words::describe(action)
 }

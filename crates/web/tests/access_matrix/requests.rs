@@ -63,7 +63,7 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
                 "assessments" if ["/{step}", "/return", "/authorise"].iter().any(|e| template.ends_with(e)) => need()?.submitted.to_string(),
                 "assessments" => need()?.assessment.to_string(),
                 "episodes" => need()?.episode.to_string(),
-                "users" => w.user("worker_team").id.to_string(),
+                "users" | "caseloads" => w.user("worker_team").id.to_string(),
                 "tokens" => w.worker_token_id.to_string(),
                 other => return Err(format!("{template}: no value for {{id}} after /{other}/: add one in access_matrix/requests.rs")),
             },
