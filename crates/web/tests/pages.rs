@@ -778,13 +778,19 @@ async fn a_manager_puts_qualified_workers_on_the_duty_rota_and_the_warning_goes(
     let before = page.body.matches(WARNING).count();
     assert!(before >= 18, "every session of two weeks starts under the minimum ({before})");
 
+    assert!(page.body.contains("<option value=\"\">Choose a worker</option>"), "no one is chosen for the manager");
+    let none = b.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &day), ("half", "am"), ("worker", "")]).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains(&format!("href=\"#worker-{day}-am\"")) && none.body.contains("<title>Error:"), "{}", none.body);
+    let mut last = String::new();
     for worker in [&sam, &ria] {
         let res = b.form_post(&w, "/rota", "/rota/add", &[("team", &team), ("date", &day), ("half", "am"), ("worker", &worker.id.to_string())]).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         assert!(res.location().starts_with("/rota?team="), "{}", res.location());
+        last = res.location().to_string();
     }
-    let page = b.get(&w, &format!("/rota?team={team}&saved=added")).await;
-    assert!(page.body.contains("Added to the duty rota"));
+    let page = b.get(&w, &last).await;
+    assert!(page.body.contains("ria name added to ") && page.body.contains(", morning"), "says who was added to which session: {}", page.body);
     assert!(page.body.contains("sam name") && page.body.contains("ria name"));
     assert_eq!(page.body.matches(WARNING).count(), before - 1, "the covered session no longer warns");
 

@@ -56,29 +56,40 @@ pub struct RotaQuery {
     team: String,
     #[serde(default)]
     saved: String,
+    /// Who was added or removed, and the session, for the message.
+    #[serde(default)]
+    worker: String,
+    #[serde(default)]
+    session: String,
 }
 
-fn flash(saved: &str) -> Option<String> {
-    match saved {
-        "added" => Some("Added to the duty rota".into()),
-        "removed" => Some("Removed from the duty rota".into()),
-        _ => None,
-    }
+/// "Sam Worker added to Tue 8 Dec, morning": said from the rota as it now is, so the names
+/// are the team's own (an unknown worker or session is said without them).
+fn flash(q: &RotaQuery, r: &hearth_app::Rota) -> Option<String> {
+    let verb = match q.saved.as_str() {
+        "added" => "added to",
+        "removed" => "removed from",
+        _ => return None,
+    };
+    let who = r.members.iter().find(|m| m.user.to_string() == q.worker).map(|m| m.name.clone());
+    let when = r.sessions.iter().find(|x| session_key(&x.session) == q.session).map(|x| session_label(&x.session));
+    Some(match (who, when) {
+        (Some(who), Some(when)) => format!("{who} {verb} {when}"),
+        (Some(who), None) => format!("{who} {verb} the duty rota"),
+        _ => format!("{} the duty rota", if verb == "added to" { "Added to" } else { "Removed from" }),
+    })
 }
 
 fn team_param(team: &str) -> Result<Option<TeamId>, WebError> {
     if team.is_empty() { Ok(None) } else { parse_id(team).map(Some) }
 }
 
-async fn rota_page(s: &AppState, actor: &Actor, v: &Visitor, team: Option<TeamId>, flash: Option<String>, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
-    let r = s.app.rota(actor, team).await?;
-    let title = format!("Duty rota: {}", r.team.name);
-    Ok(render(status, &RotaPage { layout: layout(v, title).with_flash(flash), r, errors }))
-}
-
 pub async fn page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<RotaQuery>) -> Result<Response, WebError> {
     let team = team_param(&q.team)?;
-    rota_page(&s, &actor, &v, team, flash(&q.saved), FieldErrors::new(), StatusCode::OK).await
+    let r = s.app.rota(&actor, team).await?;
+    let title = format!("Duty rota: {}", r.team.name);
+    let flash = flash(&q, &r);
+    Ok(render(StatusCode::OK, &RotaPage { layout: layout(&v, title).with_flash(flash), r, errors: FieldErrors::new() }))
 }
 
 pub async fn add(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, form: FormData) -> Result<Response, WebError> {
@@ -118,7 +129,10 @@ async fn change(s: AppState, actor: Actor, v: Visitor, form: FormData, add: bool
         _ => Err(AppError::Invalid(errors)),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/rota?team={team}&saved={}", if add { "added" } else { "removed" })).into_response()),
+        Ok(()) => {
+            let saved = if add { "added" } else { "removed" };
+            Ok(Redirect::to(&format!("/rota?team={team}&saved={saved}&worker={}&session={key}", form.get("worker"))).into_response())
+        }
         Err(AppError::Invalid(errors)) => {
             let r = s.app.rota(&actor, Some(team)).await?;
             let shown = r.sessions.iter().any(|x| session_key(&x.session) == key) && add;
@@ -127,7 +141,7 @@ async fn change(s: AppState, actor: Actor, v: Visitor, form: FormData, add: bool
             for e in errors.0 {
                 linked.add(target.clone(), e.message);
             }
-            let title = format!("Duty rota: {}", r.team.name);
+            let title = format!("Error: Duty rota: {}", r.team.name);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &RotaPage { layout: layout(&v, title), r, errors: linked }))
         }
         Err(e) => Err(e.into()),
