@@ -1610,3 +1610,31 @@ async fn post_pairs(b: &mut Browser, w: &World, path: &str, fields: Vec<(String,
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     b.form_post(w, path, path, &refs).await
 }
+
+/// An address's dates are entered with the GOV.UK date input; a date that is not real is
+/// said beside it and linked from the summary, and nothing is saved.
+#[tokio::test]
+async fn address_dates_use_the_date_input() {
+    let w = world().await;
+    let team = w.app.add_team(None, "A").await.unwrap();
+    user(&w, "sam", Role::SocialWorker, Some(team.id)).await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let form = b.get(&w, "/people/new").await;
+    assert!(form.body.contains("id=\"addr_0_from-day\"") && form.body.contains("Moved in (optional)"), "{}", form.body);
+    let base = [("kind", "child"), ("given_name", "Ada"), ("family_name", "Movedin"), ("date_of_birth-day", "9"), ("date_of_birth-month", "3"), ("date_of_birth-year", "2015"), ("addr_0_line1", "1 High Street"), ("addr_0_town", "Bath"), ("addr_0_postcode", "ba1 1aa")];
+    let mut bad = base.to_vec();
+    bad.extend([("addr_0_from-day", "31"), ("addr_0_from-month", "2"), ("addr_0_from-year", "2020")]);
+    let res = b.form_post(&w, "/people/new", "/people/new", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#addr_0_from\"") && res.body.contains("id=\"addr_0_from-error\""), "{}", res.body);
+    assert!(res.body.contains("value=\"31\""), "what was typed is kept");
+    let mut good = base.to_vec();
+    good.extend([("addr_0_from-day", "1"), ("addr_0_from-month", "6"), ("addr_0_from-year", "2020")]);
+    let res = b.form_post(&w, "/people/new", "/people/new", &good).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let record = b.get(&w, res.location()).await;
+    assert!(record.body.contains("1 High Street") && record.body.contains("BA1 1AA"), "{}", record.body);
+    let edit = b.get(&w, &format!("{}/edit", res.location().split('?').next().unwrap())).await;
+    assert!(edit.body.contains("id=\"addr_0_from-year\" name=\"addr_0_from-year\" type=\"text\" inputmode=\"numeric\" value=\"2020\""), "the saved date comes back in the date input");
+}

@@ -17,7 +17,6 @@ use hearth_domain::history::{facts, FactChange};
 use hearth_domain::identifiers::{NhsNumber, PersonRef, PersonRefError, Upn};
 use hearth_domain::person::{Address, OtherName, PersonDetails, PersonKind, PersonRecord, PersonVersion};
 use hearth_domain::relationship::RelationshipType;
-use hearth_domain::search::parse_date;
 use hearth_domain::user::{Permission, UserRecord};
 use hearth_domain::validation::non_empty;
 use hearth_domain::{DraftId, FieldErrors, PersonId, RelationshipId};
@@ -136,23 +135,13 @@ fn details_from_form(f: &FormData, today: Date) -> Result<PersonDetails, FieldEr
     for i in 0..MAX_ROWS {
         let lines: Vec<String> = ["line1", "line2", "town"].iter().filter_map(|l| non_empty(f.get(&format!("addr_{i}_{l}")))).collect();
         let postcode = non_empty(f.get(&format!("addr_{i}_postcode"))).map(|p| p.to_uppercase());
-        let from_s = f.get(&format!("addr_{i}_from")).trim();
-        let to_s = f.get(&format!("addr_{i}_to")).trim();
-        if lines.is_empty() && postcode.is_none() && from_s.is_empty() && to_s.is_empty() {
+        let (from_name, to_name) = (format!("addr_{i}_from"), format!("addr_{i}_to"));
+        let blank = |name: &str| ["day", "month", "year"].iter().all(|p| f.get(&format!("{name}-{p}")).trim().is_empty());
+        if lines.is_empty() && postcode.is_none() && blank(&from_name) && blank(&to_name) {
             continue;
         }
-        let mut date = |s: &str, what: &str| -> Option<Date> {
-            if s.is_empty() {
-                return None;
-            }
-            let d = parse_date(s);
-            if d.is_none() {
-                errs.add(format!("addr_{i}_{what}"), format!("Enter the date the person moved {} as a real date, like 27/03/2015", if what == "from" { "in" } else { "out" }));
-            }
-            d
-        };
-        let from = date(from_s, "from");
-        let to = date(to_s, "to");
+        let from = date_input(f, &from_name, "The date the person moved in", &mut errs);
+        let to = date_input(f, &to_name, "The date the person moved out", &mut errs);
         addresses.push(Address { lines, postcode, from, to });
     }
     let details = PersonDetails {
@@ -219,8 +208,8 @@ fn form_from_details(d: &PersonDetails) -> FormData {
             f.set(&format!("addr_{i}_{l}"), a.lines.get(j).cloned().unwrap_or_default());
         }
         f.set(&format!("addr_{i}_postcode"), a.postcode.clone().unwrap_or_default());
-        f.set(&format!("addr_{i}_from"), a.from.map(|d| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())).unwrap_or_default());
-        f.set(&format!("addr_{i}_to"), a.to.map(|d| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())).unwrap_or_default());
+        set_date(&mut f, &format!("addr_{i}_from"), a.from);
+        set_date(&mut f, &format!("addr_{i}_to"), a.to);
     }
     f
 }
