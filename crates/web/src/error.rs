@@ -27,6 +27,9 @@ pub fn html_error(status: StatusCode, heading: &str, message: &str) -> Response 
 
 pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     match t.render() {
+        // A form shown again with its errors: the title says so first (GOV.UK), on every
+        // page alike, whether or not its handler remembered to.
+        Ok(html) if status == StatusCode::UNPROCESSABLE_ENTITY && !html.contains("<title>Error:") => (status, Html(html.replacen("<title>", "<title>Error: ", 1))).into_response(),
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");

@@ -51,7 +51,7 @@ impl AllocationPage {
 async fn show(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     let view = s.app.allocations(actor, id).await?;
     let choices = s.app.allocation_choices(actor).await?;
-    let title = format!("{}Allocation of {}", if errors.is_empty() { "" } else { "Error: " }, view.record.details.full_name());
+    let title = format!("Allocation of {}", view.record.details.full_name());
     let page = AllocationPage {
         layout: layout(v, title),
         view,

@@ -115,9 +115,8 @@ pub async fn index(State(s): State<AppState>, Signed { actor, .. }: Signed, v: V
     let (q, errors) = audit_query(&form, s.app.today());
     let found = if errors.is_empty() { s.app.audit_search(&actor, q, false).await? } else { AuditSearch::default() };
     let status = if error.is_some() || !errors.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let title = if status == StatusCode::OK { "Audit" } else { "Error: Audit" };
     let filters = filter_string(&form);
-    Ok(render(status, &AuditIndex { layout: layout(&v, title), verdict, error, form, errors, found, filters }))
+    Ok(render(status, &AuditIndex { layout: layout(&v, "Audit"), verdict, error, form, errors, found, filters }))
 }
 
 /// The filtered log as CSV, newest first (at most [`hearth_app::AUDIT_EXPORT_MAX`] rows).

@@ -105,7 +105,7 @@ pub async fn search(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
         match s.app.search_page(&actor, &text, page).await {
             Ok(r) => Some(r),
             Err(AppError::Invalid(errors)) => {
-                let page = SearchPage { layout: layout(&v, "Error: Search".to_string()), q: text, results: None, pager: None, errors };
+                let page = SearchPage { layout: layout(&v, "Search"), q: text, results: None, pager: None, errors };
                 return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(e) => return WebError(e).into_response(),

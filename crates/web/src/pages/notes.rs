@@ -158,7 +158,7 @@ pub async fn create(State(s): State<AppState>, Signed { actor, .. }: Signed, v: 
         Err(AppError::Invalid(errors)) => {
             let summary = s.app.case_summary(&actor, id).await?;
             let page = NoteFormPage {
-                layout: layout(&v, format!("Error: Add a case note for {}", summary.record.details.full_name())),
+                layout: layout(&v, format!("Add a case note for {}", summary.record.details.full_name())),
                 summary,
                 form,
                 errors,

@@ -647,7 +647,7 @@ async fn relationship_form(s: &AppState, actor: &Actor, v: &Visitor, (id, rid): 
         }
         f
     });
-    let title = format!("{}{} in {whom}'s family network", if errors.is_empty() { "" } else { "Error: " }, member.person.full_name());
+    let title = format!("{} in {whom}'s family network", member.person.full_name());
     let can_edit = actor.can(Permission::EditPersons);
     Ok(render(status, &RelationshipPage { layout: layout(v, title), summary, member, whom, can_edit, form, errors }))
 }

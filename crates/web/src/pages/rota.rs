@@ -141,7 +141,7 @@ async fn change(s: AppState, actor: Actor, v: Visitor, form: FormData, add: bool
             for e in errors.0 {
                 linked.add(target.clone(), e.message);
             }
-            let title = format!("Error: Duty rota: {}", r.team.name);
+            let title = format!("Duty rota: {}", r.team.name);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &RotaPage { layout: layout(&v, title), r, errors: linked }))
         }
         Err(e) => Err(e.into()),
