@@ -420,8 +420,19 @@ async fn a_relationship_is_ended_on_a_date_and_stays_in_the_network() {
     // The relative's own record shows the child, from their side.
     let theirs = b.get(&w, &format!("/people/{}", dad.id)).await;
     assert!(theirs.body.contains("Amy Lee") && theirs.body.contains("Child"));
-    // A sibling cannot hold parental responsibility; the form says so beside the boxes.
+    // Someone already recorded is found and chosen, never typed as an id.
+    let kay = w.app.create_person(&actor, child("Kay", "Lee")).await.unwrap();
+    let find = b.get(&w, &format!("/people/{}/family/new?find=kay+lee", p.id)).await;
+    assert_eq!(find.status, StatusCode::OK);
+    assert!(find.body.contains(&format!("name=\"existing_id\" type=\"radio\" value=\"{}\"", kay.id)) && find.body.contains("Kay Lee, born 9 March 2015"), "{}", find.body);
     let add = format!("/people/{}/family/new", p.id);
+    let res = b.form_post(&w, &add, &add, &[("relationship", "sibling"), ("existing_id", &kay.id.to_string()), ("lives_with", "yes")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(b.get(&w, &format!("/people/{}", p.id)).await.body.contains("Kay Lee"));
+    let res = b.form_post(&w, &add, &add, &[("relationship", "family_friend"), ("existing_id", "H-0000-00")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#existing_id\""), "{}", res.body);
+    // A sibling cannot hold parental responsibility; the form says so beside the boxes.
     let res = b.form_post(&w, &add, &add, &[("relationship", "sibling"), ("kind", "child"), ("given_name", "Ben"), ("family_name", "Lee"), ("lives_with", "yes"), ("holds_pr", "yes")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains("href=\"#holds_pr\"") && res.body.contains("id=\"holds_pr-error\""), "{}", res.body);

@@ -47,6 +47,13 @@ pub fn born_of(p: &hearth_domain::person::PersonSummary) -> String {
     }
 }
 
+/// `born_of` inside a sentence: "born 9 March 2015".
+pub fn born_in_sentence(p: &hearth_domain::person::PersonSummary) -> String {
+    let s = born_of(p);
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// The case summary's line about birth: age and date of birth, the expected date for an
 /// unborn child, or the dates of birth and death.
 pub fn born(s: &hearth_app::CaseSummary) -> String {
@@ -241,6 +248,9 @@ struct PersonFormPage {
     other_rows: Vec<usize>,
     address_rows: Vec<usize>,
     draft_restored: bool,
+    /// Adding a relative: what was searched for to link an existing record, and the people
+    /// found (those the reader may open).
+    find: Option<(String, Vec<hearth_domain::person::PersonSummary>)>,
 }
 
 impl PersonFormPage {
@@ -260,6 +270,7 @@ impl PersonFormPage {
             other_rows,
             address_rows,
             draft_restored: false,
+            find: None,
         }
     }
 
@@ -561,14 +572,37 @@ pub async fn chronology(State(s): State<AppState>, Signed { actor, .. }: Signed,
     Ok(render(StatusCode::OK, &page))
 }
 
-pub async fn relative_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+#[derive(Deserialize, Default)]
+pub struct FindQuery {
+    /// Someone already recorded, to link: a name, date of birth, reference …
+    #[serde(default)]
+    find: String,
+}
+
+pub async fn relative_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<FindQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let record = s.app.person(&actor, id).await?;
     let mut form = FormData::default();
     form.set("kind", "adult");
-    let mut page = PersonFormPage::new(&v, &format!("Add someone to {}'s family network", record.details.given_name), format!("/people/{id}/family/new"), form, FieldErrors::new());
+    let mut errors = FieldErrors::new();
+    let text: String = q.find.trim().chars().take(200).collect();
+    let find = if text.is_empty() {
+        None
+    } else {
+        match s.app.search(&actor, &text, 20).await {
+            Ok(found) => Some((text, found.into_iter().filter(|p| p.id != id).collect())),
+            Err(AppError::Invalid(e)) => {
+                errors.add("find", e.0.first().map_or("Check what you searched for", |x| x.message.as_str()));
+                Some((text, Vec::new()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut page = PersonFormPage::new(&v, &format!("Add someone to {}'s family network", record.details.given_name), format!("/people/{id}/family/new"), form, errors);
     page.relative_of = Some((id, record.details.full_name()));
-    Ok(render(StatusCode::OK, &page))
+    page.find = find;
+    Ok(render(status, &page))
 }
 
 pub async fn add_relative(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
@@ -588,9 +622,26 @@ pub async fn add_relative(State(s): State<AppState>, Signed { actor, .. }: Signe
     }
     let existing = non_empty(form.get("existing_id"));
     let result = match (role, existing) {
-        (Some(role), Some(other)) if errors.is_empty() => match other.parse::<PersonId>() {
-            Ok(other) => s.app.add_relationship(&actor, id, hearth_app::NewRelationship { role, other, started, note: non_empty(form.get("note")), household: household_of(&form) }).await.map(|_| ()),
-            Err(_) => Err(AppError::invalid("existing_id", "Enter a Hearth ID like 0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f")),
+        (Some(role), Some(other)) if errors.is_empty() => match s.app.resolve_person(&other).await? {
+            Ok(other) => s
+                .app
+                .add_relationship(&actor, id, hearth_app::NewRelationship { role, other, started, note: non_empty(form.get("note")), household: household_of(&form) })
+                .await
+                .map(|_| ())
+                .map_err(|e| match e {
+                    AppError::Invalid(f) => {
+                        let mut renamed = FieldErrors::new();
+                        for x in f.0 {
+                            renamed.add(if x.field == "other" { "existing_id".to_string() } else { x.field }, x.message);
+                        }
+                        AppError::Invalid(renamed)
+                    }
+                    e => e,
+                }),
+            // An unknown reference reads as a record the reader cannot open: whether it
+            // exists is not said.
+            Err(_) if PersonRef::parse(&other).is_ok() => Err(AppError::invalid("existing_id", "Choose a person you can open")),
+            Err(msg) => Err(AppError::invalid("existing_id", &msg)),
         },
         (Some(role), None) => match details_from_form(&form, s.app.today()) {
             Ok(details) if errors.is_empty() => s.app.add_related_person(&actor, id, details, role, started, non_empty(form.get("note")), household_of(&form)).await.map(|_| ()),
