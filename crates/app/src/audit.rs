@@ -167,9 +167,9 @@ impl App {
         d.target = Some(describe_query(&q).chars().take(200).collect());
         tx.append_audit(&d).await?;
         tx.commit().await?;
-        let actors = all.iter().map(|u| (u.id, format!("{} ({})", u.display_name, u.username))).collect();
         let mut users: Vec<(UserId, String)> = all.into_iter().map(|u| (u.id, format!("{} ({})", u.display_name, u.username))).collect();
         users.sort_by(|a, b| a.1.cmp(&b.1));
+        let actors = users.iter().cloned().collect();
         let older = (!export && entries.len() == q.limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();
         Ok(AuditSearch { entries, actors, people, users, older })
     }

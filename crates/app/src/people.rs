@@ -475,32 +475,42 @@ impl App {
         Ok(rel)
     }
 
-    /// Changes whether the other person lives with the person and holds parental
-    /// responsibility for them; every version is kept.
-    pub async fn change_household(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, household: Household) -> Result<(), AppError> {
-        self.require(actor, Permission::EditPersons, "relationship.update").await?;
-        let (mut tx, _, _) = self.with_open(actor, person, "relationship.update").await?;
+    /// Changes one of `person`'s relationships with `change` (which may refuse it), saving
+    /// it as a new version by the actor with the audit entry `action`.
+    async fn change_relationship(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, action: &str, change: impl FnOnce(&mut Relationship) -> Result<(), AppError>) -> Result<(), AppError> {
+        self.require(actor, Permission::EditPersons, action).await?;
+        let (mut tx, _, _) = self.with_open(actor, person, action).await?;
         let mut rel = tx.relationship(id).await?.filter(|r| r.from == person || r.to == person).ok_or(AppError::NotFound)?;
-        let (role, other) = rel.seen_from(person);
-        if household.holds_pr && !role.can_hold_pr() {
-            return Err(AppError::invalid("holds_pr", NOT_A_PR_HOLDER));
-        }
-        rel.lives_together = household.lives_with;
-        // Parental responsibility the person holds for the other (a parent's record seen
-        // from the parent) is kept; only the other's for the person is set here.
-        if household.holds_pr {
-            rel.parental_responsibility = Some(other);
-        } else if rel.parental_responsibility == Some(other) {
-            rel.parental_responsibility = None;
-        }
+        change(&mut rel)?;
         rel.recorded_by = actor.user.id;
         rel.recorded_at = self.now();
         tx.update_relationship(&rel, expected_version).await?;
-        let mut d = self.draft(Some(actor), "relationship.update", Some(person), Outcome::Allowed);
+        let mut d = self.draft(Some(actor), action, Some(person), Outcome::Allowed);
         d.target = Some(id.to_string());
         tx.append_audit(&d).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Changes whether the other person lives with the person and holds parental
+    /// responsibility for them; every version is kept.
+    pub async fn change_household(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, household: Household) -> Result<(), AppError> {
+        self.change_relationship(actor, person, id, expected_version, "relationship.update", |rel| {
+            let (role, other) = rel.seen_from(person);
+            if household.holds_pr && !role.can_hold_pr() {
+                return Err(AppError::invalid("holds_pr", NOT_A_PR_HOLDER));
+            }
+            rel.lives_together = household.lives_with;
+            // Parental responsibility the person holds for the other (a parent's record seen
+            // from the parent) is kept; only the other's for the person is set here.
+            if household.holds_pr {
+                rel.parental_responsibility = Some(other);
+            } else if rel.parental_responsibility == Some(other) {
+                rel.parental_responsibility = None;
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// A relationship of `person` as their family network shows it, with the case summary.
@@ -513,26 +523,20 @@ impl App {
 
     /// Ends a relationship on a date; the relationship and its start stay in the record.
     pub async fn end_relationship(&self, actor: &Actor, person: PersonId, id: RelationshipId, expected_version: i64, ended: Date) -> Result<(), AppError> {
-        self.require(actor, Permission::EditPersons, "relationship.end").await?;
-        let (mut tx, _, _) = self.with_open(actor, person, "relationship.end").await?;
-        let mut rel = tx.relationship(id).await?.filter(|r| r.from == person || r.to == person).ok_or(AppError::NotFound)?;
-        if rel.started.is_some_and(|s| ended < s) {
-            return Err(AppError::invalid("ended", "The end date must be on or after the start date"));
-        }
-        if ended > self.today() {
-            return Err(AppError::invalid("ended", "The end date must be today or in the past"));
-        }
-        rel.ended = Some(ended);
-        // An ended relationship is no longer a household.
-        rel.lives_together = false;
-        rel.recorded_by = actor.user.id;
-        rel.recorded_at = self.now();
-        tx.update_relationship(&rel, expected_version).await?;
-        let mut d = self.draft(Some(actor), "relationship.end", Some(person), Outcome::Allowed);
-        d.target = Some(id.to_string());
-        tx.append_audit(&d).await?;
-        tx.commit().await?;
-        Ok(())
+        let today = self.today();
+        self.change_relationship(actor, person, id, expected_version, "relationship.end", |rel| {
+            if rel.started.is_some_and(|s| ended < s) {
+                return Err(AppError::invalid("ended", "The end date must be on or after the start date"));
+            }
+            if ended > today {
+                return Err(AppError::invalid("ended", "The end date must be today or in the past"));
+            }
+            rel.ended = Some(ended);
+            // An ended relationship is no longer a household.
+            rel.lives_together = false;
+            Ok(())
+        })
+        .await
     }
 
     /// Time-limited access to an unrestricted record without a relationship. The answer for

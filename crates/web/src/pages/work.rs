@@ -219,7 +219,7 @@ pub async fn team(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
         .counts
         .overdue_by_worker
         .iter()
-        .map(|(u, n)| WorkerOverdue { name: worker_name(&w, *u), count: *n, href: team_href(&TeamWorkFilter { worker: Some(*u), ..w.filter }, "overdue") })
+        .map(|(u, n)| WorkerOverdue { name: worker_name(&w, *u), count: *n, href: team_href(&TeamWorkFilter { worker: Some(*u), page: 1, ..w.filter }, "overdue") })
         .collect();
     by_worker.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
     let showing = w.filter.worker.map(|u| worker_name(&w, u));
