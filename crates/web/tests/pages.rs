@@ -583,6 +583,15 @@ async fn administrators_manage_users_and_teams() {
     let res = b.form_post(&w, "/admin/users", &format!("/admin/users/{kim_id}/active"), &[("active", "no")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(kim.get(&w, "/").await.location(), "/sign-in", "deactivation signs the user out");
+    // The list is searched and filtered.
+    let found = b.get(&w, "/admin/users?q=KIM").await.body;
+    assert!(found.contains("Kim Lee") && !found.contains(">root<") && found.contains("1 of "), "{found}");
+    let off = b.get(&w, "/admin/users?status=deactivated").await.body;
+    assert!(off.contains("Kim Lee") && off.contains("Deactivated"));
+    assert!(!b.get(&w, "/admin/users?status=active").await.body.contains("Kim Lee"));
+    assert!(!b.get(&w, "/admin/users?role=administrator").await.body.contains("Kim Lee"));
+    assert!(b.get(&w, &format!("/admin/users?team={team_id}&role=social_worker")).await.body.contains("Kim Lee"));
+    assert!(!b.get(&w, "/admin/users?team=none").await.body.contains("Kim Lee"));
     let res = b.form_post(&w, "/admin/users", "/admin/users/0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f/reset-mfa", &[]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let res = b.form_post(&w, "/admin/users", &format!("/admin/users/{}/reset-mfa", admin.id), &[]).await;

@@ -7,13 +7,14 @@ use crate::layout::Layout;
 use crate::session::{Signed, Visitor};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::{Actor, AppError, NewAccount};
 use hearth_store::SetupLinkRecord;
 use hearth_domain::user::{Permission, Role, Team, UserRecord};
 use hearth_domain::{FieldErrors, UserId};
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "admin_users.html")]
@@ -27,9 +28,51 @@ struct UsersPage {
     now: time::OffsetDateTime,
     form: FormData,
     errors: FieldErrors,
+    /// The list's filter, and how many accounts there are in all.
+    filter: UserFilter,
+    total: usize,
+}
+
+/// `?q=&role=&team=&status=` of the users page: each narrows the list; blank is any.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct UserFilter {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    role: String,
+    /// A team's id, or `none` for accounts without a team.
+    #[serde(default)]
+    team: String,
+    /// `active`, `deactivated`, `locked` or `not_set_up`.
+    #[serde(default)]
+    status: String,
 }
 
 impl UsersPage {
+    /// Whether `u` is listed under the filter.
+    fn shows(&self, u: &UserRecord) -> bool {
+        let f = &self.filter;
+        let q = f.q.trim().to_lowercase();
+        (q.is_empty() || u.display_name.to_lowercase().contains(&q) || u.username.to_lowercase().contains(&q))
+            && (f.role.is_empty() || u.role.code() == f.role)
+            && match f.team.as_str() {
+                "" => true,
+                "none" => u.team.is_none(),
+                t => u.team.is_some_and(|x| x.to_string() == t),
+            }
+            && match f.status.as_str() {
+                "active" => u.active,
+                "deactivated" => !u.active,
+                "locked" => self.locked(u).is_some(),
+                "not_set_up" => self.waiting(u).is_some(),
+                _ => true,
+            }
+    }
+
+    fn roles(&self) -> Vec<(&'static str, &'static str)> {
+        Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
+    }
+
     fn team_name(&self, id: &Option<hearth_domain::TeamId>) -> String {
         id.and_then(|t| self.teams.iter().find(|x| x.id == t)).map(|t| t.name.clone()).unwrap_or_default()
     }
@@ -51,16 +94,23 @@ impl UsersPage {
 }
 
 async fn users_page(s: &AppState, actor: &Actor, v: &Visitor, new_link: Option<(String, String)>, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
+    filtered_users_page(s, actor, v, (new_link, UserFilter::default()), form, errors, status).await
+}
+
+async fn filtered_users_page(s: &AppState, actor: &Actor, v: &Visitor, (new_link, filter): (Option<(String, String)>, UserFilter), form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     s.app.require(actor, Permission::ManageUsers, "user.list").await?;
     let users = s.app.users(actor).await?;
     let teams = s.app.teams().await?;
     let links = s.app.setup_links(actor).await?;
-    let page = UsersPage { layout: layout(v, "Users and teams"), users, teams, links, new_link, now: s.app.now(), form, errors };
+    let total = users.len();
+    let mut page = UsersPage { layout: layout(v, "Users and teams"), users, teams, links, new_link, now: s.app.now(), form, errors, filter, total };
+    let users = std::mem::take(&mut page.users);
+    page.users = users.into_iter().filter(|u| page.shows(u)).collect();
     Ok(render(status, &page))
 }
 
-pub async fn users(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Result<Response, WebError> {
-    users_page(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), StatusCode::OK).await
+pub async fn users(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(filter): Query<UserFilter>) -> Result<Response, WebError> {
+    filtered_users_page(&s, &actor, &v, (None, filter), FormData::default(), FieldErrors::new(), StatusCode::OK).await
 }
 
 /// A set-up link as the administrator gives it to its owner: the whole address when Hearth
