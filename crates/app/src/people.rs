@@ -515,8 +515,12 @@ impl App {
 
     /// A relationship of `person` as their family network shows it, with the case summary.
     pub async fn relationship_page(&self, actor: &Actor, person: PersonId, id: RelationshipId) -> Result<(CaseSummary, FamilyMember), AppError> {
-        let (mut tx, summary) = self.with_summary(actor, person, "person.family").await?;
-        let member = self.family_in(tx.as_mut(), actor, person).await?.into_iter().find(|m| m.relationship.id == id).ok_or(AppError::NotFound)?;
+        // The family is read once, for the summary and for the relationship.
+        let (mut tx, record, ground) = self.with_read(actor, person, "person.family").await?;
+        let family = self.family_in(tx.as_mut(), actor, person).await?;
+        let episodes: Vec<_> = tx.episodes_of(person).await?.into_iter().map(|e| e.value).collect();
+        let member = family.iter().find(|m| m.relationship.id == id).cloned().ok_or(AppError::NotFound)?;
+        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes).await?;
         tx.commit().await?;
         Ok((summary, member))
     }
