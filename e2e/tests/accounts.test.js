@@ -116,7 +116,7 @@ test('the service manager is shown a new account that reads every record', { tim
   const { context, page } = await newPage(browser);
   try {
     await signIn(page, sian);
-    await assert.doesNotReject(page.getByRole('heading', { name: 'New accounts that read every record' }).waitFor());
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Accounts given access to every record' }).waitFor());
     await assert.doesNotReject(page.getByRole('cell', { name: 'Wyn Widereach' }).waitFor());
     assert.equal(await page.getByRole('cell', { name: 'Nia Newstarter' }).count(), 0, 'a social worker reads only their cases');
     await expectNoSeriousViolations(page, "the service manager's home page");

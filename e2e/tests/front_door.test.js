@@ -105,8 +105,25 @@ test('contact → referral → assessment → returned → resubmitted → autho
     await page.locator('input[name="factors"]').first().check();
     await page.getByRole('button', { name: 'Save and return to the assessment', exact: true }).click();
     await saved(page, 'Assessment saved');
-    await page.getByRole('link', { name: 'Outcome' }).click();
+    // The substance: the child's voice, the parents' views, the analysis and recommendation.
+    await page.getByRole('link', { name: "The child's lived experience and voice" }).click();
+    await page.getByLabel('What is life like for the child, and what did they say?').fill('Says school is the best bit and home is loud at night.');
+    await visited('assessment-child', "the child's lived experience and voice");
+    await page.getByRole('button', { name: 'Save and return to the assessment', exact: true }).click();
+    await saved(page, 'Assessment saved');
+    await page.getByRole('link', { name: "Parents' and carers' views" }).click();
+    await page.getByLabel('What do the parents and carers think?').fill('Mum wants help with routines; dad did not come to the visits.');
+    await page.getByRole('button', { name: 'Save and return to the assessment', exact: true }).click();
+    await saved(page, 'Assessment saved');
+    await page.getByRole('link', { name: 'Analysis and recommendation' }).click();
+    await page.getByLabel('Analysis', { exact: true }).fill('Conflict at home is frightening the child; the family engage well.');
+    await page.getByLabel('Plan or recommendation', { exact: true }).fill('A child in need plan with family support.');
+    await visited('assessment-analysis', 'the analysis and recommendation');
+    await page.getByRole('button', { name: 'Save and return to the assessment', exact: true }).click();
+    await saved(page, 'Assessment saved');
+    await page.getByRole('link', { name: 'Outcome and primary need' }).click();
     await page.getByLabel('Child in need plan', { exact: true }).check();
+    await page.getByLabel("The child's primary need (CIN census code)").selectOption('N5');
     await visited('assessment-outcome', 'the outcome section');
     await page.getByRole('button', { name: 'Save and return to the assessment', exact: true }).click();
     await saved(page, 'Assessment saved');
@@ -147,7 +164,8 @@ test('contact → referral → assessment → returned → resubmitted → autho
     await page.getByRole('button', { name: 'Authorise the assessment', exact: true }).click();
     await saved(page, 'Assessment authorised');
     await page.locator('.govuk-tag', { hasText: 'Authorised' }).first().waitFor();
-    await visited('assessment-authorised', 'the authorised assessment with its history');
+    await page.getByText('Conflict at home is frightening the child').first().waitFor();
+    await visited('assessment-authorised', 'the authorised assessment with its history and what happens next');
     await page.goto('/work/team');
     assert.equal(await page.locator(`a[href="${assessmentPath}"]`).count(), 0, 'nothing left to authorise');
     await visited('team-work-after', "the manager's tray afterwards");
@@ -157,6 +175,12 @@ test('contact → referral → assessment → returned → resubmitted → autho
     await page.goto('/work');
     assert.equal(await page.locator(`a[href="${referralPath}"]`).count(), 0, "the assessment tasks left the worker's tray");
     await visited('my-work-after', "the worker's tray afterwards");
+
+    // 7. The next step is offered on the assessment: the worker starts the plan from it.
+    await page.goto(assessmentPath);
+    await page.getByRole('link', { name: 'Start the child in need plan', exact: true }).click();
+    await waitForPath(page, /\/episodes\/[0-9a-f-]+\/cin-plan$/);
+    await visited('next-step-cin-plan', 'the child in need plan form the next step opened');
   } finally {
     await context.close();
   }

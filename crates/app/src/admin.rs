@@ -35,6 +35,14 @@ impl NewUser {
     }
 }
 
+/// What an administrator may change about an account after it is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountChange {
+    pub role: Role,
+    pub team: Option<TeamId>,
+    pub manager: Option<UserId>,
+}
+
 /// A new account and the one-time link its owner sets their password with, shown once.
 #[derive(Clone, Debug)]
 pub struct CreatedAccount {
@@ -217,6 +225,77 @@ impl App {
 }
 
 impl App {
+    /// Changes an account's role, team or line manager. A role change takes effect on the
+    /// user's next request (and is listed with new accounts on the service managers' page
+    /// when the role reads records LA-wide); a team or manager change moves whose cases
+    /// their managers see. Nobody changes their own role, and a manager cannot be someone
+    /// the user manages, directly or through others.
+    pub async fn change_account(&self, actor: &Actor, id: UserId, change: AccountChange) -> Result<(), AppError> {
+        self.require(actor, Permission::ManageUsers, "user.change").await?;
+        let mut tx = self.store.begin().await?;
+        let mut user = tx.user(id).await?.ok_or(AppError::NotFound)?;
+        let mut e = hearth_domain::FieldErrors::new();
+        if id == actor.user.id && change.role != user.role {
+            e.add("role", "You cannot change your own role: ask another administrator");
+        }
+        let teams = tx.teams().await?;
+        if change.team.is_some_and(|t| !teams.iter().any(|x| x.id == t)) {
+            e.add("team", "Choose a team that exists");
+        }
+        let mut manager_name = None;
+        if let Some(m) = change.manager {
+            match tx.user(m).await? {
+                _ if m == id => e.add("manager", "A person cannot be their own line manager"),
+                Some(u) if u.active => {
+                    // Up the new manager's chain: meeting the user would make a loop.
+                    let mut above = u.manager;
+                    let mut seen = vec![m];
+                    while let Some(next) = above.filter(|n| !seen.contains(n)) {
+                        if next == id {
+                            e.add("manager", format!("{} is managed by {}, directly or through others: choose someone above them", u.display_name, user.display_name));
+                            break;
+                        }
+                        seen.push(next);
+                        above = tx.user(next).await?.and_then(|x| x.manager);
+                    }
+                    manager_name = Some(u.display_name);
+                }
+                _ => e.add("manager", "Choose a line manager whose account is active"),
+            }
+        }
+        e.into_result()?;
+        let team_name = |t: Option<TeamId>| t.and_then(|t| teams.iter().find(|x| x.id == t)).map_or("no team".to_string(), |t| t.name.clone());
+        let mut what = Vec::new();
+        if change.role != user.role {
+            what.push(format!("role {} → {}", user.role.label(), change.role.label()));
+        }
+        if change.team != user.team {
+            what.push(format!("team {} → {}", team_name(user.team), team_name(change.team)));
+        }
+        if change.manager != user.manager {
+            let old = match user.manager {
+                Some(m) => tx.user(m).await?.map_or("an unknown user".to_string(), |u| u.display_name),
+                None => "no manager".to_string(),
+            };
+            what.push(format!("manager {old} → {}", manager_name.as_deref().unwrap_or("no manager")));
+        }
+        if what.is_empty() {
+            return Ok(());
+        }
+        // A role change has its own action, so the grants of LA-wide roles can find it.
+        let action = if change.role != user.role { "user.change_role" } else { "user.change" };
+        user.role = change.role;
+        user.team = change.team;
+        user.manager = change.manager;
+        tx.update_user(&user).await?;
+        let mut d = self.draft(Some(actor), action, None, Outcome::Allowed);
+        d.target = Some(id.to_string());
+        d.reason = Some(what.join("; "));
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Lifts a lock after repeated failed sign-ins, before it runs out.
     pub async fn unlock_user(&self, actor: &Actor, id: UserId) -> Result<(), AppError> {
         self.require(actor, Permission::ManageUsers, "user.unlock").await?;

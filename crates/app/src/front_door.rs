@@ -60,6 +60,8 @@ pub struct AssessmentContent {
     pub not_seen_explanation: Option<String>,
     pub factors: Vec<AssessmentFactor>,
     pub outcome: Option<AssessmentOutcome>,
+    pub primary_need: Option<PrimaryNeed>,
+    pub substance: wf::Substance,
 }
 
 /// A step of the sign-off.
@@ -113,6 +115,9 @@ pub struct AssessmentView {
     pub can_sign_off: bool,
     /// The actor is a manager who wrote it: another manager must sign it off.
     pub own_work: bool,
+    /// The episode the referral opened, and what to do in it once the assessment is authorised.
+    pub episode: Option<hearth_domain::cin::EpisodeId>,
+    pub next_step: Option<wf::NextStep>,
 }
 
 /// A person's contacts (newest received first) and referrals (newest first, each with its
@@ -451,7 +456,10 @@ impl App {
         users.push(a.author);
         users.extend(versions.iter().map(|v| v.changed_by));
         let names = self.user_names(tx.as_mut(), &users).await?;
+        let episode = tx.episode_of_referral(referral.id).await?.map(|e| e.value);
         tx.commit().await?;
+        let next_step = wf::next_step(a, episode.as_ref());
+        let episode = episode.map(|e| e.id);
         let today = self.today();
         let child_seen = self.child_seen(a, referral.referral_date);
         let mut readiness = a.readiness(referral.referral_date, today);
@@ -464,7 +472,7 @@ impl App {
         let awaiting_manager = a.state == wf::AssessmentState::Submitted && who.can_authorise;
         let own_work = awaiting_manager && who.user == a.author;
         let can_sign_off = awaiting_manager && !own_work;
-        Ok(AssessmentView { assessment, referral, summary, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off, own_work })
+        Ok(AssessmentView { assessment, referral, summary, tasks, child_seen, readiness, versions, names, can_edit: editable, can_submit, can_sign_off, own_work, episode, next_step })
     }
 
     /// Saves the assessment's content while it is a draft or returned. Recording a date the
@@ -497,9 +505,13 @@ impl App {
         a.start_date = content.start_date.unwrap_or(a.start_date);
         a.child_seen = content.child_seen;
         a.child_seen.sort_by_key(|s| s.date);
-        a.not_seen_explanation = content.not_seen_explanation.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+        let tidy = |x: Option<String>| x.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+        a.not_seen_explanation = tidy(content.not_seen_explanation);
         a.factors = content.factors;
         a.outcome = content.outcome;
+        a.primary_need = content.primary_need;
+        let wf::Substance { child_voice, parents_views, analysis, recommendation } = content.substance;
+        a.substance = wf::Substance { child_voice: tidy(child_voice), parents_views: tidy(parents_views), analysis: tidy(analysis), recommendation: tidy(recommendation) };
         a.validate(referral.referral_date, self.today())?;
         tx.update_assessment(&a, expected_version, &self.meta(actor)).await?;
         if !a.child_seen.is_empty() {
@@ -565,6 +577,12 @@ impl App {
                 let mut kinds = ASSESSMENT_TASKS.to_vec();
                 kinds.push(TaskKind::ChildSeen);
                 tx.complete_tasks(TaskSubject::Referral(referral.id), &kinds, actor.user.id, now).await?;
+                // The need the assessment found is the referral's, for the census.
+                if let Some(need) = a.primary_need.filter(|n| referral.primary_need != Some(*n)) {
+                    let stored = tx.referral(referral.id).await?.ok_or(AppError::NotFound)?;
+                    let r = Referral { primary_need: Some(need), ..stored.value };
+                    tx.update_referral(&r, stored.version, &self.meta(actor)).await?;
+                }
             }
         }
         tx.update_assessment(&a, expected_version, &self.meta(actor)).await?;

@@ -13,12 +13,15 @@ const LOCK: &str = "hearth.housekeeping";
 pub struct Housekeeping {
     pub drafts: u64,
     pub sessions: u64,
+    /// Planned transfers whose first day came.
+    pub allocations: u64,
 }
 
 impl App {
     /// Deletes drafts older than `DRAFT_LIFETIME` and sessions that ended (idle or too old)
     /// more than that long ago — kept until then, so a form posted to an expired session is
-    /// still saved as a draft. `None` when another instance is running it now.
+    /// still saved as a draft — and applies the planned transfers whose first day has come.
+    /// `None` when another instance is running it now.
     pub async fn housekeeping(&self) -> Result<Option<Housekeeping>, AppError> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -27,8 +30,9 @@ impl App {
         }
         let drafts = tx.delete_drafts_before(now - DRAFT_LIFETIME).await?;
         let sessions = tx.delete_sessions_before(now - self.config.idle_timeout - DRAFT_LIFETIME, now - self.config.absolute_timeout - DRAFT_LIFETIME).await?;
-        let done = Housekeeping { drafts, sessions };
-        if done != Housekeeping::default() {
+        let allocations = self.apply_planned_allocations(tx.as_mut()).await?;
+        let done = Housekeeping { drafts, sessions, allocations };
+        if drafts + sessions > 0 {
             let mut d = self.draft(None, "system.housekeeping", None, Outcome::Allowed);
             d.reason = Some(format!("{drafts} expired drafts and {sessions} ended sessions deleted"));
             tx.append_audit(&d).await?;

@@ -23,7 +23,7 @@ mod rota;
 pub mod telemetry;
 mod work;
 
-pub use admin::{CreatedAccount, NewAccount, NewUser};
+pub use admin::{AccountChange, CreatedAccount, NewAccount, NewUser};
 pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;

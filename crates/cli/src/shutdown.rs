@@ -67,7 +67,7 @@ pub async fn housekeeping_every(app: hearth_app::App, period: Duration) {
         match app.housekeeping().await {
             Ok(Some(done)) => {
                 background_run("housekeeping", RunOutcome::Ok, started.elapsed());
-                tracing::info!(drafts = done.drafts, sessions = done.sessions, "housekeeping: expired drafts and ended sessions deleted");
+                tracing::info!(drafts = done.drafts, sessions = done.sessions, allocations = done.allocations, "housekeeping: expired drafts and ended sessions deleted, planned transfers applied");
             }
             // Another instance holds the lock: its run is the one that counts.
             Ok(None) => tracing::debug!("housekeeping: another instance is running it"),

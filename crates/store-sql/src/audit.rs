@@ -165,8 +165,8 @@ pub(crate) async fn search(c: &mut AnyConnection, q: &hearth_store::AuditQuery) 
     s.fetch_all(c).await?.iter().map(from_row).collect()
 }
 
-/// Accounts made since `since` (their `user.create` entries, by the partial index on them)
-/// whose role is now one of `roles`.
+/// Accounts made or given a new role since `since` (their `user.create` and
+/// `user.change_role` entries, by the partial index on them) whose role is now one of `roles`.
 pub(crate) async fn role_grants_since(c: &mut AnyConnection, since: OffsetDateTime, roles: &[Role]) -> Result<Vec<RoleGrant>> {
     if roles.is_empty() {
         return Ok(Vec::new());
@@ -174,7 +174,7 @@ pub(crate) async fn role_grants_since(c: &mut AnyConnection, since: OffsetDateTi
     let mut q = DynSql::new(
         "SELECT a.at, a.actor, u.id, u.display_name, u.role, g.display_name AS granted_by_name \
          FROM audit_log a JOIN users u ON u.id = a.target LEFT JOIN users g ON g.id = a.actor \
-         WHERE a.action = 'user.create' AND a.outcome = 'allowed' AND a.at >= ",
+         WHERE a.action IN ('user.create', 'user.change_role') AND a.outcome = 'allowed' AND a.at >= ",
     );
     let since = q.arg(micros(since));
     let roles = q.list(roles.iter().map(|r| r.code()));

@@ -201,7 +201,19 @@ impl Tx for SqlTx {
         allocations::of_person(self.c(), person).await
     }
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
-        allocations::allocate(self.c(), person, ended, new).await
+        allocations::allocate(self.c(), person, ended, new, false).await
+    }
+    async fn plan_allocation(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
+        allocations::allocate(self.c(), person, ended, new, true).await
+    }
+    async fn planned_allocation(&mut self, person: PersonId) -> Result<Option<hearth_domain::front_door::allocation::Allocation>> {
+        allocations::planned(self.c(), person).await
+    }
+    async fn cancel_planned_allocation(&mut self, person: PersonId) -> Result<bool> {
+        allocations::cancel_planned(self.c(), person).await
+    }
+    async fn apply_due_allocations(&mut self, today: time::Date) -> Result<Vec<(PersonId, hearth_domain::front_door::allocation::Allocation)>> {
+        allocations::apply_due(self.c(), today).await
     }
     async fn cases_of(&mut self, worker: UserId, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<PersonSummary>> {
         people::cases_of(self.c(), worker, scope, now, limit).await

@@ -1014,6 +1014,30 @@ pub async fn allocation_history(store: &dyn Store) {
     // Ending an allocation that is no longer current is a conflict; nothing changes.
     let third = hearth_domain::front_door::allocation::Allocation { id: hearth_domain::front_door::AllocationId::new(), from: date!(2026 - 04 - 01), ..second.clone() };
     assert!(matches!(tx.allocate(p.id, Some((first.id, date!(2026 - 03 - 31))), &third).await, Err(StoreError::Conflict { .. })));
+
+    // A transfer dated ahead is stored at once but moves nobody's access until its day.
+    let mut ahead = h.clone();
+    ahead.allocate(t1.id, Some(a.id), date!(2026 - 06 - 01), b.id, Some("Back to the first team".into())).unwrap();
+    let planned = ahead.history[2].clone();
+    tx.plan_allocation(p.id, Some((second.id, date!(2026 - 05 - 31))), &planned).await.unwrap();
+    assert_eq!(tx.planned_allocation(p.id).await.unwrap().as_ref(), Some(&planned));
+    assert_eq!(tx.allocations_of(p.id).await.unwrap(), ahead.history);
+    let facts = tx.access_facts(p.id, b.id, now()).await.unwrap().unwrap();
+    assert_eq!((facts.allocated_team, facts.allocated_worker), (Some(t2.id), Some(b.id)), "not yet");
+    assert!(tx.apply_due_allocations(date!(2026 - 05 - 31)).await.unwrap().iter().all(|(q, _)| *q != p.id), "the day before: not due");
+    // Called off: the allocation it would have ended is current again.
+    assert!(tx.cancel_planned_allocation(p.id).await.unwrap());
+    assert!(!tx.cancel_planned_allocation(p.id).await.unwrap(), "nothing left to call off");
+    assert_eq!(tx.allocations_of(p.id).await.unwrap(), h.history);
+    assert_eq!(tx.planned_allocation(p.id).await.unwrap(), None);
+    // Planned again and applied on its first day: access follows, and it is no longer pending.
+    tx.plan_allocation(p.id, Some((second.id, date!(2026 - 05 - 31))), &planned).await.unwrap();
+    let applied = tx.apply_due_allocations(date!(2026 - 06 - 01)).await.unwrap();
+    assert!(applied.contains(&(p.id, planned.clone())), "{applied:?}");
+    let facts = tx.access_facts(p.id, a.id, now()).await.unwrap().unwrap();
+    assert_eq!((facts.allocated_team, facts.allocated_worker), (Some(t1.id), Some(a.id)));
+    assert_eq!(tx.planned_allocation(p.id).await.unwrap(), None);
+    assert!(tx.apply_due_allocations(date!(2026 - 06 - 02)).await.unwrap().iter().all(|(q, _)| *q != p.id), "applied once");
     tx.commit().await.unwrap();
 }
 

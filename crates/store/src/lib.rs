@@ -216,6 +216,17 @@ pub trait Tx: Send {
     /// Stores a change of allocation: ends `ended` (id, last day) if given, adds `new`, and
     /// moves the record's current allocation (which decides who may see it) to `new`.
     async fn allocate(&mut self, person: PersonId, ended: Option<(AllocationId, time::Date)>, new: &Allocation) -> Result<()>;
+    /// As [`Tx::allocate`] for an allocation that starts after today: stored now, pending,
+    /// and the record's allocation stays as it is until [`Tx::apply_due_allocations`].
+    async fn plan_allocation(&mut self, person: PersonId, ended: Option<(AllocationId, time::Date)>, new: &Allocation) -> Result<()>;
+    /// The child's pending allocation, if a transfer is planned.
+    async fn planned_allocation(&mut self, person: PersonId) -> Result<Option<Allocation>>;
+    /// Removes the child's pending allocation and reopens the one it would have ended:
+    /// the planned transfer is called off. `false` when none was pending.
+    async fn cancel_planned_allocation(&mut self, person: PersonId) -> Result<bool>;
+    /// Makes each pending allocation starting on or before `today` the record's allocation
+    /// and no longer pending: (child, the allocation) for each.
+    async fn apply_due_allocations(&mut self, today: time::Date) -> Result<Vec<(PersonId, Allocation)>>;
     /// The children allocated to `scope`'s user that the scope may open (a restricted child
     /// allocated to them but not naming them on its list is left out), by family then given
     /// name, at most `limit`.

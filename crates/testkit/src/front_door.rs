@@ -42,7 +42,7 @@ use hearth_domain::calendar::Calendar;
 use hearth_domain::case_note::CaseNote;
 use hearth_domain::cin::codes::ClosureReason;
 use hearth_domain::cin::episode::Episode;
-use hearth_domain::front_door::assessment::{Actor, Assessment, AssessmentState, ChildSeen};
+use hearth_domain::front_door::assessment::{Actor, Assessment, AssessmentState, ChildSeen, Substance};
 use hearth_domain::front_door::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed, ReferralSource, ScreeningDecision};
 use hearth_domain::front_door::contact::{Consent, Contact, Referrer, Screening};
 use hearth_domain::front_door::deadlines::{
@@ -540,6 +540,8 @@ impl Generator {
                 if plan.complete {
                     a.factors = factors(g, holder.kind, outcome, c.details, referral_date);
                     a.outcome = Some(outcome);
+                    a.primary_need = Some(primary_need(g, holder.kind, outcome));
+                    a.substance = substance(g, c.details, outcome, save_day);
                 } else if g.chance(0.5) {
                     a.factors = factors(g, holder.kind, AssessmentOutcome::ChildInNeedPlan, c.details, referral_date);
                 }
@@ -615,13 +617,13 @@ impl Generator {
                 let kinds = [ASSESSMENT_TASKS[0], ASSESSMENT_TASKS[1], ASSESSMENT_TASKS[2], TaskKind::ChildSeen];
                 close(&mut case.tasks, &kinds, holder.manager, at);
             }
-            // The worker records the primary need on the referral, for the census.
-            let at = clock.at(g, on);
+            // The need the assessment found becomes the referral's, for the census.
             for case in &mut cases {
-                let outcome = case.assessment.outcome.unwrap_or(AssessmentOutcome::ChildInNeedPlan);
-                case.referral.primary_need = Some(primary_need(g, holder.kind, outcome));
-                ops.push(Op::UpdateReferral(case.referral.clone(), case.referral_version, meta(holder.worker, at)));
-                case.referral_version += 1;
+                if case.assessment.primary_need.is_some() {
+                    case.referral.primary_need = case.assessment.primary_need;
+                    ops.push(Op::UpdateReferral(case.referral.clone(), case.referral_version, meta(holder.manager, at)));
+                    case.referral_version += 1;
+                }
             }
         }
 
@@ -1112,6 +1114,54 @@ fn factors(g: &mut Gen, kind: TeamKind, outcome: AssessmentOutcome, child: &Pers
     }
     out
 }
+
+/// What the worker wrote: short, plausible and made up, with the child's first name.
+fn substance(g: &mut Gen, child: &PersonDetails, outcome: AssessmentOutcome, on: Date) -> Substance {
+    let name = &child.given_name;
+    let voice = if child.is_unborn() {
+        "Unborn: mother attended every antenatal appointment; the midwife has no concerns about her care of herself.".to_string()
+    } else if child.age_on(on).unwrap_or(0) < 3 {
+        g.pick(BABY_VOICE).replace("{name}", name)
+    } else {
+        g.pick(CHILD_VOICE).replace("{name}", name)
+    };
+    let recommendation = match outcome {
+        AssessmentOutcome::ChildInNeedPlan => "A child in need plan, reviewed every three months, with the school and health visitor in the network.",
+        AssessmentOutcome::StrategyDiscussion => "A strategy discussion today with police and health: the concerns may meet the threshold for a section 47 enquiry.",
+        AssessmentOutcome::LookedAfter => "Legal planning meeting: the child cannot safely remain at home.",
+        AssessmentOutcome::FurtherAssessment => "A specialist assessment of the child's needs before a plan is agreed.",
+        AssessmentOutcome::EarlyHelp => "Step down to the early help family support service, which the family agreed to.",
+        _ => "No further action by children's social care; the family know how to ask for help.",
+    };
+    Substance {
+        child_voice: Some(voice),
+        parents_views: Some((*g.pick(PARENTS_VIEWS)).to_string()),
+        analysis: Some(g.pick(ANALYSIS).replace("{name}", name)),
+        recommendation: Some(recommendation.to_string()),
+    }
+}
+
+const CHILD_VOICE: &[&str] = &[
+    "{name} said school is \"the best bit\" and that home is loud at night. {name} drew the family and put themselves outside the house.",
+    "{name} was quiet at first and then talked about football and their dog. Asked about home, {name} said they worry about mum when she is sad.",
+    "{name} said they are often hungry in the morning and that there is \"no food on Thursdays\". {name} wants to stay with mum.",
+    "{name} told me they get scared when the adults argue and go to their room with headphones on.",
+];
+const BABY_VOICE: &[&str] = &[
+    "{name} was observed at home: alert, responsive to mum's voice, feeding well; the health visitor reports weight on the 50th centile.",
+    "{name} was observed at two visits; settled with dad, less so when the adults raised their voices.",
+];
+const PARENTS_VIEWS: &[&str] = &[
+    "Mum agrees things have been hard since the separation and wants help with routines. Dad was invited twice and did not respond.",
+    "Both parents accept the school's concerns about attendance and say mornings are chaotic; they would welcome support.",
+    "Mum disagrees that there is a problem and feels the referral was malicious; she agreed to the assessment nonetheless.",
+    "The grandmother, who cares for the children most days, says she is exhausted and needs a break.",
+];
+const ANALYSIS: &[&str] = &[
+    "{name}'s needs are mostly met, but the adults' conflict and mum's low mood mean routines break down. The family engage and have a supportive grandmother: strengths that a plan can build on.",
+    "There is a pattern of neglect of {name}'s basic needs (food, school attendance, health appointments), worsened by debt. The parents accept help, which lowers the risk.",
+    "The risk to {name} from domestic abuse is significant: two police callouts in three months and {name} describes being frightened. Mum has begun to engage with the domestic abuse service.",
+];
 
 fn primary_need(g: &mut Gen, kind: TeamKind, outcome: AssessmentOutcome) -> PrimaryNeed {
     use PrimaryNeed as N;

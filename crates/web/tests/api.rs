@@ -984,8 +984,8 @@ async fn a_manager_transfers_a_case_through_the_api_with_history_kept() {
     w.post(&path, &w.mo, json!({"team_id": UNKNOWN_ID, "from": today})).await.expect_fields(&["team_id"]);
     // Bea is not in team A.
     w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": bea, "from": today})).await.expect_fields(&["worker_id"]);
-    let tomorrow = w.app.today().next_day().unwrap().to_string();
-    w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": tomorrow})).await.expect_fields(&["from"]);
+    let too_far = (w.app.today() + time::Duration::days(93)).to_string();
+    w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": too_far})).await.expect_fields(&["from"]);
     // The record was made today: a change on the same day is not a transfer.
     w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": today})).await.expect_fields(&["from"]);
     // Only a child's case is allocated.
@@ -1015,9 +1015,14 @@ async fn a_manager_transfers_a_case_through_the_api_with_history_kept() {
     w.reconfigure(AppConfig::default(), 4);
     let today = w.app.today().to_string();
     w.post(&path, &w.mo, json!({"team_id": team_a, "worker_id": ali, "from": today})).await.expect_fields(&["worker_id"]);
-    // Held by team B without a worker: Ali can no longer open the record.
-    w.post(&path, &w.mo, json!({"team_id": team_b, "from": today})).await.expect(StatusCode::NO_CONTENT);
-    w.get(&format!("/people/{child}"), &w.ali).await.expect(StatusCode::NOT_FOUND);
+    // A transfer to team B dated ahead is planned: listed as such, in force only from its
+    // day (the pages' test follows it to that day), and one at a time.
+    let next_week = (w.app.today() + time::Duration::days(7)).to_string();
+    w.post(&path, &w.mo, json!({"team_id": team_b, "from": next_week})).await.expect(StatusCode::NO_CONTENT);
+    let list = w.get(&path, &w.mo).await.json["allocations"].clone();
+    assert_eq!((list[0]["from"].as_str(), list[0]["planned"].clone(), list[1]["planned"].clone()), (Some(next_week.as_str()), json!(true), json!(false)));
+    w.get(&format!("/people/{child}"), &w.ali).await.expect(StatusCode::OK);
+    w.post(&path, &w.mo, json!({"team_id": team_b, "from": today})).await.expect_fields(&["from"]);
 }
 
 #[tokio::test]

@@ -200,7 +200,7 @@ async fn the_front_door_journey_through_the_api() {
     assert_eq!(a["history"], json!([]));
     assert!(a["child_seen_check"].is_null(), "the national pack has no child-seen timescale");
     let readiness: Vec<&str> = a["readiness"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    for f in ["child_seen", "outcome", "factors"] {
+    for f in ["child_seen", "outcome", "factors", "child_voice", "parents_views", "analysis", "recommendation"] {
         assert!(readiness.contains(&f), "{f} missing from {readiness:?}");
     }
     assert_eq!((a["can_edit"].clone(), a["can_submit"].clone(), a["can_sign_off"].clone()), (json!(true), json!(true), json!(false)));
@@ -214,6 +214,8 @@ async fn the_front_door_journey_through_the_api() {
     r.expect_fields(&["child_seen[0].date", "factors[1]", "outcome", "start_date"]);
     w.put(&apath, &w.sam, json!({"version": 1, "start_date": "2023-12-20"})).await.expect_fields(&["start_date"]);
     w.put(&apath, &w.sam, json!({"version": 1, "factors": ["21", "3B"]})).await.expect_fields(&["factors"]);
+    w.put(&apath, &w.sam, json!({"version": 1, "primary_need": "N0"})).await.expect_fields(&["primary_need"]);
+    w.put(&apath, &w.sam, json!({"version": 1, "analysis": "x".repeat(50_001)})).await.expect_fields(&["analysis"]);
     w.assert_not_done(before, "assessment.update").await;
     w.put(&apath, &w.sam, content(1, "2023-12-28", &["3B", "4B"])).await.expect(StatusCode::NO_CONTENT);
     w.assert_audited(before, "assessment.update", Outcome::Allowed).await;
@@ -336,17 +338,24 @@ async fn the_front_door_journey_through_the_api() {
     assert_eq!(team["overdue"], json!([]));
     assert_eq!(team["counts"], json!({"overdue": 0, "due_today": 0, "due_this_week": 0, "later": 0, "with_someone_else": 0}));
 
-    // The referral records its primary need.
-    let before = w.audit_head().await;
-    w.put(&rpath, &w.sam, json!({"version": 1, "primary_need": "N0", "nfa": false})).await.expect_fields(&["primary_need"]);
-    w.put(&rpath, &w.sam, json!({"version": 1, "primary_need": "N1"})).await.expect_fields(&["nfa"]);
-    w.put(&rpath, &w.sam, json!({"version": 1, "primary_need": "N1", "nfa": "no"})).await.expect_fields(&["nfa"]);
-    w.assert_not_done(before, "referral.update").await;
-    w.put(&rpath, &w.sam, json!({"version": 1, "primary_need": "N1", "nfa": false})).await.expect(StatusCode::NO_CONTENT);
-    w.assert_audited(before, "referral.update", Outcome::Allowed).await;
-    w.put(&rpath, &w.ali, json!({"version": 1, "primary_need": "N4", "nfa": false})).await.expect_conflict(2);
-    let rj = w.get(&rpath, &w.sam).await.json;
+    // The assessment's primary need became the referral's, and the next step is offered.
     assert_eq!((rj["primary_need"].clone(), rj["version"].clone()), (json!("N1"), json!(2)));
+    let a = w.get(&apath, &w.sam).await.json;
+    assert_eq!((a["primary_need"].clone(), a["next_step"].clone()), (json!("N1"), json!("start_cin_plan")));
+    assert!(a["episode_id"].is_string() && a["episode_id"] == rj["episode_id"], "{a}");
+    assert_eq!(a["analysis"], "Neglect through poverty and low mood");
+
+    // The referral's primary need can still be corrected.
+    let before = w.audit_head().await;
+    w.put(&rpath, &w.sam, json!({"version": 2, "primary_need": "N0", "nfa": false})).await.expect_fields(&["primary_need"]);
+    w.put(&rpath, &w.sam, json!({"version": 2, "primary_need": "N4"})).await.expect_fields(&["nfa"]);
+    w.put(&rpath, &w.sam, json!({"version": 2, "primary_need": "N4", "nfa": "no"})).await.expect_fields(&["nfa"]);
+    w.assert_not_done(before, "referral.update").await;
+    w.put(&rpath, &w.sam, json!({"version": 2, "primary_need": "N4", "nfa": false})).await.expect(StatusCode::NO_CONTENT);
+    w.assert_audited(before, "referral.update", Outcome::Allowed).await;
+    w.put(&rpath, &w.ali, json!({"version": 2, "primary_need": "N1", "nfa": false})).await.expect_conflict(3);
+    let rj = w.get(&rpath, &w.sam).await.json;
+    assert_eq!((rj["primary_need"].clone(), rj["version"].clone()), (json!("N4"), json!(3)));
 
     // The child's and the mother's front door.
     let before = w.audit_head().await;
@@ -360,7 +369,7 @@ async fn the_front_door_journey_through_the_api() {
     );
     let r0 = &fd.json["referrals"][0];
     assert_eq!(r0["id"], referral.as_str());
-    assert_eq!(r0["primary_need"], "N1");
+    assert_eq!(r0["primary_need"], "N4");
     assert_eq!(r0["assessment"]["id"], assessment.as_str());
     assert_eq!(r0["assessment"]["state"], "authorised");
     assert_eq!(r0["assessment"]["state_label"], "Authorised");
@@ -394,6 +403,25 @@ fn operations(contact: &str, referral: &str, assessment: &str, person: &str) -> 
 
 /// A contact about `child` (recorded by Sam, decided by Mo) with a referral and a started
 /// assessment (by Sam): their ids.
+#[tokio::test]
+async fn the_primary_need_is_asked_for_only_when_the_outcome_is_further_action() {
+    let w = world().await;
+    let amy = w.child("Amy").await;
+    let (_, _, assessment) = referred_and_started(&w, &amy).await;
+    let apath = format!("/assessments/{assessment}");
+    let body = |version: i64, outcome: &str| json!({"version": version, "child_seen": [{"date": "2023-12-22"}], "factors": ["3B"], "outcome": outcome, "child_voice": "a", "parents_views": "b", "analysis": "c", "recommendation": "d"});
+    w.put(&apath, &w.sam, body(1, "cin_plan")).await.expect(StatusCode::NO_CONTENT);
+    let a = w.get(&apath, &w.sam).await.json;
+    assert_eq!(a["readiness"], json!([{"field": "primary_need", "message": "Select the child's primary need: the outcome is further action, so the census needs it"}]));
+    w.post(&format!("{apath}/submit"), &w.sam, json!({"version": 2})).await.expect_fields(&["primary_need"]);
+    w.put(&apath, &w.sam, body(2, "early_help")).await.expect(StatusCode::NO_CONTENT);
+    assert_eq!(w.get(&apath, &w.sam).await.json["readiness"], json!([]), "stepping down needs no primary need");
+    w.post(&format!("{apath}/submit"), &w.sam, json!({"version": 3})).await.expect(StatusCode::NO_CONTENT);
+    w.post(&format!("{apath}/authorise"), &w.mo, json!({"version": 4, "authorised_on": "2023-12-22"})).await.expect(StatusCode::NO_CONTENT);
+    let a = w.get(&apath, &w.sam).await.json;
+    assert_eq!((a["primary_need"].clone(), a["next_step"].clone()), (json!(null), json!("close_episode")));
+}
+
 async fn referred_and_started(w: &World, child: &str) -> (String, String, String) {
     let contact = w.contact(&w.sam, contact_body(RECEIVED, &[child], &[])).await;
     let referral = w.decide(&contact, "referral", "2023-12-22T15:40:00Z").await.remove(0);
@@ -751,7 +779,7 @@ async fn assessment_dates_are_checked_against_the_referral_and_today() {
     let a = w.get(&apath, &w.sam).await.json;
     assert_eq!((a["version"].clone(), a["child_seen"].clone()), (json!(1), json!([])));
     // Without a day seen, an explanation lets it be submitted.
-    let r = w.put(&apath, &w.sam, json!({"version": 1, "not_seen_explanation": "Family refused access; police informed", "factors": ["21"], "outcome": "nfa"})).await;
+    let r = w.put(&apath, &w.sam, json!({"version": 1, "not_seen_explanation": "Family refused access; police informed", "factors": ["21"], "outcome": "nfa", "child_voice": "Not seen: see why", "parents_views": "Refused to meet", "analysis": "Unknown risk", "recommendation": "Police to follow up"})).await;
     r.expect(StatusCode::NO_CONTENT);
     w.post(&format!("{apath}/submit"), &w.sam, json!({"version": 2})).await.expect(StatusCode::NO_CONTENT);
     assert_eq!(w.get(&apath, &w.sam).await.json["not_seen_explanation"], "Family refused access; police informed");

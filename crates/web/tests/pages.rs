@@ -527,21 +527,90 @@ async fn account_tokens_and_signing_out_everywhere() {
     assert_eq!(phone.get(&w, "/").await.location(), "/sign-in", "the other device is signed out too");
 }
 
-#[tokio::test]
-async fn administrators_manage_users_and_teams() {
-    let w = world().await;
-    let mut admin = user(&w, "root", Role::Administrator, None).await;
+/// An administrator with an authenticator, signed in past the second factor (a wrong code
+/// first is refused).
+async fn signed_in_administrator(w: &World) -> (hearth_domain::user::UserRecord, Browser) {
+    let mut admin = user(w, "root", Role::Administrator, None).await;
     let secret = hearth_app::auth::new_totp_secret();
     admin.totp_secret = Some(secret.clone());
     let mut tx = w.app.store.begin().await.unwrap();
     tx.update_user(&admin).await.unwrap();
     tx.commit().await.unwrap();
     let mut b = Browser::new();
-    b.sign_in(&w, "root").await;
-    let res = b.form_post(&w, "/mfa", "/mfa", &[("code", "123456")]).await;
+    b.sign_in(w, "root").await;
+    let res = b.form_post(w, "/mfa", "/mfa", &[("code", "123456")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let code = hearth_app::auth::totp_code(&secret, w.clock.now_for_tests()).unwrap();
-    assert_eq!(b.form_post(&w, "/mfa", "/mfa", &[("code", &code)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.form_post(w, "/mfa", "/mfa", &[("code", &code)]).await.status, StatusCode::SEE_OTHER);
+    (admin, b)
+}
+
+#[tokio::test]
+async fn administrators_change_role_team_and_manager_and_it_is_audited() {
+    let w = world().await;
+    let (admin, mut b) = signed_in_administrator(&w).await;
+    let team = w.app.add_team(None, "Front door").await.unwrap();
+    let tara = staff(&w, "tara", "Tara Manager", Role::TeamManager, Some(team.id), None).await;
+    let kim = staff(&w, "kim", "Kim Lee", Role::SocialWorker, None, None).await;
+    let page_path = format!("/admin/users/{}", kim.id);
+    let list = b.get(&w, "/admin/users").await.body;
+    assert!(list.contains(&format!("href=\"{page_path}\"")), "each name opens the account's page");
+    let page = b.get(&w, &page_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Change Kim Lee&#39;s role, team or manager"), "{}", page.body);
+    assert!(page.body.contains("value=\"social_worker\" selected"), "the current role is chosen");
+
+    let (team_id, tara_id, kim_id) = (team.id.to_string(), tara.id.to_string(), kim.id.to_string());
+    let res = b.form_post(&w, &page_path, &page_path, &[("role", "social_worker"), ("team", "not-a-team"), ("manager", &kim_id)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#team\""), "{}", res.body);
+    let res = b.form_post(&w, &page_path, &page_path, &[("role", "social_worker"), ("team", &team_id), ("manager", &kim_id)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("cannot be their own line manager"), "{}", res.body);
+    // The account changes that were audited: (action, target, reason).
+    let changes = || async {
+        let mut tx = w.app.store.begin().await.unwrap();
+        let log = tx.audit_page(0, 1000).await.unwrap();
+        drop(tx);
+        log.into_iter().filter(|e| e.draft.action.starts_with("user.change")).map(|e| (e.draft.action, e.draft.target, e.draft.reason)).collect::<Vec<_>>()
+    };
+    assert!(changes().await.is_empty(), "refused changes change nothing");
+    let res = b.form_post(&w, &page_path, &page_path, &[("role", "team_manager"), ("team", &team_id), ("manager", &tara_id)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let reason = "role Social worker → Team manager; team no team → Front door; manager no manager → Tara Manager";
+    assert_eq!(changes().await, [("user.change_role".to_string(), Some(kim_id.clone()), Some(reason.to_string()))]);
+    let mut tx = w.app.store.begin().await.unwrap();
+    let now = tx.user(kim.id).await.unwrap().unwrap();
+    drop(tx);
+    assert_eq!((now.role, now.team, now.manager), (Role::TeamManager, Some(team.id), Some(tara.id)));
+    // Saving without a change writes nothing.
+    let res = b.form_post(&w, &page_path, &page_path, &[("role", "team_manager"), ("team", &team_id), ("manager", &tara_id)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(changes().await.len(), 1);
+
+    // Tara cannot be managed by Kim, whom she manages.
+    let tara_path = format!("/admin/users/{tara_id}");
+    let res = b.form_post(&w, &tara_path, &tara_path, &[("role", "team_manager"), ("team", &team_id), ("manager", &kim_id)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Kim Lee is managed by Tara Manager"), "{}", res.body);
+    // Nobody changes their own role; their team, yes.
+    let own = format!("/admin/users/{}", admin.id);
+    let res = b.form_post(&w, &own, &own, &[("role", "social_worker")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#role\"") && res.body.contains("ask another administrator"), "{}", res.body);
+    let res = b.form_post(&w, &own, &own, &[("role", "administrator"), ("team", &team_id)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(changes().await[1].0, "user.change", "a team change is not a role change");
+    // An unknown account is not found.
+    let unknown = "/admin/users/0190d4c2-7a1e-7c3b-9f00-2b6a3c1d4e5f";
+    assert_eq!(b.get(&w, unknown).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.form_post(&w, "/admin/users", unknown, &[("role", "social_worker")]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn administrators_manage_users_and_teams() {
+    let w = world().await;
+    let (admin, mut b) = signed_in_administrator(&w).await;
 
     let res = b.form_post(&w, "/admin/users", "/admin/teams", &[("name", "Front door")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -747,6 +816,72 @@ async fn a_manager_transfers_a_case_and_access_follows_with_history_kept() {
     sam_b.sign_in(&w, "sam").await;
     assert_eq!(sam_b.get(&w, &format!("/people/{}", p.id)).await.status, StatusCode::NOT_FOUND, "the old worker no longer does");
     assert_eq!(sam_b.get(&w, &path).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_transfer_dated_ahead_moves_access_on_its_day_and_can_be_called_off() {
+    let w = world().await;
+    let (front, cp) = (w.app.add_team(None, "Front door").await.unwrap(), w.app.add_team(None, "Child protection").await.unwrap());
+    let tara = staff(&w, "tara", "Tara", Role::ServiceManager, None, None).await;
+    let mk = |name: &str, team: hearth_domain::TeamId| NewUser { username: name.into(), display_name: format!("{name} name"), role: Role::SocialWorker, team: Some(team), manager: Some(tara.id), password: PASSWORD.into() };
+    let sam = w.app.add_user(mk("sam", front.id)).await.unwrap();
+    let kim = w.app.add_user(mk("kim", cp.id)).await.unwrap();
+    let p = w.app.create_person(&alone(&sam), child("Moving", "Later")).await.unwrap();
+    let record = format!("/people/{}", p.id);
+    let path = format!("{record}/allocation");
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let (cp_id, kim_id) = (cp.id.to_string(), kim.id.to_string());
+    let fields = |days: i64| {
+        let d = hearth_app::local_time::uk_local(w.clock.now_for_tests()).date() + Duration::days(days);
+        let date = [("from-day", d.day().to_string()), ("from-month", (d.month() as u8).to_string()), ("from-year", d.year().to_string())];
+        let mut f = vec![("team".to_string(), cp_id.clone()), ("worker".to_string(), kim_id.clone())];
+        f.extend(date.into_iter().map(|(k, v)| (k.to_string(), v)));
+        f
+    };
+    let res = post_pairs(&mut b, &w, &path, fields(100)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("up to three months ahead"), "{}", res.body);
+    let res = post_pairs(&mut b, &w, &path, fields(7)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(res.location().ends_with("saved=transfer_planned"));
+    let page = b.get(&w, &path).await.body;
+    assert!(page.contains("Transfer planned") && page.contains("(planned)") && page.contains("Call off the planned transfer"), "{page}");
+    let res = post_pairs(&mut b, &w, &path, fields(10)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "one planned transfer at a time");
+    assert!(res.body.contains("call it off"), "{}", res.body);
+    let mut kim_b = Browser::new();
+    kim_b.sign_in(&w, "kim").await;
+    let mut sam_b = Browser::new();
+    sam_b.sign_in(&w, "sam").await;
+    assert_eq!(kim_b.get(&w, &record).await.status, StatusCode::NOT_FOUND, "not Kim's yet");
+    assert_eq!(sam_b.get(&w, &record).await.status, StatusCode::OK, "still Sam's");
+    // Called off, then planned again.
+    let res = b.form_post(&w, &path, &format!("{path}/cancel"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!b.get(&w, &path).await.body.contains("Transfer planned"));
+    let res = b.form_post(&w, &path, &format!("{path}/cancel"), &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing to call off");
+    assert_eq!(post_pairs(&mut b, &w, &path, fields(7)).await.status, StatusCode::SEE_OTHER);
+    // Housekeeping before the day changes nothing; on the day, access moves.
+    w.clock.advance(Duration::days(6));
+    assert_eq!(w.app.housekeeping().await.unwrap().unwrap().allocations, 0);
+    w.clock.advance(Duration::days(1));
+    assert_eq!(w.app.housekeeping().await.unwrap().unwrap().allocations, 1);
+    kim_b.sign_in(&w, "kim").await;
+    sam_b.sign_in(&w, "sam").await;
+    assert_eq!(kim_b.get(&w, &record).await.status, StatusCode::OK, "Kim's now");
+    assert_eq!(sam_b.get(&w, &record).await.status, StatusCode::NOT_FOUND, "no longer Sam's");
+    b.sign_in(&w, "tara").await;
+    let page = b.get(&w, &path).await.body;
+    assert!(!page.contains("Transfer planned") && page.contains("(current)"), "{page}");
+    let mut tx = w.app.store.begin().await.unwrap();
+    let log = tx.audit_page(0, 1000).await.unwrap();
+    drop(tx);
+    // Each change once (the record's opening for it is logged under the request's action).
+    let mut actions: Vec<&str> = log.iter().map(|e| e.draft.action.as_str()).filter(|a| ["allocation.plan", "allocation.cancel", "allocation.apply"].contains(a)).collect();
+    actions.dedup();
+    assert_eq!(actions, ["allocation.plan", "allocation.cancel", "allocation.plan", "allocation.apply"]);
 }
 
 /// A world under the Bath and North East Somerset pack (2 qualified social workers a session).
@@ -993,8 +1128,30 @@ async fn the_front_door_from_contact_to_authorised_assessment() {
     let outcome = format!("{assessment}/edit/outcome");
     let res = s.form_post(&w, &outcome, &outcome, &[]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let first_outcome = hearth_domain::front_door::codes::AssessmentOutcome::ALL[0].code();
-    assert_eq!(post_versioned(&mut s, &w, &outcome, vec![("outcome".into(), first_outcome)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(post_versioned(&mut s, &w, &outcome, vec![("outcome".into(), "cin_plan")]).await.status, StatusCode::SEE_OTHER);
+    // The substance and, for further action, the primary need stand between it and a manager.
+    let page = s.get(&w, &assessment).await;
+    for missing in ["Enter the child&#39;s lived experience and voice", "Enter the analysis", "Select the child&#39;s primary need"] {
+        assert!(page.body.contains(missing), "{missing}: {}", page.body);
+    }
+    assert!(!page.body.contains("Send for authorisation</button>"));
+    let long = "x".repeat(50_001);
+    let child = format!("{assessment}/edit/child");
+    let res = post_fields(&mut s, &w, &child, &child, vec![("child_voice".into(), long.as_str())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#child_voice\""), "{}", res.body);
+    let voice = "Kai said he likes school and is scared when mum and dad shout.";
+    assert_eq!(post_versioned(&mut s, &w, &child, vec![("child_voice".into(), voice)]).await.status, StatusCode::SEE_OTHER);
+    let parents = format!("{assessment}/edit/parents");
+    assert_eq!(post_versioned(&mut s, &w, &parents, vec![("parents_views".into(), "Mum wants help; dad declined to meet.")]).await.status, StatusCode::SEE_OTHER);
+    let analysis = format!("{assessment}/edit/analysis");
+    let fields = vec![("analysis".into(), "Conflict at home is frightening Kai."), ("recommendation".into(), "A child in need plan.")];
+    assert_eq!(post_versioned(&mut s, &w, &analysis, fields).await.status, StatusCode::SEE_OTHER);
+    let res = post_fields(&mut s, &w, &outcome, &outcome, vec![("outcome".into(), "cin_plan"), ("primary_need".into(), "N99")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown need code is refused");
+    let form = s.get(&w, &outcome).await;
+    assert!(form.body.contains("The child&#39;s primary need (CIN census code)"), "{}", form.body);
+    assert_eq!(post_versioned(&mut s, &w, &outcome, vec![("outcome".into(), "cin_plan"), ("primary_need".into(), "N2")]).await.status, StatusCode::SEE_OTHER);
     let page = s.get(&w, &assessment).await;
     assert!(page.body.contains("Send for authorisation"), "{}", page.body);
     let v = version(&page.body);
@@ -1033,6 +1190,9 @@ async fn the_front_door_from_contact_to_authorised_assessment() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = t.get(&w, &assessment).await;
     assert!(page.body.contains(">Authorised<"), "{}", page.body);
+    assert!(page.body.contains(voice) && page.body.contains("A child in need plan."), "the manager reads the substance");
+    assert!(page.body.contains("What happens next") && page.body.contains("/cin-plan\">Start the child in need plan</a>"), "{}", page.body);
+    assert!(s.get(&w, &referral).await.body.contains("N2 Child&#39;s disability or illness"), "the need became the referral's");
     assert!(page.body.contains("Sent for authorisation again") && page.body.contains("Returned for changes"), "the sign-off history");
     assert!(!page.body.contains("Authorise the assessment</button>"));
     let work = s.get(&w, "/work").await;

@@ -607,11 +607,17 @@ async fn set_up_links_expire_and_are_replaced_and_la_wide_roles_are_shown() {
     let mut sian = Browser::new();
     sian.sign_in(&w, "sian").await;
     let home = sian.get(&w, "/").await;
-    assert!(home.body.contains("New accounts that read every record") && home.body.contains("Bo Support") && home.body.contains("Business support"), "{}", home.body);
+    assert!(home.body.contains("Accounts given access to every record") && home.body.contains("Bo Support") && home.body.contains("Business support"), "{}", home.body);
     assert!(!home.body.contains("Ada Admin"), "administrators read no records");
     let mut sam = Browser::new();
     sam.sign_in(&w, "sam").await;
-    assert!(!sam.get(&w, "/").await.body.contains("New accounts that read every record"));
+    assert!(!sam.get(&w, "/").await.body.contains("Accounts given access to every record"));
+    // A role changed to one that reads every record is listed too.
+    let sam_page = format!("/admin/users/{}", stored_user(&w, "sam").await.id);
+    let res = admin.form_post(&w, &sam_page, &sam_page, &[("role", "business_support")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let home = sian.get(&w, "/").await.body;
+    assert!(home.contains("sam name") && home.contains("root name"), "{home}");
     // The administrator's set-up needs an authenticator; without its code nothing is set,
     // and the key is the one the page proposed, the same on every visit.
     let mut a = Browser::new();

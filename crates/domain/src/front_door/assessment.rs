@@ -2,7 +2,7 @@
 //! Authorised. Every transition is appended to the history; nothing is overwritten. The
 //! assessment is complete only when authorised (seed 001 §7.1.3: "signed off by the Deputy
 //! Team Manager prior to completion").
-use super::codes::{AssessmentFactor, AssessmentOutcome};
+use super::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed};
 use super::{AssessmentId, ReferralId, check_text};
 use crate::local_time::uk_local;
 use crate::validation::FieldErrors;
@@ -12,6 +12,36 @@ use time::{Date, OffsetDateTime};
 
 /// Longest comment or explanation, in characters.
 pub const MAX_COMMENT: usize = 10_000;
+/// Longest section of the assessment's substance, in characters (a long analysis runs to a
+/// few thousand words).
+pub const MAX_SUBSTANCE: usize = 50_000;
+
+/// What the assessment found, in the worker's words: the parts a manager reads before signing
+/// it off (the assessment framework's child's developmental needs, parenting capacity and
+/// family and environment, brought together in the analysis).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Substance {
+    /// The child's lived experience and what they said, in their words where possible.
+    pub child_voice: Option<String>,
+    /// The parents' and carers' views.
+    pub parents_views: Option<String>,
+    /// The worker's analysis of needs, risks and strengths.
+    pub analysis: Option<String>,
+    /// The plan or recommendation that follows from the analysis.
+    pub recommendation: Option<String>,
+}
+
+impl Substance {
+    /// (field, label for "Enter …", value) of each part, in the order the form asks for them.
+    pub fn parts(&self) -> [(&'static str, &'static str, Option<&str>); 4] {
+        [
+            ("child_voice", "the child's lived experience and voice", self.child_voice.as_deref()),
+            ("parents_views", "the parents' and carers' views", self.parents_views.as_deref()),
+            ("analysis", "the analysis", self.analysis.as_deref()),
+            ("recommendation", "the plan or recommendation", self.recommendation.as_deref()),
+        ]
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +126,12 @@ pub struct Assessment {
     #[serde(default)]
     pub factors: Vec<AssessmentFactor>,
     pub outcome: Option<AssessmentOutcome>,
+    /// The child's primary need as the assessment found it (CIN census `PrimaryNeedCode`);
+    /// on authorisation it becomes the referral's.
+    #[serde(default)]
+    pub primary_need: Option<PrimaryNeed>,
+    #[serde(default)]
+    pub substance: Substance,
     pub authorised_on: Option<Date>,
     pub state: AssessmentState,
     #[serde(default)]
@@ -114,6 +150,8 @@ impl Assessment {
             not_seen_explanation: None,
             factors: Vec::new(),
             outcome: None,
+            primary_need: None,
+            substance: Substance::default(),
             authorised_on: None,
             state: AssessmentState::Draft,
             history: Vec::new(),
@@ -159,6 +197,9 @@ impl Assessment {
         }
         if let Some(x) = &self.not_seen_explanation {
             check_text(e, "not_seen_explanation", "the explanation", x, false, MAX_COMMENT);
+        }
+        for (field, label, value) in self.substance.parts() {
+            check_text(e, field, label, value.unwrap_or(""), false, MAX_SUBSTANCE);
         }
     }
 
@@ -214,7 +255,9 @@ impl Assessment {
     }
 
     /// What stops the assessment from being authorised (empty when it is ready): the
-    /// content checks, plus a child-seen date or a recorded explanation, and an outcome.
+    /// content checks, plus a child-seen date or a recorded explanation, the factors, every
+    /// part of the substance, an outcome and, when the outcome is further action, the
+    /// primary need.
     pub fn readiness(&self, referral_date: Date, today: Date) -> FieldErrors {
         let mut e = FieldErrors::new();
         self.check_content(&mut e, referral_date, today);
@@ -227,6 +270,14 @@ impl Assessment {
         }
         if self.factors.is_empty() {
             e.add("factors", "Select the factors identified, or \"No factors identified\"");
+        }
+        for (field, label, value) in self.substance.parts() {
+            if value.is_none_or(|v| v.trim().is_empty()) {
+                e.add(field, format!("Enter {label}"));
+            }
+        }
+        if self.outcome.is_some_and(AssessmentOutcome::is_further_action) && self.primary_need.is_none() {
+            e.add("primary_need", "Select the child's primary need: the outcome is further action, so the census needs it");
         }
         e
     }
@@ -247,6 +298,38 @@ impl Assessment {
     }
 }
 
+/// What the worker does after an authorised assessment, given the episode its referral
+/// opened. `None` once it is done (the plan started, the discussion held, the episode closed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextStep {
+    /// The referral has no episode yet (recorded before episodes were).
+    OpenEpisode,
+    StartCinPlan,
+    HoldStrategyDiscussion,
+    /// No further action, advice or early help: the episode closes (with any step-down).
+    CloseEpisode,
+    /// An outcome Hearth has no form for yet (care, a specialist assessment): the episode.
+    SeeEpisode,
+}
+
+pub fn next_step(a: &Assessment, episode: Option<&crate::cin::episode::Episode>) -> Option<NextStep> {
+    if !a.is_complete() {
+        return None;
+    }
+    let outcome = a.outcome?;
+    let Some(e) = episode else { return Some(NextStep::OpenEpisode) };
+    if e.closure.is_some() {
+        return None;
+    }
+    Some(match outcome {
+        AssessmentOutcome::ChildInNeedPlan if e.cin_plans.is_empty() => NextStep::StartCinPlan,
+        AssessmentOutcome::StrategyDiscussion if e.strategy_discussions.is_empty() => NextStep::HoldStrategyDiscussion,
+        AssessmentOutcome::ChildInNeedPlan | AssessmentOutcome::StrategyDiscussion => return None,
+        o if !o.is_further_action() => NextStep::CloseEpisode,
+        _ => NextStep::SeeEpisode,
+    })
+}
+
 /// The assessments waiting for a manager, oldest submission first.
 pub fn awaiting_authorisation<'a>(assessments: impl IntoIterator<Item = &'a Assessment>) -> Vec<&'a Assessment> {
     let mut v: Vec<&Assessment> = assessments.into_iter().filter(|a| a.state == AssessmentState::Submitted).collect();
@@ -257,6 +340,7 @@ pub fn awaiting_authorisation<'a>(assessments: impl IntoIterator<Item = &'a Asse
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::Coded;
     use proptest::prelude::*;
     use time::macros::{date, datetime};
 
@@ -274,6 +358,13 @@ mod tests {
         a.child_seen.push(ChildSeen { date: date!(2024 - 03 - 06), seen_alone: true });
         a.factors = vec![AssessmentFactor::DomesticAbuseParent, AssessmentFactor::MentalHealthParent];
         a.outcome = Some(AssessmentOutcome::ChildInNeedPlan);
+        a.primary_need = Some(PrimaryNeed::AbuseOrNeglect);
+        a.substance = Substance {
+            child_voice: Some("Sam said home is loud at night and he hides in his room.".into()),
+            parents_views: Some("Mum agrees she needs help; dad was not available.".into()),
+            analysis: Some("Domestic abuse is affecting Sam's sleep and school attendance.".into()),
+            recommendation: Some("A child in need plan with a domestic abuse worker.".into()),
+        };
         a
     }
 
@@ -367,6 +458,61 @@ mod tests {
         a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
         a.authorise(m, datetime!(2024-03-20 16:00 UTC), date!(2024 - 03 - 20), REFERRAL, Some("Agreed")).unwrap();
         assert_eq!(a.history.last().unwrap().comment.as_deref(), Some("Agreed"));
+    }
+
+    #[test]
+    fn the_substance_is_needed_and_the_primary_need_when_the_outcome_is_further_action() {
+        let w = worker();
+        let mut a = ready(w.user);
+        a.substance.analysis = Some("   ".into());
+        a.substance.parents_views = None;
+        a.primary_need = None;
+        let e = fields(a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL));
+        for f in ["analysis", "parents_views", "primary_need"] {
+            assert!(e.get(f).is_some(), "{f}: {e}");
+        }
+        assert!(e.get("child_voice").is_none() && e.get("recommendation").is_none(), "{e}");
+        // No further action: the census does not need a primary need.
+        let mut a = ready(w.user);
+        a.primary_need = None;
+        for outcome in AssessmentOutcome::ALL {
+            a.outcome = Some(*outcome);
+            let needs = a.readiness(REFERRAL, date!(2024 - 03 - 20)).get("primary_need").is_some();
+            assert_eq!(needs, outcome.is_further_action(), "{outcome:?}");
+        }
+        assert!(!AssessmentOutcome::NoFurtherAction.is_further_action());
+        assert!(AssessmentOutcome::StrategyDiscussion.is_further_action());
+        // Too long is refused at any stage.
+        let mut a = ready(w.user);
+        a.substance.child_voice = Some("x".repeat(MAX_SUBSTANCE + 1));
+        assert!(a.validate(REFERRAL, date!(2024 - 03 - 20)).unwrap_err().get("child_voice").is_some());
+    }
+
+    #[test]
+    fn the_next_step_follows_the_outcome_until_it_is_taken() {
+        use crate::cin::episode::{CinPlan, Closure, Episode, PlanContent};
+        use crate::cin::StepId;
+        let w = worker();
+        let mut a = ready(w.user);
+        let e = Episode::open(a.child, a.referral, REFERRAL);
+        assert_eq!(next_step(&a, Some(&e)), None, "a draft has no next step");
+        a.submit(w, datetime!(2024-03-20 10:00 UTC), REFERRAL).unwrap();
+        a.authorise(manager(), datetime!(2024-03-21 10:00 UTC), date!(2024 - 03 - 21), REFERRAL, None).unwrap();
+        assert_eq!(next_step(&a, None), Some(NextStep::OpenEpisode));
+        assert_eq!(next_step(&a, Some(&e)), Some(NextStep::StartCinPlan));
+        let mut planned = e.clone();
+        let plan = CinPlan { id: StepId::new(), start: date!(2024 - 03 - 22), end: None, content: PlanContent::default(), reviews: vec![], visit_every_working_days: None };
+        planned.cin_plans.push(plan);
+        assert_eq!(next_step(&a, Some(&planned)), None, "the plan has started");
+        a.outcome = Some(AssessmentOutcome::StrategyDiscussion);
+        assert_eq!(next_step(&a, Some(&e)), Some(NextStep::HoldStrategyDiscussion));
+        a.outcome = Some(AssessmentOutcome::EarlyHelp);
+        assert_eq!(next_step(&a, Some(&e)), Some(NextStep::CloseEpisode));
+        let mut closed = e.clone();
+        closed.closure = Some(Closure { date: date!(2024 - 03 - 22), reason: crate::cin::codes::ClosureReason::ALL[0], step_down: None });
+        assert_eq!(next_step(&a, Some(&closed)), None, "the episode is closed");
+        a.outcome = Some(AssessmentOutcome::LookedAfter);
+        assert_eq!(next_step(&a, Some(&e)), Some(NextStep::SeeEpisode));
     }
 
     #[test]

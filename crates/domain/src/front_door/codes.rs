@@ -139,6 +139,14 @@ code_list!(
     }
 );
 
+impl AssessmentOutcome {
+    /// Whether children's social care stays involved: the child is then a child in need
+    /// and the census needs their primary need.
+    pub fn is_further_action(self) -> bool {
+        !matches!(self, Self::NoFurtherAction | Self::AdviceAndInformation | Self::EarlyHelp)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

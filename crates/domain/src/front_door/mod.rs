@@ -109,6 +109,13 @@ mod tests {
         assessment.child_seen.push(ChildSeen { date: date!(2023 - 12 - 29), seen_alone: true });
         assessment.factors = vec![AssessmentFactor::PhysicalAbuseAdultOnChild];
         assessment.outcome = Some(AssessmentOutcome::StrategyDiscussion);
+        assessment.primary_need = Some(super::codes::PrimaryNeed::AbuseOrNeglect);
+        assessment.substance = super::assessment::Substance {
+            child_voice: Some("Said dad hit him with a belt".into()),
+            parents_views: Some("Dad denies it".into()),
+            analysis: Some("Significant harm is likely".into()),
+            recommendation: Some("Strategy discussion today".into()),
+        };
         assessment.submit(worker, datetime!(2024-01-08 10:00 UTC), referral.referral_date).unwrap();
         let mut auth = Task::from_deadline(TaskKind::AssessmentAuthorisation, subject, child, Some(team), None, &due.single, cal());
         auth.assignee = Some(manager.user);

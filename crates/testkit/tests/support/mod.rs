@@ -353,6 +353,18 @@ impl Tx for RecordingTx {
     async fn allocate(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
         self.inner.allocate(person, ended, new).await
     }
+    async fn plan_allocation(&mut self, person: PersonId, ended: Option<(hearth_domain::front_door::AllocationId, time::Date)>, new: &hearth_domain::front_door::allocation::Allocation) -> Result<()> {
+        self.inner.plan_allocation(person, ended, new).await
+    }
+    async fn planned_allocation(&mut self, person: PersonId) -> Result<Option<hearth_domain::front_door::allocation::Allocation>> {
+        self.inner.planned_allocation(person).await
+    }
+    async fn cancel_planned_allocation(&mut self, person: PersonId) -> Result<bool> {
+        self.inner.cancel_planned_allocation(person).await
+    }
+    async fn apply_due_allocations(&mut self, today: time::Date) -> Result<Vec<(PersonId, hearth_domain::front_door::allocation::Allocation)>> {
+        self.inner.apply_due_allocations(today).await
+    }
     async fn cases_of(&mut self, worker: UserId, scope: &AccessScope, now: OffsetDateTime, limit: u32) -> Result<Vec<hearth_domain::person::PersonSummary>> {
         self.inner.cases_of(worker, scope, now, limit).await
     }

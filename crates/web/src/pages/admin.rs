@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, NewAccount};
+use hearth_app::{AccountChange, Actor, AppError, NewAccount};
 use hearth_store::SetupLinkRecord;
 use hearth_domain::user::{Permission, Role, Team, UserRecord};
 use hearth_domain::{FieldErrors, UserId};
@@ -171,6 +171,83 @@ pub async fn create_user(State(s): State<AppState>, Signed { actor, .. }: Signed
         }
     }
     new_user_form(&s, &actor, &v, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+struct UserPage {
+    layout: Layout,
+    user: UserRecord,
+    /// The administrator is looking at their own account.
+    own: bool,
+    form: FormData,
+    errors: FieldErrors,
+    roles: Vec<(String, String)>,
+    teams: Vec<(String, String)>,
+    managers: Vec<(String, String)>,
+}
+
+async fn user_form(s: &AppState, actor: &Actor, v: &Visitor, id: UserId, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
+    s.app.require(actor, Permission::ManageUsers, "user.change").await?;
+    let users = s.app.users(actor).await?;
+    let user = users.iter().find(|u| u.id == id).cloned().ok_or(AppError::NotFound)?;
+    let teams = s.app.teams().await?;
+    let status = if form.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let form = form.unwrap_or_else(|| {
+        let mut f = FormData::default();
+        f.set("role", user.role.code());
+        f.set("team", user.team.map(|t| t.to_string()).unwrap_or_default());
+        f.set("manager", user.manager.map(|m| m.to_string()).unwrap_or_default());
+        f
+    });
+    let page = UserPage {
+        layout: layout(v, format!("Change {}'s role, team or manager", user.display_name)),
+        own: id == actor.user.id,
+        form,
+        errors,
+        roles: Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
+        teams: options_from("No team", teams.iter().map(|t| (t.id.to_string(), t.name.clone()))),
+        managers: options_from("No manager", users.iter().filter(|u| u.active && u.id != id).map(|u| (u.id.to_string(), format!("{} ({})", u.display_name, u.role.label())))),
+        user,
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn user_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    user_form(&s, &actor, &v, parse_id(&id)?, None, FieldErrors::new()).await
+}
+
+/// An optional choice from a list of ids: blank is none; anything else must be an id.
+fn chosen<T: std::str::FromStr>(form: &FormData, field: &str, what: &str, errors: &mut FieldErrors) -> Option<T> {
+    match form.get(field) {
+        "" => None,
+        x => {
+            let parsed = x.parse().ok();
+            if parsed.is_none() {
+                errors.add(field, format!("Choose a {what} from the list"));
+            }
+            parsed
+        }
+    }
+}
+
+pub async fn change_user(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {
+    let id: UserId = parse_id(&id)?;
+    let mut errors = FieldErrors::new();
+    let role = Role::from_code(form.get("role"));
+    if role.is_none() {
+        errors.add("role", "Choose a role");
+    }
+    let team = chosen(&form, "team", "team", &mut errors);
+    let manager = chosen(&form, "manager", "line manager", &mut errors);
+    if let (Some(role), true) = (role, errors.is_empty()) {
+        match s.app.change_account(&actor, id, AccountChange { role, team, manager }).await {
+            Ok(()) => return Ok(Redirect::to("/admin/users").into_response()),
+            Err(AppError::Invalid(e)) => errors = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    user_form(&s, &actor, &v, id, Some(form), errors).await
 }
 
 pub async fn set_active(State(s): State<AppState>, Signed { actor, .. }: Signed, Path(id): Path<String>, form: FormData) -> Result<Response, WebError> {

@@ -42,9 +42,15 @@ impl AllocationPage {
 
     fn span(&self, a: &hearth_domain::front_door::allocation::Allocation) -> String {
         match a.to {
+            _ if self.view.planned == Some(a.id) => format!("From {} (planned)", day(&a.from)),
             Some(to) => format!("{} to {}", day(&a.from), day(&to)),
             None => format!("From {} (current)", day(&a.from)),
         }
+    }
+
+    /// The planned transfer, if any: (allocation, team, worker).
+    fn planned(&self) -> Option<&(hearth_domain::front_door::allocation::Allocation, String, Option<String>)> {
+        self.view.history.first().filter(|(a, _, _)| self.view.planned == Some(a.id))
     }
 }
 
@@ -86,9 +92,23 @@ pub async fn change(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
         (Some(team), Some(from)) if errors.is_empty() => s.app.allocate(&actor, id, team, worker, from, non_empty(form.get("reason"))).await,
         _ => Err(AppError::Invalid(errors)),
     };
+    let saved = if from.is_some_and(|f| f > s.app.today()) { "transfer_planned" } else { "allocated" };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=allocated")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved={saved}")).into_response()),
         Err(AppError::Invalid(errors)) => show(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn cancel(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    let id: PersonId = parse_id(&id)?;
+    match s.app.cancel_planned_allocation(&actor, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=transfer_cancelled")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut form = FormData::default();
+            set_date(&mut form, "from", Some(s.app.today()));
+            show(&s, &actor, &v, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -444,11 +444,51 @@ impl AssessmentPage {
             _ if a.child_seen.is_empty() => "No dates recorded yet".to_string(),
             _ => format!("Seen {}", a.child_seen.iter().map(|s| day(&s.date)).collect::<Vec<_>>().join(", ")),
         };
+        let written = |field: &str, text: &Option<String>| (r.get(field).is_none(), text.as_deref().map(words).unwrap_or_else(|| "Not written yet".into()));
+        let sub = &a.substance;
+        let (voice_done, voice) = written("child_voice", &sub.child_voice);
+        let (parents_done, parents) = written("parents_views", &sub.parents_views);
+        let (analysis_done, analysis) = written("analysis", &sub.analysis);
+        let outcome = match (a.outcome, a.primary_need) {
+            (None, _) => "Not chosen yet".to_string(),
+            (Some(o), None) => o.label().to_string(),
+            (Some(o), Some(n)) => format!("{}; primary need {} {}", o.label(), n.code(), n.label()),
+        };
         vec![
             ("seen", "Start date and when the child was seen", r.get("child_seen").is_none() && r.get("not_seen_explanation").is_none() && r.get("start_date").is_none(), seen),
+            ("child", "The child's lived experience and voice", voice_done, voice),
+            ("parents", "Parents' and carers' views", parents_done, parents),
             ("factors", "Factors identified", r.get("factors").is_none(), format!("{} chosen", a.factors.len())),
-            ("outcome", "Outcome", r.get("outcome").is_none(), a.outcome.map(|o| o.label().to_string()).unwrap_or_else(|| "Not chosen yet".into())),
+            ("analysis", "Analysis and recommendation", analysis_done && r.get("recommendation").is_none(), analysis),
+            ("outcome", "Outcome and primary need", r.get("outcome").is_none() && r.get("primary_need").is_none(), outcome),
         ]
+    }
+
+    /// What to do now the assessment is authorised: (wording, link).
+    fn next_step(&self) -> Option<(&'static str, String)> {
+        use hearth_domain::front_door::assessment::NextStep;
+        let episode = |form: &str| self.a.episode.map(|e| format!("/episodes/{e}{form}")).unwrap_or_default();
+        Some(match self.a.next_step? {
+            NextStep::OpenEpisode => ("Open the referral's episode, then record what happens next", format!("/referrals/{}", self.a.referral.id)),
+            NextStep::StartCinPlan => ("Start the child in need plan", episode("/cin-plan")),
+            NextStep::HoldStrategyDiscussion => ("Record the strategy discussion", episode("/strategy")),
+            NextStep::CloseEpisode => ("Close the episode (with any step-down to early help)", episode("/close")),
+            NextStep::SeeEpisode => ("Record what happens next on the episode", episode("")),
+        })
+    }
+
+    /// The substance as the manager reads it: (heading, text).
+    fn substance(&self) -> Vec<(&'static str, &str)> {
+        let s = &self.a.assessment.value.substance;
+        [
+            ("The child's lived experience and voice", &s.child_voice),
+            ("Parents' and carers' views", &s.parents_views),
+            ("Analysis", &s.analysis),
+            ("Plan or recommendation", &s.recommendation),
+        ]
+        .into_iter()
+        .filter_map(|(h, t)| t.as_deref().map(|t| (h, t)))
+        .collect()
     }
 
     fn seen_status(&self) -> Option<(&'static str, String)> {
@@ -513,6 +553,14 @@ pub async fn sign_off(State(s): State<AppState>, Signed { actor }: Signed, v: Vi
     }
 }
 
+/// How long a written part is, for the task list's hint.
+fn words(text: &str) -> String {
+    match text.split_whitespace().count() {
+        1 => "1 word".into(),
+        n => format!("{n} words"),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "assessment_form.html")]
 struct SectionPage {
@@ -523,6 +571,7 @@ struct SectionPage {
     errors: FieldErrors,
     factors: Vec<(String, String)>,
     outcomes: Vec<(String, String)>,
+    needs: Vec<(String, String)>,
 }
 
 impl SectionPage {
@@ -532,7 +581,7 @@ impl SectionPage {
 }
 
 fn section(s: &str) -> Result<&'static str, WebError> {
-    ["seen", "factors", "outcome"].into_iter().find(|x| *x == s).ok_or(WebError(AppError::NotFound))
+    ["seen", "child", "parents", "factors", "analysis", "outcome"].into_iter().find(|x| *x == s).ok_or(WebError(AppError::NotFound))
 }
 
 /// A section of the assessment: fresh from the stored content, or again with the user's form
@@ -560,16 +609,33 @@ async fn section_page(s: &AppState, actor: &Actor, v: &Visitor, id: AssessmentId
         f.set("not_seen_explanation", x.not_seen_explanation.clone().unwrap_or_default());
         f.0.extend(x.factors.iter().map(|c| ("factors".to_string(), c.code().to_string())));
         f.set("outcome", x.outcome.map(|o| o.code()).unwrap_or(""));
+        // The referral's need, if recorded there first, is the starting answer.
+        f.set("primary_need", x.primary_need.or(a.referral.primary_need).map(|n| n.code()).unwrap_or(""));
+        for (field, _, value) in x.substance.parts() {
+            f.set(field, value.unwrap_or(""));
+        }
         f
     });
     let mut form = form;
     form.set("version", a.assessment.version.to_string());
     let title = match sec {
         "seen" => "Start date and when the child was seen",
+        "child" => "The child's lived experience and voice",
+        "parents" => "Parents' and carers' views",
         "factors" => "Factors identified",
-        _ => "Outcome of the assessment",
+        "analysis" => "Analysis and recommendation",
+        _ => "Outcome and primary need",
     };
-    let page = SectionPage { layout: layout(v, title), a, section: sec, form, errors, factors: radios::<AssessmentFactor>(), outcomes: radios::<AssessmentOutcome>() };
+    let page = SectionPage {
+        layout: layout(v, title),
+        a,
+        section: sec,
+        form,
+        errors,
+        factors: radios::<AssessmentFactor>(),
+        outcomes: radios::<AssessmentOutcome>(),
+        needs: options::<PrimaryNeed>("Choose the primary need"),
+    };
     Ok(render(status, &page))
 }
 
@@ -586,6 +652,8 @@ fn content_from_form(f: &FormData, sec: &str, current: &hearth_domain::front_doo
         not_seen_explanation: current.not_seen_explanation.clone(),
         factors: current.factors.clone(),
         outcome: current.outcome,
+        primary_need: current.primary_need,
+        substance: current.substance.clone(),
     };
     match sec {
         "seen" => {
@@ -607,6 +675,12 @@ fn content_from_form(f: &FormData, sec: &str, current: &hearth_domain::front_doo
             }
             c.not_seen_explanation = non_empty(f.get("not_seen_explanation"));
         }
+        "child" => c.substance.child_voice = non_empty(f.get("child_voice")),
+        "parents" => c.substance.parents_views = non_empty(f.get("parents_views")),
+        "analysis" => {
+            c.substance.analysis = non_empty(f.get("analysis"));
+            c.substance.recommendation = non_empty(f.get("recommendation"));
+        }
         "factors" => {
             c.factors = f.all("factors").iter().filter_map(|code| AssessmentFactor::from_code(code)).collect();
         }
@@ -615,6 +689,16 @@ fn content_from_form(f: &FormData, sec: &str, current: &hearth_domain::front_doo
             if c.outcome.is_none() {
                 errors.add("outcome", "Choose the outcome of the assessment");
             }
+            c.primary_need = match f.get("primary_need") {
+                "" => None,
+                code => {
+                    let need = PrimaryNeed::from_code(code);
+                    if need.is_none() {
+                        errors.add("primary_need", "Choose the child's primary need from the list");
+                    }
+                    need
+                }
+            };
         }
     }
     errors.into_result().map(|()| c)

@@ -427,6 +427,8 @@ pub fn flash(saved: &str) -> Option<String> {
         "relative" => Some("Family network updated".into()),
         "restricted" => Some("Access to this record has been updated".into()),
         "allocated" => Some("Allocation saved".into()),
+        "transfer_planned" => Some("Transfer planned: it takes effect on its first day".into()),
+        "transfer_cancelled" => Some("Planned transfer called off".into()),
         "glass" => Some("Emergency access granted. Your managers can see that you opened this record and why".into()),
         _ => None,
     }

@@ -141,7 +141,7 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
             let code = hearth_app::auth::totp_code(&secret, super::world::ASKED).unwrap();
             form(&[("secret", &secret), ("code", &code)])
         }
-        "/sign-out" | "/account/sign-out-everywhere" | "/admin/users/{id}/reset-mfa" | "/admin/users/{id}/setup-link" | "/admin/users/{id}/unlock" | "/account/tokens/{id}/revoke" | "/referrals/{id}/episode" => form(&[]),
+        "/sign-out" | "/account/sign-out-everywhere" | "/people/{id}/allocation/cancel" | "/admin/users/{id}/reset-mfa" | "/admin/users/{id}/setup-link" | "/admin/users/{id}/unlock" | "/account/tokens/{id}/revoke" | "/referrals/{id}/episode" => form(&[]),
         "/setup/{token}" => form(&[("password", "a passphrase of my own"), ("confirm", "a passphrase of my own")]),
         "/break-glass" => form(&[("person_id", &need()?.person.to_string()), ("reason", "Police called out of hours about this child")]),
         "/people/new" => with(dmy_fixed("date_of_birth", "1", "2", "2019"), &[("kind", "child"), ("given_name", "Nova"), ("family_name", "Newchild"), ("confirm_new", "yes")]),
@@ -178,6 +178,7 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
         "/rota/remove" => form(&[("team", &team_a), ("date", &ROTA_DAY.to_string()), ("half", "am"), ("worker", &worker)]),
         "/admin/users/new" => form(&[("display_name", "Nell New"), ("username", "nell.new"), ("role", "social_worker"), ("team", &team_a)]),
         "/admin/users/{id}/active" => form(&[("active", "no")]),
+        "/admin/users/{id}" => form(&[("role", "team_manager"), ("team", &team_a)]),
         "/admin/teams" => form(&[("name", "Team Z")]),
         "/account/password" => {
             let code = current_code(w, who);

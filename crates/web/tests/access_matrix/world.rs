@@ -504,6 +504,13 @@ fn ready_content() -> AssessmentContent {
         not_seen_explanation: None,
         factors: vec![AssessmentFactor::DomesticAbuseChild],
         outcome: Some(AssessmentOutcome::ChildInNeedPlan),
+        primary_need: Some(hearth_domain::front_door::codes::PrimaryNeed::AbuseOrNeglect),
+        substance: hearth_domain::front_door::assessment::Substance {
+            child_voice: Some("Says home is noisy at night".into()),
+            parents_views: Some("Mum wants support".into()),
+            analysis: Some("Needs met with support".into()),
+            recommendation: Some("Child in need plan".into()),
+        },
     }
 }
 

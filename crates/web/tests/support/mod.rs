@@ -372,7 +372,11 @@ pub fn contact_body(received: &str, children: &[&str], family: &[&str]) -> Value
 }
 
 pub fn content(version: i64, seen: &str, factors: &[&str]) -> Value {
-    json!({"version": version, "child_seen": [{"date": seen, "seen_alone": true}], "factors": factors, "outcome": "cin_plan", "not_seen_explanation": null})
+    json!({
+        "version": version, "child_seen": [{"date": seen, "seen_alone": true}], "factors": factors, "outcome": "cin_plan", "not_seen_explanation": null,
+        "primary_need": "N1", "child_voice": "Says she is hungry at school", "parents_views": "Mum says money is short",
+        "analysis": "Neglect through poverty and low mood", "recommendation": "A child in need plan"
+    })
 }
 
 pub fn task<'a>(tasks: &'a Value, kind: &str) -> &'a Value {

@@ -8,7 +8,7 @@ use super::{date, instant, parse_date};
 use crate::api::problem::FieldProblem;
 use hearth_app::{AssessmentContent, AssessmentView, ContactView, MyWork, NewContact, NewDecision, ReferralView, TeamWork};
 use hearth_domain::codes::Coded;
-use hearth_domain::front_door::assessment::{Assessment as DomAssessment, AssessmentState, ChildSeen, Transition};
+use hearth_domain::front_door::assessment::{Assessment as DomAssessment, AssessmentState, ChildSeen, NextStep, Substance, Transition};
 use hearth_domain::front_door::codes::{AssessmentFactor, AssessmentOutcome, PrimaryNeed, ReferralSource, ScreeningDecision};
 use hearth_domain::front_door::contact::{Consent, Contact as DomContact, Referrer as DomReferrer};
 use hearth_domain::front_door::deadlines::{ChildSeenCheck as DomChildSeenCheck, ChildSeenStatus};
@@ -89,10 +89,27 @@ front_door_code!(
     vec![("seen_in_time", "Seen in time"), ("seen_late", "Seen late"), ("pending", "Not seen yet; not due"), ("missed", "Not seen; timescale missed")]
 );
 front_door_code!(
+    NextStepCode,
+    "What to do after an authorised assessment, in the episode its referral opened.",
+    NEXT_STEPS.iter().map(|(_, code, label)| (*code, *label)).collect()
+);
+front_door_code!(
     ContactRoleCode,
     "How a person appears on a contact.",
     vec![("child", "A child the contact is about"), ("family_member", "A family member")]
 );
+
+const NEXT_STEPS: [(NextStep, &str, &str); 5] = [
+    (NextStep::OpenEpisode, "open_episode", "Open the referral's episode (recorded before episodes were)"),
+    (NextStep::StartCinPlan, "start_cin_plan", "Start the child in need plan"),
+    (NextStep::HoldStrategyDiscussion, "hold_strategy_discussion", "Record the strategy discussion"),
+    (NextStep::CloseEpisode, "close_episode", "Close the episode (with any step-down)"),
+    (NextStep::SeeEpisode, "see_episode", "Record what happens next on the episode"),
+];
+
+fn next_step_code(n: NextStep) -> &'static str {
+    NEXT_STEPS.iter().find(|(s, _, _)| *s == n).map(|(_, code, _)| *code).unwrap_or("see_episode")
+}
 
 pub fn state_code(s: AssessmentState) -> &'static str {
     match s {
@@ -638,6 +655,9 @@ pub struct ReferralDetail {
     pub tasks: Vec<DeadlineTask>,
     /// `null` until the assessment is started.
     pub assessment: Option<AssessmentSummary>,
+    /// The children-in-need episode the referral opened (`null` for a referral recorded
+    /// before episodes were).
+    pub episode_id: Option<Uuid>,
     /// Whether the caller may change the referral and start its assessment.
     pub can_edit: bool,
 }
@@ -650,6 +670,7 @@ impl From<&ReferralView> for ReferralDetail {
             child: PersonRef::of_record(&v.summary.record),
             tasks: tasks(&v.tasks),
             assessment: v.assessment.as_ref().map(|a| (&a.value).into()),
+            episode_id: v.episode.map(|e| e.0),
             can_edit: v.can_edit,
         }
     }
@@ -727,6 +748,16 @@ pub struct UpdateAssessment {
     pub factors: Vec<String>,
     #[schema(value_type = Option<AssessmentOutcomeCode>)]
     pub outcome: Option<String>,
+    /// Required before submission when the outcome is further action.
+    #[schema(value_type = Option<PrimaryNeedCode>)]
+    pub primary_need: Option<String>,
+    /// The child's lived experience and voice.
+    pub child_voice: Option<String>,
+    /// The parents' and carers' views.
+    pub parents_views: Option<String>,
+    pub analysis: Option<String>,
+    /// The plan or recommendation.
+    pub recommendation: Option<String>,
 }
 
 impl UpdateAssessment {
@@ -749,7 +780,14 @@ impl UpdateAssessment {
             }
         }
         let outcome = opt_code_field::<AssessmentOutcome>("outcome", &self.outcome, "assessment outcome", &mut errs);
-        errs.into_result().map(|()| AssessmentContent { start_date, child_seen, not_seen_explanation: opt_text(&self.not_seen_explanation), factors, outcome })
+        let primary_need = opt_code_field::<PrimaryNeed>("primary_need", &self.primary_need, "primary need", &mut errs);
+        let substance = Substance {
+            child_voice: opt_text(&self.child_voice),
+            parents_views: opt_text(&self.parents_views),
+            analysis: opt_text(&self.analysis),
+            recommendation: opt_text(&self.recommendation),
+        };
+        errs.into_result().map(|()| AssessmentContent { start_date, child_seen, not_seen_explanation: opt_text(&self.not_seen_explanation), factors, outcome, primary_need, substance })
     }
 }
 
@@ -862,8 +900,19 @@ pub struct AssessmentDetail {
     pub factors: Vec<String>,
     #[schema(value_type = Option<AssessmentOutcomeCode>)]
     pub outcome: Option<String>,
+    #[schema(value_type = Option<PrimaryNeedCode>)]
+    pub primary_need: Option<String>,
+    pub child_voice: Option<String>,
+    pub parents_views: Option<String>,
+    pub analysis: Option<String>,
+    pub recommendation: Option<String>,
     #[schema(format = Date)]
     pub authorised_on: Option<String>,
+    /// The children-in-need episode the referral opened.
+    pub episode_id: Option<Uuid>,
+    /// Once authorised, what to do next in the episode (absent when it is done).
+    #[schema(value_type = Option<NextStepCode>)]
+    pub next_step: Option<String>,
     /// Every sign-off step, oldest first.
     pub history: Vec<AssessmentTransition>,
     /// The referral's deadline tasks and the assessment's authorisation tasks, by due date.
@@ -897,7 +946,14 @@ impl From<&AssessmentView> for AssessmentDetail {
             not_seen_explanation: a.not_seen_explanation.clone(),
             factors: a.factors.iter().map(|f| f.code().to_string()).collect(),
             outcome: a.outcome.map(|o| o.code().to_string()),
+            primary_need: a.primary_need.map(|n| n.code().to_string()),
+            child_voice: a.substance.child_voice.clone(),
+            parents_views: a.substance.parents_views.clone(),
+            analysis: a.substance.analysis.clone(),
+            recommendation: a.substance.recommendation.clone(),
             authorised_on: a.authorised_on.map(date),
+            episode_id: v.episode.map(|e| e.0),
+            next_step: v.next_step.map(|n| next_step_code(n).to_string()),
             history: a.history.iter().map(|t| AssessmentTransition::new(t, &v.names)).collect(),
             tasks: tasks(&v.tasks),
             child_seen_check: v.child_seen.as_ref().map(Into::into),

@@ -30,6 +30,8 @@ pub struct Allocation {
     pub reason: Option<String>,
     /// Who made the allocation.
     pub allocated_by: Uuid,
+    /// A transfer dated ahead, not yet in force: who may see the record changes on `from`.
+    pub planned: bool,
 }
 
 /// A child's allocation history, newest first.
@@ -56,14 +58,16 @@ impl From<&AllocationView> for AllocationHistory {
                     to: a.to.map(date),
                     reason: a.reason.clone(),
                     allocated_by: a.allocated_by.0,
+                    planned: v.planned == Some(a.id),
                 })
                 .collect(),
         }
     }
 }
 
-/// Allocates a child's case, or transfers it, from a day. The current allocation ends the
-/// day before; nothing is deleted. Managers only.
+/// Allocates a child's case, or transfers it, from a day (today, or up to three months ahead:
+/// a planned transfer, in force from its first day). The current allocation ends the day
+/// before; nothing is deleted. Managers only.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Allocate {
