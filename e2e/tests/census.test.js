@@ -31,8 +31,16 @@ test('the returns team finds what would fail the census and goes to fix it', { t
     await expectNoSeriousViolations(page, 'the data-quality page');
     await shot(page, 'quality');
 
-    // The download is the census XML.
-    const download = await page.request.get('/returns/cin/download');
+    // The download is the census XML; when the return has errors, Hearth asks first.
+    if ((await page.getByTestId('errors').innerText()).trim() !== '0') {
+      await page.getByRole('link', { name: /^Download the .* census \(XML\)$/ }).click();
+      await waitForPath(page, '/returns/cin/download');
+      await assert.doesNotReject(page.getByRole('heading', { name: /^The census has \d+ errors?$/ }).waitFor());
+      await expectNoSeriousViolations(page, 'the warning before downloading a return with errors');
+      await shot(page, 'download-warning');
+      await page.goto('/returns/cin');
+    }
+    const download = await page.request.get('/returns/cin/download?confirm=yes');
     assert.equal(download.status(), 200);
     assert.match(download.headers()['content-type'], /application\/xml/);
     assert.match(await download.text(), /<Message>[\s\S]*<LAchildID>/);

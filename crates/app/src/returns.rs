@@ -171,6 +171,15 @@ pub struct ChildIssues {
     pub name: String,
     pub la_child_id: String,
     pub issues: Vec<Issue>,
+    /// Who should fix them: the allocated worker, else the team holding the case.
+    pub fixer: String,
+}
+
+/// Narrows the census page to the children of one team or one worker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CensusFilter {
+    pub team: Option<hearth_domain::TeamId>,
+    pub worker: Option<hearth_domain::UserId>,
 }
 
 /// The census's data quality as one reader may see it.
@@ -192,12 +201,16 @@ pub struct DataQuality {
     pub hidden: usize,
     /// Failures of the whole return about those children, left out of `return_level`.
     pub hidden_failures: usize,
+    /// The teams and workers holding children of the census the reader sees, by name: the
+    /// filter's choices.
+    pub teams: Vec<(hearth_domain::TeamId, String)>,
+    pub workers: Vec<(hearth_domain::UserId, String)>,
 }
 
 impl App {
     /// The census for `year` checked with the DfE's rules: the whole LA for those who produce
     /// the returns, their teams' children for managers. `rule`: only failures of that rule.
-    pub async fn cin_data_quality(&self, actor: &crate::Actor, year: CollectionYear, rule: Option<&str>) -> Result<DataQuality, AppError> {
+    pub async fn cin_data_quality(&self, actor: &crate::Actor, year: CollectionYear, rule: Option<&str>, filter: CensusFilter) -> Result<DataQuality, AppError> {
         use hearth_domain::user::Permission;
         let whole_la = actor.can(Permission::ProduceReturns);
         if !whole_la && !actor.can(Permission::RecordManagementOversight) {
@@ -214,6 +227,10 @@ impl App {
         let teams = &actor.subject.teams;
         let census = self.census_of(&records, year, |p| whole_la || p.allocation.team.is_some_and(|t| teams.contains(&t)));
         let visible = self.visible_people(tx.as_mut(), actor, &census.iter().map(|c| c.person).collect::<Vec<_>>()).await?;
+        let held: std::collections::HashMap<_, _> = records.children.iter().map(|p| (p.id, &p.allocation)).collect();
+        let team_names: std::collections::HashMap<_, _> = tx.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
+        let user_names: std::collections::HashMap<_, _> = tx.users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let (mut teams, mut workers) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
         let mut seen = Vec::with_capacity(census.len());
         let mut hidden_ids = std::collections::HashSet::new();
         for child in census {
@@ -225,8 +242,21 @@ impl App {
                 hidden_ids.insert(child.la_child_id);
                 continue;
             };
+            let allocation = held.get(&child.person).map(|a| (*a).clone()).unwrap_or_default();
+            let team = allocation.team.and_then(|t| team_names.get(&t).map(|n| (n.clone(), t)));
+            let worker = allocation.worker.and_then(|w| user_names.get(&w).map(|n| (n.clone(), w)));
+            teams.extend(team.clone());
+            workers.extend(worker.clone());
+            if filter.team.is_some_and(|t| allocation.team != Some(t)) || filter.worker.is_some_and(|w| allocation.worker != Some(w)) {
+                continue;
+            }
+            let fixer = match (&worker, &team) {
+                (Some((w, _)), _) => w.clone(),
+                (None, Some((t, _))) => format!("{t} (no worker allocated)"),
+                (None, None) => "Not allocated: the returns team".to_string(),
+            };
             let issues = readiness::issues(&child, &in_file, &ctx);
-            seen.push(ChildIssues { person: child.person, name: person.full_name(), la_child_id: child.la_child_id, issues });
+            seen.push(ChildIssues { person: child.person, name: person.full_name(), la_child_id: child.la_child_id, issues, fixer });
         }
         let mut return_level = if whole_la { validator.finish() } else { Vec::new() };
         // A failure of the whole return about a hidden child (its id used twice, say) is
@@ -255,7 +285,9 @@ impl App {
         tx.append_audit(&d).await?;
         tx.commit().await?;
         let by_rule = by_rule.into_iter().map(|(code, (kind, message, n))| (code, kind, message, n)).collect();
-        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la, hidden: hidden_ids.len(), hidden_failures })
+        let teams = teams.into_iter().map(|(n, t)| (t, n)).collect();
+        let workers = workers.into_iter().map(|(n, w)| (w, n)).collect();
+        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la, hidden: hidden_ids.len(), hidden_failures, teams, workers })
     }
 
     /// The census XML for `year`, for someone who produces the returns (the data-quality

@@ -1429,6 +1429,14 @@ async fn the_census_readiness_panel_and_the_data_quality_page() {
     assert!(only.body.contains("Ivy Census") && !only.body.contains(">4220<"), "{}", only.body);
     let none = t.get(&w, "/returns/cin?rule=4180").await;
     assert!(none.body.contains("No child fails rule 4180"), "{}", none.body);
+    // Who fixes each child's failures, and the team and worker filters.
+    assert!(page.body.contains("Who fixes it") && page.body.contains("data-label=\"Who fixes it\">Sam Worker<"), "{}", page.body);
+    let mine = t.get(&w, &format!("/returns/cin?worker={}", sam.id)).await.body;
+    assert!(mine.contains("Ivy Census") && mine.contains(&format!("value=\"{}\" selected", sam.id)), "{mine}");
+    let theirs = t.get(&w, &format!("/returns/cin?worker={}", tara.id)).await.body;
+    assert!(!theirs.contains("Ivy Census"), "{theirs}");
+    assert!(t.get(&w, &format!("/returns/cin?team={}", team.id)).await.body.contains("Ivy Census"));
+    assert!(t.get(&w, "/returns/cin?team=nonsense").await.body.contains("Ivy Census"), "an id that is not one filters nothing");
     assert_eq!(t.get(&w, "/returns/cin?year=2019-20").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(t.get(&w, "/returns/cin/download").await.status, StatusCode::FORBIDDEN);
     // Another team's manager does not see the child.
@@ -1449,7 +1457,13 @@ async fn the_census_readiness_panel_and_the_data_quality_page() {
         clock: w.clock.clone(),
         db: std::env::temp_dir().join(format!("hearth-not-a-db-{}", uuid::Uuid::new_v4())),
     };
-    let file = b.get(&configured, "/returns/cin/download?year=2026-27").await;
+    // The return has errors: the page and the download say so before the file is given.
+    let la = b.get(&configured, "/returns/cin").await.body;
+    assert!(la.contains("You will be asked to confirm"), "{la}");
+    let warned = b.get(&configured, "/returns/cin/download?year=2026-27").await;
+    assert_eq!(warned.status, StatusCode::OK);
+    assert!(warned.body.contains("The DfE's system rejects a return with errors") && warned.body.contains("confirm=yes"), "{}", warned.body);
+    let file = b.get(&configured, "/returns/cin/download?year=2026-27&confirm=yes").await;
     assert_eq!(file.status, StatusCode::OK);
     assert!(file.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/xml"));
     assert!(file.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("cin-census-2026-27.xml"));

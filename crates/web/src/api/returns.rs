@@ -21,6 +21,10 @@ pub struct QualityParams {
     /// Only failures of this rule, e.g. "8610"; every rule when absent.
     #[param(value_type = Option<CinRuleCode>)]
     rule: Option<String>,
+    /// Only the children allocated to this team.
+    team_id: Option<uuid::Uuid>,
+    /// Only the children allocated to this worker.
+    worker_id: Option<uuid::Uuid>,
 }
 
 /// Every child of the census with something the DfE's rules would fail, the rules that fail
@@ -47,7 +51,8 @@ pub async fn quality(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQu
     {
         return Err(ApiError::invalid_field("rule", "There is no CIN census rule with this code"));
     }
-    let q = s.app.cin_data_quality(&actor, year, rule).await?;
+    let filter = hearth_app::returns::CensusFilter { team: p.team_id.map(hearth_domain::TeamId), worker: p.worker_id.map(hearth_domain::UserId) };
+    let q = s.app.cin_data_quality(&actor, year, rule, filter).await?;
     Ok(Json(CinDataQuality::from(&q)))
 }
 

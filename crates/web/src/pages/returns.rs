@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hearth_app::returns::DataQuality;
+use hearth_app::returns::{CensusFilter, DataQuality};
 use hearth_cin_census::report::describe_loc;
 use hearth_cin_census::Kind;
 use hearth_domain::returns::cin::{CollectionYear, SUPPORTED};
@@ -75,6 +75,18 @@ pub struct QualityQuery {
     year: Option<String>,
     rule: Option<String>,
     page: Option<usize>,
+    /// A team's or a worker's id: only their children.
+    team: Option<String>,
+    worker: Option<String>,
+    /// `yes`: download even though the return has errors.
+    confirm: Option<String>,
+}
+
+impl QualityQuery {
+    /// The team and worker asked for; an id that is not one is ignored (any team, anyone).
+    fn filter(&self) -> CensusFilter {
+        CensusFilter { team: self.team.as_deref().and_then(|v| v.parse().ok()), worker: self.worker.as_deref().and_then(|v| v.parse().ok()) }
+    }
 }
 
 /// Children listed per page.
@@ -91,6 +103,7 @@ struct QualityPage {
     years: Vec<String>,
     can_download: bool,
     la_number_missing: bool,
+    filter: CensusFilter,
 }
 
 /// A child's line on the page.
@@ -98,6 +111,7 @@ pub struct QualityChild {
     pub href: String,
     pub name: String,
     pub la_child_id: String,
+    pub fixer: String,
     pub rows: Vec<CensusRow>,
 }
 
@@ -112,7 +126,13 @@ impl QualityPage {
             .iter()
             .skip((self.page - 1) * PER_PAGE)
             .take(PER_PAGE)
-            .map(|c| QualityChild { href: format!("/people/{}#return-readiness", c.person), name: c.name.clone(), la_child_id: c.la_child_id.clone(), rows: census_rows(&c.issues) })
+            .map(|c| QualityChild {
+                href: format!("/people/{}#return-readiness", c.person),
+                name: c.name.clone(),
+                la_child_id: c.la_child_id.clone(),
+                fixer: c.fixer.clone(),
+                rows: census_rows(&c.issues),
+            })
             .collect()
     }
 
@@ -130,13 +150,51 @@ impl QualityPage {
         self.q.children.len().div_ceil(PER_PAGE).max(1)
     }
 
-    /// The link to another page of the list, keeping the year and rule.
-    fn page_href(&self, page: usize) -> String {
+    /// The page's address with the year, team and worker kept, and `rule`.
+    fn href_with(&self, rule: &str) -> String {
         let mut href = format!("/returns/cin?year={}", self.q.year.label());
-        if !self.rule.is_empty() {
-            href.push_str(&format!("&rule={}", self.rule));
+        if !rule.is_empty() {
+            href.push_str(&format!("&rule={rule}"));
         }
-        format!("{href}&page={page}")
+        if let Some(t) = self.filter.team {
+            href.push_str(&format!("&team={t}"));
+        }
+        if let Some(w) = self.filter.worker {
+            href.push_str(&format!("&worker={w}"));
+        }
+        href
+    }
+
+    /// The link to another page of the list, keeping the filters.
+    fn page_href(&self, page: usize) -> String {
+        format!("{}&page={page}", self.href_with(&self.rule))
+    }
+
+    /// The numbered pages to link: the first, the last and two either side of this one;
+    /// `None` where pages are skipped.
+    fn page_numbers(&self) -> Vec<Option<usize>> {
+        let (page, pages) = (self.page, self.pages());
+        let mut out = Vec::new();
+        for n in 1..=pages {
+            if n == 1 || n == pages || n.abs_diff(page) <= 2 {
+                out.push(Some(n));
+            } else if out.last().is_some_and(|x| x.is_some()) {
+                out.push(None);
+            }
+        }
+        out
+    }
+
+    fn team_options(&self) -> Vec<(String, String, bool)> {
+        let mut out = vec![(String::new(), "Every team".to_string(), self.filter.team.is_none())];
+        out.extend(self.q.teams.iter().map(|(id, name)| (id.to_string(), name.clone(), self.filter.team == Some(*id))));
+        out
+    }
+
+    fn worker_options(&self) -> Vec<(String, String, bool)> {
+        let mut out = vec![(String::new(), "Everyone".to_string(), self.filter.worker.is_none())];
+        out.extend(self.q.workers.iter().map(|(id, name)| (id.to_string(), name.clone(), self.filter.worker == Some(*id))));
+        out
     }
 
     /// Failing rules with their counts and the link that lists their children.
@@ -144,7 +202,7 @@ impl QualityPage {
         self.q
             .by_rule
             .iter()
-            .map(|(code, kind, message, n)| (code.to_string(), *kind == Kind::Error, message.trim().to_string(), *n, format!("/returns/cin?year={}&rule={code}", self.q.year.label())))
+            .map(|(code, kind, message, n)| (code.to_string(), *kind == Kind::Error, message.trim().to_string(), *n, self.href_with(code)))
             .collect()
     }
 
@@ -176,8 +234,9 @@ fn no_such_year() -> Response {
 
 pub async fn quality(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
     let Some(year) = year_of(&s, q.year.as_deref()) else { return Ok(no_such_year()) };
+    let filter = q.filter();
     let rule = q.rule.unwrap_or_default().trim().to_string();
-    let data = s.app.cin_data_quality(&actor, year, (!rule.is_empty()).then_some(rule.as_str())).await?;
+    let data = s.app.cin_data_quality(&actor, year, (!rule.is_empty()).then_some(rule.as_str()), filter).await?;
     let page = QualityPage {
         layout: layout(&v, "Children in Need census"),
         q: data,
@@ -186,11 +245,20 @@ pub async fn quality(State(s): State<AppState>, Signed { actor }: Signed, v: Vis
         years: SUPPORTED.iter().map(|y| y.label()).collect(),
         can_download: actor.can(Permission::ProduceReturns),
         la_number_missing: s.config.la_number.is_none(),
+        filter,
     };
     Ok(render(StatusCode::OK, &page))
 }
 
-pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
+#[derive(Template)]
+#[template(path = "cin_download_warning.html")]
+struct DownloadWarning {
+    layout: Layout,
+    year: String,
+    errors: usize,
+}
+
+pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
     let Some(year) = year_of(&s, q.year.as_deref()) else { return Ok(no_such_year()) };
     if !actor.can(Permission::ProduceReturns) {
         s.app.require(&actor, Permission::ProduceReturns, "returns.cin").await?;
@@ -202,6 +270,15 @@ pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, Query
             "The census header needs your LA's three-digit number. Ask your IT team to set la_number in Hearth's configuration.",
         ));
     };
+    // A return with errors is refused by the DfE: say so before handing it over.
+    if q.confirm.as_deref() != Some("yes") {
+        let check = s.app.cin_data_quality(&actor, year, None, CensusFilter::default()).await?;
+        let errors: usize = check.by_rule.iter().filter(|r| r.1 == Kind::Error).map(|r| r.3).sum();
+        if errors > 0 {
+            let page = DownloadWarning { layout: layout(&v, "The census has errors"), year: year.label(), errors };
+            return Ok(render(StatusCode::OK, &page));
+        }
+    }
     let (xml, hidden) = s.app.cin_census_xml(&actor, year, &la).await?;
     let name = format!("attachment; filename=\"cin-census-{}.xml\"", year.label());
     // How many children restricted from the downloader the file leaves out (the page says so

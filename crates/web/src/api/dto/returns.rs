@@ -61,12 +61,20 @@ pub struct CensusChildFailures {
     pub person: String,
     pub name: String,
     pub la_child_id: String,
+    /// Who should fix the failures: the allocated worker, else the team holding the case.
+    pub fix_by: String,
     pub failures: Vec<CensusFailure>,
 }
 
 impl From<&ChildIssues> for CensusChildFailures {
     fn from(c: &ChildIssues) -> Self {
-        CensusChildFailures { person: c.person.to_string(), name: c.name.clone(), la_child_id: c.la_child_id.clone(), failures: c.issues.iter().map(CensusFailure::from).collect() }
+        CensusChildFailures {
+            person: c.person.to_string(),
+            name: c.name.clone(),
+            la_child_id: c.la_child_id.clone(),
+            fix_by: c.fixer.clone(),
+            failures: c.issues.iter().map(CensusFailure::from).collect(),
+        }
     }
 }
 
