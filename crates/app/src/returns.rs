@@ -173,7 +173,13 @@ pub struct ChildIssues {
     pub issues: Vec<Issue>,
     /// Who should fix them: the allocated worker, else the team holding the case.
     pub fixer: String,
+    /// The explanations recorded for the DfE of the queries this child meets, by rule code:
+    /// (text, who recorded it, when).
+    pub explained: std::collections::HashMap<String, (String, String, time::OffsetDateTime)>,
 }
+
+/// Longest explanation of a census query, in characters.
+pub const MAX_EXPLANATION: usize = 1000;
 
 /// Narrows the census page to the children of one team or one worker.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -231,6 +237,11 @@ impl App {
         let team_names: std::collections::HashMap<_, _> = tx.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
         let user_names: std::collections::HashMap<_, _> = tx.users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
         let (mut teams, mut workers) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        let mut explanations: std::collections::HashMap<hearth_domain::PersonId, std::collections::HashMap<String, (String, String, time::OffsetDateTime)>> = Default::default();
+        for e in tx.census_explanations(&year.label()).await? {
+            let by = user_names.get(&e.by).cloned().unwrap_or_default();
+            explanations.entry(e.person).or_default().insert(e.rule, (e.text, by, e.at));
+        }
         let mut seen = Vec::with_capacity(census.len());
         let mut hidden_ids = std::collections::HashSet::new();
         for child in census {
@@ -256,7 +267,8 @@ impl App {
                 (None, None) => "Not allocated: the returns team".to_string(),
             };
             let issues = readiness::issues(&child, &in_file, &ctx);
-            seen.push(ChildIssues { person: child.person, name: person.full_name(), la_child_id: child.la_child_id, issues, fixer });
+            let explained = explanations.remove(&child.person).unwrap_or_default();
+            seen.push(ChildIssues { person: child.person, name: person.full_name(), la_child_id: child.la_child_id, issues, fixer, explained });
         }
         let mut return_level = if whole_la { validator.finish() } else { Vec::new() };
         // A failure of the whole return about a hidden child (its id used twice, say) is
@@ -301,6 +313,51 @@ impl App {
 }
 
 impl App {
+    /// Records why a child meets a census query, for the DfE (replacing an earlier
+    /// explanation of the same query): the returns team or the child's managers, for a child
+    /// they may open, and only for a rule the DfE treats as a query.
+    pub async fn explain_census_query(&self, actor: &crate::Actor, year: CollectionYear, person: hearth_domain::PersonId, rule: &str, text: &str) -> Result<(), AppError> {
+        use hearth_domain::user::Permission;
+        if !actor.can(Permission::ProduceReturns) && !actor.can(Permission::RecordManagementOversight) {
+            self.audit_denied(actor, "returns.cin.explain", Some(person), None).await?;
+            return Err(AppError::Forbidden);
+        }
+        let Some(rule) = hearth_cin_census::rules::all().into_iter().find(|r| r.code == rule && r.kind == hearth_cin_census::Kind::Query) else {
+            return Err(AppError::NotFound);
+        };
+        let text = text.trim();
+        let mut e = hearth_domain::FieldErrors::new();
+        if text.is_empty() {
+            e.add("text", "Enter the explanation for the DfE");
+        } else if text.chars().count() > MAX_EXPLANATION {
+            e.add("text", format!("The explanation must be {MAX_EXPLANATION} characters or fewer"));
+        }
+        e.into_result()?;
+        let (mut tx, _, _) = self.with_open(actor, person, "returns.cin.explain").await?;
+        let at = self.now();
+        tx.explain_census_query(&hearth_store::CensusExplanation { year: year.label(), person, rule: rule.code.to_string(), text: text.to_string(), by: actor.user.id, at }).await?;
+        let mut d = self.draft(Some(actor), "returns.cin.explain", Some(person), Outcome::Allowed);
+        d.target = Some(format!("{} {}", year.label(), rule.code));
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What the explanation form shows: the child's name, the query's rule and the
+    /// explanation recorded already. Same permissions as recording one.
+    pub async fn census_query(&self, actor: &crate::Actor, year: CollectionYear, person: hearth_domain::PersonId, rule: &str) -> Result<(String, &'static hearth_cin_census::rules::Rule, Option<String>), AppError> {
+        use hearth_domain::user::Permission;
+        if !actor.can(Permission::ProduceReturns) && !actor.can(Permission::RecordManagementOversight) {
+            self.audit_denied(actor, "returns.cin.explain", Some(person), None).await?;
+            return Err(AppError::Forbidden);
+        }
+        let rule = hearth_cin_census::rules::all().into_iter().find(|r| r.code == rule && r.kind == hearth_cin_census::Kind::Query).ok_or(AppError::NotFound)?;
+        let (mut tx, record, _) = self.with_read(actor, person, "person.census").await?;
+        let text = tx.census_explanations(&year.label()).await?.into_iter().find(|e| e.person == person && e.rule == rule.code).map(|e| e.text);
+        tx.commit().await?;
+        Ok((record.details.full_name(), rule, text))
+    }
+
     /// A child's return readiness on its own (the API's; the record page gets it with the
     /// rest of the record). Opening it is audited as a read of the record.
     pub async fn census_readiness(&self, actor: &crate::Actor, id: hearth_domain::PersonId) -> Result<Option<Readiness>, AppError> {

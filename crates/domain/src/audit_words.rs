@@ -51,6 +51,8 @@ pub fn describe(action: &str) -> String {
         "rota.add" => "added someone to the duty rota",
         "rota.remove" => "took someone off the duty rota",
         "returns.cin" => "worked on the CIN census",
+        "returns.cin.quality" => "checked the CIN census",
+        "returns.cin.explain" => "explained a CIN census query for the DfE",
         "import.cin" => "imported a CIN census",
         "deadline.recalculate" => "recalculated deadlines",
         "auth.sign_in" => "signed in",
@@ -98,7 +100,7 @@ pub const ACTION_GROUPS: &[(&str, &[&str])] = &[
     ("Front door: contacts, referrals, assessments", &["contact.create", "contact.view", "contact.decide", "referral.create", "referral.view", "referral.update", "assessment.create", "assessment.update", "assessment.view", "assessment.submit", "assessment.return", "assessment.authorise", "front_door.list"]),
     ("Signed in or out", &["auth.sign_in", "auth.sign_out", "auth.sign_out_everywhere", "auth.mfa_verify"]),
     ("Accounts and security", &["user.create", "user.change", "user.change_role", "user.update", "user.activate", "user.deactivate", "user.reset_mfa", "user.setup", "user.setup_link", "user.unlock", "auth.mfa_enrol", "auth.mfa_replace", "auth.password_change", "api_token.create", "api_token.revoke"]),
-    ("Returns and imports", &["returns.cin", "import.cin"]),
+    ("Returns and imports", &["returns.cin", "returns.cin.quality", "returns.cin.explain", "import.cin"]),
     ("Audit", &["audit.view", "audit.person", "audit.search", "audit.export"]),
 ];
 

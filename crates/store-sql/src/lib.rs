@@ -18,6 +18,7 @@ mod audit_batch;
 mod auth;
 mod backup;
 mod case_notes;
+mod census;
 mod convert;
 mod dialect;
 mod episodes;

@@ -3,7 +3,7 @@ use crate::audit_batch::{AuditBatcher, Pending};
 use crate::dialect::Dialect;
 use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
-use crate::{allocations, audit, auth, case_notes, episodes, people, relationships, rota, search};
+use crate::{allocations, audit, auth, case_notes, census, episodes, people, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
@@ -232,6 +232,12 @@ impl Tx for SqlTx {
     }
     async fn rota(&mut self, team: TeamId, from: time::Date, to: time::Date) -> Result<Vec<RotaEntry>> {
         rota::rota(self.c(), team, from, to).await
+    }
+    async fn explain_census_query(&mut self, e: &hearth_store::CensusExplanation) -> Result<()> {
+        census::explain(self.c(), e).await
+    }
+    async fn census_explanations(&mut self, year: &str) -> Result<Vec<hearth_store::CensusExplanation>> {
+        census::of_year(self.c(), year).await
     }
     async fn access_facts_many(&mut self, persons: &[PersonId], user: UserId, now: OffsetDateTime) -> Result<Vec<AccessFacts>> {
         people::access_facts_many(self.c(), persons, user, now).await

@@ -19,7 +19,7 @@
 //! or with [`run_all`] in one go. Where a case provokes an error (other than a duplicate
 //! username, which leaves the transaction usable) it drops that transaction and begins
 //! another: after a failed statement PostgreSQL refuses the rest of a transaction.
-use crate::{ApiTokenRecord, AuditQuery, BreakGlassGrant, DraftRecord, SessionRecord, SetupLinkRecord, Store, StoreError, TaskQuery, Tx};
+use crate::{ApiTokenRecord, AuditQuery, BreakGlassGrant, CensusExplanation, DraftRecord, SessionRecord, SetupLinkRecord, Store, StoreError, TaskQuery, Tx};
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry, ChainVerifier, Outcome};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
@@ -67,6 +67,7 @@ macro_rules! conformance_tests {
             caseload_counts,
             allocation_history,
             duty_rota,
+            census_explanations,
             front_door_records,
             tasks_and_trays,
             episodes,
@@ -991,6 +992,26 @@ pub async fn duty_rota(store: &dyn Store) {
     let rota = tx.rota(t1.id, day, day).await.unwrap();
     assert_eq!(rota.iter().map(|e| (e.session.half, e.worker)).collect::<Vec<_>>(), vec![(HalfDay::Am, b.id), (HalfDay::Pm, a.id)]);
     assert_eq!(tx.rota(t2.id, day, day).await.unwrap().len(), 1);
+    tx.commit().await.unwrap();
+}
+
+pub async fn census_explanations(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    let (u, v) = (new_user(&mut *tx, Role::BusinessSupport, None, None).await, new_user(&mut *tx, Role::TeamManager, None, None).await);
+    let p = new_person(&mut *tx, &u, child("Queried", &word(8))).await;
+    // A year of its own, so that other tests' explanations do not show.
+    let year = format!("t-{}", word(6));
+    let first = CensusExplanation { year: year.clone(), person: p.id, rule: "2990Q".into(), text: "Moved in from Wales".into(), by: u.id, at: now() };
+    tx.explain_census_query(&first).await.unwrap();
+    let other_rule = CensusExplanation { rule: "8925Q".into(), ..first.clone() };
+    tx.explain_census_query(&other_rule).await.unwrap();
+    // Saved again: replaced, not added.
+    let again = CensusExplanation { text: "Moved in from Cardiff on 3 May".into(), by: v.id, ..first.clone() };
+    tx.explain_census_query(&again).await.unwrap();
+    let mut got = tx.census_explanations(&year).await.unwrap();
+    got.sort_by(|a, b| a.rule.cmp(&b.rule));
+    assert_eq!(got, vec![again, other_rule]);
+    assert!(tx.census_explanations("1999-00").await.unwrap().iter().all(|e| e.person != p.id));
     tx.commit().await.unwrap();
 }
 

@@ -248,6 +248,11 @@ pub trait Tx: Send {
     /// A team's rota for the sessions from `from` to `to` inclusive, by date, half (morning
     /// first) and when added.
     async fn rota(&mut self, team: TeamId, from: time::Date, to: time::Date) -> Result<Vec<RotaEntry>>;
+    /// Records why a child meets a census query, replacing an earlier explanation of the
+    /// same child, rule and year.
+    async fn explain_census_query(&mut self, e: &CensusExplanation) -> Result<()>;
+    /// Every explanation recorded for a collection year.
+    async fn census_explanations(&mut self, year: &str) -> Result<Vec<CensusExplanation>>;
     /// Replaces the restricted-access list of a person.
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()>;
     async fn access_list(&mut self, person: PersonId) -> Result<Vec<UserId>>;

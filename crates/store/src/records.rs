@@ -101,6 +101,20 @@ pub struct RotaEntry {
     pub added_at: OffsetDateTime,
 }
 
+/// Why a child's record meets a CIN census query (a rule the DfE flags for a reason), for
+/// the DfE, in one collection year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CensusExplanation {
+    /// The collection year, "2026-27".
+    pub year: String,
+    pub person: PersonId,
+    /// The rule's code, "2990Q".
+    pub rule: String,
+    pub text: String,
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
+
 /// A stored front-door record (contact, referral, assessment) with its version, for
 /// optimistic concurrency.
 #[derive(Clone, Debug, PartialEq, Eq)]

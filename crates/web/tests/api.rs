@@ -765,6 +765,29 @@ async fn case_notes_are_recorded_listed_and_read_with_audit() {
 }
 
 #[tokio::test]
+async fn one_note_is_recorded_for_siblings_through_the_api() {
+    let w = world().await;
+    let amy = w.child("Amy", "Lee", "2016-05-01").await;
+    let ben = w.child("Ben", "Lee", "2018-02-03").await;
+    let stranger = w.child("Cal", "Ray", "2017-01-01").await;
+    w.post(&format!("/people/{amy}/relationships"), &w.sam, json!({"role": "sibling", "other_person_id": ben})).await.expect(StatusCode::CREATED);
+    let notes = format!("/people/{amy}/case-notes");
+    let mut body = note_body("Home visit: both children well.");
+    body["also_for"] = json!([stranger]);
+    w.post(&notes, &w.sam, body.clone()).await.expect_fields(&["also_for"]);
+    body["also_for"] = json!(["not an id"]);
+    w.post(&notes, &w.sam, body.clone()).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(w.get(&notes, &w.sam).await.json["total"], 0, "nothing saved");
+    body["also_for"] = json!([ben]);
+    let r = w.post(&notes, &w.sam, body).await;
+    r.expect(StatusCode::CREATED);
+    assert_eq!(r.json["also_for"], json!([ben]));
+    let bens = w.get(&format!("/people/{ben}/case-notes"), &w.sam).await.json;
+    assert_eq!((bens["total"].clone(), bens["items"][0]["text"].clone()), (json!(1), json!("Home visit: both children well.")));
+    assert!(bens["items"][0].get("also_for").is_none(), "a later read does not list the siblings");
+}
+
+#[tokio::test]
 async fn invalid_case_notes_are_refused_and_nothing_is_saved() {
     let w = world().await;
     let child = w.child("Amy", "Lee", "2016-05-01").await;

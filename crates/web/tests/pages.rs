@@ -1470,6 +1470,29 @@ async fn the_census_readiness_panel_and_the_data_quality_page() {
     let parsed = hearth_cin_census::read::read_all(file.body.as_bytes()).expect("the download is a census file");
     assert_eq!((parsed.header.lea.as_deref(), parsed.children.len()), (Some("999"), 1));
 
+    // A query is explained for the DfE: the returns team or the child's manager, a query
+    // rule only, for a child they may open; saving again replaces it.
+    let explain = format!("/returns/cin/explain/{}", kid.id);
+    let form_path = format!("{explain}?year=2026-27&rule=8670Q");
+    let page = b.get(&w, &form_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Explain the query for the DfE") && page.body.contains("Ivy Census"), "{}", page.body);
+    assert_eq!(b.get(&w, &format!("{explain}?year=2026-27&rule=8610")).await.status, StatusCode::NOT_FOUND, "an error needs fixing, not explaining");
+    assert_eq!(s.get(&w, &form_path).await.status, StatusCode::FORBIDDEN, "not for a worker");
+    assert_eq!(o.get(&w, &form_path).await.status, StatusCode::NOT_FOUND, "not for a child the manager cannot open");
+    let res = b.form_post(&w, &form_path, &explain, &[("year", "2026-27"), ("rule", "8670Q"), ("text", "  ")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("href=\"#text\""), "{}", res.body);
+    let res = b.form_post(&w, &form_path, &explain, &[("year", "2026-27"), ("rule", "8670Q"), ("text", "Assessment paused: the family moved to Wales")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/returns/cin?year=2026-27&rule=8670Q");
+    let res = t.form_post(&w, &form_path, &explain, &[("year", "2026-27"), ("rule", "8670Q"), ("text", "Family moved to Cardiff on 3 May")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "the child's manager too");
+    assert!(b.get(&w, &form_path).await.body.contains("Family moved to Cardiff on 3 May"), "the form shows the one in force");
+    let q = w.app.cin_data_quality(&alone(&tara), hearth_domain::returns::cin::CollectionYear::parse("2026-27").unwrap(), None, Default::default()).await.unwrap();
+    let ivy = q.children.iter().find(|c| c.person == kid.id).expect("Ivy is listed");
+    assert_eq!(ivy.explained.get("8670Q").map(|e| (e.0.as_str(), e.1.as_str())), Some(("Family moved to Cardiff on 3 May", "Tara Manager")));
+
     // Fixed where the panel pointed: the failure goes at once.
     let mut tx = w.app.store.begin().await.unwrap();
     let version = tx.referral(referral).await.unwrap().unwrap().version;

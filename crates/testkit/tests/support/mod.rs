@@ -383,6 +383,12 @@ impl Tx for RecordingTx {
     async fn rota(&mut self, team: TeamId, from: Date, to: Date) -> Result<Vec<hearth_store::RotaEntry>> {
         self.inner.rota(team, from, to).await
     }
+    async fn explain_census_query(&mut self, e: &hearth_store::CensusExplanation) -> Result<()> {
+        self.inner.explain_census_query(e).await
+    }
+    async fn census_explanations(&mut self, year: &str) -> Result<Vec<hearth_store::CensusExplanation>> {
+        self.inner.census_explanations(year).await
+    }
     async fn set_access_list(&mut self, person: PersonId, users: &[UserId]) -> Result<()> {
         self.inner.set_access_list(person, users).await?;
         self.pending.access_lists.push((person, users.to_vec()));

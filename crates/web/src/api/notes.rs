@@ -51,9 +51,11 @@ pub async fn list(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: Pat
 )]
 pub async fn create(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiJson(body): ApiJson<CreateCaseNote>) -> Result<Created<CaseNote>, ApiError> {
     let id = PersonId(ids.get("id")?);
-    let details = body.details.to_domain(uk_local(s.app.now()), &body.unknown).map_err(ApiError::invalid)?;
+    let mut details = body.details.to_domain(uk_local(s.app.now()), &body.unknown).map_err(ApiError::invalid)?;
+    details.also_for = body.also_for.iter().copied().map(PersonId).collect();
     let note = s.app.add_case_note(&actor, id, details).await?;
-    Ok(created(format!("/api/v1/people/{id}/case-notes/{}", note.id), CaseNote::from(&note)))
+    let answer = CaseNote { also_for: Some(note.details.also_for.iter().map(|p| p.0).collect()), ..CaseNote::from(&note) };
+    Ok(created(format!("/api/v1/people/{id}/case-notes/{}", note.id), answer))
 }
 
 /// A case note with all its versions, oldest first.

@@ -67,6 +67,7 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get("/child-protection", episodes::dashboard)
         .get("/returns/cin", returns::quality)
         .get("/returns/cin/download", returns::download)
+        .get_post("/returns/cin/explain/{id}", returns::explain_page, returns::explain)
         .get("/work", work::mine)
         .get("/work/team", work::team)
         .get("/timescales", timescales::page)

@@ -6,10 +6,11 @@ use crate::layout::Layout;
 use crate::session::{Signed, Visitor};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::returns::{CensusFilter, DataQuality};
+use hearth_app::AppError;
 use hearth_cin_census::report::describe_loc;
 use hearth_cin_census::Kind;
 use hearth_domain::returns::cin::{CollectionYear, SUPPORTED};
@@ -108,6 +109,9 @@ struct QualityPage {
 
 /// A child's line on the page.
 pub struct QualityChild {
+    pub person: hearth_domain::PersonId,
+    /// The queries' explanations, by rule: (text, who, when).
+    pub explained: std::collections::HashMap<String, (String, String, time::OffsetDateTime)>,
     pub href: String,
     pub name: String,
     pub la_child_id: String,
@@ -127,6 +131,8 @@ impl QualityPage {
             .skip((self.page - 1) * PER_PAGE)
             .take(PER_PAGE)
             .map(|c| QualityChild {
+                person: c.person,
+                explained: c.explained.clone(),
                 href: format!("/people/{}#return-readiness", c.person),
                 name: c.name.clone(),
                 la_child_id: c.la_child_id.clone(),
@@ -204,6 +210,21 @@ impl QualityPage {
             .iter()
             .map(|(code, kind, message, n)| (code.to_string(), *kind == Kind::Error, message.trim().to_string(), *n, self.href_with(code)))
             .collect()
+    }
+
+    /// The explanation recorded for a child's query: (text, who, when).
+    fn explanation<'a>(&self, c: &'a QualityChild, code: &str) -> Option<&'a (String, String, time::OffsetDateTime)> {
+        c.explained.get(code)
+    }
+
+    /// The link to explain a child's query.
+    fn explain_href(&self, c: &QualityChild, code: &str) -> String {
+        format!("/returns/cin/explain/{}?year={}&rule={code}", c.person, self.q.year.label())
+    }
+
+    /// How many of the queries listed have an explanation.
+    fn explained(&self) -> usize {
+        self.q.children.iter().flat_map(|c| c.issues.iter().filter(|i| i.failure.kind == Kind::Query && c.explained.contains_key(i.failure.code))).count()
     }
 
     fn errors(&self) -> usize {
@@ -288,4 +309,57 @@ pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, v: Vi
         xml,
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "cin_explain.html")]
+struct ExplainPage {
+    layout: Layout,
+    person: hearth_domain::PersonId,
+    name: String,
+    year: String,
+    code: &'static str,
+    message: &'static str,
+    back: String,
+    form: crate::forms::FormData,
+    errors: hearth_domain::FieldErrors,
+}
+
+async fn explain_form(s: &AppState, actor: &hearth_app::Actor, v: &Visitor, person: hearth_domain::PersonId, year: CollectionYear, rule: &str, again: Option<(crate::forms::FormData, hearth_domain::FieldErrors)>) -> Result<Response, WebError> {
+    let (name, rule, text) = s.app.census_query(actor, year, person, rule).await?;
+    let status = if again.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (form, errors) = again.unwrap_or_else(|| {
+        let mut f = crate::forms::FormData::default();
+        f.set("text", text.unwrap_or_default());
+        (f, hearth_domain::FieldErrors::new())
+    });
+    let page = ExplainPage {
+        layout: layout(v, format!("Explain query {} for {name}", rule.code)),
+        person,
+        name,
+        year: year.label(),
+        code: rule.code,
+        message: rule.message.trim(),
+        back: format!("/returns/cin?year={}&rule={}", year.label(), rule.code),
+        form,
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn explain_page(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<QualityQuery>) -> Result<Response, WebError> {
+    let person = super::parse_id(&id)?;
+    let Some(year) = year_of(&s, q.year.as_deref()) else { return Ok(no_such_year()) };
+    explain_form(&s, &actor, &v, person, year, q.rule.as_deref().unwrap_or(""), None).await
+}
+
+pub async fn explain(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, form: crate::forms::FormData) -> Result<Response, WebError> {
+    let person = super::parse_id(&id)?;
+    let Some(year) = year_of(&s, Some(form.get("year"))) else { return Ok(no_such_year()) };
+    let rule = form.get("rule").to_string();
+    match s.app.explain_census_query(&actor, year, person, &rule, form.get("text")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/returns/cin?year={}&rule={rule}", year.label())).into_response()),
+        Err(AppError::Invalid(errors)) => explain_form(&s, &actor, &v, person, year, &rule, Some((form, errors))).await,
+        Err(e) => Err(e.into()),
+    }
 }

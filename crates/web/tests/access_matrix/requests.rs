@@ -20,7 +20,7 @@ const BODY_NAMES_RECORD: [(&str, &str); 2] = [("POST", "/break-glass"), ("POST",
 
 /// The path segments before `{id}` that make it a record's (or a record's contact,
 /// referral, assessment or episode).
-const RECORD_COLLECTIONS: [&str; 5] = ["people", "contacts", "referrals", "assessments", "episodes"];
+const RECORD_COLLECTIONS: [&str; 6] = ["people", "contacts", "referrals", "assessments", "episodes", "explain"];
 
 pub fn subject(method: &str, template: &str) -> Subject {
     if BODY_NAMES_RECORD.contains(&(method, template)) {
@@ -64,6 +64,7 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
                 "assessments" => need()?.assessment.to_string(),
                 "episodes" => need()?.episode.to_string(),
                 "users" | "caseloads" => w.user("worker_team").id.to_string(),
+                "explain" => need()?.person.to_string(),
                 "tokens" => w.worker_token_id.to_string(),
                 other => return Err(format!("{template}: no value for {{id}} after /{other}/: add one in access_matrix/requests.rs")),
             },
@@ -82,6 +83,10 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
     // Searches for the restricted child's family name: the results must not show them.
     if method == "GET" && (template == "/search" || template == "/api/v1/people") {
         p.push_str(&format!("?q={HIDDEN_FAMILY}"));
+    }
+    // A census query's explanation is asked for one year and rule.
+    if method == "GET" && template == "/returns/cin/explain/{id}" {
+        p.push_str("?year=2026-27&rule=8670Q");
     }
     Ok(p)
 }
@@ -179,6 +184,7 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
         "/admin/users/new" => form(&[("display_name", "Nell New"), ("username", "nell.new"), ("role", "social_worker"), ("team", &team_a)]),
         "/admin/users/{id}/active" => form(&[("active", "no")]),
         "/admin/users/{id}" => form(&[("role", "team_manager"), ("team", &team_a)]),
+        "/returns/cin/explain/{id}" => form(&[("year", "2026-27"), ("rule", "8670Q"), ("text", "Family moved away mid-assessment")]),
         "/admin/teams" => form(&[("name", "Team Z")]),
         "/account/password" => {
             let code = current_code(w, who);

@@ -93,6 +93,11 @@ impl CaseNoteDetails {
 pub struct CreateCaseNote {
     #[serde(flatten)]
     pub details: CaseNoteDetails,
+    /// Other children of the person's family network (current relationships, records the
+    /// caller may open) to record the same note for: one note in each record, each naming the
+    /// others. All are saved or none.
+    #[serde(default)]
+    pub also_for: Vec<Uuid>,
     #[serde(flatten)]
     #[schema(ignore)]
     pub unknown: Unknown,
@@ -129,6 +134,11 @@ pub struct CaseNote {
     /// When the current version was saved.
     #[schema(format = DateTime)]
     pub updated_at: String,
+    /// Only in the answer to recording the note: the other children it was recorded for
+    /// (their notes name this one). Elsewhere left out, as a sibling may be hidden from a
+    /// later reader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_for: Option<Vec<Uuid>>,
 }
 
 impl From<&dom::CaseNote> for CaseNote {
@@ -142,6 +152,7 @@ impl From<&dom::CaseNote> for CaseNote {
             author_name: n.author_name.clone(),
             created_at: instant(n.created_at),
             updated_at: instant(n.updated_at),
+            also_for: None,
         }
     }
 }

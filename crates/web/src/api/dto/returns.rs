@@ -64,6 +64,18 @@ pub struct CensusChildFailures {
     /// Who should fix the failures: the allocated worker, else the team holding the case.
     pub fix_by: String,
     pub failures: Vec<CensusFailure>,
+    /// The explanations recorded for the DfE of this child's queries, by rule.
+    pub explanations: Vec<QueryExplanation>,
+}
+
+/// Why a child's record meets a query, as recorded for the DfE.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct QueryExplanation {
+    pub rule: String,
+    pub text: String,
+    pub recorded_by: String,
+    #[schema(format = DateTime)]
+    pub recorded_at: String,
 }
 
 impl From<&ChildIssues> for CensusChildFailures {
@@ -74,6 +86,15 @@ impl From<&ChildIssues> for CensusChildFailures {
             la_child_id: c.la_child_id.clone(),
             fix_by: c.fixer.clone(),
             failures: c.issues.iter().map(CensusFailure::from).collect(),
+            explanations: {
+                let mut e: Vec<QueryExplanation> = c
+                    .explained
+                    .iter()
+                    .map(|(rule, (text, by, at))| QueryExplanation { rule: rule.clone(), text: text.clone(), recorded_by: by.clone(), recorded_at: super::instant(*at) })
+                    .collect();
+                e.sort_by(|a, b| a.rule.cmp(&b.rule));
+                e
+            },
         }
     }
 }
