@@ -1,6 +1,7 @@
-// Every kind of page a manager and an auditor open, at 320 CSS px (WCAG 1.4.10 reflow: no
-// horizontal scrolling) and with axe: the record and its tabs, a relationship, the trays,
-// search, allocation, caseloads, the rota, the child protection dashboard and the audit log.
+// Every kind of page each role opens, at 320 CSS px (WCAG 1.4.10 reflow: no horizontal
+// scrolling) and with axe: a worker's record, notes, front-door and assessment pages; a
+// manager's trays, allocation, caseloads, rota and dashboard; the returns team's census
+// pages; the administrator's user pages; and the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, newPage } from '../lib/browser.js';
@@ -83,4 +84,61 @@ test('the audit log reflows at 320 px', { timeout: 120_000 }, async () => {
     ['audit', go('/audit?action=0')],
     ['audit-trail', firstLink('/audit?action=0', '/audit/people/')],
   ], 'auditor');
+});
+
+/** From `from`, follows the first link matching each selector in turn. */
+function follow(from, ...selectors) {
+  return async (page) => {
+    await page.goto(from);
+    for (const selector of selectors) {
+      const href = await page.locator(selector).first().getAttribute('href');
+      assert.ok(href, `no link ${selector} on ${page.url()}`);
+      await page.goto(href);
+    }
+  };
+}
+
+test("a social worker's pages reflow at 320 px", { timeout: 240_000 }, async () => {
+  const sam = await demoUser('sam.worker');
+  const child = await exampleChild();
+  const record = `/people/${child.id}`;
+  await walk(sam, [
+    ['home', go('/')],
+    ['my-work', go('/work')],
+    ['record', go(record)],
+    ['new-note', go(`${record}/notes/new`)],
+    ['new-contact', go(`${record}/contacts/new`)],
+    ['edit-record', go(`${record}/edit`)],
+    ['referral', follow('/work', 'a[href^="/referrals/"]')],
+    ['assessment', follow('/work', 'a[href^="/referrals/"]', 'a[href^="/assessments/"]')],
+  ], 'worker');
+});
+
+test('the front door and sign-off pages reflow at 320 px', { timeout: 240_000 }, async () => {
+  const tara = await demoUser('tara.manager');
+  await walk(tara, [
+    ['contact', follow('/work/team', 'a[href^="/assessments/"]', 'a[href^="/referrals/"]', 'a[href^="/contacts/"]')],
+    ['sign-off', follow('/work/team', 'a[href^="/assessments/"]')],
+    ['episode', follow('/child-protection', 'a[href^="/episodes/"]')],
+    ['episode-form', follow('/child-protection', 'a[href^="/episodes/"]', 'a[href*="/oversight"]')],
+  ], 'front-door');
+});
+
+test("the returns team's census pages reflow at 320 px", { timeout: 240_000 }, async () => {
+  const bea = await demoUser('bea.support');
+  await walk(bea, [
+    ['census', go('/returns/cin')],
+    ['census-download-warning', go('/returns/cin/download')],
+    ['census-explain', follow('/returns/cin', 'a[href^="/returns/cin/explain/"]')],
+  ], 'returns');
+});
+
+test("the administrator's pages reflow at 320 px", { timeout: 240_000 }, async () => {
+  const admin = await demoUser('admin');
+  await walk(admin, [
+    ['users', go('/admin/users')],
+    ['new-user', go('/admin/users/new')],
+    ['user', follow('/admin/users', 'td a[href^="/admin/users/"]')],
+    ['account', go('/account')],
+  ], 'admin');
 });
