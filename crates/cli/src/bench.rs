@@ -152,6 +152,7 @@ pub async fn run(app: App, second: Option<App>, web: hearth_web::WebConfig, opts
     }
     let _ = writeln!(report);
     report.push_str(&work_trays(&app, &router, &actor, opts.samples).await?);
+    report.push_str(&census_page(&app, &router, opts.samples).await?);
     report.push_str(&crate::bench_cp::dashboard(&app, &router, &actor, opts.samples).await?);
     if let Some(load) = opts.load {
         let mut routers = vec![router.clone()];
@@ -392,6 +393,23 @@ async fn work_trays(app: &App, router: &axum::Router, by: &Actor, samples: usize
 
 /// What a worker's own allocation lets them see: for reading their cases to arrange the
 /// benchmark's teams.
+/// The CIN census data-quality page as the returns team opens it: every child of the year
+/// under way checked against the DfE's rules (issue 16's target: 100 ms for 15,000 children).
+async fn census_page(app: &App, router: &axum::Router, samples: usize) -> Result<String, String> {
+    use std::fmt::Write;
+    let (cookie, _) = signed_in(app, "bea.support").await?;
+    let get = || Request::get("/returns/cin").header(header::COOKIE, &cookie).body(Body::empty()).map_err(se);
+    let mut stats = Stats { name: "CIN census data quality, whole LA (GET /returns/cin)", times: Vec::new() };
+    for _ in 0..samples.clamp(1, 20) {
+        stats.times.push(timed(router, get()?, StatusCode::OK).await?);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "\n| measurement | p50 ms | p95 ms | p99 ms | max ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(out, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |\n", stats.name, stats.pct(0.5), stats.pct(0.95), stats.pct(0.99), stats.pct(1.0));
+    Ok(out)
+}
+
 pub(crate) fn worker_scope(worker: hearth_domain::UserId) -> hearth_domain::access::AccessScope {
     hearth_domain::access::AccessScope { user: worker, la_wide: false, relationship: true, workers: vec![worker], teams: vec![] }
 }
