@@ -220,7 +220,9 @@ impl App {
             .filter(|n| n.details.is_statutory_visit())
             .map(|n| n.details.occurred_at.date())
             .collect();
-        let allocations = tx.allocations_of(child).await?;
+        // A transfer planned for a later day has not changed the team yet.
+        let planned = tx.planned_allocation(child).await?.map(|a| a.id);
+        let allocations: Vec<_> = tx.allocations_of(child).await?.into_iter().filter(|a| Some(a.id) != planned).collect();
         let changed = allocations.windows(2).filter(|w| w[0].team != w[1].team).map(|w| w[1].from).max();
         Ok((visits, changed))
     }
