@@ -212,7 +212,7 @@ impl App {
 
     /// What the episode's steps depend on besides the episode: the child's statutory visits
     /// and the last time the case changed team.
-    async fn step_facts(tx: &mut dyn Tx, child: PersonId) -> Result<StepFacts, AppError> {
+    async fn step_facts(&self, tx: &mut dyn Tx, child: PersonId) -> Result<StepFacts, AppError> {
         let visits = tx
             .case_notes_of(child, false, u32::MAX, 0)
             .await?
@@ -221,8 +221,8 @@ impl App {
             .map(|n| n.details.occurred_at.date())
             .collect();
         // A transfer planned for a later day has not changed the team yet.
-        let planned = tx.planned_allocation(child).await?.map(|a| a.id);
-        let allocations: Vec<_> = tx.allocations_of(child).await?.into_iter().filter(|a| Some(a.id) != planned).collect();
+        let today = self.today();
+        let allocations: Vec<_> = tx.allocations_of(child).await?.into_iter().filter(|a| a.from <= today).collect();
         let changed = allocations.windows(2).filter(|w| w[0].team != w[1].team).map(|w| w[1].from).max();
         Ok((visits, changed))
     }
@@ -231,7 +231,7 @@ impl App {
     /// documentation). Tasks go to the child's team and worker; the case transfer goes to the
     /// team's tray for its manager.
     pub(crate) async fn sync_episode_tasks(&self, tx: &mut dyn Tx, by: UserId, e: &Episode) -> Result<(), AppError> {
-        let facts = Self::step_facts(tx, e.child).await?;
+        let facts = self.step_facts(tx, e.child).await?;
         self.sync_with(tx, by, e, &facts).await
     }
 
@@ -268,7 +268,7 @@ impl App {
         if open.is_empty() {
             return Ok(());
         }
-        let facts = Self::step_facts(tx, child).await?;
+        let facts = self.step_facts(tx, child).await?;
         for e in &open {
             self.sync_with(tx, by, e, &facts).await?;
         }
@@ -279,7 +279,7 @@ impl App {
     /// no longer due or the episode is gone (the task keeps its date).
     pub(crate) async fn recompute_episode_step(&self, tx: &mut dyn Tx, episode: EpisodeId, task: &Task) -> Result<Option<Deadline>, AppError> {
         let Some(e) = tx.episode(episode).await? else { return Ok(None) };
-        let facts = Self::step_facts(tx, e.value.child).await?;
+        let facts = self.step_facts(tx, e.value.child).await?;
         let due = self.due_now(&e.value, &facts).ok();
         Ok(due.and_then(|d| d.into_iter().find(|d| d.step == task.step)).map(|d| d.deadline))
     }

@@ -303,28 +303,44 @@ impl App {
     }
 
     /// The census XML for `year`, for someone who produces the returns (the data-quality
-    /// page's download), with how many children restricted from them were left out.
-    /// `la_number`: the header's LEA.
-    pub async fn cin_census_xml(&self, actor: &crate::Actor, year: CollectionYear, la_number: &str) -> Result<(String, usize), AppError> {
+    /// page's download), with how many children restricted from them were left out and how
+    /// many errors the DfE's rules find in it. `la_number`: the header's LEA.
+    pub async fn cin_census_xml(&self, actor: &crate::Actor, year: CollectionYear, la_number: &str) -> Result<CensusDownload, AppError> {
         self.require(actor, hearth_domain::user::Permission::ProduceReturns, "returns.cin").await?;
         let (children, hidden) = self.census_for(Some(actor), year).await?;
-        Ok((hearth_cin_census::write::to_string(&self.census_file(year, la_number, &children)), hidden))
+        let file = self.census_file(year, la_number, &children);
+        let (errors, _) = hearth_cin_census::report::counts(&hearth_cin_census::rules::validate(&file, census_ctx(year, self.today())));
+        Ok(CensusDownload { xml: hearth_cin_census::write::to_string(&file), hidden, errors })
     }
 }
 
+/// The census file as the returns team downloads it.
+#[derive(Clone, Debug)]
+pub struct CensusDownload {
+    pub xml: String,
+    /// Children restricted from the downloader, left out.
+    pub hidden: usize,
+    /// Errors the DfE's rules find in the file (the DfE refuses a return with any).
+    pub errors: usize,
+}
+
 impl App {
-    /// Records why a child meets a census query, for the DfE (replacing an earlier
-    /// explanation of the same query): the returns team or the child's managers, for a child
-    /// they may open, and only for a rule the DfE treats as a query.
-    pub async fn explain_census_query(&self, actor: &crate::Actor, year: CollectionYear, person: hearth_domain::PersonId, rule: &str, text: &str) -> Result<(), AppError> {
+    /// Who may explain a census query (the returns team, managers) and which rule `code`
+    /// is: a query, else not found (an error is fixed, not explained).
+    async fn census_query_rule(&self, actor: &crate::Actor, person: hearth_domain::PersonId, code: &str) -> Result<&'static hearth_cin_census::rules::Rule, AppError> {
         use hearth_domain::user::Permission;
         if !actor.can(Permission::ProduceReturns) && !actor.can(Permission::RecordManagementOversight) {
             self.audit_denied(actor, "returns.cin.explain", Some(person), None).await?;
             return Err(AppError::Forbidden);
         }
-        let Some(rule) = hearth_cin_census::rules::all().into_iter().find(|r| r.code == rule && r.kind == hearth_cin_census::Kind::Query) else {
-            return Err(AppError::NotFound);
-        };
+        hearth_cin_census::rules::all().into_iter().find(|r| r.code == code && r.kind == hearth_cin_census::Kind::Query).ok_or(AppError::NotFound)
+    }
+
+    /// Records why a child meets a census query, for the DfE (replacing an earlier
+    /// explanation of the same query): the returns team or the child's managers, for a child
+    /// they may open, and only for a rule the DfE treats as a query.
+    pub async fn explain_census_query(&self, actor: &crate::Actor, year: CollectionYear, person: hearth_domain::PersonId, rule: &str, text: &str) -> Result<(), AppError> {
+        let rule = self.census_query_rule(actor, person, rule).await?;
         let text = text.trim();
         let mut e = hearth_domain::FieldErrors::new();
         if text.is_empty() {
@@ -346,12 +362,7 @@ impl App {
     /// What the explanation form shows: the child's name, the query's rule and the
     /// explanation recorded already. Same permissions as recording one.
     pub async fn census_query(&self, actor: &crate::Actor, year: CollectionYear, person: hearth_domain::PersonId, rule: &str) -> Result<(String, &'static hearth_cin_census::rules::Rule, Option<String>), AppError> {
-        use hearth_domain::user::Permission;
-        if !actor.can(Permission::ProduceReturns) && !actor.can(Permission::RecordManagementOversight) {
-            self.audit_denied(actor, "returns.cin.explain", Some(person), None).await?;
-            return Err(AppError::Forbidden);
-        }
-        let rule = hearth_cin_census::rules::all().into_iter().find(|r| r.code == rule && r.kind == hearth_cin_census::Kind::Query).ok_or(AppError::NotFound)?;
+        let rule = self.census_query_rule(actor, person, rule).await?;
         let (mut tx, record, _) = self.with_read(actor, person, "person.census").await?;
         let text = tx.census_explanations(&year.label()).await?.into_iter().find(|e| e.person == person && e.rule == rule.code).map(|e| e.text);
         tx.commit().await?;

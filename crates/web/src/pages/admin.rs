@@ -119,31 +119,41 @@ fn setup_link_text(s: &AppState, token: &str) -> String {
     format!("{}/setup/{token}", s.config.public_url.as_deref().unwrap_or(""))
 }
 
+/// The lists an account's role, team and line manager are chosen from.
+struct AccountChoices {
+    roles: Vec<(String, String)>,
+    teams: Vec<(String, String)>,
+    managers: Vec<(String, String)>,
+}
+
+/// Every role, team and active account (but `except`, the account being changed).
+fn account_choices(teams: &[Team], users: &[UserRecord], except: Option<UserId>) -> AccountChoices {
+    AccountChoices {
+        roles: Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
+        teams: options_from("No team", teams.iter().map(|t| (t.id.to_string(), t.name.clone()))),
+        managers: options_from(
+            "No manager",
+            users.iter().filter(|u| u.active && Some(u.id) != except).map(|u| (u.id.to_string(), format!("{} ({})", u.display_name, u.role.label()))),
+        ),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_user_new.html")]
 struct NewUserPage {
     layout: Layout,
     form: FormData,
     errors: FieldErrors,
-    roles: Vec<(String, String)>,
-    teams: Vec<(String, String)>,
-    managers: Vec<(String, String)>,
+    choices: AccountChoices,
 }
 
 async fn new_user_form(s: &AppState, actor: &Actor, v: &Visitor, form: FormData, errors: FieldErrors, status: StatusCode) -> Result<Response, WebError> {
     s.app.require(actor, Permission::ManageUsers, "user.create").await?;
     let teams = s.app.teams().await?;
     let users = s.app.users(actor).await?;
-    let mut roles = vec![(String::new(), "Choose a role".to_string())];
-    roles.extend(Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())));
-    let page = NewUserPage {
-        layout: layout(v, "Add a user"),
-        form,
-        errors,
-        roles,
-        teams: options_from("No team", teams.iter().map(|t| (t.id.to_string(), t.name.clone()))),
-        managers: options_from("No manager", users.iter().filter(|u| u.active).map(|u| (u.id.to_string(), format!("{} ({})", u.display_name, u.role.label())))),
-    };
+    let mut choices = account_choices(&teams, &users, None);
+    choices.roles.insert(0, (String::new(), "Choose a role".to_string()));
+    let page = NewUserPage { layout: layout(v, "Add a user"), form, errors, choices };
     Ok(render(status, &page))
 }
 
@@ -182,9 +192,7 @@ struct UserPage {
     own: bool,
     form: FormData,
     errors: FieldErrors,
-    roles: Vec<(String, String)>,
-    teams: Vec<(String, String)>,
-    managers: Vec<(String, String)>,
+    choices: AccountChoices,
 }
 
 async fn user_form(s: &AppState, actor: &Actor, v: &Visitor, id: UserId, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
@@ -205,9 +213,7 @@ async fn user_form(s: &AppState, actor: &Actor, v: &Visitor, id: UserId, form: O
         own: id == actor.user.id,
         form,
         errors,
-        roles: Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
-        teams: options_from("No team", teams.iter().map(|t| (t.id.to_string(), t.name.clone()))),
-        managers: options_from("No manager", users.iter().filter(|u| u.active && u.id != id).map(|u| (u.id.to_string(), format!("{} ({})", u.display_name, u.role.label())))),
+        choices: account_choices(&teams, &users, Some(id)),
         user,
     };
     Ok(render(status, &page))

@@ -291,22 +291,18 @@ pub async fn download(State(s): State<AppState>, Signed { actor }: Signed, v: Vi
             "The census header needs your LA's three-digit number. Ask your IT team to set la_number in Hearth's configuration.",
         ));
     };
+    let file = s.app.cin_census_xml(&actor, year, &la).await?;
     // A return with errors is refused by the DfE: say so before handing it over.
-    if q.confirm.as_deref() != Some("yes") {
-        let check = s.app.cin_data_quality(&actor, year, None, CensusFilter::default()).await?;
-        let errors: usize = check.by_rule.iter().filter(|r| r.1 == Kind::Error).map(|r| r.3).sum();
-        if errors > 0 {
-            let page = DownloadWarning { layout: layout(&v, "The census has errors"), year: year.label(), errors };
-            return Ok(render(StatusCode::OK, &page));
-        }
+    if file.errors > 0 && q.confirm.as_deref() != Some("yes") {
+        let page = DownloadWarning { layout: layout(&v, "The census has errors"), year: year.label(), errors: file.errors };
+        return Ok(render(StatusCode::OK, &page));
     }
-    let (xml, hidden) = s.app.cin_census_xml(&actor, year, &la).await?;
     let name = format!("attachment; filename=\"cin-census-{}.xml\"", year.label());
     // How many children restricted from the downloader the file leaves out (the page says so
     // before the download; the header lets a script check).
     Ok((
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name), (header::HeaderName::from_static("hearth-restricted-left-out"), hidden.to_string())],
-        xml,
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name), (header::HeaderName::from_static("hearth-restricted-left-out"), file.hidden.to_string())],
+        file.xml,
     )
         .into_response())
 }
