@@ -8,6 +8,10 @@ use hearth_domain::audit::Outcome;
 /// The name of the lock the housekeeping run holds.
 const LOCK: &str = "hearth.housekeeping";
 
+/// How many of the newest changes the census log keeps: an instance that last looked
+/// further back than these builds its census afresh.
+const CENSUS_CHANGES_KEPT: i64 = 100_000;
+
 /// What a housekeeping run removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Housekeeping {
@@ -20,7 +24,8 @@ pub struct Housekeeping {
 impl App {
     /// Deletes drafts older than `DRAFT_LIFETIME` and sessions that ended (idle or too old)
     /// more than that long ago — kept until then, so a form posted to an expired session is
-    /// still saved as a draft — and applies the planned transfers whose first day has come.
+    /// still saved as a draft — applies the planned transfers whose first day has come and
+    /// prunes the census log.
     /// `None` when another instance is running it now.
     pub async fn housekeeping(&self) -> Result<Option<Housekeeping>, AppError> {
         let now = self.now();
@@ -31,6 +36,7 @@ impl App {
         let drafts = tx.delete_drafts_before(now - DRAFT_LIFETIME).await?;
         let sessions = tx.delete_sessions_before(now - self.config.idle_timeout - DRAFT_LIFETIME, now - self.config.absolute_timeout - DRAFT_LIFETIME).await?;
         let allocations = self.apply_planned_allocations(tx.as_mut()).await?;
+        tx.prune_census_changes(CENSUS_CHANGES_KEPT).await?;
         let done = Housekeeping { drafts, sessions, allocations };
         if drafts + sessions > 0 {
             let mut d = self.draft(None, "system.housekeeping", None, Outcome::Allowed);

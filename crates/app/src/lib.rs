@@ -13,6 +13,7 @@ mod admin;
 mod audit;
 mod case_summary;
 mod caseloads;
+mod census_cache;
 mod chains;
 mod cin;
 mod front_door;
@@ -99,6 +100,7 @@ pub struct App {
     pub config: AppConfig,
     pub clock: Arc<dyn Clock>,
     chains: Arc<chains::Chains>,
+    census: Arc<census_cache::Kept>,
 }
 
 /// The signed-in user a use case acts for.
@@ -116,7 +118,7 @@ impl Actor {
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
-        Self { store, config, clock, chains: Arc::default() }
+        Self { store, config, clock, chains: Arc::default(), census: Arc::default() }
     }
 
     pub fn now(&self) -> OffsetDateTime {

@@ -10,7 +10,9 @@ use hearth_domain::cin::episode::{CpPlan, Episode};
 use hearth_domain::front_door::{assessment::Assessment, referral::Referral};
 use hearth_domain::person::PersonRecord;
 use hearth_domain::returns::cin::{self, CensusChild, CollectionYear, ReferralRecord, SUPPORTED};
+use crate::census_cache::{Census, Checked};
 use hearth_store::{CensusRecords, Tx};
+use std::collections::{HashMap, HashSet};
 
 /// What would fail the census for one child in the collection year under way.
 #[derive(Clone, Debug)]
@@ -83,7 +85,7 @@ impl App {
     /// every child); someone asking from the web gets only the children they may open.
     async fn census_for(&self, actor: Option<&crate::Actor>, year: CollectionYear) -> Result<(Vec<CensusChild>, usize), AppError> {
         let mut tx = self.store.begin_read().await?;
-        let records = tx.census_records().await?;
+        let records = tx.census_records(None).await?;
         let visible = match actor {
             Some(a) => Some(self.visible_people(tx.as_mut(), a, &records.children.iter().map(|p| p.id).collect::<Vec<_>>()).await?),
             None => None,
@@ -224,16 +226,12 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let ctx = census_ctx(year, self.today());
-        // Child-level failures come from each child's readiness; the validator runs only the
-        // rules about the return as a whole (Hearth's header is always right).
-        let return_rules = hearth_cin_census::rules::all().into_iter().filter(|r| matches!(r.check, hearth_cin_census::rules::Check::Return(_))).collect();
-        let mut validator = hearth_cin_census::Validator::with_rules(&hearth_cin_census::Header::default(), ctx, return_rules);
+        let mut kept = self.census.lock().await;
         let mut tx = self.store.begin_read().await?;
-        let records = tx.census_records().await?;
+        let census = self.checked_census(&mut kept, tx.as_mut(), year).await?;
         let teams = &actor.subject.teams;
-        let census = self.census_of(&records, year, |p| whole_la || p.allocation.team.is_some_and(|t| teams.contains(&t)));
-        let visible = self.visible_people(tx.as_mut(), actor, &census.iter().map(|c| c.person).collect::<Vec<_>>()).await?;
-        let held: std::collections::HashMap<_, _> = records.children.iter().map(|p| (p.id, &p.allocation)).collect();
+        let in_scope: Vec<&Checked> = census.children.values().filter(|c| whole_la || c.allocation.team.is_some_and(|t| teams.contains(&t))).collect();
+        let visible = self.census_visible(tx.as_mut(), actor, &in_scope).await?;
         let team_names: std::collections::HashMap<_, _> = tx.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
         let user_names: std::collections::HashMap<_, _> = tx.users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
         let (mut teams, mut workers) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
@@ -242,23 +240,18 @@ impl App {
             let by = user_names.get(&e.by).cloned().unwrap_or_default();
             explanations.entry(e.person).or_default().insert(e.rule, (e.text, by, e.at));
         }
-        let mut seen = Vec::with_capacity(census.len());
+        let mut seen = Vec::new();
         let mut hidden_ids = std::collections::HashSet::new();
-        for child in census {
-            let in_file = from_hearth::child(&child);
-            if whole_la {
-                validator.child(&in_file);
-            }
-            let Some(person) = visible.get(&child.person) else {
-                hidden_ids.insert(child.la_child_id);
+        for c in in_scope {
+            if !visible.contains(&c.child.person) {
+                hidden_ids.insert(c.child.la_child_id.clone());
                 continue;
-            };
-            let allocation = held.get(&child.person).map(|a| (*a).clone()).unwrap_or_default();
-            let team = allocation.team.and_then(|t| team_names.get(&t).map(|n| (n.clone(), t)));
-            let worker = allocation.worker.and_then(|w| user_names.get(&w).map(|n| (n.clone(), w)));
+            }
+            let team = c.allocation.team.and_then(|t| team_names.get(&t).map(|n| (n.clone(), t)));
+            let worker = c.allocation.worker.and_then(|w| user_names.get(&w).map(|n| (n.clone(), w)));
             teams.extend(team.clone());
             workers.extend(worker.clone());
-            if filter.team.is_some_and(|t| allocation.team != Some(t)) || filter.worker.is_some_and(|w| allocation.worker != Some(w)) {
+            if filter.team.is_some_and(|t| c.allocation.team != Some(t)) || filter.worker.is_some_and(|w| c.allocation.worker != Some(w)) {
                 continue;
             }
             let fixer = match (&worker, &team) {
@@ -266,11 +259,11 @@ impl App {
                 (None, Some((t, _))) => format!("{t} (no worker allocated)"),
                 (None, None) => "Not allocated: the returns team".to_string(),
             };
-            let issues = readiness::issues(&child, &in_file, &ctx);
-            let explained = explanations.remove(&child.person).unwrap_or_default();
-            seen.push(ChildIssues { person: child.person, name: person.full_name(), la_child_id: child.la_child_id, issues, fixer, explained });
+            let explained = explanations.remove(&c.child.person).unwrap_or_default();
+            seen.push(ChildIssues { person: c.child.person, name: c.name.clone(), la_child_id: c.child.la_child_id.clone(), issues: c.issues.clone(), fixer, explained });
         }
-        let mut return_level = if whole_la { validator.finish() } else { Vec::new() };
+        let mut return_level = if whole_la { census.return_level(ctx).to_vec() } else { Vec::new() };
+        drop(kept);
         // A failure of the whole return about a hidden child (its id used twice, say) is
         // counted, not shown: it would name the child.
         let before = return_level.len();
@@ -290,7 +283,7 @@ impl App {
                 (!c.issues.is_empty()).then_some(c)
             })
             .collect();
-        children.sort_by(|a, b| a.name.cmp(&b.name));
+        children.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.la_child_id.cmp(&b.la_child_id)));
         let mut d = self.draft(Some(actor), "returns.cin.quality", None, Outcome::Allowed);
         d.target = Some(year.label());
         d.reason = Some(format!("{children_checked} children checked, {} with issues", children.len()));
@@ -300,6 +293,81 @@ impl App {
         let teams = teams.into_iter().map(|(n, t)| (t, n)).collect();
         let workers = workers.into_iter().map(|(n, w)| (w, n)).collect();
         Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la, hidden: hidden_ids.len(), hidden_failures, teams, workers })
+    }
+
+    /// The census of `year` checked as the store stands in `tx` (begun after `kept` was
+    /// locked, so never older than what is kept): the children changed since it was last
+    /// brought up to date are built and checked again, or all of them on a new day, when
+    /// the log no longer reaches back far enough, or when most have changed.
+    async fn checked_census<'k>(&self, kept: &'k mut HashMap<CollectionYear, Census>, tx: &mut dyn Tx, year: CollectionYear) -> Result<&'k mut Census, AppError> {
+        let today = self.today();
+        let census = kept.entry(year).or_insert_with(|| Census::new(time::Date::MIN, 0, []));
+        if census.day == today {
+            let changes = tx.census_changes(census.seq).await?;
+            if changes.complete && changes.people.len() <= (census.children.len() / 4).max(500) {
+                if !changes.people.is_empty() {
+                    let records = tx.census_records(Some(&changes.people)).await?;
+                    census.refresh(&changes.people, self.checked_of(&records, year, today), changes.latest);
+                }
+                return Ok(census);
+            }
+        }
+        // The log's newest number before the records, so the records are at least as new.
+        let latest = tx.census_changes(i64::MAX).await?.latest;
+        let records = tx.census_records(None).await?;
+        *census = Census::new(today, latest, self.checked_of(&records, year, today));
+        Ok(census)
+    }
+
+    /// The census children among `records`, each checked against the DfE's rules on `today`.
+    fn checked_of(&self, records: &CensusRecords, year: CollectionYear, today: time::Date) -> Vec<Checked> {
+        let ctx = census_ctx(year, today);
+        let people: HashMap<_, _> = records.children.iter().map(|p| (p.id, p)).collect();
+        self.census_of(records, year, |_| true)
+            .into_iter()
+            .filter_map(|child| {
+                let person = people.get(&child.person)?;
+                let in_file = from_hearth::child(&child);
+                let issues = readiness::issues(&child, &in_file, &ctx);
+                Some(Checked { in_file, issues, name: person.details.full_name(), restricted: person.restricted, allocation: person.allocation.clone(), child })
+            })
+            .collect()
+    }
+
+    /// Those of `children` whose records the actor may open. An unrestricted child whom
+    /// the actor's scope opens by role or allocation is decided here, by the rule the store
+    /// applies (`AccessScope::lists`); the rest — restricted children, and any a break-glass
+    /// grant might open — through the store's scoped read, `listed`.
+    async fn census_visible(&self, tx: &mut dyn Tx, actor: &crate::Actor, children: &[&Checked]) -> Result<HashSet<hearth_domain::PersonId>, AppError> {
+        use hearth_domain::access::{AccessFacts, Listing};
+        let scope = actor.subject.scope();
+        let (mut open, mut ask) = (HashSet::new(), Vec::new());
+        for c in children {
+            let facts = AccessFacts {
+                person: c.child.person,
+                restricted: c.restricted,
+                allocated_team: c.allocation.team,
+                allocated_worker: c.allocation.worker,
+                on_access_list: false,
+                break_glass_active: false,
+            };
+            if !c.restricted && scope.lists(&facts, Listing::Open) {
+                open.insert(c.child.person);
+            } else {
+                ask.push(c.child.person);
+            }
+        }
+        open.extend(self.listed(tx, actor, &ask, Listing::Open).await?.into_keys());
+        Ok(open)
+    }
+
+    /// Brings the census of the collection year under way up to date, so that the first
+    /// reader of the day does not wait for it (housekeeping's loop calls it on every instance).
+    pub async fn warm_census(&self) -> Result<(), AppError> {
+        let mut kept = self.census.lock().await;
+        let mut tx = self.store.begin_read().await?;
+        self.checked_census(&mut kept, tx.as_mut(), self.current_collection_year()).await?;
+        Ok(())
     }
 
     /// The census XML for `year`, for someone who produces the returns (the data-quality

@@ -76,5 +76,10 @@ pub async fn housekeeping_every(app: hearth_app::App, period: Duration) {
                 tracing::warn!(error = %e, "housekeeping failed; it runs again later");
             }
         }
+        // Every instance keeps its own census checked: bring it up to date (all of it on a
+        // new day) before a reader asks.
+        if let Err(e) = app.warm_census().await {
+            tracing::warn!(error = %e, "bringing the CIN census up to date failed; the census page does it when asked");
+        }
     }
 }

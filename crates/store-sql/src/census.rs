@@ -1,7 +1,8 @@
-//! Explanations of CIN census queries: `census_explanations`, one per child, rule and year.
+//! Explanations of CIN census queries (`census_explanations`, one per child, rule and year),
+//! and the log of which children's census records changed (`census_changes`).
 use crate::convert::{micros, RowExt};
 use crate::error::db_err;
-use hearth_store::{CensusExplanation, Result};
+use hearth_store::{CensusChanges, CensusExplanation, Result};
 use sqlx::AnyConnection;
 
 pub(crate) async fn explain(c: &mut AnyConnection, e: &CensusExplanation) -> Result<()> {
@@ -39,4 +40,35 @@ pub(crate) async fn of_year(c: &mut AnyConnection, year: &str) -> Result<Vec<Cen
             })
         })
         .collect()
+}
+
+pub(crate) async fn changes(c: &mut AnyConnection, after: i64) -> Result<CensusChanges> {
+    // The bounds first: every change numbered up to `latest` is committed and its people's
+    // records are read after this, so they are at least as new as the number says.
+    let row = sqlx::query("SELECT COALESCE(MIN(seq), 0) AS first, COALESCE(MAX(seq), 0) AS latest FROM census_changes")
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let (first, latest) = (row.int("first")?, row.int("latest")?);
+    // Pruned past `after` (the first kept change would follow it), or behind it.
+    if after > latest || first > after + 1 {
+        return Ok(CensusChanges { latest, people: Vec::new(), complete: false });
+    }
+    let rows = sqlx::query("SELECT DISTINCT person_id FROM census_changes WHERE seq > $1 AND seq <= $2")
+        .bind(after)
+        .bind(latest)
+        .fetch_all(&mut *c)
+        .await
+        .map_err(db_err)?;
+    let people = rows.iter().map(|r| r.parsed("person_id")).collect::<Result<_>>()?;
+    Ok(CensusChanges { latest, people, complete: true })
+}
+
+pub(crate) async fn prune_changes(c: &mut AnyConnection, keep: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM census_changes WHERE seq <= (SELECT MAX(seq) FROM census_changes) - $1")
+        .bind(keep)
+        .execute(c)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected())
 }

@@ -4,7 +4,8 @@ use crate::convert::{date_text, micros, opt_id, to_json, RowExt};
 use crate::error::{conflict_or_missing, db_err};
 use crate::sql::DynSql;
 use hearth_domain::front_door::tasks::{week_end, Bucket, Sent, Task, TaskKind, TaskStatus, TaskSubject, TaskTally, Waiting};
-use hearth_domain::front_door::TaskId;
+use hearth_domain::cin::episode::Episode;
+use hearth_domain::front_door::{assessment::Assessment, referral::Referral, TaskId};
 use hearth_domain::person::ChangeMeta;
 use hearth_domain::{PersonId, TeamId, UserId};
 use hearth_store::{DocVersion, Result, StoreError, TaskQuery, Versioned};
@@ -172,6 +173,31 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
 pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<T>> {
     let rows = sqlx::query("SELECT r.doc FROM front_door_records r WHERE r.kind = $1").bind(kind.code()).fetch_all(c).await.map_err(db_err)?;
     rows.iter().map(|r| r.json("doc")).collect()
+}
+
+/// The referrals, assessments and episodes about any of `people`, read 500 people to a
+/// query, each once.
+pub(crate) async fn census_docs_of(c: &mut AnyConnection, people: &[PersonId]) -> Result<(Vec<Referral>, Vec<Assessment>, Vec<Episode>)> {
+    let mut seen = std::collections::HashSet::new();
+    let (mut referrals, mut assessments, mut episodes) = (Vec::new(), Vec::new(), Vec::new());
+    for chunk in people.chunks(500) {
+        let mut q = DynSql::new("SELECT DISTINCT r.id, r.kind, r.doc FROM front_door_records r JOIN front_door_people p ON p.record_id = r.id WHERE p.person_id IN (");
+        let list = q.list(chunk.iter().map(|id| id.to_string()));
+        let kinds = q.list([Kind::Referral, Kind::Assessment, Kind::Episode].map(Kind::code));
+        q.push(&list).push(") AND r.kind IN (").push(&kinds).push(")");
+        q.cache = false;
+        for r in q.fetch_all(&mut *c).await? {
+            if !seen.insert(r.text("id")?) {
+                continue;
+            }
+            match r.text("kind")?.as_str() {
+                k if k == Kind::Referral.code() => referrals.push(r.json("doc")?),
+                k if k == Kind::Assessment.code() => assessments.push(r.json("doc")?),
+                _ => episodes.push(r.json("doc")?),
+            }
+        }
+    }
+    Ok((referrals, assessments, episodes))
 }
 
 /// The people with a document of `kind` about them as a child, by id.

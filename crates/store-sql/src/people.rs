@@ -418,14 +418,27 @@ pub(crate) async fn keep_la_child_id(c: &mut AnyConnection, person: PersonId, la
     Ok(())
 }
 
-pub(crate) async fn kept_la_child_ids(c: &mut AnyConnection, person: Option<PersonId>) -> Result<Vec<(PersonId, String)>> {
+/// The LA child ids of every child, or of `people` only (500 to a query).
+pub(crate) async fn kept_la_child_ids(c: &mut AnyConnection, people: Option<&[PersonId]>) -> Result<Vec<(PersonId, String)>> {
     // Children only: adults are never in a census.
-    let mut q = DynSql::new("SELECT id, la_child_id FROM persons WHERE kind = 'child' AND la_child_id IS NOT NULL");
-    if let Some(p) = person {
-        let at = q.arg(p.to_string());
-        q.push(&format!(" AND id = {at}"));
+    const SQL: &str = "SELECT id, la_child_id FROM persons WHERE kind = 'child' AND la_child_id IS NOT NULL";
+    let mut out = Vec::new();
+    let chunks: Vec<Option<&[PersonId]>> = match people {
+        None => vec![None],
+        Some(ids) => ids.chunks(IDS_PER_QUERY).map(Some).collect(),
+    };
+    for chunk in chunks {
+        let mut q = DynSql::new(SQL);
+        if let Some(ids) = chunk {
+            let list = q.list(ids.iter().map(|id| id.to_string()));
+            q.push(" AND id IN (").push(&list).push(")");
+            q.cache = ids.len() == 1;
+        }
+        for r in q.fetch_all(&mut *c).await? {
+            out.push((r.parsed("id")?, r.text("la_child_id")?));
+        }
     }
-    q.fetch_all(c).await?.iter().map(|r| Ok((r.parsed("id")?, r.text("la_child_id")?))).collect()
+    Ok(out)
 }
 
 pub(crate) async fn person_with_la_child_id(c: &mut AnyConnection, la_child_id: &str) -> Result<Option<PersonId>> {

@@ -292,16 +292,23 @@ impl Tx for SqlTx {
     async fn referred_children(&mut self) -> Result<Vec<PersonId>> {
         fd::people_of_kind(self.c(), Kind::Referral).await
     }
-    async fn census_records(&mut self) -> Result<CensusRecords> {
-        let referrals: Vec<Referral> = fd::all_of_kind(self.c(), Kind::Referral).await?;
-        let assessments = fd::all_of_kind(self.c(), Kind::Assessment).await?;
-        let episodes = fd::all_of_kind(self.c(), Kind::Episode).await?;
-        let mut ids: Vec<PersonId> = referrals.iter().map(|r| r.child).collect();
+    async fn census_records(&mut self, people: Option<&[PersonId]>) -> Result<CensusRecords> {
+        let (referrals, assessments, episodes) = match people {
+            None => (fd::all_of_kind(self.c(), Kind::Referral).await?, fd::all_of_kind(self.c(), Kind::Assessment).await?, fd::all_of_kind(self.c(), Kind::Episode).await?),
+            Some(ids) => fd::census_docs_of(self.c(), ids).await?,
+        };
+        let mut ids: Vec<PersonId> = referrals.iter().map(|r: &Referral| r.child).collect();
         ids.sort();
         ids.dedup();
         let children = people::persons_full(self.c(), &ids).await?;
-        let kept_ids = people::kept_la_child_ids(self.c(), None).await?;
+        let kept_ids = people::kept_la_child_ids(self.c(), people.map(|_| ids.as_slice())).await?;
         Ok(CensusRecords { children, referrals, assessments, episodes, kept_ids })
+    }
+    async fn census_changes(&mut self, after: i64) -> Result<hearth_store::CensusChanges> {
+        census::changes(self.c(), after).await
+    }
+    async fn prune_census_changes(&mut self, keep: i64) -> Result<u64> {
+        census::prune_changes(self.c(), keep).await
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;
@@ -328,7 +335,7 @@ impl Tx for SqlTx {
         people::keep_la_child_id(self.c(), person, la_child_id).await
     }
     async fn kept_la_child_id(&mut self, person: PersonId) -> Result<Option<String>> {
-        Ok(people::kept_la_child_ids(self.c(), Some(person)).await?.pop().map(|(_, id)| id))
+        Ok(people::kept_la_child_ids(self.c(), Some(&[person])).await?.pop().map(|(_, id)| id))
     }
     async fn person_with_la_child_id(&mut self, la_child_id: &str) -> Result<Option<PersonId>> {
         people::person_with_la_child_id(self.c(), la_child_id).await

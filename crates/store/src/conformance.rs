@@ -68,6 +68,7 @@ macro_rules! conformance_tests {
             allocation_history,
             duty_rota,
             census_explanations,
+            census_changes,
             front_door_records,
             tasks_and_trays,
             episodes,
@@ -1015,6 +1016,69 @@ pub async fn census_explanations(store: &dyn Store) {
     tx.commit().await.unwrap();
 }
 
+/// The census log names each person whose part of the census changed, in commit order, and
+/// says when it cannot be trusted to be whole.
+pub async fn census_changes(store: &dyn Store) {
+    use hearth_domain::front_door::codes::ReferralSource;
+    use hearth_domain::front_door::referral::Referral;
+    use hearth_domain::front_door::ReferralId;
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let kid = new_person(&mut *tx, &u, child("Logged", &word(8))).await;
+    let bystander = new_person(&mut *tx, &u, child("Unreferred", &word(8))).await;
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let start = tx.census_changes(i64::MAX).await.unwrap();
+    assert!(!start.complete && start.people.is_empty(), "asked about a change the log has not reached");
+    drop(tx);
+    let changes_after = |after: i64| async move {
+        let mut tx = store.begin_read().await.unwrap();
+        let c = tx.census_changes(after).await.unwrap();
+        assert!(c.complete, "nothing pruned");
+        assert!(c.latest > after, "a newer change");
+        c
+    };
+
+    // A referral about the child: logged when committed (PostgreSQL numbers at commit).
+    let mut r = Referral { id: ReferralId::new(), child: kid.id, contact: None, referral_date: date!(2026 - 01 - 05), source: ReferralSource::Police, primary_need: None, nfa: false, re_referral: false };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_referral(&r, &meta(&u, None)).await.unwrap();
+    tx.commit().await.unwrap();
+    let first = changes_after(start.latest).await;
+    assert!(first.people.contains(&kid.id) && !first.people.contains(&bystander.id), "{first:?}");
+    let mut tx = store.begin_read().await.unwrap();
+    let theirs = tx.census_records(Some(&[kid.id, bystander.id])).await.unwrap();
+    assert_eq!(theirs.children.iter().map(|p| p.id).collect::<Vec<_>>(), vec![kid.id], "the referred child only");
+    assert_eq!(theirs.referrals, vec![r.clone()]);
+    assert!(theirs.assessments.is_empty() && theirs.episodes.is_empty());
+    assert_eq!(theirs.kept_ids, vec![(kid.id, hearth_domain::returns::cin::la_child_id(&kid))]);
+    drop(tx);
+
+    // The referral changed, then the child's record.
+    r.primary_need = Some(hearth_domain::front_door::codes::PrimaryNeed::AbuseOrNeglect);
+    let mut tx = store.begin().await.unwrap();
+    tx.update_referral(&r, 1, &meta(&u, None)).await.unwrap();
+    tx.commit().await.unwrap();
+    let second = changes_after(first.latest).await;
+    assert_eq!(second.people, vec![kid.id], "only what changed since");
+    let mut next = kid.clone();
+    next.restricted = true;
+    let mut tx = store.begin().await.unwrap();
+    tx.update_person(&next, 1, &meta(&u, None)).await.unwrap();
+    tx.commit().await.unwrap();
+    let third = changes_after(second.latest).await;
+    assert!(third.people.contains(&kid.id));
+    assert!(changes_after(start.latest).await.people.contains(&kid.id), "each person once however often changed");
+
+    // Pruned past what a reader had seen: it is told to start again (rolled back here, other
+    // tests may be reading the log).
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.prune_census_changes(1).await.unwrap() >= 2);
+    let pruned = tx.census_changes(start.latest).await.unwrap();
+    assert!(!pruned.complete && pruned.people.is_empty(), "{pruned:?}");
+    assert!(tx.census_changes(pruned.latest - 1).await.unwrap().complete, "the kept change follows");
+}
+
 pub async fn allocation_history(store: &dyn Store) {
     use hearth_domain::front_door::allocation::CaseAllocations;
     let mut tx = store.begin().await.unwrap();
@@ -1102,7 +1166,7 @@ pub async fn front_door_records(store: &dyn Store) {
     let referred = tx.referred_children().await.unwrap();
     assert!(referred.contains(&kid.id) && !referred.contains(&mum.id), "children with a referral, not their family");
     // The census's read of the whole LA (other cases may share the database).
-    let census = tx.census_records().await.unwrap();
+    let census = tx.census_records(None).await.unwrap();
     let theirs: Vec<&PersonRecord> = census.children.iter().filter(|p| p.id == kid.id || p.id == mum.id).collect();
     assert_eq!(theirs.len(), 1, "the referred child once, not the family");
     assert_eq!(theirs[0].details.full_name(), kid.details.full_name(), "the whole record");
@@ -1115,7 +1179,7 @@ pub async fn front_door_records(store: &dyn Store) {
     tx.update_assessment(&a, 1, &meta(&u, None)).await.unwrap();
     assert_eq!(tx.assessment_of_referral(r.id).await.unwrap().map(|v| (v.value, v.version)), Some((a.clone(), 2)));
     assert!(tx.assessment_of_referral(older.id).await.unwrap().is_none());
-    assert!(tx.census_records().await.unwrap().assessments.contains(&a), "as it stands now");
+    assert!(tx.census_records(None).await.unwrap().assessments.contains(&a), "as it stands now");
     // A previous system's history may have two assessments of one referral.
     let second = Assessment::new(r.id, kid.id, u.id, date!(2026 - 02 - 01));
     tx.insert_assessment(&second, &meta(&u, None)).await.unwrap();
@@ -1136,7 +1200,7 @@ pub async fn front_door_records(store: &dyn Store) {
     assert_eq!(tx.kept_la_child_id(kid.id).await.unwrap(), Some(la_id.clone()));
     assert_eq!(tx.person_with_la_child_id(&la_id).await.unwrap(), Some(kid.id));
     assert_eq!(tx.person_with_la_child_id("NOBODY").await.unwrap(), None);
-    assert!(tx.census_records().await.unwrap().kept_ids.contains(&(kid.id, la_id.clone())));
+    assert!(tx.census_records(None).await.unwrap().kept_ids.contains(&(kid.id, la_id.clone())));
     let versions = tx.front_door_versions(&a.id.to_string()).await.unwrap();
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
     assert!(!versions[0].doc.contains("seen_alone") && versions[1].doc.contains("seen_alone"), "{versions:?}");

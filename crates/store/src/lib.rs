@@ -276,8 +276,15 @@ pub trait Tx: Send {
     /// Every child with at least one referral, by id.
     async fn referred_children(&mut self) -> Result<Vec<PersonId>>;
     /// Everything the CIN census is built from, in a few reads however many children there
-    /// are (the census of 15,000 children must take seconds, not a query per child).
-    async fn census_records(&mut self) -> Result<CensusRecords>;
+    /// are (the census of 15,000 children must take seconds, not a query per child):
+    /// of the whole LA, or of `people` only.
+    async fn census_records(&mut self, people: Option<&[PersonId]>) -> Result<CensusRecords>;
+    /// The people whose part of the census may have changed after change number `after`
+    /// (their facts, allocation, restriction or LA child id; a front-door record about
+    /// them), numbered in commit order. Triggers keep the log, so no write can miss it.
+    async fn census_changes(&mut self, after: i64) -> Result<CensusChanges>;
+    /// Keeps only the newest `keep` changes of the census log; returns how many went.
+    async fn prune_census_changes(&mut self, keep: i64) -> Result<u64>;
     /// A child's referrals, newest referral date first.
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>>;
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()>;

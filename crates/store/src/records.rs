@@ -219,3 +219,16 @@ pub struct CensusRecords {
     pub kept_ids: Vec<(PersonId, String)>,
 }
 
+/// The people whose part of the CIN census may have changed after a given change number
+/// (`Tx::census_changes`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CensusChanges {
+    /// The newest change's number, read before `people` (0 when nothing has changed yet).
+    pub latest: i64,
+    /// Each person changed after the number asked about, once, in no particular order.
+    pub people: Vec<PersonId>,
+    /// False when `people` cannot be trusted to be every change: older changes were pruned,
+    /// or the database is behind the number asked about (restored from an older copy).
+    pub complete: bool,
+}
+

@@ -62,7 +62,7 @@ async fn import(app: &App, actor: &Actor, xml: &str, dry_run: bool) -> Result<Im
 /// Everything Hearth holds of the census, as a snapshot to compare.
 async fn snapshot(app: &App) -> String {
     let mut tx = app.store.begin().await.unwrap();
-    let r = tx.census_records().await.unwrap();
+    let r = tx.census_records(None).await.unwrap();
     let mut parts: Vec<String> = r.children.iter().map(|p| format!("{p:?}")).collect();
     parts.extend(r.referrals.iter().map(|x| format!("{x:?}")));
     parts.extend(r.assessments.iter().map(|x| format!("{x:?}")));

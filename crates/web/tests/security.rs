@@ -289,6 +289,30 @@ async fn a_restricted_child_is_not_on_the_census_pages_or_in_the_download() {
     assert!(hearth_cin_census::write::to_string(&file).contains(&la_child_id));
 }
 
+/// The census is kept checked between requests: a restriction, a lifted restriction and a
+/// new referral made after the page was shown are on it the next time.
+#[tokio::test]
+async fn the_census_pages_follow_changes_made_after_they_were_shown() {
+    use hearth_domain::front_door::codes::ScreeningDecision;
+    use time::macros::datetime;
+    let w = world().await;
+    let f = family(&w).await;
+    let mut bo = Browser::new();
+    bo.sign_in(&w, "bo").await;
+    hides(&bo.get(&w, "/returns/cin").await.body, &f, "before");
+    let mo = w.app.local_actor("mo").await.unwrap();
+    let version = w.app.person(&mo, f.ruby.id).await.unwrap().version;
+    w.app.set_restriction(&mo, f.ruby.id, version, false, vec![], "Family moved on").await.unwrap();
+    assert!(bo.get(&w, "/returns/cin").await.body.contains("Ruby Zephyrine"), "restriction lifted");
+    w.app.set_restriction(&mo, f.ruby.id, version + 1, true, vec![mo.user.id], "Back in the news").await.unwrap();
+    let page = bo.get(&w, "/returns/cin").await.body;
+    hides(&page, &f, "restricted again");
+    assert!(!page.contains("Amy Quill"), "Amy has no referral yet");
+    let sam = w.app.local_actor("sam").await.unwrap();
+    police_referral(&w, &sam.user, &mo.user, f.amy, datetime!(2026-05-04 10:00 UTC), ScreeningDecision::Referral).await;
+    assert!(bo.get(&w, "/returns/cin").await.body.contains("Amy Quill"), "referred since");
+}
+
 #[tokio::test]
 async fn a_restricted_child_is_not_among_the_workers_cases_or_tasks() {
     let w = world().await;

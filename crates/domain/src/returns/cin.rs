@@ -16,7 +16,7 @@ use crate::policy::Pack;
 use time::{Date, Month};
 
 /// A collection year, 1 April to 31 March; the census date is its last day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CollectionYear {
     /// The year it starts in: 2025 for 2025-26.
     pub start_year: i32,

@@ -272,8 +272,14 @@ impl Tx for RecordingTx {
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         self.inner.referrals_of(child).await
     }
-    async fn census_records(&mut self) -> Result<hearth_store::CensusRecords> {
-        self.inner.census_records().await
+    async fn census_records(&mut self, people: Option<&[PersonId]>) -> Result<hearth_store::CensusRecords> {
+        self.inner.census_records(people).await
+    }
+    async fn census_changes(&mut self, after: i64) -> Result<hearth_store::CensusChanges> {
+        self.inner.census_changes(after).await
+    }
+    async fn prune_census_changes(&mut self, keep: i64) -> Result<u64> {
+        self.inner.prune_census_changes(keep).await
     }
     async fn insert_assessment(&mut self, a: &Assessment, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_assessment(a, meta).await
