@@ -30,12 +30,12 @@ pub(crate) struct Census {
     pub seq: i64,
     pub children: HashMap<PersonId, Checked>,
     /// The failures of the return as a whole, worked out when first asked for after a change.
-    return_level: Option<Vec<Failure>>,
+    return_level: std::sync::OnceLock<Vec<Failure>>,
 }
 
 impl Census {
     pub fn new(day: Date, seq: i64, children: impl IntoIterator<Item = Checked>) -> Self {
-        Self { day, seq, children: children.into_iter().map(|c| (c.child.person, c)).collect(), return_level: None }
+        Self { day, seq, children: children.into_iter().map(|c| (c.child.person, c)).collect(), return_level: Default::default() }
     }
 
     /// Replaces the children of `changed` with those `rebuilt` (a child no longer in the
@@ -46,7 +46,7 @@ impl Census {
         }
         self.children.extend(rebuilt.into_iter().map(|c| (c.child.person, c)));
         self.seq = seq;
-        self.return_level = None;
+        self.return_level = Default::default();
     }
 
     /// The children in LA child id order: the file's.
@@ -57,8 +57,8 @@ impl Census {
     }
 
     /// The failures of the return as a whole (ids used twice, proportions), under `ctx`.
-    pub fn return_level(&mut self, ctx: hearth_cin_census::rules::Ctx<'static>) -> &[Failure] {
-        if self.return_level.is_none() {
+    pub fn return_level(&self, ctx: hearth_cin_census::rules::Ctx<'static>) -> &[Failure] {
+        self.return_level.get_or_init(|| {
             // Child-level failures are each child's `issues`; the validator runs only the rules
             // about the return as a whole (Hearth's header is always right).
             let rules = hearth_cin_census::rules::all().into_iter().filter(|r| matches!(r.check, hearth_cin_census::rules::Check::Return(_))).collect();
@@ -66,9 +66,8 @@ impl Census {
             for c in self.in_order() {
                 validator.child(&c.in_file);
             }
-            self.return_level = Some(validator.finish());
-        }
-        self.return_level.as_deref().unwrap_or_default()
+            validator.finish()
+        })
     }
 }
 
@@ -107,8 +106,8 @@ mod tests {
         let mut census = Census::new(date!(2026 - 12 - 07), 5, [a.clone(), b.clone()]);
         let year = CollectionYear::parse("2026-27").expect("supported");
         let ctx = crate::returns::census_ctx(year, date!(2026 - 12 - 07));
-        let duplicate_upn = |c: &mut Census| c.return_level(ctx).iter().any(|f| f.code == "1520");
-        assert!(!duplicate_upn(&mut census));
+        let duplicate_upn = |c: &Census| c.return_level(ctx).iter().any(|f| f.code == "1520");
+        assert!(!duplicate_upn(&census));
         // B changed and left the census; C is new and has A's UPN.
         let mut c_again = c.clone();
         c_again.child.upn = a.child.upn.clone();
@@ -117,6 +116,6 @@ mod tests {
         assert_eq!(census.seq, 9);
         assert!(!census.children.contains_key(&b.child.person) && census.children.contains_key(&a.child.person));
         assert_eq!(census.in_order().iter().map(|c| c.child.la_child_id.as_str()).collect::<Vec<_>>(), vec!["A1", "C1"]);
-        assert!(duplicate_upn(&mut census), "worked out again: the UPN is used twice now");
+        assert!(duplicate_upn(&census), "worked out again: the UPN is used twice now");
     }
 }

@@ -232,67 +232,77 @@ impl App {
         let teams = &actor.subject.teams;
         let in_scope: Vec<&Checked> = census.children.values().filter(|c| whole_la || c.allocation.team.is_some_and(|t| teams.contains(&t))).collect();
         let visible = self.census_visible(tx.as_mut(), actor, &in_scope).await?;
-        let team_names: std::collections::HashMap<_, _> = tx.teams().await?.into_iter().map(|t| (t.id, t.name)).collect();
-        let user_names: std::collections::HashMap<_, _> = tx.users().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-        let (mut teams, mut workers) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
-        let mut explanations: std::collections::HashMap<hearth_domain::PersonId, std::collections::HashMap<String, (String, String, time::OffsetDateTime)>> = Default::default();
-        for e in tx.census_explanations(&year.label()).await? {
-            let by = user_names.get(&e.by).cloned().unwrap_or_default();
-            explanations.entry(e.person).or_default().insert(e.rule, (e.text, by, e.at));
-        }
-        let mut seen = Vec::new();
-        let mut hidden_ids = std::collections::HashSet::new();
+        let mut hidden_ids = HashSet::new();
+        let (mut team_ids, mut worker_ids) = (HashSet::new(), HashSet::new());
+        let mut shown = Vec::new();
         for c in in_scope {
             if !visible.contains(&c.child.person) {
-                hidden_ids.insert(c.child.la_child_id.clone());
+                hidden_ids.insert(c.child.la_child_id.as_str());
                 continue;
             }
-            let team = c.allocation.team.and_then(|t| team_names.get(&t).map(|n| (n.clone(), t)));
-            let worker = c.allocation.worker.and_then(|w| user_names.get(&w).map(|n| (n.clone(), w)));
-            teams.extend(team.clone());
-            workers.extend(worker.clone());
-            if filter.team.is_some_and(|t| c.allocation.team != Some(t)) || filter.worker.is_some_and(|w| c.allocation.worker != Some(w)) {
-                continue;
+            team_ids.extend(c.allocation.team);
+            worker_ids.extend(c.allocation.worker);
+            if filter.team.is_none_or(|t| c.allocation.team == Some(t)) && filter.worker.is_none_or(|w| c.allocation.worker == Some(w)) {
+                shown.push(c);
             }
-            let fixer = match (&worker, &team) {
-                (Some((w, _)), _) => w.clone(),
-                (None, Some((t, _))) => format!("{t} (no worker allocated)"),
-                (None, None) => "Not allocated: the returns team".to_string(),
-            };
-            let explained = explanations.remove(&c.child.person).unwrap_or_default();
-            seen.push(ChildIssues { person: c.child.person, name: c.name.clone(), la_child_id: c.child.la_child_id.clone(), issues: c.issues.clone(), fixer, explained });
         }
-        let mut return_level = if whole_la { census.return_level(ctx).to_vec() } else { Vec::new() };
-        drop(kept);
         // A failure of the whole return about a hidden child (its id used twice, say) is
         // counted, not shown: it would name the child.
-        let before = return_level.len();
-        return_level.retain(|f| !f.child_id.as_ref().is_some_and(|id| hidden_ids.contains(id)));
-        let hidden_failures = before - return_level.len();
+        let (mut return_level, mut hidden_failures) = (Vec::new(), 0);
+        if whole_la {
+            for f in census.return_level(ctx) {
+                match &f.child_id {
+                    Some(id) if hidden_ids.contains(id.as_str()) => hidden_failures += 1,
+                    _ => return_level.push(f.clone()),
+                }
+            }
+        }
         let mut by_rule: std::collections::BTreeMap<&'static str, (hearth_cin_census::Kind, &'static str, usize)> = Default::default();
-        for f in seen.iter().flat_map(|c| c.issues.iter().map(|i| &i.failure)).chain(&return_level) {
+        for f in shown.iter().flat_map(|c| c.issues.iter().map(|i| &i.failure)).chain(&return_level) {
             by_rule.entry(f.code).or_insert((f.kind, f.message, 0)).2 += 1;
         }
-        let children_checked = seen.len();
-        let mut children: Vec<ChildIssues> = seen
+        let wanted = |i: &Issue| rule.is_none_or(|code| i.failure.code.eq_ignore_ascii_case(code));
+        let mut with_issues: Vec<&Checked> = shown.iter().copied().filter(|c| c.issues.iter().any(wanted)).collect();
+        with_issues.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.child.la_child_id.cmp(&b.child.la_child_id)));
+        // Names only of those holding children here, and of those who explained a query.
+        let explanations = tx.census_explanations(&year.label()).await?;
+        let named: HashSet<_> = worker_ids.iter().copied().chain(explanations.iter().map(|e| e.by)).collect();
+        let user_names: HashMap<_, _> = tx.display_names(&named.into_iter().collect::<Vec<_>>()).await?.into_iter().collect();
+        let team_names: HashMap<_, _> = tx.teams().await?.into_iter().filter(|t| team_ids.contains(&t.id)).map(|t| (t.id, t.name)).collect();
+        let mut explained: HashMap<hearth_domain::PersonId, HashMap<String, (String, String, time::OffsetDateTime)>> = HashMap::new();
+        for e in explanations {
+            let by = user_names.get(&e.by).cloned().unwrap_or_default();
+            explained.entry(e.person).or_default().insert(e.rule, (e.text, by, e.at));
+        }
+        let children_checked = shown.len();
+        let children: Vec<ChildIssues> = with_issues
             .into_iter()
-            .filter_map(|mut c| {
-                if let Some(code) = rule {
-                    c.issues.retain(|i| i.failure.code.eq_ignore_ascii_case(code));
+            .map(|c| {
+                let fixer = match (c.allocation.worker.and_then(|w| user_names.get(&w)), c.allocation.team.and_then(|t| team_names.get(&t))) {
+                    (Some(w), _) => w.clone(),
+                    (None, Some(t)) => format!("{t} (no worker allocated)"),
+                    (None, None) => "Not allocated: the returns team".to_string(),
+                };
+                ChildIssues {
+                    person: c.child.person,
+                    name: c.name.clone(),
+                    la_child_id: c.child.la_child_id.clone(),
+                    issues: c.issues.iter().filter(|i| wanted(i)).cloned().collect(),
+                    fixer,
+                    explained: explained.remove(&c.child.person).unwrap_or_default(),
                 }
-                (!c.issues.is_empty()).then_some(c)
             })
             .collect();
-        children.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.la_child_id.cmp(&b.la_child_id)));
+        let hidden = hidden_ids.len();
+        drop(kept);
         let mut d = self.draft(Some(actor), "returns.cin.quality", None, Outcome::Allowed);
         d.target = Some(year.label());
         d.reason = Some(format!("{children_checked} children checked, {} with issues", children.len()));
         tx.append_audit(&d).await?;
         tx.commit().await?;
         let by_rule = by_rule.into_iter().map(|(code, (kind, message, n))| (code, kind, message, n)).collect();
-        let teams = teams.into_iter().map(|(n, t)| (t, n)).collect();
-        let workers = workers.into_iter().map(|(n, w)| (w, n)).collect();
-        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la, hidden: hidden_ids.len(), hidden_failures, teams, workers })
+        let workers = by_name(user_names.into_iter().filter(|(w, _)| worker_ids.contains(w)).collect());
+        Ok(DataQuality { year, children_checked, children, return_level, by_rule, whole_la, hidden, hidden_failures, teams: by_name(team_names), workers })
     }
 
     /// The census of `year` checked as the store stands in `tx` (begun after `kept` was
@@ -380,6 +390,13 @@ impl App {
         let (errors, _) = hearth_cin_census::report::counts(&hearth_cin_census::rules::validate(&file, census_ctx(year, self.today())));
         Ok(CensusDownload { xml: hearth_cin_census::write::to_string(&file), hidden, errors })
     }
+}
+
+/// Ids with their names, in name order.
+fn by_name<I: Ord>(names: HashMap<I, String>) -> Vec<(I, String)> {
+    let mut v: Vec<_> = names.into_iter().collect();
+    v.sort_by(|(a_id, a), (b_id, b)| a.cmp(b).then_with(|| a_id.cmp(b_id)));
+    v
 }
 
 /// The census file as the returns team downloads it.

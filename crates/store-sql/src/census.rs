@@ -45,7 +45,11 @@ pub(crate) async fn of_year(c: &mut AnyConnection, year: &str) -> Result<Vec<Cen
 pub(crate) async fn changes(c: &mut AnyConnection, after: i64) -> Result<CensusChanges> {
     // The bounds first: every change numbered up to `latest` is committed and its people's
     // records are read after this, so they are at least as new as the number says.
-    let row = sqlx::query("SELECT COALESCE(MIN(seq), 0) AS first, COALESCE(MAX(seq), 0) AS latest FROM census_changes")
+    let row = sqlx::query(concat!(
+        // Two subqueries: SQLite reads a lone MIN or MAX off the key, but scans for both.
+        "SELECT COALESCE((SELECT MIN(seq) FROM census_changes), 0) AS first, ",
+        "COALESCE((SELECT MAX(seq) FROM census_changes), 0) AS latest"
+    ))
         .fetch_one(&mut *c)
         .await
         .map_err(db_err)?;
