@@ -172,7 +172,7 @@ pub struct ChildIssues {
     pub person: hearth_domain::PersonId,
     pub name: String,
     pub la_child_id: String,
-    pub issues: Vec<Issue>,
+    pub issues: std::sync::Arc<[Issue]>,
     /// Who should fix them: the allocated worker, else the team holding the case.
     pub fixer: String,
     /// The explanations recorded for the DfE of the queries this child meets, by rule code:
@@ -236,8 +236,8 @@ impl App {
         let (mut team_ids, mut worker_ids) = (HashSet::new(), HashSet::new());
         let mut shown = Vec::new();
         for c in in_scope {
-            if !visible.contains(&c.child.person) {
-                hidden_ids.insert(c.child.la_child_id.as_str());
+            if !visible.contains(&c.person) {
+                hidden_ids.insert(c.la_child_id.as_str());
                 continue;
             }
             team_ids.extend(c.allocation.team);
@@ -263,7 +263,7 @@ impl App {
         }
         let wanted = |i: &Issue| rule.is_none_or(|code| i.failure.code.eq_ignore_ascii_case(code));
         let mut with_issues: Vec<&Checked> = shown.iter().copied().filter(|c| c.issues.iter().any(wanted)).collect();
-        with_issues.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.child.la_child_id.cmp(&b.child.la_child_id)));
+        with_issues.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.la_child_id.cmp(&b.la_child_id)));
         // Names only of those holding children here, and of those who explained a query.
         let explanations = tx.census_explanations(&year.label()).await?;
         let named: HashSet<_> = worker_ids.iter().copied().chain(explanations.iter().map(|e| e.by)).collect();
@@ -284,12 +284,15 @@ impl App {
                     (None, None) => "Not allocated: the returns team".to_string(),
                 };
                 ChildIssues {
-                    person: c.child.person,
+                    person: c.person,
                     name: c.name.clone(),
-                    la_child_id: c.child.la_child_id.clone(),
-                    issues: c.issues.iter().filter(|i| wanted(i)).cloned().collect(),
+                    la_child_id: c.la_child_id.clone(),
+                    issues: match rule {
+                        None => c.issues.clone(),
+                        Some(_) => c.issues.iter().filter(|i| wanted(i)).cloned().collect(),
+                    },
                     fixer,
-                    explained: explained.remove(&c.child.person).unwrap_or_default(),
+                    explained: explained.remove(&c.person).unwrap_or_default(),
                 }
             })
             .collect();
@@ -338,8 +341,15 @@ impl App {
             .filter_map(|child| {
                 let person = people.get(&child.person)?;
                 let in_file = from_hearth::child(&child);
-                let issues = readiness::issues(&child, &in_file, &ctx);
-                Some(Checked { in_file, issues, name: person.details.full_name(), restricted: person.restricted, allocation: person.allocation.clone(), child })
+                Some(Checked {
+                    person: child.person,
+                    seen: hearth_cin_census::rules::Seen::of(&in_file, &ctx),
+                    issues: readiness::issues(&child, &in_file, &ctx).into(),
+                    name: person.details.full_name(),
+                    restricted: person.restricted,
+                    allocation: person.allocation.clone(),
+                    la_child_id: child.la_child_id,
+                })
             })
             .collect()
     }
@@ -354,7 +364,7 @@ impl App {
         let (mut open, mut ask) = (HashSet::new(), Vec::new());
         for c in children {
             let facts = AccessFacts {
-                person: c.child.person,
+                person: c.person,
                 restricted: c.restricted,
                 allocated_team: c.allocation.team,
                 allocated_worker: c.allocation.worker,
@@ -362,9 +372,9 @@ impl App {
                 break_glass_active: false,
             };
             if !c.restricted && scope.lists(&facts, Listing::Open) {
-                open.insert(c.child.person);
+                open.insert(c.person);
             } else {
-                ask.push(c.child.person);
+                ask.push(c.person);
             }
         }
         open.extend(self.listed(tx, actor, &ask, Listing::Open).await?.into_keys());

@@ -436,7 +436,7 @@ fn plant_1510(child: &mut Child, _: &Ctx) -> bool {
 }
 
 /// Every child whose UPN another child also has.
-fn rule_1520(seen: &[Seen], _: &Ctx, hits: &mut Hits) {
+fn rule_1520(seen: &[&Seen], _: &Ctx, hits: &mut Hits) {
     let mut count: HashMap<&str, usize> = HashMap::new();
     for upn in seen.iter().filter_map(|s| s.upn.as_deref()) {
         *count.entry(upn).or_default() += 1;
@@ -571,7 +571,7 @@ fn plant_8500(file: &mut CensusFile, _: &Ctx) -> bool {
 
 /// Every child whose LA id another child also has (missing ids count as one id, as in the
 /// DfE's validator).
-fn rule_8510(seen: &[Seen], _: &Ctx, hits: &mut Hits) {
+fn rule_8510(seen: &[&Seen], _: &Ctx, hits: &mut Hits) {
     let mut count: HashMap<Option<&str>, usize> = HashMap::new();
     for s in seen {
         *count.entry(s.la_child_id.as_deref()).or_default() += 1;
@@ -610,7 +610,7 @@ fn plant_8590(child: &mut Child, _: &Ctx) -> bool {
 
 /// More than 2% of children have no sex (missing or U) and no expected date of birth. The
 /// DfE's validator crashes on a return without children (division by zero): nothing then.
-fn rule_2886q(seen: &[Seen], _: &Ctx, hits: &mut Hits) {
+fn rule_2886q(seen: &[&Seen], _: &Ctx, hits: &mut Hits) {
     if seen.is_empty() {
         return;
     }
@@ -640,7 +640,7 @@ fn plant_2886q(file: &mut CensusFile, _: &Ctx) -> bool {
 
 /// Meant as "fewer than 8 different disability codes", but the DfE's validator counts the
 /// `NONE` entries instead: 7 or fewer in the return raise the query, and that is mirrored.
-fn rule_2887q(seen: &[Seen], _: &Ctx, hits: &mut Hits) {
+fn rule_2887q(seen: &[&Seen], _: &Ctx, hits: &mut Hits) {
     let nones = seen.iter().flat_map(|s| &s.disabilities).filter(|d| d.as_deref() == Some("NONE")).count();
     if nones <= 7 {
         hits.add(Vec::new());
@@ -662,7 +662,7 @@ fn plant_2887q(file: &mut CensusFile, _: &Ctx) -> bool {
 
 /// No child (by LA id; children without one are left out) has more than one disability code
 /// other than `NONE`. Raised only when some child has an entry other than `NONE`.
-fn rule_2888q(seen: &[Seen], _: &Ctx, hits: &mut Hits) {
+fn rule_2888q(seen: &[&Seen], _: &Ctx, hits: &mut Hits) {
     let mut per_child: HashMap<&str, usize> = HashMap::new();
     for s in seen {
         let Some(id) = s.la_child_id.as_deref() else { continue };

@@ -141,7 +141,7 @@ pub struct Seen {
 }
 
 impl Seen {
-    fn of(child: &Child, ctx: &Ctx) -> Seen {
+    pub fn of(child: &Child, ctx: &Ctx) -> Seen {
         Seen {
             la_child_id: child.la_child_id.clone(),
             upn: child.upn.clone(),
@@ -156,7 +156,7 @@ impl Seen {
 
 pub type ChildCheck = fn(&Child, &Ctx, &mut Hits);
 pub type HeaderCheck = fn(&Header, &Ctx, &mut Hits);
-pub type ReturnCheck = fn(&[Seen], &Ctx, &mut Hits);
+pub type ReturnCheck = fn(&[&Seen], &Ctx, &mut Hits);
 
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -242,15 +242,23 @@ impl<'a> Validator<'a> {
 
     /// The return-level rules, then every failure found, in file order.
     pub fn finish(mut self) -> Vec<Failure> {
-        for rule in &self.rules {
-            if let Check::Return(check) = rule.check {
-                let mut hits = Hits::default();
-                check(&self.seen, &self.ctx, &mut hits);
-                self.failures.extend(failures_of(rule, None, hits));
-            }
-        }
+        self.failures.extend(return_failures(&self.rules, &self.seen.iter().collect::<Vec<_>>(), &self.ctx));
         self.failures
     }
+}
+
+/// The failures of those of `rules` about the return as a whole, over its children as
+/// `seen` (failures about a child come in the order of `seen`).
+pub fn return_failures(rules: &[&'static Rule], seen: &[&Seen], ctx: &Ctx) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    for rule in rules {
+        if let Check::Return(check) = rule.check {
+            let mut hits = Hits::default();
+            check(seen, ctx, &mut hits);
+            failures.extend(failures_of(rule, None, hits));
+        }
+    }
+    failures
 }
 
 /// The child-level failures of one child: what the return-readiness panel shows.

@@ -802,7 +802,7 @@ pub(super) fn plans_and_conferences_in_year(child: &Child, ctx: &Ctx) -> (usize,
     (plans, conferences)
 }
 
-fn rule_2883(seen: &[Seen], _: &Ctx, hits: &mut Hits) {
+fn rule_2883(seen: &[&Seen], _: &Ctx, hits: &mut Hits) {
     let (plans, conferences) = seen.iter().fold((0, 0), |(p, c), s| (p + s.plans_and_conferences.0, c + s.plans_and_conferences.1));
     if plans > conferences {
         hits.add(Vec::new());
