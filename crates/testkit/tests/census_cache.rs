@@ -9,7 +9,6 @@ use hearth_app::returns::{CensusFilter, DataQuality};
 use hearth_app::{Actor, App, AppConfig};
 use hearth_domain::person::ChangeMeta;
 use hearth_domain::PersonId;
-use hearth_store::Store;
 use hearth_store_sql::SqlStore;
 use hearth_testkit::{generate, DemoOptions};
 use std::sync::Arc;
