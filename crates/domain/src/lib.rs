@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod audit_words;
 pub mod calendar;
+pub mod care;
 pub mod case_note;
 pub mod case_summary;
 pub mod cin;
