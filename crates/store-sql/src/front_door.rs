@@ -22,6 +22,7 @@ pub(crate) enum Kind {
     Referral,
     Assessment,
     Episode,
+    CarePeriod,
 }
 
 impl Kind {
@@ -31,6 +32,7 @@ impl Kind {
             Kind::Referral => "referral",
             Kind::Assessment => "assessment",
             Kind::Episode => "episode",
+            Kind::CarePeriod => "care_period",
         }
     }
 }
@@ -163,9 +165,11 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
             k if k == Kind::Referral.code() => out.referrals.push(versioned(r)?),
             k if k == Kind::Assessment.code() => out.assessments.push(versioned(r)?),
             k if k == Kind::Episode.code() => out.episodes.push(versioned(r)?),
+            k if k == Kind::CarePeriod.code() => out.care_periods.push(versioned(r)?),
             other => return Err(StoreError::Corrupt(format!("front_door_records.kind {other:?} is not a kind Hearth knows"))),
         }
     }
+    out.care_periods.sort_by_key(|p: &Versioned<hearth_domain::care::CarePeriodRecord>| p.value.period.start);
     Ok(out)
 }
 

@@ -11,6 +11,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
 use hearth_domain::front_door::{AssessmentId, ContactId, ReferralId, TaskId};
@@ -309,6 +310,21 @@ impl Tx for SqlTx {
     }
     async fn prune_census_changes(&mut self, keep: i64) -> Result<u64> {
         census::prune_changes(self.c(), keep).await
+    }
+    async fn insert_care_period(&mut self, p: &CarePeriodRecord, meta: &ChangeMeta) -> Result<()> {
+        let doc = Doc { kind: Kind::CarePeriod, id: p.id.to_string(), parent: None, people: vec![(p.child, "child")], value: p };
+        fd::insert(self.c(), doc, meta).await
+    }
+    async fn update_care_period(&mut self, p: &CarePeriodRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &p.id.to_string(), p, expected_version, meta).await
+    }
+    async fn care_period(&mut self, id: CarePeriodId) -> Result<Option<Versioned<CarePeriodRecord>>> {
+        fd::get(self.c(), Kind::CarePeriod, &id.to_string()).await
+    }
+    async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CarePeriodRecord>>> {
+        let mut v: Vec<Versioned<CarePeriodRecord>> = fd::of_person(self.c(), Kind::CarePeriod, child).await?;
+        v.sort_by_key(|p| p.value.period.start);
+        Ok(v)
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         let mut v: Vec<Versioned<Referral>> = fd::of_person(self.c(), Kind::Referral, child).await?;

@@ -69,6 +69,7 @@ macro_rules! conformance_tests {
             duty_rota,
             census_explanations,
             census_changes,
+            care_periods,
             front_door_records,
             tasks_and_trays,
             episodes,
@@ -1077,6 +1078,55 @@ pub async fn census_changes(store: &dyn Store) {
     let pruned = tx.census_changes(start.latest).await.unwrap();
     assert!(!pruned.complete && pruned.people.is_empty(), "{pruned:?}");
     assert!(tx.census_changes(pruned.latest - 1).await.unwrap().complete, "the kept change follows");
+}
+
+/// Periods of care are kept whole with their versions, and read back in start order, alone
+/// and with the rest of the child's records.
+pub async fn care_periods(store: &dyn Store) {
+    use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased};
+    use hearth_domain::care::episodes::{Ending, LegalStatusFrom, PeriodOfCare, Placement};
+    use hearth_domain::care::postcode::Postcode;
+    use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let kid = new_person(&mut *tx, &u, child("Cared", &word(8))).await;
+    let other = new_person(&mut *tx, &u, child("Other", &word(8))).await;
+    let period = |start: Date| PeriodOfCare {
+        start,
+        need: CategoryOfNeed::AbsentParenting,
+        home_postcode: Some(Postcode::parse("TW1 1AA").unwrap()),
+        legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::Section20 }],
+        placements: vec![Placement {
+            from: start,
+            kind: PlacementType::FosterOther,
+            provider: PlacementProvider::OwnProvision,
+            urn: Some("SC123456".into()),
+            postcode: Some(Postcode::parse("KT1 2AB").unwrap()),
+            carer: "the Smith household".into(),
+            reason: None,
+        }],
+        ended: None,
+    };
+    let later = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2025 - 09 - 01)) };
+    let mut earlier = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2024 - 02 - 05)) };
+    tx.insert_care_period(&later, &meta(&u, None)).await.unwrap();
+    tx.insert_care_period(&earlier, &meta(&u, None)).await.unwrap();
+    earlier.period.ended = Some(Ending { on: date!(2024 - 11 - 29), reason: ReasonEpisodeCeased::HomePlanned });
+    tx.update_care_period(&earlier, 1, &meta(&u, Some("Went home"))).await.unwrap();
+    match tx.update_care_period(&earlier, 1, &meta(&u, None)).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("a stale version must conflict, got {other:?}"),
+    }
+    let stored = tx.care_period(earlier.id).await.unwrap().unwrap();
+    assert_eq!((stored.value, stored.version), (earlier.clone(), 2));
+    let theirs = tx.care_periods_of(kid.id).await.unwrap();
+    assert_eq!(theirs.iter().map(|p| p.value.clone()).collect::<Vec<_>>(), vec![earlier.clone(), later.clone()], "earliest start first");
+    assert_eq!(tx.front_door_of(kid.id).await.unwrap().care_periods, theirs, "with the child's other records");
+    assert!(tx.care_periods_of(other.id).await.unwrap().is_empty());
+    assert!(tx.care_period(CarePeriodId::new()).await.unwrap().is_none());
+    let versions = tx.front_door_versions(&earlier.id.to_string()).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
+    tx.commit().await.unwrap();
 }
 
 pub async fn allocation_history(store: &dyn Store) {

@@ -19,6 +19,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::dashboard::OpenPlan;
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
@@ -312,14 +313,22 @@ pub trait Tx: Send {
     /// A child's episodes, newest start first.
     async fn episodes_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Episode>>>;
     async fn episode_of_referral(&mut self, referral: ReferralId) -> Result<Option<Versioned<Episode>>>;
-    /// A person's contacts, referrals, assessments and episodes at once (the record page's),
-    /// which a backend can read in one query.
+    /// Keeps a child's new period of care (issue 17).
+    async fn insert_care_period(&mut self, p: &CarePeriodRecord, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_care_period(&mut self, p: &CarePeriodRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn care_period(&mut self, id: CarePeriodId) -> Result<Option<Versioned<CarePeriodRecord>>>;
+    /// A child's periods of care, earliest start first.
+    async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CarePeriodRecord>>>;
+    /// A person's contacts, referrals, assessments, episodes and periods of care at once (the
+    /// record page's), which a backend can read in one query.
     async fn front_door_of(&mut self, person: PersonId) -> Result<PersonFrontDoor> {
         Ok(PersonFrontDoor {
             contacts: self.contacts_of(person).await?,
             referrals: self.referrals_of(person).await?,
             assessments: self.assessments_of(person).await?,
             episodes: self.episodes_of(person).await?,
+            care_periods: self.care_periods_of(person).await?,
         })
     }
     /// The open child protection plans of the children currently allocated to one of

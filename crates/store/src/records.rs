@@ -171,13 +171,16 @@ impl<'a> TaskQuery<'a> {
 }
 
 /// Everything the front door holds about one person, each list in the order of its own
-/// `Tx` method (`contacts_of`, `referrals_of`, `assessments_of`, `episodes_of`).
+/// `Tx` method (`contacts_of`, `referrals_of`, `assessments_of`, `episodes_of`,
+/// `care_periods_of`).
 #[derive(Clone, Debug, Default)]
 pub struct PersonFrontDoor {
     pub contacts: Vec<Versioned<hearth_domain::front_door::contact::Contact>>,
     pub referrals: Vec<Versioned<hearth_domain::front_door::referral::Referral>>,
     pub assessments: Vec<Versioned<hearth_domain::front_door::assessment::Assessment>>,
     pub episodes: Vec<Versioned<hearth_domain::cin::episode::Episode>>,
+    /// Earliest start first.
+    pub care_periods: Vec<Versioned<hearth_domain::care::CarePeriodRecord>>,
 }
 
 /// Which audit entries to read, newest first: each filter narrows; `before` pages back (the

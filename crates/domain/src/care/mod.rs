@@ -4,3 +4,20 @@
 pub mod codes;
 pub mod episodes;
 pub mod postcode;
+
+use crate::ids::id_type;
+use crate::PersonId;
+use serde::{Deserialize, Serialize};
+
+id_type!(
+    /// A period of care.
+    CarePeriodId
+);
+
+/// A child's period of care as it is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarePeriodRecord {
+    pub id: CarePeriodId,
+    pub child: PersonId,
+    pub period: episodes::PeriodOfCare,
+}

@@ -269,6 +269,18 @@ impl Tx for RecordingTx {
     async fn referred_children(&mut self) -> Result<Vec<PersonId>> {
         self.inner.referred_children().await
     }
+    async fn insert_care_period(&mut self, p: &hearth_domain::care::CarePeriodRecord, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_care_period(p, meta).await
+    }
+    async fn update_care_period(&mut self, p: &hearth_domain::care::CarePeriodRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_care_period(p, expected_version, meta).await
+    }
+    async fn care_period(&mut self, id: hearth_domain::care::CarePeriodId) -> Result<Option<Versioned<hearth_domain::care::CarePeriodRecord>>> {
+        self.inner.care_period(id).await
+    }
+    async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<hearth_domain::care::CarePeriodRecord>>> {
+        self.inner.care_periods_of(child).await
+    }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         self.inner.referrals_of(child).await
     }
