@@ -11,6 +11,7 @@ mod notes;
 mod people;
 mod admin;
 mod audit;
+mod care;
 mod case_summary;
 mod caseloads;
 mod census_cache;
@@ -29,6 +30,7 @@ pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, AuditSearch, VerifyOutcome, AUDIT_EXPORT_MAX, AUDIT_VIEW_PAGE};
+pub use care::{CareChange, CarePeriodView};
 pub use case_summary::CaseSummary;
 pub use caseloads::{AllocationChoice, CaseloadRow, Caseloads, WorkerCases};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
