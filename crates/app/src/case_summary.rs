@@ -4,6 +4,7 @@
 use crate::{Actor, App, AppError, FamilyMember};
 use hearth_domain::access::AccessGround;
 use hearth_domain::case_summary::{alerts, key_dates, Alert, KeyDates};
+use hearth_domain::care::episodes::PeriodOfCare;
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::identifiers::PersonRef;
 use hearth_domain::person::{PersonKind, PersonRecord};
@@ -42,8 +43,9 @@ impl CaseSummary {
 }
 
 impl App {
-    /// The summary of a record opened in `tx`, from the family and episodes already read.
-    pub(crate) async fn summary_from(&self, tx: &mut dyn Tx, record: PersonRecord, ground: AccessGround, family: &[FamilyMember], episodes: &[Episode]) -> Result<CaseSummary, AppError> {
+    /// The summary of a record opened in `tx`, from the family, episodes and periods of care
+    /// already read.
+    pub(crate) async fn summary_from(&self, tx: &mut dyn Tx, record: PersonRecord, ground: AccessGround, family: &[FamilyMember], episodes: &[Episode], care: &[PeriodOfCare]) -> Result<CaseSummary, AppError> {
         let facts = tx.case_facts(record.id).await?.unwrap_or_default();
         let team_name = match record.allocation.team {
             Some(t) => tx.teams().await?.into_iter().find(|x| x.id == t).map(|x| x.name),
@@ -55,7 +57,7 @@ impl App {
         };
         let is_child = record.details.kind == PersonKind::Child;
         let (alerts, key_dates) = if is_child {
-            (alerts(&record.details, record.restricted, ground == AccessGround::BreakGlass, episodes), key_dates(episodes, &facts.open_tasks, facts.seen))
+            (alerts(&record.details, record.restricted, ground == AccessGround::BreakGlass, episodes, care, self.today()), key_dates(episodes, &facts.open_tasks, facts.seen))
         } else {
             let mut a = Vec::new();
             if ground == AccessGround::BreakGlass {
@@ -74,11 +76,19 @@ impl App {
         Ok(CaseSummary { record, ground, reference: facts.reference, team_name, worker_name, alerts, key_dates, children, today: self.today() })
     }
 
-    /// The summary of a record opened in `tx`, reading its family and episodes.
+    /// The summary of a record opened in `tx`, reading its family, episodes and periods of
+    /// care.
     pub(crate) async fn summary_in(&self, tx: &mut dyn Tx, actor: &Actor, record: PersonRecord, ground: AccessGround) -> Result<CaseSummary, AppError> {
         let family = self.family_in(tx, actor, record.id).await?;
-        let episodes: Vec<Episode> = tx.episodes_of(record.id).await?.into_iter().map(|e| e.value).collect();
-        self.summary_from(tx, record, ground, &family, &episodes).await
+        let (episodes, care) = self.episodes_and_care(tx, record.id).await?;
+        self.summary_from(tx, record, ground, &family, &episodes, &care).await
+    }
+
+    /// A child's episodes and periods of care, for their summary.
+    pub(crate) async fn episodes_and_care(&self, tx: &mut dyn Tx, id: PersonId) -> Result<(Vec<Episode>, Vec<PeriodOfCare>), AppError> {
+        let episodes = tx.episodes_of(id).await?.into_iter().map(|e| e.value).collect();
+        let care = tx.care_periods_of(id).await?.into_iter().map(|p| p.value.period).collect();
+        Ok((episodes, care))
     }
 
     /// `with_read` with the case summary.

@@ -133,6 +133,8 @@ pub struct FrontDoorHistory {
     /// Every assessment of the person, newest started first (history from a previous
     /// system can hold several for one referral).
     pub assessments: Vec<Assessment>,
+    /// Periods of care, earliest first.
+    pub care: Vec<hearth_domain::care::episodes::PeriodOfCare>,
 }
 
 /// A task whose due date the current pack would put elsewhere.
@@ -623,7 +625,8 @@ impl App {
         let managers: Vec<UserId> = episodes.iter().flat_map(|e| e.oversight.iter().map(|o| o.by)).collect();
         let names = self.user_names(tx, &managers).await?;
         let assessments = assessments.into_iter().map(|a| a.value).collect();
-        Ok(FrontDoorHistory { contacts, referrals, episodes, names, assessments })
+        let care = all.care_periods.into_iter().map(|p| p.value.period).collect();
+        Ok(FrontDoorHistory { contacts, referrals, episodes, names, assessments, care })
     }
 
     /// Moves a child's open referral and episode tasks to the case's new team and worker,

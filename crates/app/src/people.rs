@@ -183,7 +183,7 @@ impl App {
         let note_count = tx.count_case_notes(id).await?;
         let front_door = self.front_door_in(tx.as_mut(), actor, id).await?;
         let la_child_id = tx.kept_la_child_id(id).await?;
-        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &front_door.episodes).await?;
+        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &front_door.episodes, &front_door.care).await?;
         tx.commit().await?;
         let census = self.readiness_of(&summary.record, la_child_id.as_deref(), &front_door);
         Ok(PersonPage { summary, family, recent_notes, note_count, front_door, census, la_child_id })
@@ -236,8 +236,9 @@ impl App {
         // network holds only those the reader may see named.
         let family = self.family_in(tx.as_mut(), actor, id).await?;
         let fd = tx.front_door_of(id).await?;
+        let care: Vec<_> = fd.care_periods.into_iter().map(|p| p.value.period).collect();
         let (contacts, referrals, assessments, episodes) = (values(fd.contacts), values(fd.referrals), values(fd.assessments), values(fd.episodes));
-        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes).await?;
+        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes, &care).await?;
         tx.commit().await?;
         let rels: Vec<Relationship> = family.iter().map(|m| m.relationship.clone()).collect();
         let others: Vec<PersonSummary> = family.into_iter().map(|m| m.person).collect();
@@ -518,9 +519,9 @@ impl App {
         // The family is read once, for the summary and for the relationship.
         let (mut tx, record, ground) = self.with_read(actor, person, "person.family").await?;
         let family = self.family_in(tx.as_mut(), actor, person).await?;
-        let episodes: Vec<_> = tx.episodes_of(person).await?.into_iter().map(|e| e.value).collect();
+        let (episodes, care) = self.episodes_and_care(tx.as_mut(), person).await?;
         let member = family.iter().find(|m| m.relationship.id == id).cloned().ok_or(AppError::NotFound)?;
-        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes).await?;
+        let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes, &care).await?;
         tx.commit().await?;
         Ok((summary, member))
     }

@@ -13,6 +13,7 @@ use time::{Date, PrimitiveDateTime};
 pub enum Alert {
     ChildProtectionPlan { category: AbuseCategory, since: Date },
     ChildInNeedPlan { since: Date },
+    LookedAfter { status: crate::care::codes::LegalStatus, since: Date },
     Restricted,
     /// The reader is using emergency (break-glass) access.
     EmergencyAccess,
@@ -27,6 +28,10 @@ impl Alert {
         match self {
             Self::ChildProtectionPlan { category, since } => format!("Child protection plan ({}) since {}", category.label().to_lowercase(), day(since)),
             Self::ChildInNeedPlan { since } => format!("Child in need plan since {}", day(since)),
+            Self::LookedAfter { status, since } => {
+                use crate::codes::Coded;
+                format!("Looked after ({}, {}) since {}", status.short(), status.code(), day(since))
+            }
             Self::Restricted => "Restricted record".into(),
             Self::EmergencyAccess => "You are using emergency access".into(),
             Self::Unborn { expected } => format!("Unborn, expected {}", day(expected)),
@@ -39,14 +44,16 @@ impl Alert {
         match self {
             Self::ChildProtectionPlan { .. } | Self::Restricted | Self::EmergencyAccess => "red",
             Self::ChildInNeedPlan { .. } => "orange",
+            Self::LookedAfter { .. } => "purple",
             Self::Unborn { .. } => "blue",
             Self::Deceased { .. } => "grey",
         }
     }
 }
 
-/// The alerts of a child, most serious first.
-pub fn alerts(d: &PersonDetails, restricted: bool, emergency_access: bool, episodes: &[Episode]) -> Vec<Alert> {
+/// The alerts of a child on `today`, most serious first, from their episodes and periods of
+/// care.
+pub fn alerts(d: &PersonDetails, restricted: bool, emergency_access: bool, episodes: &[Episode], care: &[crate::care::episodes::PeriodOfCare], today: Date) -> Vec<Alert> {
     let mut out = Vec::new();
     if emergency_access {
         out.push(Alert::EmergencyAccess);
@@ -57,6 +64,9 @@ pub fn alerts(d: &PersonDetails, restricted: bool, emergency_access: bool, episo
     let open: Vec<&Episode> = episodes.iter().filter(|e| e.is_open()).collect();
     if let Some(p) = open.iter().filter_map(|e| e.open_cp_plan()).max_by_key(|p| p.start) {
         out.push(Alert::ChildProtectionPlan { category: p.latest_category, since: p.start });
+    }
+    if let Some((status, since)) = crate::care::episodes::looked_after_on(care, today) {
+        out.push(Alert::LookedAfter { status, since });
     }
     if let Some(p) = open.iter().filter_map(|e| e.open_cin_plan()).max_by_key(|p| p.start) {
         out.push(Alert::ChildInNeedPlan { since: p.start });
@@ -241,7 +251,7 @@ mod tests {
         e.cin_plans.push(cin(date!(2026 - 02 - 01)));
         e.cp_plans.push(cp(date!(2026 - 03 - 10), AbuseCategory::ALL[2]));
         let d = PersonDetails { date_of_birth: Some(date!(2016 - 01 - 01)), ..PersonDetails::named(PersonKind::Child, "Amy", "Lee") };
-        let a = alerts(&d, true, false, std::slice::from_ref(&e));
+        let a = alerts(&d, true, false, std::slice::from_ref(&e), &[], date!(2026 - 12 - 07));
         assert_eq!(a[0], Alert::ChildProtectionPlan { category: AbuseCategory::ALL[2], since: date!(2026 - 03 - 10) });
         assert!(a[0].label().starts_with("Child protection plan (") && a[0].label().ends_with("since 10 March 2026"), "{}", a[0].label());
         assert_eq!(&a[1..], &[Alert::ChildInNeedPlan { since: date!(2026 - 02 - 01) }, Alert::Restricted]);
@@ -255,15 +265,37 @@ mod tests {
         e.cp_plans.push(cp(date!(2026 - 03 - 10), AbuseCategory::ALL[0]));
         e.closure = Some(crate::cin::episode::Closure { date: date!(2026 - 06 - 01), reason: crate::cin::codes::ClosureReason::ALL[0], step_down: None });
         let d = PersonDetails::named(PersonKind::Child, "Amy", "Lee");
-        assert!(alerts(&d, false, false, &[e]).is_empty());
+        assert!(alerts(&d, false, false, &[e], &[], date!(2026 - 12 - 07)).is_empty());
+    }
+
+    #[test]
+    fn a_looked_after_child_has_the_alert_while_care_lasts() {
+        use crate::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased};
+        use crate::care::episodes::{Ending, LegalStatusFrom, PeriodOfCare, Placement};
+        let start = date!(2025 - 09 - 01);
+        let mut p = PeriodOfCare {
+            start,
+            need: CategoryOfNeed::AbuseOrNeglect,
+            home_postcode: None,
+            legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::FullCareOrder }],
+            placements: vec![Placement { from: start, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer: "smith".into(), reason: None }],
+            ended: None,
+        };
+        let d = PersonDetails::named(PersonKind::Child, "Amy", "Quill");
+        let a = alerts(&d, false, false, &[], std::slice::from_ref(&p), date!(2026 - 12 - 07));
+        assert_eq!(a, vec![Alert::LookedAfter { status: LegalStatus::FullCareOrder, since: start }]);
+        assert_eq!(a[0].label(), "Looked after (care order, C2) since 1 September 2025");
+        assert_eq!(a[0].colour(), "purple");
+        p.ended = Some(Ending { on: date!(2026 - 03 - 01), reason: ReasonEpisodeCeased::HomePlanned });
+        assert!(alerts(&d, false, false, &[], &[p], date!(2026 - 12 - 07)).is_empty(), "care ended");
     }
 
     #[test]
     fn unborn_deceased_and_emergency_access_are_alerts() {
         let unborn = PersonDetails { expected_date_of_birth: Some(date!(2027 - 02 - 01)), ..PersonDetails::named(PersonKind::Child, "Baby", "Lee") };
-        assert_eq!(alerts(&unborn, false, true, &[]), vec![Alert::EmergencyAccess, Alert::Unborn { expected: date!(2027 - 02 - 01) }]);
+        assert_eq!(alerts(&unborn, false, true, &[], &[], date!(2026 - 12 - 07)), vec![Alert::EmergencyAccess, Alert::Unborn { expected: date!(2027 - 02 - 01) }]);
         let died = PersonDetails { date_of_birth: Some(date!(2020 - 01 - 01)), date_of_death: Some(date!(2026 - 05 - 02)), ..PersonDetails::named(PersonKind::Child, "Amy", "Lee") };
-        assert_eq!(alerts(&died, false, false, &[]), vec![Alert::Deceased { on: date!(2026 - 05 - 02) }]);
+        assert_eq!(alerts(&died, false, false, &[], &[], date!(2026 - 12 - 07)), vec![Alert::Deceased { on: date!(2026 - 05 - 02) }]);
     }
 
     #[test]

@@ -52,16 +52,25 @@ async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
     let amy = w.app.create_person(&actor, child("Amy", "Quill")).await.unwrap();
     let before = head(&w).await;
     let id = w.app.start_care(&actor, amy.id, period(date!(2025 - 09 - 01))).await.unwrap();
+    // The banner at the top of every page about her says so.
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    for page in [format!("/people/{}", amy.id), format!("/people/{}/chronology", amy.id), format!("/people/{}/notes", amy.id)] {
+        let body = b.get(&w, &page).await.body;
+        assert!(body.contains("Looked after (section 20, V2) since 1 September 2025"), "{page}: {body}");
+        assert!(body.contains("govuk-tag--purple"), "{page}");
+    }
     w.app.change_care(&actor, id, 1, CareChange::LegalStatus(LegalStatusFrom { from: date!(2025 - 10 - 06), status: LegalStatus::InterimCareOrder })).await.unwrap();
     w.app.change_care(&actor, id, 2, CareChange::Move(placement(date!(2025 - 11 - 03), "jones", Some(ReasonPlaceChange::CarerRequestOther)))).await.unwrap();
     w.app.change_care(&actor, id, 3, CareChange::End(Ending { on: date!(2025 - 12 - 19), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap();
+    assert!(!b.get(&w, &format!("/people/{}", amy.id)).await.body.contains("Looked after"), "care ended");
     let periods = w.app.care_periods(&actor, amy.id).await.unwrap();
     assert_eq!(periods.len(), 1);
     assert_eq!(periods[0].record.version, 4);
     let reasons: Vec<_> = periods[0].episodes.iter().map(|e| e.reason_new).collect();
     assert_eq!(reasons, [ReasonNewEpisode::Started, ReasonNewEpisode::LegalStatus, ReasonNewEpisode::PlacementAndCarer]);
     assert_eq!(periods[0].episodes[2].reason_ceased, Some(ReasonEpisodeCeased::HomePlanned));
-    let actions: Vec<String> = audit_since(&w, before).await.into_iter().map(|e| e.draft.action).collect();
+    let actions: Vec<String> = audit_since(&w, before).await.into_iter().map(|e| e.draft.action).filter(|a| a.starts_with("care.")).collect();
     // Each change reads the record, then records the change.
     assert_eq!(actions, ["care.view", "care.start", "care.view", "care.legal_status", "care.view", "care.move", "care.view", "care.end", "care.view"]);
 }

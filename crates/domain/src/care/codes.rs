@@ -22,6 +22,24 @@ code_list!(
 );
 
 impl LegalStatus {
+    /// The status in a few words, for the banner at the top of a child's pages.
+    pub fn short(self) -> &'static str {
+        match self {
+            LegalStatus::InterimCareOrder => "interim care order",
+            LegalStatus::FullCareOrder => "care order",
+            LegalStatus::FreeingOrder => "freeing order",
+            LegalStatus::PlacementOrder => "placement order",
+            LegalStatus::Remanded => "remanded",
+            LegalStatus::PoliceAndCriminalEvidence => "police (PACE) transfer",
+            LegalStatus::YouthRehabilitationOrder => "youth rehabilitation order",
+            LegalStatus::PoliceProtection => "police protection",
+            LegalStatus::EmergencyProtectionOrder => "emergency protection order",
+            LegalStatus::ChildAssessmentOrder => "child assessment order",
+            LegalStatus::Section20 => "section 20",
+            LegalStatus::ShortBreakEpisodes | LegalStatus::ShortBreakAgreement => "short breaks",
+        }
+    }
+
     /// A series of short breaks (V3, V4): recorded as a series of its own, never within a
     /// period of full care.
     pub fn is_short_break(self) -> bool {

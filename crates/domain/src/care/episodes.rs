@@ -216,6 +216,13 @@ impl PeriodOfCare {
     }
 }
 
+/// The legal status a child is looked after under on `day` and the day that period of care
+/// began; `None` when they are not looked after that day.
+pub fn looked_after_on(periods: &[PeriodOfCare], day: Date) -> Option<(LegalStatus, Date)> {
+    let p = periods.iter().find(|p| p.start <= day && p.ended.is_none_or(|e| day <= e.on))?;
+    Some((in_force(&p.legal_statuses, day, |l| l.from)?.status, p.start))
+}
+
 /// The entry of `items` (in date order) in force on `day`.
 fn in_force<T>(items: &[T], day: Date, from: impl Fn(&T) -> Date) -> Option<&T> {
     items.iter().take_while(|x| from(x) <= day).last()

@@ -253,3 +253,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_child_is_looked_after_from_the_first_day_to_the_last() {
+    let mut p = period();
+    p.legal_statuses.push(status(date!(2025 - 04 - 10), LegalStatus::InterimCareOrder));
+    p.ended = Some(Ending { on: date!(2025 - 12 - 19), reason: ReasonEpisodeCeased::HomePlanned });
+    let all = [p];
+    assert_eq!(looked_after_on(&all, date!(2025 - 03 - 02)), None);
+    assert_eq!(looked_after_on(&all, date!(2025 - 03 - 03)), Some((LegalStatus::Section20, date!(2025 - 03 - 03))));
+    assert_eq!(looked_after_on(&all, date!(2025 - 04 - 10)), Some((LegalStatus::InterimCareOrder, date!(2025 - 03 - 03))));
+    assert_eq!(looked_after_on(&all, date!(2025 - 12 - 19)), Some((LegalStatus::InterimCareOrder, date!(2025 - 03 - 03))));
+    assert_eq!(looked_after_on(&all, date!(2025 - 12 - 20)), None);
+    assert_eq!(looked_after_on(&[period()], date!(2030 - 01 - 01)).map(|x| x.0), Some(LegalStatus::Section20), "still open");
+}
