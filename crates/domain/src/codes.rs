@@ -44,6 +44,19 @@ macro_rules! code_list {
 /// Lets other modules declare code lists the same way.
 pub(crate) use code_list;
 
+/// For tests of a code list: every code, retired ones included, is distinct, reads back as
+/// itself and has a label.
+#[cfg(test)]
+pub(crate) fn assert_distinct<T: Coded>() {
+    let all: Vec<T> = T::ALL.iter().chain(T::RETIRED).copied().collect();
+    let codes: std::collections::HashSet<&str> = all.iter().map(|c| c.code()).collect();
+    assert_eq!(codes.len(), all.len(), "{}", std::any::type_name::<T>());
+    for c in all {
+        assert_eq!(T::from_any_code(c.code()).map(|x| x.code()), Some(c.code()));
+        assert!(!c.label().is_empty());
+    }
+}
+
 code_list!(
     /// Ethnicity, DfE codes as used in the CIN census and SSDA903.
     Ethnicity {

@@ -42,14 +42,20 @@ fn fields(e: AppError) -> Vec<String> {
     }
 }
 
-#[tokio::test]
-async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
+/// A Children in Care team with Sam, its social worker, and Amy, Sam's case.
+async fn sams_case() -> (World, hearth_domain::user::UserRecord, hearth_domain::person::PersonRecord) {
     let w = world().await;
     let team = w.app.add_team(None, "Children in Care").await.unwrap();
     let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), None).await;
     set_clock(&w, datetime!(2026-01-05 12:00 UTC));
+    let amy = w.app.create_person(&alone(&sam), child("Amy", "Quill")).await.unwrap();
+    (w, sam, amy)
+}
+
+#[tokio::test]
+async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
+    let (w, sam, amy) = sams_case().await;
     let actor = alone(&sam);
-    let amy = w.app.create_person(&actor, child("Amy", "Quill")).await.unwrap();
     let before = head(&w).await;
     let id = w.app.start_care(&actor, amy.id, period(date!(2025 - 09 - 01))).await.unwrap();
     // The banner at the top of every page about her says so.
@@ -77,12 +83,8 @@ async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
 
 #[tokio::test]
 async fn bad_changes_are_refused_and_nothing_is_saved() {
-    let w = world().await;
-    let team = w.app.add_team(None, "Children in Care").await.unwrap();
-    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), None).await;
-    set_clock(&w, datetime!(2026-01-05 12:00 UTC));
+    let (w, sam, amy) = sams_case().await;
     let actor = alone(&sam);
-    let amy = w.app.create_person(&actor, child("Amy", "Quill")).await.unwrap();
     let first = PeriodOfCare { ended: Some(Ending { on: date!(2025 - 06 - 30), reason: ReasonEpisodeCeased::HomePlanned }), ..period(date!(2025 - 03 - 03)) };
     w.app.start_care(&actor, amy.id, first).await.unwrap();
     // Overlapping the first period.

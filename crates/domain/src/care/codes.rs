@@ -211,14 +211,11 @@ code_list!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::Coded;
+    use crate::codes::{assert_distinct as distinct, Coded};
 
-    fn distinct<T: Coded + std::fmt::Debug>() {
-        let mut codes: Vec<&str> = T::ALL.iter().chain(T::RETIRED).map(|c| c.code()).collect();
-        let n = codes.len();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), n, "{}", std::any::type_name::<T>());
+    /// The codes offered, in order, as one line.
+    fn codes<T: Coded>() -> String {
+        T::ALL.iter().map(|c| c.code()).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
@@ -231,13 +228,10 @@ mod tests {
         distinct::<ReasonPlaceChange>();
         distinct::<ReasonEpisodeCeased>();
         // As the DfE's validator for 2025-26 lists them.
-        let codes = |all: &[&str]| all.join(" ");
-        assert_eq!(codes(&LegalStatus::ALL.iter().map(|c| c.code()).collect::<Vec<_>>()), "C1 C2 D1 E1 J1 J2 J3 L1 L2 L3 V2 V3 V4");
-        assert_eq!(codes(&ReasonNewEpisode::ALL.iter().map(|c| c.code()).collect::<Vec<_>>()), "S L P T U B");
-        assert_eq!(
-            codes(&PlacementType::ALL.iter().map(|c| c.code()).collect::<Vec<_>>()),
-            "A3 A4 A5 A6 K1 K2 K3 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z11 Z12 Z13 Z14"
-        );
+        assert_eq!(codes::<LegalStatus>(), "C1 C2 D1 E1 J1 J2 J3 L1 L2 L3 V2 V3 V4");
+        assert_eq!(codes::<ReasonNewEpisode>(), "S L P T U B");
+        assert_eq!(codes::<PlacementType>(), "A3 A4 A5 A6 K1 K2 K3 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z11 Z12 Z13 Z14");
+        assert_eq!(codes::<PlacementProvider>(), "PR0 PR1 PR2 PR3 PR4 PR5");
         assert_eq!(PlacementType::from_code("H5"), None, "retired: not offered");
         assert_eq!(PlacementType::from_any_code("H5"), Some(PlacementType::SemiIndependent), "but kept in history");
         assert_eq!(ReasonEpisodeCeased::ALL.len(), 22);

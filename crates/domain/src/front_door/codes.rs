@@ -150,16 +150,7 @@ impl AssessmentOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
-
-    fn distinct<T: Coded>() {
-        let codes: HashSet<&str> = T::ALL.iter().map(|c| c.code()).collect();
-        assert_eq!(codes.len(), T::ALL.len());
-        for c in T::ALL {
-            assert_eq!(T::from_code(c.code()).map(|x| x.code()), Some(c.code()));
-            assert!(!c.label().is_empty());
-        }
-    }
+    use crate::codes::assert_distinct as distinct;
 
     #[test]
     fn codes_are_distinct_and_round_trip() {
