@@ -89,14 +89,6 @@ fn age_on(born: Date, on: Date) -> i32 {
     years
 }
 
-/// Whether a URN looks like one of Ofsted's: "SC" and six digits for social care settings,
-/// or six or seven digits.
-fn urn_ok(urn: &str) -> bool {
-    let digits = urn.strip_prefix("SC").unwrap_or(urn);
-    let n = digits.len();
-    digits.chars().all(|c| c.is_ascii_digit()) && (if urn.starts_with("SC") { n == 6 } else { (6..=7).contains(&n) })
-}
-
 impl PeriodOfCare {
     /// Everything wrong with the period as recorded, each naming its field; `born`: the
     /// child's date of birth, when known, for the statuses an age rules out.
@@ -160,7 +152,7 @@ impl PeriodOfCare {
             if p.carer.trim().is_empty() {
                 e.add(field("carer"), "Choose the carer or provider");
             }
-            if let Some(urn) = p.urn.as_deref().filter(|u| !urn_ok(u)) {
+            if let Some(urn) = p.urn.as_deref().filter(|u| !super::provider::is_urn(u)) {
                 e.add(field("urn"), format!("{urn:?} is not an Ofsted URN: SC and six digits, like SC123456"));
             }
         }

@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod episodes;
 pub mod postcode;
+pub mod provider;
 
 use crate::ids::id_type;
 use crate::PersonId;
