@@ -5,6 +5,7 @@
 use super::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange};
 use super::postcode::Postcode;
 use crate::validation::FieldErrors;
+use crate::codes::Coded;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -80,15 +81,6 @@ const CRIMINAL_RESPONSIBILITY: u8 = 10;
 /// No care order (C1, C2) is made for a young person of this age or over.
 const CARE_ORDER_LIMIT: u8 = 17;
 
-/// Age in whole years on `on`.
-fn age_on(born: Date, on: Date) -> i32 {
-    let mut years = on.year() - born.year();
-    if (on.month() as u8, on.day()) < (born.month() as u8, born.day()) {
-        years -= 1;
-    }
-    years
-}
-
 impl PeriodOfCare {
     /// Everything wrong with the period as recorded, each naming its field; `born`: the
     /// child's date of birth, when known, for the statuses an age rules out.
@@ -125,9 +117,9 @@ impl PeriodOfCare {
             if last_day.is_some_and(|d| l.from > d) {
                 e.add(format!("legal_statuses[{i}].from"), "This legal status begins after care ended");
             }
-            let Some(age) = born.map(|b| age_on(b, l.from)) else { continue };
+            let Some(age) = born.and_then(|b| crate::person::age_on(b, l.from)) else { continue };
             if l.status.is_youth_justice() && age < i32::from(CRIMINAL_RESPONSIBILITY) {
-                e.add(format!("legal_statuses[{i}].status"), format!("{} is only for a child of {CRIMINAL_RESPONSIBILITY} or over; the child was {age}", l.status.code_and_label()));
+                e.add(format!("legal_statuses[{i}].status"), format!("{} ({}) is only for a child of {CRIMINAL_RESPONSIBILITY} or over; the child was {age}", l.status.label(), l.status.code()));
             }
             if l.status.is_care_order() && age >= i32::from(CARE_ORDER_LIMIT) {
                 e.add(format!("legal_statuses[{i}].status"), format!("A care order cannot be made for a young person of {CARE_ORDER_LIMIT} or over; they were {age}"));
@@ -233,16 +225,6 @@ pub fn check_periods(periods: &[PeriodOfCare]) -> Result<(), FieldErrors> {
         }
     }
     e.into_result()
-}
-
-trait CodeAndLabel {
-    fn code_and_label(self) -> String;
-}
-
-impl<T: crate::codes::Coded> CodeAndLabel for T {
-    fn code_and_label(self) -> String {
-        format!("{} ({})", self.label(), self.code())
-    }
 }
 
 #[cfg(test)]
