@@ -3,20 +3,48 @@
 //! against the whole period and the child's other periods, then saved as a new version with
 //! its audit entry in one transaction. The episodes the DfE counts are derived, never typed.
 use crate::{Actor, App, AppError};
+use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonPlaceChange};
 use hearth_domain::care::episodes::{check_periods, Ending, Episode, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::postcode::Postcode;
+use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::user::Permission;
+use hearth_domain::validation::FieldErrors;
 use hearth_domain::PersonId;
 use hearth_store::{Tx, Versioned};
+use std::collections::HashMap;
+use time::Date;
 
 /// Reading a child's periods of care.
 const VIEW: &str = "care.view";
+
+/// A child becoming looked after, as the worker records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCare {
+    pub start: Date,
+    pub legal_status: LegalStatus,
+    pub need: CategoryOfNeed,
+    /// The postcode of the home the child was looked after from.
+    pub home_postcode: Option<Postcode>,
+    pub kind: PlacementType,
+    pub provider: ProviderId,
+}
+
+/// A placement as the worker chooses it: the provider from the list, the type, the day and
+/// why the child moved. Who runs it, its URN and postcode come from the provider's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacementChoice {
+    pub from: Date,
+    pub kind: PlacementType,
+    pub provider: ProviderId,
+    pub reason: Option<ReasonPlaceChange>,
+}
 
 /// A change to a period of care.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CareChange {
     LegalStatus(LegalStatusFrom),
-    Move(Placement),
+    Move(PlacementChoice),
     End(Ending),
 }
 
@@ -36,17 +64,6 @@ impl CareChange {
             CareChange::End(_) => "Stopped being looked after",
         }
     }
-
-    /// The period with the change made (a change dated before the last one of its kind is
-    /// refused by `PeriodOfCare::check`, not reordered).
-    fn applied_to(self, mut p: PeriodOfCare) -> PeriodOfCare {
-        match self {
-            CareChange::LegalStatus(l) => p.legal_statuses.push(l),
-            CareChange::Move(m) => p.placements.push(m),
-            CareChange::End(e) => p.ended = Some(e),
-        }
-        p
-    }
 }
 
 /// A period of care with the episodes it makes.
@@ -56,9 +73,28 @@ pub struct CarePeriodView {
     pub episodes: Vec<Episode>,
 }
 
+/// A child's periods of care, earliest first, with the providers their placements name.
+#[derive(Clone, Debug, Default)]
+pub struct ChildCare {
+    pub periods: Vec<CarePeriodView>,
+    pub providers: HashMap<ProviderId, Provider>,
+}
+
+impl ChildCare {
+    /// The period of care open on `day`.
+    pub fn current(&self, day: Date) -> Option<&CarePeriodView> {
+        self.periods.iter().find(|p| p.record.value.period.covers(day))
+    }
+
+    /// The name of a placement's provider (kept even when the provider has closed).
+    pub fn provider_name(&self, id: ProviderId) -> &str {
+        self.providers.get(&id).map_or("A provider no longer on record", |p| p.name.as_str())
+    }
+}
+
 impl App {
     /// Records that a child became looked after.
-    pub async fn start_care(&self, actor: &Actor, child: PersonId, period: PeriodOfCare) -> Result<CarePeriodId, AppError> {
+    pub async fn start_care(&self, actor: &Actor, child: PersonId, new: NewCare) -> Result<CarePeriodId, AppError> {
         const ACTION: &str = "care.start";
         self.require(actor, Permission::AddCaseNotes, ACTION).await?;
         let mut tx = self.store.begin().await?;
@@ -66,6 +102,16 @@ impl App {
         let person = match self.open(tx.as_mut(), actor, child, VIEW).await {
             Ok((p, _)) => p,
             Err(e) => return Err(self.refusal(tx, actor, ACTION, Some(child), e).await),
+        };
+        let choice = PlacementChoice { from: new.start, kind: new.kind, provider: new.provider, reason: None };
+        let placement = placed(tx.as_mut(), &choice, "placements[0]").await?;
+        let period = PeriodOfCare {
+            start: new.start,
+            need: new.need,
+            home_postcode: new.home_postcode,
+            legal_statuses: vec![LegalStatusFrom { from: new.start, status: new.legal_status }],
+            placements: vec![placement],
+            ended: None,
         };
         let record = CarePeriodRecord { id: CarePeriodId::new(), child, period };
         self.checked(tx.as_mut(), &record, person.details.date_of_birth).await?;
@@ -92,7 +138,17 @@ impl App {
             return Err(AppError::Conflict { current: stored.version });
         }
         let meta = hearth_domain::person::ChangeMeta { reason: Some(change.label().to_string()), ..self.meta(actor) };
-        let record = CarePeriodRecord { period: change.applied_to(stored.value.period), ..stored.value };
+        let mut period = stored.value.period;
+        // A change dated before the last one of its kind is refused by `check`, not reordered.
+        match change {
+            CareChange::LegalStatus(l) => period.legal_statuses.push(l),
+            CareChange::Move(choice) => {
+                let field = format!("placements[{}]", period.placements.len());
+                period.placements.push(placed(tx.as_mut(), &choice, &field).await?);
+            }
+            CareChange::End(e) => period.ended = Some(e),
+        }
+        let record = CarePeriodRecord { period, ..stored.value };
         self.checked(tx.as_mut(), &record, person.details.date_of_birth).await?;
         tx.update_care_period(&record, expected_version, &meta).await?;
         self.audit_step(tx.as_mut(), actor, action, child, id.to_string()).await?;
@@ -100,20 +156,29 @@ impl App {
         Ok(())
     }
 
-    /// A child's periods of care, earliest first, each with its episodes (audited as a read
-    /// of the record).
-    pub async fn care_periods(&self, actor: &Actor, child: PersonId) -> Result<Vec<CarePeriodView>, AppError> {
+    /// A child's periods of care, earliest first, each with its episodes, and the providers
+    /// they name (audited as a read of the record).
+    pub async fn care_of(&self, actor: &Actor, child: PersonId) -> Result<ChildCare, AppError> {
         let mut tx = self.store.begin_read().await?;
         if let Err(e) = self.open(tx.as_mut(), actor, child, VIEW).await {
             return Err(self.refusal(tx, actor, VIEW, Some(child), e).await);
         }
         let periods = tx.care_periods_of(child).await?;
+        let mut providers = HashMap::new();
+        for id in periods.iter().flat_map(|p| p.value.period.placements.iter().map(|pl| pl.carer)) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = providers.entry(id)
+                && let Some(p) = tx.provider(id).await?
+            {
+                slot.insert(p.value);
+            }
+        }
         tx.commit().await?;
-        Ok(periods.into_iter().map(|record| CarePeriodView { episodes: record.value.period.episodes(), record }).collect())
+        let periods = periods.into_iter().map(|record| CarePeriodView { episodes: record.value.period.episodes(), record }).collect();
+        Ok(ChildCare { periods, providers })
     }
 
     /// Refuses a period that is wrong in itself or overlaps another of the child's.
-    async fn checked(&self, tx: &mut dyn Tx, record: &CarePeriodRecord, born: Option<time::Date>) -> Result<(), AppError> {
+    async fn checked(&self, tx: &mut dyn Tx, record: &CarePeriodRecord, born: Option<Date>) -> Result<(), AppError> {
         record.period.check(born)?;
         let mut all: Vec<PeriodOfCare> = tx.care_periods_of(record.child).await?.into_iter().filter(|p| p.value.id != record.id).map(|p| p.value.period).collect();
         all.push(record.period.clone());
@@ -121,4 +186,12 @@ impl App {
         check_periods(&all)?;
         Ok(())
     }
+}
+
+/// The placement the worker chose, from the provider's record; `field` names it in errors.
+async fn placed(tx: &mut dyn Tx, choice: &PlacementChoice, field: &str) -> Result<Placement, AppError> {
+    let Some(provider) = tx.provider(choice.provider).await? else {
+        return Err(FieldErrors::one(format!("{field}.carer"), "Choose a provider from the list").into());
+    };
+    provider.value.place(choice.from, choice.kind, choice.reason).map_err(|why| FieldErrors::one(format!("{field}.kind"), why).into())
 }

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 mod notes;
 mod people;
+mod providers;
 mod admin;
 mod audit;
 mod care;
@@ -30,7 +31,8 @@ pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, AuditSearch, VerifyOutcome, AUDIT_EXPORT_MAX, AUDIT_VIEW_PAGE};
-pub use care::{CareChange, CarePeriodView};
+pub use care::{CareChange, CarePeriodView, ChildCare, NewCare, PlacementChoice};
+pub use providers::{PlacedChild, ProviderFilter, ProviderPage, ProviderRow};
 pub use case_summary::CaseSummary;
 pub use caseloads::{AllocationChoice, CaseloadRow, Caseloads, WorkerCases};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};

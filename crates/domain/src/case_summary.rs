@@ -278,7 +278,7 @@ mod tests {
             need: CategoryOfNeed::AbuseOrNeglect,
             home_postcode: None,
             legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::FullCareOrder }],
-            placements: vec![Placement { from: start, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer: "smith".into(), reason: None }],
+            placements: vec![Placement { from: start, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer: crate::care::provider::ProviderId::new(), reason: None }],
             ended: None,
         };
         let d = PersonDetails::named(PersonKind::Child, "Amy", "Quill");

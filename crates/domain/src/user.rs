@@ -35,6 +35,8 @@ pub enum Permission {
     ManageUsers,
     ReadAudit,
     UseApi,
+    /// Add and change providers of placements (foster households, children's homes…).
+    ManageProviders,
     /// See the statutory returns' data quality for the whole LA and download the returns.
     ProduceReturns,
 }
@@ -81,13 +83,13 @@ impl Role {
             Role::SocialWorker => &[ViewRecords, CreatePersons, EditPersons, AddCaseNotes, BreakGlass, UseApi],
             Role::TeamManager => &[
                 ViewRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight, BreakGlass,
-                ReviewBreakGlass, ManageRestrictions, UseApi,
+                ReviewBreakGlass, ManageRestrictions, UseApi, ManageProviders,
             ],
             Role::ServiceManager => &[
                 ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight,
-                ReviewBreakGlass, ManageRestrictions, UseApi, ProduceReturns,
+                ReviewBreakGlass, ManageRestrictions, UseApi, ProduceReturns, ManageProviders,
             ],
-            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, UseApi, ProduceReturns],
+            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, UseApi, ProduceReturns, ManageProviders],
             Role::Administrator => &[ManageUsers],
             Role::Auditor => &[ReadAudit],
         }

@@ -23,6 +23,13 @@ impl FieldErrors {
         self.0.push(FieldError { field: field.into(), message: message.into() });
     }
 
+    /// A single error.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut e = Self::new();
+        e.add(field, message);
+        e
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

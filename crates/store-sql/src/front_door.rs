@@ -23,6 +23,8 @@ pub(crate) enum Kind {
     Assessment,
     Episode,
     CarePeriod,
+    /// A provider of placements: about no one, so never among a person's records.
+    Provider,
 }
 
 impl Kind {
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Assessment => "assessment",
             Kind::Episode => "episode",
             Kind::CarePeriod => "care_period",
+            Kind::Provider => "provider",
         }
     }
 }
@@ -177,6 +180,16 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
 pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<T>> {
     let rows = sqlx::query("SELECT r.doc FROM front_door_records r WHERE r.kind = $1").bind(kind.code()).fetch_all(c).await.map_err(db_err)?;
     rows.iter().map(|r| r.json("doc")).collect()
+}
+
+/// Every document of `kind` with its version.
+pub(crate) async fn all_versioned_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<Versioned<T>>> {
+    let rows = sqlx::query("SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r WHERE r.kind = $1")
+        .bind(kind.code())
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(versioned).collect()
 }
 
 /// The referrals, assessments and episodes about any of `people`, read 500 people to a

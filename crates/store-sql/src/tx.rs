@@ -11,6 +11,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::episode::Episode;
 use hearth_domain::cin::EpisodeId;
@@ -324,6 +325,23 @@ impl Tx for SqlTx {
     async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CarePeriodRecord>>> {
         let mut v: Vec<Versioned<CarePeriodRecord>> = fd::of_person(self.c(), Kind::CarePeriod, child).await?;
         v.sort_by_key(|p| p.value.period.start);
+        Ok(v)
+    }
+    async fn all_care_periods(&mut self) -> Result<Vec<CarePeriodRecord>> {
+        fd::all_of_kind(self.c(), Kind::CarePeriod).await
+    }
+    async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
+        fd::insert(self.c(), Doc { kind: Kind::Provider, id: p.id.to_string(), parent: None, people: vec![], value: p }, meta).await
+    }
+    async fn update_provider(&mut self, p: &Provider, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &p.id.to_string(), p, expected_version, meta).await
+    }
+    async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>> {
+        fd::get(self.c(), Kind::Provider, &id.to_string()).await
+    }
+    async fn providers(&mut self) -> Result<Vec<Versioned<Provider>>> {
+        let mut v: Vec<Versioned<Provider>> = fd::all_versioned_of_kind(self.c(), Kind::Provider).await?;
+        v.sort_by_cached_key(|p| (p.value.name.to_lowercase(), p.value.id));
         Ok(v)
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {

@@ -70,6 +70,7 @@ macro_rules! conformance_tests {
             census_explanations,
             census_changes,
             care_periods,
+            providers,
             front_door_records,
             tasks_and_trays,
             episodes,
@@ -1102,7 +1103,7 @@ pub async fn care_periods(store: &dyn Store) {
             provider: PlacementProvider::OwnProvision,
             urn: Some("SC123456".into()),
             postcode: Some(Postcode::parse("KT1 2AB").unwrap()),
-            carer: "the Smith household".into(),
+            carer: hearth_domain::care::provider::ProviderId::new(),
             reason: None,
         }],
         ended: None,
@@ -1126,6 +1127,45 @@ pub async fn care_periods(store: &dyn Store) {
     assert!(tx.care_period(CarePeriodId::new()).await.unwrap().is_none());
     let versions = tx.front_door_versions(&earlier.id.to_string()).await.unwrap();
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
+    let everyone = tx.all_care_periods().await.unwrap();
+    assert!(everyone.contains(&earlier) && everyone.contains(&later), "every child's periods as they stand");
+    tx.commit().await.unwrap();
+}
+
+/// Providers of placements are kept with their versions and listed by name, and are never
+/// among a person's records.
+pub async fn providers(store: &dyn Store) {
+    use hearth_domain::care::codes::PlacementProvider;
+    use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::TeamManager, None, None).await;
+    let tag = word(8);
+    let home = Provider {
+        id: ProviderId::new(),
+        name: format!("Oak House {tag}"),
+        kind: ProviderKind::ChildrensHome,
+        provider: PlacementProvider::Private,
+        urn: Some("SC123456".into()),
+        address: vec!["1 Oak Lane".into()],
+        postcode: None,
+        places: Some(4),
+        closed: false,
+    };
+    let mut foster = Provider { id: ProviderId::new(), name: format!("ash household {tag}"), kind: ProviderKind::FosterHousehold, urn: None, places: Some(2), ..home.clone() };
+    tx.insert_provider(&home, &meta(&u, None)).await.unwrap();
+    tx.insert_provider(&foster, &meta(&u, None)).await.unwrap();
+    foster.closed = true;
+    tx.update_provider(&foster, 1, &meta(&u, Some("Resigned"))).await.unwrap();
+    match tx.update_provider(&foster, 1, &meta(&u, None)).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("a stale version must conflict, got {other:?}"),
+    }
+    let stored = tx.provider(foster.id).await.unwrap().unwrap();
+    assert_eq!((stored.value, stored.version), (foster.clone(), 2));
+    assert!(tx.provider(ProviderId::new()).await.unwrap().is_none());
+    let listed: Vec<Provider> = tx.providers().await.unwrap().into_iter().map(|p| p.value).filter(|p| p.name.ends_with(&tag)).collect();
+    assert_eq!(listed, vec![foster.clone(), home.clone()], "by name, whatever the case");
+    assert!(tx.all_care_periods().await.unwrap().iter().all(|p| p.id.to_string() != home.id.to_string()));
     tx.commit().await.unwrap();
 }
 

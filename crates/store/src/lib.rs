@@ -19,6 +19,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::dashboard::OpenPlan;
 use hearth_domain::cin::episode::Episode;
@@ -320,6 +321,15 @@ pub trait Tx: Send {
     async fn care_period(&mut self, id: CarePeriodId) -> Result<Option<Versioned<CarePeriodRecord>>>;
     /// A child's periods of care, earliest start first.
     async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CarePeriodRecord>>>;
+    /// Every child's periods of care (the children-in-care dashboard, a provider's children).
+    async fn all_care_periods(&mut self) -> Result<Vec<CarePeriodRecord>>;
+    /// Keeps a new provider of placements.
+    async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_provider(&mut self, p: &Provider, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>>;
+    /// Every provider, open or closed, by name.
+    async fn providers(&mut self) -> Result<Vec<Versioned<Provider>>>;
     /// A person's contacts, referrals, assessments, episodes and periods of care at once (the
     /// record page's), which a backend can read in one query.
     async fn front_door_of(&mut self, person: PersonId) -> Result<PersonFrontDoor> {

@@ -1,10 +1,12 @@
 //! Children in care (issue 17), through the use cases: a child becomes looked after, their
 //! legal status changes, they move and care ends; each step is authorised, checked against
-//! the whole history, audited, and the DfE's episodes follow. The pages and API come next.
-use hearth_app::{AppError, CareChange};
+//! the whole history, audited, and the DfE's episodes follow. Providers are chosen from the
+//! list and must suit the placement.
+use hearth_app::{AppError, CareChange, NewCare, PlacementChoice, ProviderFilter};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange};
-use hearth_domain::care::episodes::{Ending, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::episodes::{Ending, LegalStatusFrom};
 use hearth_domain::care::postcode::Postcode;
+use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::user::Role;
 use time::macros::{date, datetime};
 use time::Date;
@@ -12,27 +14,49 @@ use time::Date;
 mod browser;
 use browser::*;
 
-fn placement(from: Date, carer: &str, reason: Option<ReasonPlaceChange>) -> Placement {
-    Placement {
-        from,
-        kind: PlacementType::FosterOther,
+/// Two foster households and a children's home, added by the team's manager.
+struct Providers {
+    smith: ProviderId,
+    jones: ProviderId,
+    oak: ProviderId,
+}
+
+fn provider(name: &str, kind: ProviderKind) -> Provider {
+    Provider {
+        id: ProviderId::new(),
+        name: name.into(),
+        kind,
         provider: PlacementProvider::OwnProvision,
-        urn: None,
+        urn: (kind == ProviderKind::ChildrensHome).then(|| "SC123456".into()),
+        address: vec!["1 High Street".into(), "Twickenham".into()],
         postcode: Some(Postcode::parse("TW2 5AB").unwrap()),
-        carer: carer.into(),
-        reason,
+        places: Some(2),
+        closed: false,
     }
 }
 
-fn period(start: Date) -> PeriodOfCare {
-    PeriodOfCare {
+async fn providers(w: &World, manager: &hearth_domain::user::UserRecord) -> Providers {
+    let a = alone(manager);
+    Providers {
+        smith: w.app.add_provider(&a, provider("The Smith household", ProviderKind::FosterHousehold)).await.unwrap(),
+        jones: w.app.add_provider(&a, provider("The Jones household", ProviderKind::FosterHousehold)).await.unwrap(),
+        oak: w.app.add_provider(&a, provider("Oak House", ProviderKind::ChildrensHome)).await.unwrap(),
+    }
+}
+
+fn new_care(start: Date, provider: ProviderId) -> NewCare {
+    NewCare {
         start,
+        legal_status: LegalStatus::Section20,
         need: CategoryOfNeed::AbuseOrNeglect,
         home_postcode: Some(Postcode::parse("TW1 1AA").unwrap()),
-        legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::Section20 }],
-        placements: vec![placement(start, "smith", None)],
-        ended: None,
+        kind: PlacementType::FosterOther,
+        provider,
     }
+}
+
+fn move_to(from: Date, provider: ProviderId, reason: Option<ReasonPlaceChange>) -> CareChange {
+    CareChange::Move(PlacementChoice { from, kind: PlacementType::FosterOther, provider, reason })
 }
 
 fn fields(e: AppError) -> Vec<String> {
@@ -42,22 +66,25 @@ fn fields(e: AppError) -> Vec<String> {
     }
 }
 
-/// A Children in Care team with Sam, its social worker, and Amy, Sam's case.
-async fn sams_case() -> (World, hearth_domain::user::UserRecord, hearth_domain::person::PersonRecord) {
+/// A Children in Care team with Sam, its social worker, Tara its manager, their providers,
+/// and Amy, Sam's case.
+async fn sams_case() -> (World, hearth_domain::user::UserRecord, hearth_domain::person::PersonRecord, Providers) {
     let w = world().await;
     let team = w.app.add_team(None, "Children in Care").await.unwrap();
-    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), None).await;
+    let tara = staff(&w, "tara", "Tara Manager", Role::TeamManager, Some(team.id), None).await;
+    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), Some(tara.id)).await;
     set_clock(&w, datetime!(2026-01-05 12:00 UTC));
     let amy = w.app.create_person(&alone(&sam), child("Amy", "Quill")).await.unwrap();
-    (w, sam, amy)
+    let p = providers(&w, &tara).await;
+    (w, sam, amy, p)
 }
 
 #[tokio::test]
 async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
-    let (w, sam, amy) = sams_case().await;
+    let (w, sam, amy, p) = sams_case().await;
     let actor = alone(&sam);
     let before = head(&w).await;
-    let id = w.app.start_care(&actor, amy.id, period(date!(2025 - 09 - 01))).await.unwrap();
+    let id = w.app.start_care(&actor, amy.id, new_care(date!(2025 - 09 - 01), p.smith)).await.unwrap();
     // The banner at the top of every page about her says so.
     let mut b = Browser::new();
     b.sign_in(&w, "sam").await;
@@ -67,10 +94,12 @@ async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
         assert!(body.contains("govuk-tag--purple"), "{page}");
     }
     w.app.change_care(&actor, id, 1, CareChange::LegalStatus(LegalStatusFrom { from: date!(2025 - 10 - 06), status: LegalStatus::InterimCareOrder })).await.unwrap();
-    w.app.change_care(&actor, id, 2, CareChange::Move(placement(date!(2025 - 11 - 03), "jones", Some(ReasonPlaceChange::CarerRequestOther)))).await.unwrap();
+    w.app.change_care(&actor, id, 2, move_to(date!(2025 - 11 - 03), p.jones, Some(ReasonPlaceChange::CarerRequestOther))).await.unwrap();
     w.app.change_care(&actor, id, 3, CareChange::End(Ending { on: date!(2025 - 12 - 19), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap();
     assert!(!b.get(&w, &format!("/people/{}", amy.id)).await.body.contains("Looked after"), "care ended");
-    let periods = w.app.care_periods(&actor, amy.id).await.unwrap();
+    let care = w.app.care_of(&actor, amy.id).await.unwrap();
+    assert_eq!(care.provider_name(care.periods[0].record.value.period.placements[1].carer), "The Jones household");
+    let periods = care.periods;
     assert_eq!(periods.len(), 1);
     assert_eq!(periods[0].record.version, 4);
     let reasons: Vec<_> = periods[0].episodes.iter().map(|e| e.reason_new).collect();
@@ -83,46 +112,47 @@ async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
 
 #[tokio::test]
 async fn bad_changes_are_refused_and_nothing_is_saved() {
-    let (w, sam, amy) = sams_case().await;
+    let (w, sam, amy, p) = sams_case().await;
     let actor = alone(&sam);
-    let first = PeriodOfCare { ended: Some(Ending { on: date!(2025 - 06 - 30), reason: ReasonEpisodeCeased::HomePlanned }), ..period(date!(2025 - 03 - 03)) };
-    w.app.start_care(&actor, amy.id, first).await.unwrap();
+    let first = w.app.start_care(&actor, amy.id, new_care(date!(2025 - 03 - 03), p.smith)).await.unwrap();
+    w.app.change_care(&actor, first, 1, CareChange::End(Ending { on: date!(2025 - 06 - 30), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap();
     // Overlapping the first period.
-    assert_eq!(fields(w.app.start_care(&actor, amy.id, period(date!(2025 - 06 - 01))).await.unwrap_err()), ["periods[1].start"]);
-    let id = w.app.start_care(&actor, amy.id, period(date!(2025 - 09 - 01))).await.unwrap();
+    assert_eq!(fields(w.app.start_care(&actor, amy.id, new_care(date!(2025 - 06 - 01), p.smith)).await.unwrap_err()), ["periods[1].start"]);
+    // A provider not on the list; a foster placement with a children's home.
+    assert_eq!(fields(w.app.start_care(&actor, amy.id, new_care(date!(2025 - 09 - 01), ProviderId::new())).await.unwrap_err()), ["placements[0].carer"]);
+    match w.app.start_care(&actor, amy.id, new_care(date!(2025 - 09 - 01), p.oak)).await {
+        Err(AppError::Invalid(f)) => assert_eq!(f.get("placements[0].kind"), Some("Oak House is a children's home: it cannot take a placement of type U6 (foster placement with other foster carer(s): not long-term nor fostering for adoption)")),
+        other => panic!("{other:?}"),
+    }
+    let id = w.app.start_care(&actor, amy.id, new_care(date!(2025 - 09 - 01), p.smith)).await.unwrap();
     // A move before the placement it follows, a move with no reason, an end before the start.
-    assert_eq!(fields(w.app.change_care(&actor, id, 1, CareChange::Move(placement(date!(2025 - 08 - 01), "jones", Some(ReasonPlaceChange::Other)))).await.unwrap_err()), ["placements[1].from"]);
-    assert_eq!(fields(w.app.change_care(&actor, id, 1, CareChange::Move(placement(date!(2025 - 10 - 01), "jones", None))).await.unwrap_err()), ["placements[1].reason"]);
+    assert_eq!(fields(w.app.change_care(&actor, id, 1, move_to(date!(2025 - 08 - 01), p.jones, Some(ReasonPlaceChange::Other))).await.unwrap_err()), ["placements[1].from"]);
+    assert_eq!(fields(w.app.change_care(&actor, id, 1, move_to(date!(2025 - 10 - 01), p.jones, None)).await.unwrap_err()), ["placements[1].reason"]);
     assert_eq!(fields(w.app.change_care(&actor, id, 1, CareChange::End(Ending { on: date!(2025 - 08 - 01), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap_err()), ["ended.on"]);
     // Remand suits Amy, who is 10; not Ben, who is 8.
     assert!(w.app.change_care(&actor, id, 1, CareChange::LegalStatus(LegalStatusFrom { from: date!(2025 - 10 - 01), status: LegalStatus::Remanded })).await.is_ok());
     let ben = w.app.create_person(&actor, hearth_domain::person::PersonDetails { date_of_birth: Some(date!(2017 - 01 - 01)), ..child("Ben", "Quill") }).await.unwrap();
-    let mut remanded = period(date!(2025 - 09 - 01));
-    remanded.legal_statuses[0].status = LegalStatus::Remanded;
+    let remanded = NewCare { legal_status: LegalStatus::Remanded, ..new_care(date!(2025 - 09 - 01), p.smith) };
     assert_eq!(fields(w.app.start_care(&actor, ben.id, remanded).await.unwrap_err()), ["legal_statuses[0].status"]);
-    assert!(w.app.care_periods(&actor, ben.id).await.unwrap().is_empty());
+    assert!(w.app.care_of(&actor, ben.id).await.unwrap().periods.is_empty());
     // Someone else saved first.
     assert!(matches!(w.app.change_care(&actor, id, 1, CareChange::LegalStatus(LegalStatusFrom { from: date!(2025 - 11 - 01), status: LegalStatus::InterimCareOrder })).await, Err(AppError::Conflict { current: 2 })));
-    let periods = w.app.care_periods(&actor, amy.id).await.unwrap();
-    assert_eq!(periods.iter().map(|p| p.record.version).collect::<Vec<_>>(), [1, 2], "only the good change was saved");
+    let periods = w.app.care_of(&actor, amy.id).await.unwrap().periods;
+    assert_eq!(periods.iter().map(|p| p.record.version).collect::<Vec<_>>(), [2, 2], "only the good changes were saved");
     assert_eq!(periods[1].record.value.period.placements.len(), 1);
 }
 
 #[tokio::test]
 async fn only_those_who_may_open_the_record_and_record_casework_may_record_care() {
-    let w = world().await;
-    let team = w.app.add_team(None, "Children in Care").await.unwrap();
+    let (w, sam, amy, p) = sams_case().await;
     let other = w.app.add_team(None, "Another team").await.unwrap();
-    let sam = staff(&w, "sam", "Sam Worker", Role::SocialWorker, Some(team.id), None).await;
     let tom = staff(&w, "tom", "Tom Elsewhere", Role::SocialWorker, Some(other.id), None).await;
     let aud = staff(&w, "aud", "Audrey Auditor", Role::Auditor, None, None).await;
-    set_clock(&w, datetime!(2026-01-05 12:00 UTC));
-    let amy = w.app.create_person(&alone(&sam), child("Amy", "Quill")).await.unwrap();
-    let id = w.app.start_care(&alone(&sam), amy.id, period(date!(2025 - 09 - 01))).await.unwrap();
+    let id = w.app.start_care(&alone(&sam), amy.id, new_care(date!(2025 - 09 - 01), p.smith)).await.unwrap();
     let before = head(&w).await;
     // Tom's team does not hold the case: the record does not exist for him.
-    assert!(matches!(w.app.start_care(&alone(&tom), amy.id, period(date!(2025 - 12 - 01))).await, Err(AppError::NotFound)));
-    assert!(matches!(w.app.care_periods(&alone(&tom), amy.id).await, Err(AppError::NotFound)));
+    assert!(matches!(w.app.start_care(&alone(&tom), amy.id, new_care(date!(2025 - 12 - 01), p.smith)).await, Err(AppError::NotFound)));
+    assert!(matches!(w.app.care_of(&alone(&tom), amy.id).await, Err(AppError::NotFound)));
     let change = CareChange::End(Ending { on: date!(2025 - 12 - 01), reason: ReasonEpisodeCeased::HomePlanned });
     assert!(matches!(w.app.change_care(&alone(&tom), id, 1, change.clone()).await, Err(AppError::NotFound)));
     // An auditor reads the log; they do not record casework.
@@ -130,5 +160,42 @@ async fn only_those_who_may_open_the_record_and_record_casework_may_record_care(
     let refused: Vec<_> = audit_since(&w, before).await.into_iter().map(|e| (e.draft.action, e.draft.outcome)).collect();
     assert_eq!(refused.len(), 4, "each refusal audited: {refused:?}");
     assert!(refused.iter().all(|(_, o)| *o != hearth_domain::audit::Outcome::Allowed));
-    assert_eq!(w.app.care_periods(&alone(&sam), amy.id).await.unwrap()[0].record.version, 1, "nothing changed");
+    assert_eq!(w.app.care_of(&alone(&sam), amy.id).await.unwrap().periods[0].record.version, 1, "nothing changed");
+}
+
+#[tokio::test]
+async fn providers_are_kept_by_managers_and_show_their_children_to_those_who_may_see_them() {
+    let (w, sam, amy, p) = sams_case().await;
+    let aud = staff(&w, "aud", "Audrey Auditor", Role::Auditor, None, None).await;
+    // A social worker reads the list but does not keep it.
+    assert!(matches!(w.app.add_provider(&alone(&sam), provider("The Green household", ProviderKind::FosterHousehold)).await, Err(AppError::Forbidden)));
+    assert!(matches!(w.app.providers(&alone(&aud), &ProviderFilter::default()).await, Err(AppError::Forbidden)));
+    // A bad record names its field.
+    let tara = stored_user(&w, "tara").await;
+    let no_urn = Provider { urn: None, ..provider("Elm House", ProviderKind::ChildrensHome) };
+    assert_eq!(fields(w.app.add_provider(&alone(&tara), no_urn).await.unwrap_err()), ["urn"]);
+    w.app.start_care(&alone(&sam), amy.id, new_care(date!(2025 - 09 - 01), p.smith)).await.unwrap();
+    // Bea, restricted to Sam and Tara, is placed there too: counted, never named to Sid, who
+    // works in the same team.
+    let sid = staff(&w, "sid", "Sid Colleague", Role::SocialWorker, sam.team, Some(tara.id)).await;
+    let bea = w.app.create_person(&alone(&sam), child("Bea", "Hidden")).await.unwrap();
+    w.app.start_care(&alone(&sam), bea.id, new_care(date!(2025 - 10 - 01), p.smith)).await.unwrap();
+    let version = w.app.person(&alone(&tara), bea.id).await.unwrap().version;
+    w.app.set_restriction(&alone(&tara), bea.id, version, true, vec![tara.id, sam.id], "High-profile family").await.unwrap();
+    let listed = w.app.providers(&alone(&sam), &ProviderFilter { name: "HOUSEHOLD".into(), ..Default::default() }).await.unwrap();
+    assert_eq!(listed.iter().map(|r| (r.provider.name.as_str(), r.placed)).collect::<Vec<_>>(), [("The Jones household", 0), ("The Smith household", 2)]);
+    let page = w.app.provider_page(&alone(&sid), p.smith).await.unwrap();
+    assert_eq!(page.placed, 2);
+    assert_eq!(page.children.iter().map(|c| c.child.given_name.as_str()).collect::<Vec<_>>(), ["Amy"], "Sid is not on Bea's list");
+    let page = w.app.provider_page(&alone(&sam), p.smith).await.unwrap();
+    assert_eq!(page.children.len(), 2, "Sam is");
+    // Closing a provider keeps its placements and refuses new ones.
+    let mut smith = page.provider.value.clone();
+    smith.closed = true;
+    w.app.change_provider(&alone(&tara), page.provider.version, smith.clone()).await.unwrap();
+    assert!(matches!(w.app.change_provider(&alone(&tara), page.provider.version, smith).await, Err(AppError::Conflict { current: 2 })));
+    let cal = w.app.create_person(&alone(&sam), child("Cal", "Quill")).await.unwrap();
+    assert_eq!(fields(w.app.start_care(&alone(&sam), cal.id, new_care(date!(2025 - 12 - 01), p.smith)).await.unwrap_err()), ["placements[0].kind"]);
+    assert_eq!(w.app.provider_page(&alone(&sam), p.smith).await.unwrap().placed, 2);
+    assert!(!w.app.providers(&alone(&sam), &ProviderFilter::default()).await.unwrap().iter().any(|r| r.provider.id == p.smith), "closed ones are left out unless asked for");
 }

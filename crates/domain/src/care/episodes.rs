@@ -4,6 +4,7 @@
 //! or of carer starts a new one, and Hearth works out which and why (SSDA903 `RNE`).
 use super::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange};
 use super::postcode::Postcode;
+use super::provider::ProviderId;
 use crate::validation::FieldErrors;
 use crate::codes::Coded;
 use serde::{Deserialize, Serialize};
@@ -26,8 +27,10 @@ pub struct Placement {
     pub urn: Option<String>,
     pub postcode: Option<Postcode>,
     /// Who cares for the child there: the provider's record (a foster household, a home).
-    /// The same carer at a new address is a change of placement, not of carer.
-    pub carer: String,
+    /// The same carer at a new address is a change of placement, not of carer. The type,
+    /// URN and postcode above are as they were when the child was placed, so a later change
+    /// to the provider's record does not rewrite the child's history.
+    pub carer: ProviderId,
     /// Why the child moved here: needed for every placement after the first.
     pub reason: Option<ReasonPlaceChange>,
 }
@@ -141,9 +144,6 @@ impl PeriodOfCare {
             if i > 0 && p.reason.is_none() {
                 e.add(field("reason"), "Choose why the child moved");
             }
-            if p.carer.trim().is_empty() {
-                e.add(field("carer"), "Choose the carer or provider");
-            }
             if let Some(urn) = p.urn.as_deref().filter(|u| !super::provider::is_urn(u)) {
                 e.add(field("urn"), format!("{urn:?} is not an Ofsted URN: SC and six digits, like SC123456"));
             }
@@ -200,11 +200,28 @@ impl PeriodOfCare {
     }
 }
 
+impl PeriodOfCare {
+    /// Whether the child is looked after in this period on `day`.
+    pub fn covers(&self, day: Date) -> bool {
+        self.start <= day && self.ended.is_none_or(|e| day <= e.on)
+    }
+
+    /// The placement the child is in on `day`, if this period covers it.
+    pub fn placement_on(&self, day: Date) -> Option<&Placement> {
+        in_force(&self.placements, day, |p| p.from).filter(|_| self.covers(day))
+    }
+
+    /// The legal status in force on `day`, if this period covers it.
+    pub fn legal_status_on(&self, day: Date) -> Option<LegalStatus> {
+        in_force(&self.legal_statuses, day, |l| l.from).filter(|_| self.covers(day)).map(|l| l.status)
+    }
+}
+
 /// The legal status a child is looked after under on `day` and the day that period of care
 /// began; `None` when they are not looked after that day.
 pub fn looked_after_on(periods: &[PeriodOfCare], day: Date) -> Option<(LegalStatus, Date)> {
-    let p = periods.iter().find(|p| p.start <= day && p.ended.is_none_or(|e| day <= e.on))?;
-    Some((in_force(&p.legal_statuses, day, |l| l.from)?.status, p.start))
+    let p = periods.iter().find(|p| p.covers(day))?;
+    Some((p.legal_status_on(day)?, p.start))
 }
 
 /// The entry of `items` (in date order) in force on `day`.

@@ -132,6 +132,14 @@ impl Provider {
         Ok(())
     }
 
+    /// A placement of type `kind` with this provider from `from`, as the return will see it
+    /// (who runs it, URN and postcode as they are today); refused, saying why, when the
+    /// provider cannot take it.
+    pub fn place(&self, from: time::Date, kind: PlacementType, reason: Option<super::codes::ReasonPlaceChange>) -> Result<super::episodes::Placement, String> {
+        self.check_placement(kind)?;
+        Ok(super::episodes::Placement { from, kind, provider: self.provider, urn: self.urn.clone(), postcode: self.postcode.clone(), carer: self.id, reason })
+    }
+
     fn kind_label(&self) -> String {
         use crate::codes::Coded;
         self.kind.label().to_lowercase()
@@ -184,6 +192,9 @@ mod tests {
         assert!(foster.check_placement(PlacementType::AdoptionOrderCurrentCarers).is_ok(), "fostering to adopt");
         assert!(foster.check_placement(PlacementType::AdoptionOrderOtherCarers).is_err());
         assert!(foster.check_placement(PlacementType::ConnectedOther).is_err(), "connected carers are their own kind");
+        let placed = h.place(time::macros::date!(2026 - 01 - 05), PlacementType::ChildrensHome, None).unwrap();
+        assert_eq!((placed.carer, placed.urn.as_deref(), placed.provider, placed.postcode), (h.id, Some("SC123456"), PlacementProvider::Private, h.postcode.clone()));
+        assert!(h.place(time::macros::date!(2026 - 01 - 05), PlacementType::FosterOther, None).is_err());
         let closed = Provider { closed: true, ..home() };
         assert_eq!(closed.check_placement(PlacementType::ChildrensHome), Err("Oak House is closed to new placements".into()));
     }

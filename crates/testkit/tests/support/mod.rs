@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
+use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::person::{ChangeMeta, PersonRecord, PersonSummary, PersonVersion};
 use hearth_domain::relationship::Relationship;
@@ -280,6 +281,21 @@ impl Tx for RecordingTx {
     }
     async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<hearth_domain::care::CarePeriodRecord>>> {
         self.inner.care_periods_of(child).await
+    }
+    async fn all_care_periods(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
+        self.inner.all_care_periods().await
+    }
+    async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_provider(p, meta).await
+    }
+    async fn update_provider(&mut self, p: &Provider, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_provider(p, expected_version, meta).await
+    }
+    async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>> {
+        self.inner.provider(id).await
+    }
+    async fn providers(&mut self) -> Result<Vec<Versioned<Provider>>> {
+        self.inner.providers().await
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {
         self.inner.referrals_of(child).await

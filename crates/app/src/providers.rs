@@ -1,0 +1,140 @@
+//! Providers of placements (issue 17): foster households, connected carers, children's homes
+//! and the rest, kept as records of their own so a placement is chosen from a list and a
+//! provider's children can be shown. Anyone who holds casework reads the list; managers and
+//! business support keep it.
+use crate::{Actor, App, AppError};
+use hearth_domain::audit::Outcome;
+use hearth_domain::care::codes::PlacementType;
+use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
+use hearth_domain::care::CarePeriodRecord;
+use hearth_domain::access::Listing;
+use hearth_domain::person::PersonSummary;
+use hearth_domain::user::Permission;
+use hearth_domain::PersonId;
+use hearth_store::{Tx, Versioned};
+use std::collections::HashMap;
+use time::Date;
+
+/// Which providers to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderFilter {
+    /// Part of the name, any case.
+    pub name: String,
+    pub kind: Option<ProviderKind>,
+    /// Include providers closed to new placements.
+    pub closed: bool,
+}
+
+/// A provider in the list, with how many children are placed there today.
+#[derive(Clone, Debug)]
+pub struct ProviderRow {
+    pub provider: Provider,
+    pub placed: usize,
+}
+
+/// A child placed with a provider today.
+#[derive(Clone, Debug)]
+pub struct PlacedChild {
+    pub child: PersonSummary,
+    pub since: Date,
+    pub kind: PlacementType,
+}
+
+/// A provider's page: its record and the children placed there today.
+#[derive(Clone, Debug)]
+pub struct ProviderPage {
+    pub provider: Versioned<Provider>,
+    /// The children placed there today whom the viewer may open, longest there first.
+    pub children: Vec<PlacedChild>,
+    /// Every child placed there today, counting those the viewer may not open.
+    pub placed: usize,
+}
+
+/// Each child's current placement (child, provider, since, type) on `day`.
+fn placed_on(periods: &[CarePeriodRecord], day: Date) -> Vec<(PersonId, ProviderId, Date, PlacementType)> {
+    periods.iter().filter_map(|r| r.period.placement_on(day).map(|p| (r.child, p.carer, p.from, p.kind))).collect()
+}
+
+impl App {
+    /// The providers matching `filter`, by name, each with its children placed today.
+    pub async fn providers(&self, actor: &Actor, filter: &ProviderFilter) -> Result<Vec<ProviderRow>, AppError> {
+        self.require(actor, Permission::ViewRecords, "provider.list").await?;
+        let mut tx = self.store.begin_read().await?;
+        let providers = tx.providers().await?;
+        let periods = tx.all_care_periods().await?;
+        tx.commit().await?;
+        let mut counts: HashMap<ProviderId, usize> = HashMap::new();
+        for (_, provider, _, _) in placed_on(&periods, self.today()) {
+            *counts.entry(provider).or_default() += 1;
+        }
+        let name = filter.name.trim().to_lowercase();
+        Ok(providers
+            .into_iter()
+            .map(|p| p.value)
+            .filter(|p| (filter.closed || !p.closed) && filter.kind.is_none_or(|k| p.kind == k) && p.name.to_lowercase().contains(&name))
+            .map(|provider| ProviderRow { placed: counts.get(&provider.id).copied().unwrap_or(0), provider })
+            .collect())
+    }
+
+    /// A provider's record and the children placed there today (audited: it names children).
+    pub async fn provider_page(&self, actor: &Actor, id: ProviderId) -> Result<ProviderPage, AppError> {
+        const ACTION: &str = "provider.view";
+        self.require(actor, Permission::ViewRecords, ACTION).await?;
+        let mut tx = self.store.begin().await?;
+        let Some(provider) = tx.provider(id).await? else {
+            drop(tx);
+            return Err(AppError::NotFound);
+        };
+        let here: Vec<_> = placed_on(&tx.all_care_periods().await?, self.today()).into_iter().filter(|x| x.1 == id).collect();
+        let ids: Vec<PersonId> = here.iter().map(|x| x.0).collect();
+        let visible = self.listed(tx.as_mut(), actor, &ids, Listing::Open).await?;
+        let mut d = self.draft(Some(actor), ACTION, None, Outcome::Allowed);
+        d.target = Some(id.to_string());
+        tx.append_audit(&d).await?;
+        tx.commit().await?;
+        let mut children: Vec<PlacedChild> = here.iter().filter_map(|(child, _, since, kind)| Some(PlacedChild { child: visible.get(child)?.clone(), since: *since, kind: *kind })).collect();
+        children.sort_by_key(|c| c.since);
+        Ok(ProviderPage { provider, children, placed: here.len() })
+    }
+
+    /// Adds a provider of placements.
+    pub async fn add_provider(&self, actor: &Actor, mut provider: Provider) -> Result<ProviderId, AppError> {
+        const ACTION: &str = "provider.add";
+        self.require(actor, Permission::ManageProviders, ACTION).await?;
+        provider.id = ProviderId::new();
+        provider.closed = false;
+        provider.check()?;
+        let mut tx = self.store.begin().await?;
+        tx.insert_provider(&provider, &self.meta(actor)).await?;
+        self.audit_provider(tx.as_mut(), actor, ACTION, provider.id).await?;
+        tx.commit().await?;
+        Ok(provider.id)
+    }
+
+    /// Changes a provider's record kept at `expected_version` (closing it keeps its
+    /// placements; it is no longer offered for new ones).
+    pub async fn change_provider(&self, actor: &Actor, expected_version: i64, provider: Provider) -> Result<(), AppError> {
+        const ACTION: &str = "provider.change";
+        self.require(actor, Permission::ManageProviders, ACTION).await?;
+        provider.check()?;
+        let mut tx = self.store.begin().await?;
+        let Some(stored) = tx.provider(provider.id).await? else {
+            drop(tx);
+            return Err(AppError::NotFound);
+        };
+        if stored.version != expected_version {
+            return Err(AppError::Conflict { current: stored.version });
+        }
+        tx.update_provider(&provider, expected_version, &self.meta(actor)).await?;
+        self.audit_provider(tx.as_mut(), actor, ACTION, provider.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_provider(&self, tx: &mut dyn Tx, actor: &Actor, action: &str, id: ProviderId) -> Result<(), AppError> {
+        let mut d = self.draft(Some(actor), action, None, Outcome::Allowed);
+        d.target = Some(id.to_string());
+        tx.append_audit(&d).await?;
+        Ok(())
+    }
+}
