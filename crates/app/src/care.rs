@@ -74,8 +74,9 @@ pub struct CarePeriodView {
 }
 
 /// A child's periods of care, earliest first, with the providers their placements name.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ChildCare {
+    pub summary: crate::CaseSummary,
     pub periods: Vec<CarePeriodView>,
     pub providers: HashMap<ProviderId, Provider>,
 }
@@ -159,22 +160,22 @@ impl App {
     /// A child's periods of care, earliest first, each with its episodes, and the providers
     /// they name (audited as a read of the record).
     pub async fn care_of(&self, actor: &Actor, child: PersonId) -> Result<ChildCare, AppError> {
-        let mut tx = self.store.begin_read().await?;
-        if let Err(e) = self.open(tx.as_mut(), actor, child, VIEW).await {
-            return Err(self.refusal(tx, actor, VIEW, Some(child), e).await);
-        }
+        let (mut tx, summary) = self.with_summary(actor, child, VIEW).await?;
         let periods = tx.care_periods_of(child).await?;
+        // Collected first: an iterator of closures held across an await makes the future
+        // not general enough for axum's handlers.
+        let mut ids: Vec<ProviderId> = periods.iter().flat_map(|p| p.value.period.placements.iter().map(|pl| pl.carer)).collect();
+        ids.sort();
+        ids.dedup();
         let mut providers = HashMap::new();
-        for id in periods.iter().flat_map(|p| p.value.period.placements.iter().map(|pl| pl.carer)) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = providers.entry(id)
-                && let Some(p) = tx.provider(id).await?
-            {
-                slot.insert(p.value);
+        for id in ids {
+            if let Some(p) = tx.provider(id).await? {
+                providers.insert(id, p.value);
             }
         }
         tx.commit().await?;
         let periods = periods.into_iter().map(|record| CarePeriodView { episodes: record.value.period.episodes(), record }).collect();
-        Ok(ChildCare { periods, providers })
+        Ok(ChildCare { summary, periods, providers })
     }
 
     /// Refuses a period that is wrong in itself or overlaps another of the child's.

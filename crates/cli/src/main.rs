@@ -594,6 +594,7 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
         "Generated {} children, {} people, {} case notes and {} relationships in {:.1} s (synthetic data, not real people).",
         s.children, s.people, s.case_notes, s.relationships, s.elapsed.as_secs_f64()
     );
+    let _ = writeln!(out, "Children in care: {} looked after today, {} providers of placements.", s.care.looked_after, s.care.providers);
     let _ = writeln!(out, "Demo sign-ins (authenticator secrets are for an app such as Google Authenticator):");
     for u in s.users.iter().take(6) {
         let _ = writeln!(

@@ -12,6 +12,7 @@
 //! a demo database verifies like any other.
 #![forbid(unsafe_code)]
 
+mod care;
 mod family;
 mod cin;
 mod front_door;
@@ -21,6 +22,7 @@ mod rng;
 mod staff;
 mod text;
 
+pub use care::CareSummary;
 pub use front_door::{FrontDoorOptions, FrontDoorSummary};
 use hearth_app::local_time::uk_local;
 use hearth_domain::audit::{AuditDraft, Outcome};
@@ -87,6 +89,8 @@ pub struct DemoSummary {
     pub relationships: usize,
     /// Contacts, referrals, assessments (by state) and tasks.
     pub front_door: FrontDoorSummary,
+    /// Providers of placements and the periods of care of the Children in Care team's children.
+    pub care: CareSummary,
     /// a child allocated to the demo social worker `sam.worker`, for the README and browser tests
     pub example_child: (PersonId, String),
     pub elapsed: Duration,
@@ -158,6 +162,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
 
     let mut reg = family::Registry::default();
     let mut front = opts.front_door.enabled.then(|| front_door::Generator::new(opts.seed, &opts.front_door, today, staff.workers[0].id));
+    let mut care = care::Generator::new(opts.seed, opts.children, today, now);
     let mut counts = Counts::default();
     let mut example: Option<(PersonId, String)> = None;
     let (mut left, mut placed, mut families) = (opts.children, 0usize, 0usize);
@@ -184,9 +189,11 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
                 example = f.children.iter().find(|c| c.2).or(f.children.first()).map(|c| (c.0, c.1.clone()));
             }
             write_family(&mut *tx, &f, today, now).await?;
+            let holder = front_door::Holder::of(worker, ctx.team, ctx.team_kind);
             if let Some(front) = front.as_mut() {
-                front.family(&mut *tx, &f, front_door::Holder::of(worker, ctx.team, ctx.team_kind)).await?;
+                front.family(&mut *tx, &f, holder).await?;
             }
+            care.family(&mut *tx, &f, holder).await?;
             counts.people += f.persons.len();
             counts.closed_children += usize::from(f.closed_pre_birth.is_some());
             counts.case_notes += f.notes.len();
@@ -217,6 +224,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
         case_notes: counts.case_notes,
         relationships: counts.relationships,
         front_door: front.map(|f| f.summary).unwrap_or_default(),
+        care: care.summary,
         example_child,
         elapsed: started.elapsed(),
     })

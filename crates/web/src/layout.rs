@@ -61,6 +61,9 @@ impl Layout {
                 l.nav.push(NavItem::new("/child-protection", "Child protection"));
                 l.nav.push(NavItem::new("/caseloads", "Caseloads"));
             }
+            if actor.can(Permission::ViewRecords) {
+                l.nav.push(NavItem::new("/providers", "Providers"));
+            }
             if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {
                 l.nav.push(NavItem::new("/rota", "Duty rota"));
             }

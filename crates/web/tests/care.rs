@@ -199,3 +199,77 @@ async fn providers_are_kept_by_managers_and_show_their_children_to_those_who_may
     assert_eq!(w.app.provider_page(&alone(&sam), p.smith).await.unwrap().placed, 2);
     assert!(!w.app.providers(&alone(&sam), &ProviderFilter::default()).await.unwrap().iter().any(|r| r.provider.id == p.smith), "closed ones are left out unless asked for");
 }
+
+#[tokio::test]
+async fn a_worker_records_care_on_the_pages_and_a_bad_form_says_what_is_wrong() {
+    let (w, sam, amy, p) = sams_case().await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let care = format!("/people/{}/care", amy.id);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("Amy is not looked after."), "{page}");
+    assert!(page.contains(&format!("href=\"/people/{}/care/start\"", amy.id)));
+    // No provider chosen, a postcode that is not one, a date that does not exist.
+    let form = format!("{care}/start");
+    let smith = p.smith.to_string();
+    let bad = b.form_post(&w, &form, &form, &[("start-day", "31"), ("start-month", "2"), ("start-year", "2025"), ("status", "V2"), ("need", "N1"), ("home_postcode", "TW1"), ("kind", "U6")]).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("govuk-error-summary"));
+    for field in ["#start", "#home_postcode", "#carer"] {
+        assert!(bad.body.contains(&format!("href=\"{field}\"")), "{field}: {}", bad.body);
+    }
+    assert!(bad.body.contains("value=\"TW1\""), "what was typed is kept");
+    // A foster placement with a children's home: the reason, beside the type.
+    let oak = p.oak.to_string();
+    let wrong = b.form_post(&w, &form, &form, &[("start-day", "1"), ("start-month", "9"), ("start-year", "2025"), ("status", "V2"), ("need", "N1"), ("carer", &oak), ("kind", "U6")]).await;
+    assert!(wrong.body.contains("Oak House is a children&#39;s home: it cannot take a placement of type U6"), "{}", wrong.body);
+    assert!(wrong.body.contains("href=\"#kind\""));
+    let ok = b.form_post(&w, &form, &form, &[("start-day", "1"), ("start-month", "9"), ("start-year", "2025"), ("status", "V2"), ("need", "N1"), ("home_postcode", "tw1 3sx"), ("carer", &smith), ("kind", "U6")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=start"));
+    let page = b.get(&w, &format!("{care}?saved=start")).await.body;
+    for text in ["Recorded that the child became looked after.", "The Smith household", "Single period of accommodation under section 20 of the Children Act 1989 (V2)", "TW1 3SX", "Episodes the SSDA903 return counts (1)"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    // A move the day before the placement it follows names the date.
+    let mv = format!("{care}/move");
+    let jones = p.jones.to_string();
+    let early = b.form_post(&w, &mv, &mv, &[("version", "1"), ("from-day", "31"), ("from-month", "8"), ("from-year", "2025"), ("carer", &jones), ("kind", "U6"), ("reason", "CARPL")]).await;
+    assert_eq!(early.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", early.body);
+    assert!(early.body.contains("href=\"#from\""), "{}", early.body);
+    let moved = b.form_post(&w, &mv, &mv, &[("version", "1"), ("from-day", "3"), ("from-month", "11"), ("from-year", "2025"), ("carer", &jones), ("kind", "U6"), ("reason", "CARPL")]).await;
+    assert_eq!(moved.location(), format!("{care}?saved=move"));
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("The Jones household") && page.contains("Episodes the SSDA903 return counts (2)"), "{page}");
+    // The provider's page lists Amy; the list counts her.
+    let jones_page = b.get(&w, &format!("/providers/{jones}")).await.body;
+    assert!(jones_page.contains("Amy Quill") && jones_page.contains("1 of 2 taken"), "{jones_page}");
+    assert!(b.get(&w, "/providers").await.body.contains("The Jones household"));
+    // Sam cannot keep the list.
+    assert_eq!(b.get(&w, "/providers/new").await.status, axum::http::StatusCode::FORBIDDEN);
+    let _ = sam;
+}
+
+#[tokio::test]
+async fn a_manager_adds_and_closes_a_provider_on_the_pages() {
+    let (w, _sam, _amy, p) = sams_case().await;
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let bad = b.form_post(&w, "/providers/new", "/providers/new", &[("name", "Elm House"), ("kind", "childrens_home"), ("provider", "PR2"), ("postcode", "ELM"), ("places", "four")]).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["#urn", "#postcode", "#places"] {
+        assert!(bad.body.contains(&format!("href=\"{field}\"")), "{field}: {}", bad.body);
+    }
+    let ok = b.form_post(&w, "/providers/new", "/providers/new", &[("name", "Elm House"), ("kind", "childrens_home"), ("provider", "PR2"), ("urn", "sc654321"), ("address", "3 Elm Road\r\nReading"), ("postcode", "RG1 2BB"), ("places", "4")]).await;
+    assert!(ok.location().starts_with("/providers/"), "{}", ok.body);
+    let page = b.get(&w, ok.location()).await.body;
+    assert!(page.contains("SC654321") && page.contains("3 Elm Road<br>Reading<br>RG1 2BB") && page.contains("0 of 4 taken"), "{page}");
+    let edit = format!("/providers/{}/edit", p.smith);
+    let form = b.get(&w, &edit).await.body;
+    assert!(form.contains("value=\"The Smith household\""), "filled from the record");
+    let closed = b.form_post(&w, &edit, &edit, &[("version", "1"), ("name", "The Smith household"), ("kind", "foster_household"), ("provider", "PR0"), ("closed", "yes")]).await;
+    assert_eq!(closed.location(), format!("/providers/{}?saved=1", p.smith));
+    assert!(b.get(&w, &format!("/providers/{}", p.smith)).await.body.contains("govuk-tag--grey\">Closed"));
+    // Saving the form read before is a conflict, not a silent overwrite.
+    let stale = b.form_post(&w, &edit, &edit, &[("version", "1"), ("name", "Renamed"), ("kind", "foster_household"), ("provider", "PR0"), ("closed", "no")]).await;
+    assert_eq!(stale.status, axum::http::StatusCode::CONFLICT, "{}", stale.body);
+}

@@ -32,6 +32,7 @@ Errors are `application/problem+json` (RFC 9457)."
         (name = "timescales", description = "The policy pack in force: timescales and thresholds"),
         (name = "front_door", description = "Contacts, screening decisions, referrals and single assessments with their sign-off; each step's deadlines come from the policy pack in force"),
         (name = "child_protection", description = "Children in need and child protection: the child's episode from referral to closure, every step as a change, and the team's child protection dashboard"),
+        (name = "children in care", description = "Children looked after: periods of care with their legal statuses and placements, the episodes the SSDA903 return counts, and the providers of placements"),
         (name = "returns", description = "Statutory returns from the live record: the CIN census checked with the DfE's validation rules, for the LA or a team, and each child's return readiness"),
         (name = "work", description = "Work trays: the caller's open tasks by due date, and a manager's view of their teams' overdue work and assessments awaiting authorisation"),
     )

@@ -5,6 +5,7 @@
 //! cookie, so no CSRF token is needed. Handlers call the same use cases as the web pages:
 //! authorisation and audit happen there, never here. Every failure is
 //! `application/problem+json`.
+mod care;
 mod cin;
 mod docs;
 mod dto;
@@ -62,6 +63,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(front_door::return_to_worker))
         .routes(routes!(front_door::authorise))
         .routes(routes!(front_door::person_front_door))
+        .routes(routes!(care::care, care::start))
+        .routes(routes!(care::change))
+        .routes(routes!(care::providers, care::add_provider))
+        .routes(routes!(care::provider, care::change_provider))
         .routes(routes!(cin::open_episode))
         .routes(routes!(cin::episode))
         .routes(routes!(cin::change))

@@ -1,11 +1,12 @@
 //! The child's children-in-need episode: where the child is, what is due next, every step
 //! recorded (plans, strategy discussions, enquiries, conferences, core groups, oversight,
-//! closure), and one form per step. Every form is described by a [`FormSpec`] and drawn by
-//! one template, so each step's page looks and behaves the same.
+//! closure), and one form per step. Every form is a [`FormSpec`] drawn by the shared step
+//! form, so each step's page looks and behaves the same.
 use super::front_door::{deadline_rows, DeadlineRow};
 use super::front_door::radios;
 use super::people::{day, options, when as people_when};
 use super::work::{rows as task_rows, TaskRow};
+use super::step_form::{date_field, Field, FormSpec, StepForm, StepTarget, ACTION_ROWS, PEOPLE_ROWS};
 use super::{layout, parse_id};
 use crate::error::{render, WebError};
 use crate::forms::{date_input, set_date, time_input, FormData};
@@ -27,50 +28,6 @@ use hearth_domain::local_time::from_uk_local;
 use hearth_domain::{FieldErrors, PersonId, UserId};
 use serde::Deserialize;
 use time::{OffsetDateTime, PrimitiveDateTime};
-
-/// Rows of participants a meeting form offers.
-const PEOPLE_ROWS: usize = 8;
-/// Rows of actions a child in need plan form offers.
-const ACTION_ROWS: usize = 5;
-
-/// One input of a step's form.
-pub enum Field {
-    Date { name: &'static str, label: &'static str, hint: &'static str },
-    /// A 24-hour time, read with the date input of the same name.
-    Time { name: &'static str, label: &'static str },
-    Text { name: &'static str, label: &'static str, hint: &'static str, width: &'static str },
-    Textarea { name: &'static str, label: &'static str, hint: &'static str, rows: u8 },
-    Radios { name: &'static str, legend: &'static str, options: Vec<(String, String)> },
-    Select { name: &'static str, label: &'static str, options: Vec<(String, String)> },
-    /// Rows of name, agency and role (`{name}-{n}-name`, …).
-    People { name: &'static str, legend: &'static str },
-    /// Rows of a plan's actions: what, who, by when.
-    Actions,
-}
-
-impl Field {
-    fn name(&self) -> &'static str {
-        match self {
-            Field::Date { name, .. } | Field::Text { name, .. } | Field::Textarea { name, .. } | Field::Radios { name, .. } | Field::Select { name, .. } | Field::People { name, .. } => name,
-            Field::Time { name, .. } => name,
-            Field::Actions => "actions",
-        }
-    }
-}
-
-/// A step's form: what it is called, what it is about, its inputs.
-pub struct FormSpec {
-    pub title: String,
-    /// What the step is about (a plan, a discussion), as summary rows.
-    pub context: Vec<(String, String)>,
-    pub intro: Option<&'static str>,
-    pub fields: Vec<Field>,
-    pub button: &'static str,
-}
-
-fn date_field(name: &'static str, label: &'static str) -> Field {
-    Field::Date { name, label, hint: "For example, 27 3 2024" }
-}
 
 fn people(name: &'static str, legend: &'static str) -> Field {
     Field::People { name, legend }
@@ -697,54 +654,6 @@ pub async fn open_for_referral(State(s): State<AppState>, Signed { actor }: Sign
     Ok(Redirect::to(&format!("/episodes/{e}?saved=created")).into_response())
 }
 
-#[derive(Template)]
-#[template(path = "episode_form.html")]
-struct StepForm {
-    layout: Layout,
-    child: (PersonId, String),
-    episode: EpisodeId,
-    key: String,
-    step: String,
-    version: i64,
-    spec: FormSpec,
-    form: FormData,
-    errors: FieldErrors,
-}
-
-impl StepForm {
-    fn rows(&self) -> std::ops::RangeInclusive<usize> {
-        1..=PEOPLE_ROWS
-    }
-
-    fn action_rows(&self) -> std::ops::RangeInclusive<usize> {
-        1..=ACTION_ROWS
-    }
-
-    fn cell(&self, table: &str, n: &usize, part: &str) -> String {
-        format!("{table}-{n}-{part}")
-    }
-
-    fn value(&self, table: &str, n: &usize, part: &str) -> &str {
-        self.form.get(&format!("{table}-{n}-{part}"))
-    }
-
-    fn error(&self, table: &str, n: &usize, part: &str) -> Option<&str> {
-        self.errors.get(&format!("{table}-{n}-{part}"))
-    }
-
-    fn time_name(&self, name: &str) -> String {
-        format!("{name}_time")
-    }
-
-    fn checked(&self, name: &str, value: &str) -> bool {
-        self.form.get(name) == value
-    }
-
-    fn due_name(&self, n: &usize) -> String {
-        format!("actions-{n}-due")
-    }
-}
-
 /// Which step form of which episode, about which step.
 struct StepOf<'a> {
     id: EpisodeId,
@@ -765,33 +674,16 @@ async fn step_form(s: &AppState, actor: &Actor, v: &Visitor, of: StepOf<'_>, for
         prefill(key, &view, step, &mut f);
         f
     });
-    // An error about something the form has no input for points at its first input.
-    let first = spec.fields.first().map(Field::name).unwrap_or("episode");
-    let known = |field: &str| spec.fields.iter().any(|x| field == x.name() || field.starts_with(&format!("{}-", x.name())) || field == format!("{}_time", x.name()));
-    let errors = FieldErrors(
-        errors
-            .0
-            .into_iter()
-            .map(|mut e| {
-                if !known(&e.field) {
-                    e.field = first.to_string();
-                }
-                e
-            })
-            .collect(),
-    );
     let title = spec.title.clone();
-    let page = StepForm {
-        layout: layout(v, title),
-        child: (view.summary.record.id, view.summary.record.details.full_name()),
-        episode: id,
-        key: key.to_string(),
-        step: step.map(|x| x.to_string()).unwrap_or_default(),
-        version: view.episode.version,
+    let page = StepForm::new(
+        layout(v, title),
+        Some((view.summary.record.id, view.summary.record.details.full_name())),
+        StepTarget { action: format!("/episodes/{id}/{key}{}", step.map(|x| format!("?step={x}")).unwrap_or_default()), back: format!("/episodes/{id}") },
+        view.episode.version,
         spec,
         form,
         errors,
-    };
+    );
     Ok(render(status, &page))
 }
 

@@ -4,15 +4,18 @@ mod allocation;
 mod admin;
 mod audit;
 pub(crate) mod auth;
+mod care;
 mod caseloads;
 mod episodes;
 mod front_door;
 pub(crate) mod returns;
 mod rota;
 mod setup;
+mod step_form;
 mod home;
 mod notes;
 mod people;
+mod providers;
 mod timescales;
 pub(crate) mod work;
 
@@ -49,6 +52,8 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get_post("/people/{id}/restrict", people::restrict_page, people::restrict)
         .get_post("/people/{id}/allocation", allocation::page, allocation::change)
         .post("/people/{id}/allocation/cancel", allocation::cancel)
+        .get("/people/{id}/care", care::page)
+        .get_post("/people/{id}/care/{form}", care::form_page, care::submit)
         .get("/people/{id}/notes", notes::list)
         .get_post("/people/{id}/notes/new", notes::new_page, notes::create)
         .get("/people/{id}/notes/{nid}", notes::view)
@@ -65,6 +70,10 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get("/episodes/{id}", episodes::episode)
         .get_post("/episodes/{id}/{form}", episodes::form_page, episodes::submit)
         .get("/child-protection", episodes::dashboard)
+        .get("/providers", providers::list)
+        .get_post("/providers/new", providers::new_page, providers::create)
+        .get("/providers/{id}", providers::view)
+        .get_post("/providers/{id}/edit", providers::edit_page, providers::edit)
         .get("/returns/cin", returns::quality)
         .get("/returns/cin/download", returns::download)
         .get_post("/returns/cin/explain/{id}", returns::explain_page, returns::explain)

@@ -20,7 +20,7 @@ const BODY_NAMES_RECORD: [(&str, &str); 2] = [("POST", "/break-glass"), ("POST",
 
 /// The path segments before `{id}` that make it a record's (or a record's contact,
 /// referral, assessment or episode).
-const RECORD_COLLECTIONS: [&str; 6] = ["people", "contacts", "referrals", "assessments", "episodes", "explain"];
+const RECORD_COLLECTIONS: [&str; 7] = ["people", "contacts", "referrals", "assessments", "episodes", "explain", "care-periods"];
 
 pub fn subject(method: &str, template: &str) -> Subject {
     if BODY_NAMES_RECORD.contains(&(method, template)) {
@@ -63,6 +63,8 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
                 "assessments" if ["/{step}", "/return", "/authorise"].iter().any(|e| template.ends_with(e)) => need()?.submitted.to_string(),
                 "assessments" => need()?.assessment.to_string(),
                 "episodes" => need()?.episode.to_string(),
+                "care-periods" => need()?.care_period.to_string(),
+                "providers" => w.provider.to_string(),
                 "users" | "caseloads" => w.user("worker_team").id.to_string(),
                 "explain" => need()?.person.to_string(),
                 "tokens" => w.worker_token_id.to_string(),
@@ -72,6 +74,7 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
             "rid" => need()?.rel.to_string(),
             "section" => "factors".into(),
             "step" => "authorise".into(),
+            "form" if template.starts_with("/people/") => "start".into(),
             "form" => "oversight".into(),
             "token" => SETUP_TOKEN.into(),
             "*path" => "govuk/govuk-frontend.min.css".into(),
@@ -179,6 +182,9 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
         "/assessments/{id}/edit/{section}" => form(&[("version", &need()?.assessment_version.to_string()), ("factors", factor_code()), ("factors", "1B")]),
         "/assessments/{id}/{step}" => with(dmy("authorised_on"), &[("version", &need()?.submitted_version.to_string())]),
         "/episodes/{id}/{form}" => form(&[("version", &need()?.episode_version.to_string()), ("note", "Reviewed the plan with the worker."), ("decision", "Continue the plan.")]),
+        "/people/{id}/care/{form}" => with(dmy("start"), &[("status", "V2"), ("need", "N1"), ("carer", &w.provider.to_string()), ("kind", "U6")]),
+        "/providers/new" => form(&[("name", "The Ash household"), ("kind", "foster_household"), ("provider", "PR1"), ("postcode", "TW1 3SX")]),
+        "/providers/{id}/edit" => form(&[("version", "1"), ("name", "The Fern household"), ("kind", "foster_household"), ("provider", "PR1"), ("closed", "no")]),
         "/rota/add" => form(&[("team", &team_a), ("date", &ROTA_DAY.to_string()), ("half", "pm"), ("worker", &worker)]),
         "/rota/remove" => form(&[("team", &team_a), ("date", &ROTA_DAY.to_string()), ("half", "am"), ("worker", &worker)]),
         "/admin/users/new" => form(&[("display_name", "Nell New"), ("username", "nell.new"), ("role", "social_worker"), ("team", &team_a)]),
@@ -289,6 +295,10 @@ fn api_body(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Optio
         ("POST", "/assessments/{id}/return") => json!({"version": r().submitted_version, "comment": "Add the school's view"}),
         ("POST", "/assessments/{id}/authorise") => json!({"version": r().submitted_version, "authorised_on": today, "comment": null}),
         ("POST", "/referrals/{id}/episode") => return Some(None),
+        ("POST", "/people/{id}/care") => json!({"start": today, "legal_status": "V2", "category_of_need": "N1", "placement_type": "U6", "provider_id": w.provider.to_string()}),
+        ("POST", "/care-periods/{id}/changes") => json!({"version": 2, "change": {"type": "legal_status", "from": "2025-03-03", "legal_status": "C2"}}),
+        ("POST", "/providers") => json!({"name": "The Ash household", "kind": "foster_household", "placement_provider": "PR1"}),
+        ("PUT", "/providers/{id}") => json!({"version": 1, "name": "The Fern household", "kind": "foster_household", "placement_provider": "PR1"}),
         ("POST", "/episodes/{id}/changes") => json!({
             "version": r().episode_version,
             "change": {"type": "strategy_discussion", "held_at": format!("{today}T09:00:00Z"),

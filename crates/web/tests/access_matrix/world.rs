@@ -9,7 +9,13 @@ use axum::http::{header, Request};
 use axum::Router;
 use hearth_app::clock::TestClock;
 use hearth_app::{Actor, App, AppConfig, AssessmentContent, NewAccount, NewContact, NewDecision, NewRelationship, SignOff};
+use hearth_app::{CareChange, NewCare};
 use hearth_domain::access::Subject;
+use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased};
+use hearth_domain::care::episodes::Ending;
+use hearth_domain::care::postcode::Postcode;
+use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
+use hearth_domain::care::CarePeriodId;
 use hearth_domain::case_note::CaseNoteDetails;
 use hearth_domain::cin::change::Change;
 use hearth_domain::cin::codes::{AbuseCategory, EnquiryOutcome, StrategyDecision};
@@ -111,6 +117,8 @@ pub struct Rec {
     pub legacy_referral: ReferralId,
     /// An adult recorded by whoever works with the child, not yet linked to them.
     pub unlinked: PersonId,
+    /// A period of care that ended (so care can begin again today).
+    pub care_period: CarePeriodId,
 }
 
 pub struct World {
@@ -121,6 +129,8 @@ pub struct World {
     pub who: Vec<Who>,
     pub recs: Vec<Rec>,
     pub team_a: TeamId,
+    /// A foster household the records' children were placed with.
+    pub provider: ProviderId,
     /// The anonymous visitor's pre-session CSRF cookie (`name=value`) and token.
     pub anon_csrf: (String, String),
     pub admin_secret: String,
@@ -237,7 +247,8 @@ pub async fn build() -> World {
     let teams = make_teams(&b).await;
     make_users(&mut b, teams).await;
     let (tokens, worker_token_id) = api_tokens(&b).await;
-    let recs = make_records(&b, teams).await;
+    let provider = b.app.add_provider(&b.actor("team_manager"), foster_household()).await.unwrap();
+    let recs = make_records(&b, teams, provider).await;
     b.set_clock(SIGNED_IN);
     grant_break_glass(&b, &recs).await;
     let admin_secret = give_admin_an_authenticator(&b).await;
@@ -262,7 +273,7 @@ pub async fn build() -> World {
     // A consistent single-file copy of the database (WAL included) to fork writes from.
     let template = scratch_db("template");
     store.execute_unchecked_for_tests(&format!("VACUUM INTO '{}'", template.display())).await.unwrap();
-    World { router, db, template, who, recs, team_a: teams.0, anon_csrf, admin_secret, worker_token_id, config }
+    World { router, db, template, who, recs, team_a: teams.0, provider, anon_csrf, admin_secret, worker_token_id, config }
 }
 
 async fn make_teams(b: &Build) -> (TeamId, TeamId, TeamId) {
@@ -353,14 +364,14 @@ fn adult(given: &str, family: &str) -> PersonDetails {
 /// episode with a child protection plan, a submitted assessment and tasks in the worker's
 /// tray), so that every list that would show it without the access filter does; then it is
 /// restricted to the list user, who records what its routes need.
-async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId)) -> Vec<Rec> {
+async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId), provider: ProviderId) -> Vec<Rec> {
     let mut hidden = child(HIDDEN_GIVEN, HIDDEN_FAMILY);
     hidden.nhs_number = Some(NhsNumber::parse(HIDDEN_NHS).unwrap());
     hidden.upn = Some(Upn::parse(HIDDEN_UPN).unwrap());
     let restricted = b.app.create_person(&b.actor("worker_team"), hidden.clone()).await.unwrap().id;
     // The allocated child's waiting contact names their sibling among the family.
-    let allocated = person_with_casework(b, child("Alfie", "Brook"), ("worker_team", "team_manager"), Some(a), &[restricted]).await;
-    let other = person_with_casework(b, child("Olive", "Marsh"), ("worker_other", "service_manager"), Some(bb), &[]).await;
+    let allocated = person_with_casework(b, child("Alfie", "Brook"), ("worker_team", "team_manager"), Some(a), &[restricted], provider).await;
+    let other = person_with_casework(b, child("Olive", "Marsh"), ("worker_other", "service_manager"), Some(bb), &[], provider).await;
     let sibling = NewRelationship { role: RelationshipType::Sibling, other: restricted, started: Some(date!(2016 - 03 - 09)), note: None, household: Default::default() };
     let rel = b.app.add_relationship(&b.actor("worker_team"), allocated.person, sibling).await.unwrap().id;
     let (referral, episode) = referred(b, restricted, ("worker_team", "team_manager"), &[]).await;
@@ -393,6 +404,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId)) -> Vec<R
         submitted_version: submitted.1,
         legacy_referral: legacy_referral(b, restricted).await,
         unlinked,
+        care_period: care_period(b, restricted, lin, provider).await,
     };
     rota_entry(b, a).await;
     let unknown = Rec {
@@ -414,6 +426,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId)) -> Vec<R
         submitted_version: 3,
         legacy_referral: ReferralId::new(),
         unlinked: PersonId::new(),
+        care_period: CarePeriodId::new(),
     };
     vec![allocated, other, restricted, unknown]
 }
@@ -422,7 +435,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId)) -> Vec<R
 /// note, a contact waiting for its decision, a referral (decided by `manager`) with its
 /// episode and a draft assessment, a second referral with an assessment submitted, a referral
 /// from before episodes and an adult not yet linked to the child.
-async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manager): (&str, &str), team: Option<TeamId>, contact_family: &[PersonId]) -> Rec {
+async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manager): (&str, &str), team: Option<TeamId>, contact_family: &[PersonId], provider: ProviderId) -> Rec {
     let w = b.actor(worker);
     let person = b.app.create_person(&w, details.clone()).await.unwrap().id;
     let parent = adult("Pat", &details.family_name);
@@ -454,7 +467,31 @@ async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manage
         submitted_version: submitted.1,
         legacy_referral: legacy_referral(b, person).await,
         unlinked,
+        care_period: care_period(b, person, worker, provider).await,
     }
+}
+
+fn foster_household() -> Provider {
+    Provider {
+        id: ProviderId::new(),
+        name: "The Fern household".into(),
+        kind: ProviderKind::FosterHousehold,
+        provider: PlacementProvider::OwnProvision,
+        urn: None,
+        address: vec!["2 Fern Road".into()],
+        postcode: Some(Postcode::parse("TW2 5AB").unwrap()),
+        places: Some(3),
+        closed: false,
+    }
+}
+
+/// A short period of care under section 20 that ended with a planned return home.
+async fn care_period(b: &Build, child: PersonId, by: &str, provider: ProviderId) -> CarePeriodId {
+    let new = NewCare { start: date!(2025 - 01 - 06), legal_status: LegalStatus::Section20, need: CategoryOfNeed::FamilyInAcuteStress, home_postcode: None, kind: PlacementType::FosterOther, provider };
+    let id = b.app.start_care(&b.actor(by), child, new).await.unwrap();
+    let end = CareChange::End(Ending { on: date!(2025 - 06 - 30), reason: ReasonEpisodeCeased::HomePlanned });
+    b.app.change_care(&b.actor(by), id, 1, end).await.unwrap();
+    id
 }
 
 async fn note(b: &Build, person: PersonId, by: &str) -> CaseNoteId {

@@ -467,12 +467,13 @@ pub enum ChangeBody {
     FollowUp { date: Option<String>, note: String },
 }
 
-struct Reader(FieldErrors);
+/// Reads a request's strings into values, collecting a field error for each bad one.
+pub(super) struct Reader(pub(super) FieldErrors);
 
 impl Reader {
     /// An optional value of `field`: absent or blank is `None`; one `parse` refuses is a
     /// field error with `message`.
-    fn parsed<T>(&mut self, field: &str, v: &Option<String>, parse: fn(&str) -> Option<T>, message: &str) -> Option<T> {
+    pub(super) fn parsed<T>(&mut self, field: &str, v: &Option<String>, parse: fn(&str) -> Option<T>, message: &str) -> Option<T> {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         let t = parse(s);
         if t.is_none() {
@@ -481,7 +482,7 @@ impl Reader {
         t
     }
 
-    fn date(&mut self, field: &str, v: &Option<String>) -> Option<Date> {
+    pub(super) fn date(&mut self, field: &str, v: &Option<String>) -> Option<Date> {
         self.parsed(field, v, parse_date, "Enter a real date as YYYY-MM-DD, for example 2026-11-24")
     }
 
@@ -489,7 +490,7 @@ impl Reader {
         self.parsed(field, v, parse_instant, "Enter a date and time as RFC 3339 with its offset, for example 2026-11-24T09:30:00Z")
     }
 
-    fn code<C: Coded>(&mut self, field: &str, v: &Option<String>) -> Option<C> {
+    pub(super) fn code<C: Coded>(&mut self, field: &str, v: &Option<String>) -> Option<C> {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         let c = C::from_code(s);
         if c.is_none() {

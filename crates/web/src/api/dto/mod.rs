@@ -5,6 +5,7 @@
 //! Request bodies take codes, dates and identifiers as strings so that a bad value is
 //! reported as a field error naming the field, with every other problem found at once,
 //! rather than as a deserialisation failure.
+mod care;
 mod cin;
 mod codes;
 mod front_door;
@@ -13,6 +14,7 @@ mod note;
 mod person;
 mod returns;
 
+pub use care::*;
 pub use cin::*;
 pub use codes::*;
 pub use front_door::*;

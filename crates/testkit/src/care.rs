@@ -1,0 +1,326 @@
+//! Children in care for the demo LA (issue 17): providers of placements (foster households,
+//! children's homes in and out of the area, supported accommodation, a secure home) and, for
+//! the children the Children in Care team holds, periods of care as a worker would have
+//! recorded them over the years — section 20 or care proceedings (interim then full care
+//! order), moves with their reasons, a placement agreed as long-term, an adoption plan for
+//! some young children, and for some an earlier period that ended with a return home. Every
+//! period is checked by the domain's rules before it is written.
+use crate::family::Family;
+use crate::front_door::Holder;
+use crate::names::HERITAGES;
+use crate::places::{POSTCODE_UNIT_LETTERS, STREET_FIRST, STREET_LAST, TOWNS};
+use crate::rng::Gen;
+use crate::text::TeamKind;
+use crate::TestkitError;
+use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
+use hearth_domain::care::episodes::{check_periods, Ending, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::postcode::Postcode;
+use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
+use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
+use hearth_domain::person::{age_on, ChangeMeta, PersonKind};
+use hearth_domain::UserId;
+use hearth_store::Tx;
+use std::collections::HashMap;
+use time::{Date, Duration, OffsetDateTime};
+
+/// Salt of the care generator's random stream.
+const STREAM: u64 = 0xCA4E_0017_2026_1207;
+
+/// Postcode districts of other areas, for homes and accommodation out of the area.
+const AWAY: &[(&str, &str)] = &[("Swindon", "SN1"), ("Bristol", "BS5"), ("Gloucester", "GL1"), ("Taunton", "TA1"), ("Cardiff", "CF24"), ("Reading", "RG1")];
+
+const CATEGORIES: &[(CategoryOfNeed, u32)] = &[
+    (CategoryOfNeed::AbuseOrNeglect, 65),
+    (CategoryOfNeed::FamilyDysfunction, 14),
+    (CategoryOfNeed::FamilyInAcuteStress, 8),
+    (CategoryOfNeed::AbsentParenting, 6),
+    (CategoryOfNeed::ParentalDisability, 4),
+    (CategoryOfNeed::ChildDisability, 3),
+];
+
+const MOVE_REASONS: &[(ReasonPlaceChange, u32)] = &[
+    (ReasonPlaceChange::CarePlan, 40),
+    (ReasonPlaceChange::CarerRequestBehaviour, 10),
+    (ReasonPlaceChange::CarerRequestOther, 10),
+    (ReasonPlaceChange::ChildRequest, 8),
+    (ReasonPlaceChange::ProvisionClosed, 5),
+    (ReasonPlaceChange::AuthorityRequest, 5),
+    (ReasonPlaceChange::StandardsOfCare, 4),
+    (ReasonPlaceChange::Allegation, 3),
+    (ReasonPlaceChange::Other, 5),
+];
+
+/// What the generator made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CareSummary {
+    pub providers: usize,
+    /// Children looked after today.
+    pub looked_after: usize,
+    pub periods: usize,
+    pub placements: usize,
+}
+
+/// The care generator: its own random stream, the providers so far, and how many children
+/// each has today.
+pub(crate) struct Generator {
+    g: Gen,
+    today: Date,
+    now: OffsetDateTime,
+    providers: Vec<Provider>,
+    /// Providers made but not yet written.
+    new: Vec<Provider>,
+    placed_today: HashMap<ProviderId, u16>,
+    pub summary: CareSummary,
+}
+
+impl Generator {
+    /// The generator with the LA's pool of providers for about `children` open cases.
+    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime) -> Generator {
+        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), summary: CareSummary::default() };
+        for _ in 0..(children / 12).max(8) {
+            c.foster_household(ProviderKind::FosterHousehold);
+        }
+        for i in 0..(children / 150).max(3) {
+            let away = i % 3 != 0;
+            let (provider, n) = if c.g.chance(0.7) { (PlacementProvider::Private, 4) } else { (PlacementProvider::OwnProvision, 3) };
+            let places = n + c.g.int(0, 2);
+            c.setting(ProviderKind::ChildrensHome, provider, away, places);
+        }
+        for _ in 0..(children / 250).max(2) {
+            let away = c.g.chance(0.3);
+            c.setting(ProviderKind::SupportedAccommodation, PlacementProvider::Voluntary, away, 6);
+        }
+        c.setting(ProviderKind::SecureHome, PlacementProvider::OtherLocalAuthority, true, 8);
+        c
+    }
+
+    fn surname(&mut self) -> &'static str {
+        let h = self.g.weighted_index(HERITAGES.iter().map(|h| h.weight));
+        *self.g.pick(HERITAGES[h].surnames)
+    }
+
+    fn place(&mut self, away: bool) -> (Vec<String>, Postcode) {
+        let (town, district) = if away {
+            *self.g.pick(AWAY)
+        } else {
+            let t = &TOWNS[self.g.weighted_index(TOWNS.iter().map(|t| t.weight))];
+            (t.name, *self.g.pick(t.districts))
+        };
+        let street = format!("{} {} {}", self.g.int(1, 120), self.g.pick(STREET_FIRST), self.g.pick(STREET_LAST));
+        let unit = format!("{}{}{}", self.g.int(1, 9), *self.g.pick(POSTCODE_UNIT_LETTERS) as char, *self.g.pick(POSTCODE_UNIT_LETTERS) as char);
+        // Every district above is a real outward code, so this always parses.
+        let postcode = Postcode::parse(&format!("{district} {unit}")).unwrap_or_else(|_| Postcode::parse("BA1 1AA").expect("a valid postcode"));
+        (vec![street, town.to_string()], postcode)
+    }
+
+    /// Keeps a new provider, giving it its id from the stream.
+    fn add(&mut self, mut p: Provider) -> usize {
+        p.id = ProviderId(self.g.uuid());
+        self.providers.push(p.clone());
+        self.new.push(p);
+        self.providers.len() - 1
+    }
+
+    fn foster_household(&mut self, kind: ProviderKind) -> usize {
+        let name = format!("The {} household", self.surname());
+        let away = self.g.chance(0.1);
+        let (address, postcode) = self.place(away);
+        let provider = if kind == ProviderKind::FosterHousehold && self.g.chance(0.3) { PlacementProvider::Private } else { PlacementProvider::OwnProvision };
+        let places = self.g.int(1, 3) as u16;
+        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: None, address, postcode: Some(postcode), places: Some(places), closed: false })
+    }
+
+    fn setting(&mut self, kind: ProviderKind, provider: PlacementProvider, away: bool, places: i64) -> usize {
+        let (address, postcode) = self.place(away);
+        let name = match kind {
+            ProviderKind::ChildrensHome => format!("{} House", self.g.pick(STREET_FIRST)),
+            ProviderKind::SupportedAccommodation => format!("{} Court supported housing", self.g.pick(STREET_FIRST)),
+            _ => format!("{} secure children's home", self.g.pick(STREET_FIRST)),
+        };
+        let urn = format!("SC{:06}", self.g.int(100_000, 999_999));
+        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: Some(urn), address, postcode: Some(postcode), places: Some(places as u16), closed: false })
+    }
+
+    /// A provider of `kind` for a placement; `current`: the child is still there today, so
+    /// it must have a free place (a new foster household is approved when none has).
+    fn provider_for(&mut self, kind: ProviderKind, current: bool, family_name: &str) -> usize {
+        if kind == ProviderKind::ConnectedCarers {
+            let (address, postcode) = self.place(false);
+            let name = format!("The {family_name} family (relatives)");
+            return self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider: PlacementProvider::OwnProvision, urn: None, address, postcode: Some(postcode), places: Some(2), closed: false });
+        }
+        if kind == ProviderKind::Adopters {
+            let away = self.g.chance(0.3);
+        let (address, postcode) = self.place(away);
+            let name = format!("The {} family (adopters)", self.surname());
+            return self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider: PlacementProvider::OwnProvision, urn: None, address, postcode: Some(postcode), places: None, closed: false });
+        }
+        let candidates: Vec<usize> = (0..self.providers.len())
+            .filter(|i| {
+                let p = &self.providers[*i];
+                p.kind == kind && (!current || self.placed_today.get(&p.id).copied().unwrap_or(0) < p.places.unwrap_or(u16::MAX))
+            })
+            .collect();
+        match candidates.len() {
+            0 if kind == ProviderKind::FosterHousehold => self.foster_household(kind),
+            // A full home takes one more rather than the generator inventing homes.
+            0 => *self.g.pick(&(0..self.providers.len()).filter(|i| self.providers[*i].kind == kind).collect::<Vec<_>>()),
+            n => candidates[self.g.index(n)],
+        }
+    }
+
+    /// Writes the providers made since the last call.
+    async fn write_providers(&mut self, tx: &mut dyn Tx, by: UserId) -> Result<(), TestkitError> {
+        let meta = ChangeMeta { by, at: self.now, reason: None };
+        for p in std::mem::take(&mut self.new) {
+            p.check().map_err(|e| TestkitError::Invalid { what: format!("provider {}", p.name), errors: e.to_string() })?;
+            tx.insert_provider(&p, &meta).await?;
+            self.summary.providers += 1;
+        }
+        Ok(())
+    }
+
+    /// The periods of care of a family's children held by the Children in Care team.
+    pub async fn family(&mut self, tx: &mut dyn Tx, f: &Family, holder: Holder) -> Result<(), TestkitError> {
+        if holder.kind == TeamKind::InCare {
+            for p in f.persons.iter().filter(|p| p.record.details.kind == PersonKind::Child && f.children.iter().any(|c| c.0 == p.record.id)) {
+                let d = &p.record.details;
+                let Some(born) = d.date_of_birth else { continue };
+                let home = d.current_address(self.today).and_then(|a| a.postcode.as_deref()).and_then(|c| Postcode::parse(c).ok());
+                let periods = self.periods(born, home, &d.family_name);
+                if periods.is_empty() {
+                    continue;
+                }
+                check_periods(&periods).map_err(|e| invalid("periods of care", e))?;
+                self.write_providers(tx, holder.worker).await?;
+                for period in periods {
+                    period.check(Some(born)).map_err(|e| invalid("period of care", e))?;
+                    if period.covers(self.today) {
+                        self.summary.looked_after += 1;
+                    }
+                    self.summary.periods += 1;
+                    self.summary.placements += period.placements.len();
+                    let meta = ChangeMeta { by: holder.worker, at: self.now, reason: None };
+                    tx.insert_care_period(&CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: p.record.id, period }, &meta).await?;
+                }
+            }
+        }
+        // Providers made for no one yet (the pool) go in with the first family.
+        if !self.new.is_empty() && self.summary.providers == 0 {
+            self.write_providers(tx, holder.worker).await?;
+        }
+        Ok(())
+    }
+
+    /// A child's periods of care, earliest first: the current one, and for some an earlier
+    /// one that ended with a return home.
+    fn periods(&mut self, born: Date, home: Option<Postcode>, family_name: &str) -> Vec<PeriodOfCare> {
+        let lived = (self.today - born).whole_days();
+        if lived < 60 || age_on(born, self.today).unwrap_or(18) >= 18 {
+            return Vec::new();
+        }
+        let back = self.g.int(30, (6 * 365).min(lived - 20));
+        let start = self.today - Duration::days(back);
+        let mut out = Vec::new();
+        let before = (start - born).whole_days();
+        if before > 400 && self.g.chance(0.15) {
+            let first_start = born + Duration::days(self.g.int(30, before - 300));
+            let first_end = first_start + Duration::days(self.g.int(20, 200).min((start - first_start).whole_days() - 60));
+            let mut first = self.period(born, first_start, Some(first_end), home.clone(), family_name, false);
+            first.ended = Some(Ending { on: first_end, reason: *self.g.pick(&[ReasonEpisodeCeased::HomePlanned, ReasonEpisodeCeased::HomePlanned, ReasonEpisodeCeased::HomeUnplanned]) });
+            out.push(first);
+        }
+        out.push(self.period(born, start, None, home, family_name, true));
+        out
+    }
+
+    /// One period from `start` to `end` (today when open): legal statuses, then placements.
+    fn period(&mut self, born: Date, start: Date, end: Option<Date>, home: Option<Postcode>, family_name: &str, open: bool) -> PeriodOfCare {
+        let last = end.unwrap_or(self.today);
+        let age_at = |d: Date| age_on(born, d).unwrap_or(0);
+        let days = (last - start).whole_days();
+        // Care proceedings for most: accommodated (or an emergency order), then an interim
+        // care order, then a full care order; the rest stay under section 20.
+        let mut statuses = Vec::new();
+        let court = age_at(start) < 16 && self.g.chance(0.6);
+        let first = if court && self.g.chance(0.15) { LegalStatus::EmergencyProtectionOrder } else { LegalStatus::Section20 };
+        statuses.push(LegalStatusFrom { from: start, status: first });
+        if court && days > 21 {
+            let interim = start + Duration::days(self.g.int(7, 42).min(days - 1));
+            statuses.push(LegalStatusFrom { from: interim, status: LegalStatus::InterimCareOrder });
+            let left = (last - interim).whole_days();
+            if left > 120 {
+                let full = interim + Duration::days(self.g.int(100, 210).min(left - 1));
+                if age_at(full) < 17 {
+                    statuses.push(LegalStatusFrom { from: full, status: LegalStatus::FullCareOrder });
+                    let after = (last - full).whole_days();
+                    if open && age_at(full) < 4 && after > 120 && self.g.chance(0.3) {
+                        statuses.push(LegalStatusFrom { from: full + Duration::days(self.g.int(60, after - 30)), status: LegalStatus::PlacementOrder });
+                    }
+                }
+            }
+        }
+        let placements = self.placements(born, start, last, &statuses, family_name, open);
+        PeriodOfCare { start, need: *self.g.weighted(CATEGORIES), home_postcode: home, legal_statuses: statuses, placements, ended: None }
+    }
+
+    /// The placements of a period, the first from its start; `open`: the last is today's.
+    fn placements(&mut self, born: Date, start: Date, last: Date, statuses: &[LegalStatusFrom], family_name: &str, open: bool) -> Vec<Placement> {
+        let days = (last - start).whole_days();
+        let moves = (*self.g.weighted(&[(0usize, 35), (1, 30), (2, 20), (3, 10), (4, 5)])).min((days / 30) as usize);
+        let mut dates: Vec<Date> = (0..moves).map(|_| start + Duration::days(self.g.int(14, days.max(15) - 1))).collect();
+        dates.sort();
+        dates.dedup();
+        let adoption = statuses.iter().find(|l| l.status == LegalStatus::PlacementOrder).map(|l| l.from);
+        if let Some(order) = adoption {
+            // Placed with the adopters a few weeks after the order; no other move after it.
+            dates.retain(|d| *d < order);
+            dates.push(order + Duration::days(self.g.int(14, 28).min((last - order).whole_days())));
+            dates.dedup();
+        }
+        let mut out: Vec<Placement> = Vec::new();
+        let all = std::iter::once(start).chain(dates.iter().copied()).collect::<Vec<_>>();
+        for (i, from) in all.iter().copied().enumerate() {
+            let current = open && i == all.len() - 1;
+            let age = age_on(born, from).unwrap_or(0);
+            let (kind, provider_kind) = if adoption.is_some_and(|o| from > o) {
+                (PlacementType::AdoptionOrderOtherCarers, ProviderKind::Adopters)
+            } else if age >= 16 && self.g.chance(0.5) {
+                (PlacementType::SupportedAccommodation, ProviderKind::SupportedAccommodation)
+            } else if age >= 12 && self.g.chance(0.25) {
+                (PlacementType::ChildrensHome, ProviderKind::ChildrensHome)
+            } else if i == 0 && self.g.chance(0.2) {
+                (PlacementType::ConnectedOther, ProviderKind::ConnectedCarers)
+            } else {
+                (PlacementType::FosterOther, ProviderKind::FosterHousehold)
+            };
+            // Some long stays become long-term with the same carers: a change of placement
+            // type only.
+            if let Some(prev) = out.last()
+                && prev.kind == PlacementType::FosterOther
+                && kind == PlacementType::FosterOther
+                && (from - prev.from).whole_days() > 180
+                && self.g.chance(0.4)
+            {
+                let mut p = prev.clone();
+                (p.from, p.kind, p.reason) = (from, PlacementType::FosterLongTerm, Some(ReasonPlaceChange::StatusOnly));
+                out.push(p);
+                continue;
+            }
+            let ix = self.provider_for(provider_kind, current, family_name);
+            let provider = &self.providers[ix];
+            let reason = (i > 0).then(|| if provider_kind == ProviderKind::Adopters { ReasonPlaceChange::CarePlan } else { *self.g.weighted(MOVE_REASONS) });
+            if let Ok(p) = provider.place(from, kind, reason) {
+                out.push(p);
+            }
+        }
+        if open && let Some(p) = out.last() {
+            *self.placed_today.entry(p.carer).or_default() += 1;
+        }
+        out
+    }
+}
+
+fn invalid(what: &str, e: hearth_domain::FieldErrors) -> TestkitError {
+    TestkitError::Invalid { what: what.into(), errors: e.to_string() }
+}

@@ -1,0 +1,376 @@
+//! Children in care and providers of placements. Codes are the DfE's SSDA903 codes (legal
+//! status `C2`, placement type `U6`, …); the episodes are derived by Hearth and read-only.
+use super::cin::Reader;
+use super::{date, instant};
+use hearth_app::{CareChange, ChildCare, NewCare, PlacementChoice, ProviderPage, ProviderRow};
+use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
+use hearth_domain::care::episodes::{Ending, Episode, LegalStatusFrom, Placement};
+use hearth_domain::care::postcode::Postcode;
+use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
+use hearth_domain::codes::Coded;
+use hearth_domain::FieldErrors;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A child's periods of care, earliest first.
+#[derive(Serialize, ToSchema)]
+pub struct ChildCareDto {
+    /// Whether the child is looked after today.
+    pub looked_after: bool,
+    pub periods: Vec<CarePeriodDto>,
+}
+
+/// A period of care as recorded, with the episodes the SSDA903 return counts.
+#[derive(Serialize, ToSchema)]
+pub struct CarePeriodDto {
+    pub id: Uuid,
+    /// Send it back with a change: a stale version is a 409.
+    pub version: i64,
+    pub start: String,
+    /// Category of need, `N1` to `N8`.
+    pub category_of_need: String,
+    pub home_postcode: Option<String>,
+    pub legal_statuses: Vec<LegalStatusDto>,
+    pub placements: Vec<PlacementDto>,
+    pub ended: Option<String>,
+    /// Reason episode ceased (`E11`, `E4A`, …) when care has ended.
+    pub reason_ended: Option<String>,
+    pub episodes: Vec<EpisodeDto>,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LegalStatusDto {
+    pub from: String,
+    /// `C1`, `C2`, `D1`, `E1`, `J1`–`J3`, `L1`–`L3`, `V2`–`V4`.
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlacementDto {
+    pub from: String,
+    /// Placement type, e.g. `U6`.
+    pub placement_type: String,
+    /// Who provides it, `PR0` to `PR5`.
+    pub placement_provider: String,
+    pub provider_id: Uuid,
+    pub provider_name: String,
+    pub urn: Option<String>,
+    pub postcode: Option<String>,
+    /// Reason for the change of placement (`CARPL`, …); `null` for the first.
+    pub reason: Option<String>,
+}
+
+/// One episode: a row of the return's episodes table.
+#[derive(Serialize, ToSchema)]
+pub struct EpisodeDto {
+    pub start: String,
+    /// Reason for new episode: `S`, `L`, `P`, `T`, `U`, `B`.
+    pub reason_new_episode: String,
+    pub legal_status: String,
+    pub category_of_need: String,
+    pub placement_type: String,
+    pub placement_provider: String,
+    pub urn: Option<String>,
+    pub placement_postcode: Option<String>,
+    pub home_postcode: Option<String>,
+    pub reason_place_change: Option<String>,
+    pub end: Option<String>,
+    pub reason_ceased: Option<String>,
+}
+
+fn code<C: Coded>(c: C) -> String {
+    c.code().to_string()
+}
+
+fn postcode(p: &Option<Postcode>) -> Option<String> {
+    p.as_ref().map(|p| p.to_string())
+}
+
+impl From<&Episode> for EpisodeDto {
+    fn from(e: &Episode) -> Self {
+        EpisodeDto {
+            start: date(e.start),
+            reason_new_episode: code(e.reason_new),
+            legal_status: code(e.legal_status),
+            category_of_need: code(e.need),
+            placement_type: code(e.placement.kind),
+            placement_provider: code(e.placement.provider),
+            urn: e.placement.urn.clone(),
+            placement_postcode: postcode(&e.placement.postcode),
+            home_postcode: postcode(&e.home_postcode),
+            reason_place_change: e.reason_place_change.map(code),
+            end: e.end.map(date),
+            reason_ceased: e.reason_ceased.map(code),
+        }
+    }
+}
+
+impl From<&ChildCare> for ChildCareDto {
+    fn from(c: &ChildCare) -> Self {
+        let placement = |p: &Placement| PlacementDto {
+            from: date(p.from),
+            placement_type: code(p.kind),
+            placement_provider: code(p.provider),
+            provider_id: p.carer.0,
+            provider_name: c.provider_name(p.carer).to_string(),
+            urn: p.urn.clone(),
+            postcode: postcode(&p.postcode),
+            reason: p.reason.map(code),
+        };
+        ChildCareDto {
+            looked_after: c.current(c.summary.today).is_some(),
+            periods: c
+                .periods
+                .iter()
+                .map(|v| {
+                    let p = &v.record.value.period;
+                    CarePeriodDto {
+                        id: v.record.value.id.0,
+                        version: v.record.version,
+                        start: date(p.start),
+                        category_of_need: code(p.need),
+                        home_postcode: postcode(&p.home_postcode),
+                        legal_statuses: p.legal_statuses.iter().map(|l| LegalStatusDto { from: date(l.from), status: code(l.status) }).collect(),
+                        placements: p.placements.iter().map(placement).collect(),
+                        ended: p.ended.map(|e| date(e.on)),
+                        reason_ended: p.ended.map(|e| code(e.reason)),
+                        episodes: v.episodes.iter().map(Into::into).collect(),
+                        updated_at: instant(v.record.updated_at),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A child becoming looked after.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartCare {
+    /// The day care began, `YYYY-MM-DD`.
+    pub start: Option<String>,
+    /// The legal status the child became looked after under (`V2`, `C2`, …).
+    pub legal_status: Option<String>,
+    /// `N1` to `N8`.
+    pub category_of_need: Option<String>,
+    pub home_postcode: Option<String>,
+    /// The first placement's type (`U6`, `K2`, …).
+    pub placement_type: Option<String>,
+    /// The provider from `GET /providers`.
+    pub provider_id: Option<Uuid>,
+}
+
+fn required<T>(r: &mut Reader, field: &str, v: Option<T>) -> Option<T> {
+    if v.is_none() && r.0.get(field).is_none() {
+        r.0.add(field, "This field is required");
+    }
+    v
+}
+
+fn postcode_field(r: &mut Reader, field: &str, v: &Option<String>) -> Option<Postcode> {
+    let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    Postcode::parse(s).map_err(|why| r.0.add(field, why)).ok()
+}
+
+impl StartCare {
+    pub fn to_domain(&self) -> Result<NewCare, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let start = r.date("start", &self.start);
+        let start = required(&mut r, "start", start);
+        let legal_status = r.code::<LegalStatus>("legal_status", &self.legal_status);
+        let legal_status = required(&mut r, "legal_status", legal_status);
+        let need = r.code::<CategoryOfNeed>("category_of_need", &self.category_of_need);
+        let need = required(&mut r, "category_of_need", need);
+        let home_postcode = postcode_field(&mut r, "home_postcode", &self.home_postcode);
+        let kind = r.code::<PlacementType>("placement_type", &self.placement_type);
+        let kind = required(&mut r, "placement_type", kind);
+        let provider = required(&mut r, "provider_id", self.provider_id.map(ProviderId));
+        r.0.clone().into_result()?;
+        match (start, legal_status, need, kind, provider) {
+            (Some(start), Some(legal_status), Some(need), Some(kind), Some(provider)) => Ok(NewCare { start, legal_status, need, home_postcode, kind, provider }),
+            _ => Err(FieldErrors::one("start", "This field is required")),
+        }
+    }
+}
+
+/// A change to a period of care, at the version the client read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareChangeBody {
+    pub version: i64,
+    pub change: CareChangeKind,
+}
+
+/// One change, named by `type`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CareChangeKind {
+    /// A new legal status from a day.
+    LegalStatus { from: Option<String>, legal_status: Option<String> },
+    /// A move: a new placement, the same carers at a new address, or a new placement type.
+    Move { from: Option<String>, placement_type: Option<String>, provider_id: Option<Uuid>, reason: Option<String> },
+    /// Care ended.
+    End { on: Option<String>, reason: Option<String> },
+}
+
+impl CareChangeKind {
+    pub fn to_domain(&self) -> Result<CareChange, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let change = match self {
+            CareChangeKind::LegalStatus { from, legal_status } => {
+                let from = r.date("from", from);
+                let from = required(&mut r, "from", from);
+                let status = r.code::<LegalStatus>("legal_status", legal_status);
+                let status = required(&mut r, "legal_status", status);
+                from.zip(status).map(|(from, status)| CareChange::LegalStatus(LegalStatusFrom { from, status }))
+            }
+            CareChangeKind::Move { from, placement_type, provider_id, reason } => {
+                let from = r.date("from", from);
+                let from = required(&mut r, "from", from);
+                let kind = r.code::<PlacementType>("placement_type", placement_type);
+                let kind = required(&mut r, "placement_type", kind);
+                let provider = required(&mut r, "provider_id", provider_id.map(ProviderId));
+                let reason = r.code::<ReasonPlaceChange>("reason", reason);
+                match (from, kind, provider) {
+                    (Some(from), Some(kind), Some(provider)) => Some(CareChange::Move(PlacementChoice { from, kind, provider, reason })),
+                    _ => None,
+                }
+            }
+            CareChangeKind::End { on, reason } => {
+                let on = r.date("on", on);
+                let on = required(&mut r, "on", on);
+                let reason = r.code::<ReasonEpisodeCeased>("reason", reason);
+                let reason = required(&mut r, "reason", reason);
+                on.zip(reason).map(|(on, reason)| CareChange::End(Ending { on, reason }))
+            }
+        };
+        r.0.clone().into_result()?;
+        change.ok_or_else(|| FieldErrors::one("change", "This change is not complete"))
+    }
+}
+
+/// The period's version after a change.
+#[derive(Serialize, ToSchema)]
+pub struct CareChanged {
+    pub version: i64,
+}
+
+// ---- providers ----------------------------------------------------------------------------
+
+/// A provider of placements.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderDto {
+    pub id: Uuid,
+    pub name: String,
+    /// `foster_household`, `childrens_home`, … (see `ProviderBody.kind`).
+    pub kind: String,
+    /// Who provides it, `PR0` to `PR5`.
+    pub placement_provider: String,
+    pub urn: Option<String>,
+    pub address: Vec<String>,
+    pub postcode: Option<String>,
+    pub places: Option<u16>,
+    pub closed: bool,
+    /// Children placed there today (all of them, counting any the caller may not open).
+    pub placed: usize,
+}
+
+fn provider_dto(p: &Provider, placed: usize) -> ProviderDto {
+    ProviderDto {
+        id: p.id.0,
+        name: p.name.clone(),
+        kind: p.kind.code().to_string(),
+        placement_provider: code(p.provider),
+        urn: p.urn.clone(),
+        address: p.address.clone(),
+        postcode: postcode(&p.postcode),
+        places: p.places,
+        closed: p.closed,
+        placed,
+    }
+}
+
+impl From<&ProviderRow> for ProviderDto {
+    fn from(r: &ProviderRow) -> Self {
+        provider_dto(&r.provider, r.placed)
+    }
+}
+
+/// A provider with its version and the children placed there today whom the caller may open.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderDetail {
+    pub provider: ProviderDto,
+    pub version: i64,
+    pub children: Vec<PlacedChildDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlacedChildDto {
+    pub person_id: Uuid,
+    pub name: String,
+    pub since: String,
+    pub placement_type: String,
+}
+
+impl From<&ProviderPage> for ProviderDetail {
+    fn from(p: &ProviderPage) -> Self {
+        ProviderDetail {
+            provider: provider_dto(&p.provider.value, p.placed),
+            version: p.provider.version,
+            children: p
+                .children
+                .iter()
+                .map(|c| PlacedChildDto { person_id: c.child.id.0, name: format!("{} {}", c.child.given_name, c.child.family_name), since: date(c.since), placement_type: code(c.kind) })
+                .collect(),
+        }
+    }
+}
+
+/// A provider to add, or its record as it should now be (with `version` when changing).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderBody {
+    /// Required when changing: the version read.
+    pub version: Option<i64>,
+    pub name: String,
+    /// One of `foster_household`, `connected_carers`, `childrens_home`, `secure_home`,
+    /// `supported_accommodation`, `parents`, `adopters`, `residential_school`, `health`,
+    /// `family_centre`, `young_offender_institution`, `other`.
+    pub kind: Option<String>,
+    /// `PR0` to `PR5`.
+    pub placement_provider: Option<String>,
+    pub urn: Option<String>,
+    #[serde(default)]
+    pub address: Vec<String>,
+    pub postcode: Option<String>,
+    pub places: Option<u16>,
+    /// Closed to new placements.
+    #[serde(default)]
+    pub closed: bool,
+}
+
+impl ProviderBody {
+    pub fn to_domain(&self, id: ProviderId) -> Result<Provider, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let kind = r.code::<ProviderKind>("kind", &self.kind);
+        let kind = required(&mut r, "kind", kind);
+        let provider = r.code::<PlacementProvider>("placement_provider", &self.placement_provider);
+        let provider = required(&mut r, "placement_provider", provider);
+        let postcode = postcode_field(&mut r, "postcode", &self.postcode);
+        r.0.clone().into_result()?;
+        let (Some(kind), Some(provider)) = (kind, provider) else { return Err(FieldErrors::one("kind", "This field is required")) };
+        Ok(Provider {
+            id,
+            name: self.name.trim().to_string(),
+            kind,
+            provider,
+            urn: self.urn.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_uppercase),
+            address: self.address.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
+            postcode,
+            places: self.places,
+            closed: self.closed,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! In-process tests of the children-in-care API (`/people/{id}/care`,
+//! `/care-periods/{id}/changes`, `/providers`): a child into care with a provider from the
+//! list, moved, their legal status changed and care ended, the episodes derived; refusals
+//! (401, 403, 404, each audited); every invalid input the issue names (422 naming the field,
+//! nothing saved); stale versions (409).
+use axum::http::StatusCode;
+use hearth_domain::audit::Outcome;
+use serde_json::{json, Value};
+
+mod support;
+use support::*;
+
+fn foster(name: &str) -> Value {
+    json!({"name": name, "kind": "foster_household", "placement_provider": "PR1", "address": ["1 High Street", "Twickenham"], "postcode": "tw2 5ab", "places": 2})
+}
+
+fn start(provider: &str) -> Value {
+    json!({"start": "2023-11-06", "legal_status": "V2", "category_of_need": "N1", "home_postcode": "TW1 3SX", "placement_type": "U6", "provider_id": provider})
+}
+
+impl World {
+    /// Mo adds a provider; its id.
+    async fn provider(&self, body: Value) -> String {
+        let r = self.post("/providers", &self.mo, body).await;
+        r.expect(StatusCode::CREATED);
+        r.id()
+    }
+
+    async fn care(&self, child: &str) -> Value {
+        let r = self.get(&format!("/people/{child}/care"), &self.sam).await;
+        r.expect(StatusCode::OK);
+        r.json.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_child_comes_into_care_moves_changes_status_and_goes_home() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let oak = w.provider(json!({"name": "Oak House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "sc123456", "postcode": "RG1 1AA", "places": 4})).await;
+    let amy = w.child("Amy").await;
+    assert_eq!(w.care(&amy).await, json!({"looked_after": false, "periods": []}));
+    let r = w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await;
+    r.expect(StatusCode::CREATED);
+    assert_eq!(r.location(), format!("/api/v1/people/{amy}/care"));
+    let period = r.id();
+    let change = |version: i64, change: Value| json!({"version": version, "change": change});
+    w.post(&format!("/care-periods/{period}/changes"), &w.sam, change(1, json!({"type": "legal_status", "from": "2023-11-20", "legal_status": "C1"}))).await.expect(StatusCode::OK);
+    let r = w.post(&format!("/care-periods/{period}/changes"), &w.sam, change(2, json!({"type": "move", "from": "2023-12-04", "placement_type": "K2", "provider_id": oak, "reason": "CHILD"}))).await;
+    r.expect(StatusCode::OK);
+    assert_eq!(r.json["version"], 3);
+    let care = w.care(&amy).await;
+    assert_eq!(care["looked_after"], true);
+    let p = &care["periods"][0];
+    assert_eq!((p["version"].as_i64(), p["home_postcode"].as_str()), (Some(3), Some("TW1 3SX")));
+    assert_eq!(p["placements"][1]["provider_name"], "Oak House");
+    assert_eq!(p["placements"][1]["urn"], "SC123456", "the URN comes from the provider's record");
+    assert_eq!(p["placements"][0]["postcode"], "TW2 5AB");
+    let episodes: Vec<(String, String, String)> = p["episodes"].as_array().unwrap().iter().map(|e| (e["start"].as_str().unwrap().into(), e["reason_new_episode"].as_str().unwrap().into(), e["legal_status"].as_str().unwrap().into())).collect();
+    assert_eq!(episodes, [("2023-11-06".into(), "S".into(), "V2".into()), ("2023-11-20".into(), "L".into(), "C1".into()), ("2023-12-04".into(), "P".into(), "C1".into())]);
+    assert_eq!(p["episodes"][2]["reason_place_change"], "CHILD");
+    // The home's page lists her.
+    let home = w.get(&format!("/providers/{oak}"), &w.sam).await;
+    home.expect(StatusCode::OK);
+    assert_eq!(home.json["children"][0]["person_id"], amy.as_str());
+    assert_eq!(home.json["provider"]["placed"], 1);
+    w.post(&format!("/care-periods/{period}/changes"), &w.sam, change(3, json!({"type": "end", "on": "2023-12-20", "reason": "E4A"}))).await.expect(StatusCode::OK);
+    let care = w.care(&amy).await;
+    assert_eq!((care["looked_after"].as_bool(), care["periods"][0]["reason_ended"].as_str()), (Some(false), Some("E4A")));
+    assert_eq!(care["periods"][0]["episodes"][2]["reason_ceased"], "E4A");
+}
+
+#[tokio::test]
+async fn providers_are_listed_filtered_and_changed_at_the_version_read() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    w.provider(json!({"name": "Oak House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "SC123456"})).await;
+    let names = |r: &Res| r.json.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&w.get("/providers", &w.sam).await), ["Oak House", "The Smith household"]);
+    assert_eq!(names(&w.get("/providers?kind=foster_household", &w.sam).await), ["The Smith household"]);
+    assert_eq!(names(&w.get("/providers?name=OAK", &w.sam).await), ["Oak House"]);
+    w.get("/providers?kind=castle", &w.sam).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["kind"]);
+    let mut closed = foster("The Smith household");
+    closed["version"] = json!(1);
+    closed["closed"] = json!(true);
+    w.put(&format!("/providers/{smith}"), &w.bo, closed.clone()).await.expect(StatusCode::OK);
+    w.put(&format!("/providers/{smith}"), &w.bo, closed).await.expect_conflict(2);
+    assert_eq!(names(&w.get("/providers", &w.sam).await), ["Oak House"], "closed ones only when asked for");
+    assert_eq!(names(&w.get("/providers?closed=true", &w.sam).await), ["Oak House", "The Smith household"]);
+    // A closed provider takes no one new.
+    let amy = w.child("Amy").await;
+    w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["placements[0].kind"]);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_naming_the_field_and_nothing_is_saved() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let oak = w.provider(json!({"name": "Oak House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "SC123456"})).await;
+    // Providers: no URN for a home, a URN that is not one, a postcode that is not one, no kind.
+    w.post("/providers", &w.mo, json!({"name": "Elm House", "kind": "childrens_home", "placement_provider": "PR2"})).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["urn"]);
+    w.post("/providers", &w.mo, json!({"name": "Elm House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "12-34"})).await.expect_fields(&["urn"]);
+    w.post("/providers", &w.mo, json!({"name": "Elm House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "SC654321", "postcode": "NOT A CODE"})).await.expect_fields(&["postcode"]);
+    w.post("/providers", &w.mo, json!({"name": " ", "placement_provider": "PR9"})).await.expect_fields(&["kind", "placement_provider"]);
+    assert_eq!(w.get("/providers", &w.sam).await.json.as_array().unwrap().len(), 2);
+    let amy = w.child("Amy").await;
+    let care = format!("/people/{amy}/care");
+    // Every field missing or wrong at once.
+    w.post(&care, &w.sam, json!({"start": "6/11/2023", "legal_status": "Z9", "home_postcode": "12345"})).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["start", "legal_status", "category_of_need", "home_postcode", "placement_type", "provider_id"]);
+    // A foster placement with a children's home; a provider not on the list; care before birth.
+    let mut wrong = start(&oak);
+    w.post(&care, &w.sam, wrong.clone()).await.expect_fields(&["placements[0].kind"]);
+    wrong["provider_id"] = json!(uuid::Uuid::new_v4());
+    w.post(&care, &w.sam, wrong).await.expect_fields(&["placements[0].carer"]);
+    let mut early = start(&smith);
+    early["start"] = json!("2016-04-01");
+    w.post(&care, &w.sam, early).await.expect_fields(&["start"]);
+    // Remand is for a child of 10 or over; Amy is 7.
+    let mut remand = start(&smith);
+    remand["legal_status"] = json!("J2");
+    w.post(&care, &w.sam, remand).await.expect_fields(&["legal_statuses[0].status"]);
+    assert_eq!(w.care(&amy).await["periods"], json!([]), "nothing saved");
+    let period = w.post(&care, &w.sam, start(&smith)).await.id();
+    let changes = format!("/care-periods/{period}/changes");
+    // A second period overlapping the first; a move with no reason, before the placement it
+    // follows; an end before the start; a short break within full care; a stale version.
+    w.post(&care, &w.sam, start(&smith)).await.expect_fields(&["periods[0].ended"]);
+    w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "move", "from": "2023-11-01", "placement_type": "U6", "provider_id": smith}})).await.expect_fields(&["placements[1].from", "placements[1].reason"]);
+    w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "end", "on": "2023-10-01", "reason": "E11"}})).await.expect_fields(&["ended.on"]);
+    w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "legal_status", "from": "2023-11-10", "legal_status": "V3"}})).await.expect_fields(&["legal_statuses"]);
+    w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "end"}})).await.expect_fields(&["on", "reason"]);
+    w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "teleport"}})).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    w.post(&changes, &w.sam, json!({"version": 7, "change": {"type": "end", "on": "2023-12-01", "reason": "E11"}})).await.expect_conflict(1);
+    assert_eq!(w.care(&amy).await["periods"][0]["version"], 1, "nothing saved");
+}
+
+#[tokio::test]
+async fn only_those_who_may_open_the_record_see_or_change_its_care_and_only_managers_keep_providers() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    let period = w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await.id();
+    let before = w.audit_head().await;
+    // Bea works in team B: Amy's record does not exist for her.
+    w.get(&format!("/people/{amy}/care"), &w.bea).await.expect(StatusCode::NOT_FOUND);
+    w.post(&format!("/people/{amy}/care"), &w.bea, start(&smith)).await.expect(StatusCode::NOT_FOUND);
+    w.post(&format!("/care-periods/{period}/changes"), &w.bea, json!({"version": 1, "change": {"type": "end", "on": "2023-12-01", "reason": "E11"}})).await.expect(StatusCode::NOT_FOUND);
+    w.assert_audited(before, "care.view", Outcome::Denied).await;
+    // A social worker reads the providers but does not keep them.
+    w.post("/providers", &w.sam, foster("The Ash household")).await.expect(StatusCode::FORBIDDEN);
+    w.put(&format!("/providers/{smith}"), &w.sam, json!({"version": 1, "name": "X", "kind": "foster_household", "placement_provider": "PR1"})).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "provider.add", Outcome::Denied).await;
+    // The auditor and the administrator have no use of the API.
+    w.get("/providers", &w.auditor).await.expect(StatusCode::UNAUTHORIZED);
+    w.get(&format!("/people/{amy}/care"), &w.admin).await.expect(StatusCode::UNAUTHORIZED);
+    w.get(&format!("/providers/{}", uuid::Uuid::new_v4()), &w.sam).await.expect(StatusCode::NOT_FOUND);
+    assert_eq!(w.care(&amy).await["periods"][0]["version"], 1);
+}
