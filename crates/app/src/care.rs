@@ -196,3 +196,36 @@ async fn placed(tx: &mut dyn Tx, choice: &PlacementChoice, field: &str) -> Resul
     };
     provider.value.place(choice.from, choice.kind, choice.reason).map_err(|why| FieldErrors::one(format!("{field}.kind"), why).into())
 }
+
+/// The children-in-care dashboard as a manager sees it.
+#[derive(Clone, Debug)]
+pub struct CareDashboardView {
+    pub dashboard: hearth_domain::care::dashboard::CareDashboard,
+    /// The children listed, each of whom the manager may open; restricted children they may
+    /// not are neither named nor counted.
+    pub children: HashMap<PersonId, hearth_domain::person::PersonSummary>,
+    pub providers: HashMap<ProviderId, String>,
+    /// Whether the LA's area is set, so "out of area" means something.
+    pub area_known: bool,
+    pub today: Date,
+}
+
+impl App {
+    /// The children looked after today whom the manager may open: by legal status and
+    /// placement type, placed out of area, and with three or more placements in a year.
+    pub async fn care_dashboard(&self, actor: &Actor) -> Result<CareDashboardView, AppError> {
+        const ACTION: &str = "care_dashboard.view";
+        self.require(actor, Permission::RecordManagementOversight, ACTION).await?;
+        let today = self.today();
+        let mut tx = self.store.begin_read().await?;
+        let periods = tx.all_care_periods().await?;
+        let looked_after: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today)).map(|r| r.child).collect();
+        let children = self.visible_people(tx.as_mut(), actor, &looked_after).await?;
+        let providers = tx.providers().await?.into_iter().map(|p| (p.value.id, p.value.name)).collect();
+        tx.append_audit(&self.draft(Some(actor), ACTION, None, hearth_domain::audit::Outcome::Allowed)).await?;
+        tx.commit().await?;
+        let mine = periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| (r.child, &r.period));
+        let dashboard = hearth_domain::care::dashboard::build(mine, today, &self.config.area);
+        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), today })
+    }
+}

@@ -25,7 +25,18 @@ pub struct CaseSummary {
     pub key_dates: KeyDates,
     /// The other children in the person's network (current relationships only).
     pub children: Vec<FamilyMember>,
+    /// Where a looked-after child lives today.
+    pub placement: Option<PlacementNow>,
     pub today: Date,
+}
+
+/// A looked-after child's placement today, for the top of every page about them.
+#[derive(Clone, Debug)]
+pub struct PlacementNow {
+    pub provider: hearth_domain::care::provider::ProviderId,
+    pub provider_name: String,
+    pub kind: hearth_domain::care::codes::PlacementType,
+    pub since: Date,
 }
 
 impl CaseSummary {
@@ -73,7 +84,16 @@ impl App {
             .filter(|m| m.person.kind == PersonKind::Child && m.relationship.ended.is_none())
             .cloned()
             .collect();
-        Ok(CaseSummary { record, ground, reference: facts.reference, team_name, worker_name, alerts, key_dates, children, today: self.today() })
+        let placement = match care.iter().find_map(|p| p.placement_on(self.today())).filter(|_| is_child) {
+            Some(p) => Some(PlacementNow {
+                provider: p.carer,
+                provider_name: tx.provider(p.carer).await?.map_or_else(|| "A provider no longer on record".to_string(), |x| x.value.name),
+                kind: p.kind,
+                since: p.from,
+            }),
+            None => None,
+        };
+        Ok(CaseSummary { record, ground, reference: facts.reference, team_name, worker_name, alerts, key_dates, children, placement, today: self.today() })
     }
 
     /// The summary of a record opened in `tx`, reading its family, episodes and periods of

@@ -31,9 +31,9 @@ pub use allocation::AllocationView;
 /// Local time in England (re-exported from the domain for the layers above).
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, AuditSearch, VerifyOutcome, AUDIT_EXPORT_MAX, AUDIT_VIEW_PAGE};
-pub use care::{CareChange, CarePeriodView, ChildCare, NewCare, PlacementChoice};
+pub use care::{CareChange, CareDashboardView, CarePeriodView, ChildCare, NewCare, PlacementChoice};
 pub use providers::{PlacedChild, ProviderFilter, ProviderPage, ProviderRow};
-pub use case_summary::CaseSummary;
+pub use case_summary::{CaseSummary, PlacementNow};
 pub use caseloads::{AllocationChoice, CaseloadRow, Caseloads, WorkerCases};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
 pub use cin::{CpDashboardView, EpisodeView, DASHBOARD_OVERDUE, EPISODE_TASKS};
@@ -67,6 +67,20 @@ pub struct AppConfig {
     pub lockout_duration: Duration,
     /// The timescales in force: checked when loaded, shared read-only.
     pub timescales: Arc<Timescales>,
+    /// The postcode districts of the LA's area, upper case ("BA1"); empty: not known.
+    pub area: Vec<String>,
+}
+
+/// The postcode districts of a setting ("BA1, ba2 BS31"), upper case, in order, once each.
+pub fn area_districts(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for d in s.split(|c: char| c == ',' || c.is_whitespace()).filter(|d| !d.is_empty()) {
+        let d = d.to_uppercase();
+        if !v.contains(&d) {
+            v.push(d);
+        }
+    }
+    v
 }
 
 /// The effective policy pack and the working-day calendar its deadlines are computed on.
@@ -93,6 +107,7 @@ impl Default for AppConfig {
             lockout_threshold: 5,
             lockout_duration: Duration::minutes(15),
             timescales: Arc::new(Timescales::default()),
+            area: Vec::new(),
         }
     }
 }

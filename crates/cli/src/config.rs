@@ -30,6 +30,9 @@ pub struct Settings {
     /// The local authority's three-digit number (the census header's `LEA`, e.g. "800");
     /// the statutory returns cannot be downloaded until it is set.
     pub la_number: Option<String>,
+    /// The postcode districts (outward codes, like "BA1 BA2 BS31") of the local authority's
+    /// area: a child placed elsewhere is placed out of area. Unset: not worked out.
+    pub area_postcode_districts: Option<String>,
     /// The address people reach Hearth at (`https://hearth.example.gov.uk`), for the links
     /// Hearth gives out (set-up links); unset: the links are shown as paths.
     pub public_url: Option<String>,
@@ -64,6 +67,7 @@ impl Default for Settings {
             shutdown_grace_seconds: 20,
             organisation: "Hearth demo council".into(),
             la_number: None,
+            area_postcode_districts: None,
             public_url: None,
             calendar_file: "bank-holidays.json".into(),
             closure_days_file: None,
@@ -89,6 +93,7 @@ const SETTINGS: &[&str] = &[
     "shutdown_grace_seconds",
     "organisation",
     "la_number",
+    "area_postcode_districts",
     "public_url",
     "calendar_file",
     "closure_days_file",
@@ -124,6 +129,7 @@ impl Settings {
             lockout_threshold: self.lockout_threshold.max(1),
             lockout_duration: Duration::minutes(self.lockout_minutes.max(1)),
             timescales: Default::default(),
+            area: self.area_postcode_districts.as_deref().map(hearth_app::area_districts).unwrap_or_default(),
         }
     }
 

@@ -335,6 +335,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             // The demo council's number is not a real LA's.
             settings.la_number.get_or_insert_with(|| "999".into());
+            settings.area_postcode_districts.get_or_insert_with(|| hearth_testkit::DEMO_AREA.join(" "));
             let timescales = check_timescales(&settings)?;
             let app = open_with(&settings, timescales).await?;
             ensure_writable(&app, &settings).await?;

@@ -47,6 +47,7 @@ pub fn describe(action: &str) -> String {
         "care.move" => "recorded a change of placement",
         "care.end" => "recorded that a child stopped being looked after",
         "care.view" => "read a child's periods of care",
+        "care_dashboard.view" => "looked at the children-in-care dashboard",
         "provider.list" => "listed the providers of placements",
         "provider.view" => "opened a provider's page and its children",
         "provider.add" => "added a provider of placements",

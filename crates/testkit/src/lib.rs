@@ -23,6 +23,8 @@ mod staff;
 mod text;
 
 pub use care::CareSummary;
+/// The postcode districts of the demo LA's area, where its families live.
+pub use places::DEMO_AREA;
 pub use front_door::{FrontDoorOptions, FrontDoorSummary};
 use hearth_app::local_time::uk_local;
 use hearth_domain::audit::{AuditDraft, Outcome};

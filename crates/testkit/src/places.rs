@@ -18,6 +18,9 @@ pub(crate) const TOWNS: &[Town] = &[
     Town { name: "Timsbury", districts: &["BA2"], weight: 3 },
 ];
 
+/// Every district of `TOWNS`: the demo LA's area.
+pub const DEMO_AREA: &[&str] = &["BA1", "BA2", "BA3", "BS31", "BS39"];
+
 pub(crate) const STREET_FIRST: &[&str] = &[
     "Meadow", "Orchard", "Mill", "Church", "Station", "Quarry", "Beech", "Rowan", "Hazel", "Willow", "Badger",
     "Kingfisher", "Heron", "Lark", "Coronation", "Victoria", "Albion", "Brunel", "Fosse", "Mendip", "Avon",
@@ -76,3 +79,13 @@ pub(crate) const HEALTH_BASES: &[&str] = &[
 
 /// The DfE number of Bath and North East Somerset, used in generated UPNs.
 pub(crate) const LA_NUMBER: u16 = 800;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_area_is_every_town_s_districts() {
+        for t in super::TOWNS {
+            assert!(t.districts.iter().all(|d| super::DEMO_AREA.contains(d)), "{}", t.name);
+        }
+    }
+}

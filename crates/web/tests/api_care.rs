@@ -156,3 +156,21 @@ async fn only_those_who_may_open_the_record_see_or_change_its_care_and_only_mana
     w.get(&format!("/providers/{}", uuid::Uuid::new_v4()), &w.sam).await.expect(StatusCode::NOT_FOUND);
     assert_eq!(w.care(&amy).await["periods"][0]["version"], 1);
 }
+
+#[tokio::test]
+async fn the_dashboard_is_for_managers_and_lists_the_children_in_care() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await.expect(StatusCode::CREATED);
+    let d = w.get("/children-in-care", &w.mo).await;
+    d.expect(StatusCode::OK);
+    assert_eq!(d.json["looked_after"], 1);
+    assert_eq!(d.json["by_legal_status"], json!([{"code": "V2", "label": "Single period of accommodation under section 20 of the Children Act 1989", "children": 1}]));
+    let child = &d.json["children"][0];
+    assert_eq!((child["person_id"].as_str(), child["provider_name"].as_str(), child["placements_in_year"].as_u64()), (Some(amy.as_str()), Some("The Smith household"), Some(1)));
+    assert_eq!((d.json["area_known"].as_bool(), child["out_of_area"].as_bool()), (Some(false), None));
+    let before = w.audit_head().await;
+    w.get("/children-in-care", &w.sam).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "care_dashboard.view", Outcome::Denied).await;
+}

@@ -92,6 +92,7 @@ async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
         let body = b.get(&w, &page).await.body;
         assert!(body.contains("Looked after (section 20, V2) since 1 September 2025"), "{page}: {body}");
         assert!(body.contains("govuk-tag--purple"), "{page}");
+        assert!(body.contains("The Smith household</a> (U6) since 1 September 2025"), "{page}: where she lives, at the top");
     }
     w.app.change_care(&actor, id, 1, CareChange::LegalStatus(LegalStatusFrom { from: date!(2025 - 10 - 06), status: LegalStatus::InterimCareOrder })).await.unwrap();
     w.app.change_care(&actor, id, 2, move_to(date!(2025 - 11 - 03), p.jones, Some(ReasonPlaceChange::CarerRequestOther))).await.unwrap();
@@ -272,4 +273,39 @@ async fn a_manager_adds_and_closes_a_provider_on_the_pages() {
     // Saving the form read before is a conflict, not a silent overwrite.
     let stale = b.form_post(&w, &edit, &edit, &[("version", "1"), ("name", "Renamed"), ("kind", "foster_household"), ("provider", "PR0"), ("closed", "no")]).await;
     assert_eq!(stale.status, axum::http::StatusCode::CONFLICT, "{}", stale.body);
+}
+
+#[tokio::test]
+async fn the_children_in_care_dashboard_counts_only_the_children_the_manager_may_open() {
+    let (w, sam, amy, p) = sams_case().await;
+    let tara = stored_user(&w, "tara").await;
+    let sol = staff(&w, "sol", "Sol Service", Role::ServiceManager, None, None).await;
+    // Amy: three carers since the spring, the last a children's home.
+    let id = w.app.start_care(&alone(&sam), amy.id, new_care(date!(2025 - 03 - 03), p.smith)).await.unwrap();
+    w.app.change_care(&alone(&sam), id, 1, move_to(date!(2025 - 06 - 02), p.jones, Some(ReasonPlaceChange::CarerRequestOther))).await.unwrap();
+    let home = CareChange::Move(PlacementChoice { from: date!(2025 - 11 - 03), kind: PlacementType::ChildrensHome, provider: p.oak, reason: Some(ReasonPlaceChange::ChildRequest) });
+    w.app.change_care(&alone(&sam), id, 2, home).await.unwrap();
+    // Bea, restricted to Sam and Tara, is in care too.
+    let bea = w.app.create_person(&alone(&sam), child("Bea", "Hidden")).await.unwrap();
+    w.app.start_care(&alone(&sam), bea.id, new_care(date!(2025 - 10 - 01), p.smith)).await.unwrap();
+    let version = w.app.person(&alone(&tara), bea.id).await.unwrap().version;
+    w.app.set_restriction(&alone(&tara), bea.id, version, true, vec![tara.id, sam.id], "High-profile family").await.unwrap();
+    let d = w.app.care_dashboard(&alone(&tara)).await.unwrap();
+    assert_eq!(d.dashboard.children.len(), 2);
+    let d = w.app.care_dashboard(&alone(&sol)).await.unwrap();
+    assert_eq!(d.dashboard.children.iter().map(|c| c.child).collect::<Vec<_>>(), [amy.id], "Bea is neither named nor counted for Sol");
+    assert_eq!(d.dashboard.unstable().count(), 1);
+    assert!(!d.area_known);
+    // The page, for a manager; a social worker may not see it.
+    let mut b = Browser::new();
+    b.sign_in(&w, "sol").await;
+    let page = b.get(&w, "/children-in-care").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    for text in ["Amy Quill", "Oak House (K2)", "Children&#39;s home subject to the Children&#39;s Homes Regulations (K2)", "Not known: Hearth has not been told the postcode districts"] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    assert!(!page.body.contains("Hidden"));
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    assert_eq!(s.get(&w, "/children-in-care").await.status, axum::http::StatusCode::FORBIDDEN);
 }

@@ -2,6 +2,7 @@
 //! postcodes, and periods of care with the episodes the SSDA903 return counts, derived from
 //! what the worker records.
 pub mod codes;
+pub mod dashboard;
 pub mod episodes;
 pub mod postcode;
 pub mod provider;

@@ -2,7 +2,7 @@
 //! the providers they are placed with. The same use cases as the pages: the same access
 //! rules, checks and audit entries.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{CareChangeBody, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
+use super::dto::{CareChangeBody, CareDashboardDto, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -142,4 +142,20 @@ pub async fn change_provider(State(s): State<AppState>, ApiActor(actor): ApiActo
     let provider = body.to_domain(id).map_err(ApiError::invalid)?;
     s.app.change_provider(&actor, version, provider).await?;
     Ok(Json(CareChanged { version: version + 1 }))
+}
+
+/// The children looked after today whom the manager may open: by legal status and placement
+/// type, each with their placement, placements in the last twelve months and whether they
+/// are placed out of the LA's area (managers; the read is audited).
+#[utoipa::path(
+    get, path = "/children-in-care", operation_id = "get_care_dashboard", tag = "children in care",
+    responses(
+        (status = 200, description = "The dashboard", body = CareDashboardDto),
+        (status = 403, description = "The caller's role does not allow this.", body = Problem, content_type = "application/problem+json"),
+        super::docs::CommonErrors,
+    )
+)]
+pub async fn dashboard(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<CareDashboardDto>, ApiError> {
+    let d = s.app.care_dashboard(&actor).await?;
+    Ok(Json(CareDashboardDto::from(&d)))
 }

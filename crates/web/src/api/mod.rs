@@ -67,6 +67,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(care::change))
         .routes(routes!(care::providers, care::add_provider))
         .routes(routes!(care::provider, care::change_provider))
+        .routes(routes!(care::dashboard))
         .routes(routes!(cin::open_episode))
         .routes(routes!(cin::episode))
         .routes(routes!(cin::change))

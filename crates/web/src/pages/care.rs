@@ -329,3 +329,39 @@ pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
         Err(e) => Err(e.into()),
     }
 }
+
+// ---- the children-in-care dashboard ------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "care_dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    d: hearth_app::CareDashboardView,
+}
+
+impl DashboardPage {
+    fn name(&self, id: &PersonId) -> String {
+        self.d.children.get(id).map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_default()
+    }
+
+    fn provider(&self, p: &Placement) -> &str {
+        self.d.providers.get(&p.carer).map_or("A provider no longer on record", String::as_str)
+    }
+
+    fn day(&self, d: &time::Date) -> String {
+        day(d)
+    }
+
+    fn unstable(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
+        self.d.dashboard.unstable().collect()
+    }
+
+    fn out_of_area(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
+        self.d.dashboard.out_of_area().collect()
+    }
+}
+
+pub async fn dashboard(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
+    let d = s.app.care_dashboard(&actor).await?;
+    Ok(render(StatusCode::OK, &DashboardPage { layout: layout(&v, "Children in care"), d }))
+}

@@ -70,6 +70,7 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get("/episodes/{id}", episodes::episode)
         .get_post("/episodes/{id}/{form}", episodes::form_page, episodes::submit)
         .get("/child-protection", episodes::dashboard)
+        .get("/children-in-care", care::dashboard)
         .get("/providers", providers::list)
         .get_post("/providers/new", providers::new_page, providers::create)
         .get("/providers/{id}", providers::view)

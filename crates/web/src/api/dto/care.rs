@@ -374,3 +374,71 @@ impl ProviderBody {
         })
     }
 }
+
+/// The children-in-care dashboard.
+#[derive(Serialize, ToSchema)]
+pub struct CareDashboardDto {
+    pub today: String,
+    pub looked_after: usize,
+    pub by_legal_status: Vec<CodeCount>,
+    pub by_placement_type: Vec<CodeCount>,
+    /// Whether the LA's postcode districts are set; when not, `out_of_area` is empty and
+    /// every child's `out_of_area` is `null`.
+    pub area_known: bool,
+    /// Longest in care first.
+    pub children: Vec<ChildInCareDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CodeCount {
+    pub code: String,
+    pub label: String,
+    pub children: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChildInCareDto {
+    pub person_id: Uuid,
+    pub name: String,
+    pub looked_after_since: String,
+    pub legal_status: String,
+    pub placement_type: String,
+    pub provider_id: Uuid,
+    pub provider_name: String,
+    pub placed_since: String,
+    pub placement_postcode: Option<String>,
+    /// Placements begun in the last twelve months, the current one included.
+    pub placements_in_year: usize,
+    pub out_of_area: Option<bool>,
+}
+
+impl From<&hearth_app::CareDashboardView> for CareDashboardDto {
+    fn from(v: &hearth_app::CareDashboardView) -> Self {
+        let d = &v.dashboard;
+        let counts = |xs: Vec<(String, String, usize)>| xs.into_iter().map(|(code, label, children)| CodeCount { code, label, children }).collect();
+        CareDashboardDto {
+            today: date(v.today),
+            looked_after: d.children.len(),
+            by_legal_status: counts(d.by_legal_status.iter().map(|(s, n)| (code(*s), s.label().to_string(), *n)).collect()),
+            by_placement_type: counts(d.by_placement_type.iter().map(|(t, n)| (code(*t), t.label().to_string(), *n)).collect()),
+            area_known: v.area_known,
+            children: d
+                .children
+                .iter()
+                .map(|c| ChildInCareDto {
+                    person_id: c.child.0,
+                    name: v.children.get(&c.child).map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_default(),
+                    looked_after_since: date(c.since),
+                    legal_status: code(c.legal_status),
+                    placement_type: code(c.placement.kind),
+                    provider_id: c.placement.carer.0,
+                    provider_name: v.providers.get(&c.placement.carer).cloned().unwrap_or_default(),
+                    placed_since: date(c.placement.from),
+                    placement_postcode: postcode(&c.placement.postcode),
+                    placements_in_year: c.placements_in_year,
+                    out_of_area: c.out_of_area,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The children-in-care dashboard's figures (issue 17): the children looked after on a day,
+//! by legal status and by placement type; those placed outside the LA's area; and those with
+//! three or more placements in the last twelve months, the measure of placement stability
+//! the DfE and Ofsted watch.
+use super::codes::{LegalStatus, PlacementType};
+use super::episodes::{PeriodOfCare, Placement};
+use super::postcode::Postcode;
+use crate::PersonId;
+use std::collections::BTreeMap;
+use time::{Date, Duration};
+
+/// Placements in twelve months from which a child's stability is flagged.
+pub const UNSTABLE_PLACEMENTS: usize = 3;
+
+/// A looked-after child as the dashboard lists them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChildInCare {
+    pub child: PersonId,
+    pub since: Date,
+    pub legal_status: LegalStatus,
+    pub placement: Placement,
+    /// Placements that began in the last twelve months (the current one included).
+    pub placements_in_year: usize,
+    /// Placed outside the LA's area (`None` when the area or the postcode is not known).
+    pub out_of_area: Option<bool>,
+}
+
+/// The figures for the children looked after on a day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CareDashboard {
+    /// Longest in care first.
+    pub children: Vec<ChildInCare>,
+    /// Most children first, then by code.
+    pub by_legal_status: Vec<(LegalStatus, usize)>,
+    pub by_placement_type: Vec<(PlacementType, usize)>,
+}
+
+impl CareDashboard {
+    pub fn out_of_area(&self) -> impl Iterator<Item = &ChildInCare> {
+        self.children.iter().filter(|c| c.out_of_area == Some(true))
+    }
+
+    pub fn unstable(&self) -> impl Iterator<Item = &ChildInCare> {
+        self.children.iter().filter(|c| c.placements_in_year >= UNSTABLE_PLACEMENTS)
+    }
+}
+
+/// Whether `postcode` lies in the area served by the postcode districts `area` (outward
+/// codes such as "BA1"); `None` when either is unknown.
+pub fn in_area(postcode: Option<&Postcode>, area: &[String]) -> Option<bool> {
+    if area.is_empty() {
+        return None;
+    }
+    let outward = postcode?.to_string();
+    let outward = outward.split(' ').next()?;
+    Some(area.iter().any(|d| d.eq_ignore_ascii_case(outward)))
+}
+
+fn counted<K: Ord + Copy>(keys: impl Iterator<Item = K>, code: impl Fn(&K) -> &'static str) -> Vec<(K, usize)> {
+    let mut m: BTreeMap<K, usize> = BTreeMap::new();
+    for k in keys {
+        *m.entry(k).or_default() += 1;
+    }
+    let mut v: Vec<(K, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| code(&a.0).cmp(code(&b.0))));
+    v
+}
+
+/// The dashboard of the children in `periods` (each child's periods of care) looked after on
+/// `today`; `area`: the LA's postcode districts.
+pub fn build<'a>(periods: impl IntoIterator<Item = (PersonId, &'a PeriodOfCare)>, today: Date, area: &[String]) -> CareDashboard {
+    use crate::codes::Coded;
+    let year_ago = today - Duration::days(365);
+    let mut all: BTreeMap<PersonId, Vec<&PeriodOfCare>> = BTreeMap::new();
+    for (child, p) in periods {
+        all.entry(child).or_default().push(p);
+    }
+    let mut children: Vec<ChildInCare> = all
+        .into_iter()
+        .filter_map(|(child, ps)| {
+            let now = ps.iter().find(|p| p.covers(today))?;
+            let placement = now.placement_on(today)?.clone();
+            let legal_status = now.legal_status_on(today)?;
+            // A move to the same carers that only changes the placement's type is not
+            // a new placement for the child.
+            let placements_in_year = ps
+                .iter()
+                .flat_map(|p| p.placements.windows(2).filter(|w| w[1].carer != w[0].carer || w[1].postcode != w[0].postcode).map(|w| &w[1]).chain(p.placements.first()))
+                .filter(|pl| pl.from > year_ago && pl.from <= today)
+                .count()
+                .max(1);
+            let out_of_area = in_area(placement.postcode.as_ref(), area).map(|inside| !inside);
+            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area })
+        })
+        .collect();
+    children.sort_by_key(|c| (c.since, c.child));
+    let by_legal_status = counted(children.iter().map(|c| c.legal_status), |s| s.code());
+    let by_placement_type = counted(children.iter().map(|c| c.placement.kind), |t| t.code());
+    CareDashboard { children, by_legal_status, by_placement_type }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::care::codes::{CategoryOfNeed, PlacementProvider, ReasonEpisodeCeased, ReasonPlaceChange};
+    use crate::care::episodes::{Ending, LegalStatusFrom};
+    use crate::care::provider::ProviderId;
+    use time::macros::date;
+
+    fn placed(from: Date, carer: u128, kind: PlacementType, postcode: &str) -> Placement {
+        Placement {
+            from,
+            kind,
+            provider: PlacementProvider::OwnProvision,
+            urn: None,
+            postcode: Some(Postcode::parse(postcode).unwrap()),
+            carer: ProviderId(uuid::Uuid::from_u128(carer)),
+            reason: Some(ReasonPlaceChange::CarePlan),
+        }
+    }
+
+    fn period(start: Date, status: LegalStatus, placements: Vec<Placement>) -> PeriodOfCare {
+        PeriodOfCare { start, need: CategoryOfNeed::AbuseOrNeglect, home_postcode: None, legal_statuses: vec![LegalStatusFrom { from: start, status }], placements, ended: None }
+    }
+
+    #[test]
+    fn children_looked_after_today_are_counted_by_status_and_type_and_flagged() {
+        let today = date!(2026 - 12 - 07);
+        let (amy, ben, cal, dot) = (PersonId::new(), PersonId::new(), PersonId::new(), PersonId::new());
+        // Amy: three carers this year, the last out of the area.
+        let a = period(
+            date!(2026 - 02 - 02),
+            LegalStatus::FullCareOrder,
+            vec![placed(date!(2026 - 02 - 02), 1, PlacementType::FosterOther, "BA1 1AA"), placed(date!(2026 - 05 - 02), 2, PlacementType::FosterOther, "BA2 1AA"), placed(date!(2026 - 09 - 02), 3, PlacementType::ChildrensHome, "SN1 1AA")],
+        );
+        // Ben: in care three years, one move this year to long-term with the same carers
+        // (not a new placement), in the area.
+        let b = period(
+            date!(2023 - 06 - 01),
+            LegalStatus::FullCareOrder,
+            vec![placed(date!(2023 - 06 - 01), 4, PlacementType::FosterOther, "BA1 2BB"), placed(date!(2026 - 03 - 01), 4, PlacementType::FosterLongTerm, "BA1 2BB")],
+        );
+        // Cal went home last month; Dot's earlier period ended, and she came back this year.
+        let mut c = period(date!(2025 - 01 - 06), LegalStatus::Section20, vec![placed(date!(2025 - 01 - 06), 5, PlacementType::FosterOther, "BA1 1AA")]);
+        c.ended = Some(Ending { on: date!(2026 - 11 - 01), reason: ReasonEpisodeCeased::HomePlanned });
+        let mut d1 = period(date!(2026 - 01 - 05), LegalStatus::Section20, vec![placed(date!(2026 - 01 - 05), 6, PlacementType::FosterOther, "BA1 1AA")]);
+        d1.ended = Some(Ending { on: date!(2026 - 03 - 01), reason: ReasonEpisodeCeased::HomePlanned });
+        let d2 = period(date!(2026 - 08 - 03), LegalStatus::Section20, vec![placed(date!(2026 - 08 - 03), 7, PlacementType::FosterOther, "BA2 2DD"), placed(date!(2026 - 10 - 03), 8, PlacementType::FosterOther, "BA2 2DD")]);
+        let area = vec!["BA1".to_string(), "ba2".to_string()];
+        let d = build([(amy, &a), (ben, &b), (cal, &c), (dot, &d1), (dot, &d2)], today, &area);
+        assert_eq!(d.children.iter().map(|c| c.child).collect::<Vec<_>>(), [ben, amy, dot], "longest in care first; Cal is home");
+        assert_eq!(d.by_legal_status, [(LegalStatus::FullCareOrder, 2), (LegalStatus::Section20, 1)]);
+        assert_eq!(d.by_placement_type, [(PlacementType::ChildrensHome, 1), (PlacementType::FosterLongTerm, 1), (PlacementType::FosterOther, 1)], "ties by code");
+        let placements: Vec<usize> = d.children.iter().map(|c| c.placements_in_year).collect();
+        assert_eq!(placements, [1, 3, 3], "Ben's change of type is no move; Dot's earlier period counts");
+        assert_eq!(d.unstable().map(|c| c.child).collect::<Vec<_>>(), [amy, dot]);
+        assert_eq!(d.out_of_area().map(|c| c.child).collect::<Vec<_>>(), [amy]);
+        // Without an area, nobody is called out of it.
+        assert!(build([(amy, &a)], today, &[]).children[0].out_of_area.is_none());
+    }
+}
