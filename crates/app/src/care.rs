@@ -221,7 +221,7 @@ impl App {
         let periods = tx.all_care_periods().await?;
         let looked_after: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today)).map(|r| r.child).collect();
         let children = self.visible_people(tx.as_mut(), actor, &looked_after).await?;
-        let providers = tx.providers().await?.into_iter().map(|p| (p.value.id, p.value.name)).collect();
+        let providers = tx.providers().await?.into_iter().map(|p| (p.id, p.name)).collect();
         tx.append_audit(&self.draft(Some(actor), ACTION, None, hearth_domain::audit::Outcome::Allowed)).await?;
         tx.commit().await?;
         let mine = periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| (r.child, &r.period));

@@ -25,7 +25,7 @@ pub struct CaseSummary {
     pub key_dates: KeyDates,
     /// The other children in the person's network (current relationships only).
     pub children: Vec<FamilyMember>,
-    /// Where a looked-after child lives today.
+    /// Where a looked-after child lives today, and since when with those carers.
     pub placement: Option<PlacementNow>,
     pub today: Date,
 }
@@ -84,12 +84,14 @@ impl App {
             .filter(|m| m.person.kind == PersonKind::Child && m.relationship.ended.is_none())
             .cloned()
             .collect();
-        let placement = match care.iter().find_map(|p| p.placement_on(self.today())).filter(|_| is_child) {
-            Some(p) => Some(PlacementNow {
+        let today = self.today();
+        let now = care.iter().find_map(|p| Some((p.placement_on(today)?, p.with_carer_since(today)?))).filter(|_| is_child);
+        let placement = match now {
+            Some((p, since)) => Some(PlacementNow {
                 provider: p.carer,
                 provider_name: tx.provider(p.carer).await?.map_or_else(|| "A provider no longer on record".to_string(), |x| x.value.name),
                 kind: p.kind,
-                since: p.from,
+                since,
             }),
             None => None,
         };

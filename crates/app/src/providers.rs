@@ -52,7 +52,7 @@ pub struct ProviderPage {
 
 /// Each child's current placement (child, provider, since, type) on `day`.
 fn placed_on(periods: &[CarePeriodRecord], day: Date) -> Vec<(PersonId, ProviderId, Date, PlacementType)> {
-    periods.iter().filter_map(|r| r.period.placement_on(day).map(|p| (r.child, p.carer, p.from, p.kind))).collect()
+    periods.iter().filter_map(|r| Some((r.child, r.period.placement_on(day)?.carer, r.period.with_carer_since(day)?, r.period.placement_on(day)?.kind))).collect()
 }
 
 impl App {
@@ -70,7 +70,6 @@ impl App {
         let name = filter.name.trim().to_lowercase();
         Ok(providers
             .into_iter()
-            .map(|p| p.value)
             .filter(|p| (filter.closed || !p.closed) && filter.kind.is_none_or(|k| p.kind == k) && p.name.to_lowercase().contains(&name))
             .map(|provider| ProviderRow { placed: counts.get(&provider.id).copied().unwrap_or(0), provider })
             .collect())

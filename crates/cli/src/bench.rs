@@ -154,6 +154,7 @@ pub async fn run(app: App, second: Option<App>, web: hearth_web::WebConfig, opts
     report.push_str(&work_trays(&app, &router, &actor, opts.samples).await?);
     report.push_str(&census_page(&app, &router, opts.samples).await?);
     report.push_str(&crate::bench_cp::dashboard(&app, &router, &actor, opts.samples).await?);
+    report.push_str(&care_dashboard(&app, &router, &cookie, &actor, opts.samples).await?);
     if let Some(load) = opts.load {
         let mut routers = vec![router.clone()];
         routers.extend(second.map(|b| hearth_web::router(b, web.clone())));
@@ -433,6 +434,28 @@ async fn census_page(app: &App, router: &axum::Router, samples: usize) -> Result
         let _ = writeln!(out, "\nThe process's heap grew by {mb:.0} MB over the first request: the census kept, and what building it left with the allocator (anonymous resident memory; SQLite's mapped database file is not counted).");
     }
     out.push('\n');
+    Ok(out)
+}
+
+/// The children-in-care dashboard as a service manager opens it: every looked-after child of
+/// the LA, their periods of care read and their placements counted (issue 17's target: p95
+/// under 50 ms over 1,000 children in care).
+async fn care_dashboard(app: &App, router: &axum::Router, cookie: &str, actor: &Actor, samples: usize) -> Result<String, String> {
+    use std::fmt::Write;
+    let shown = app.care_dashboard(actor).await.map_err(se)?;
+    let periods = {
+        let mut tx = app.store.begin_read().await.map_err(se)?;
+        tx.all_care_periods().await.map_err(se)?.len()
+    };
+    let mut stats = Stats { name: "Children in care dashboard (GET /children-in-care)", times: Vec::new() };
+    for _ in 0..samples.max(20) {
+        let req = Request::get("/children-in-care").header(header::COOKIE, cookie).body(Body::empty()).map_err(se)?;
+        stats.times.push(timed(router, req, StatusCode::OK).await?);
+    }
+    let mut out = format!("\nChildren in care: {} looked after today ({} periods of care in all):\n", shown.dashboard.children.len(), periods);
+    let _ = writeln!(out, "\n| measurement | p50 ms | p95 ms | p99 ms | max ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(out, "| {} | {:.2} | {:.2} | {:.2} | {:.2} |\n", stats.name, stats.pct(0.5), stats.pct(0.95), stats.pct(0.99), stats.pct(1.0));
     Ok(out)
 }
 

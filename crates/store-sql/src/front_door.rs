@@ -177,19 +177,12 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
 }
 
 /// Every document of `kind`, as it stands now.
-pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<T>> {
-    let rows = sqlx::query("SELECT r.doc FROM front_door_records r WHERE r.kind = $1").bind(kind.code()).fetch_all(c).await.map_err(db_err)?;
-    rows.iter().map(|r| r.json("doc")).collect()
-}
-
-/// Every document of `kind` with its version.
-pub(crate) async fn all_versioned_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, kind: Kind) -> Result<Vec<Versioned<T>>> {
-    let rows = sqlx::query("SELECT r.doc, r.version, r.created_at, r.updated_at FROM front_door_records r WHERE r.kind = $1")
-        .bind(kind.code())
-        .fetch_all(c)
-        .await
-        .map_err(db_err)?;
-    rows.iter().map(versioned).collect()
+pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, dialect: crate::dialect::Dialect, kind: Kind) -> Result<Vec<T>> {
+    let row = sqlx::query(dialect.docs_of_kind()).bind(kind.code()).fetch_one(c).await.map_err(db_err)?;
+    match row.opt_text("docs")? {
+        None => Ok(Vec::new()),
+        Some(docs) => serde_json::from_str(&format!("[{docs}]")).map_err(|e| StoreError::Corrupt(format!("front_door_records of kind {}: {e}", kind.code()))),
+    }
 }
 
 /// The referrals, assessments and episodes about any of `people`, read 500 people to a

@@ -36,8 +36,42 @@ pub(crate) fn person_from_row(r: &AnyRow) -> Result<PersonRecord> {
     })
 }
 
+/// The part of a person's details a list shows. Read instead of the whole record, because
+/// lists read hundreds of rows: addresses and coded facts are skipped, and identifiers are
+/// taken as stored (they were checked when saved).
+#[derive(serde::Deserialize)]
+struct ListedDetails {
+    kind: hearth_domain::person::PersonKind,
+    given_name: String,
+    family_name: String,
+    #[serde(default)]
+    other_names: Vec<ListedName>,
+    date_of_birth: Option<time::Date>,
+    expected_date_of_birth: Option<time::Date>,
+    nhs_number: Option<String>,
+    upn: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ListedName {
+    given_name: String,
+    family_name: String,
+}
+
 pub(crate) fn summary_from_row(r: &AnyRow) -> Result<PersonSummary> {
-    Ok(PersonSummary::from_record(&person_from_row(r)?))
+    let d: ListedDetails = r.json("details_json")?;
+    Ok(PersonSummary {
+        id: r.parsed("id")?,
+        kind: d.kind,
+        given_name: d.given_name,
+        family_name: d.family_name,
+        other_names: d.other_names.into_iter().map(|n| format!("{} {}", n.given_name, n.family_name).trim().to_string()).collect(),
+        date_of_birth: d.date_of_birth,
+        expected_date_of_birth: d.expected_date_of_birth,
+        nhs_number: d.nhs_number,
+        upn: d.upn,
+        restricted: r.flag("restricted")?,
+    })
 }
 
 /// Folded words of a name, for sorting the same way on both databases.

@@ -296,7 +296,10 @@ impl Tx for SqlTx {
     }
     async fn census_records(&mut self, people: Option<&[PersonId]>) -> Result<CensusRecords> {
         let (referrals, assessments, episodes) = match people {
-            None => (fd::all_of_kind(self.c(), Kind::Referral).await?, fd::all_of_kind(self.c(), Kind::Assessment).await?, fd::all_of_kind(self.c(), Kind::Episode).await?),
+            None => {
+                let d = self.dialect;
+                (fd::all_of_kind(self.c(), d, Kind::Referral).await?, fd::all_of_kind(self.c(), d, Kind::Assessment).await?, fd::all_of_kind(self.c(), d, Kind::Episode).await?)
+            }
             Some(ids) => fd::census_docs_of(self.c(), ids).await?,
         };
         let mut ids: Vec<PersonId> = referrals.iter().map(|r: &Referral| r.child).collect();
@@ -328,7 +331,8 @@ impl Tx for SqlTx {
         Ok(v)
     }
     async fn all_care_periods(&mut self) -> Result<Vec<CarePeriodRecord>> {
-        fd::all_of_kind(self.c(), Kind::CarePeriod).await
+        let d = self.dialect;
+        fd::all_of_kind(self.c(), d, Kind::CarePeriod).await
     }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         fd::insert(self.c(), Doc { kind: Kind::Provider, id: p.id.to_string(), parent: None, people: vec![], value: p }, meta).await
@@ -339,9 +343,10 @@ impl Tx for SqlTx {
     async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>> {
         fd::get(self.c(), Kind::Provider, &id.to_string()).await
     }
-    async fn providers(&mut self) -> Result<Vec<Versioned<Provider>>> {
-        let mut v: Vec<Versioned<Provider>> = fd::all_versioned_of_kind(self.c(), Kind::Provider).await?;
-        v.sort_by_cached_key(|p| (p.value.name.to_lowercase(), p.value.id));
+    async fn providers(&mut self) -> Result<Vec<Provider>> {
+        let d = self.dialect;
+        let mut v: Vec<Provider> = fd::all_of_kind(self.c(), d, Kind::Provider).await?;
+        v.sort_by_cached_key(|p| (p.name.to_lowercase(), p.id));
         Ok(v)
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {

@@ -1163,7 +1163,7 @@ pub async fn providers(store: &dyn Store) {
     let stored = tx.provider(foster.id).await.unwrap().unwrap();
     assert_eq!((stored.value, stored.version), (foster.clone(), 2));
     assert!(tx.provider(ProviderId::new()).await.unwrap().is_none());
-    let listed: Vec<Provider> = tx.providers().await.unwrap().into_iter().map(|p| p.value).filter(|p| p.name.ends_with(&tag)).collect();
+    let listed: Vec<Provider> = tx.providers().await.unwrap().into_iter().filter(|p| p.name.ends_with(&tag)).collect();
     assert_eq!(listed, vec![foster.clone(), home.clone()], "by name, whatever the case");
     assert!(tx.all_care_periods().await.unwrap().iter().all(|p| p.id.to_string() != home.id.to_string()));
     tx.commit().await.unwrap();

@@ -329,7 +329,7 @@ pub trait Tx: Send {
     async fn update_provider(&mut self, p: &Provider, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
     async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>>;
     /// Every provider, open or closed, by name.
-    async fn providers(&mut self) -> Result<Vec<Versioned<Provider>>>;
+    async fn providers(&mut self) -> Result<Vec<Provider>>;
     /// A person's contacts, referrals, assessments, episodes and periods of care at once (the
     /// record page's), which a backend can read in one query.
     async fn front_door_of(&mut self, person: PersonId) -> Result<PersonFrontDoor> {

@@ -211,6 +211,14 @@ impl PeriodOfCare {
         in_force(&self.placements, day, |p| p.from).filter(|_| self.covers(day))
     }
 
+    /// The day the child began living with the carers they are with on `day`: a change of
+    /// placement type or address with the same carers is not a new home for the child.
+    pub fn with_carer_since(&self, day: Date) -> Option<Date> {
+        let now = self.placement_on(day)?;
+        let upto = self.placements.iter().take_while(|p| p.from <= now.from).collect::<Vec<_>>();
+        Some(upto.iter().rev().take_while(|p| p.carer == now.carer).last().map_or(now.from, |p| p.from))
+    }
+
     /// The legal status in force on `day`, if this period covers it.
     pub fn legal_status_on(&self, day: Date) -> Option<LegalStatus> {
         in_force(&self.legal_statuses, day, |l| l.from).filter(|_| self.covers(day)).map(|l| l.status)

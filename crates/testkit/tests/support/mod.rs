@@ -294,7 +294,7 @@ impl Tx for RecordingTx {
     async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>> {
         self.inner.provider(id).await
     }
-    async fn providers(&mut self) -> Result<Vec<Versioned<Provider>>> {
+    async fn providers(&mut self) -> Result<Vec<Provider>> {
         self.inner.providers().await
     }
     async fn referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<Referral>>> {

@@ -73,6 +73,11 @@ impl CarePage {
         self.current()?.record.value.period.placement_on(self.summary.today)
     }
 
+    /// Since when the child has lived with their carers (a change of type alone is not a move).
+    fn carer_since(&self) -> String {
+        self.current().and_then(|p| p.record.value.period.with_carer_since(self.summary.today)).map(|d| day(&d)).unwrap_or_default()
+    }
+
     fn status_now(&self) -> Option<(LegalStatus, time::Date)> {
         let p = &self.current()?.record.value.period;
         let l = p.legal_statuses.iter().rev().find(|l| l.from <= self.summary.today)?;
@@ -200,6 +205,15 @@ fn code<C: Coded>(f: &FormData, name: &str, message: &str, errors: &mut FieldErr
     v
 }
 
+/// A date the form must have: blank is an error too.
+fn required_date(f: &FormData, name: &str, label: &str, errors: &mut FieldErrors) -> Option<time::Date> {
+    let d = date_input(f, name, label, errors);
+    if d.is_none() && errors.get(name).is_none() {
+        errors.add(name, format!("Enter {}", label.to_lowercase()));
+    }
+    d
+}
+
 fn provider(f: &FormData, errors: &mut FieldErrors) -> Option<ProviderId> {
     let v = f.get("carer").parse().ok();
     if v.is_none() {
@@ -218,7 +232,7 @@ fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
     let mut e = FieldErrors::new();
     let asked = match key {
         "start" => {
-            let start = date_input(f, "start", "The date care began", &mut e);
+            let start = required_date(f, "start", "The date care began", &mut e);
             let legal_status = code::<LegalStatus>(f, "status", "Choose the legal status", &mut e);
             let need = code::<CategoryOfNeed>(f, "need", "Choose the category of need", &mut e);
             let home_postcode = match f.get("home_postcode").trim() {
@@ -234,7 +248,7 @@ fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
             }
         }
         "legal-status" => {
-            let from = date_input(f, "from", "The date", &mut e);
+            let from = required_date(f, "from", "The date the legal status applied from", &mut e);
             let status = code::<LegalStatus>(f, "status", "Choose the legal status", &mut e);
             e.into_result()?;
             match (from, status) {
@@ -243,7 +257,7 @@ fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
             }
         }
         "move" => {
-            let from = date_input(f, "from", "The date of the move", &mut e);
+            let from = required_date(f, "from", "The date of the move", &mut e);
             let carer = provider(f, &mut e);
             let kind = code::<PlacementType>(f, "kind", "Choose the type of placement", &mut e);
             let reason = code::<ReasonPlaceChange>(f, "reason", "Choose why the placement changed", &mut e);
@@ -254,7 +268,7 @@ fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
             }
         }
         "end" => {
-            let on = date_input(f, "on", "The date care ended", &mut e);
+            let on = required_date(f, "on", "The date care ended", &mut e);
             let reason = code::<ReasonEpisodeCeased>(f, "reason", "Choose why care ended", &mut e).filter(|r| *r != ReasonEpisodeCeased::NewEpisode);
             if reason.is_none() && e.get("reason").is_none() {
                 e.add("reason", "Choose why care ended");

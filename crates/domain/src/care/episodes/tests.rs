@@ -272,3 +272,13 @@ fn a_child_is_looked_after_from_the_first_day_to_the_last() {
     assert_eq!(looked_after_on(&all, date!(2025 - 12 - 20)), None);
     assert_eq!(looked_after_on(&[period()], date!(2030 - 01 - 01)).map(|x| x.0), Some(LegalStatus::Section20), "still open");
 }
+
+#[test]
+fn the_day_a_child_began_with_their_carers_survives_a_change_of_type() {
+    let mut p = period();
+    p.placements.push(moved(placement(date!(2025 - 06 - 02), PlacementType::FosterOther, "jones", "TW2 5AB"), ReasonPlaceChange::CarePlan));
+    p.placements.push(moved(placement(date!(2025 - 12 - 01), PlacementType::FosterLongTerm, "jones", "TW2 5AB"), ReasonPlaceChange::StatusOnly));
+    assert_eq!(p.with_carer_since(date!(2026 - 01 - 10)), Some(date!(2025 - 06 - 02)));
+    assert_eq!(p.with_carer_since(date!(2025 - 04 - 01)), Some(date!(2025 - 03 - 03)));
+    assert_eq!(p.with_carer_since(date!(2025 - 01 - 01)), None, "before care");
+}

@@ -1,0 +1,137 @@
+// Children in care end to end (issue 17's browser test, as far as it is built): the manager
+// adds two foster households to the providers' list; the worker records a new child, takes
+// them into care under section 20 with the first household (after an empty form is refused
+// with its error summary), records the interim care order and a move to the second household;
+// the record's banner shows the placement, the episodes follow, the household's page lists
+// the child, and the manager finds them on the children-in-care dashboard. Every page is
+// checked with axe and screenshotted (e2e/screenshots/care-*.png).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newPage, pathOf, waitForPath } from '../lib/browser.js';
+import { expectNoSeriousViolations } from '../lib/axe.js';
+import { screens } from '../lib/screens.js';
+import { demoUser } from '../lib/demo.js';
+import { fillDate, londonDaysAgo, saved, signIn, signOut } from '../lib/steps.js';
+
+let browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('providers → into care → legal status → move → banner, episodes, provider and dashboard', { timeout: 300_000 }, async () => {
+  const sam = await demoUser('sam.worker');
+  const tara = await demoUser('tara.manager');
+  const shot = screens('care');
+  const { context, page } = await newPage(browser);
+  const visited = async (step, label) => {
+    await page.waitForLoadState('load');
+    await shot(page, step);
+    await expectNoSeriousViolations(page, label);
+  };
+  const tag = String(Date.now()).slice(-6);
+  const [first, second] = [`The Ash${tag} household`, `The Birch${tag} household`];
+  const [d30, d20, d10, dob] = [londonDaysAgo(30), londonDaysAgo(20), londonDaysAgo(10), londonDaysAgo(9 * 365)];
+
+  try {
+    // The manager adds two foster households; a registered home without its URN is refused.
+    await signIn(page, tara);
+    await page.getByRole('link', { name: 'Providers', exact: true }).click();
+    await waitForPath(page, '/providers');
+    await visited('providers', 'the providers list');
+    await page.getByRole('link', { name: 'Add a provider', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill(`Elm${tag} House`);
+    await page.getByLabel('Kind of setting', { exact: true }).selectOption({ label: "Children's home" });
+    await page.getByLabel('Who provides it', { exact: true }).selectOption({ label: 'Private provision (PR4)' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /registered with Ofsted: enter its URN/);
+    await visited('provider-invalid', 'a provider refused');
+    for (const name of [first, second]) {
+      await page.goto('/providers/new');
+      await page.getByLabel('Name', { exact: true }).fill(name);
+      await page.getByLabel('Kind of setting', { exact: true }).selectOption({ label: 'Foster household' });
+      await page.getByLabel('Who provides it', { exact: true }).selectOption({ label: 'Own provision (by the local authority) (PR1)' });
+      await page.getByLabel('Address', { exact: true }).fill('12 Orchard Road\nBath');
+      await page.getByLabel('Postcode', { exact: true }).fill('ba1 2ab');
+      await page.getByLabel('Registered or approved places (optional)', { exact: true }).fill('2');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await saved(page, 'Provider saved');
+    }
+    const birchPath = pathOf(page);
+    await visited('provider', 'a provider');
+    await signOut(page);
+
+    // The worker records a new child and takes them into care.
+    await signIn(page, sam);
+    await page.goto('/people/new');
+    await page.locator('#kind').check();
+    await page.locator('#given_name').fill('Esme');
+    await page.locator('#family_name').fill(`Care${tag}`);
+    await fillDate(page, 'Date of birth', dob);
+    await page.getByRole('button', { name: /^(Save|None of these: save a new record)$/ }).click();
+    await waitForPath(page, /^\/people\/[0-9a-f-]+$/);
+    const childPath = pathOf(page);
+    await page.getByRole('navigation', { name: 'Record sections' }).getByRole('link', { name: 'Care', exact: true }).click();
+    await waitForPath(page, `${childPath}/care`);
+    await assert.doesNotReject(page.getByText('Esme is not looked after.').waitFor());
+    await visited('not-looked-after', 'the care tab of a child not in care');
+
+    await page.getByRole('link', { name: 'Record that the child became looked after', exact: true }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    const summary = await page.locator('.govuk-error-summary').innerText();
+    for (const expected of [/date care began/i, /legal status/i, /category of need/i, /who the child is placed with/i, /type of placement/i]) {
+      assert.match(summary, expected);
+    }
+    await visited('start-invalid', 'the into-care form refused');
+    await fillDate(page, 'Date the child became looked after', d30);
+    await page.getByLabel('Legal status', { exact: true }).selectOption({ label: 'Single period of accommodation under section 20 of the Children Act 1989 (V2)' });
+    await page.getByLabel('Category of need', { exact: true }).selectOption({ label: 'Abuse or neglect (N1)' });
+    await page.getByLabel('Postcode of the home the child was looked after from (optional)', { exact: true }).fill('BA2 3QT');
+    await page.getByLabel('Placed with', { exact: true }).selectOption({ label: `${first} (foster household, BA1 2AB)` });
+    await page.getByLabel('Type of placement', { exact: true }).selectOption({ label: 'Foster placement with other foster carer(s): not long-term nor fostering for adoption (U6)' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Recorded that the child became looked after');
+    await visited('in-care', 'the care tab of a looked-after child');
+
+    await page.getByRole('link', { name: 'Record a change of legal status', exact: true }).click();
+    await fillDate(page, 'Date the new legal status applied from', d20);
+    await page.getByLabel('New legal status', { exact: true }).selectOption({ label: 'Interim care order (C1)' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Legal status changed');
+
+    await page.getByRole('link', { name: 'Record a move', exact: true }).click();
+    await visited('move-form', 'the move form');
+    await fillDate(page, 'Date of the move', d10);
+    await page.getByLabel('Placed with', { exact: true }).selectOption({ label: `${second} (foster household, BA1 2AB)` });
+    await page.getByLabel('Type of placement', { exact: true }).selectOption({ label: 'Foster placement with other foster carer(s): not long-term nor fostering for adoption (U6)' });
+    await page.getByLabel('Why the placement changed', { exact: true }).selectOption({ label: 'Change to, or carrying out of, the care plan (CARPL)' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Move recorded');
+    const banner = page.getByTestId('case-summary');
+    assert.match(await banner.innerText(), /Looked after \(interim care order, C1\)/);
+    assert.match(await banner.innerText(), new RegExp(`${second} \\(U6\\) since`));
+    await page.getByText('Episodes the SSDA903 return counts (3)').click();
+    await visited('moved', 'the care tab after a move');
+
+    // The household's page lists Esme.
+    await page.goto(birchPath);
+    await assert.doesNotReject(page.getByRole('link', { name: `Esme Care${tag}` }).waitFor());
+    assert.match(await page.locator('.govuk-summary-list').innerText(), /1 of 2 taken/);
+    await signOut(page);
+
+    // The manager finds her on the dashboard.
+    await signIn(page, tara);
+    await page.getByRole('link', { name: 'Children in care', exact: true }).click();
+    await waitForPath(page, '/children-in-care');
+    await assert.doesNotReject(page.getByTestId('care-figures').waitFor());
+    await visited('dashboard', 'the children-in-care dashboard');
+  } finally {
+    await context.close();
+  }
+});
