@@ -72,7 +72,9 @@ test('providers → into care → legal status → move → banner, episodes, pr
     await page.locator('#kind').check();
     await page.locator('#given_name').fill('Esme');
     await page.locator('#family_name').fill(`Care${tag}`);
-    await fillDate(page, 'Date of birth', dob);
+    await page.locator('#date_of_birth-day').fill(dob.day);
+    await page.locator('#date_of_birth-month').fill(dob.month);
+    await page.locator('#date_of_birth-year').fill(dob.year);
     await page.getByRole('button', { name: /^(Save|None of these: save a new record)$/ }).click();
     await waitForPath(page, /^\/people\/[0-9a-f-]+$/);
     const childPath = pathOf(page);
