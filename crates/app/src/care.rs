@@ -73,6 +73,9 @@ pub struct CarePeriodView {
     pub episodes: Vec<Episode>,
 }
 
+/// How a placement's provider is named when its record is not found.
+pub const UNKNOWN_PROVIDER: &str = "A provider no longer on record";
+
 /// A child's periods of care, earliest first, with the providers their placements name.
 #[derive(Clone, Debug)]
 pub struct ChildCare {
@@ -89,7 +92,7 @@ impl ChildCare {
 
     /// The name of a placement's provider (kept even when the provider has closed).
     pub fn provider_name(&self, id: ProviderId) -> &str {
-        self.providers.get(&id).map_or("A provider no longer on record", |p| p.name.as_str())
+        self.providers.get(&id).map_or(UNKNOWN_PROVIDER, |p| p.name.as_str())
     }
 }
 
@@ -162,17 +165,7 @@ impl App {
     pub async fn care_of(&self, actor: &Actor, child: PersonId) -> Result<ChildCare, AppError> {
         let (mut tx, summary) = self.with_summary(actor, child, VIEW).await?;
         let periods = tx.care_periods_of(child).await?;
-        // Collected first: an iterator of closures held across an await makes the future
-        // not general enough for axum's handlers.
-        let mut ids: Vec<ProviderId> = periods.iter().flat_map(|p| p.value.period.placements.iter().map(|pl| pl.carer)).collect();
-        ids.sort();
-        ids.dedup();
-        let mut providers = HashMap::new();
-        for id in ids {
-            if let Some(p) = tx.provider(id).await? {
-                providers.insert(id, p.value);
-            }
-        }
+        let providers = providers_of(tx.as_mut(), carers_of(periods.iter().map(|p| &p.value.period))).await?;
         tx.commit().await?;
         let periods = periods.into_iter().map(|record| CarePeriodView { episodes: record.value.period.episodes(), record }).collect();
         Ok(ChildCare { summary, periods, providers })
@@ -187,6 +180,26 @@ impl App {
         check_periods(&all)?;
         Ok(())
     }
+}
+
+/// The providers the placements of `periods` name, once each.
+pub(crate) fn carers_of<'a>(periods: impl Iterator<Item = &'a PeriodOfCare>) -> Vec<ProviderId> {
+    let mut ids: Vec<ProviderId> = periods.flat_map(|p| p.placements.iter().map(|pl| pl.carer)).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The records of providers `ids`, by id. (Ids, not periods: an iterator of closures held
+/// across an await makes the future not general enough for axum's handlers.)
+pub(crate) async fn providers_of(tx: &mut dyn Tx, ids: Vec<ProviderId>) -> Result<HashMap<ProviderId, Provider>, AppError> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(p) = tx.provider(id).await? {
+            out.insert(id, p.value);
+        }
+    }
+    Ok(out)
 }
 
 /// The placement the worker chose, from the provider's record; `field` names it in errors.

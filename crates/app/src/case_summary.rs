@@ -89,7 +89,7 @@ impl App {
         let placement = match now {
             Some((p, since)) => Some(PlacementNow {
                 provider: p.carer,
-                provider_name: tx.provider(p.carer).await?.map_or_else(|| "A provider no longer on record".to_string(), |x| x.value.name),
+                provider_name: tx.provider(p.carer).await?.map_or_else(|| crate::care::UNKNOWN_PROVIDER.to_string(), |x| x.value.name),
                 kind: p.kind,
                 since,
             }),

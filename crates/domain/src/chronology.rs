@@ -10,7 +10,10 @@ use crate::front_door::contact::Contact;
 use crate::front_door::referral::Referral;
 use crate::front_door::{AssessmentId, ContactId, ReferralId};
 use crate::{CaseNoteId, PersonId};
+use crate::care::episodes::PeriodOfCare;
+use crate::care::provider::ProviderId;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use time::{Date, PrimitiveDateTime, Time};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,11 +28,13 @@ pub enum ChronologyKind {
     /// A step of a children-in-need episode (plans, strategy discussions, enquiries,
     /// conferences, core groups, oversight, closure).
     ChildInNeed,
+    /// Becoming looked after, a change of legal status, a move, care ending.
+    Care,
 }
 
 impl ChronologyKind {
     pub const ALL: &'static [ChronologyKind] =
-        &[Self::RecordCreated, Self::CaseNote, Self::RelationshipStarted, Self::RelationshipEnded, Self::FrontDoor, Self::ChildInNeed];
+        &[Self::RecordCreated, Self::CaseNote, Self::RelationshipStarted, Self::RelationshipEnded, Self::FrontDoor, Self::ChildInNeed, Self::Care];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -39,6 +44,7 @@ impl ChronologyKind {
             Self::RelationshipEnded => "relationship_ended",
             Self::FrontDoor => "front_door",
             Self::ChildInNeed => "child_in_need",
+            Self::Care => "care",
         }
     }
 
@@ -50,6 +56,7 @@ impl ChronologyKind {
             Self::RelationshipEnded => "Relationship ended",
             Self::FrontDoor => "Contacts, referrals and assessments",
             Self::ChildInNeed => "Child in need and child protection",
+            Self::Care => "Children in care",
         }
     }
 
@@ -85,12 +92,15 @@ pub enum FrontDoorRecord {
     Assessment(AssessmentId),
 }
 
-/// The child's contacts, referrals and assessments, for the chronology.
+/// The child's contacts, referrals, assessments and periods of care, for the chronology.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FrontDoorEvents<'a> {
     pub contacts: &'a [Contact],
     pub referrals: &'a [Referral],
     pub assessments: &'a [Assessment],
+    pub care: &'a [PeriodOfCare],
+    /// The names of the providers the placements name.
+    pub providers: Option<&'a HashMap<ProviderId, String>>,
 }
 
 fn start_of(d: Date) -> PrimitiveDateTime {
@@ -170,6 +180,7 @@ pub fn build(
         out.extend(episode_entries(e));
     }
     out.extend(front_door_entries(front_door));
+    out.extend(care_entries(front_door));
     if let Some(k) = filter {
         out.retain(|e| e.kind == k);
     }
@@ -208,6 +219,27 @@ fn front_door_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
         for t in a.history.iter().filter(|t| t.to == AssessmentState::Authorised) {
             let outcome = a.outcome.map(|o| format!(": {}", o.label().to_lowercase())).unwrap_or_default();
             out.push(entry(local(t.at), false, format!("Single assessment authorised{outcome}"), r));
+        }
+    }
+    out
+}
+
+/// Each period of care's steps: care began, each later legal status, each move, care ended.
+fn care_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
+    let name = |id: ProviderId| f.providers.and_then(|m| m.get(&id)).map_or("a provider no longer on record", String::as_str);
+    let entry = |d: Date, summary: String| ChronologyEntry { at: start_of(d), date_only: true, kind: ChronologyKind::Care, summary, case_note: None, note_type: None, episode: None, front_door: None };
+    let mut out = Vec::new();
+    for p in f.care {
+        let status = p.legal_statuses.first().map(|l| format!("{} ({})", l.status.short(), l.status.code())).unwrap_or_default();
+        let placed = p.placements.first().map(|pl| format!(", placed with {} ({})", name(pl.carer), pl.kind.code())).unwrap_or_default();
+        out.push(entry(p.start, format!("Became looked after: {status}{placed}")));
+        out.extend(p.legal_statuses.iter().skip(1).map(|l| entry(l.from, format!("Legal status changed: {} ({})", l.status.label(), l.status.code()))));
+        for pl in p.placements.iter().skip(1) {
+            let why = pl.reason.map(|r| format!(": {}", r.label())).unwrap_or_default();
+            out.push(entry(pl.from, format!("Moved to {} ({}){why}", name(pl.carer), pl.kind.code())));
+        }
+        if let Some(e) = p.ended {
+            out.push(entry(e.on, format!("Stopped being looked after: {}", e.reason.label())));
         }
     }
     out
@@ -319,7 +351,7 @@ mod tests {
         let mut assessment = Assessment::new(referral.id, child.id, by, date!(2026 - 03 - 04));
         assessment.outcome = Some(AssessmentOutcome::ALL[0]);
         assessment.history.push(crate::front_door::assessment::Transition { at: datetime!(2026-04-01 11:00 UTC), by, from: AssessmentState::Submitted, to: AssessmentState::Authorised, comment: None });
-        let events = FrontDoorEvents { contacts: std::slice::from_ref(&contact), referrals: std::slice::from_ref(&referral), assessments: std::slice::from_ref(&assessment) };
+        let events = FrontDoorEvents { contacts: std::slice::from_ref(&contact), referrals: std::slice::from_ref(&referral), assessments: std::slice::from_ref(&assessment), ..Default::default() };
         let entries = build(&child, &[], &[], &[], &[], events, Some(ChronologyKind::FrontDoor));
         let said: Vec<&str> = entries.iter().map(|e| e.summary.as_str()).collect();
         assert_eq!(
@@ -335,5 +367,43 @@ mod tests {
         assert_eq!(entries[2].front_door, Some(FrontDoorRecord::Referral(referral.id)));
         assert_eq!(entries[4].front_door, Some(FrontDoorRecord::Contact(contact.id)));
         assert_eq!(entries[4].at, datetime!(2026-03-02 10:15), "local time (GMT in March)");
+    }
+
+    #[test]
+    fn care_is_in_the_chronology_step_by_step_naming_the_carers() {
+        use crate::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
+        use crate::care::episodes::{Ending, LegalStatusFrom, Placement};
+        let child = PersonRecord {
+            id: PersonId::new(),
+            version: 1,
+            details: PersonDetails::named(PersonKind::Child, "Amy", "Lee"),
+            allocation: Default::default(),
+            restricted: false,
+            created_at: datetime!(2026-01-01 09:00 UTC),
+            created_by: UserId::new(),
+            updated_at: datetime!(2026-01-01 09:00 UTC),
+        };
+        let (smith, gone) = (ProviderId::new(), ProviderId::new());
+        let placed = |from: Date, carer: ProviderId, reason: Option<ReasonPlaceChange>| Placement { from, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer, reason };
+        let period = PeriodOfCare {
+            start: date!(2026 - 02 - 02),
+            need: CategoryOfNeed::AbuseOrNeglect,
+            home_postcode: None,
+            legal_statuses: vec![LegalStatusFrom { from: date!(2026 - 02 - 02), status: LegalStatus::Section20 }, LegalStatusFrom { from: date!(2026 - 03 - 02), status: LegalStatus::InterimCareOrder }],
+            placements: vec![placed(date!(2026 - 02 - 02), smith, None), placed(date!(2026 - 04 - 06), gone, Some(ReasonPlaceChange::ChildRequest))],
+            ended: Some(Ending { on: date!(2026 - 05 - 04), reason: ReasonEpisodeCeased::HomePlanned }),
+        };
+        let names = HashMap::from([(smith, "The Smith household".to_string())]);
+        let events = FrontDoorEvents { care: std::slice::from_ref(&period), providers: Some(&names), ..Default::default() };
+        let said: Vec<String> = build(&child, &[], &[], &[], &[], events, Some(ChronologyKind::Care)).into_iter().map(|e| e.summary).collect();
+        assert_eq!(
+            said,
+            [
+                "Stopped being looked after: Returned home to parent(s) or others with parental responsibility, as part of the care plan",
+                "Moved to a provider no longer on record (U6): The child asked for the placement to end",
+                "Legal status changed: Interim care order (C1)",
+                "Became looked after: section 20 (V2), placed with The Smith household (U6)",
+            ]
+        );
     }
 }

@@ -98,6 +98,15 @@ async fn a_child_comes_into_care_changes_status_moves_and_goes_home() {
     w.app.change_care(&actor, id, 2, move_to(date!(2025 - 11 - 03), p.jones, Some(ReasonPlaceChange::CarerRequestOther))).await.unwrap();
     w.app.change_care(&actor, id, 3, CareChange::End(Ending { on: date!(2025 - 12 - 19), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap();
     assert!(!b.get(&w, &format!("/people/{}", amy.id)).await.body.contains("Looked after"), "care ended");
+    let chronology = b.get(&w, &format!("/people/{}/chronology?kind=care", amy.id)).await.body;
+    for step in [
+        "Became looked after: section 20 (V2), placed with The Smith household (U6)",
+        "Legal status changed: Interim care order (C1)",
+        "Moved to The Jones household (U6): The carer(s) asked for the placement to end for another reason",
+        "Stopped being looked after: Returned home to parent(s) or others with parental responsibility, as part of the care plan",
+    ] {
+        assert!(chronology.contains(step), "{step}: {chronology}");
+    }
     let care = w.app.care_of(&actor, amy.id).await.unwrap();
     assert_eq!(care.provider_name(care.periods[0].record.value.period.placements[1].carer), "The Jones household");
     let periods = care.periods;

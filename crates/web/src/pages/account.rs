@@ -1,6 +1,6 @@
 //! The user's own account: their password, their authenticator, API tokens and signing out
 //! everywhere.
-use super::{layout, parse_id};
+use super::{layout, parse_id, Saved};
 use crate::error::{render, WebError};
 use crate::forms::FormData;
 use crate::layout::Layout;
@@ -53,11 +53,6 @@ async fn account(s: &AppState, actor: &Actor, v: &Visitor, new_token: Option<Str
     Ok(render(status, &page))
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct Saved {
-    #[serde(default)]
-    saved: String,
-}
 
 pub async fn page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Query(q): Query<Saved>) -> Result<Response, WebError> {
     account(&s, &actor, &v, None, FormData::default(), FieldErrors::new(), saved_notice(&q.saved)).await

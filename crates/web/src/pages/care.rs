@@ -4,7 +4,7 @@
 //! changed, moved, care ended), each drawn by the shared step form.
 use super::people::{day, options_from};
 use super::step_form::{date_field, Field, FormSpec, StepForm, StepTarget};
-use super::{layout, parse_id};
+use super::{layout, parse_id, Saved};
 use crate::error::{render, WebError};
 use crate::forms::{date_input, FormData};
 use crate::layout::Layout;
@@ -22,7 +22,6 @@ use hearth_domain::care::provider::ProviderId;
 use hearth_domain::codes::Coded;
 use hearth_domain::user::Permission;
 use hearth_domain::{FieldErrors, PersonId};
-use serde::Deserialize;
 
 /// "Label (code)": how a code list's entry is shown, so data teams see the code too.
 fn coded<C: Coded>(c: C) -> String {
@@ -93,11 +92,6 @@ impl CarePage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Saved {
-    #[serde(default)]
-    saved: String,
-}
 
 fn flash(saved: &str) -> Option<String> {
     Some(
@@ -359,7 +353,7 @@ impl DashboardPage {
     }
 
     fn provider(&self, p: &Placement) -> &str {
-        self.d.providers.get(&p.carer).map_or("A provider no longer on record", String::as_str)
+        self.d.providers.get(&p.carer).map_or(hearth_app::UNKNOWN_PROVIDER, String::as_str)
     }
 
     fn day(&self, d: &time::Date) -> String {

@@ -2,7 +2,7 @@
 //! assessment with its sign-off. Each page shows the deadlines stored for its step, each
 //! explaining itself.
 use super::people::{day, options};
-use super::{layout, parse_id};
+use super::{layout, parse_id, Saved};
 use crate::error::{render, WebError};
 use crate::forms::{date_input, set_date, time_input, FormData};
 use crate::layout::Layout;
@@ -25,7 +25,6 @@ use hearth_domain::person::{PersonKind, PersonSummary};
 use hearth_domain::user::Permission;
 use hearth_domain::validation::non_empty;
 use hearth_domain::{FieldErrors, PersonId};
-use serde::Deserialize;
 use time::{Date, PrimitiveDateTime};
 
 /// A deadline as a row of a table: what, when, its state and how the date was worked out.
@@ -253,11 +252,6 @@ impl ContactPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Saved {
-    #[serde(default)]
-    saved: String,
-}
 
 fn flash(saved: &str) -> Option<String> {
     Some(

@@ -131,6 +131,13 @@ impl Routes {
     }
 }
 
+/// The `?saved=` a page is sent to after a form succeeds: which success banner to show.
+#[derive(serde::Deserialize, Default)]
+pub struct Saved {
+    #[serde(default)]
+    pub saved: String,
+}
+
 pub async fn not_found_page() -> Response {
     WebError(AppError::NotFound).into_response()
 }

@@ -3,7 +3,7 @@
 //! keep them with.
 use super::people::{day, options_from};
 use super::step_form::{Field, FormSpec, StepForm, StepTarget};
-use super::{layout, parse_id};
+use super::{layout, parse_id, Saved};
 use crate::error::{render, WebError};
 use crate::forms::FormData;
 use crate::layout::Layout;
@@ -78,11 +78,6 @@ impl ViewPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Saved {
-    #[serde(default)]
-    saved: String,
-}
 
 pub async fn view(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<Saved>) -> Result<Response, WebError> {
     let p = s.app.provider_page(&actor, parse_id(&id)?).await?;
