@@ -2,7 +2,7 @@
 //! the providers they are placed with. The same use cases as the pages: the same access
 //! rules, checks and audit entries.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{CareChangeBody, CareDashboardDto, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
+use super::dto::{CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -75,6 +75,7 @@ pub struct ProviderParams {
     /// Part of the name, any case.
     name: Option<String>,
     /// The kind of setting (`foster_household`, `childrens_home`, …).
+    #[param(value_type = Option<ProviderKindCode>)]
     kind: Option<String>,
     /// Include providers closed to new placements.
     closed: Option<bool>,

@@ -58,6 +58,11 @@ code_schema!(
     "The kind of a chronology entry.",
     ChronologyKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
 );
+code_schema!(
+    ProviderKindCode,
+    "The kind of setting a provider of placements is.",
+    hearth_domain::care::provider::ProviderKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
+);
 code_schema!(RoleCode, "A user's role.", Role::ALL.iter().map(|r| (r.code(), r.label())).collect());
 code_schema!(HalfDayCode, "A session of the duty service.", vec![("am", "Morning"), ("pm", "Afternoon")]);
 code_schema!(
