@@ -52,7 +52,13 @@ pub struct ProviderPage {
 
 /// Each child's current placement (child, provider, since, type) on `day`.
 fn placed_on(periods: &[CarePeriodRecord], day: Date) -> Vec<(PersonId, ProviderId, Date, PlacementType)> {
-    periods.iter().filter_map(|r| Some((r.child, r.period.placement_on(day)?.carer, r.period.with_carer_since(day)?, r.period.placement_on(day)?.kind))).collect()
+    periods
+        .iter()
+        .filter_map(|r| {
+            let p = r.period.placement_on(day)?;
+            Some((r.child, p.carer, r.period.with_carer_since(day)?, p.kind))
+        })
+        .collect()
 }
 
 impl App {

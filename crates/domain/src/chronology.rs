@@ -322,10 +322,9 @@ mod tests {
     use crate::UserId;
     use time::macros::{date, datetime};
 
-    #[test]
-    fn the_front_door_is_in_the_chronology_newest_first() {
-        let by = UserId::new();
-        let child = PersonRecord {
+    /// Amy's record, made by `by` on 1 January 2026.
+    fn amy(by: UserId) -> PersonRecord {
+        PersonRecord {
             id: PersonId::new(),
             version: 1,
             details: PersonDetails::named(PersonKind::Child, "Amy", "Lee"),
@@ -334,7 +333,13 @@ mod tests {
             created_at: datetime!(2026-01-01 09:00 UTC),
             created_by: by,
             updated_at: datetime!(2026-01-01 09:00 UTC),
-        };
+        }
+    }
+
+    #[test]
+    fn the_front_door_is_in_the_chronology_newest_first() {
+        let by = UserId::new();
+        let child = amy(by);
         let contact = Contact {
             id: ContactId::new(),
             received_at: datetime!(2026-03-02 10:15 UTC),
@@ -373,16 +378,7 @@ mod tests {
     fn care_is_in_the_chronology_step_by_step_naming_the_carers() {
         use crate::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
         use crate::care::episodes::{Ending, LegalStatusFrom, Placement};
-        let child = PersonRecord {
-            id: PersonId::new(),
-            version: 1,
-            details: PersonDetails::named(PersonKind::Child, "Amy", "Lee"),
-            allocation: Default::default(),
-            restricted: false,
-            created_at: datetime!(2026-01-01 09:00 UTC),
-            created_by: UserId::new(),
-            updated_at: datetime!(2026-01-01 09:00 UTC),
-        };
+        let child = amy(UserId::new());
         let (smith, gone) = (ProviderId::new(), ProviderId::new());
         let placed = |from: Date, carer: ProviderId, reason: Option<ReasonPlaceChange>| Placement { from, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer, reason };
         let period = PeriodOfCare {

@@ -215,8 +215,8 @@ impl PeriodOfCare {
     /// placement type or address with the same carers is not a new home for the child.
     pub fn with_carer_since(&self, day: Date) -> Option<Date> {
         let now = self.placement_on(day)?;
-        let upto = self.placements.iter().take_while(|p| p.from <= now.from).collect::<Vec<_>>();
-        Some(upto.iter().rev().take_while(|p| p.carer == now.carer).last().map_or(now.from, |p| p.from))
+        let upto = self.placements.iter().filter(|p| p.from <= now.from);
+        upto.rev().take_while(|p| p.carer == now.carer).last().map(|p| p.from)
     }
 
     /// The legal status in force on `day`, if this period covers it.
