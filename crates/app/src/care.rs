@@ -2,21 +2,39 @@
 //! care began, the legal status changed, the child moved, care ended. Each change is checked
 //! against the whole period and the child's other periods, then saved as a new version with
 //! its audit entry in one transaction. The episodes the DfE counts are derived, never typed.
+use crate::cin::StepFacts;
+use crate::front_door::deadline_error;
 use crate::{Actor, App, AppError};
+use hearth_domain::care::steps::{due_steps, Facts};
+use hearth_domain::cin::steps::{reconcile, DueStep};
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::policy::Deadline;
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonPlaceChange};
 use hearth_domain::care::episodes::{check_periods, Ending, Episode, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::planning::{CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanencePlan, PlacementPlan, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::user::Permission;
 use hearth_domain::validation::FieldErrors;
-use hearth_domain::PersonId;
+use hearth_domain::{PersonId, UserId};
 use hearth_store::{Tx, Versioned};
 use std::collections::HashMap;
 use time::Date;
 
 /// Reading a child's periods of care.
 const VIEW: &str = "care.view";
+
+/// The tasks a period of care makes (they follow the case when it is allocated).
+pub const CARE_TASKS: [TaskKind; 7] = [
+    TaskKind::CarePlan,
+    TaskKind::PlacementPlan,
+    TaskKind::CareVisit,
+    TaskKind::LookedAfterReview,
+    TaskKind::ReviewReportSignOff,
+    TaskKind::PermanencePlan,
+    TaskKind::CareTransfer,
+];
 
 /// A child becoming looked after, as the worker records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,12 +58,44 @@ pub struct PlacementChoice {
     pub reason: Option<ReasonPlaceChange>,
 }
 
+/// A review as the worker records it; the report sent for sign-off goes with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewHeld {
+    pub date: Date,
+    pub participation: Participation,
+    pub decisions: Vec<ReviewDecision>,
+}
+
+/// A child's return from a missing episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MissingReturn {
+    pub end: Date,
+    pub interview: Option<ReturnInterview>,
+}
+
 /// A change to a period of care.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CareChange {
     LegalStatus(LegalStatusFrom),
     Move(PlacementChoice),
     End(Ending),
+    /// The care plan agreed on the day.
+    CarePlan(Date),
+    /// The plan of the placement the child is in, agreed on the day.
+    PlacementPlan(Date),
+    /// The placement the child is in agreed as long-term on the day.
+    LongTerm(Date),
+    Permanence(PermanencePlan),
+    Iro(NamedIro),
+    /// The report for the next review written and sent for sign-off on the day.
+    ReportReady(Date),
+    /// A manager signs the report off today.
+    SignOffReport,
+    ReportShared(Date),
+    Review(ReviewHeld),
+    Missing { kind: MissingKind, start: Date },
+    Returned(MissingReturn),
+    Uasc(Uasc),
 }
 
 impl CareChange {
@@ -54,6 +104,18 @@ impl CareChange {
             CareChange::LegalStatus(_) => "care.legal_status",
             CareChange::Move(_) => "care.move",
             CareChange::End(_) => "care.end",
+            CareChange::CarePlan(_) => "care.care_plan",
+            CareChange::PlacementPlan(_) => "care.placement_plan",
+            CareChange::LongTerm(_) => "care.long_term",
+            CareChange::Permanence(_) => "care.permanence",
+            CareChange::Iro(_) => "care.iro",
+            CareChange::ReportReady(_) => "care.report",
+            CareChange::SignOffReport => "care.report_sign_off",
+            CareChange::ReportShared(_) => "care.report_shared",
+            CareChange::Review(_) => "care.review",
+            CareChange::Missing { .. } => "care.missing",
+            CareChange::Returned(_) => "care.missing_return",
+            CareChange::Uasc(_) => "care.uasc",
         }
     }
 
@@ -62,6 +124,26 @@ impl CareChange {
             CareChange::LegalStatus(_) => "Legal status changed",
             CareChange::Move(_) => "Moved placement",
             CareChange::End(_) => "Stopped being looked after",
+            CareChange::CarePlan(_) => "Care plan agreed",
+            CareChange::PlacementPlan(_) => "Placement plan agreed",
+            CareChange::LongTerm(_) => "Placement agreed as long-term",
+            CareChange::Permanence(_) => "Permanence plan agreed",
+            CareChange::Iro(_) => "IRO named",
+            CareChange::ReportReady(_) => "Review report sent for sign-off",
+            CareChange::SignOffReport => "Review report signed off",
+            CareChange::ReportShared(_) => "Review report shared",
+            CareChange::Review(_) => "Review held",
+            CareChange::Missing { .. } => "Went missing",
+            CareChange::Returned(_) => "Returned from missing",
+            CareChange::Uasc(_) => "Unaccompanied asylum-seeking child",
+        }
+    }
+
+    /// Signing a report off is a manager's; everything else is casework.
+    fn permission(&self) -> Permission {
+        match self {
+            CareChange::SignOffReport => Permission::RecordManagementOversight,
+            _ => Permission::AddCaseNotes,
         }
     }
 }
@@ -82,12 +164,21 @@ pub struct ChildCare {
     pub summary: crate::CaseSummary,
     pub periods: Vec<CarePeriodView>,
     pub providers: HashMap<ProviderId, Provider>,
+    /// What the open period has due now (its plans, the next visit and review).
+    pub due: Vec<DueStep>,
+    /// The managers who signed off review reports.
+    pub names: HashMap<UserId, String>,
 }
 
 impl ChildCare {
     /// The period of care open on `day`.
     pub fn current(&self, day: Date) -> Option<&CarePeriodView> {
         self.periods.iter().find(|p| p.record.value.period.covers(day))
+    }
+
+    /// The deadline of the open period's step of this kind, if one is due.
+    pub fn due(&self, kind: TaskKind) -> Option<&DueStep> {
+        self.due.iter().find(|d| d.kind == kind)
     }
 
     /// The name of a placement's provider (kept even when the provider has closed).
@@ -116,10 +207,12 @@ impl App {
             legal_statuses: vec![LegalStatusFrom { from: new.start, status: new.legal_status }],
             placements: vec![placement],
             ended: None,
+            planning: Default::default(),
         };
         let record = CarePeriodRecord { id: CarePeriodId::new(), child, period };
         self.checked(tx.as_mut(), &record, person.details.date_of_birth).await?;
         tx.insert_care_period(&record, &self.meta(actor)).await?;
+        self.sync_care_tasks(tx.as_mut(), actor.user.id, &record).await?;
         self.audit_step(tx.as_mut(), actor, ACTION, child, record.id.to_string()).await?;
         tx.commit().await?;
         Ok(record.id)
@@ -128,7 +221,7 @@ impl App {
     /// Records a change to a period of care kept at `expected_version`.
     pub async fn change_care(&self, actor: &Actor, id: CarePeriodId, expected_version: i64, change: CareChange) -> Result<(), AppError> {
         let action = change.action();
-        self.require(actor, Permission::AddCaseNotes, action).await?;
+        self.require(actor, change.permission(), action).await?;
         let mut tx = self.store.begin().await?;
         let Some(stored) = tx.care_period(id).await? else {
             return Err(self.refusal(tx, actor, action, None, AppError::NotFound).await);
@@ -144,17 +237,15 @@ impl App {
         let meta = hearth_domain::person::ChangeMeta { reason: Some(change.label().to_string()), ..self.meta(actor) };
         let mut period = stored.value.period;
         // A change dated before the last one of its kind is refused by `check`, not reordered.
-        match change {
-            CareChange::LegalStatus(l) => period.legal_statuses.push(l),
-            CareChange::Move(choice) => {
-                let field = format!("placements[{}]", period.placements.len());
-                period.placements.push(placed(tx.as_mut(), &choice, &field).await?);
-            }
-            CareChange::End(e) => period.ended = Some(e),
-        }
+        let moved_to = match &change {
+            CareChange::Move(choice) => Some(placed(tx.as_mut(), choice, &format!("placements[{}]", period.placements.len())).await?),
+            _ => None,
+        };
+        apply(&mut period, change, moved_to, actor.user.id, self.today())?;
         let record = CarePeriodRecord { period, ..stored.value };
         self.checked(tx.as_mut(), &record, person.details.date_of_birth).await?;
         tx.update_care_period(&record, expected_version, &meta).await?;
+        self.sync_care_tasks(tx.as_mut(), actor.user.id, &record).await?;
         self.audit_step(tx.as_mut(), actor, action, child, id.to_string()).await?;
         tx.commit().await?;
         Ok(())
@@ -166,20 +257,139 @@ impl App {
         let (mut tx, summary) = self.with_summary(actor, child, VIEW).await?;
         let periods = tx.care_periods_of(child).await?;
         let providers = providers_of(tx.as_mut(), carers_of(periods.iter().map(|p| &p.value.period))).await?;
+        let due = match periods.iter().find(|p| p.value.period.ended.is_none()) {
+            Some(open) => {
+                let facts = self.step_facts(tx.as_mut(), child).await?;
+                self.care_due_now(&open.value, &facts)?
+            }
+            None => Vec::new(),
+        };
+        let signers: Vec<UserId> = periods
+            .iter()
+            .flat_map(|p| {
+                let plan = &p.value.period.planning;
+                plan.reviews.iter().filter_map(|r| r.report.as_ref()).chain(&plan.next_report).filter_map(|r| r.signed_off.map(|s| s.by)).collect::<Vec<_>>()
+            })
+            .collect();
+        let names = self.user_names(tx.as_mut(), &signers).await?;
         tx.commit().await?;
         let periods = periods.into_iter().map(|record| CarePeriodView { episodes: record.value.period.episodes(), record }).collect();
-        Ok(ChildCare { summary, periods, providers })
+        Ok(ChildCare { summary, periods, providers, due, names })
     }
 
     /// Refuses a period that is wrong in itself or overlaps another of the child's.
     async fn checked(&self, tx: &mut dyn Tx, record: &CarePeriodRecord, born: Option<Date>) -> Result<(), AppError> {
         record.period.check(born)?;
+        record.period.check_planning(born, self.today())?;
         let mut all: Vec<PeriodOfCare> = tx.care_periods_of(record.child).await?.into_iter().filter(|p| p.value.id != record.id).map(|p| p.value.period).collect();
         all.push(record.period.clone());
         all.sort_by_key(|p| p.start);
         check_periods(&all)?;
         Ok(())
     }
+}
+
+impl App {
+    /// The steps of a period of care due now under the pack in force.
+    fn care_due_now(&self, record: &CarePeriodRecord, (visits, last_team_change): &StepFacts) -> Result<Vec<DueStep>, AppError> {
+        let ts = &self.config.timescales;
+        let facts = Facts { visits, last_team_change: *last_team_change, today: self.today() };
+        due_steps(&record.id.to_string(), &record.period, facts, &ts.pack, &ts.calendar).map_err(deadline_error)
+    }
+
+    /// Brings a period's open tasks in line with the steps due now, as for a CIN episode:
+    /// a step no longer due closes its task, a new one opens a task. The sign-off and the
+    /// transfer go to the team's tray for its manager; the rest to the child's worker.
+    async fn sync_care_tasks(&self, tx: &mut dyn Tx, by: UserId, record: &CarePeriodRecord) -> Result<(), AppError> {
+        let facts = self.step_facts(tx, record.child).await?;
+        self.sync_care_with(tx, by, record, &facts).await
+    }
+
+    pub(crate) async fn sync_care_with(&self, tx: &mut dyn Tx, by: UserId, record: &CarePeriodRecord, facts: &StepFacts) -> Result<(), AppError> {
+        let due = self.care_due_now(record, facts)?;
+        let tasks = tx.tasks_of(TaskSubject::CarePeriod(record.id)).await?;
+        let (done, new) = reconcile(&tasks, &due);
+        let done: Vec<_> = done.iter().map(|t| t.id).collect();
+        tx.close_tasks(&done, by, self.now()).await?;
+        if new.is_empty() {
+            return Ok(());
+        }
+        let child = tx.person(record.child).await?.ok_or(AppError::NotFound)?;
+        let (team, worker) = (child.allocation.team, child.allocation.worker);
+        for d in new {
+            let for_manager = matches!(d.kind, TaskKind::ReviewReportSignOff | TaskKind::CareTransfer);
+            let mut task = self.task(d.kind, TaskSubject::CarePeriod(record.id), record.child, (team, if for_manager { None } else { worker }), &d.deadline);
+            task.step = d.step.clone();
+            tx.insert_task(&task).await?;
+        }
+        Ok(())
+    }
+
+    /// The deadline the pack in force gives a period's task; `None` when the step is no
+    /// longer due or the period is gone (the task keeps its date).
+    pub(crate) async fn recompute_care_step(&self, tx: &mut dyn Tx, id: CarePeriodId, task: &Task) -> Result<Option<Deadline>, AppError> {
+        let Some(p) = tx.care_period(id).await? else { return Ok(None) };
+        let facts = self.step_facts(tx, p.value.child).await?;
+        let due = self.care_due_now(&p.value, &facts).ok();
+        Ok(due.and_then(|d| d.into_iter().find(|d| d.step == task.step)).map(|d| d.deadline))
+    }
+}
+
+/// Applies a change to `period` (a move: to `moved_to`, made from the provider's record);
+/// what it makes is checked with the whole period afterwards.
+fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placement>, by: UserId, today: Date) -> Result<(), FieldErrors> {
+    let plan = &mut period.planning;
+    let current = |p: &PeriodOfCare, field: &str| p.placement_began(today).ok_or_else(|| FieldErrors::one(field, "The child is not in a placement today"));
+    match change {
+        CareChange::LegalStatus(l) => period.legal_statuses.push(l),
+        CareChange::End(e) => period.ended = Some(e),
+        CareChange::Move(_) => period.placements.extend(moved_to),
+        CareChange::CarePlan(d) => plan.care_plan = Some(d),
+        CareChange::PlacementPlan(agreed) => {
+            let placement = current(period, "planning.placement_plans")?;
+            let plan = &mut period.planning;
+            plan.placement_plans.retain(|p| p.placement != placement);
+            plan.placement_plans.push(PlacementPlan { placement, agreed });
+        }
+        CareChange::LongTerm(agreed) => {
+            let placement = current(period, "planning.long_term.agreed")?;
+            period.planning.long_term = Some(PlacementPlan { placement, agreed });
+        }
+        CareChange::Permanence(p) => plan.permanence = Some(p),
+        CareChange::Iro(i) => plan.iro = Some(NamedIro { name: i.name.trim().to_string(), from: i.from }),
+        CareChange::ReportReady(ready) => {
+            if plan.next_report.as_ref().is_some_and(|r| r.signed_off.is_some()) {
+                return Err(FieldErrors::one("planning.next_report.ready", "The report for the next review has been signed off already"));
+            }
+            plan.next_report = Some(ReviewReport { ready, signed_off: None, shared: None });
+        }
+        CareChange::SignOffReport => match plan.next_report.as_mut() {
+            None => return Err(FieldErrors::one("planning.next_report", "No report is waiting for sign-off")),
+            Some(r) if r.signed_off.is_some() => return Err(FieldErrors::one("planning.next_report", "The report has been signed off already")),
+            Some(r) => r.signed_off = Some(SignOff { by, on: today }),
+        },
+        CareChange::ReportShared(d) => match plan.next_report.as_mut() {
+            None => return Err(FieldErrors::one("planning.next_report.shared", "Send the report for sign-off first")),
+            Some(r) => r.shared = Some(d),
+        },
+        CareChange::Review(r) => {
+            let Some(iro) = plan.iro.as_ref().map(|i| i.name.clone()) else {
+                return Err(FieldErrors::one("planning.iro", "Name the child's IRO before recording a review"));
+            };
+            let report = plan.next_report.take();
+            plan.reviews.push(CareReview { date: r.date, iro, participation: r.participation, decisions: r.decisions, report });
+        }
+        CareChange::Missing { kind, start } => plan.missing.push(MissingEpisode { kind, start, end: None, interview: None }),
+        CareChange::Returned(r) => match plan.missing.last_mut() {
+            Some(m) if m.end.is_none() => {
+                m.end = Some(r.end);
+                m.interview = r.interview;
+            }
+            _ => return Err(FieldErrors::one("planning.missing", "The child is not recorded as missing")),
+        },
+        CareChange::Uasc(u) => plan.uasc = Some(u),
+    }
+    Ok(())
 }
 
 /// The providers the placements of `periods` name, once each.

@@ -39,7 +39,7 @@ pub const EPISODE_TASKS: [TaskKind; 8] = [
 ];
 
 /// The child's statutory visit dates and the last day the case changed team.
-type StepFacts = (Vec<Date>, Option<Date>);
+pub(crate) type StepFacts = (Vec<Date>, Option<Date>);
 
 /// The overdue work the child protection dashboard lists.
 pub const DASHBOARD_OVERDUE: [TaskKind; 4] = [TaskKind::InitialConference, TaskKind::ReviewConference, TaskKind::CoreGroup, TaskKind::Visit];
@@ -212,7 +212,7 @@ impl App {
 
     /// What the episode's steps depend on besides the episode: the child's statutory visits
     /// and the last time the case changed team.
-    async fn step_facts(&self, tx: &mut dyn Tx, child: PersonId) -> Result<StepFacts, AppError> {
+    pub(crate) async fn step_facts(&self, tx: &mut dyn Tx, child: PersonId) -> Result<StepFacts, AppError> {
         let visits = tx
             .case_notes_of(child, false, u32::MAX, 0)
             .await?
@@ -261,16 +261,20 @@ impl App {
         Ok(())
     }
 
-    /// Brings the tasks of a child's open episodes up to date after something outside the
-    /// episode changed (a statutory visit recorded, the case moved team).
-    pub(crate) async fn sync_child_episodes(&self, tx: &mut dyn Tx, by: UserId, child: PersonId) -> Result<(), AppError> {
+    /// Brings the tasks of a child's open episodes and period of care up to date after
+    /// something outside them changed (a statutory visit recorded, the case moved team).
+    pub(crate) async fn sync_child_work(&self, tx: &mut dyn Tx, by: UserId, child: PersonId) -> Result<(), AppError> {
         let open: Vec<Episode> = tx.episodes_of(child).await?.into_iter().map(|e| e.value).filter(Episode::is_open).collect();
-        if open.is_empty() {
+        let care: Vec<_> = tx.care_periods_of(child).await?.into_iter().map(|p| p.value).filter(|p| p.period.ended.is_none()).collect();
+        if open.is_empty() && care.is_empty() {
             return Ok(());
         }
         let facts = self.step_facts(tx, child).await?;
         for e in &open {
             self.sync_with(tx, by, e, &facts).await?;
+        }
+        for p in &care {
+            self.sync_care_with(tx, by, p, &facts).await?;
         }
         Ok(())
     }

@@ -633,9 +633,9 @@ impl App {
     /// and brings the episodes' steps up to date (a move of team is the case transfer);
     /// called inside the allocation's transaction.
     pub(crate) async fn follow_allocation(&self, tx: &mut dyn Tx, by: UserId, child: PersonId, team: TeamId, worker: Option<UserId>) -> Result<(), AppError> {
-        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).copied().collect();
+        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).chain(&crate::care::CARE_TASKS).copied().collect();
         tx.assign_open_tasks(child, &kinds, team, worker).await?;
-        self.sync_child_episodes(tx, by, child).await
+        self.sync_child_work(tx, by, child).await
     }
 
     /// Recomputes the due date of every open task with the pack and calendar in force.
@@ -674,6 +674,7 @@ impl App {
                 return Ok(screening_deadline(&ts.pack, &ts.calendar, c.value.received_at).ok());
             }
             TaskSubject::Episode(id) => return self.recompute_episode_step(tx, id, task).await,
+            TaskSubject::CarePeriod(id) => return self.recompute_care_step(tx, id, task).await,
             TaskSubject::Referral(id) => tx.referral(id).await?.map(|r| r.value),
             TaskSubject::Assessment(id) => match tx.assessment(id).await? {
                 Some(a) => tx.referral(a.value.referral).await?.map(|r| r.value),

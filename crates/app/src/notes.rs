@@ -54,7 +54,7 @@ impl App {
             };
             tx.insert_case_note(&note).await?;
             if note.details.is_statutory_visit() {
-                self.sync_child_episodes(tx.as_mut(), actor.user.id, p).await?;
+                self.sync_child_work(tx.as_mut(), actor.user.id, p).await?;
             }
             let mut d = self.draft(Some(actor), "case_note.create", Some(p), Outcome::Allowed);
             d.target = Some(note.id.to_string());
@@ -110,7 +110,7 @@ impl App {
         let details = CaseNoteDetails { also_for: note.details.also_for.clone(), ..details };
         tx.correct_case_note(id, &details, expected_version, &ChangeMeta { by: actor.user.id, at: now, reason: Some(reason.to_string()) }).await?;
         if details.is_statutory_visit() || note.details.is_statutory_visit() {
-            self.sync_child_episodes(tx.as_mut(), actor.user.id, person).await?;
+            self.sync_child_work(tx.as_mut(), actor.user.id, person).await?;
         }
         let mut d = self.draft(Some(actor), "case_note.correct", Some(person), Outcome::Allowed);
         d.target = Some(id.to_string());

@@ -169,6 +169,7 @@ fn review_of(kind: TaskKind) -> Option<&'static str> {
         TaskKind::InitialConference => Some("initial child protection conference"),
         TaskKind::ReviewConference => Some("review child protection conference"),
         TaskKind::ChildInNeedPlanReview => Some("child in need plan review"),
+        TaskKind::LookedAfterReview => Some("looked-after child's review"),
         _ => None,
     }
 }
@@ -176,7 +177,7 @@ fn review_of(kind: TaskKind) -> Option<&'static str> {
 /// The key dates from a child's episodes, open tasks and case notes.
 pub fn key_dates(episodes: &[Episode], open_tasks: &[Task], seen: Seen) -> KeyDates {
     let next_review = open_tasks.iter().filter_map(|t| review_of(t.kind).map(|what| Due { date: t.due, what })).min_by_key(|d| d.date);
-    let next_visit = open_tasks.iter().filter(|t| t.kind == TaskKind::Visit).map(|t| t.due).min();
+    let next_visit = open_tasks.iter().filter(|t| matches!(t.kind, TaskKind::Visit | TaskKind::CareVisit)).map(|t| t.due).min();
     let open = || episodes.iter().filter(|e| e.is_open());
     let plan_start = open()
         .filter_map(|e| e.open_cp_plan())
@@ -280,6 +281,7 @@ mod tests {
             legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::FullCareOrder }],
             placements: vec![Placement { from: start, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer: crate::care::provider::ProviderId::new(), reason: None }],
             ended: None,
+            planning: Default::default(),
         };
         let d = PersonDetails::named(PersonKind::Child, "Amy", "Quill");
         let a = alerts(&d, false, false, &[], std::slice::from_ref(&p), date!(2026 - 12 - 07));
@@ -314,5 +316,10 @@ mod tests {
         assert_eq!(k.next_visit, Some(date!(2026 - 07 - 12)));
         assert_eq!((k.last_seen, k.last_seen_alone), (Some(date!(2026 - 06 - 30)), Some(date!(2026 - 06 - 02))));
         assert!(key_dates(&[], &[], Seen::default()).is_empty());
+        // A looked-after child's review and regulation 28 visit count too.
+        let tasks = [task(TaskKind::LookedAfterReview, date!(2026 - 07 - 30), child), task(TaskKind::CareVisit, date!(2026 - 07 - 10), child), task(TaskKind::Visit, date!(2026 - 07 - 12), child)];
+        let k = key_dates(&[], &tasks, Seen::default());
+        assert_eq!(k.next_review, Some(Due { date: date!(2026 - 07 - 30), what: "looked-after child's review" }));
+        assert_eq!(k.next_visit, Some(date!(2026 - 07 - 10)));
     }
 }

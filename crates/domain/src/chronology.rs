@@ -388,6 +388,7 @@ mod tests {
             legal_statuses: vec![LegalStatusFrom { from: date!(2026 - 02 - 02), status: LegalStatus::Section20 }, LegalStatusFrom { from: date!(2026 - 03 - 02), status: LegalStatus::InterimCareOrder }],
             placements: vec![placed(date!(2026 - 02 - 02), smith, None), placed(date!(2026 - 04 - 06), gone, Some(ReasonPlaceChange::ChildRequest))],
             ended: Some(Ending { on: date!(2026 - 05 - 04), reason: ReasonEpisodeCeased::HomePlanned }),
+            planning: Default::default(),
         };
         let names = HashMap::from([(smith, "The Smith household".to_string())]);
         let events = FrontDoorEvents { care: std::slice::from_ref(&period), providers: Some(&names), ..Default::default() };

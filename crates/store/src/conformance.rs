@@ -1107,6 +1107,7 @@ pub async fn care_periods(store: &dyn Store) {
             reason: None,
         }],
         ended: None,
+        planning: Default::default(),
     };
     let later = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2025 - 09 - 01)) };
     let mut earlier = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2024 - 02 - 05)) };

@@ -318,3 +318,185 @@ async fn the_children_in_care_dashboard_counts_only_the_children_the_manager_may
     s.sign_in(&w, "sam").await;
     assert_eq!(s.get(&w, "/children-in-care").await.status, axum::http::StatusCode::FORBIDDEN);
 }
+
+/// A statutory visit on `at` (the child seen alone).
+fn visit(at: time::PrimitiveDateTime) -> hearth_app::NewCaseNote {
+    hearth_app::NewCaseNote {
+        statutory_visit: false,
+        also_for: Vec::new(),
+        occurred_at: at,
+        note_type: hearth_domain::codes::CaseNoteType::StatutoryVisit,
+        child_seen: true,
+        seen_alone: true,
+        significant: false,
+        text: "Saw Amy alone in her bedroom; she is settling.".into(),
+    }
+}
+
+/// The open tasks about the child, by kind, with their due dates.
+async fn open_care_tasks(w: &World, child: hearth_domain::PersonId) -> Vec<(hearth_domain::front_door::tasks::TaskKind, Date, Option<hearth_domain::UserId>)> {
+    let mut tx = w.app.store.begin_read().await.unwrap();
+    let mut out: Vec<_> = tx
+        .open_tasks(&hearth_store::TaskQuery::all())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.child == child && matches!(t.subject, hearth_domain::front_door::tasks::TaskSubject::CarePeriod(_)))
+        .map(|t| (t.kind, t.due, t.assignee))
+        .collect();
+    tx.commit().await.unwrap();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn a_looked_after_childs_plans_visits_and_reviews_follow_the_regulations_in_the_trays() {
+    use hearth_app::{MissingReturn, ReviewHeld};
+    use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, ReturnInterview, ReviewDecision};
+    use hearth_domain::front_door::tasks::TaskKind as K;
+    let (w, sam, amy, p) = sams_case().await;
+    let s = alone(&sam);
+    // Monday 15 December 2025, ten days before Christmas.
+    set_clock(&w, datetime!(2025-12-15 10:00 UTC));
+    let period = w.app.start_care(&s, amy.id, new_care(date!(2025 - 12 - 15), p.smith)).await.unwrap();
+    let sam_id = Some(sam.id);
+    assert_eq!(
+        open_care_tasks(&w, amy.id).await,
+        vec![
+            (K::CarePlan, date!(2025 - 12 - 31), sam_id),
+            (K::PlacementPlan, date!(2025 - 12 - 22), sam_id),
+            (K::CareVisit, date!(2025 - 12 - 22), sam_id),
+            (K::LookedAfterReview, date!(2026 - 01 - 15), sam_id),
+            (K::PermanencePlan, date!(2026 - 04 - 15), sam_id),
+        ]
+    );
+    // Sam's tray has them; the case summary shows the next review and visit.
+    let work = w.app.my_work(&s).await.unwrap();
+    let counts = work.tray.counts();
+    assert_eq!(counts.overdue + counts.due_today + counts.due_this_week + counts.later, 5, "{counts:?}");
+    let summary = w.app.case_summary(&s, amy.id).await.unwrap();
+    assert_eq!(summary.key_dates.next_visit, Some(date!(2025 - 12 - 22)));
+    assert_eq!(summary.key_dates.next_review.map(|r| (r.date, r.what)), Some((date!(2026 - 01 - 15), "looked-after child's review")));
+
+    // The plans, a visit on the Friday, the IRO and the report.
+    set_clock(&w, datetime!(2025-12-19 16:00 UTC));
+    let mut v = 1;
+    for change in [CareChange::CarePlan(date!(2025 - 12 - 18)), CareChange::PlacementPlan(date!(2025 - 12 - 19)), CareChange::Iro(NamedIro { name: "Irene Olu".into(), from: date!(2025 - 12 - 16) })] {
+        w.app.change_care(&s, period, v, change).await.unwrap();
+        v += 1;
+    }
+    w.app.add_case_note(&s, amy.id, visit(datetime!(2025-12-19 15:00))).await.unwrap();
+    let tasks = open_care_tasks(&w, amy.id).await;
+    assert!(!tasks.iter().any(|t| matches!(t.0, K::CarePlan | K::PlacementPlan)), "{tasks:?}");
+    assert!(tasks.contains(&(K::CareVisit, date!(2026 - 01 - 30), sam_id)), "six weeks after the visit: {tasks:?}");
+    w.app.change_care(&s, period, v, CareChange::ReportReady(date!(2025 - 12 - 19))).await.unwrap();
+    v += 1;
+    assert!(open_care_tasks(&w, amy.id).await.contains(&(K::ReviewReportSignOff, date!(2026 - 01 - 15), None)), "for the team's manager");
+    // Sam cannot sign off his own report; Tara can.
+    assert!(matches!(w.app.change_care(&s, period, v, CareChange::SignOffReport).await, Err(AppError::Forbidden)));
+    let tara = w.app.local_actor("tara").await.unwrap();
+    w.app.change_care(&tara, period, v, CareChange::SignOffReport).await.unwrap();
+    v += 1;
+    w.app.change_care(&s, period, v, CareChange::ReportShared(date!(2025 - 12 - 19))).await.unwrap();
+    v += 1;
+
+    // The first review, held on 12 January: the second is due three months later (the
+    // Friday before Sunday 12 April).
+    set_clock(&w, datetime!(2026-01-12 15:00 UTC));
+    let decisions = vec![ReviewDecision { action: "Weekly contact with mother".into(), owner: "Sam Worker".into(), due: Some(date!(2026 - 01 - 19)) }];
+    w.app.change_care(&s, period, v, CareChange::Review(ReviewHeld { date: date!(2026 - 01 - 12), participation: Participation::SpeaksForThemselves, decisions })).await.unwrap();
+    v += 1;
+    let tasks = open_care_tasks(&w, amy.id).await;
+    assert!(tasks.contains(&(K::LookedAfterReview, date!(2026 - 04 - 10), sam_id)), "{tasks:?}");
+    assert!(tasks.contains(&(K::PermanencePlan, date!(2026 - 04 - 10), sam_id)), "{tasks:?}");
+    let care = w.app.care_of(&s, amy.id).await.unwrap();
+    let held = &care.periods[0].record.value.period.planning.reviews[0];
+    assert_eq!((held.iro.as_str(), held.report.as_ref().and_then(|r| r.shared)), ("Irene Olu", Some(date!(2025 - 12 - 19))), "the IRO and the report go with the review");
+
+    // A review before care began, a missing episode ending before it began: refused, nothing saved.
+    let early = w.app.change_care(&s, period, v, CareChange::Review(ReviewHeld { date: date!(2025 - 12 - 01), participation: Participation::SpeaksForThemselves, decisions: vec![] })).await.unwrap_err();
+    assert_eq!(fields(early), vec!["planning.reviews[1].date", "planning.reviews[1].date"]);
+    w.app.change_care(&s, period, v, CareChange::Missing { kind: MissingKind::Missing, start: date!(2026 - 01 - 10) }).await.unwrap();
+    v += 1;
+    let back = CareChange::Returned(MissingReturn { end: date!(2026 - 01 - 09), interview: None });
+    assert_eq!(fields(w.app.change_care(&s, period, v, back).await.unwrap_err()), vec!["planning.missing[0].end"]);
+    let back = CareChange::Returned(MissingReturn { end: date!(2026 - 01 - 11), interview: Some(ReturnInterview { offered: date!(2026 - 01 - 12), accepted: true }) });
+    w.app.change_care(&s, period, v, back).await.unwrap();
+    v += 1;
+    w.app.change_care(&s, period, v, CareChange::Permanence(PermanencePlan { agreed: date!(2026 - 01 - 12), plan: PermanenceOption::ReturnHome })).await.unwrap();
+    assert!(!open_care_tasks(&w, amy.id).await.iter().any(|t| t.0 == K::PermanencePlan));
+
+    // A move to the Joneses: a visit within a week and a new placement plan.
+    set_clock(&w, datetime!(2026-02-02 09:00 UTC));
+    let version = w.app.care_of(&s, amy.id).await.unwrap().periods[0].record.version;
+    w.app.change_care(&s, period, version, move_to(date!(2026 - 02 - 02), p.jones, Some(ReasonPlaceChange::CarerRequestOther))).await.unwrap();
+    let tasks = open_care_tasks(&w, amy.id).await;
+    assert!(tasks.contains(&(K::CareVisit, date!(2026 - 02 - 09), sam_id)) && tasks.contains(&(K::PlacementPlan, date!(2026 - 02 - 09), sam_id)), "{tasks:?}");
+    // Care ends: nothing more is due.
+    let version = w.app.care_of(&s, amy.id).await.unwrap().periods[0].record.version;
+    w.app.change_care(&s, period, version, CareChange::End(Ending { on: date!(2026 - 02 - 02), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap();
+    assert_eq!(open_care_tasks(&w, amy.id).await, vec![]);
+}
+
+#[tokio::test]
+async fn a_worker_records_reviews_and_missing_episodes_on_the_care_tab_and_a_manager_signs_off() {
+    let (w, _sam, amy, p) = sams_case().await;
+    set_clock(&w, datetime!(2026-01-05 10:00 UTC));
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let care = format!("/people/{}/care", amy.id);
+    let start = format!("{care}/start");
+    let smith = p.smith.to_string();
+    b.form_post(&w, &start, &start, &[("start-day", "5"), ("start-month", "1"), ("start-year", "2026"), ("status", "C1"), ("need", "N1"), ("carer", &smith), ("kind", "U6")]).await;
+    let page = b.get(&w, &care).await.body;
+    for text in ["Plans, visits and reviews", "Due by 19 January 2026", "Due by 2 February 2026", "Name the IRO", "Not sent for sign-off", "Due by 12 January 2026", &format!("/people/{}/notes/new?type=statutory_visit", amy.id)] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    // The visit link opens a case note already of the type.
+    let note = b.get(&w, &format!("/people/{}/notes/new?type=statutory_visit", amy.id)).await.body;
+    assert!(note.contains("value=\"statutory_visit\" selected"), "{note}");
+    // A review with no IRO named says what to do; the form keeps what was typed.
+    let review = format!("{care}/review");
+    let bad = b.form_post(&w, &review, &review, &[("version", "1"), ("date-day", "20"), ("date-month", "1"), ("date-year", "2026"), ("participation", "PN1"), ("actions-1-action", "Contact weekly")]).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("Name the child&#39;s IRO before recording a review") && bad.body.contains("value=\"Contact weekly\""), "{}", bad.body);
+    let iro = format!("{care}/iro");
+    let ok = b.form_post(&w, &iro, &iro, &[("version", "1"), ("name", "Irene Olu"), ("from-day", "5"), ("from-month", "1"), ("from-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=iro"));
+    // PN0 for a child of 9 names the field; a decision due before the review names its row.
+    let bad = b.form_post(&w, &review, &review, &[("version", "2"), ("date-day", "5"), ("date-month", "1"), ("date-year", "2026"), ("participation", "PN0"), ("actions-1-action", "Contact weekly"), ("actions-1-due-day", "1"), ("actions-1-due-month", "1"), ("actions-1-due-year", "2026")]).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("href=\"#participation\"") && bad.body.contains("href=\"#actions-1-due\""), "{}", bad.body);
+    // The report: sent by Sam, signed off by Tara (Sam is refused the sign-off page).
+    let report = format!("{care}/report");
+    b.form_post(&w, &report, &report, &[("version", "2"), ("on-day", "5"), ("on-month", "1"), ("on-year", "2026")]).await;
+    assert!(b.get(&w, &care).await.body.contains("Waiting for a manager&#39;s sign-off since 5 January 2026"));
+    assert_eq!(b.get(&w, &format!("{care}/sign-off")).await.status, axum::http::StatusCode::FORBIDDEN);
+    let mut m = Browser::new();
+    m.sign_in(&w, "tara").await;
+    let sign = format!("{care}/sign-off");
+    let page = m.get(&w, &sign).await;
+    assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.body);
+    let signed = m.form_post(&w, &sign, &sign, &[("version", "3")]).await;
+    assert_eq!(signed.location(), format!("{care}?saved=sign-off"));
+    assert!(b.get(&w, &care).await.body.contains("Signed off by Tara Manager on 5 January 2026; not shared yet"));
+    // The review itself.
+    let ok = b.form_post(&w, &review, &review, &[("version", "4"), ("date-day", "5"), ("date-month", "1"), ("date-year", "2026"), ("participation", "PN1"), ("actions-1-action", "Contact weekly"), ("actions-1-owner", "Sam Worker")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=review"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("Contact weekly (Sam Worker)") && page.contains("Signed off by Tara Manager on 5 January 2026, not shared before the review"), "{page}");
+    // Missing, then back with the interview offered two days later.
+    let missing = format!("{care}/missing");
+    b.form_post(&w, &missing, &missing, &[("version", "5"), ("kind", "M"), ("start-day", "5"), ("start-month", "1"), ("start-year", "2026")]).await;
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("Missing from placement since 5 January 2026") && page.contains("Record the return"), "{page}");
+    set_clock(&w, datetime!(2026-01-09 10:00 UTC));
+    b.sign_in(&w, "sam").await;
+    let returned = format!("{care}/returned");
+    let bad = b.form_post(&w, &returned, &returned, &[("version", "6"), ("end-day", "6"), ("end-month", "1"), ("end-year", "2026"), ("interview", "accepted")]).await;
+    assert!(bad.body.contains("href=\"#offered\""), "{}", bad.body);
+    let ok = b.form_post(&w, &returned, &returned, &[("version", "6"), ("end-day", "6"), ("end-month", "1"), ("end-year", "2026"), ("interview", "accepted"), ("offered-day", "8"), ("offered-month", "1"), ("offered-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=returned"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("Offered on 8 January 2026 (within 72 hours); accepted"), "{page}");
+}

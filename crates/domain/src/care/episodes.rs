@@ -62,6 +62,9 @@ pub struct PeriodOfCare {
     /// In date order; the first from the day care began.
     pub placements: Vec<Placement>,
     pub ended: Option<Ending>,
+    /// Plans, reviews and the rest recorded during the period.
+    #[serde(default)]
+    pub planning: super::planning::Planning,
 }
 
 /// One episode of care: a row of the SSDA903 episodes table.

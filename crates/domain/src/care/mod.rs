@@ -4,8 +4,10 @@
 pub mod codes;
 pub mod dashboard;
 pub mod episodes;
+pub mod planning;
 pub mod postcode;
 pub mod provider;
+pub mod steps;
 
 use crate::ids::id_type;
 use crate::PersonId;

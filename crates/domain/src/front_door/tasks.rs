@@ -34,10 +34,24 @@ pub enum TaskKind {
     /// the initial conference makes a plan.
     CaseTransfer,
     StepDownFollowUp,
+    /// Regulation 4: the care plan of a child who became looked after.
+    CarePlan,
+    /// Regulation 9: the plan of each placement.
+    PlacementPlan,
+    /// Regulation 28: a statutory visit to a looked-after child.
+    CareVisit,
+    /// Regulation 33: a looked-after child's review.
+    LookedAfterReview,
+    /// A manager signs off the worker's report for a looked-after review (seed 001).
+    ReviewReportSignOff,
+    /// The permanence plan, by the second review.
+    PermanencePlan,
+    /// Seed 001: a section 20 case moves to the Children in Care team after its 4-week review.
+    CareTransfer,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 15] = [
+    pub const ALL: [TaskKind; 22] = [
         Self::ScreeningDecision,
         Self::ReferralResponse,
         Self::ChildSeen,
@@ -53,6 +67,13 @@ impl TaskKind {
         Self::Visit,
         Self::CaseTransfer,
         Self::StepDownFollowUp,
+        Self::CarePlan,
+        Self::PlacementPlan,
+        Self::CareVisit,
+        Self::LookedAfterReview,
+        Self::ReviewReportSignOff,
+        Self::PermanencePlan,
+        Self::CareTransfer,
     ];
 
     /// The stored and JSON name.
@@ -73,6 +94,13 @@ impl TaskKind {
             Self::Visit => "visit",
             Self::CaseTransfer => "case_transfer",
             Self::StepDownFollowUp => "step_down_follow_up",
+            Self::CarePlan => "care_plan",
+            Self::PlacementPlan => "placement_plan",
+            Self::CareVisit => "care_visit",
+            Self::LookedAfterReview => "looked_after_review",
+            Self::ReviewReportSignOff => "review_report_sign_off",
+            Self::PermanencePlan => "permanence_plan",
+            Self::CareTransfer => "care_transfer",
         }
     }
 
@@ -97,6 +125,13 @@ impl TaskKind {
             Self::Visit => "Visit the child",
             Self::CaseTransfer => "Transfer the case to the Child Protection and Court Team",
             Self::StepDownFollowUp => "Follow up the step-down services",
+            Self::CarePlan => "Agree the care plan",
+            Self::PlacementPlan => "Agree the placement plan",
+            Self::CareVisit => "Visit the looked-after child",
+            Self::LookedAfterReview => "Hold the looked-after child's review",
+            Self::ReviewReportSignOff => "Sign off the review report",
+            Self::PermanencePlan => "Agree the permanence plan",
+            Self::CareTransfer => "Transfer the case to the Children in Care team",
         }
     }
 }
@@ -110,6 +145,8 @@ pub enum TaskSubject {
     Referral(ReferralId),
     Assessment(AssessmentId),
     Episode(EpisodeId),
+    /// A period of care.
+    CarePeriod(crate::care::CarePeriodId),
 }
 
 impl TaskSubject {
@@ -120,6 +157,7 @@ impl TaskSubject {
             Self::Referral(id) => ("referral", id.to_string()),
             Self::Assessment(id) => ("assessment", id.to_string()),
             Self::Episode(id) => ("episode", id.to_string()),
+            Self::CarePeriod(id) => ("care_period", id.to_string()),
         }
     }
 
@@ -129,6 +167,7 @@ impl TaskSubject {
             "referral" => id.parse().ok().map(Self::Referral),
             "assessment" => id.parse().ok().map(Self::Assessment),
             "episode" => id.parse().ok().map(Self::Episode),
+            "care_period" => id.parse().ok().map(Self::CarePeriod),
             _ => None,
         }
     }

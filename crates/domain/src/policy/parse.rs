@@ -23,6 +23,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("closure", "a children in need episode closes"),
     ("first_placement", "a child starts to be looked after (the first placement)"),
     ("placement", "a placement starts"),
+    ("looked_after_review", "a looked-after child's review is held"),
     ("health_assessment", "a health assessment is done"),
     ("pathway_plan", "a pathway plan is made"),
     ("temporary_approval", "a connected person is approved as a foster carer temporarily"),

@@ -14,12 +14,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, CareChange, CarePeriodView, ChildCare, NewCare, PlacementChoice, ProviderFilter};
+use hearth_app::{Actor, AppError, CareChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
+use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::ProviderId;
 use hearth_domain::codes::Coded;
+use hearth_domain::front_door::tasks::TaskKind;
 use hearth_domain::user::Permission;
 use hearth_domain::{FieldErrors, PersonId};
 
@@ -52,9 +54,118 @@ struct CarePage {
     tab: &'static str,
     care: ChildCare,
     can_edit: bool,
+    can_sign_off: bool,
+}
+
+/// A row of the looked-after child's plans and reviews: what, where it stands, whether that
+/// is overdue, and the form that records it (when the reader may).
+struct PlanRow {
+    key: &'static str,
+    value: String,
+    overdue: bool,
+    /// The link's words and where it goes.
+    action: Option<(&'static str, String)>,
 }
 
 impl CarePage {
+    /// "Due by 31 December 2025" for the step of `kind`, and whether it is overdue.
+    fn due(&self, kind: TaskKind) -> Option<(String, bool)> {
+        let d = self.care.due(kind)?.deadline.due.date();
+        Some((format!("Due by {}", day(&d)), d < self.summary.today))
+    }
+
+    fn planning(&self) -> Option<&Planning> {
+        Some(&self.current()?.record.value.period.planning)
+    }
+
+    /// The rows of the open period's plans, visits and reviews.
+    fn plan_rows(&self) -> Vec<PlanRow> {
+        let Some(p) = self.planning() else { return Vec::new() };
+        let period = &self.current().map(|c| &c.record.value.period);
+        let id = self.summary.record.id;
+        let edit = |label: &'static str, form: &str| self.can_edit.then(|| (label, format!("/people/{id}/care/{form}")));
+        let row = |key, done: Option<String>, kind, action| {
+            let (value, overdue) = match done {
+                Some(v) => (v, false),
+                None => self.due(kind).unwrap_or_else(|| ("Not recorded".into(), false)),
+            };
+            PlanRow { key, value, overdue, action }
+        };
+        let began = period.and_then(|p| p.placement_began(self.summary.today));
+        let placement_plan = began.and_then(|b| p.placement_plans.iter().find(|pp| pp.placement == b));
+        let long_term = p.long_term.filter(|lt| Some(lt.placement) == began);
+        let mut rows = vec![
+            row("Care plan", p.care_plan.map(|d| format!("Agreed on {}", day(&d))), TaskKind::CarePlan, edit("Record", "care-plan")),
+            row("Placement plan", placement_plan.map(|pp| format!("Agreed on {}", day(&pp.agreed))), TaskKind::PlacementPlan, edit("Record", "placement-plan")),
+            PlanRow {
+                key: "Long-term placement",
+                value: long_term.map_or_else(|| "Not agreed as long-term".into(), |lt| format!("Agreed on {}", day(&lt.agreed))),
+                overdue: false,
+                action: edit("Record", "long-term"),
+            },
+            row("Permanence plan", p.permanence.map(|pm| format!("{}, agreed on {}", pm.plan.label(), day(&pm.agreed))), TaskKind::PermanencePlan, edit("Record", "permanence")),
+            PlanRow {
+                key: "Independent reviewing officer",
+                value: p.iro.as_ref().map_or_else(|| "Not named".into(), |i| format!("{}, since {}", i.name, day(&i.from))),
+                overdue: false,
+                action: edit(if p.iro.is_some() { "Change" } else { "Name the IRO" }, "iro"),
+            },
+            row("Next review", None, TaskKind::LookedAfterReview, edit("Record the review", "review")),
+        ];
+        let (report, action) = match &p.next_report {
+            None => ("Not sent for sign-off".to_string(), edit("Send for sign-off", "report")),
+            Some(r) => match (r.signed_off, r.shared) {
+                (None, _) => (format!("Waiting for a manager's sign-off since {}", day(&r.ready)), self.can_sign_off.then(|| ("Sign off", format!("/people/{id}/care/sign-off")))),
+                (Some(s), None) => (format!("Signed off by {} on {}; not shared yet", self.name(&s.by), day(&s.on)), edit("Record that it was shared", "report-shared")),
+                (Some(s), Some(d)) => (format!("Signed off by {} on {}; shared on {}", self.name(&s.by), day(&s.on), day(&d)), None),
+            },
+        };
+        rows.push(PlanRow { key: "Report for the next review", value: report, overdue: false, action });
+        rows.push(row("Next statutory visit", None, TaskKind::CareVisit, self.can_edit.then(|| ("Record a visit", format!("/people/{id}/notes/new?type=statutory_visit")))));
+        let missing = p.missing.last().filter(|m| m.end.is_none());
+        rows.push(PlanRow {
+            key: "Missing",
+            value: missing.map_or_else(|| match p.missing.len() { 0 => "Not missing".into(), 1 => "Not missing now (missing or away once in this period)".into(), n => format!("Not missing now (missing or away {n} times in this period)") }, |m| format!("{} since {}", m.kind.label(), day(&m.start))),
+            overdue: missing.is_some(),
+            action: if missing.is_some() { edit("Record the return", "returned") } else { edit("Record missing", "missing") },
+        });
+        rows.push(PlanRow {
+            key: "Unaccompanied asylum-seeking child",
+            value: p.uasc.map_or_else(|| "No".into(), |u| match u.until { Some(until) => format!("From {} to {}", day(&u.from), day(&until)), None => format!("Yes, since {}", day(&u.from)) }),
+            overdue: false,
+            action: edit(if p.uasc.is_some() { "Change" } else { "Record" }, "uasc"),
+        });
+        rows
+    }
+
+    fn name(&self, id: &hearth_domain::UserId) -> &str {
+        self.care.names.get(id).map_or("a former colleague", String::as_str)
+    }
+
+    fn report_text(&self, r: &Option<hearth_domain::care::planning::ReviewReport>) -> String {
+        match r {
+            None => "No report recorded".into(),
+            Some(r) => match (r.signed_off, r.shared) {
+                (Some(s), Some(d)) => format!("Signed off by {} on {}, shared on {}", self.name(&s.by), day(&s.on), day(&d)),
+                (Some(s), None) => format!("Signed off by {} on {}, not shared before the review", self.name(&s.by), day(&s.on)),
+                (None, _) => "Not signed off before the review".into(),
+            },
+        }
+    }
+
+    fn interview_text(&self, m: &hearth_domain::care::planning::MissingEpisode) -> String {
+        match (m.interview, m.interview_in_time()) {
+            (Some(i), Some(in_time)) => format!(
+                "Offered on {}{}; {}",
+                day(&i.offered),
+                if in_time { " (within 72 hours)" } else { " (later than 72 hours)" },
+                if i.accepted { "accepted" } else { "declined" }
+            ),
+            _ if m.end.is_none() => "Not returned yet".into(),
+            _ => "Not offered".into(),
+        }
+    }
+
     fn current(&self) -> Option<&CarePeriodView> {
         self.care.current(self.summary.today)
     }
@@ -100,6 +211,18 @@ fn flash(saved: &str) -> Option<String> {
             "legal-status" => "Legal status changed.",
             "move" => "Move recorded.",
             "end" => "Recorded that care ended.",
+            "care-plan" => "Care plan recorded.",
+            "placement-plan" => "Placement plan recorded.",
+            "long-term" => "Placement recorded as agreed long-term.",
+            "permanence" => "Permanence plan recorded.",
+            "iro" => "IRO recorded.",
+            "report" => "Report sent for sign-off.",
+            "sign-off" => "Report signed off.",
+            "report-shared" => "Recorded that the report was shared.",
+            "review" => "Review recorded.",
+            "missing" => "Recorded that the child is missing.",
+            "returned" => "Recorded the child's return.",
+            "uasc" => "Asylum-seeking status recorded.",
             _ => return None,
         }
         .to_string(),
@@ -110,7 +233,14 @@ pub async fn page(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
     let id: PersonId = parse_id(&id)?;
     let care = s.app.care_of(&actor, id).await?;
     let title = format!("Care of {}", care.summary.record.details.full_name());
-    let page = CarePage { layout: layout(&v, title).with_flash(flash(&q.saved)), summary: care.summary.clone(), tab: "care", can_edit: actor.can(Permission::AddCaseNotes), care };
+    let page = CarePage {
+        layout: layout(&v, title).with_flash(flash(&q.saved)),
+        summary: care.summary.clone(),
+        tab: "care",
+        can_edit: actor.can(Permission::AddCaseNotes),
+        can_sign_off: actor.can(Permission::RecordManagementOversight),
+        care,
+    };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -187,8 +317,90 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
             ],
             button: "Save",
         }),
-        _ => Err(WebError(AppError::NotFound)),
+        _ => planning_spec(key, care, context.unwrap_or_default()).map_or(Err(WebError(AppError::NotFound)), needs_open),
     }
+}
+
+/// The forms of what is recorded while the child is looked after.
+fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) -> Option<FormSpec> {
+    let plan = &care.current(care.summary.today)?.record.value.period.planning;
+    let one_date = |title: &str, label: &'static str, intro: Option<&'static str>| FormSpec { title: title.into(), context: context.clone(), intro, fields: vec![date_field("on", label)], button: "Save" };
+    Some(match key {
+        "care-plan" => one_date("Record that the care plan was agreed", "Date the care plan was agreed", Some("Regulation 4: before the first placement or, if that was not practicable, within 10 working days of its start.")),
+        "placement-plan" => one_date("Record that the placement plan was agreed", "Date the placement plan was agreed", Some("Regulation 9: for the placement the child is in now, before it began or within 5 working days.")),
+        "long-term" => one_date("Record that the placement is agreed as long-term", "Date it was agreed", Some("The carers the child lives with now are to care for them until they are 18. After the placement's first year, statutory visits are then due at most every three months.")),
+        "report" => one_date("Send the review report for sign-off", "Date the report was finished", Some("A team manager signs the report off before it is shared with everyone taking part in the review.")),
+        "report-shared" if plan.next_report.as_ref().is_some_and(|r| r.signed_off.is_some()) => one_date("Record that the review report was shared", "Date the report was shared", None),
+        "sign-off" if plan.next_report.as_ref().is_some_and(|r| r.signed_off.is_none()) => FormSpec {
+            title: "Sign off the review report".into(),
+            context: context.clone(),
+            intro: Some("Signing off says you have read the report for the child's next review and it can be shared with everyone taking part."),
+            fields: vec![],
+            button: "Sign off the report",
+        },
+        "permanence" => FormSpec {
+            title: "Record the permanence plan".into(),
+            context,
+            intro: Some("By the second review: how the child will have a secure, stable home for the rest of their childhood."),
+            fields: vec![date_field("on", "Date the permanence plan was agreed"), Field::Select { name: "plan", label: "Permanence plan", options: coded_options::<PermanenceOption>("Choose the plan") }],
+            button: "Save",
+        },
+        "iro" => FormSpec {
+            title: "Name the independent reviewing officer".into(),
+            context,
+            intro: Some("The IRO chairs the child's reviews. Naming a new IRO keeps the name of whoever chaired each earlier review."),
+            fields: vec![Field::Text { name: "name", label: "IRO's name", hint: "", width: "govuk-input--width-20" }, date_field("from", "Date the IRO was named")],
+            button: "Save",
+        },
+        "review" => FormSpec {
+            title: "Record a looked-after child's review".into(),
+            context,
+            intro: Some("The review the IRO chaired, how the child took part, and what it decided (who does what, by when)."),
+            fields: vec![
+                date_field("date", "Date of the review"),
+                Field::Select { name: "participation", label: "How the child took part", options: coded_options::<Participation>("Choose how the child took part") },
+                Field::Actions,
+            ],
+            button: "Save",
+        },
+        "missing" if !is_missing(plan) => FormSpec {
+            title: "Record that the child is missing".into(),
+            context,
+            intro: Some("Missing: the child's whereabouts are not known. Away: their whereabouts are known but they are not where they should be and have not been allowed to be there."),
+            fields: vec![
+                Field::Radios { name: "kind", legend: "Missing or away?", options: MissingKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
+                date_field("start", "Date the child went missing or away"),
+            ],
+            button: "Save",
+        },
+        "returned" if is_missing(plan) => FormSpec {
+            title: "Record the child's return".into(),
+            context,
+            intro: Some("A return interview is offered within 72 hours of the child coming back."),
+            fields: vec![
+                date_field("end", "Date the child returned"),
+                Field::Radios {
+                    name: "interview",
+                    legend: "Return interview",
+                    options: vec![("accepted".into(), "Offered and accepted".into()), ("declined".into(), "Offered and declined".into()), ("none".into(), "Not offered yet".into())],
+                },
+                Field::Date { name: "offered", label: "Date the interview was offered", hint: "Leave empty if it has not been offered yet" },
+            ],
+            button: "Save",
+        },
+        "uasc" => FormSpec {
+            title: "Unaccompanied asylum-seeking child".into(),
+            context,
+            intro: Some("From the day the child was known to be an unaccompanied asylum seeker; until, for example, they turned 18 or were granted leave to remain."),
+            fields: vec![date_field("from", "Unaccompanied asylum seeker from"), Field::Date { name: "until", label: "Until (optional)", hint: "For example, 27 3 2024" }],
+            button: "Save",
+        },
+        _ => return None,
+    })
+}
+
+fn is_missing(plan: &Planning) -> bool {
+    plan.missing.last().is_some_and(|m| m.end.is_none())
 }
 
 fn code<C: Coded>(f: &FormData, name: &str, message: &str, errors: &mut FieldErrors) -> Option<C> {
@@ -273,9 +485,73 @@ fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
                 _ => return Err(FieldErrors::one("on", "Enter the date care ended")),
             }
         }
-        _ => return Err(FieldErrors::one("form", "There is no such form")),
+        _ => Asked::Change(planning_change(key, f)?),
     };
     Ok(asked)
+}
+
+fn planning_change(key: &str, f: &FormData) -> Result<CareChange, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let on = |e: &mut FieldErrors, label: &str| required_date(f, "on", label, e);
+    let change = match key {
+        "care-plan" => on(&mut e, "The date the care plan was agreed").map(CareChange::CarePlan),
+        "placement-plan" => on(&mut e, "The date the placement plan was agreed").map(CareChange::PlacementPlan),
+        "long-term" => on(&mut e, "The date it was agreed").map(CareChange::LongTerm),
+        "report" => on(&mut e, "The date the report was finished").map(CareChange::ReportReady),
+        "report-shared" => on(&mut e, "The date the report was shared").map(CareChange::ReportShared),
+        "sign-off" => Some(CareChange::SignOffReport),
+        "permanence" => {
+            let agreed = on(&mut e, "The date the permanence plan was agreed");
+            let plan = code::<PermanenceOption>(f, "plan", "Choose the permanence plan", &mut e);
+            agreed.zip(plan).map(|(agreed, plan)| CareChange::Permanence(PermanencePlan { agreed, plan }))
+        }
+        "iro" => {
+            let name = f.get("name").trim().to_string();
+            if name.is_empty() {
+                e.add("name", "Enter the IRO's name");
+            }
+            let from = required_date(f, "from", "The date the IRO was named", &mut e);
+            from.map(|from| CareChange::Iro(NamedIro { name, from }))
+        }
+        "review" => {
+            let date = required_date(f, "date", "The date of the review", &mut e);
+            let participation = code::<Participation>(f, "participation", "Choose how the child took part", &mut e);
+            let decisions = super::episodes::actions(f, &mut e).0;
+            date.zip(participation).map(|(date, participation)| CareChange::Review(ReviewHeld { date, participation, decisions }))
+        }
+        "missing" => {
+            let kind = code::<MissingKind>(f, "kind", "Choose whether the child is missing or away", &mut e);
+            let start = required_date(f, "start", "The date the child went missing", &mut e);
+            kind.zip(start).map(|(kind, start)| CareChange::Missing { kind, start })
+        }
+        "returned" => {
+            let end = required_date(f, "end", "The date the child returned", &mut e);
+            let offered = date_input(f, "offered", "The date the interview was offered", &mut e);
+            let interview = match (f.get("interview"), offered) {
+                ("accepted" | "declined", Some(offered)) => Some(ReturnInterview { offered, accepted: f.get("interview") == "accepted" }),
+                ("accepted" | "declined", None) => {
+                    if e.get("offered").is_none() {
+                        e.add("offered", "Enter the date the interview was offered");
+                    }
+                    None
+                }
+                ("none", _) => None,
+                _ => {
+                    e.add("interview", "Say whether a return interview was offered");
+                    None
+                }
+            };
+            end.map(|end| CareChange::Returned(MissingReturn { end, interview }))
+        }
+        "uasc" => {
+            let from = required_date(f, "from", "The date the child became an unaccompanied asylum seeker", &mut e);
+            let until = date_input(f, "until", "The date it ended", &mut e);
+            from.map(|from| CareChange::Uasc(Uasc { from, until }))
+        }
+        _ => return Err(FieldErrors::one("form", "There is no such form")),
+    };
+    e.into_result()?;
+    change.ok_or_else(|| FieldErrors::one("on", "Enter the date"))
 }
 
 /// Renames the domain's field names ("placements[2].from", "legal_statuses[0].status",
@@ -287,6 +563,13 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
             .into_iter()
             .map(|mut e| {
                 let last = e.field.rsplit('.').next().unwrap_or("").to_string();
+                // "planning.reviews[3].decisions[1].action" → the second row of actions filled in.
+                if let Some((_, rest)) = e.field.split_once(".decisions[") {
+                    if let Some((n, part)) = rest.split_once("].") {
+                        e.field = format!("actions-{}-{part}", n.parse::<usize>().map_or(1, |n| n + 1));
+                        return e;
+                    }
+                }
                 e.field = match (key, e.field.as_str(), last.as_str()) {
                     (_, "home_postcode", _) => "home_postcode".into(),
                     ("start", _, "from" | "start") | ("start", "legal_statuses" | "placements", _) => "start".into(),
@@ -304,10 +587,12 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
 
 async fn form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, key: &str, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
     let care = s.app.care_of(actor, id).await?;
-    if !actor.can(Permission::AddCaseNotes) {
+    let needs = if key == "sign-off" { Permission::RecordManagementOversight } else { Permission::AddCaseNotes };
+    if !actor.can(needs) {
         return Err(s.app.forbidden(actor, &format!("care.{key}"), Some(id)).await.into());
     }
-    let spec = spec(key, &care, provider_options(s, actor).await?)?;
+    let providers = if matches!(key, "start" | "move") { provider_options(s, actor).await? } else { Vec::new() };
+    let spec = spec(key, &care, providers)?;
     let version = care.current(care.summary.today).map_or(0, |p| p.record.version);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let target = StepTarget { action: format!("/people/{id}/care/{key}"), back: format!("/people/{id}/care") };

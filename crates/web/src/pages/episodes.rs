@@ -297,7 +297,8 @@ fn participants(f: &FormData, name: &str) -> (Vec<Participant>, Vec<usize>) {
     (out, rows)
 }
 
-fn actions(f: &FormData, errors: &mut FieldErrors) -> (Vec<PlanAction>, Vec<usize>) {
+/// The filled-in rows of a form's actions, and which rows they were.
+pub(super) fn actions(f: &FormData, errors: &mut FieldErrors) -> (Vec<PlanAction>, Vec<usize>) {
     let mut out = Vec::new();
     let mut rows = Vec::new();
     for n in 1..=ACTION_ROWS {

@@ -132,6 +132,9 @@ pub async fn new_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v
     let form = restored.clone().unwrap_or_else(|| {
         let mut f = FormData::default();
         set_date(&mut f, "occurred", Some(s.app.today()));
+        if let Some(t) = CaseNoteType::from_code(&q.note_type) {
+            f.set("note_type", t.code().to_string());
+        }
         f
     });
     let page = NoteFormPage {

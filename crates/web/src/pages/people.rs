@@ -305,6 +305,9 @@ impl PersonFormPage {
 pub struct DraftQuery {
     #[serde(default)]
     pub draft: String,
+    /// A new case note of this type (a link from the Care tab asks for a statutory visit).
+    #[serde(default, rename = "type")]
+    pub note_type: String,
 }
 
 /// Gives back a form kept when the session expired, if it is this user's.

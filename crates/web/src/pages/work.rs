@@ -55,6 +55,7 @@ pub fn task_href(t: &Task) -> String {
         TaskSubject::Referral(id) => format!("/referrals/{id}"),
         TaskSubject::Assessment(id) => format!("/assessments/{id}"),
         TaskSubject::Episode(id) => format!("/episodes/{id}"),
+        TaskSubject::CarePeriod(_) => format!("/people/{}/care", t.child),
     }
 }
 

@@ -38,6 +38,7 @@ fn period() -> PeriodOfCare {
         legal_statuses: vec![status(start, LegalStatus::Section20)],
         placements: vec![placement(start, PlacementType::FosterOther, "smith", "TW2 5AB")],
         ended: None,
+        planning: Default::default(),
     }
 }
 

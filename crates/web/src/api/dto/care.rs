@@ -2,7 +2,8 @@
 //! status `C2`, placement type `U6`, …); the episodes are derived by Hearth and read-only.
 use super::cin::Reader;
 use super::{date, instant};
-use hearth_app::{CareChange, ChildCare, NewCare, PlacementChoice, ProviderPage, ProviderRow};
+use hearth_app::{CareChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
+use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, Episode, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
@@ -19,6 +20,132 @@ pub struct ChildCareDto {
     /// Whether the child is looked after today.
     pub looked_after: bool,
     pub periods: Vec<CarePeriodDto>,
+    /// What the open period has due now, from the policy pack: the care and placement
+    /// plans, the next statutory visit and review, the permanence plan, a report's sign-off.
+    pub due: Vec<DueStepDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DueStepDto {
+    /// The task's kind (`care_plan`, `care_visit`, `looked_after_review`, …).
+    pub kind: String,
+    pub label: String,
+    pub due: String,
+    /// The pack's rule it is counted by.
+    pub rule: String,
+}
+
+/// What was recorded while the child was looked after in a period.
+#[derive(Serialize, ToSchema)]
+pub struct PlanningDto {
+    pub care_plan_agreed: Option<String>,
+    pub placement_plans: Vec<PlacementPlanDto>,
+    /// The placement agreed as long-term (the carers are to care for the child until 18).
+    pub long_term: Option<PlacementPlanDto>,
+    pub permanence_agreed: Option<String>,
+    /// `return_home`, `child_arrangements`, `special_guardianship`, `adoption`,
+    /// `long_term_fostering`, `residential`, `independence`.
+    pub permanence_plan: Option<String>,
+    pub iro_name: Option<String>,
+    pub iro_from: Option<String>,
+    pub reviews: Vec<ReviewDto>,
+    /// The report for the next review, while it is written and signed off.
+    pub next_report: Option<ReportDto>,
+    pub missing: Vec<MissingDto>,
+    pub uasc_from: Option<String>,
+    pub uasc_until: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlacementPlanDto {
+    /// The day the placement began.
+    pub placement: String,
+    pub agreed: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDto {
+    pub date: String,
+    pub iro: String,
+    /// `PN0` to `PN7`.
+    pub participation: String,
+    pub decisions: Vec<DecisionBody>,
+    pub report: Option<ReportDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportDto {
+    pub ready: String,
+    pub signed_off_by: Option<Uuid>,
+    pub signed_off_on: Option<String>,
+    pub shared: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MissingDto {
+    /// `M` missing, `A` away without authorisation.
+    pub kind: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub interview_offered: Option<String>,
+    pub interview_accepted: Option<bool>,
+    /// Whether the interview was offered within 72 hours of the return.
+    pub interview_in_time: Option<bool>,
+}
+
+/// A review's decision: what, who, by when.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    pub action: String,
+    #[serde(default)]
+    pub owner: String,
+    pub due: Option<String>,
+}
+
+fn report_dto(r: &ReviewReport) -> ReportDto {
+    ReportDto { ready: date(r.ready), signed_off_by: r.signed_off.map(|s| s.by.0), signed_off_on: r.signed_off.map(|s| date(s.on)), shared: r.shared.map(date) }
+}
+
+impl From<&Planning> for PlanningDto {
+    fn from(p: &Planning) -> Self {
+        let plan = |pp: &PlacementPlan| PlacementPlanDto { placement: date(pp.placement), agreed: date(pp.agreed) };
+        PlanningDto {
+            care_plan_agreed: p.care_plan.map(date),
+            placement_plans: p.placement_plans.iter().map(plan).collect(),
+            long_term: p.long_term.as_ref().map(plan),
+            permanence_agreed: p.permanence.map(|x| date(x.agreed)),
+            permanence_plan: p.permanence.map(|x| code(x.plan)),
+            iro_name: p.iro.as_ref().map(|i| i.name.clone()),
+            iro_from: p.iro.as_ref().map(|i| date(i.from)),
+            reviews: p
+                .reviews
+                .iter()
+                .map(|r| ReviewDto {
+                    date: date(r.date),
+                    iro: r.iro.clone(),
+                    participation: code(r.participation),
+                    decisions: r.decisions.iter().map(|d| DecisionBody { action: d.action.clone(), owner: d.owner.clone(), due: d.due.map(date) }).collect(),
+                    report: r.report.as_ref().map(report_dto),
+                })
+                .collect(),
+            next_report: p.next_report.as_ref().map(report_dto),
+            missing: p
+                .missing
+                .iter()
+                .map(|m| MissingDto {
+                    kind: code(m.kind),
+                    start: date(m.start),
+                    end: m.end.map(date),
+                    interview_offered: m.interview.map(|i| date(i.offered)),
+                    interview_accepted: m.interview.map(|i| i.accepted),
+                    interview_in_time: m.interview_in_time(),
+                })
+                .collect(),
+            uasc_from: p.uasc.map(|u| date(u.from)),
+            uasc_until: p.uasc.and_then(|u| u.until.map(date)),
+        }
+    }
 }
 
 /// A period of care as recorded, with the episodes the SSDA903 return counts.
@@ -37,6 +164,7 @@ pub struct CarePeriodDto {
     /// Reason episode ceased (`E11`, `E4A`, …) when care has ended.
     pub reason_ended: Option<String>,
     pub episodes: Vec<EpisodeDto>,
+    pub planning: PlanningDto,
     pub updated_at: String,
 }
 
@@ -137,10 +265,12 @@ impl From<&ChildCare> for ChildCareDto {
                         ended: p.ended.map(|e| date(e.on)),
                         reason_ended: p.ended.map(|e| code(e.reason)),
                         episodes: v.episodes.iter().map(Into::into).collect(),
+                        planning: (&p.planning).into(),
                         updated_at: instant(v.record.updated_at),
                     }
                 })
                 .collect(),
+            due: c.due.iter().map(|d| DueStepDto { kind: d.kind.code().to_string(), label: d.kind.label().to_string(), due: date(d.deadline.due.date()), rule: d.deadline.rule.clone() }).collect(),
         }
     }
 }
@@ -213,6 +343,36 @@ pub enum CareChangeKind {
     Move { from: Option<String>, placement_type: Option<String>, provider_id: Option<Uuid>, reason: Option<String> },
     /// Care ended.
     End { on: Option<String>, reason: Option<String> },
+    /// The care plan agreed on a day.
+    CarePlan { on: Option<String> },
+    /// The plan of the placement the child is in today, agreed on a day.
+    PlacementPlan { on: Option<String> },
+    /// The placement the child is in today agreed as long-term on a day.
+    LongTerm { on: Option<String> },
+    /// The permanence plan (`return_home`, `adoption`, …) agreed on a day.
+    Permanence { on: Option<String>, plan: Option<String> },
+    /// The independent reviewing officer named for the child from a day.
+    Iro { name: Option<String>, from: Option<String> },
+    /// The report for the next review finished and sent for sign-off.
+    ReportReady { on: Option<String> },
+    /// A manager signs the report off today.
+    SignOffReport {},
+    /// The signed-off report shared with everyone taking part.
+    ReportShared { on: Option<String> },
+    /// A review held, chaired by the IRO named for the child.
+    Review {
+        date: Option<String>,
+        /// `PN0` to `PN7`.
+        participation: Option<String>,
+        #[serde(default)]
+        decisions: Vec<DecisionBody>,
+    },
+    /// The child went missing (`M`) or away without authorisation (`A`).
+    Missing { kind: Option<String>, start: Option<String> },
+    /// The child came back; the return interview if one was offered.
+    Returned { end: Option<String>, interview_offered: Option<String>, interview_accepted: Option<bool> },
+    /// The child is an unaccompanied asylum seeker from a day (until one).
+    Uasc { from: Option<String>, until: Option<String> },
 }
 
 impl CareChangeKind {
@@ -244,6 +404,64 @@ impl CareChangeKind {
                 let reason = r.code::<ReasonEpisodeCeased>("reason", reason);
                 let reason = required(&mut r, "reason", reason);
                 on.zip(reason).map(|(on, reason)| CareChange::End(Ending { on, reason }))
+            }
+            CareChangeKind::CarePlan { on } => r.required_date("on", on).map(CareChange::CarePlan),
+            CareChangeKind::PlacementPlan { on } => r.required_date("on", on).map(CareChange::PlacementPlan),
+            CareChangeKind::LongTerm { on } => r.required_date("on", on).map(CareChange::LongTerm),
+            CareChangeKind::ReportReady { on } => r.required_date("on", on).map(CareChange::ReportReady),
+            CareChangeKind::ReportShared { on } => r.required_date("on", on).map(CareChange::ReportShared),
+            CareChangeKind::SignOffReport {} => Some(CareChange::SignOffReport),
+            CareChangeKind::Permanence { on, plan } => {
+                let agreed = r.required_date("on", on);
+                let plan = r.code::<PermanenceOption>("plan", plan);
+                let plan = required(&mut r, "plan", plan);
+                agreed.zip(plan).map(|(agreed, plan)| CareChange::Permanence(PermanencePlan { agreed, plan }))
+            }
+            CareChangeKind::Iro { name, from } => {
+                let name = required(&mut r, "name", name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string));
+                let from = r.required_date("from", from);
+                name.zip(from).map(|(name, from)| CareChange::Iro(NamedIro { name, from }))
+            }
+            CareChangeKind::Review { date, participation, decisions } => {
+                let date = r.required_date("date", date);
+                let participation = r.code::<Participation>("participation", participation);
+                let participation = required(&mut r, "participation", participation);
+                let decisions = decisions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| ReviewDecision { action: d.action.trim().to_string(), owner: d.owner.trim().to_string(), due: r.date(&format!("decisions[{i}].due"), &d.due) })
+                    .collect();
+                date.zip(participation).map(|(date, participation)| CareChange::Review(ReviewHeld { date, participation, decisions }))
+            }
+            CareChangeKind::Missing { kind, start } => {
+                let kind = r.code::<MissingKind>("kind", kind);
+                let kind = required(&mut r, "kind", kind);
+                let start = r.required_date("start", start);
+                kind.zip(start).map(|(kind, start)| CareChange::Missing { kind, start })
+            }
+            CareChangeKind::Returned { end, interview_offered, interview_accepted } => {
+                let end = r.required_date("end", end);
+                let offered = r.date("interview_offered", interview_offered);
+                let interview = match (offered, interview_accepted) {
+                    (Some(offered), Some(accepted)) => Some(ReturnInterview { offered, accepted: *accepted }),
+                    (None, None) => None,
+                    (Some(_), None) => {
+                        r.0.add("interview_accepted", "Say whether the interview was accepted");
+                        None
+                    }
+                    (None, Some(_)) => {
+                        if r.0.get("interview_offered").is_none() {
+                            r.0.add("interview_offered", "Enter the date the interview was offered");
+                        }
+                        None
+                    }
+                };
+                end.map(|end| CareChange::Returned(MissingReturn { end, interview }))
+            }
+            CareChangeKind::Uasc { from, until } => {
+                let from = r.required_date("from", from);
+                let until = r.date("until", until);
+                from.map(|from| CareChange::Uasc(Uasc { from, until }))
             }
         };
         r.0.clone().into_result()?;

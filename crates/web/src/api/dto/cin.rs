@@ -486,6 +486,15 @@ impl Reader {
         self.parsed(field, v, parse_date, "Enter a real date as YYYY-MM-DD, for example 2026-11-24")
     }
 
+    /// A date the request must have: absent or blank is a field error too.
+    pub(super) fn required_date(&mut self, field: &str, v: &Option<String>) -> Option<Date> {
+        let d = self.date(field, v);
+        if d.is_none() && self.0.get(field).is_none() {
+            self.0.add(field, "This field is required");
+        }
+        d
+    }
+
     fn instant(&mut self, field: &str, v: &Option<String>) -> Option<OffsetDateTime> {
         self.parsed(field, v, parse_instant, "Enter a date and time as RFC 3339 with its offset, for example 2026-11-24T09:30:00Z")
     }

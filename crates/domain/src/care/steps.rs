@@ -1,0 +1,115 @@
+//! What a looked-after child's period of care has due next, from the policy pack: the care
+//! plan, the placement plan, statutory visits (regulation 28), reviews (regulation 33), the
+//! permanence plan, the review report's sign-off and, where the local pack says so, the
+//! transfer of a section 20 case after its first review (seed 001). Like the CIN episode's
+//! steps, the set is a pure function of the period and the child's visits, so the trays are
+//! kept by comparing it with the open tasks (`cin::steps::reconcile`).
+use super::codes::LegalStatus;
+use super::episodes::PeriodOfCare;
+use crate::calendar::Calendar;
+use crate::cin::steps::DueStep;
+use crate::front_door::tasks::TaskKind;
+use crate::policy::{Deadline, DeadlineError, Pack, Start};
+use time::Date;
+
+pub const CARE_PLAN_RULE: &str = "care_plan";
+pub const PLACEMENT_PLAN_RULE: &str = "placement_plan";
+pub const REVIEW_RULE: &str = "looked_after_review";
+/// Regulation 28: within a week of a placement, then at most every six weeks.
+pub const VISIT_RULE: &str = "statutory_visit";
+/// Regulation 28: after the first year of a placement agreed as long-term, at most every
+/// three months.
+pub const LONG_TERM_VISIT_RULE: &str = "statutory_visit_long_term";
+/// By the second review (seed 001: the 4-month review).
+pub const PERMANENCE_RULE: &str = "permanence_plan";
+/// Seed 001: a section 20 case moves to the Children in Care team after its 4-week review.
+pub const CARE_TRANSFER_RULE: &str = "looked_after_case_transfer";
+
+/// What the steps depend on besides the period.
+#[derive(Clone, Copy, Debug)]
+pub struct Facts<'a> {
+    /// The dates of the child's statutory visits (the child seen), any order.
+    pub visits: &'a [Date],
+    /// The date the child's case last changed team, if ever.
+    pub last_team_change: Option<Date>,
+    pub today: Date,
+}
+
+fn step(kind: TaskKind, key: String, d: Result<Deadline, DeadlineError>) -> Result<DueStep, DeadlineError> {
+    Ok(DueStep { kind, step: key, deadline: d? })
+}
+
+/// The deadline of the next review: the first counted from the day care began, each later
+/// one from the review before.
+pub fn next_review(p: &PeriodOfCare, pack: &Pack, cal: &Calendar) -> Result<Deadline, DeadlineError> {
+    let reviews = &p.planning.reviews;
+    let n = u32::try_from(reviews.len()).unwrap_or(u32::MAX);
+    let from = reviews.last().map_or(p.start, |r| r.date);
+    pack.deadline(REVIEW_RULE, n.saturating_add(1), Start::Date(from), cal)
+}
+
+/// The deadline of the next statutory visit to a child in the placement they are in on
+/// `today`: within a week of the placement beginning, then at most six weeks after the last
+/// visit, or three months once the placement is agreed as long-term and a year old.
+pub fn next_visit(p: &PeriodOfCare, visits: &[Date], pack: &Pack, cal: &Calendar, today: Date) -> Option<(String, Result<Deadline, DeadlineError>)> {
+    let began = p.placement_began(today)?;
+    let last = visits.iter().filter(|v| **v >= began && p.covers(**v)).max().copied();
+    Some(match last {
+        None => (format!("visit:first:{began}"), pack.deadline(VISIT_RULE, 1, Start::Date(began), cal)),
+        Some(v) => {
+            let long_term = p.planning.long_term.is_some_and(|lt| lt.placement == began && lt.agreed <= v);
+            let first_year_over = v >= began.replace_year(began.year() + 1).unwrap_or(began);
+            let d = if long_term && first_year_over && pack.timescale(LONG_TERM_VISIT_RULE).is_some() {
+                pack.deadline(LONG_TERM_VISIT_RULE, 1, Start::Date(v), cal)
+            } else {
+                pack.deadline(VISIT_RULE, 2, Start::Date(v), cal)
+            };
+            (format!("visit:after:{v}"), d)
+        }
+    })
+}
+
+/// Every step of the period that is due now, in a stable order; `id` names the period in
+/// the step keys. An ended period has nothing due.
+pub fn due_steps(id: &str, p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal: &Calendar) -> Result<Vec<DueStep>, DeadlineError> {
+    let mut out = Vec::new();
+    if p.ended.is_some() {
+        return Ok(out);
+    }
+    let plan = &p.planning;
+    let key = |s: &str| format!("care:{id}:{s}");
+    if plan.care_plan.is_none() {
+        out.push(step(TaskKind::CarePlan, key("care_plan"), pack.deadline(CARE_PLAN_RULE, 1, Start::Date(p.start), cal))?);
+    }
+    if let Some(began) = p.placement_began(facts.today) {
+        if !plan.placement_plans.iter().any(|pp| pp.placement == began) {
+            out.push(step(TaskKind::PlacementPlan, key(&format!("placement_plan:{began}")), pack.deadline(PLACEMENT_PLAN_RULE, 1, Start::Date(began), cal))?);
+        }
+    }
+    if let Some((k, d)) = next_visit(p, facts.visits, pack, cal, facts.today) {
+        out.push(step(TaskKind::CareVisit, key(&k), d)?);
+    }
+    let review = next_review(p, pack, cal)?;
+    let n = plan.reviews.len() + 1;
+    if plan.next_report.as_ref().is_some_and(|r| r.signed_off.is_none()) {
+        out.push(DueStep { kind: TaskKind::ReviewReportSignOff, step: key(&format!("review:{n}:report")), deadline: review.clone() });
+    }
+    out.push(DueStep { kind: TaskKind::LookedAfterReview, step: key(&format!("review:{n}")), deadline: review.clone() });
+    if plan.permanence.is_none() && pack.timescale(PERMANENCE_RULE).is_some() {
+        // Counted from the first review, or from the day it is due while it has not been held.
+        // The key names the day it counts from, so holding the first review re-dates the task.
+        let first = plan.reviews.first().map_or(review.due.date(), |r| r.date);
+        out.push(step(TaskKind::PermanencePlan, key(&format!("permanence_plan:{first}")), pack.deadline(PERMANENCE_RULE, 1, Start::Date(first), cal))?);
+    }
+    if let Some(first) = plan.reviews.first() {
+        let section_20 = p.legal_status_on(first.date) == Some(LegalStatus::Section20);
+        let moved = facts.last_team_change.is_some_and(|d| d >= first.date);
+        if section_20 && !moved && pack.timescale(CARE_TRANSFER_RULE).is_some() {
+            out.push(step(TaskKind::CareTransfer, key("transfer"), pack.deadline(CARE_TRANSFER_RULE, 1, Start::Date(first.date), cal))?);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
