@@ -18,7 +18,7 @@ use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::user::Permission;
 use hearth_domain::validation::FieldErrors;
 use hearth_domain::{PersonId, UserId};
-use hearth_store::{Tx, Versioned};
+use hearth_store::{TaskQuery, Tx, Versioned};
 use std::collections::HashMap;
 use time::Date;
 
@@ -430,7 +430,21 @@ pub struct CareDashboardView {
     pub providers: HashMap<ProviderId, String>,
     /// Whether the LA's area is set, so "out of area" means something.
     pub area_known: bool,
+    /// The overdue plans, visits and reviews of the children listed, oldest first.
+    pub overdue: Vec<Task>,
+    /// Who holds the overdue work.
+    pub users: HashMap<UserId, String>,
     pub today: Date,
+}
+
+/// The care tasks the dashboard lists when overdue.
+pub const DASHBOARD_OVERDUE: [TaskKind; 5] = [TaskKind::LookedAfterReview, TaskKind::CareVisit, TaskKind::CarePlan, TaskKind::PlacementPlan, TaskKind::PermanencePlan];
+
+impl CareDashboardView {
+    /// How many overdue tasks there are of `kind`.
+    pub fn overdue_of(&self, kind: TaskKind) -> usize {
+        self.overdue.iter().filter(|t| t.kind == kind).count()
+    }
 }
 
 impl App {
@@ -445,10 +459,14 @@ impl App {
         let looked_after: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today)).map(|r| r.child).collect();
         let children = self.visible_people(tx.as_mut(), actor, &looked_after).await?;
         let providers = tx.providers().await?.into_iter().map(|p| (p.id, p.name)).collect();
+        let mut overdue = tx.open_tasks(&TaskQuery { kinds: &DASHBOARD_OVERDUE, due_before: Some(today), ..TaskQuery::all() }).await?;
+        overdue.retain(|t| children.contains_key(&t.child));
+        let holders: Vec<UserId> = overdue.iter().filter_map(|t| t.assignee).collect();
+        let users = self.user_names(tx.as_mut(), &holders).await?;
         tx.append_audit(&self.draft(Some(actor), ACTION, None, hearth_domain::audit::Outcome::Allowed)).await?;
         tx.commit().await?;
         let mine = periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| (r.child, &r.period));
         let dashboard = hearth_domain::care::dashboard::build(mine, today, &self.config.area);
-        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), today })
+        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), overdue, users, today })
     }
 }

@@ -241,6 +241,34 @@ fn care_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
         if let Some(e) = p.ended {
             out.push(entry(e.on, format!("Stopped being looked after: {}", e.reason.label())));
         }
+        let plan = &p.planning;
+        out.extend(plan.care_plan.map(|d| entry(d, "Care plan agreed".into())));
+        out.extend(plan.placement_plans.iter().map(|pp| entry(pp.agreed, format!("Placement plan agreed for the placement from {}", crate::calendar::describe_date(pp.placement)))));
+        out.extend(plan.long_term.map(|lt| entry(lt.agreed, "Placement agreed as long-term".into())));
+        out.extend(plan.permanence.map(|pm| entry(pm.agreed, format!("Permanence plan agreed: {}", pm.plan.label()))));
+        for r in &plan.reviews {
+            let decisions = match r.decisions.len() {
+                0 => String::new(),
+                1 => ", 1 decision".into(),
+                n => format!(", {n} decisions"),
+            };
+            out.push(entry(r.date, format!("Looked-after review chaired by {} ({}){decisions}", r.iro, r.participation.code())));
+        }
+        for m in &plan.missing {
+            out.push(entry(m.start, format!("{} ({})", m.kind.label(), m.kind.code())));
+            if let Some(end) = m.end {
+                let interview = match m.interview {
+                    Some(i) if i.accepted => "; return interview accepted",
+                    Some(_) => "; return interview declined",
+                    None => "; no return interview offered yet",
+                };
+                out.push(entry(end, format!("Returned from being {}{interview}", if m.kind == crate::care::planning::MissingKind::Missing { "missing" } else { "away" })));
+            }
+        }
+        if let Some(u) = plan.uasc {
+            out.push(entry(u.from, "Unaccompanied asylum-seeking child".into()));
+            out.extend(u.until.map(|d| entry(d, "No longer an unaccompanied asylum-seeking child".into())));
+        }
     }
     out
 }
@@ -378,6 +406,7 @@ mod tests {
     fn care_is_in_the_chronology_step_by_step_naming_the_carers() {
         use crate::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
         use crate::care::episodes::{Ending, LegalStatusFrom, Placement};
+        use crate::care::planning::{CareReview, MissingEpisode, MissingKind, Participation, Planning, ReturnInterview};
         let child = amy(UserId::new());
         let (smith, gone) = (ProviderId::new(), ProviderId::new());
         let placed = |from: Date, carer: ProviderId, reason: Option<ReasonPlaceChange>| Placement { from, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer, reason };
@@ -388,7 +417,12 @@ mod tests {
             legal_statuses: vec![LegalStatusFrom { from: date!(2026 - 02 - 02), status: LegalStatus::Section20 }, LegalStatusFrom { from: date!(2026 - 03 - 02), status: LegalStatus::InterimCareOrder }],
             placements: vec![placed(date!(2026 - 02 - 02), smith, None), placed(date!(2026 - 04 - 06), gone, Some(ReasonPlaceChange::ChildRequest))],
             ended: Some(Ending { on: date!(2026 - 05 - 04), reason: ReasonEpisodeCeased::HomePlanned }),
-            planning: Default::default(),
+            planning: Planning {
+                care_plan: Some(date!(2026 - 02 - 10)),
+                reviews: vec![CareReview { date: date!(2026 - 02 - 27), iro: "Irene Olu".into(), participation: Participation::SpeaksForThemselves, decisions: vec![], report: None }],
+                missing: vec![MissingEpisode { kind: MissingKind::Missing, start: date!(2026 - 03 - 10), end: Some(date!(2026 - 03 - 11)), interview: Some(ReturnInterview { offered: date!(2026 - 03 - 12), accepted: true }) }],
+                ..Planning::default()
+            },
         };
         let names = HashMap::from([(smith, "The Smith household".to_string())]);
         let events = FrontDoorEvents { care: std::slice::from_ref(&period), providers: Some(&names), ..Default::default() };
@@ -398,7 +432,11 @@ mod tests {
             [
                 "Stopped being looked after: Returned home to parent(s) or others with parental responsibility, as part of the care plan",
                 "Moved to a provider no longer on record (U6): The child asked for the placement to end",
+                "Returned from being missing; return interview accepted",
+                "Missing from placement (M)",
                 "Legal status changed: Interim care order (C1)",
+                "Looked-after review chaired by Irene Olu (PN1)",
+                "Care plan agreed",
                 "Became looked after: section 20 (V2), placed with The Smith household (U6)",
             ]
         );

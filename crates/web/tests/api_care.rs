@@ -39,7 +39,7 @@ async fn a_child_comes_into_care_moves_changes_status_and_goes_home() {
     let smith = w.provider(foster("The Smith household")).await;
     let oak = w.provider(json!({"name": "Oak House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "sc123456", "postcode": "RG1 1AA", "places": 4})).await;
     let amy = w.child("Amy").await;
-    assert_eq!(w.care(&amy).await, json!({"looked_after": false, "periods": []}));
+    assert_eq!(w.care(&amy).await, json!({"looked_after": false, "periods": [], "due": []}));
     let r = w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await;
     r.expect(StatusCode::CREATED);
     assert_eq!(r.location(), format!("/api/v1/people/{amy}/care"));
@@ -173,4 +173,63 @@ async fn the_dashboard_is_for_managers_and_lists_the_children_in_care() {
     let before = w.audit_head().await;
     w.get("/children-in-care", &w.sam).await.expect(StatusCode::FORBIDDEN);
     w.assert_audited(before, "care_dashboard.view", Outcome::Denied).await;
+}
+
+#[tokio::test]
+async fn plans_reviews_and_missing_episodes_are_recorded_with_the_same_rules_and_their_deadlines_listed() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    let r = w.post(&format!("/people/{amy}/care"), &w.sam, json!({"start": "2023-12-18", "legal_status": "V2", "category_of_need": "N1", "placement_type": "U6", "provider_id": smith})).await;
+    r.expect(StatusCode::CREATED);
+    let period = r.id();
+    let due = |care: &Value| care["due"].as_array().unwrap().iter().map(|d| (d["kind"].as_str().unwrap().to_string(), d["due"].as_str().unwrap().to_string())).collect::<Vec<_>>();
+    // Christmas, Boxing Day and New Year's Day are not working days.
+    assert_eq!(
+        due(&w.care(&amy).await),
+        [
+            ("care_plan".to_string(), "2024-01-04".to_string()),
+            ("placement_plan".into(), "2023-12-27".into()),
+            ("care_visit".into(), "2023-12-25".into()),
+            ("looked_after_review".into(), "2024-01-18".into()),
+            ("permanence_plan".into(), "2024-04-18".into()),
+        ]
+    );
+    let changes = format!("/care-periods/{period}/changes");
+    let change = |version: i64, change: Value| json!({"version": version, "change": change});
+    w.post(&changes, &w.sam, change(1, json!({"type": "care_plan", "on": "2023-12-20"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(2, json!({"type": "iro", "name": "Irene Olu", "from": "2023-12-19"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(3, json!({"type": "report_ready", "on": "2023-12-21"}))).await.expect(StatusCode::OK);
+    // Only a manager signs the report off; someone in another team does not learn the period exists.
+    let before = w.audit_head().await;
+    w.post(&changes, &w.sam, change(4, json!({"type": "sign_off_report"}))).await.expect(StatusCode::FORBIDDEN);
+    w.assert_audited(before, "care.report_sign_off", Outcome::Denied).await;
+    w.post(&changes, &w.bea, change(4, json!({"type": "care_plan", "on": "2023-12-20"}))).await.expect(StatusCode::NOT_FOUND);
+    w.post(&changes, &w.mo, change(4, json!({"type": "sign_off_report"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.mo, change(4, json!({"type": "sign_off_report"}))).await.expect_conflict(5);
+    w.post(&changes, &w.mo, change(5, json!({"type": "sign_off_report"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.next_report"]);
+    // A review: a code that is not PN0–PN7, a decision with a date that does not exist, a
+    // review before care began.
+    w.post(&changes, &w.sam, change(5, json!({"type": "review", "date": "2023-12-22", "participation": "PN9", "decisions": [{"action": "Contact", "due": "2024-02-30"}]})))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY)
+        .expect_fields(&["participation", "decisions[0].due"]);
+    w.post(&changes, &w.sam, change(5, json!({"type": "review", "date": "2023-12-01", "participation": "PN1"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.reviews[0].date"]);
+    let r = w.post(&changes, &w.sam, change(5, json!({"type": "review", "date": "2023-12-22", "participation": "PN1", "decisions": [{"action": "Weekly contact with mother", "owner": "Sam", "due": "2024-01-05"}]}))).await;
+    r.expect(StatusCode::OK);
+    // Missing and back, with the interview; a UASC status ending before it began.
+    w.post(&changes, &w.sam, change(6, json!({"type": "missing", "kind": "A", "start": "2023-12-20"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(7, json!({"type": "returned", "end": "2023-12-21", "interview_offered": "2023-12-22"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["interview_accepted"]);
+    w.post(&changes, &w.sam, change(7, json!({"type": "returned", "end": "2023-12-21", "interview_offered": "2023-12-22", "interview_accepted": false}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(8, json!({"type": "uasc", "from": "2023-12-18", "until": "2023-12-01"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.uasc.until"]);
+    let care = w.care(&amy).await;
+    let plan = &care["periods"][0]["planning"];
+    assert_eq!(plan["care_plan_agreed"], "2023-12-20");
+    assert_eq!((plan["reviews"][0]["iro"].as_str(), plan["reviews"][0]["participation"].as_str()), (Some("Irene Olu"), Some("PN1")));
+    assert_eq!(plan["reviews"][0]["report"]["signed_off_by"], w.uid("mo").as_str());
+    assert_eq!(plan["reviews"][0]["decisions"][0], json!({"action": "Weekly contact with mother", "owner": "Sam", "due": "2024-01-05"}));
+    assert_eq!(plan["missing"][0], json!({"kind": "A", "start": "2023-12-20", "end": "2023-12-21", "interview_offered": "2023-12-22", "interview_accepted": false, "interview_in_time": true}));
+    assert_eq!(plan["next_report"], Value::Null);
+    // The second review is due three months after the first.
+    assert!(due(&care).contains(&("looked_after_review".to_string(), "2024-03-22".to_string())), "{:?}", due(&care));
 }

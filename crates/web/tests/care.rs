@@ -305,12 +305,15 @@ async fn the_children_in_care_dashboard_counts_only_the_children_the_manager_may
     assert_eq!(d.dashboard.children.iter().map(|c| c.child).collect::<Vec<_>>(), [amy.id], "Bea is neither named nor counted for Sol");
     assert_eq!(d.dashboard.unstable().count(), 1);
     assert!(!d.area_known);
+    // Their overdue work too: none of it is Bea's.
+    assert!(d.overdue.iter().all(|t| t.child == amy.id) && d.overdue_of(hearth_domain::front_door::tasks::TaskKind::LookedAfterReview) == 1, "{:?}", d.overdue);
+    assert!(w.app.care_dashboard(&alone(&tara)).await.unwrap().overdue.iter().any(|t| t.child == bea.id));
     // The page, for a manager; a social worker may not see it.
     let mut b = Browser::new();
     b.sign_in(&w, "sol").await;
     let page = b.get(&w, "/children-in-care").await;
     assert_eq!(page.status, axum::http::StatusCode::OK);
-    for text in ["Amy Quill", "Oak House (K2)", "Children&#39;s home subject to the Children&#39;s Homes Regulations (K2)", "Not known: Hearth has not been told the postcode districts"] {
+    for text in ["Amy Quill", "Oak House (K2)", "Children&#39;s home subject to the Children&#39;s Homes Regulations (K2)", "Not known: Hearth has not been told the postcode districts", "Overdue reviews, visits and plans", "Hold the looked-after child&#39;s review"] {
         assert!(page.body.contains(text), "{text}: {}", page.body);
     }
     assert!(!page.body.contains("Hidden"));

@@ -23,6 +23,10 @@ pub struct ChildInCare {
     pub placements_in_year: usize,
     /// Placed outside the LA's area (`None` when the area or the postcode is not known).
     pub out_of_area: Option<bool>,
+    /// Missing or away from placement since this day, not yet returned.
+    pub missing_since: Option<Date>,
+    /// An unaccompanied asylum-seeking child today.
+    pub uasc: bool,
 }
 
 /// The figures for the children looked after on a day.
@@ -42,6 +46,14 @@ impl CareDashboard {
 
     pub fn unstable(&self) -> impl Iterator<Item = &ChildInCare> {
         self.children.iter().filter(|c| c.placements_in_year >= UNSTABLE_PLACEMENTS)
+    }
+
+    pub fn missing(&self) -> impl Iterator<Item = &ChildInCare> {
+        self.children.iter().filter(|c| c.missing_since.is_some())
+    }
+
+    pub fn uasc(&self) -> usize {
+        self.children.iter().filter(|c| c.uasc).count()
     }
 }
 
@@ -90,7 +102,10 @@ pub fn build<'a>(periods: impl IntoIterator<Item = (PersonId, &'a PeriodOfCare)>
                 .count()
                 .max(1);
             let out_of_area = in_area(placement.postcode.as_ref(), area).map(|inside| !inside);
-            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area })
+            let plan = &now.planning;
+            let missing_since = plan.missing.last().filter(|m| m.end.is_none() && m.start <= today).map(|m| m.start);
+            let uasc = plan.uasc.is_some_and(|u| u.from <= today && u.until.is_none_or(|d| today < d));
+            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area, missing_since, uasc })
         })
         .collect();
     children.sort_by_key(|c| (c.since, c.child));
@@ -157,5 +172,22 @@ mod tests {
         assert_eq!(d.out_of_area().map(|c| c.child).collect::<Vec<_>>(), [amy]);
         // Without an area, nobody is called out of it.
         assert!(build([(amy, &a)], today, &[]).children[0].out_of_area.is_none());
+    }
+
+    #[test]
+    fn children_missing_now_and_unaccompanied_asylum_seekers_are_picked_out() {
+        use crate::care::planning::{MissingEpisode, MissingKind, Uasc};
+        let today = date!(2026 - 12 - 07);
+        let (amy, ben) = (PersonId::new(), PersonId::new());
+        let mut a = period(date!(2026 - 02 - 02), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 02), 1, PlacementType::FosterOther, "BA1 1AA")]);
+        let gone = |start, end| MissingEpisode { kind: MissingKind::Missing, start, end, interview: None };
+        a.planning.missing = vec![gone(date!(2026 - 03 - 01), Some(date!(2026 - 03 - 02))), gone(date!(2026 - 12 - 05), None)];
+        a.planning.uasc = Some(Uasc { from: date!(2026 - 02 - 02), until: None });
+        let mut b = period(date!(2026 - 02 - 02), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 02), 2, PlacementType::FosterOther, "BA1 1AA")]);
+        b.planning.missing = vec![gone(date!(2026 - 03 - 01), Some(date!(2026 - 03 - 02)))];
+        b.planning.uasc = Some(Uasc { from: date!(2026 - 02 - 02), until: Some(date!(2026 - 10 - 01)) });
+        let d = build([(amy, &a), (ben, &b)], today, &[]);
+        assert_eq!(d.missing().map(|c| (c.child, c.missing_since)).collect::<Vec<_>>(), [(amy, Some(date!(2026 - 12 - 05)))]);
+        assert_eq!(d.uasc(), 1, "Ben's status ended in October");
     }
 }

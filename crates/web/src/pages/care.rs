@@ -652,6 +652,18 @@ impl DashboardPage {
     fn out_of_area(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
         self.d.dashboard.out_of_area().collect()
     }
+
+    fn missing(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
+        self.d.dashboard.missing().collect()
+    }
+
+    fn plans_overdue(&self) -> usize {
+        [TaskKind::CarePlan, TaskKind::PlacementPlan, TaskKind::PermanencePlan].into_iter().map(|k| self.d.overdue_of(k)).sum()
+    }
+
+    fn holder(&self, t: &hearth_domain::front_door::tasks::Task) -> &str {
+        t.assignee.and_then(|u| self.d.users.get(&u)).map_or("The team (not allocated)", String::as_str)
+    }
 }
 
 pub async fn dashboard(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {

@@ -605,6 +605,18 @@ pub struct CareDashboardDto {
     pub area_known: bool,
     /// Longest in care first.
     pub children: Vec<ChildInCareDto>,
+    /// The overdue reviews, visits and plans of the children listed, oldest first.
+    pub overdue: Vec<OverdueDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverdueDto {
+    pub person_id: Uuid,
+    /// `looked_after_review`, `care_visit`, `care_plan`, `placement_plan`, `permanence_plan`.
+    pub kind: String,
+    pub due: String,
+    /// Who holds it (`null`: the team).
+    pub assignee_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -628,6 +640,10 @@ pub struct ChildInCareDto {
     /// Placements begun in the last twelve months, the current one included.
     pub placements_in_year: usize,
     pub out_of_area: Option<bool>,
+    /// Missing or away from placement since this day, not yet returned.
+    pub missing_since: Option<String>,
+    /// An unaccompanied asylum-seeking child today.
+    pub uasc: bool,
 }
 
 impl From<&hearth_app::CareDashboardView> for CareDashboardDto {
@@ -655,8 +671,11 @@ impl From<&hearth_app::CareDashboardView> for CareDashboardDto {
                     placement_postcode: postcode(&c.placement.postcode),
                     placements_in_year: c.placements_in_year,
                     out_of_area: c.out_of_area,
+                    missing_since: c.missing_since.map(date),
+                    uasc: c.uasc,
                 })
                 .collect(),
+            overdue: v.overdue.iter().map(|t| OverdueDto { person_id: t.child.0, kind: t.kind.code().to_string(), due: date(t.due), assignee_id: t.assignee.map(|u| u.0) }).collect(),
         }
     }
 }
