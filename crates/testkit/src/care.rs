@@ -13,7 +13,15 @@ use crate::rng::Gen;
 use crate::text::TeamKind;
 use crate::TestkitError;
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
+use hearth_app::Timescales;
 use hearth_domain::care::episodes::{check_periods, Ending, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::planning::{CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
+use hearth_domain::care::steps::{due_steps, Facts};
+use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
+use hearth_domain::codes::CaseNoteType;
+use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
+use hearth_domain::front_door::TaskId;
+use hearth_domain::CaseNoteId;
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
@@ -21,6 +29,7 @@ use hearth_domain::person::{age_on, ChangeMeta, PersonKind};
 use hearth_domain::UserId;
 use hearth_store::Tx;
 use std::collections::HashMap;
+use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime};
 
 /// Salt of the care generator's random stream.
@@ -58,6 +67,11 @@ pub struct CareSummary {
     pub looked_after: usize,
     pub periods: usize,
     pub placements: usize,
+    pub reviews: usize,
+    /// Statutory visits recorded (case notes), over each period's last year.
+    pub visits: usize,
+    pub missing_episodes: usize,
+    pub uasc: usize,
 }
 
 /// The care generator: its own random stream, the providers so far, and how many children
@@ -66,6 +80,7 @@ pub(crate) struct Generator {
     g: Gen,
     today: Date,
     now: OffsetDateTime,
+    timescales: Arc<Timescales>,
     providers: Vec<Provider>,
     /// Providers made but not yet written.
     new: Vec<Provider>,
@@ -75,8 +90,8 @@ pub(crate) struct Generator {
 
 impl Generator {
     /// The generator with the LA's pool of providers for about `children` open cases.
-    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime) -> Generator {
-        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), summary: CareSummary::default() };
+    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime, timescales: Arc<Timescales>) -> Generator {
+        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), summary: CareSummary::default() };
         for _ in 0..(children / 12).max(8) {
             c.foster_household(ProviderKind::FosterHousehold);
         }
@@ -193,15 +208,24 @@ impl Generator {
                 }
                 check_periods(&periods).map_err(|e| invalid("periods of care", e))?;
                 self.write_providers(tx, holder.worker).await?;
-                for period in periods {
+                for mut period in periods {
                     period.check(Some(born)).map_err(|e| invalid("period of care", e))?;
+                    let visits = self.visits(&period);
+                    period.planning = self.planning(&period, born, holder);
+                    period.check_planning(Some(born), self.today).map_err(|e| invalid("planning of a period of care", e))?;
                     if period.covers(self.today) {
                         self.summary.looked_after += 1;
+                        self.summary.uasc += usize::from(period.planning.uasc.is_some());
                     }
                     self.summary.periods += 1;
                     self.summary.placements += period.placements.len();
+                    self.summary.reviews += period.planning.reviews.len();
+                    self.summary.missing_episodes += period.planning.missing.len();
                     let meta = ChangeMeta { by: holder.worker, at: self.now, reason: None };
-                    tx.insert_care_period(&CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: p.record.id, period }, &meta).await?;
+                    let record = CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: p.record.id, period };
+                    tx.insert_care_period(&record, &meta).await?;
+                    self.write_visits(tx, &record, &visits, holder).await?;
+                    self.write_tasks(tx, &record, &visits, holder).await?;
                 }
             }
         }
@@ -318,6 +342,191 @@ impl Generator {
             *self.placed_today.entry(p.carer).or_default() += 1;
         }
         out
+    }
+}
+
+/// Made-up independent reviewing officers.
+const IROS: &[&str] = &["Irene Olu", "Patrick Fenwick", "Nasreen Akhtar", "Gwen Rowlands", "Tomasz Nowak", "Beatrice Adeyemi"];
+
+const DECISIONS: &[(&str, &str)] = &[
+    ("Contact with mother to continue weekly, supervised at the family centre", "Social worker"),
+    ("Referral to CAMHS to be made and followed up", "Social worker"),
+    ("Personal education plan to be updated with the virtual school", "Designated teacher"),
+    ("Life-story work to begin before the next review", "Social worker"),
+    ("Sibling contact to be arranged monthly", "Social worker"),
+    ("Dental check to be booked", "Foster carer"),
+    ("Delegated authority for school trips to be agreed with the carers", "Supervising social worker"),
+    ("Independent visitor to be offered", "IRO"),
+];
+
+const PARTICIPATION: &[(Participation, u32)] = &[
+    (Participation::SpeaksForThemselves, 45),
+    (Participation::AttendsWithAdvocate, 10),
+    (Participation::AttendsNonVerbally, 5),
+    (Participation::AttendsWithoutConveying, 5),
+    (Participation::BriefsAdvocate, 12),
+    (Participation::FacilitativeMedium, 15),
+    (Participation::NotConveyed, 8),
+];
+
+impl Generator {
+    /// The statutory visits of a period's last year: within a week of each placement in it,
+    /// then every four to six weeks (now and then late).
+    fn visits(&mut self, p: &PeriodOfCare) -> Vec<Date> {
+        let last = p.ended.map_or(self.today, |e| e.on);
+        let from = p.start.max(last - Duration::days(365));
+        let starts = p.placement_starts();
+        let mut out: Vec<Date> = Vec::new();
+        let mut prev: Option<Date> = None;
+        loop {
+            // A placement begun since the last visit is visited within a week of it.
+            let base = prev.unwrap_or(from);
+            let moved = starts.iter().copied().filter(|s| *s > base || (prev.is_none() && *s >= from)).min();
+            let next = match (prev, moved) {
+                (_, Some(s)) if prev.is_none_or(|v| s > v) && s >= from && s - base < Duration::days(42) => s + Duration::days(self.g.int(1, 6)),
+                (None, _) => from + Duration::days(self.g.int(1, 20)),
+                (Some(v), _) => v + Duration::days(if self.g.chance(0.1) { self.g.int(44, 55) } else { self.g.int(26, 41) }),
+            };
+            if next >= last || next >= self.today {
+                return out;
+            }
+            out.push(next);
+            prev = Some(next);
+        }
+    }
+
+    async fn write_visits(&mut self, tx: &mut dyn Tx, record: &CarePeriodRecord, visits: &[Date], holder: Holder) -> Result<(), TestkitError> {
+        for day in visits {
+            let at = time::PrimitiveDateTime::new(*day, time::Time::from_hms(10 + u8::try_from(self.g.int(0, 6)).unwrap_or(0), 0, 0).unwrap_or(time::Time::MIDNIGHT));
+            let created = at.assume_utc();
+            let details = CaseNoteDetails {
+                statutory_visit: false,
+                also_for: Vec::new(),
+                occurred_at: at,
+                note_type: CaseNoteType::StatutoryVisit,
+                child_seen: true,
+                seen_alone: self.g.chance(0.7),
+                significant: false,
+                text: (*self.g.pick(&["Visited at the placement; bedroom seen; talked about school and contact.", "Seen at school and then at the carers' home; settled.", "Placement visit: spoke with the carers and saw the child alone."])).to_string(),
+            };
+            let note = CaseNote { id: CaseNoteId(self.g.uuid()), person: record.child, version: 1, details, author: holder.worker, author_name: String::new(), created_at: created, updated_at: created };
+            tx.insert_case_note(&note).await?;
+            self.summary.visits += 1;
+        }
+        Ok(())
+    }
+
+    /// The tasks an open period has due today, as the app would have made them.
+    async fn write_tasks(&mut self, tx: &mut dyn Tx, record: &CarePeriodRecord, visits: &[Date], holder: Holder) -> Result<(), TestkitError> {
+        if record.period.ended.is_some() {
+            return Ok(());
+        }
+        let ts = self.timescales.clone();
+        let facts = Facts { visits, last_team_change: None, today: self.today };
+        let due = due_steps(&record.id.to_string(), &record.period, facts, &ts.pack, &ts.calendar).map_err(|e| TestkitError::Invalid { what: "care deadlines".into(), errors: e.to_string() })?;
+        let tasks: Vec<Task> = due
+            .into_iter()
+            .map(|d| {
+                let owner = (!matches!(d.kind, TaskKind::ReviewReportSignOff | TaskKind::CareTransfer)).then_some(holder.worker);
+                let t = Task::from_deadline(d.kind, TaskSubject::CarePeriod(record.id), record.child, Some(holder.team), owner, &d.deadline, &ts.calendar);
+                Task { id: TaskId(self.g.uuid()), step: d.step, ..t }
+            })
+            .collect();
+        tx.insert_tasks(&tasks).await?;
+        Ok(())
+    }
+
+    /// What was recorded during a period: its plans on time (mostly), the IRO, the reviews
+    /// with their reports, the permanence plan at the second review, missing episodes for
+    /// some older children, and the status of some unaccompanied asylum seekers.
+    fn planning(&mut self, p: &PeriodOfCare, born: Date, holder: Holder) -> Planning {
+        let last = p.ended.map_or(self.today, |e| e.on);
+        let before_today = |d: Date| d <= last && d <= self.today;
+        let age = |d: Date| age_on(born, d).unwrap_or(0);
+        let mut plan = Planning::default();
+        plan.care_plan = Some(p.start + Duration::days(self.g.int(0, 13))).filter(|d| before_today(*d));
+        for s in p.placement_starts() {
+            let agreed = s + Duration::days(self.g.int(0, 6));
+            if before_today(agreed) {
+                plan.placement_plans.push(PlacementPlan { placement: s, agreed });
+            }
+        }
+        let iro = self.g.pick(IROS).to_string();
+        let named = p.start + Duration::days(self.g.int(1, 5));
+        if before_today(named) {
+            plan.iro = Some(NamedIro { name: iro.clone(), from: named });
+        }
+        // Reviews: the first at about four weeks, the second three months on, then six-monthly.
+        let mut next = p.start + Duration::days(self.g.int(14, 27));
+        while plan.iro.is_some() && before_today(next) && next < self.today {
+            let late = if self.g.chance(0.06) { self.g.int(5, 20) } else { 0 };
+            let date = next + Duration::days(late);
+            if !before_today(date) || date >= self.today {
+                break;
+            }
+            let participation = if age(date) < 4 { Participation::UnderFour } else { *self.g.weighted(PARTICIPATION) };
+            let decisions = (0..self.g.int(1, 3))
+                .map(|_| {
+                    let (action, owner) = *self.g.pick(DECISIONS);
+                    ReviewDecision { action: action.into(), owner: owner.into(), due: Some(date + Duration::days(self.g.int(14, 60))) }
+                })
+                .collect();
+            let report = self.g.chance(0.92).then(|| {
+                let ready = date - Duration::days(self.g.int(8, 14));
+                let signed = ready + Duration::days(self.g.int(1, 3));
+                ReviewReport { ready, signed_off: Some(SignOff { by: holder.manager, on: signed }), shared: self.g.chance(0.9).then(|| signed + Duration::days(1)) }
+            });
+            plan.reviews.push(CareReview { date, iro: iro.clone(), participation, decisions, report });
+            next = date + Duration::days(if plan.reviews.len() == 1 { self.g.int(75, 90) } else { self.g.int(150, 180) });
+        }
+        if let Some(second) = plan.reviews.get(1) {
+            let status = p.legal_status_on(second.date);
+            let option = match status {
+                Some(LegalStatus::PlacementOrder) => PermanenceOption::Adoption,
+                _ if age(second.date) >= 16 => PermanenceOption::Independence,
+                Some(LegalStatus::Section20) if self.g.chance(0.5) => PermanenceOption::ReturnHome,
+                _ if self.g.chance(0.2) => PermanenceOption::SpecialGuardianship,
+                _ => PermanenceOption::LongTermFostering,
+            };
+            plan.permanence = Some(PermanencePlan { agreed: second.date, plan: option });
+        }
+        // A report for the next review, when it is close.
+        if p.ended.is_none() && self.g.chance(0.5) {
+            let ready = self.today - Duration::days(self.g.int(0, 5));
+            if ready >= p.start && plan.reviews.last().is_none_or(|r| r.date < ready) {
+                plan.next_report = Some(ReviewReport { ready, signed_off: None, shared: None });
+            }
+        }
+        // The carers agreed as long-term: a change of placement type with the same carers.
+        if let Some(began) = p.placement_began(last) {
+            if let Some(lt) = p.placements.iter().find(|pl| pl.from > began && pl.kind == PlacementType::FosterLongTerm && p.placement_began(pl.from) == Some(began)) {
+                plan.long_term = Some(PlacementPlan { placement: began, agreed: lt.from });
+            }
+        }
+        if age(p.start.max(last - Duration::days(730))) >= 11 && self.g.chance(0.3) {
+            let window = p.start.max(last - Duration::days(730));
+            let mut starts: Vec<Date> = (0..self.g.int(1, 5)).map(|_| window + Duration::days(self.g.int(0, (last - window).whole_days().max(1) - 1))).collect();
+            starts.sort();
+            for start in starts {
+                if plan.missing.last().is_some_and(|m| m.end.is_none_or(|e| start <= e)) || start >= self.today {
+                    continue;
+                }
+                let end = (start + Duration::days(self.g.int(0, 3))).min(last).min(self.today - Duration::days(1));
+                if end < start {
+                    continue;
+                }
+                let interview = self.g.chance(0.9).then(|| ReturnInterview { offered: end + Duration::days(self.g.int(0, 4)), accepted: self.g.chance(0.55) }).filter(|i| i.offered <= self.today);
+                let kind = if self.g.chance(0.7) { MissingKind::Missing } else { MissingKind::Away };
+                plan.missing.push(MissingEpisode { kind, start, end: Some(end), interview });
+            }
+            if p.ended.is_none() && self.g.chance(0.08) && plan.missing.last().is_none_or(|m| m.end.is_some_and(|e| e < self.today - Duration::days(3))) {
+                plan.missing.push(MissingEpisode { kind: MissingKind::Missing, start: self.today - Duration::days(self.g.int(0, 2)), end: None, interview: None });
+            }
+        }
+        if p.ended.is_none() && age(p.start) >= 13 && self.g.chance(0.08) {
+            plan.uasc = Some(Uasc { from: p.start, until: None });
+        }
+        plan
     }
 }
 

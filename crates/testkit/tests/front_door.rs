@@ -239,7 +239,9 @@ async fn front_door_reads_back_and_tasks_match_each_state() {
     let contacts: HashSet<_> = all.iter().filter(|t| t.kind == TaskKind::ScreeningDecision).map(|t| t.subject).collect();
 
     // The summary counts what reads back.
-    let open = tx.open_tasks(&TaskQuery::all()).await.unwrap();
+    // Children in care have the care generator's visits and tasks as well.
+    let open: Vec<_> = tx.open_tasks(&TaskQuery::all()).await.unwrap().into_iter().filter(|t| !matches!(t.subject, TaskSubject::CarePeriod(_))).collect();
+    let visits = visits - summary.care.visits;
     let counted = FrontDoorSummary {
         contacts: contacts.len(),
         referrals,

@@ -70,7 +70,7 @@ async fn everything_written_is_valid_linked_and_audited() {
     // The summary counts what was written.
     assert_eq!(summary.people, w.persons.len());
     assert_eq!(summary.relationships, w.relationships.len());
-    assert_eq!(summary.case_notes + summary.front_door.visits, w.case_notes.len(), "family notes and statutory visits");
+    assert_eq!(summary.case_notes + summary.front_door.visits + summary.care.visits, w.case_notes.len(), "family notes and statutory visits: {:?}", summary.care);
     assert_eq!(summary.children, children);
     assert_eq!(summary.teams, 5);
     assert!(summary.case_notes > children * 8 * 7 / 10 && summary.case_notes < children * 8 * 13 / 10, "{} notes", summary.case_notes);
