@@ -2,8 +2,11 @@
 // adds two foster households to the providers' list; the worker records a new child, takes
 // them into care under section 20 with the first household (after an empty form is refused
 // with its error summary), records the interim care order and a move to the second household;
-// the record's banner shows the placement, the episodes follow, the household's page lists
-// the child, and the manager finds them on the children-in-care dashboard. Every page is
+// the record's banner shows the placement and the episodes follow. The worker names the IRO,
+// records a statutory visit and sends the review report, which the manager signs off; the
+// worker records the first two reviews and a missing episode (a return before it began is
+// refused). The household's page lists the child, and the manager finds them on the
+// children-in-care dashboard. Every page is
 // checked with axe and screenshotted (e2e/screenshots/care-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +26,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('providers → into care → legal status → move → banner, episodes, provider and dashboard', { timeout: 300_000 }, async () => {
+test('providers → into care → legal status → move → IRO, visit, report, reviews, missing → provider and dashboard', { timeout: 300_000 }, async () => {
   const sam = await demoUser('sam.worker');
   const tara = await demoUser('tara.manager');
   const shot = screens('care');
@@ -120,6 +123,83 @@ test('providers → into care → legal status → move → banner, episodes, pr
     assert.match(await banner.innerText(), new RegExp(`${second} \\(U6\\) since`));
     await page.getByText('Episodes the SSDA903 return counts (3)').click();
     await visited('moved', 'the care tab after a move');
+
+    // The plans, visits and reviews: the IRO named, a statutory visit from the Care tab's
+    // link (the note's type already chosen), the report sent for sign-off.
+    const plans = page.getByTestId('care-plans');
+    assert.match(await plans.innerText(), /Next review\s+Due by/);
+    await plans.getByRole('link', { name: /^Name the IRO/ }).click();
+    await page.getByLabel("IRO's name", { exact: true }).fill('Irene Olu');
+    await fillDate(page, 'Date the IRO was named', d30);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'IRO recorded');
+    await page.getByTestId('care-plans').getByRole('link', { name: /^Record a visit/ }).click();
+    assert.equal(await page.getByLabel('Type of note', { exact: true }).inputValue(), 'statutory_visit');
+    const visitDay = page.getByRole('group', { name: 'Date of the event' });
+    await visitDay.getByLabel('Day', { exact: true }).fill(d10.day);
+    await visitDay.getByLabel('Month', { exact: true }).fill(d10.month);
+    await visitDay.getByLabel('Year', { exact: true }).fill(d10.year);
+    await page.getByLabel('Time', { exact: true }).fill('16:00');
+    await page.getByRole('group', { name: 'Was the child seen?' }).getByLabel('Yes', { exact: true }).check();
+    await page.getByLabel('Seen alone', { exact: true }).check();
+    await page.getByLabel('What happened', { exact: true }).fill('Visited Esme at her new carers; saw her room and spoke with her alone.');
+    await page.getByRole('button', { name: 'Save case note', exact: true }).click();
+    await saved(page, 'Case note saved');
+    await page.goto(`${childPath}/care`);
+    await page.getByTestId('care-plans').getByRole('link', { name: /^Send for sign-off/ }).click();
+    await fillDate(page, 'Date the report was finished', d10);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Report sent for sign-off');
+    assert.match(await page.getByTestId('care-plans').innerText(), /Waiting for a manager.s sign-off/);
+    await signOut(page);
+
+    // The manager signs the report off from the child's Care tab.
+    await signIn(page, tara);
+    await page.goto(`${childPath}/care`);
+    await page.getByTestId('care-plans').getByRole('link', { name: /^Sign off/ }).click();
+    await visited('sign-off', 'the report sign-off');
+    await page.getByRole('button', { name: 'Sign off the report', exact: true }).click();
+    await saved(page, 'Report signed off');
+    await signOut(page);
+
+    // The worker shares it, records the first review and the second, then a missing episode
+    // and the return (a return date before the child went missing is refused first).
+    await signIn(page, sam);
+    await page.goto(`${childPath}/care`);
+    await page.getByTestId('care-plans').getByRole('link', { name: /^Record that it was shared/ }).click();
+    await fillDate(page, 'Date the report was shared', d10);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Recorded that the report was shared');
+    const [d8, d4, d3, d2] = [londonDaysAgo(8), londonDaysAgo(4), londonDaysAgo(3), londonDaysAgo(2)];
+    for (const [day, decision] of [[d8, 'Contact with mother twice a week, supervised'], [d4, 'Life-story work to begin']]) {
+      await page.getByTestId('care-plans').getByRole('link', { name: /^Record the review/ }).click();
+      await fillDate(page, 'Date of the review', day);
+      await page.getByLabel('How the child took part', { exact: true }).selectOption({ label: 'Child physically attends and speaks for themselves (PN1)' });
+      await page.getByRole('group', { name: 'Action 1' }).getByLabel('What will be done', { exact: true }).fill(decision);
+      await page.getByRole('group', { name: 'Action 1' }).getByLabel('Who owns it', { exact: true }).fill('Sam Worker');
+      await visited('review-form', 'the review form');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await saved(page, 'Review recorded');
+    }
+    assert.match(await page.locator('table', { hasText: 'Chaired by' }).innerText(), /Irene Olu/);
+    await page.getByTestId('care-plans').getByRole('link', { name: /^Record missing/ }).click();
+    await page.getByLabel('Missing from placement', { exact: true }).check();
+    await fillDate(page, 'Date the child went missing or away', d3);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Recorded that the child is missing');
+    assert.match(await page.getByTestId('care-plans').innerText(), /Missing from placement since/);
+    await page.getByTestId('care-plans').getByRole('link', { name: /^Record the return/ }).click();
+    await fillDate(page, 'Date the child returned', d4);
+    await page.getByLabel('Offered and accepted', { exact: true }).check();
+    await fillDate(page, 'Date the interview was offered', d2);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /cannot return before they went missing/);
+    await visited('return-invalid', 'a return refused');
+    await fillDate(page, 'Date the child returned', d2);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, "Recorded the child's return");
+    await visited('plans', 'the care tab with its plans, reviews and missing episode');
 
     // The household's page lists Esme.
     await page.goto(birchPath);
