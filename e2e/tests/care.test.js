@@ -207,6 +207,20 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await saved(page, "Recorded the child's return");
     await visited('plans', 'the care tab with its plans, reviews and missing episode');
+    // The initial health assessment and the first PEP.
+    await page.getByTestId('care-wellbeing').getByRole('link', { name: /^Record a health check/ }).click();
+    await page.getByLabel('What was done', { exact: true }).selectOption({ label: 'Initial health assessment' });
+    await fillDate(page, 'Date', d8);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Health check recorded');
+    await page.getByTestId('care-wellbeing').getByRole('link', { name: /^Record a PEP/ }).click();
+    await fillDate(page, 'Date of the PEP meeting', d4);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Personal education plan meeting recorded');
+    const wellbeing = await page.getByTestId('care-wellbeing').innerText();
+    assert.match(wellbeing, /Health assessment\s+Last on .+; next due by/);
+    assert.match(wellbeing, /Personal education plan\s+Last on .+; next due by/);
+    await visited('health-education', 'the care tab with health and education');
 
     // The household's page lists Esme.
     await page.goto(birchPath);

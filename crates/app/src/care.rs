@@ -6,6 +6,7 @@ use crate::cin::StepFacts;
 use crate::front_door::deadline_error;
 use crate::{Actor, App, AppError};
 use hearth_domain::care::steps::{due_steps, Facts};
+use hearth_domain::care::wellbeing::{Exclusion, HealthCheck};
 use hearth_domain::cin::steps::{reconcile, DueStep};
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
 use hearth_domain::policy::Deadline;
@@ -26,7 +27,7 @@ use time::Date;
 const VIEW: &str = "care.view";
 
 /// The tasks a period of care makes (they follow the case when it is allocated).
-pub const CARE_TASKS: [TaskKind; 7] = [
+pub const CARE_TASKS: [TaskKind; 10] = [
     TaskKind::CarePlan,
     TaskKind::PlacementPlan,
     TaskKind::CareVisit,
@@ -34,6 +35,9 @@ pub const CARE_TASKS: [TaskKind; 7] = [
     TaskKind::ReviewReportSignOff,
     TaskKind::PermanencePlan,
     TaskKind::CareTransfer,
+    TaskKind::InitialHealthAssessment,
+    TaskKind::HealthAssessment,
+    TaskKind::PersonalEducationPlan,
 ];
 
 /// A child becoming looked after, as the worker records it.
@@ -96,6 +100,12 @@ pub enum CareChange {
     Missing { kind: MissingKind, start: Date },
     Returned(MissingReturn),
     Uasc(Uasc),
+    Health(HealthCheck),
+    /// The school the child attends and the day the virtual school was told.
+    School { name: String, virtual_school_told: Option<Date> },
+    /// A personal education plan meeting held on the day.
+    Pep(Date),
+    Exclusion(Exclusion),
 }
 
 impl CareChange {
@@ -116,6 +126,10 @@ impl CareChange {
             CareChange::Missing { .. } => "care.missing",
             CareChange::Returned(_) => "care.missing_return",
             CareChange::Uasc(_) => "care.uasc",
+            CareChange::Health(_) => "care.health",
+            CareChange::School { .. } => "care.school",
+            CareChange::Pep(_) => "care.pep",
+            CareChange::Exclusion(_) => "care.exclusion",
         }
     }
 
@@ -136,6 +150,10 @@ impl CareChange {
             CareChange::Missing { .. } => "Went missing",
             CareChange::Returned(_) => "Returned from missing",
             CareChange::Uasc(_) => "Unaccompanied asylum-seeking child",
+            CareChange::Health(_) => "Health check recorded",
+            CareChange::School { .. } => "School recorded",
+            CareChange::Pep(_) => "Personal education plan held",
+            CareChange::Exclusion(_) => "Exclusion recorded",
         }
     }
 
@@ -260,7 +278,7 @@ impl App {
         let due = match periods.iter().find(|p| p.value.period.ended.is_none()) {
             Some(open) => {
                 let facts = self.step_facts(tx.as_mut(), child).await?;
-                self.care_due_now(&open.value, &facts)?
+                self.care_due_now(&open.value, &facts, summary.record.details.date_of_birth)?
             }
             None => Vec::new(),
         };
@@ -291,9 +309,9 @@ impl App {
 
 impl App {
     /// The steps of a period of care due now under the pack in force.
-    fn care_due_now(&self, record: &CarePeriodRecord, (visits, last_team_change): &StepFacts) -> Result<Vec<DueStep>, AppError> {
+    fn care_due_now(&self, record: &CarePeriodRecord, (visits, last_team_change): &StepFacts, born: Option<Date>) -> Result<Vec<DueStep>, AppError> {
         let ts = &self.config.timescales;
-        let facts = Facts { visits, last_team_change: *last_team_change, today: self.today() };
+        let facts = Facts { visits, last_team_change: *last_team_change, today: self.today(), born };
         due_steps(&record.id.to_string(), &record.period, facts, &ts.pack, &ts.calendar).map_err(deadline_error)
     }
 
@@ -306,15 +324,12 @@ impl App {
     }
 
     pub(crate) async fn sync_care_with(&self, tx: &mut dyn Tx, by: UserId, record: &CarePeriodRecord, facts: &StepFacts) -> Result<(), AppError> {
-        let due = self.care_due_now(record, facts)?;
+        let child = tx.person(record.child).await?.ok_or(AppError::NotFound)?;
+        let due = self.care_due_now(record, facts, child.details.date_of_birth)?;
         let tasks = tx.tasks_of(TaskSubject::CarePeriod(record.id)).await?;
         let (done, new) = reconcile(&tasks, &due);
         let done: Vec<_> = done.iter().map(|t| t.id).collect();
         tx.close_tasks(&done, by, self.now()).await?;
-        if new.is_empty() {
-            return Ok(());
-        }
-        let child = tx.person(record.child).await?.ok_or(AppError::NotFound)?;
         let (team, worker) = (child.allocation.team, child.allocation.worker);
         for d in new {
             let for_manager = matches!(d.kind, TaskKind::ReviewReportSignOff | TaskKind::CareTransfer);
@@ -330,7 +345,8 @@ impl App {
     pub(crate) async fn recompute_care_step(&self, tx: &mut dyn Tx, id: CarePeriodId, task: &Task) -> Result<Option<Deadline>, AppError> {
         let Some(p) = tx.care_period(id).await? else { return Ok(None) };
         let facts = self.step_facts(tx, p.value.child).await?;
-        let due = self.care_due_now(&p.value, &facts).ok();
+        let born = tx.person(p.value.child).await?.and_then(|c| c.details.date_of_birth);
+        let due = self.care_due_now(&p.value, &facts, born).ok();
         Ok(due.and_then(|d| d.into_iter().find(|d| d.step == task.step)).map(|d| d.deadline))
     }
 }
@@ -388,6 +404,16 @@ fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placeme
             _ => return Err(FieldErrors::one("planning.missing", "The child is not recorded as missing")),
         },
         CareChange::Uasc(u) => plan.uasc = Some(u),
+        CareChange::Health(h) => plan.health.push(h),
+        CareChange::School { name, virtual_school_told } => {
+            plan.education.school = Some(name.trim().to_string());
+            plan.education.virtual_school_told = virtual_school_told;
+        }
+        CareChange::Pep(d) => {
+            plan.education.peps.push(d);
+            plan.education.peps.sort();
+        }
+        CareChange::Exclusion(x) => plan.education.exclusions.push(x),
     }
     Ok(())
 }
@@ -438,7 +464,16 @@ pub struct CareDashboardView {
 }
 
 /// The care tasks the dashboard lists when overdue.
-pub const DASHBOARD_OVERDUE: [TaskKind; 5] = [TaskKind::LookedAfterReview, TaskKind::CareVisit, TaskKind::CarePlan, TaskKind::PlacementPlan, TaskKind::PermanencePlan];
+pub const DASHBOARD_OVERDUE: [TaskKind; 8] = [
+    TaskKind::LookedAfterReview,
+    TaskKind::CareVisit,
+    TaskKind::InitialHealthAssessment,
+    TaskKind::HealthAssessment,
+    TaskKind::PersonalEducationPlan,
+    TaskKind::CarePlan,
+    TaskKind::PlacementPlan,
+    TaskKind::PermanencePlan,
+];
 
 impl CareDashboardView {
     /// How many overdue tasks there are of `kind`.

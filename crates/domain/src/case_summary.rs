@@ -151,6 +151,10 @@ pub struct KeyDates {
     /// The next conference or plan review.
     pub next_review: Option<Due>,
     pub next_visit: Option<Date>,
+    /// A looked-after child's next health assessment (initial or review).
+    pub next_health: Option<Date>,
+    /// A looked-after child's next personal education plan.
+    pub next_pep: Option<Date>,
     pub last_seen: Option<Date>,
     pub last_seen_alone: Option<Date>,
     /// When the child's current plan (protection first) began.
@@ -178,13 +182,15 @@ fn review_of(kind: TaskKind) -> Option<&'static str> {
 pub fn key_dates(episodes: &[Episode], open_tasks: &[Task], seen: Seen) -> KeyDates {
     let next_review = open_tasks.iter().filter_map(|t| review_of(t.kind).map(|what| Due { date: t.due, what })).min_by_key(|d| d.date);
     let next_visit = open_tasks.iter().filter(|t| matches!(t.kind, TaskKind::Visit | TaskKind::CareVisit)).map(|t| t.due).min();
+    let next_health = open_tasks.iter().filter(|t| matches!(t.kind, TaskKind::InitialHealthAssessment | TaskKind::HealthAssessment)).map(|t| t.due).min();
+    let next_pep = open_tasks.iter().filter(|t| t.kind == TaskKind::PersonalEducationPlan).map(|t| t.due).min();
     let open = || episodes.iter().filter(|e| e.is_open());
     let plan_start = open()
         .filter_map(|e| e.open_cp_plan())
         .map(|p| p.start)
         .max()
         .or_else(|| open().filter_map(|e| e.open_cin_plan()).map(|p| p.start).max());
-    KeyDates { next_review, next_visit, last_seen: seen.seen.map(|t| t.date()), last_seen_alone: seen.alone.map(|t| t.date()), plan_start }
+    KeyDates { next_review, next_visit, next_health, next_pep, last_seen: seen.seen.map(|t| t.date()), last_seen_alone: seen.alone.map(|t| t.date()), plan_start }
 }
 
 #[cfg(test)]
@@ -317,8 +323,15 @@ mod tests {
         assert_eq!((k.last_seen, k.last_seen_alone), (Some(date!(2026 - 06 - 30)), Some(date!(2026 - 06 - 02))));
         assert!(key_dates(&[], &[], Seen::default()).is_empty());
         // A looked-after child's review and regulation 28 visit count too.
-        let tasks = [task(TaskKind::LookedAfterReview, date!(2026 - 07 - 30), child), task(TaskKind::CareVisit, date!(2026 - 07 - 10), child), task(TaskKind::Visit, date!(2026 - 07 - 12), child)];
+        let tasks = [
+            task(TaskKind::LookedAfterReview, date!(2026 - 07 - 30), child),
+            task(TaskKind::CareVisit, date!(2026 - 07 - 10), child),
+            task(TaskKind::Visit, date!(2026 - 07 - 12), child),
+            task(TaskKind::InitialHealthAssessment, date!(2026 - 07 - 15), child),
+            task(TaskKind::PersonalEducationPlan, date!(2026 - 07 - 31), child),
+        ];
         let k = key_dates(&[], &tasks, Seen::default());
+        assert_eq!((k.next_health, k.next_pep), (Some(date!(2026 - 07 - 15)), Some(date!(2026 - 07 - 31))));
         assert_eq!(k.next_review, Some(Due { date: date!(2026 - 07 - 30), what: "looked-after child's review" }));
         assert_eq!(k.next_visit, Some(date!(2026 - 07 - 10)));
     }

@@ -265,6 +265,9 @@ fn care_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
                 out.push(entry(end, format!("Returned from being {}{interview}", if m.kind == crate::care::planning::MissingKind::Missing { "missing" } else { "away" })));
             }
         }
+        out.extend(plan.health.iter().filter(|h| h.is_assessment()).map(|h| entry(h.on, h.kind.label().to_string())));
+        out.extend(plan.education.peps.iter().map(|d| entry(*d, "Personal education plan meeting".into())));
+        out.extend(plan.education.exclusions.iter().map(|x| entry(x.from, format!("{}{}", x.kind.label(), x.days.map(|n| format!(", {n} school days")).unwrap_or_default()))));
         if let Some(u) = plan.uasc {
             out.push(entry(u.from, "Unaccompanied asylum-seeking child".into()));
             out.extend(u.until.map(|d| entry(d, "No longer an unaccompanied asylum-seeking child".into())));

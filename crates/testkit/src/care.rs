@@ -17,6 +17,7 @@ use hearth_app::Timescales;
 use hearth_domain::care::episodes::{check_periods, Ending, LegalStatusFrom, PeriodOfCare, Placement};
 use hearth_domain::care::planning::{CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
 use hearth_domain::care::steps::{due_steps, Facts};
+use hearth_domain::care::wellbeing::{sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind, Term, PEP_AGES};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
 use hearth_domain::codes::CaseNoteType;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
@@ -225,7 +226,7 @@ impl Generator {
                     let record = CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: p.record.id, period };
                     tx.insert_care_period(&record, &meta).await?;
                     self.write_visits(tx, &record, &visits, holder).await?;
-                    self.write_tasks(tx, &record, &visits, holder).await?;
+                    self.write_tasks(tx, &record, &visits, holder, Some(born)).await?;
                 }
             }
         }
@@ -417,12 +418,12 @@ impl Generator {
     }
 
     /// The tasks an open period has due today, as the app would have made them.
-    async fn write_tasks(&mut self, tx: &mut dyn Tx, record: &CarePeriodRecord, visits: &[Date], holder: Holder) -> Result<(), TestkitError> {
+    async fn write_tasks(&mut self, tx: &mut dyn Tx, record: &CarePeriodRecord, visits: &[Date], holder: Holder, born: Option<Date>) -> Result<(), TestkitError> {
         if record.period.ended.is_some() {
             return Ok(());
         }
         let ts = self.timescales.clone();
-        let facts = Facts { visits, last_team_change: None, today: self.today };
+        let facts = Facts { visits, last_team_change: None, today: self.today, born };
         let due = due_steps(&record.id.to_string(), &record.period, facts, &ts.pack, &ts.calendar).map_err(|e| TestkitError::Invalid { what: "care deadlines".into(), errors: e.to_string() })?;
         let tasks: Vec<Task> = due
             .into_iter()
@@ -526,7 +527,75 @@ impl Generator {
         if p.ended.is_none() && age(p.start) >= 13 && self.g.chance(0.08) {
             plan.uasc = Some(Uasc { from: p.start, until: None });
         }
+        self.health(&mut plan, p.start, last, born);
+        self.education(&mut plan, p.start, last, born);
         plan
+    }
+
+    /// The initial health assessment (mostly within the 20 working days), reviews after it,
+    /// yearly dental checks, immunisations and SDQs, and for a few teenagers substance misuse.
+    fn health(&mut self, plan: &mut Planning, start: Date, last: Date, born: Date) {
+        let end = last.min(self.today - Duration::days(1));
+        let age = |d: Date| age_on(born, d).unwrap_or(0);
+        let mut next = start + Duration::days(if self.g.chance(0.85) { self.g.int(5, 26) } else { self.g.int(27, 45) });
+        let mut kind = HealthCheckKind::InitialAssessment;
+        while next <= end {
+            plan.health.push(HealthCheck { kind, on: next, score: None });
+            kind = HealthCheckKind::ReviewAssessment;
+            next += Duration::days(if age(next) < 5 { self.g.int(150, 185) } else { self.g.int(300, 370) });
+        }
+        let mut year = start + Duration::days(self.g.int(20, 90));
+        while year <= end {
+            if self.g.chance(0.8) {
+                plan.health.push(HealthCheck { kind: HealthCheckKind::Dental, on: year, score: None });
+            }
+            if self.g.chance(0.85) {
+                plan.health.push(HealthCheck { kind: HealthCheckKind::Immunisations, on: year, score: None });
+            }
+            if sdq_age(Some(born), year) && self.g.chance(0.9) {
+                let score = u8::try_from(self.g.int(2, 30)).unwrap_or(10);
+                plan.health.push(HealthCheck { kind: HealthCheckKind::Sdq, on: year, score: Some(score) });
+            }
+            year += Duration::days(self.g.int(330, 380));
+        }
+        if age(end) >= 13 && self.g.chance(0.08) {
+            let on = start.max(end - Duration::days(300)) + Duration::days(self.g.int(0, 60));
+            if on <= end {
+                plan.health.push(HealthCheck { kind: HealthCheckKind::SubstanceMisuse, on, score: None });
+            }
+        }
+    }
+
+    /// The school and the virtual school told, a PEP soon after care began and one most
+    /// terms since, and for some older children a suspension or two.
+    fn education(&mut self, plan: &mut Planning, start: Date, last: Date, born: Date) {
+        let end = last.min(self.today - Duration::days(1));
+        let of_age = |d: Date| age_on(born, d).is_some_and(|a| PEP_AGES.contains(&a));
+        if !of_age(end) && !of_age(start) {
+            return;
+        }
+        let town = TOWNS[self.g.weighted_index(TOWNS.iter().map(|t| t.weight))].name;
+        let school = if age_on(born, end).unwrap_or(0) < 11 { format!("{town} Primary School") } else { format!("{town} {}", self.g.pick(&["Academy", "Community School", "College"])) };
+        plan.education.school = Some(school);
+        plan.education.virtual_school_told = Some(start + Duration::days(self.g.int(0, 3))).filter(|d| *d <= end);
+        let mut pep = start + Duration::days(self.g.int(3, 14));
+        while pep <= end {
+            if of_age(pep) {
+                plan.education.peps.push(pep);
+            }
+            // Next term, now and then a term missed.
+            let next_term = Term::of(pep).next();
+            let skip = if self.g.chance(0.1) { next_term.next() } else { next_term };
+            pep = skip.last_day() - Duration::days(self.g.int(20, 60));
+        }
+        if age_on(born, end).unwrap_or(0) >= 11 && self.g.chance(0.1) {
+            for _ in 0..self.g.int(1, 2) {
+                let from = start + Duration::days(self.g.int(0, (end - start).whole_days().max(0)));
+                if from <= end {
+                    plan.education.exclusions.push(Exclusion { kind: ExclusionKind::Suspension, from, days: Some(u16::try_from(self.g.int(1, 5)).unwrap_or(1)) });
+                }
+            }
+        }
     }
 }
 

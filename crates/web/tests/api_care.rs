@@ -193,6 +193,8 @@ async fn plans_reviews_and_missing_episodes_are_recorded_with_the_same_rules_and
             ("care_visit".into(), "2023-12-25".into()),
             ("looked_after_review".into(), "2024-01-18".into()),
             ("permanence_plan".into(), "2024-04-18".into()),
+            ("initial_health_assessment".into(), "2024-01-18".into()),
+            ("personal_education_plan".into(), "2024-01-04".into()),
         ]
     );
     let changes = format!("/care-periods/{period}/changes");
@@ -222,8 +224,18 @@ async fn plans_reviews_and_missing_episodes_are_recorded_with_the_same_rules_and
     w.post(&changes, &w.sam, change(7, json!({"type": "returned", "end": "2023-12-21", "interview_offered": "2023-12-22"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["interview_accepted"]);
     w.post(&changes, &w.sam, change(7, json!({"type": "returned", "end": "2023-12-21", "interview_offered": "2023-12-22", "interview_accepted": false}))).await.expect(StatusCode::OK);
     w.post(&changes, &w.sam, change(8, json!({"type": "uasc", "from": "2023-12-18", "until": "2023-12-01"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.uasc.until"]);
+    // Health and education: an SDQ score out of range, a health check of no known kind.
+    w.post(&changes, &w.sam, change(8, json!({"type": "health", "kind": "sdq", "on": "2023-12-20", "score": 41}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.health[0].score"]);
+    w.post(&changes, &w.sam, change(8, json!({"type": "health", "kind": "x-ray", "on": "2023-12-20"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["kind"]);
+    w.post(&changes, &w.sam, change(8, json!({"type": "health", "kind": "initial_health_assessment", "on": "2023-12-20"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(9, json!({"type": "school", "name": "Oldfield Park Junior School", "virtual_school_told": "2023-12-19"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(10, json!({"type": "pep", "on": "2023-12-21"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(11, json!({"type": "exclusion", "kind": "suspension", "from": "2023-12-21"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.education.exclusions[0].days"]);
     let care = w.care(&amy).await;
     let plan = &care["periods"][0]["planning"];
+    assert_eq!((plan["school"].as_str(), plan["peps"][0].as_str()), (Some("Oldfield Park Junior School"), Some("2023-12-21")));
+    assert_eq!(plan["health"][0], json!({"kind": "initial_health_assessment", "on": "2023-12-20", "score": null}));
+    assert!(due(&care).contains(&("personal_education_plan".to_string(), "2024-03-31".to_string())), "by the end of the spring term: {:?}", due(&care));
     assert_eq!(plan["care_plan_agreed"], "2023-12-20");
     assert_eq!((plan["reviews"][0]["iro"].as_str(), plan["reviews"][0]["participation"].as_str()), (Some("Irene Olu"), Some("PN1")));
     assert_eq!(plan["reviews"][0]["report"]["signed_off_by"], w.uid("mo").as_str());

@@ -313,7 +313,7 @@ async fn the_children_in_care_dashboard_counts_only_the_children_the_manager_may
     b.sign_in(&w, "sol").await;
     let page = b.get(&w, "/children-in-care").await;
     assert_eq!(page.status, axum::http::StatusCode::OK);
-    for text in ["Amy Quill", "Oak House (K2)", "Children&#39;s home subject to the Children&#39;s Homes Regulations (K2)", "Not known: Hearth has not been told the postcode districts", "Overdue reviews, visits and plans", "Hold the looked-after child&#39;s review"] {
+    for text in ["Amy Quill", "Oak House (K2)", "Children&#39;s home subject to the Children&#39;s Homes Regulations (K2)", "Not known: Hearth has not been told the postcode districts", "Overdue reviews, visits, health assessments, PEPs and plans", "Hold the looked-after child&#39;s review", "Arrange the initial health assessment"] {
         assert!(page.body.contains(text), "{text}: {}", page.body);
     }
     assert!(!page.body.contains("Hidden"));
@@ -371,15 +371,18 @@ async fn a_looked_after_childs_plans_visits_and_reviews_follow_the_regulations_i
             (K::CareVisit, date!(2025 - 12 - 22), sam_id),
             (K::LookedAfterReview, date!(2026 - 01 - 15), sam_id),
             (K::PermanencePlan, date!(2026 - 04 - 15), sam_id),
+            (K::InitialHealthAssessment, date!(2026 - 01 - 15), sam_id),
+            (K::PersonalEducationPlan, date!(2025 - 12 - 31), sam_id),
         ]
     );
     // Sam's tray has them; the case summary shows the next review and visit.
     let work = w.app.my_work(&s).await.unwrap();
     let counts = work.tray.counts();
-    assert_eq!(counts.overdue + counts.due_today + counts.due_this_week + counts.later, 5, "{counts:?}");
+    assert_eq!(counts.overdue + counts.due_today + counts.due_this_week + counts.later, 7, "{counts:?}");
     let summary = w.app.case_summary(&s, amy.id).await.unwrap();
     assert_eq!(summary.key_dates.next_visit, Some(date!(2025 - 12 - 22)));
     assert_eq!(summary.key_dates.next_review.map(|r| (r.date, r.what)), Some((date!(2026 - 01 - 15), "looked-after child's review")));
+    assert_eq!((summary.key_dates.next_health, summary.key_dates.next_pep), (Some(date!(2026 - 01 - 15)), Some(date!(2025 - 12 - 31))));
 
     // The plans, a visit on the Friday, the IRO and the report.
     set_clock(&w, datetime!(2025-12-19 16:00 UTC));
@@ -502,4 +505,25 @@ async fn a_worker_records_reviews_and_missing_episodes_on_the_care_tab_and_a_man
     assert_eq!(ok.location(), format!("{care}?saved=returned"), "{}", ok.body);
     let page = b.get(&w, &care).await.body;
     assert!(page.contains("Offered on 8 January 2026 (within 72 hours); accepted"), "{page}");
+    // Health and education: an SDQ with a score out of range, then the initial assessment,
+    // the school and a PEP.
+    for text in ["Health and education", "Initial assessment: due by 2 February 2026", "None recorded: one is asked for each year from 4 to 16", "Due by 19 January 2026"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    let health = format!("{care}/health");
+    let bad = b.form_post(&w, &health, &health, &[("version", "7"), ("kind", "sdq"), ("on-day", "8"), ("on-month", "1"), ("on-year", "2026"), ("score", "44")]).await;
+    assert!(bad.body.contains("href=\"#score\"") && bad.body.contains("An SDQ score is from 0 to 40"), "{}", bad.body);
+    for (form, fields) in [
+        ("health", vec![("version", "7"), ("kind", "initial_health_assessment"), ("on-day", "8"), ("on-month", "1"), ("on-year", "2026")]),
+        ("school", vec![("version", "8"), ("school", "Oldfield Park Junior School"), ("told-day", "6"), ("told-month", "1"), ("told-year", "2026")]),
+        ("pep", vec![("version", "9"), ("on-day", "9"), ("on-month", "1"), ("on-year", "2026")]),
+    ] {
+        let path = format!("{care}/{form}");
+        let ok = b.form_post(&w, &path, &path, &fields).await;
+        assert_eq!(ok.location(), format!("{care}?saved={form}"), "{form}: {}", ok.body);
+    }
+    let page = b.get(&w, &care).await.body;
+    for text in ["Last on 8 January 2026; next due by 8 January 2027", "Oldfield Park Junior School; virtual school told on 6 January 2026", "Last on 9 January 2026; next due by 31 July 2026", "Next PEP"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
 }

@@ -8,6 +8,7 @@ pub mod planning;
 pub mod postcode;
 pub mod provider;
 pub mod steps;
+pub mod wellbeing;
 
 use crate::ids::id_type;
 use crate::PersonId;

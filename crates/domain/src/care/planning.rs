@@ -140,6 +140,7 @@ pub struct Uasc {
 
 /// Everything recorded while the child is looked after in one period.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Planning {
     /// The day the care plan was agreed.
     pub care_plan: Option<Date>,
@@ -156,6 +157,9 @@ pub struct Planning {
     /// In date order.
     pub missing: Vec<MissingEpisode>,
     pub uasc: Option<Uasc>,
+    /// In the order recorded.
+    pub health: Vec<super::wellbeing::HealthCheck>,
+    pub education: super::wellbeing::Education,
 }
 
 fn text(e: &mut FieldErrors, field: &str, value: &str, what: &str) {
@@ -314,6 +318,7 @@ impl PeriodOfCare {
             }
             not_future(&mut e, "planning.uasc.from", u.from);
         }
+        super::wellbeing::check(&p.health, &p.education, self.start, last, &mut e);
         e.into_result()
     }
 }

@@ -9,7 +9,7 @@ use super::episodes::PeriodOfCare;
 use crate::calendar::Calendar;
 use crate::cin::steps::DueStep;
 use crate::front_door::tasks::TaskKind;
-use crate::policy::{Deadline, DeadlineError, Pack, Start};
+use crate::policy::{Deadline, DeadlineError, Due, Pack, Start, Timespan, Unit};
 use time::Date;
 
 pub const CARE_PLAN_RULE: &str = "care_plan";
@@ -24,6 +24,11 @@ pub const LONG_TERM_VISIT_RULE: &str = "statutory_visit_long_term";
 pub const PERMANENCE_RULE: &str = "permanence_plan";
 /// Seed 001: a section 20 case moves to the Children in Care team after its 4-week review.
 pub const CARE_TRANSFER_RULE: &str = "looked_after_case_transfer";
+pub const INITIAL_HEALTH_RULE: &str = "initial_health_assessment";
+pub const HEALTH_UNDER_5_RULE: &str = "health_assessment_review_under_5";
+pub const HEALTH_5_AND_OVER_RULE: &str = "health_assessment_review_5_and_over";
+/// The first PEP; later ones follow the school terms (`wellbeing::next_pep`).
+pub const PEP_RULE: &str = "personal_education_plan";
 
 /// What the steps depend on besides the period.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +38,8 @@ pub struct Facts<'a> {
     /// The date the child's case last changed team, if ever.
     pub last_team_change: Option<Date>,
     pub today: Date,
+    /// The child's date of birth, for the health reviews' interval and the PEP's ages.
+    pub born: Option<Date>,
 }
 
 fn step(kind: TaskKind, key: String, d: Result<Deadline, DeadlineError>) -> Result<DueStep, DeadlineError> {
@@ -101,6 +108,7 @@ pub fn due_steps(id: &str, p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal:
         let first = plan.reviews.first().map_or(review.due.date(), |r| r.date);
         out.push(step(TaskKind::PermanencePlan, key(&format!("permanence_plan:{first}")), pack.deadline(PERMANENCE_RULE, 1, Start::Date(first), cal))?);
     }
+    health_and_education(p, facts, pack, cal, &key, &mut out)?;
     if let Some(first) = plan.reviews.first() {
         let section_20 = p.legal_status_on(first.date) == Some(LegalStatus::Section20);
         let moved = facts.last_team_change.is_some_and(|d| d >= first.date);
@@ -109,6 +117,45 @@ pub fn due_steps(id: &str, p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal:
         }
     }
     Ok(out)
+}
+
+/// The initial health assessment, then each review from the last assessment (six months
+/// under 5, twelve from 5); the first PEP, then one each term while of school age.
+fn health_and_education(p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal: &Calendar, key: &dyn Fn(&str) -> String, out: &mut Vec<DueStep>) -> Result<(), DeadlineError> {
+    let plan = &p.planning;
+    let age_on = |d: Date| facts.born.and_then(|b| crate::person::age_on(b, d));
+    match plan.health.iter().filter(|h| h.is_assessment()).max_by_key(|h| h.on) {
+        None => out.push(step(TaskKind::InitialHealthAssessment, key("health:initial"), pack.deadline(INITIAL_HEALTH_RULE, 1, Start::Date(p.start), cal))?),
+        Some(last) => {
+            let rule = if age_on(last.on).is_some_and(|a| a < 5) { HEALTH_UNDER_5_RULE } else { HEALTH_5_AND_OVER_RULE };
+            out.push(step(TaskKind::HealthAssessment, key(&format!("health:after:{}", last.on)), pack.deadline(rule, 1, Start::Date(last.on), cal))?);
+        }
+    }
+    if age_on(facts.today).is_some_and(|a| !super::wellbeing::PEP_AGES.contains(&a)) {
+        return Ok(());
+    }
+    let peps = &plan.education.peps;
+    match (peps.iter().max(), super::wellbeing::next_pep(peps)) {
+        (Some(last), Some(by)) => {
+            let n = u32::try_from(peps.len()).unwrap_or(u32::MAX).saturating_add(1);
+            let days = u32::try_from((by - *last).whole_days()).unwrap_or(0);
+            let deadline = Deadline {
+                rule: PEP_RULE.to_string(),
+                occurrence: n,
+                from: format!("the last PEP: one each term, by the end of the {}", super::wellbeing::Term::of(by).name()),
+                start: Start::Date(*last),
+                within: Timespan::new(days, Unit::CalendarDays),
+                due: Due::Date(by),
+                pack: pack.name.clone(),
+                pack_version: pack.version.clone(),
+                base: pack.base.clone(),
+                warnings: Vec::new(),
+            };
+            out.push(DueStep { kind: TaskKind::PersonalEducationPlan, step: key(&format!("pep:after:{last}")), deadline });
+        }
+        _ => out.push(step(TaskKind::PersonalEducationPlan, key("pep:first"), pack.deadline(PEP_RULE, 1, Start::Date(p.start), cal))?),
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -48,10 +48,16 @@ pub enum TaskKind {
     PermanencePlan,
     /// Seed 001: a section 20 case moves to the Children in Care team after its 4-week review.
     CareTransfer,
+    /// Regulation 7: the initial health assessment of a looked-after child.
+    InitialHealthAssessment,
+    /// Regulation 7: a review health assessment (six-monthly under 5, yearly from 5).
+    HealthAssessment,
+    /// The personal education plan: started when care begins, reviewed each term.
+    PersonalEducationPlan,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 22] = [
+    pub const ALL: [TaskKind; 25] = [
         Self::ScreeningDecision,
         Self::ReferralResponse,
         Self::ChildSeen,
@@ -74,6 +80,9 @@ impl TaskKind {
         Self::ReviewReportSignOff,
         Self::PermanencePlan,
         Self::CareTransfer,
+        Self::InitialHealthAssessment,
+        Self::HealthAssessment,
+        Self::PersonalEducationPlan,
     ];
 
     /// The stored and JSON name.
@@ -101,6 +110,9 @@ impl TaskKind {
             Self::ReviewReportSignOff => "review_report_sign_off",
             Self::PermanencePlan => "permanence_plan",
             Self::CareTransfer => "care_transfer",
+            Self::InitialHealthAssessment => "initial_health_assessment",
+            Self::HealthAssessment => "health_assessment",
+            Self::PersonalEducationPlan => "personal_education_plan",
         }
     }
 
@@ -132,6 +144,9 @@ impl TaskKind {
             Self::ReviewReportSignOff => "Sign off the review report",
             Self::PermanencePlan => "Agree the permanence plan",
             Self::CareTransfer => "Transfer the case to the Children in Care team",
+            Self::InitialHealthAssessment => "Arrange the initial health assessment",
+            Self::HealthAssessment => "Arrange the review health assessment",
+            Self::PersonalEducationPlan => "Hold the personal education plan meeting",
         }
     }
 }

@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::{Actor, AppError, CareChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
 use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
+use hearth_domain::care::wellbeing::{latest, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
@@ -138,6 +139,58 @@ impl CarePage {
         rows
     }
 
+    /// The rows of the open period's health and education.
+    fn wellbeing_rows(&self) -> Vec<PlanRow> {
+        let Some(p) = self.planning() else { return Vec::new() };
+        let id = self.summary.record.id;
+        let edit = |label: &'static str, form: &str| self.can_edit.then(|| (label, format!("/people/{id}/care/{form}")));
+        let today = self.summary.today;
+        let last = |kind| latest(&p.health, kind, today).map(|h| day(&h.on));
+        let (assessment, overdue) = match (self.due(TaskKind::InitialHealthAssessment), self.due(TaskKind::HealthAssessment)) {
+            (Some((due, late)), _) => (format!("Initial assessment: {}", lower_first(&due)), late),
+            (None, Some((due, late))) => (format!("Last on {}; next {}", p.health.iter().filter(|h| h.is_assessment()).map(|h| h.on).max().map(|d| day(&d)).unwrap_or_default(), lower_first(&due)), late),
+            (None, None) => ("Not recorded".into(), false),
+        };
+        let born = self.summary.record.details.date_of_birth;
+        let sdq = match latest(&p.health, HealthCheckKind::Sdq, today) {
+            Some(h) => format!("Score {} on {}", h.score.map(|s| s.to_string()).unwrap_or_default(), day(&h.on)),
+            None if sdq_age(born, today) => "None recorded: one is asked for each year from 4 to 16".into(),
+            None => "Not asked for at the child's age".into(),
+        };
+        let ed = &p.education;
+        let pep = match self.due(TaskKind::PersonalEducationPlan) {
+            Some((due, late)) => (format!("{}{}", ed.peps.last().map(|d| format!("Last on {}; next ", day(d))).unwrap_or_default(), if ed.peps.is_empty() { due } else { lower_first(&due) }), late),
+            None => (ed.peps.last().map_or_else(|| "Not needed at the child's age".into(), |d| format!("Last on {}", day(d))), false),
+        };
+        vec![
+            PlanRow { key: "Health assessment", value: assessment, overdue, action: edit("Record a health check", "health") },
+            PlanRow { key: "Dental check", value: last(HealthCheckKind::Dental).map_or_else(|| "Not recorded".into(), |d| format!("Last on {d}")), overdue: false, action: None },
+            PlanRow { key: "Immunisations", value: last(HealthCheckKind::Immunisations).map_or_else(|| "Not recorded".into(), |d| format!("Up to date on {d}")), overdue: false, action: None },
+            PlanRow { key: "Strengths and difficulties (SDQ)", value: sdq, overdue: false, action: None },
+            PlanRow { key: "Substance misuse", value: last(HealthCheckKind::SubstanceMisuse).map_or_else(|| "Not identified".into(), |d| format!("Identified on {d}")), overdue: false, action: None },
+            PlanRow {
+                key: "School",
+                value: match (&ed.school, ed.virtual_school_told) {
+                    (Some(s), Some(d)) => format!("{s}; virtual school told on {}", day(&d)),
+                    (Some(s), None) => format!("{s}; virtual school not told yet"),
+                    (None, _) => "Not recorded".into(),
+                },
+                overdue: false,
+                action: edit(if ed.school.is_some() { "Change" } else { "Record" }, "school"),
+            },
+            PlanRow { key: "Personal education plan", value: pep.0, overdue: pep.1, action: edit("Record a PEP", "pep") },
+            PlanRow {
+                key: "Exclusions",
+                value: match ed.exclusions.len() {
+                    0 => "None".into(),
+                    n => format!("{n} in this period, the last from {}", ed.exclusions.iter().map(|x| x.from).max().map(|d| day(&d)).unwrap_or_default()),
+                },
+                overdue: false,
+                action: edit("Record an exclusion", "exclusion"),
+            },
+        ]
+    }
+
     fn name(&self, id: &hearth_domain::UserId) -> &str {
         self.care.names.get(id).map_or("a former colleague", String::as_str)
     }
@@ -204,6 +257,12 @@ impl CarePage {
 }
 
 
+/// "Due by 3 May" → "due by 3 May", to follow words before it.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+}
+
 fn flash(saved: &str) -> Option<String> {
     Some(
         match saved {
@@ -223,6 +282,10 @@ fn flash(saved: &str) -> Option<String> {
             "missing" => "Recorded that the child is missing.",
             "returned" => "Recorded the child's return.",
             "uasc" => "Asylum-seeking status recorded.",
+            "health" => "Health check recorded.",
+            "school" => "School recorded.",
+            "pep" => "Personal education plan meeting recorded.",
+            "exclusion" => "Exclusion recorded.",
             _ => return None,
         }
         .to_string(),
@@ -395,6 +458,39 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
             fields: vec![date_field("from", "Unaccompanied asylum seeker from"), Field::Date { name: "until", label: "Until (optional)", hint: "For example, 27 3 2024" }],
             button: "Save",
         },
+        "health" => FormSpec {
+            title: "Record a health check".into(),
+            context,
+            intro: Some("The initial health assessment is due within 20 working days of becoming looked after; reviews every six months before the child is 5, then every year."),
+            fields: vec![
+                Field::Select { name: "kind", label: "What was done", options: coded_options::<HealthCheckKind>("Choose what was done") },
+                date_field("on", "Date"),
+                Field::Text { name: "score", label: "SDQ total difficulties score (only for an SDQ)", hint: "From 0 to 40", width: "govuk-input--width-3" },
+            ],
+            button: "Save",
+        },
+        "school" => FormSpec {
+            title: "Record the child's school".into(),
+            context,
+            intro: Some("The school or setting the child attends, and when the virtual school was told the child is looked after."),
+            fields: vec![
+                Field::Text { name: "school", label: "School or setting", hint: "", width: "govuk-input--width-30" },
+                Field::Date { name: "told", label: "Date the virtual school was told (optional)", hint: "For example, 27 3 2024" },
+            ],
+            button: "Save",
+        },
+        "pep" => one_date("Record a personal education plan meeting", "Date of the PEP meeting", Some("The PEP is started when the child becomes looked after and reviewed each term with the school and the virtual school.")),
+        "exclusion" => FormSpec {
+            title: "Record an exclusion from school".into(),
+            context,
+            intro: None,
+            fields: vec![
+                Field::Radios { name: "kind", legend: "Kind of exclusion", options: ExclusionKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
+                date_field("from", "First day of the exclusion"),
+                Field::Text { name: "days", label: "School days (for a suspension)", hint: "", width: "govuk-input--width-3" },
+            ],
+            button: "Save",
+        },
         _ => return None,
     })
 }
@@ -548,6 +644,33 @@ fn planning_change(key: &str, f: &FormData) -> Result<CareChange, FieldErrors> {
             let until = date_input(f, "until", "The date it ended", &mut e);
             from.map(|from| CareChange::Uasc(Uasc { from, until }))
         }
+        "health" => {
+            let kind = code::<HealthCheckKind>(f, "kind", "Choose what was done", &mut e);
+            let on = on(&mut e, "The date");
+            let score = match f.get("score").trim() {
+                "" => None,
+                x => x.parse::<u8>().map_err(|_| e.add("score", "Enter the score as a whole number from 0 to 40")).ok(),
+            };
+            kind.zip(on).map(|(kind, on)| CareChange::Health(HealthCheck { kind, on, score }))
+        }
+        "school" => {
+            let name = f.get("school").trim().to_string();
+            if name.is_empty() {
+                e.add("school", "Enter the school's name");
+            }
+            let told = date_input(f, "told", "The date the virtual school was told", &mut e);
+            Some(CareChange::School { name, virtual_school_told: told })
+        }
+        "pep" => on(&mut e, "The date of the PEP meeting").map(CareChange::Pep),
+        "exclusion" => {
+            let kind = code::<ExclusionKind>(f, "kind", "Choose the kind of exclusion", &mut e);
+            let from = required_date(f, "from", "The first day of the exclusion", &mut e);
+            let days = match f.get("days").trim() {
+                "" => None,
+                x => x.parse::<u16>().map_err(|_| e.add("days", "Enter the number of school days as a whole number")).ok(),
+            };
+            kind.zip(from).map(|(kind, from)| CareChange::Exclusion(Exclusion { kind, from, days }))
+        }
         _ => return Err(FieldErrors::one("form", "There is no such form")),
     };
     e.into_result()?;
@@ -571,6 +694,8 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
                     }
                 }
                 e.field = match (key, e.field.as_str(), last.as_str()) {
+                    ("school", _, "virtual_school_told") => "told".into(),
+                    ("pep", _, _) => "on".into(),
                     (_, "home_postcode", _) => "home_postcode".into(),
                     ("start", _, "from" | "start") | ("start", "legal_statuses" | "placements", _) => "start".into(),
                     ("start", f, _) if f.starts_with("periods") => "start".into(),
@@ -655,6 +780,10 @@ impl DashboardPage {
 
     fn missing(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
         self.d.dashboard.missing().collect()
+    }
+
+    fn health_overdue(&self) -> usize {
+        self.d.overdue_of(TaskKind::InitialHealthAssessment) + self.d.overdue_of(TaskKind::HealthAssessment)
     }
 
     fn plans_overdue(&self) -> usize {

@@ -43,11 +43,11 @@ struct Due(Vec<DueStep>);
 
 impl Due {
     fn of(p: &PeriodOfCare, visits: &[Date], today: Date, pack: &Pack) -> Due {
-        Due(due_steps("p", p, Facts { visits, last_team_change: None, today }, pack, calendar::shipped()).unwrap())
+        Due(due_steps("p", p, Facts { visits, last_team_change: None, today, born: None }, pack, calendar::shipped()).unwrap())
     }
 
     fn with_team_change(p: &PeriodOfCare, changed: Date, today: Date) -> Due {
-        Due(due_steps("p", p, Facts { visits: &[], last_team_change: Some(changed), today }, &seed(), calendar::shipped()).unwrap())
+        Due(due_steps("p", p, Facts { visits: &[], last_team_change: Some(changed), today, born: None }, &seed(), calendar::shipped()).unwrap())
     }
 
     fn date(&self, kind: TaskKind) -> Option<Date> {
@@ -154,4 +154,31 @@ fn nothing_is_due_once_care_has_ended() {
     let mut p = period();
     p.ended = Some(Ending { on: date!(2026 - 01 - 09), reason: ReasonEpisodeCeased::HomePlanned });
     assert!(Due::of(&p, &[], date!(2026 - 01 - 09), &national()).0.is_empty());
+}
+
+#[test]
+fn health_assessments_and_peps_fall_due_by_age_and_term() {
+    use crate::care::wellbeing::{HealthCheck, HealthCheckKind};
+    let mut p = period();
+    let due = |p: &PeriodOfCare, born: Date, today: Date| Due(due_steps("p", p, Facts { visits: &[], last_team_change: None, today, born: Some(born) }, &national(), calendar::shipped()).unwrap());
+    let (toddler, nine, seventeen) = (date!(2023 - 06 - 01), date!(2016 - 06 - 01), date!(2008 - 06 - 01));
+    // Within 20 working days (not counting Christmas, Boxing Day and New Year's Day); the
+    // first PEP within 10.
+    let d = due(&p, nine, p.start);
+    assert_eq!((d.date(TaskKind::InitialHealthAssessment), d.date(TaskKind::HealthAssessment)), (Some(date!(2026 - 01 - 15)), None));
+    assert_eq!(d.date(TaskKind::PersonalEducationPlan), Some(date!(2025 - 12 - 31)));
+    // After the initial assessment: six months under 5, a year from 5.
+    p.planning.health.push(HealthCheck { kind: HealthCheckKind::InitialAssessment, on: date!(2026 - 01 - 08), score: None });
+    assert_eq!(due(&p, toddler, date!(2026 - 01 - 08)).date(TaskKind::HealthAssessment), Some(date!(2026 - 07 - 08)));
+    let d = due(&p, nine, date!(2026 - 01 - 08));
+    assert_eq!((d.date(TaskKind::InitialHealthAssessment), d.date(TaskKind::HealthAssessment)), (None, Some(date!(2027 - 01 - 08))));
+    // A dental check is not an assessment.
+    p.planning.health.push(HealthCheck { kind: HealthCheckKind::Dental, on: date!(2026 - 02 - 08), score: None });
+    assert_eq!(due(&p, nine, date!(2026 - 02 - 08)).key(TaskKind::HealthAssessment), Some("care:p:health:after:2026-01-08"));
+    // A PEP in the spring term: the next by the end of the summer term.
+    p.planning.education.peps.push(date!(2026 - 01 - 09));
+    let d = due(&p, nine, date!(2026 - 01 - 09));
+    assert_eq!((d.date(TaskKind::PersonalEducationPlan), d.key(TaskKind::PersonalEducationPlan)), (Some(date!(2026 - 07 - 31)), Some("care:p:pep:after:2026-01-09")));
+    // No PEP past school age.
+    assert_eq!(due(&p, seventeen, date!(2026 - 07 - 01)).date(TaskKind::PersonalEducationPlan), None);
 }

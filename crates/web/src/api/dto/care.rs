@@ -3,6 +3,7 @@
 use super::cin::Reader;
 use super::{date, instant};
 use hearth_app::{CareChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
+use hearth_domain::care::wellbeing::{Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, Episode, LegalStatusFrom, Placement};
@@ -54,6 +55,30 @@ pub struct PlanningDto {
     pub missing: Vec<MissingDto>,
     pub uasc_from: Option<String>,
     pub uasc_until: Option<String>,
+    pub health: Vec<HealthCheckDto>,
+    pub school: Option<String>,
+    pub virtual_school_told: Option<String>,
+    /// The days personal education plan meetings were held.
+    pub peps: Vec<String>,
+    pub exclusions: Vec<ExclusionDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HealthCheckDto {
+    /// `initial_health_assessment`, `review_health_assessment`, `dental_check`,
+    /// `immunisations`, `sdq`, `substance_misuse`.
+    pub kind: String,
+    pub on: String,
+    /// The SDQ's total difficulties score.
+    pub score: Option<u8>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExclusionDto {
+    /// `suspension` or `permanent`.
+    pub kind: String,
+    pub from: String,
+    pub days: Option<u16>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -144,6 +169,11 @@ impl From<&Planning> for PlanningDto {
                 .collect(),
             uasc_from: p.uasc.map(|u| date(u.from)),
             uasc_until: p.uasc.and_then(|u| u.until.map(date)),
+            health: p.health.iter().map(|h| HealthCheckDto { kind: code(h.kind), on: date(h.on), score: h.score }).collect(),
+            school: p.education.school.clone(),
+            virtual_school_told: p.education.virtual_school_told.map(date),
+            peps: p.education.peps.iter().copied().map(date).collect(),
+            exclusions: p.education.exclusions.iter().map(|x| ExclusionDto { kind: code(x.kind), from: date(x.from), days: x.days }).collect(),
         }
     }
 }
@@ -373,6 +403,14 @@ pub enum CareChangeKind {
     Returned { end: Option<String>, interview_offered: Option<String>, interview_accepted: Option<bool> },
     /// The child is an unaccompanied asylum seeker from a day (until one).
     Uasc { from: Option<String>, until: Option<String> },
+    /// A health check: `kind` as in `PlanningDto.health`; `score` only for an SDQ (0–40).
+    Health { kind: Option<String>, on: Option<String>, score: Option<u8> },
+    /// The school the child attends and the day the virtual school was told.
+    School { name: Option<String>, virtual_school_told: Option<String> },
+    /// A personal education plan meeting held on a day.
+    Pep { on: Option<String> },
+    /// An exclusion: `suspension` (with its school days) or `permanent`.
+    Exclusion { kind: Option<String>, from: Option<String>, days: Option<u16> },
 }
 
 impl CareChangeKind {
@@ -457,6 +495,24 @@ impl CareChangeKind {
                     }
                 };
                 end.map(|end| CareChange::Returned(MissingReturn { end, interview }))
+            }
+            CareChangeKind::Health { kind, on, score } => {
+                let kind = r.code::<HealthCheckKind>("kind", kind);
+                let kind = required(&mut r, "kind", kind);
+                let on = r.required_date("on", on);
+                kind.zip(on).map(|(kind, on)| CareChange::Health(HealthCheck { kind, on, score: *score }))
+            }
+            CareChangeKind::School { name, virtual_school_told } => {
+                let name = required(&mut r, "name", name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string));
+                let told = r.date("virtual_school_told", virtual_school_told);
+                name.map(|name| CareChange::School { name, virtual_school_told: told })
+            }
+            CareChangeKind::Pep { on } => r.required_date("on", on).map(CareChange::Pep),
+            CareChangeKind::Exclusion { kind, from, days } => {
+                let kind = r.code::<ExclusionKind>("kind", kind);
+                let kind = required(&mut r, "kind", kind);
+                let from = r.required_date("from", from);
+                kind.zip(from).map(|(kind, from)| CareChange::Exclusion(Exclusion { kind, from, days: *days }))
             }
             CareChangeKind::Uasc { from, until } => {
                 let from = r.required_date("from", from);
