@@ -1114,6 +1114,22 @@ pub async fn care_periods(store: &dyn Store) {
     tx.insert_care_period(&later, &meta(&u, None)).await.unwrap();
     tx.insert_care_period(&earlier, &meta(&u, None)).await.unwrap();
     earlier.period.ended = Some(Ending { on: date!(2024 - 11 - 29), reason: ReasonEpisodeCeased::HomePlanned });
+    // What was recorded during the period reads back whole: reviews with their reports,
+    // missing episodes, health and education.
+    {
+        use hearth_domain::care::planning::*;
+        use hearth_domain::care::wellbeing::*;
+        let plan = &mut earlier.period.planning;
+        plan.care_plan = Some(date!(2024 - 02 - 09));
+        plan.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2024 - 02 - 06) });
+        let report = ReviewReport { ready: date!(2024 - 02 - 20), signed_off: Some(SignOff { by: u.id, on: date!(2024 - 02 - 22) }), shared: Some(date!(2024 - 02 - 23)) };
+        let decision = ReviewDecision { action: "Weekly contact".into(), owner: "Social worker".into(), due: Some(date!(2024 - 03 - 31)) };
+        plan.reviews = vec![CareReview { date: date!(2024 - 03 - 01), iro: "Irene Olu".into(), participation: Participation::BriefsAdvocate, decisions: vec![decision], report: Some(report) }];
+        plan.missing = vec![MissingEpisode { kind: MissingKind::Away, start: date!(2024 - 04 - 01), end: Some(date!(2024 - 04 - 02)), interview: Some(ReturnInterview { offered: date!(2024 - 04 - 03), accepted: false }) }];
+        plan.uasc = Some(Uasc { from: date!(2024 - 02 - 05), until: None });
+        plan.health = vec![HealthCheck { kind: HealthCheckKind::Sdq, on: date!(2024 - 03 - 04), score: Some(17) }];
+        plan.education = Education { school: Some("Oldfield Park".into()), virtual_school_told: Some(date!(2024 - 02 - 06)), peps: vec![date!(2024 - 02 - 15)], exclusions: vec![Exclusion { kind: ExclusionKind::Suspension, from: date!(2024 - 05 - 01), days: Some(2) }] };
+    }
     tx.update_care_period(&earlier, 1, &meta(&u, Some("Went home"))).await.unwrap();
     match tx.update_care_period(&earlier, 1, &meta(&u, None)).await {
         Err(StoreError::Conflict { .. }) => {}

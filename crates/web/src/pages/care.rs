@@ -47,6 +47,11 @@ fn coded_options<C: Coded>(blank: &str) -> Vec<(String, String)> {
     options_from(blank, C::ALL.iter().map(|c| (c.code().to_string(), coded(*c))))
 }
 
+/// Select options of a list of Hearth's own, whose codes mean nothing to a reader.
+fn plain_options<C: Coded>(blank: &str) -> Vec<(String, String)> {
+    options_from(blank, C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())))
+}
+
 #[derive(Template)]
 #[template(path = "care.html")]
 struct CarePage {
@@ -405,7 +410,7 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
             title: "Record the permanence plan".into(),
             context,
             intro: Some("By the second review: how the child will have a secure, stable home for the rest of their childhood."),
-            fields: vec![date_field("on", "Date the permanence plan was agreed"), Field::Select { name: "plan", label: "Permanence plan", options: coded_options::<PermanenceOption>("Choose the plan") }],
+            fields: vec![date_field("on", "Date the permanence plan was agreed"), Field::Select { name: "plan", label: "Permanence plan", options: plain_options::<PermanenceOption>("Choose the plan") }],
             button: "Save",
         },
         "iro" => FormSpec {
@@ -463,7 +468,7 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
             context,
             intro: Some("The initial health assessment is due within 20 working days of becoming looked after; reviews every six months before the child is 5, then every year."),
             fields: vec![
-                Field::Select { name: "kind", label: "What was done", options: coded_options::<HealthCheckKind>("Choose what was done") },
+                Field::Select { name: "kind", label: "What was done", options: plain_options::<HealthCheckKind>("Choose what was done") },
                 date_field("on", "Date"),
                 Field::Text { name: "score", label: "SDQ total difficulties score (only for an SDQ)", hint: "From 0 to 40", width: "govuk-input--width-3" },
             ],
