@@ -6,6 +6,7 @@ use crate::cin::StepFacts;
 use crate::front_door::deadline_error;
 use crate::{Actor, App, AppError};
 use hearth_domain::care::steps::{due_steps, Facts};
+use hearth_domain::care::contact::{ContactArrangement, ContactRequest, ContactSession, Queued, RequestOutcome};
 use hearth_domain::care::wellbeing::{Exclusion, HealthCheck};
 use hearth_domain::cin::steps::{reconcile, DueStep};
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
@@ -106,6 +107,14 @@ pub enum CareChange {
     /// A personal education plan meeting held on the day.
     Pep(Date),
     Exclusion(Exclusion),
+    /// A new contact arrangement (its number and sessions are Hearth's to give).
+    Contact(ContactArrangement),
+    /// A session of arrangement `arrangement`.
+    ContactSession { arrangement: u32, session: ContactSession },
+    /// A request to the Family Contact Service (its number and outcome are Hearth's to give).
+    ContactRequest(ContactRequest),
+    /// A manager allocates request `request` to a contact worker, or closes it.
+    ContactOutcome { request: u32, outcome: RequestOutcome },
 }
 
 impl CareChange {
@@ -130,6 +139,10 @@ impl CareChange {
             CareChange::School { .. } => "care.school",
             CareChange::Pep(_) => "care.pep",
             CareChange::Exclusion(_) => "care.exclusion",
+            CareChange::Contact(_) => "care.contact",
+            CareChange::ContactSession { .. } => "care.contact_session",
+            CareChange::ContactRequest(_) => "care.contact_request",
+            CareChange::ContactOutcome { .. } => "care.contact_outcome",
         }
     }
 
@@ -154,13 +167,17 @@ impl CareChange {
             CareChange::School { .. } => "School recorded",
             CareChange::Pep(_) => "Personal education plan held",
             CareChange::Exclusion(_) => "Exclusion recorded",
+            CareChange::Contact(_) => "Contact arrangement made",
+            CareChange::ContactSession { .. } => "Family time session recorded",
+            CareChange::ContactRequest(_) => "Family Contact Service asked",
+            CareChange::ContactOutcome { .. } => "Family Contact Service request allocated or closed",
         }
     }
 
     /// Signing a report off is a manager's; everything else is casework.
     fn permission(&self) -> Permission {
         match self {
-            CareChange::SignOffReport => Permission::RecordManagementOversight,
+            CareChange::SignOffReport | CareChange::ContactOutcome { .. } => Permission::RecordManagementOversight,
             _ => Permission::AddCaseNotes,
         }
     }
@@ -414,8 +431,33 @@ fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placeme
             plan.education.peps.sort();
         }
         CareChange::Exclusion(x) => plan.education.exclusions.push(x),
+        CareChange::Contact(a) => {
+            let number = next_number(plan.contact.iter().map(|a| a.number));
+            plan.contact.push(ContactArrangement { number, sessions: Vec::new(), ..a });
+        }
+        CareChange::ContactSession { arrangement, session } => match plan.contact.iter_mut().find(|a| a.number == arrangement) {
+            None => return Err(FieldErrors::one("planning.contact", "Choose the contact arrangement the session was under")),
+            Some(a) => {
+                a.sessions.push(session);
+                a.sessions.sort_by_key(|s| s.on);
+            }
+        },
+        CareChange::ContactRequest(r) => {
+            let number = next_number(plan.contact_requests.iter().map(|r| r.number));
+            plan.contact_requests.push(ContactRequest { number, outcome: None, ..r });
+        }
+        CareChange::ContactOutcome { request, outcome } => match plan.contact_requests.iter_mut().find(|r| r.number == request) {
+            Some(r) if r.outcome.is_none() => r.outcome = Some(outcome),
+            Some(_) => return Err(FieldErrors::one("planning.contact_requests", "This request has been allocated or closed already")),
+            None => return Err(FieldErrors::one("planning.contact_requests", "There is no such request")),
+        },
     }
     Ok(())
+}
+
+/// The number after the highest of `numbers` (1 for the first).
+fn next_number(numbers: impl Iterator<Item = u32>) -> u32 {
+    numbers.max().unwrap_or(0).saturating_add(1)
 }
 
 /// The providers the placements of `periods` name, once each.
@@ -490,7 +532,7 @@ impl App {
         self.require(actor, Permission::RecordManagementOversight, ACTION).await?;
         let today = self.today();
         let mut tx = self.store.begin_read().await?;
-        let periods = tx.all_care_periods().await?;
+        let periods = tx.care_period_outlines().await?;
         let looked_after: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today)).map(|r| r.child).collect();
         let children = self.visible_people(tx.as_mut(), actor, &looked_after).await?;
         let providers = tx.providers().await?.into_iter().map(|p| (p.id, p.name)).collect();
@@ -503,5 +545,36 @@ impl App {
         let mine = periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| (r.child, &r.period));
         let dashboard = hearth_domain::care::dashboard::build(mine, today, &self.config.area);
         Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), overdue, users, today })
+    }
+}
+
+/// The Family Contact Service's queue as a reader sees it.
+#[derive(Clone, Debug)]
+pub struct FamilyContactQueue {
+    /// In the order the service takes them.
+    pub waiting: Vec<Queued>,
+    /// The children named, each of whom the reader may open; requests about a child they
+    /// may not are neither listed nor counted.
+    pub children: HashMap<PersonId, hearth_domain::person::PersonSummary>,
+    pub today: Date,
+}
+
+impl App {
+    /// The requests to the Family Contact Service still waiting, in the order seed 000 sets:
+    /// court proceedings needing contact as evidence, then supervised contact for assessed
+    /// risk, then children under 14, oldest first within each.
+    pub async fn family_contact_queue(&self, actor: &Actor) -> Result<FamilyContactQueue, AppError> {
+        const ACTION: &str = "family_contact.view";
+        self.require(actor, Permission::ViewRecords, ACTION).await?;
+        let today = self.today();
+        let mut tx = self.store.begin_read().await?;
+        let periods = tx.all_care_periods().await?;
+        let asking: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today) && r.period.planning.contact_requests.iter().any(|q| q.outcome.is_none())).map(|r| r.child).collect();
+        let children = self.visible_people(tx.as_mut(), actor, &asking).await?;
+        tx.append_audit(&self.draft(Some(actor), ACTION, None, hearth_domain::audit::Outcome::Allowed)).await?;
+        tx.commit().await?;
+        let mine = periods.iter().filter(|r| r.period.covers(today) && children.contains_key(&r.child)).map(|r| (r.child, &r.period.planning.contact[..], &r.period.planning.contact_requests[..]));
+        let waiting = hearth_domain::care::contact::queue(mine, |c| children.get(&c).and_then(|p| p.age_on(today)));
+        Ok(FamilyContactQueue { waiting, children, today })
     }
 }

@@ -67,7 +67,7 @@ impl App {
         self.require(actor, Permission::ViewRecords, "provider.list").await?;
         let mut tx = self.store.begin_read().await?;
         let providers = tx.providers().await?;
-        let periods = tx.all_care_periods().await?;
+        let periods = tx.care_period_outlines().await?;
         tx.commit().await?;
         let mut counts: HashMap<ProviderId, usize> = HashMap::new();
         for (_, provider, _, _) in placed_on(&periods, self.today()) {
@@ -90,7 +90,7 @@ impl App {
             drop(tx);
             return Err(AppError::NotFound);
         };
-        let here: Vec<_> = placed_on(&tx.all_care_periods().await?, self.today()).into_iter().filter(|x| x.1 == id).collect();
+        let here: Vec<_> = placed_on(&tx.care_period_outlines().await?, self.today()).into_iter().filter(|x| x.1 == id).collect();
         let ids: Vec<PersonId> = here.iter().map(|x| x.0).collect();
         let visible = self.listed(tx.as_mut(), actor, &ids, Listing::Open).await?;
         let mut d = self.draft(Some(actor), ACTION, None, Outcome::Allowed);

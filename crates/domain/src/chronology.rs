@@ -268,6 +268,12 @@ fn care_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
         out.extend(plan.health.iter().filter(|h| h.is_assessment()).map(|h| entry(h.on, h.kind.label().to_string())));
         out.extend(plan.education.peps.iter().map(|d| entry(*d, "Personal education plan meeting".into())));
         out.extend(plan.education.exclusions.iter().map(|x| entry(x.from, format!("{}{}", x.kind.label(), x.days.map(|n| format!(", {n} school days")).unwrap_or_default()))));
+        for a in &plan.contact {
+            out.push(entry(a.from, format!("Contact arrangement with {}: {}, {}", a.with, a.kind.label().to_lowercase(), a.frequency)));
+        }
+        for r in &plan.contact_requests {
+            out.push(entry(r.made, "Family Contact Service asked for help".into()));
+        }
         if let Some(u) = plan.uasc {
             out.push(entry(u.from, "Unaccompanied asylum-seeking child".into()));
             out.extend(u.until.map(|d| entry(d, "No longer an unaccompanied asylum-seeking child".into())));

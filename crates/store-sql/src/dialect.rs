@@ -164,6 +164,15 @@ impl Dialect {
         }
     }
 
+    /// Every period of care's outline (its document without what the lists never show, see
+    /// `CarePeriodOutline`), or its whole document when written before outlines were kept.
+    pub(crate) fn care_period_outlines(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SELECT group_concat(coalesce(outline, doc), ',') AS docs FROM front_door_records WHERE kind = $1",
+            Dialect::Postgres => "SELECT string_agg(coalesce(outline, doc), ',') AS docs FROM front_door_records WHERE kind = $1",
+        }
+    }
+
     pub(crate) fn no_limit(self) -> &'static str {
         match self {
             Dialect::Sqlite => "LIMIT -1 OFFSET 0",

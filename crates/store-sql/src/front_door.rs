@@ -77,6 +77,13 @@ pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, m
 
 /// Saves a new version of the document. The people it is about do not change after it is
 /// made (a contact about another child is another contact).
+/// Keeps a document's outline (what the lists read instead of the whole document).
+pub(crate) async fn set_outline<T: Serialize>(c: &mut AnyConnection, id: &str, outline: &T) -> Result<()> {
+    let json = to_json(outline)?;
+    sqlx::query("UPDATE front_door_records SET outline = $1 WHERE id = $2").bind(&json).bind(id).execute(&mut *c).await.map_err(db_err)?;
+    Ok(())
+}
+
 pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(value)?;
     let n = sqlx::query("UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2 WHERE id = $3 AND version = $4")
@@ -178,7 +185,13 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
 
 /// Every document of `kind`, as it stands now.
 pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, dialect: crate::dialect::Dialect, kind: Kind) -> Result<Vec<T>> {
-    let row = sqlx::query(dialect.docs_of_kind()).bind(kind.code()).fetch_one(c).await.map_err(db_err)?;
+    all_by(c, dialect.docs_of_kind(), kind).await
+}
+
+/// Every document of `kind` as `sql` (one row, `docs`: the documents joined by commas) gives
+/// them.
+pub(crate) async fn all_by<T: DeserializeOwned>(c: &mut AnyConnection, sql: &'static str, kind: Kind) -> Result<Vec<T>> {
+    let row = sqlx::query(sql).bind(kind.code()).fetch_one(c).await.map_err(db_err)?;
     match row.opt_text("docs")? {
         None => Ok(Vec::new()),
         Some(docs) => serde_json::from_str(&format!("[{docs}]")).map_err(|e| StoreError::Corrupt(format!("front_door_records of kind {}: {e}", kind.code()))),

@@ -317,10 +317,12 @@ impl Tx for SqlTx {
     }
     async fn insert_care_period(&mut self, p: &CarePeriodRecord, meta: &ChangeMeta) -> Result<()> {
         let doc = Doc { kind: Kind::CarePeriod, id: p.id.to_string(), parent: None, people: vec![(p.child, "child")], value: p };
-        fd::insert(self.c(), doc, meta).await
+        fd::insert(self.c(), doc, meta).await?;
+        fd::set_outline(self.c(), &p.id.to_string(), &p.outline()).await
     }
     async fn update_care_period(&mut self, p: &CarePeriodRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
-        fd::update(self.c(), &p.id.to_string(), p, expected_version, meta).await
+        fd::update(self.c(), &p.id.to_string(), p, expected_version, meta).await?;
+        fd::set_outline(self.c(), &p.id.to_string(), &p.outline()).await
     }
     async fn care_period(&mut self, id: CarePeriodId) -> Result<Option<Versioned<CarePeriodRecord>>> {
         fd::get(self.c(), Kind::CarePeriod, &id.to_string()).await
@@ -333,6 +335,11 @@ impl Tx for SqlTx {
     async fn all_care_periods(&mut self) -> Result<Vec<CarePeriodRecord>> {
         let d = self.dialect;
         fd::all_of_kind(self.c(), d, Kind::CarePeriod).await
+    }
+    async fn care_period_outlines(&mut self) -> Result<Vec<CarePeriodRecord>> {
+        let d = self.dialect;
+        let outlines: Vec<hearth_domain::care::CarePeriodOutline> = fd::all_by(self.c(), d.care_period_outlines(), Kind::CarePeriod).await?;
+        Ok(outlines.into_iter().map(Into::into).collect())
     }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         fd::insert(self.c(), Doc { kind: Kind::Provider, id: p.id.to_string(), parent: None, people: vec![], value: p }, meta).await

@@ -1146,6 +1146,11 @@ pub async fn care_periods(store: &dyn Store) {
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
     let everyone = tx.all_care_periods().await.unwrap();
     assert!(everyone.contains(&earlier) && everyone.contains(&later), "every child's periods as they stand");
+    // In outline: the same periods with only their missing episodes and UASC status.
+    let outline = tx.care_period_outlines().await.unwrap().into_iter().find(|p| p.id == earlier.id).unwrap();
+    let plan = &earlier.period.planning;
+    let expected = hearth_domain::care::planning::Planning { missing: plan.missing.clone(), uasc: plan.uasc, ..Default::default() };
+    assert_eq!((outline.period.start, &outline.period.placements, outline.period.ended, &outline.period.planning), (earlier.period.start, &earlier.period.placements, earlier.period.ended, &expected));
     tx.commit().await.unwrap();
 }
 

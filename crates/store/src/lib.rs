@@ -321,8 +321,12 @@ pub trait Tx: Send {
     async fn care_period(&mut self, id: CarePeriodId) -> Result<Option<Versioned<CarePeriodRecord>>>;
     /// A child's periods of care, earliest start first.
     async fn care_periods_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CarePeriodRecord>>>;
-    /// Every child's periods of care (the children-in-care dashboard, a provider's children).
+    /// Every child's periods of care, whole.
     async fn all_care_periods(&mut self) -> Result<Vec<CarePeriodRecord>>;
+    /// Every child's periods of care in outline (`CarePeriodOutline`: no reviews, health,
+    /// education or family time), for the lists that read them all (the children-in-care
+    /// dashboard, a provider's children).
+    async fn care_period_outlines(&mut self) -> Result<Vec<CarePeriodRecord>>;
     /// Keeps a new provider of placements.
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()>;
     /// `Conflict` unless the stored version is still `expected_version`.

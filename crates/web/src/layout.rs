@@ -60,6 +60,7 @@ impl Layout {
                 l.nav.push(NavItem::new("/work/team", "Team work"));
                 l.nav.push(NavItem::new("/child-protection", "Child protection"));
                 l.nav.push(NavItem::new("/children-in-care", "Children in care"));
+                l.nav.push(NavItem::new("/family-contact", "Family contact"));
                 l.nav.push(NavItem::new("/caseloads", "Caseloads"));
             }
             if actor.can(Permission::ViewRecords) {

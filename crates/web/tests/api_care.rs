@@ -245,3 +245,33 @@ async fn plans_reviews_and_missing_episodes_are_recorded_with_the_same_rules_and
     // The second review is due three months after the first.
     assert!(due(&care).contains(&("looked_after_review".to_string(), "2024-03-22".to_string())), "{:?}", due(&care));
 }
+
+#[tokio::test]
+async fn family_time_and_the_family_contact_service_queue() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    let r = w.post(&format!("/people/{amy}/care"), &w.sam, json!({"start": "2023-12-18", "legal_status": "C1", "category_of_need": "N1", "placement_type": "U6", "provider_id": smith})).await;
+    r.expect(StatusCode::CREATED);
+    let changes = format!("/care-periods/{}/changes", r.id());
+    let change = |version: i64, change: Value| json!({"version": version, "change": change});
+    // An arrangement with no one named and no kind; then a good one, a session and a request.
+    w.post(&changes, &w.sam, change(1, json!({"type": "contact", "with": " ", "frequency": "Weekly", "court_ordered": true, "from": "2023-12-19"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["kind"]);
+    w.post(&changes, &w.sam, change(1, json!({"type": "contact", "with": " ", "kind": "direct_supervised", "frequency": "Weekly", "court_ordered": true, "from": "2023-12-19"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.contact[0].with"]);
+    w.post(&changes, &w.sam, change(1, json!({"type": "contact", "with": "Jane Quill, mother", "kind": "direct_supervised", "frequency": "Weekly", "court_ordered": true, "from": "2023-12-19"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(2, json!({"type": "contact_session", "arrangement": 1, "on": "2023-12-20", "attendance": "took_place", "observations": "Warm"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, change(3, json!({"type": "contact_request", "arrangement": 9, "made": "2023-12-21", "for_proceedings": true, "supervised_for_risk": false}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["planning.contact_requests[0].arrangement"]);
+    w.post(&changes, &w.sam, change(3, json!({"type": "contact_request", "arrangement": 1, "made": "2023-12-21", "for_proceedings": true, "supervised_for_risk": true}))).await.expect(StatusCode::OK);
+    let q = w.get("/family-contact", &w.sam).await;
+    q.expect(StatusCode::OK);
+    assert_eq!((q.json[0]["person_id"].as_str(), q.json[0]["priority"].as_str(), q.json[0]["with"].as_str()), (Some(amy.as_str()), Some("proceedings"), Some("Jane Quill, mother")));
+    // Bea, in another team, sees an empty queue; only a manager allocates.
+    assert_eq!(w.get("/family-contact", &w.bea).await.json, json!([]));
+    let allocate = change(4, json!({"type": "contact_outcome", "request": 1, "outcome": "allocated", "detail": "Kim Contact", "on": "2023-12-22"}));
+    w.post(&changes, &w.sam, allocate.clone()).await.expect(StatusCode::FORBIDDEN);
+    w.post(&changes, &w.mo, allocate).await.expect(StatusCode::OK);
+    assert_eq!(w.get("/family-contact", &w.sam).await.json, json!([]));
+    let plan = &w.care(&amy).await["periods"][0]["planning"];
+    assert_eq!(plan["contact_requests"][0]["outcome_detail"], "Kim Contact");
+    assert_eq!(plan["contact"][0]["sessions"][0]["attendance"], "took_place");
+}

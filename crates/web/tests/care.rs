@@ -527,3 +527,59 @@ async fn a_worker_records_reviews_and_missing_episodes_on_the_care_tab_and_a_man
         assert!(page.contains(text), "{text}: {page}");
     }
 }
+
+#[tokio::test]
+async fn family_time_is_recorded_and_the_family_contact_service_takes_requests_in_seed_000s_order() {
+    use hearth_domain::care::contact::{ContactArrangement, ContactKind, ContactRequest, Priority};
+    let (w, sam, amy, p) = sams_case().await;
+    let s = alone(&sam);
+    let tara = stored_user(&w, "tara").await;
+    // Three children in care: Amy (9), Ben (15, in proceedings), Cal (15, restricted from Sol).
+    let ben = w.app.create_person(&s, hearth_domain::person::PersonDetails { date_of_birth: Some(date!(2010 - 06 - 01)), ..child("Ben", "Quill") }).await.unwrap();
+    let cal = w.app.create_person(&s, hearth_domain::person::PersonDetails { date_of_birth: Some(date!(2010 - 06 - 01)), ..child("Cal", "Hidden") }).await.unwrap();
+    let mut periods = Vec::new();
+    for c in [amy.id, ben.id, cal.id] {
+        periods.push(w.app.start_care(&s, c, new_care(date!(2025 - 11 - 03), p.smith)).await.unwrap());
+    }
+    let arrangement = |kind| ContactArrangement { number: 0, with: "Jane Quill, mother".into(), kind, frequency: "Weekly".into(), venue: "Riverside family centre".into(), supervisor: String::new(), court_ordered: true, from: date!(2025 - 11 - 10), until: None, sessions: vec![] };
+    let request = |made, for_proceedings| ContactRequest { number: 0, arrangement: 1, made, for_proceedings, supervised_for_risk: false, note: String::new(), outcome: None };
+    for (period, made, proceedings) in [(periods[0], date!(2025 - 12 - 01), false), (periods[1], date!(2025 - 12 - 10), true), (periods[2], date!(2025 - 11 - 20), false)] {
+        w.app.change_care(&s, period, 1, CareChange::Contact(arrangement(ContactKind::DirectSupervised))).await.unwrap();
+        w.app.change_care(&s, period, 2, CareChange::ContactRequest(request(made, proceedings))).await.unwrap();
+    }
+    // A request saying contact is supervised for risk when the arrangement is not: refused.
+    w.app.change_care(&s, periods[0], 3, CareChange::Contact(arrangement(ContactKind::Letterbox))).await.unwrap();
+    let bad = ContactRequest { arrangement: 2, supervised_for_risk: true, ..request(date!(2025 - 12 - 02), false) };
+    assert_eq!(fields(w.app.change_care(&s, periods[0], 4, CareChange::ContactRequest(bad)).await.unwrap_err()), vec!["planning.contact_requests[1].supervised_for_risk"]);
+    let version = w.app.person(&alone(&tara), cal.id).await.unwrap().version;
+    w.app.set_restriction(&alone(&tara), cal.id, version, true, vec![tara.id, sam.id], "Family member works here").await.unwrap();
+    // Sam sees all three: Ben first (proceedings), then Amy (under 14), then Cal.
+    let q = w.app.family_contact_queue(&s).await.unwrap();
+    assert_eq!(q.waiting.iter().map(|x| (x.child, x.priority)).collect::<Vec<_>>(), [(ben.id, Priority::Proceedings), (amy.id, Priority::UnderFourteen), (cal.id, Priority::Other)]);
+    let sol = staff(&w, "sol", "Sol Service", Role::ServiceManager, None, None).await;
+    let q = w.app.family_contact_queue(&alone(&sol)).await.unwrap();
+    assert_eq!(q.waiting.iter().map(|x| x.child).collect::<Vec<_>>(), [ben.id, amy.id], "Cal is neither named nor counted");
+    // The page: the queue with why; Tara allocates Ben's request from his Care tab.
+    let mut b = Browser::new();
+    b.sign_in(&w, "tara").await;
+    let page = b.get(&w, "/family-contact").await.body;
+    for text in ["3 waiting", "First: the child is in court proceedings and contact is needed as evidence", "Third: the child is under 14", "Ben Quill", "Cal Hidden"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    let outcome = format!("/people/{}/care/contact-outcome", ben.id);
+    let bad = b.form_post(&w, &outcome, &outcome, &[("version", "3"), ("request", "1"), ("outcome", "allocated")]).await;
+    assert!(bad.body.contains("href=\"#detail\""), "{}", bad.body);
+    let ok = b.form_post(&w, &outcome, &outcome, &[("version", "3"), ("request", "1"), ("outcome", "allocated"), ("detail", "Kim Contact")]).await;
+    assert_eq!(ok.location(), format!("/people/{}/care?saved=contact-outcome", ben.id), "{}", ok.body);
+    assert!(!b.get(&w, "/family-contact").await.body.contains("Ben Quill"));
+    // Sam records a session on Amy's Care tab; a worker may not allocate.
+    let mut sb = Browser::new();
+    sb.sign_in(&w, "sam").await;
+    let care = format!("/people/{}/care", amy.id);
+    let session = format!("{care}/contact-session");
+    let ok = sb.form_post(&w, &session, &session, &[("version", "4"), ("arrangement", "1"), ("on-day", "5"), ("on-month", "1"), ("on-year", "2026"), ("attendance", "took_place"), ("observations", "Warm greeting; played cards.")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=contact-session"), "{}", ok.body);
+    let page = sb.get(&w, &care).await.body;
+    assert!(page.contains("1 in all; the last on 5 January 2026: took place") && page.contains("Waiting: third: the child is under 14"), "{page}");
+    assert_eq!(sb.get(&w, &format!("{care}/contact-outcome")).await.status, axum::http::StatusCode::FORBIDDEN);
+}

@@ -2,6 +2,7 @@
 //! postcodes, and periods of care with the episodes the SSDA903 return counts, derived from
 //! what the worker records.
 pub mod codes;
+pub mod contact;
 pub mod dashboard;
 pub mod episodes;
 pub mod planning;
@@ -25,4 +26,64 @@ pub struct CarePeriodRecord {
     pub id: CarePeriodId,
     pub child: PersonId,
     pub period: episodes::PeriodOfCare,
+}
+
+impl CarePeriodRecord {
+    /// The record as a list reads it (`CarePeriodOutline`): of what was recorded during the
+    /// period, only the missing episodes and the UASC status.
+    pub fn outline(&self) -> CarePeriodRecord {
+        let plan = &self.period.planning;
+        let planning = planning::Planning { missing: plan.missing.clone(), uasc: plan.uasc, ..Default::default() };
+        CarePeriodRecord { period: episodes::PeriodOfCare { planning, ..self.period.clone() }, ..self.clone() }
+    }
+}
+
+/// A period of care read for a list of children: the period, its legal statuses, placements
+/// and ending, and of what was recorded during it only the missing episodes and the UASC
+/// status; the rest of its document (reviews, health, education, family time) is skipped
+/// unread, which is most of the work of reading every child's periods.
+#[derive(Deserialize)]
+pub struct CarePeriodOutline {
+    id: CarePeriodId,
+    child: PersonId,
+    period: PeriodOutline,
+}
+
+#[derive(Deserialize)]
+struct PeriodOutline {
+    start: time::Date,
+    need: codes::CategoryOfNeed,
+    home_postcode: Option<postcode::Postcode>,
+    legal_statuses: Vec<episodes::LegalStatusFrom>,
+    placements: Vec<episodes::Placement>,
+    ended: Option<episodes::Ending>,
+    #[serde(default)]
+    planning: PlanningOutline,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PlanningOutline {
+    missing: Vec<planning::MissingEpisode>,
+    uasc: Option<planning::Uasc>,
+}
+
+impl From<CarePeriodOutline> for CarePeriodRecord {
+    fn from(o: CarePeriodOutline) -> Self {
+        let p = o.period;
+        let plan = p.planning;
+        CarePeriodRecord {
+            id: o.id,
+            child: o.child,
+            period: episodes::PeriodOfCare {
+                start: p.start,
+                need: p.need,
+                home_postcode: p.home_postcode,
+                legal_statuses: p.legal_statuses,
+                placements: p.placements,
+                ended: p.ended,
+                planning: planning::Planning { missing: plan.missing, uasc: plan.uasc, ..Default::default() },
+            },
+        }
+    }
 }

@@ -160,6 +160,10 @@ pub struct Planning {
     /// In the order recorded.
     pub health: Vec<super::wellbeing::HealthCheck>,
     pub education: super::wellbeing::Education,
+    /// Family time: the contact arrangements, each with its sessions.
+    pub contact: Vec<super::contact::ContactArrangement>,
+    /// Requests to the Family Contact Service.
+    pub contact_requests: Vec<super::contact::ContactRequest>,
 }
 
 fn text(e: &mut FieldErrors, field: &str, value: &str, what: &str) {
@@ -319,6 +323,7 @@ impl PeriodOfCare {
             not_future(&mut e, "planning.uasc.from", u.from);
         }
         super::wellbeing::check(&p.health, &p.education, self.start, last, &mut e);
+        super::contact::check(&p.contact, &p.contact_requests, self.start, last, &mut e);
         e.into_result()
     }
 }

@@ -285,6 +285,9 @@ impl Tx for RecordingTx {
     async fn all_care_periods(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
         self.inner.all_care_periods().await
     }
+    async fn care_period_outlines(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
+        self.inner.care_period_outlines().await
+    }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_provider(p, meta).await
     }

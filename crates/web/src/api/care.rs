@@ -2,7 +2,7 @@
 //! the providers they are placed with. The same use cases as the pages: the same access
 //! rules, checks and audit entries.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
+use super::dto::{QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -159,4 +159,21 @@ pub async fn change_provider(State(s): State<AppState>, ApiActor(actor): ApiActo
 pub async fn dashboard(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<CareDashboardDto>, ApiError> {
     let d = s.app.care_dashboard(&actor).await?;
     Ok(Json(CareDashboardDto::from(&d)))
+}
+
+/// The requests to the Family Contact Service still waiting, in the order the service takes
+/// them (seed 000: court proceedings needing contact as evidence, then supervised contact for
+/// assessed risk, then children under 14; oldest first in each), each with why it sits there.
+/// Only children the caller may open are listed or counted; the read is audited.
+#[utoipa::path(
+    get, path = "/family-contact", operation_id = "get_family_contact_queue", tag = "children in care",
+    responses(
+        (status = 200, description = "The queue", body = Vec<QueuedRequestDto>),
+        (status = 403, description = "The caller's role does not allow this.", body = Problem, content_type = "application/problem+json"),
+        super::docs::CommonErrors,
+    )
+)]
+pub async fn family_contact(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Vec<QueuedRequestDto>>, ApiError> {
+    let q = s.app.family_contact_queue(&actor).await?;
+    Ok(Json(q.waiting.iter().map(QueuedRequestDto::from).collect()))
 }

@@ -68,6 +68,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(care::providers, care::add_provider))
         .routes(routes!(care::provider, care::change_provider))
         .routes(routes!(care::dashboard))
+        .routes(routes!(care::family_contact))
         .routes(routes!(cin::open_episode))
         .routes(routes!(cin::episode))
         .routes(routes!(cin::change))

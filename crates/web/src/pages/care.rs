@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::{Actor, AppError, CareChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
 use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
 use hearth_domain::care::wellbeing::{latest, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
+use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, RequestOutcome};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
@@ -196,6 +197,29 @@ impl CarePage {
         ]
     }
 
+    fn arrangement_with(&self, number: &u32) -> String {
+        self.planning().and_then(|p| p.contact.iter().find(|a| a.number == *number)).map(|a| a.with.clone()).unwrap_or_default()
+    }
+
+    fn request_status(&self, r: &ContactRequest) -> String {
+        match &r.outcome {
+            None => format!("Waiting: {}", Priority::of(r, self.summary.record.details.date_of_birth.and_then(|b| hearth_domain::person::age_on(b, self.summary.today))).why().to_lowercase()),
+            Some(RequestOutcome::Allocated { to, on }) => format!("Allocated to {to} on {}", day(on)),
+            Some(RequestOutcome::Closed { on, reason }) => format!("Closed on {}: {reason}", day(on)),
+        }
+    }
+
+    fn last_session(&self, a: &ContactArrangement) -> String {
+        match a.sessions.last() {
+            None => "None yet".into(),
+            Some(s) => format!("{} in all; the last on {}: {}", a.sessions.len(), day(&s.on), s.attendance.label().to_lowercase()),
+        }
+    }
+
+    fn has_waiting_request(&self) -> bool {
+        self.planning().is_some_and(|p| p.contact_requests.iter().any(|r| r.outcome.is_none()))
+    }
+
     fn name(&self, id: &hearth_domain::UserId) -> &str {
         self.care.names.get(id).map_or("a former colleague", String::as_str)
     }
@@ -291,6 +315,10 @@ fn flash(saved: &str) -> Option<String> {
             "school" => "School recorded.",
             "pep" => "Personal education plan meeting recorded.",
             "exclusion" => "Exclusion recorded.",
+            "contact" => "Contact arrangement recorded.",
+            "contact-session" => "Session recorded.",
+            "contact-request" => "Request sent to the Family Contact Service.",
+            "contact-outcome" => "Request allocated or closed.",
             _ => return None,
         }
         .to_string(),
@@ -496,8 +524,73 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
             ],
             button: "Save",
         },
+        "contact" => FormSpec {
+            title: "Add a contact arrangement".into(),
+            context,
+            intro: Some("Family time between the child and one family member, as agreed in the care plan or ordered by a court."),
+            fields: vec![
+                Field::Text { name: "with", label: "Who with", hint: "Name and relationship, for example Jane Quill, mother", width: "govuk-input--width-30" },
+                Field::Radios { name: "kind", legend: "How", options: ContactKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
+                Field::Text { name: "frequency", label: "How often", hint: "For example, weekly for two hours", width: "govuk-input--width-20" },
+                Field::Text { name: "venue", label: "Where (optional)", hint: "", width: "govuk-input--width-20" },
+                Field::Text { name: "supervisor", label: "Who supervises or supports it (optional)", hint: "", width: "govuk-input--width-20" },
+                yes_no("court_ordered", "Ordered by a court?"),
+                date_field("from", "Date the arrangement began"),
+            ],
+            button: "Save",
+        },
+        "contact-session" if !plan.contact.is_empty() => FormSpec {
+            title: "Record a family time session".into(),
+            context,
+            intro: None,
+            fields: vec![
+                Field::Select { name: "arrangement", label: "Arrangement", options: arrangement_options(plan) },
+                date_field("on", "Date of the session"),
+                Field::Radios { name: "attendance", legend: "Did it take place?", options: Attendance::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
+                Field::Textarea { name: "observations", label: "Observations", hint: "How the child and the family member were together; anything the plan should know.", rows: 6 },
+            ],
+            button: "Save",
+        },
+        "contact-request" if !plan.contact.is_empty() => FormSpec {
+            title: "Ask the Family Contact Service".into(),
+            context,
+            intro: Some("The service takes first the children in court proceedings whose contact is needed as evidence, then contact that must be supervised because of an assessed risk, then children under 14."),
+            fields: vec![
+                Field::Select { name: "arrangement", label: "The arrangement the service is asked to support", options: arrangement_options(plan) },
+                yes_no("for_proceedings", "Is the child in court proceedings, with contact needed as evidence?"),
+                yes_no("supervised_for_risk", "Must contact be supervised because of an assessed risk?"),
+                Field::Textarea { name: "note", label: "Anything the service should know (optional)", hint: "", rows: 4 },
+            ],
+            button: "Send the request",
+        },
+        "contact-outcome" if plan.contact_requests.iter().any(|r| r.outcome.is_none()) => FormSpec {
+            title: "Allocate or close a Family Contact Service request".into(),
+            context,
+            intro: None,
+            fields: vec![
+                Field::Select {
+                    name: "request",
+                    label: "Request",
+                    options: options_from(
+                        "Choose the request",
+                        plan.contact_requests.iter().filter(|r| r.outcome.is_none()).map(|r| (r.number.to_string(), format!("Made on {} for contact with {}", day(&r.made), plan.contact.iter().find(|a| a.number == r.arrangement).map_or("", |a| a.with.as_str())))),
+                    ),
+                },
+                Field::Radios { name: "outcome", legend: "Outcome", options: vec![("allocated".into(), "Allocated to a contact worker".into()), ("closed".into(), "Closed without a contact worker".into())] },
+                Field::Text { name: "detail", label: "The contact worker's name, or why it is closed", hint: "", width: "govuk-input--width-30" },
+            ],
+            button: "Save",
+        },
         _ => return None,
     })
+}
+
+fn yes_no(name: &'static str, legend: &'static str) -> Field {
+    Field::Radios { name, legend, options: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())] }
+}
+
+fn arrangement_options(plan: &Planning) -> Vec<(String, String)> {
+    options_from("Choose the arrangement", plan.contact.iter().map(|a| (a.number.to_string(), format!("{}: {}", a.with, a.kind.label().to_lowercase()))))
 }
 
 fn is_missing(plan: &Planning) -> bool {
@@ -535,7 +628,7 @@ enum Asked {
     Change(CareChange),
 }
 
-fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
+fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldErrors> {
     let mut e = FieldErrors::new();
     let asked = match key {
         "start" => {
@@ -586,12 +679,31 @@ fn asked(key: &str, f: &FormData) -> Result<Asked, FieldErrors> {
                 _ => return Err(FieldErrors::one("on", "Enter the date care ended")),
             }
         }
-        _ => Asked::Change(planning_change(key, f)?),
+        _ => Asked::Change(planning_change(key, f, today)?),
     };
     Ok(asked)
 }
 
-fn planning_change(key: &str, f: &FormData) -> Result<CareChange, FieldErrors> {
+fn yes_no_answer(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<bool> {
+    match f.get(name) {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            e.add(name, message);
+            None
+        }
+    }
+}
+
+fn number(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<u32> {
+    let n = f.get(name).parse().ok();
+    if n.is_none() {
+        e.add(name, message);
+    }
+    n
+}
+
+fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareChange, FieldErrors> {
     let mut e = FieldErrors::new();
     let on = |e: &mut FieldErrors, label: &str| required_date(f, "on", label, e);
     let change = match key {
@@ -676,6 +788,66 @@ fn planning_change(key: &str, f: &FormData) -> Result<CareChange, FieldErrors> {
             };
             kind.zip(from).map(|(kind, from)| CareChange::Exclusion(Exclusion { kind, from, days }))
         }
+        "contact" => {
+            let text = |name: &str| f.get(name).trim().to_string();
+            let kind = code::<ContactKind>(f, "kind", "Choose how contact happens", &mut e);
+            let court_ordered = yes_no_answer(f, "court_ordered", "Say whether a court ordered it", &mut e);
+            let from = required_date(f, "from", "The date the arrangement began", &mut e);
+            match (kind, court_ordered, from) {
+                (Some(kind), Some(court_ordered), Some(from)) => Some(CareChange::Contact(ContactArrangement {
+                    number: 0,
+                    with: text("with"),
+                    kind,
+                    frequency: text("frequency"),
+                    venue: text("venue"),
+                    supervisor: text("supervisor"),
+                    court_ordered,
+                    from,
+                    until: None,
+                    sessions: Vec::new(),
+                })),
+                _ => None,
+            }
+        }
+        "contact-session" => {
+            let arrangement = number(f, "arrangement", "Choose the arrangement", &mut e);
+            let on = required_date(f, "on", "The date of the session", &mut e);
+            let attendance = code::<Attendance>(f, "attendance", "Say whether the session took place", &mut e);
+            match (arrangement, on, attendance) {
+                (Some(arrangement), Some(on), Some(attendance)) => Some(CareChange::ContactSession { arrangement, session: ContactSession { on, attendance, observations: f.get("observations").trim().to_string() } }),
+                _ => None,
+            }
+        }
+        "contact-request" => {
+            let arrangement = number(f, "arrangement", "Choose the arrangement", &mut e);
+            let for_proceedings = yes_no_answer(f, "for_proceedings", "Say whether the child is in court proceedings needing contact as evidence", &mut e);
+            let supervised_for_risk = yes_no_answer(f, "supervised_for_risk", "Say whether contact must be supervised because of an assessed risk", &mut e);
+            match (arrangement, for_proceedings, supervised_for_risk) {
+                (Some(arrangement), Some(for_proceedings), Some(supervised_for_risk)) => Some(CareChange::ContactRequest(ContactRequest {
+                    number: 0,
+                    arrangement,
+                    made: today,
+                    for_proceedings,
+                    supervised_for_risk,
+                    note: f.get("note").trim().to_string(),
+                    outcome: None,
+                })),
+                _ => None,
+            }
+        }
+        "contact-outcome" => {
+            let request = number(f, "request", "Choose the request", &mut e);
+            let detail = f.get("detail").trim().to_string();
+            let outcome = match f.get("outcome") {
+                "allocated" => Some(RequestOutcome::Allocated { to: detail, on: today }),
+                "closed" => Some(RequestOutcome::Closed { on: today, reason: detail }),
+                _ => {
+                    e.add("outcome", "Choose the outcome");
+                    None
+                }
+            };
+            request.zip(outcome).map(|(request, outcome)| CareChange::ContactOutcome { request, outcome })
+        }
         _ => return Err(FieldErrors::one("form", "There is no such form")),
     };
     e.into_result()?;
@@ -700,6 +872,9 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
                 }
                 e.field = match (key, e.field.as_str(), last.as_str()) {
                     ("school", _, "virtual_school_told") => "told".into(),
+                    ("contact-outcome", _, _) => "detail".into(),
+                    ("contact-session", _, "on" | "observations") => last.clone(),
+                    ("contact-session" | "contact-request", _, _) => "arrangement".into(),
                     ("pep", _, _) => "on".into(),
                     (_, "home_postcode", _) => "home_postcode".into(),
                     ("start", _, "from" | "start") | ("start", "legal_statuses" | "placements", _) => "start".into(),
@@ -717,7 +892,7 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
 
 async fn form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, key: &str, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
     let care = s.app.care_of(actor, id).await?;
-    let needs = if key == "sign-off" { Permission::RecordManagementOversight } else { Permission::AddCaseNotes };
+    let needs = if matches!(key, "sign-off" | "contact-outcome") { Permission::RecordManagementOversight } else { Permission::AddCaseNotes };
     if !actor.can(needs) {
         return Err(s.app.forbidden(actor, &format!("care.{key}"), Some(id)).await.into());
     }
@@ -736,7 +911,7 @@ pub async fn form_page(State(s): State<AppState>, Signed { actor }: Signed, v: V
 
 pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path((id, key)): Path<(String, String)>, f: FormData) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
-    let outcome = match asked(&key, &f) {
+    let outcome = match asked(&key, &f, s.app.today()) {
         Err(errors) => Err(AppError::Invalid(errors)),
         Ok(Asked::Start(new)) => s.app.start_care(&actor, id, new).await.map(|_| ()),
         Ok(Asked::Change(change)) => {
@@ -803,4 +978,37 @@ impl DashboardPage {
 pub async fn dashboard(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
     let d = s.app.care_dashboard(&actor).await?;
     Ok(render(StatusCode::OK, &DashboardPage { layout: layout(&v, "Children in care"), d }))
+}
+
+// ---- the Family Contact Service's queue ---------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "family_contact.html")]
+struct QueuePage {
+    layout: Layout,
+    q: hearth_app::FamilyContactQueue,
+    can_allocate: bool,
+}
+
+impl QueuePage {
+    fn name(&self, id: &PersonId) -> String {
+        self.q.children.get(id).map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_default()
+    }
+
+    fn day(&self, d: &time::Date) -> String {
+        day(d)
+    }
+
+    fn waited(&self, d: &time::Date) -> String {
+        match (self.q.today - *d).whole_days() {
+            0 => "today".into(),
+            1 => "1 day".into(),
+            n => format!("{n} days"),
+        }
+    }
+}
+
+pub async fn family_contact(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
+    let q = s.app.family_contact_queue(&actor).await?;
+    Ok(render(StatusCode::OK, &QueuePage { layout: layout(&v, "Family Contact Service"), q, can_allocate: actor.can(Permission::RecordManagementOversight) }))
 }

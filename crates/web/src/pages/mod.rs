@@ -71,6 +71,7 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get_post("/episodes/{id}/{form}", episodes::form_page, episodes::submit)
         .get("/child-protection", episodes::dashboard)
         .get("/children-in-care", care::dashboard)
+        .get("/family-contact", care::family_contact)
         .get("/providers", providers::list)
         .get_post("/providers/new", providers::new_page, providers::create)
         .get("/providers/{id}", providers::view)

@@ -4,6 +4,7 @@ use super::cin::Reader;
 use super::{date, instant};
 use hearth_app::{CareChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
 use hearth_domain::care::wellbeing::{Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
+use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, Queued, RequestOutcome};
 use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, Episode, LegalStatusFrom, Placement};
@@ -61,6 +62,91 @@ pub struct PlanningDto {
     /// The days personal education plan meetings were held.
     pub peps: Vec<String>,
     pub exclusions: Vec<ExclusionDto>,
+    pub contact: Vec<ArrangementDto>,
+    pub contact_requests: Vec<ContactRequestDto>,
+}
+
+/// A contact arrangement with its sessions.
+#[derive(Serialize, ToSchema)]
+pub struct ArrangementDto {
+    pub number: u32,
+    pub with: String,
+    /// `direct_supervised`, `direct_supported`, `direct_unsupervised`, `indirect`, `letterbox`.
+    pub kind: String,
+    pub frequency: String,
+    pub venue: String,
+    pub supervisor: String,
+    pub court_ordered: bool,
+    pub from: String,
+    pub until: Option<String>,
+    pub sessions: Vec<SessionDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionDto {
+    pub on: String,
+    /// `took_place`, `child_did_not_attend`, `family_did_not_attend`, `cancelled`.
+    pub attendance: String,
+    pub observations: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactRequestDto {
+    pub number: u32,
+    pub arrangement: u32,
+    pub made: String,
+    pub for_proceedings: bool,
+    pub supervised_for_risk: bool,
+    pub note: String,
+    /// `allocated`, `closed`, or `null` while waiting.
+    pub outcome: Option<String>,
+    pub outcome_on: Option<String>,
+    /// The contact worker's name, or why it was closed.
+    pub outcome_detail: Option<String>,
+}
+
+/// A request waiting for the Family Contact Service.
+#[derive(Serialize, ToSchema)]
+pub struct QueuedRequestDto {
+    pub person_id: Uuid,
+    pub age: Option<i32>,
+    /// `proceedings`, `supervised_for_risk`, `under_14`, `other`: the group it sits in.
+    pub priority: String,
+    /// Why it sits there.
+    pub why: String,
+    pub request: ContactRequestDto,
+    pub with: Option<String>,
+}
+
+fn request_dto(r: &ContactRequest) -> ContactRequestDto {
+    let (outcome, on, detail) = match &r.outcome {
+        None => (None, None, None),
+        Some(RequestOutcome::Allocated { to, on }) => (Some("allocated"), Some(date(*on)), Some(to.clone())),
+        Some(RequestOutcome::Closed { on, reason }) => (Some("closed"), Some(date(*on)), Some(reason.clone())),
+    };
+    ContactRequestDto {
+        number: r.number,
+        arrangement: r.arrangement,
+        made: date(r.made),
+        for_proceedings: r.for_proceedings,
+        supervised_for_risk: r.supervised_for_risk,
+        note: r.note.clone(),
+        outcome: outcome.map(str::to_string),
+        outcome_on: on,
+        outcome_detail: detail,
+    }
+}
+
+impl From<&Queued> for QueuedRequestDto {
+    fn from(q: &Queued) -> Self {
+        let priority = match q.priority {
+            Priority::Proceedings => "proceedings",
+            Priority::SupervisedForRisk => "supervised_for_risk",
+            Priority::UnderFourteen => "under_14",
+            Priority::Other => "other",
+        };
+        QueuedRequestDto { person_id: q.child.0, age: q.age, priority: priority.into(), why: q.priority.why().into(), request: request_dto(&q.request), with: q.arrangement.as_ref().map(|a| a.with.clone()) }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -174,6 +260,23 @@ impl From<&Planning> for PlanningDto {
             virtual_school_told: p.education.virtual_school_told.map(date),
             peps: p.education.peps.iter().copied().map(date).collect(),
             exclusions: p.education.exclusions.iter().map(|x| ExclusionDto { kind: code(x.kind), from: date(x.from), days: x.days }).collect(),
+            contact: p
+                .contact
+                .iter()
+                .map(|a| ArrangementDto {
+                    number: a.number,
+                    with: a.with.clone(),
+                    kind: code(a.kind),
+                    frequency: a.frequency.clone(),
+                    venue: a.venue.clone(),
+                    supervisor: a.supervisor.clone(),
+                    court_ordered: a.court_ordered,
+                    from: date(a.from),
+                    until: a.until.map(date),
+                    sessions: a.sessions.iter().map(|x| SessionDto { on: date(x.on), attendance: code(x.attendance), observations: x.observations.clone() }).collect(),
+                })
+                .collect(),
+            contact_requests: p.contact_requests.iter().map(request_dto).collect(),
         }
     }
 }
@@ -411,6 +514,38 @@ pub enum CareChangeKind {
     Pep { on: Option<String> },
     /// An exclusion: `suspension` (with its school days) or `permanent`.
     Exclusion { kind: Option<String>, from: Option<String>, days: Option<u16> },
+    /// A contact arrangement (`kind` as in `ArrangementDto`).
+    Contact {
+        with: Option<String>,
+        kind: Option<String>,
+        frequency: Option<String>,
+        #[serde(default)]
+        venue: String,
+        #[serde(default)]
+        supervisor: String,
+        court_ordered: Option<bool>,
+        from: Option<String>,
+    },
+    /// A session of arrangement `arrangement` (`attendance` as in `SessionDto`).
+    ContactSession {
+        arrangement: Option<u32>,
+        on: Option<String>,
+        attendance: Option<String>,
+        #[serde(default)]
+        observations: String,
+    },
+    /// A request to the Family Contact Service about arrangement `arrangement`.
+    ContactRequest {
+        arrangement: Option<u32>,
+        made: Option<String>,
+        for_proceedings: Option<bool>,
+        supervised_for_risk: Option<bool>,
+        #[serde(default)]
+        note: String,
+    },
+    /// A manager allocates request `request` (`outcome`: `allocated`, with the contact
+    /// worker's name in `detail`) or closes it (`closed`, with why).
+    ContactOutcome { request: Option<u32>, outcome: Option<String>, detail: Option<String>, on: Option<String> },
 }
 
 impl CareChangeKind {
@@ -513,6 +648,64 @@ impl CareChangeKind {
                 let kind = required(&mut r, "kind", kind);
                 let from = r.required_date("from", from);
                 kind.zip(from).map(|(kind, from)| CareChange::Exclusion(Exclusion { kind, from, days: *days }))
+            }
+            CareChangeKind::Contact { with, kind, frequency, venue, supervisor, court_ordered, from } => {
+                let kind = r.code::<ContactKind>("kind", kind);
+                let kind = required(&mut r, "kind", kind);
+                let court_ordered = required(&mut r, "court_ordered", *court_ordered);
+                let from = r.required_date("from", from);
+                match (kind, court_ordered, from) {
+                    (Some(kind), Some(court_ordered), Some(from)) => Some(CareChange::Contact(ContactArrangement {
+                        number: 0,
+                        with: with.as_deref().unwrap_or("").trim().to_string(),
+                        kind,
+                        frequency: frequency.as_deref().unwrap_or("").trim().to_string(),
+                        venue: venue.trim().to_string(),
+                        supervisor: supervisor.trim().to_string(),
+                        court_ordered,
+                        from,
+                        until: None,
+                        sessions: Vec::new(),
+                    })),
+                    _ => None,
+                }
+            }
+            CareChangeKind::ContactSession { arrangement, on, attendance, observations } => {
+                let arrangement = required(&mut r, "arrangement", *arrangement);
+                let on = r.required_date("on", on);
+                let attendance = r.code::<Attendance>("attendance", attendance);
+                let attendance = required(&mut r, "attendance", attendance);
+                match (arrangement, on, attendance) {
+                    (Some(arrangement), Some(on), Some(attendance)) => Some(CareChange::ContactSession { arrangement, session: ContactSession { on, attendance, observations: observations.trim().to_string() } }),
+                    _ => None,
+                }
+            }
+            CareChangeKind::ContactRequest { arrangement, made, for_proceedings, supervised_for_risk, note } => {
+                let arrangement = required(&mut r, "arrangement", *arrangement);
+                let made = r.required_date("made", made);
+                let for_proceedings = required(&mut r, "for_proceedings", *for_proceedings);
+                let supervised_for_risk = required(&mut r, "supervised_for_risk", *supervised_for_risk);
+                match (arrangement, made, for_proceedings, supervised_for_risk) {
+                    (Some(arrangement), Some(made), Some(for_proceedings), Some(supervised_for_risk)) => {
+                        Some(CareChange::ContactRequest(ContactRequest { number: 0, arrangement, made, for_proceedings, supervised_for_risk, note: note.trim().to_string(), outcome: None }))
+                    }
+                    _ => None,
+                }
+            }
+            CareChangeKind::ContactOutcome { request, outcome, detail, on } => {
+                let request = required(&mut r, "request", *request);
+                let on = r.required_date("on", on);
+                let detail = detail.as_deref().unwrap_or("").trim().to_string();
+                let outcome = match (outcome.as_deref(), on) {
+                    (Some("allocated"), Some(on)) => Some(RequestOutcome::Allocated { to: detail, on }),
+                    (Some("closed"), Some(on)) => Some(RequestOutcome::Closed { on, reason: detail }),
+                    (Some("allocated" | "closed"), None) => None,
+                    _ => {
+                        r.0.add("outcome", "Enter allocated or closed");
+                        None
+                    }
+                };
+                request.zip(outcome).map(|(request, outcome)| CareChange::ContactOutcome { request, outcome })
             }
             CareChangeKind::Uasc { from, until } => {
                 let from = r.required_date("from", from);
