@@ -5,8 +5,10 @@
 // the record's banner shows the placement and the episodes follow. The worker names the IRO,
 // records a statutory visit and the first review; the report for the second is signed off by
 // the manager, shared, and the second review recorded; then a missing episode (a return
-// before it began is refused). The household's page lists the child, and the manager finds
-// them on the children-in-care dashboard. Every page is checked with axe and screenshotted
+// before it began is refused); the initial health assessment, the first PEP, a contact
+// arrangement and a request to the Family Contact Service. The household's page lists the
+// child, and the manager finds them on the children-in-care dashboard and the request in the
+// Family Contact Service's queue. Every page is checked with axe and screenshotted
 // (e2e/screenshots/care-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -221,6 +223,23 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     assert.match(wellbeing, /Health assessment\s+Last on .+; next due by/);
     assert.match(wellbeing, /Personal education plan\s+Last on .+; next due by/);
     await visited('health-education', 'the care tab with health and education');
+    // Family time: an arrangement with her mother and a request to the Family Contact Service.
+    await page.getByRole('link', { name: 'Add a contact arrangement', exact: true }).click();
+    await page.getByLabel('Who with', { exact: true }).fill('Jane Care, mother');
+    await page.getByLabel('Face to face, supervised', { exact: true }).check();
+    await page.getByLabel('How often', { exact: true }).fill('Weekly, two hours');
+    await page.getByRole('group', { name: 'Ordered by a court?' }).getByLabel('Yes', { exact: true }).check();
+    await fillDate(page, 'Date the arrangement began', d10);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Contact arrangement recorded');
+    await page.getByRole('link', { name: 'Ask the Family Contact Service', exact: true }).click();
+    await page.getByLabel('The arrangement the service is asked to support', { exact: true }).selectOption({ label: 'Jane Care, mother: face to face, supervised' });
+    await page.getByRole('group', { name: 'Is the child in court proceedings, with contact needed as evidence?' }).getByLabel('Yes', { exact: true }).check();
+    await page.getByRole('group', { name: 'Must contact be supervised because of an assessed risk?' }).getByLabel('Yes', { exact: true }).check();
+    await visited('contact-request', 'the Family Contact Service request form');
+    await page.getByRole('button', { name: 'Send the request', exact: true }).click();
+    await saved(page, 'Request sent to the Family Contact Service');
+    assert.match(await page.getByTestId('care-contact-requests').innerText(), /Waiting: first: the child is in court proceedings/);
 
     // The household's page lists Esme.
     await page.goto(birchPath);
@@ -234,6 +253,13 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     await waitForPath(page, '/children-in-care');
     await assert.doesNotReject(page.getByTestId('care-figures').waitFor());
     await visited('dashboard', 'the children-in-care dashboard');
+    // And her request in the Family Contact Service's queue, first for court proceedings.
+    await page.getByRole('link', { name: 'Family contact', exact: true }).click();
+    await waitForPath(page, '/family-contact');
+    const queue = page.getByTestId('family-contact-queue');
+    const row = queue.locator('tr', { hasText: `Esme Care${tag}` });
+    assert.match(await row.innerText(), /First: the child is in court proceedings/);
+    await visited('family-contact', 'the Family Contact Service queue');
   } finally {
     await context.close();
   }

@@ -16,6 +16,7 @@ use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider,
 use hearth_app::Timescales;
 use hearth_domain::care::episodes::{check_periods, Ending, LegalStatusFrom, PeriodOfCare, Placement};
 use hearth_domain::care::planning::{CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
+use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession};
 use hearth_domain::care::steps::{due_steps, Facts};
 use hearth_domain::care::wellbeing::{sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind, Term, PEP_AGES};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
@@ -529,7 +530,55 @@ impl Generator {
         }
         self.health(&mut plan, p.start, last, born);
         self.education(&mut plan, p.start, last, born);
+        if p.ended.is_none() {
+            self.family_time(&mut plan, p);
+        }
         plan
+    }
+
+    /// For most children in care, contact with a parent: supervised at first for many, a few
+    /// sessions lately, and now and then a request to the Family Contact Service waiting.
+    fn family_time(&mut self, plan: &mut Planning, p: &PeriodOfCare) {
+        if !self.g.chance(0.7) {
+            return;
+        }
+        let from = p.start + Duration::days(self.g.int(3, 21));
+        if from >= self.today {
+            return;
+        }
+        let kind = *self.g.weighted(&[(ContactKind::DirectSupervised, 45), (ContactKind::DirectSupported, 15), (ContactKind::DirectUnsupervised, 20), (ContactKind::Indirect, 10), (ContactKind::Letterbox, 10)]);
+        let who = *self.g.pick(&["mother", "father", "grandmother", "brother", "sister", "aunt"]);
+        let heritage = &HERITAGES[self.g.weighted_index(HERITAGES.iter().map(|h| h.weight))];
+        let given = *self.g.pick(if matches!(who, "father" | "brother") { heritage.boys } else { heritage.girls });
+        let mut sessions = Vec::new();
+        let mut on = from.max(self.today - Duration::days(90));
+        while on < self.today && matches!(kind, ContactKind::DirectSupervised | ContactKind::DirectSupported | ContactKind::DirectUnsupervised) {
+            let attendance = *self.g.weighted(&[(Attendance::TookPlace, 80), (Attendance::FamilyDidNotAttend, 10), (Attendance::ChildDidNotAttend, 4), (Attendance::Cancelled, 6)]);
+            let observations = if attendance == Attendance::TookPlace { (*self.g.pick(&["Warm greeting; they played a board game.", "Quiet start; settled after twenty minutes.", "Talked about school; a hug at the end."])).to_string() } else { String::new() };
+            sessions.push(ContactSession { on, attendance, observations });
+            on += Duration::days(self.g.int(7, 21));
+        }
+        let court_ordered = p.legal_status_on(self.today).is_some_and(|l| l.is_care_order()) && self.g.chance(0.5);
+        plan.contact.push(ContactArrangement {
+            number: 1,
+            with: format!("{given} ({who})"),
+            kind,
+            frequency: (*self.g.pick(&["Weekly, two hours", "Fortnightly", "Monthly", "Twice a week after school"])).to_string(),
+            venue: if kind == ContactKind::DirectSupervised { "Family centre".into() } else { String::new() },
+            supervisor: if kind == ContactKind::DirectSupervised { "Family Contact Service".into() } else { String::new() },
+            court_ordered,
+            from,
+            until: None,
+            sessions,
+        });
+        if self.g.chance(0.12) {
+            let made = self.today - Duration::days(self.g.int(0, 30));
+            if made >= from {
+                let in_proceedings = p.legal_status_on(self.today) == Some(LegalStatus::InterimCareOrder);
+                let supervised_for_risk = kind == ContactKind::DirectSupervised && self.g.chance(0.6);
+                plan.contact_requests.push(ContactRequest { number: 1, arrangement: 1, made, for_proceedings: in_proceedings && self.g.chance(0.7), supervised_for_risk, note: String::new(), outcome: None });
+            }
+        }
     }
 
     /// The initial health assessment (mostly within the 20 working days), reviews after it,
