@@ -28,6 +28,9 @@ const NOT_SEEN_EXPLANATION: &str = "Explain why the child was not seen within th
 
 /// The tasks a referral's deadlines make; closed by the assessment's authorisation (or NFA).
 const ASSESSMENT_TASKS: [TaskKind; 3] = [TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
+/// Tasks for a team's manager, not its worker: they stay in the team's tray whoever holds
+/// the case.
+const FOR_THE_TEAM: [TaskKind; 3] = [TaskKind::CaseTransfer, TaskKind::ReviewReportSignOff, TaskKind::CareTransfer];
 /// Every task about a referral (they follow the case when it is allocated).
 const REFERRAL_TASKS: [TaskKind; 5] =
     [TaskKind::ReferralResponse, TaskKind::ChildSeen, TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
@@ -629,12 +632,14 @@ impl App {
         Ok(FrontDoorHistory { contacts, referrals, episodes, names, assessments, care })
     }
 
-    /// Moves a child's open referral and episode tasks to the case's new team and worker,
-    /// and brings the episodes' steps up to date (a move of team is the case transfer);
-    /// called inside the allocation's transaction.
+    /// Moves a child's open referral, episode and care tasks to the case's new team and
+    /// worker (the team's own, a case transfer or a report's sign-off, to the team alone),
+    /// and brings the episodes' and the period of care's steps up to date (a move of team is
+    /// the case transfer); called inside the allocation's transaction.
     pub(crate) async fn follow_allocation(&self, tx: &mut dyn Tx, by: UserId, child: PersonId, team: TeamId, worker: Option<UserId>) -> Result<(), AppError> {
-        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).chain(&crate::care::CARE_TASKS).copied().collect();
+        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).chain(&crate::care::CARE_TASKS).copied().filter(|k| !FOR_THE_TEAM.contains(k)).collect();
         tx.assign_open_tasks(child, &kinds, team, worker).await?;
+        tx.assign_open_tasks(child, &FOR_THE_TEAM, team, None).await?;
         self.sync_child_work(tx, by, child).await
     }
 

@@ -445,8 +445,7 @@ impl Generator {
         let last = p.ended.map_or(self.today, |e| e.on);
         let before_today = |d: Date| d <= last && d <= self.today;
         let age = |d: Date| age_on(born, d).unwrap_or(0);
-        let mut plan = Planning::default();
-        plan.care_plan = Some(p.start + Duration::days(self.g.int(0, 13))).filter(|d| before_today(*d));
+        let mut plan = Planning { care_plan: Some(p.start + Duration::days(self.g.int(0, 13))).filter(|d| before_today(*d)), ..Planning::default() };
         for s in p.placement_starts() {
             let agreed = s + Duration::days(self.g.int(0, 6));
             if before_today(agreed) {
@@ -500,10 +499,10 @@ impl Generator {
             }
         }
         // The carers agreed as long-term: a change of placement type with the same carers.
-        if let Some(began) = p.placement_began(last) {
-            if let Some(lt) = p.placements.iter().find(|pl| pl.from > began && pl.kind == PlacementType::FosterLongTerm && p.placement_began(pl.from) == Some(began)) {
-                plan.long_term = Some(PlacementPlan { placement: began, agreed: lt.from });
-            }
+        if let Some(began) = p.placement_began(last)
+            && let Some(lt) = p.placements.iter().find(|pl| pl.from > began && pl.kind == PlacementType::FosterLongTerm && p.placement_began(pl.from) == Some(began))
+        {
+            plan.long_term = Some(PlacementPlan { placement: began, agreed: lt.from });
         }
         if age(p.start.max(last - Duration::days(730))) >= 11 && self.g.chance(0.3) {
             let window = p.start.max(last - Duration::days(730));

@@ -438,6 +438,16 @@ async fn a_looked_after_childs_plans_visits_and_reviews_follow_the_regulations_i
     w.app.change_care(&s, period, version, move_to(date!(2026 - 02 - 02), p.jones, Some(ReasonPlaceChange::CarerRequestOther))).await.unwrap();
     let tasks = open_care_tasks(&w, amy.id).await;
     assert!(tasks.contains(&(K::CareVisit, date!(2026 - 02 - 09), sam_id)) && tasks.contains(&(K::PlacementPlan, date!(2026 - 02 - 09), sam_id)), "{tasks:?}");
+    // The case passes to Kim: the worker's tasks follow her; the report's sign-off stays
+    // with the team for its manager.
+    let version = w.app.care_of(&s, amy.id).await.unwrap().periods[0].record.version;
+    w.app.change_care(&s, period, version, CareChange::ReportReady(date!(2026 - 02 - 02))).await.unwrap();
+    let team = sam.team.expect("Sam's team");
+    let kim = staff(&w, "kim", "Kim Worker", Role::SocialWorker, Some(team), None).await;
+    w.app.allocate(&tara, amy.id, team, Some(kim.id), date!(2026 - 02 - 02), None).await.unwrap();
+    let tasks = open_care_tasks(&w, amy.id).await;
+    assert!(tasks.iter().all(|t| t.2 == if t.0 == K::ReviewReportSignOff { None } else { Some(kim.id) }), "{tasks:?}");
+    assert!(tasks.iter().any(|t| t.0 == K::ReviewReportSignOff));
     // Care ends: nothing more is due.
     let version = w.app.care_of(&s, amy.id).await.unwrap().periods[0].record.version;
     w.app.change_care(&s, period, version, CareChange::End(Ending { on: date!(2026 - 02 - 02), reason: ReasonEpisodeCeased::HomePlanned })).await.unwrap();

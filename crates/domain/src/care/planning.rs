@@ -331,10 +331,10 @@ impl PeriodOfCare {
 /// A report is signed off after it is ready, shared after it is signed off, and both before
 /// the review (`review`), when it has been held.
 fn report(e: &mut FieldErrors, field: &str, r: &ReviewReport, review: Option<Date>) {
-    if let Some(s) = r.signed_off {
-        if s.on < r.ready {
-            e.add(format!("{field}.signed_off"), "A report is signed off after it is written");
-        }
+    if let Some(s) = r.signed_off
+        && s.on < r.ready
+    {
+        e.add(format!("{field}.signed_off"), "A report is signed off after it is written");
     }
     if let Some(shared) = r.shared {
         match r.signed_off {

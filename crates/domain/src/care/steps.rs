@@ -88,10 +88,10 @@ pub fn due_steps(id: &str, p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal:
     if plan.care_plan.is_none() {
         out.push(step(TaskKind::CarePlan, key("care_plan"), pack.deadline(CARE_PLAN_RULE, 1, Start::Date(p.start), cal))?);
     }
-    if let Some(began) = p.placement_began(facts.today) {
-        if !plan.placement_plans.iter().any(|pp| pp.placement == began) {
-            out.push(step(TaskKind::PlacementPlan, key(&format!("placement_plan:{began}")), pack.deadline(PLACEMENT_PLAN_RULE, 1, Start::Date(began), cal))?);
-        }
+    if let Some(began) = p.placement_began(facts.today)
+        && !plan.placement_plans.iter().any(|pp| pp.placement == began)
+    {
+        out.push(step(TaskKind::PlacementPlan, key(&format!("placement_plan:{began}")), pack.deadline(PLACEMENT_PLAN_RULE, 1, Start::Date(began), cal))?);
     }
     if let Some((k, d)) = next_visit(p, facts.visits, pack, cal, facts.today) {
         out.push(step(TaskKind::CareVisit, key(&k), d)?);

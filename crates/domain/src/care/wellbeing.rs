@@ -155,10 +155,8 @@ pub fn check(health: &[HealthCheck], education: &Education, start: Date, last: D
             e.add("planning.education.school", format!("The school's name must be {MAX_SCHOOL} characters or fewer"));
         }
     }
-    if let Some(d) = education.virtual_school_told {
-        if d > last {
-            e.add("planning.education.virtual_school_told", "The date cannot be after the period of care or in the future");
-        }
+    if education.virtual_school_told.is_some_and(|d| d > last) {
+        e.add("planning.education.virtual_school_told", "The date cannot be after the period of care or in the future");
     }
     for (i, d) in education.peps.iter().enumerate() {
         if *d < start || *d > last {

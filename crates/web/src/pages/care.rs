@@ -85,12 +85,17 @@ impl CarePage {
         Some(&self.current()?.record.value.period.planning)
     }
 
+    /// A row's link to one of the care forms, for those who may record casework.
+    fn form_link(&self, label: &'static str, form: &str) -> Option<(&'static str, String)> {
+        self.can_edit.then(|| (label, format!("/people/{}/care/{form}", self.summary.record.id)))
+    }
+
     /// The rows of the open period's plans, visits and reviews.
     fn plan_rows(&self) -> Vec<PlanRow> {
         let Some(p) = self.planning() else { return Vec::new() };
         let period = &self.current().map(|c| &c.record.value.period);
         let id = self.summary.record.id;
-        let edit = |label: &'static str, form: &str| self.can_edit.then(|| (label, format!("/people/{id}/care/{form}")));
+        let edit = |label, form| self.form_link(label, form);
         let row = |key, done: Option<String>, kind, action| {
             let (value, overdue) = match done {
                 Some(v) => (v, false),
@@ -148,8 +153,7 @@ impl CarePage {
     /// The rows of the open period's health and education.
     fn wellbeing_rows(&self) -> Vec<PlanRow> {
         let Some(p) = self.planning() else { return Vec::new() };
-        let id = self.summary.record.id;
-        let edit = |label: &'static str, form: &str| self.can_edit.then(|| (label, format!("/people/{id}/care/{form}")));
+        let edit = |label, form| self.form_link(label, form);
         let today = self.summary.today;
         let last = |kind| latest(&p.health, kind, today).map(|h| day(&h.on));
         let (assessment, overdue) = match (self.due(TaskKind::InitialHealthAssessment), self.due(TaskKind::HealthAssessment)) {
@@ -864,11 +868,11 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
             .map(|mut e| {
                 let last = e.field.rsplit('.').next().unwrap_or("").to_string();
                 // "planning.reviews[3].decisions[1].action" → the second row of actions filled in.
-                if let Some((_, rest)) = e.field.split_once(".decisions[") {
-                    if let Some((n, part)) = rest.split_once("].") {
-                        e.field = format!("actions-{}-{part}", n.parse::<usize>().map_or(1, |n| n + 1));
-                        return e;
-                    }
+                if let Some((_, rest)) = e.field.split_once(".decisions[")
+                    && let Some((n, part)) = rest.split_once("].")
+                {
+                    e.field = format!("actions-{}-{part}", n.parse::<usize>().map_or(1, |n| n + 1));
+                    return e;
                 }
                 e.field = match (key, e.field.as_str(), last.as_str()) {
                     ("school", _, "virtual_school_told") => "told".into(),
