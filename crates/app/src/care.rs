@@ -13,7 +13,7 @@ use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
 use hearth_domain::policy::Deadline;
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonPlaceChange};
 use hearth_domain::care::episodes::{check_periods, Ending, Episode, LegalStatusFrom, PeriodOfCare, Placement};
-use hearth_domain::care::planning::{CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanencePlan, PlacementPlan, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
+use hearth_domain::care::planning::{Offence, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanencePlan, PlacementPlan, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
@@ -28,7 +28,7 @@ use time::Date;
 const VIEW: &str = "care.view";
 
 /// The tasks a period of care makes (they follow the case when it is allocated).
-pub const CARE_TASKS: [TaskKind; 10] = [
+pub const CARE_TASKS: [TaskKind; 11] = [
     TaskKind::CarePlan,
     TaskKind::PlacementPlan,
     TaskKind::CareVisit,
@@ -39,6 +39,7 @@ pub const CARE_TASKS: [TaskKind; 10] = [
     TaskKind::InitialHealthAssessment,
     TaskKind::HealthAssessment,
     TaskKind::PersonalEducationPlan,
+    TaskKind::SchoolTransport,
 ];
 
 /// A child becoming looked after, as the worker records it.
@@ -115,6 +116,9 @@ pub enum CareChange {
     ContactRequest(ContactRequest),
     /// A manager allocates request `request` to a contact worker, or closes it.
     ContactOutcome { request: u32, outcome: RequestOutcome },
+    /// School transport arranged on the day (after a move, to keep the school place).
+    Transport(Date),
+    Offence(Offence),
 }
 
 impl CareChange {
@@ -143,6 +147,8 @@ impl CareChange {
             CareChange::ContactSession { .. } => "care.contact_session",
             CareChange::ContactRequest(_) => "care.contact_request",
             CareChange::ContactOutcome { .. } => "care.contact_outcome",
+            CareChange::Transport(_) => "care.transport",
+            CareChange::Offence(_) => "care.offence",
         }
     }
 
@@ -171,6 +177,8 @@ impl CareChange {
             CareChange::ContactSession { .. } => "Family time session recorded",
             CareChange::ContactRequest(_) => "Family Contact Service asked",
             CareChange::ContactOutcome { .. } => "Family Contact Service request allocated or closed",
+            CareChange::Transport(_) => "School transport arranged",
+            CareChange::Offence(_) => "Offence recorded",
         }
     }
 
@@ -451,6 +459,8 @@ fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placeme
             Some(_) => return Err(FieldErrors::one("planning.contact_requests", "This request has been allocated or closed already")),
             None => return Err(FieldErrors::one("planning.contact_requests", "There is no such request")),
         },
+        CareChange::Transport(d) => plan.education.transport.push(d),
+        CareChange::Offence(o) => plan.offences.push(o),
     }
     Ok(())
 }

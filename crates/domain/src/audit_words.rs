@@ -62,6 +62,8 @@ pub fn describe(action: &str) -> String {
         "care.school" => "recorded a looked-after child's school",
         "care.pep" => "recorded a personal education plan meeting",
         "care.exclusion" => "recorded an exclusion from school",
+        "care.transport" => "recorded school transport for a looked-after child",
+        "care.offence" => "recorded a looked-after child's conviction or caution",
         "care.contact" => "recorded a contact arrangement for a looked-after child",
         "care.contact_session" => "recorded a family time session",
         "care.contact_request" => "asked the Family Contact Service for help",

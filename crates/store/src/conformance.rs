@@ -1127,8 +1127,9 @@ pub async fn care_periods(store: &dyn Store) {
         plan.reviews = vec![CareReview { date: date!(2024 - 03 - 01), iro: "Irene Olu".into(), participation: Participation::BriefsAdvocate, decisions: vec![decision], report: Some(report) }];
         plan.missing = vec![MissingEpisode { kind: MissingKind::Away, start: date!(2024 - 04 - 01), end: Some(date!(2024 - 04 - 02)), interview: Some(ReturnInterview { offered: date!(2024 - 04 - 03), accepted: false }) }];
         plan.uasc = Some(Uasc { from: date!(2024 - 02 - 05), until: None });
+        plan.offences = vec![Offence { outcome: OffenceOutcome::YouthCaution, on: date!(2024 - 04 - 10) }];
         plan.health = vec![HealthCheck { kind: HealthCheckKind::Sdq, on: date!(2024 - 03 - 04), score: Some(17) }];
-        plan.education = Education { school: Some("Oldfield Park".into()), virtual_school_told: Some(date!(2024 - 02 - 06)), peps: vec![date!(2024 - 02 - 15)], exclusions: vec![Exclusion { kind: ExclusionKind::Suspension, from: date!(2024 - 05 - 01), days: Some(2) }] };
+        plan.education = Education { school: Some("Oldfield Park".into()), virtual_school_told: Some(date!(2024 - 02 - 06)), peps: vec![date!(2024 - 02 - 15)], transport: vec![date!(2024 - 03 - 01)], exclusions: vec![Exclusion { kind: ExclusionKind::Suspension, from: date!(2024 - 05 - 01), days: Some(2) }] };
     }
     tx.update_care_period(&earlier, 1, &meta(&u, Some("Went home"))).await.unwrap();
     match tx.update_care_period(&earlier, 1, &meta(&u, None)).await {

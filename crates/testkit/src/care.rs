@@ -15,10 +15,10 @@ use crate::TestkitError;
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_app::Timescales;
 use hearth_domain::care::episodes::{check_periods, Ending, LegalStatusFrom, PeriodOfCare, Placement};
-use hearth_domain::care::planning::{CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
+use hearth_domain::care::planning::{Offence, OffenceOutcome, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession};
 use hearth_domain::care::steps::{due_steps, Facts};
-use hearth_domain::care::wellbeing::{sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind, Term, PEP_AGES};
+use hearth_domain::care::wellbeing::{in_exam_years, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind, Term, PEP_AGES};
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails};
 use hearth_domain::codes::CaseNoteType;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
@@ -528,7 +528,14 @@ impl Generator {
             plan.uasc = Some(Uasc { from: p.start, until: None });
         }
         self.health(&mut plan, p.start, last, born);
-        self.education(&mut plan, p.start, last, born);
+        self.education(&mut plan, p.start, last, born, &p.placement_starts());
+        if age(last) >= 12 && self.g.chance(0.06) {
+            let on = p.start.max(last - Duration::days(365)) + Duration::days(self.g.int(0, 200));
+            if on < self.today && on <= last && age(on) >= 10 {
+                let outcome = if self.g.chance(0.6) { OffenceOutcome::YouthCaution } else { OffenceOutcome::Conviction };
+                plan.offences.push(Offence { outcome, on });
+            }
+        }
         if p.ended.is_none() {
             self.family_time(&mut plan, p);
         }
@@ -615,8 +622,9 @@ impl Generator {
     }
 
     /// The school and the virtual school told, a PEP soon after care began and one most
-    /// terms since, and for some older children a suspension or two.
-    fn education(&mut self, plan: &mut Planning, start: Date, last: Date, born: Date) {
+    /// terms since, transport after a move in years 10 and 11, and for some older children a
+    /// suspension or two.
+    fn education(&mut self, plan: &mut Planning, start: Date, last: Date, born: Date, moves: &[Date]) {
         let end = last.min(self.today - Duration::days(1));
         let of_age = |d: Date| age_on(born, d).is_some_and(|a| PEP_AGES.contains(&a));
         if !of_age(end) && !of_age(start) {
@@ -635,6 +643,13 @@ impl Generator {
             let next_term = Term::of(pep).next();
             let skip = if self.g.chance(0.1) { next_term.next() } else { next_term };
             pep = skip.last_day() - Duration::days(self.g.int(20, 60));
+        }
+        // Transport to keep the school after most moves in years 10 and 11.
+        for &began in moves.iter().filter(|d| **d > start) {
+            let arranged = began + Duration::days(self.g.int(1, 4));
+            if in_exam_years(Some(born), began) && arranged <= end && self.g.chance(0.85) {
+                plan.education.transport.push(arranged);
+            }
         }
         if age_on(born, end).unwrap_or(0) >= 11 && self.g.chance(0.1) {
             for _ in 0..self.g.int(1, 2) {

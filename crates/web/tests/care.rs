@@ -536,6 +536,13 @@ async fn a_worker_records_reviews_and_missing_episodes_on_the_care_tab_and_a_man
     for text in ["Last on 8 January 2026; next due by 8 January 2027", "Oldfield Park Junior School; virtual school told on 6 January 2026", "Last on 9 January 2026; next due by 31 July 2026", "Next PEP"] {
         assert!(page.contains(text), "{text}: {page}");
     }
+    // A final warning after they were abolished names the outcome; a youth caution is kept.
+    let offence = format!("{care}/offence");
+    let bad = b.form_post(&w, &offence, &offence, &[("version", "10"), ("outcome", "final_warning"), ("on-day", "8"), ("on-month", "1"), ("on-year", "2026")]).await;
+    assert!(bad.body.contains("href=\"#outcome\"") && bad.body.contains("Final warnings and reprimands ended on 8 April 2013"), "{}", bad.body);
+    let ok = b.form_post(&w, &offence, &offence, &[("version", "10"), ("outcome", "youth_caution"), ("on-day", "8"), ("on-month", "1"), ("on-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=offence"), "{}", ok.body);
+    assert!(b.get(&w, &care).await.body.contains("1 in this period; the last: youth caution on 8 January 2026"));
 }
 
 #[tokio::test]

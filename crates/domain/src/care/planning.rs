@@ -10,6 +10,8 @@ use crate::UserId;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
+/// The day youth cautions replaced final warnings and reprimands (LASPO Act 2012).
+pub const FINAL_WARNINGS_ENDED: Date = time::macros::date!(2013 - 04 - 08);
 /// Longest free text (a decision, a name).
 pub const MAX_TEXT: usize = 2_000;
 /// Most decisions one review records.
@@ -36,6 +38,24 @@ code_list!(
         Away = "A": "Away from placement without authorisation",
     }
 );
+
+code_list!(
+    /// An offence a looked-after child was convicted of or cautioned for (the SSDA903 OC2
+    /// table's `CONVICTED`).
+    OffenceOutcome {
+        Conviction = "conviction": "Convicted of an offence",
+        YouthCaution = "youth_caution": "Youth caution",
+        YouthConditionalCaution = "youth_conditional_caution": "Youth conditional caution",
+        FinalWarning = "final_warning": "Final warning or reprimand (before April 2013)",
+    }
+);
+
+/// An offence's outcome on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offence {
+    pub outcome: OffenceOutcome,
+    pub on: Date,
+}
 
 code_list!(
     /// The permanence plan: how the child will have a secure, stable home for the rest of
@@ -164,6 +184,8 @@ pub struct Planning {
     pub contact: Vec<super::contact::ContactArrangement>,
     /// Requests to the Family Contact Service.
     pub contact_requests: Vec<super::contact::ContactRequest>,
+    /// Convictions, cautions and final warnings, in the order recorded.
+    pub offences: Vec<Offence>,
 }
 
 fn text(e: &mut FieldErrors, field: &str, value: &str, what: &str) {
@@ -324,6 +346,18 @@ impl PeriodOfCare {
         }
         super::wellbeing::check(&p.health, &p.education, self.start, last, &mut e);
         super::contact::check(&p.contact, &p.contact_requests, self.start, last, &mut e);
+        for (i, o) in p.offences.iter().enumerate() {
+            if !within(o.on) {
+                e.add(format!("planning.offences[{i}].on"), format!("An offence is recorded here while the child is looked after: between {} and {last}", self.start));
+            }
+            let age = born.and_then(|b| crate::person::age_on(b, o.on));
+            if age.is_some_and(|a| a < 10) {
+                e.add(format!("planning.offences[{i}].on"), "A child under 10 cannot be convicted or cautioned: the age of criminal responsibility is 10");
+            }
+            if o.outcome == OffenceOutcome::FinalWarning && o.on >= FINAL_WARNINGS_ENDED {
+                e.add(format!("planning.offences[{i}].outcome"), "Final warnings and reprimands ended on 8 April 2013: choose a youth caution");
+            }
+        }
         e.into_result()
     }
 }

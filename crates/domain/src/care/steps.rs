@@ -29,6 +29,8 @@ pub const HEALTH_UNDER_5_RULE: &str = "health_assessment_review_under_5";
 pub const HEALTH_5_AND_OVER_RULE: &str = "health_assessment_review_5_and_over";
 /// The first PEP; later ones follow the school terms (`wellbeing::next_pep`).
 pub const PEP_RULE: &str = "personal_education_plan";
+/// Seed 004: transport to keep a child's school after a move in years 10 and 11.
+pub const TRANSPORT_RULE: &str = "school_transport";
 
 /// What the steps depend on besides the period.
 #[derive(Clone, Copy, Debug)]
@@ -130,6 +132,16 @@ fn health_and_education(p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal: &C
             let rule = if age_on(last.on).is_some_and(|a| a < 5) { HEALTH_UNDER_5_RULE } else { HEALTH_5_AND_OVER_RULE };
             out.push(step(TaskKind::HealthAssessment, key(&format!("health:after:{}", last.on)), pack.deadline(rule, 1, Start::Date(last.on), cal))?);
         }
+    }
+    // A move (not the first placement) in years 10 and 11, with a school to keep.
+    if let Some(began) = p.placement_began(facts.today)
+        && began > p.start
+        && plan.education.school.is_some()
+        && super::wellbeing::in_exam_years(facts.born, began)
+        && !plan.education.transport.iter().any(|d| *d >= began)
+        && pack.timescale(TRANSPORT_RULE).is_some()
+    {
+        out.push(step(TaskKind::SchoolTransport, key(&format!("transport:{began}")), pack.deadline(TRANSPORT_RULE, 1, Start::Date(began), cal))?);
     }
     if age_on(facts.today).is_some_and(|a| !super::wellbeing::PEP_AGES.contains(&a)) {
         return Ok(());

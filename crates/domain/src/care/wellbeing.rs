@@ -72,6 +72,17 @@ pub struct Education {
     /// The days each PEP (or its termly review) was held, in order.
     pub peps: Vec<Date>,
     pub exclusions: Vec<Exclusion>,
+    /// Days school transport was arranged (after a move, to keep the school place).
+    #[serde(default)]
+    pub transport: Vec<Date>,
+}
+
+/// Whether a move on `day` falls in the last two years of compulsory education (years 10 and
+/// 11: 14 or 15 on the 31 August before), when keeping the school place matters most (seed
+/// 004's Education Transport Service).
+pub fn in_exam_years(born: Option<Date>, day: Date) -> bool {
+    let year_start = Date::from_calendar_date(if day.month() as u8 >= 9 { day.year() } else { day.year() - 1 }, Month::August, 31).unwrap_or(day);
+    born.and_then(|b| crate::person::age_on(b, year_start)).is_some_and(|a| a == 14 || a == 15)
 }
 
 /// A school term: autumn (September to December), spring (January to March) and summer
@@ -163,6 +174,11 @@ pub fn check(health: &[HealthCheck], education: &Education, start: Date, last: D
             e.add(format!("planning.education.peps[{i}]"), format!("A PEP is held while the child is looked after: between {start} and {last}"));
         }
     }
+    for (i, d) in education.transport.iter().enumerate() {
+        if *d < start || *d > last {
+            e.add(format!("planning.education.transport[{i}]"), format!("Transport is arranged while the child is looked after: between {start} and {last}"));
+        }
+    }
     for (i, x) in education.exclusions.iter().enumerate() {
         if x.from < start || x.from > last {
             e.add(format!("planning.education.exclusions[{i}].from"), format!("An exclusion is recorded while the child is looked after: between {start} and {last}"));
@@ -204,6 +220,16 @@ mod tests {
     use time::macros::date;
 
     #[test]
+    fn years_10_and_11_are_counted_from_the_31_august_before() {
+        let born = Some(date!(2011 - 03 - 15));
+        assert!(!in_exam_years(born, date!(2025 - 08 - 31)), "year 9 until the summer holidays end");
+        assert!(in_exam_years(born, date!(2025 - 09 - 01)), "14 on 31 August 2025: year 10");
+        assert!(in_exam_years(born, date!(2027 - 06 - 30)), "15 on 31 August 2026: year 11");
+        assert!(!in_exam_years(born, date!(2027 - 09 - 01)));
+        assert!(!in_exam_years(None, date!(2026 - 01 - 01)));
+    }
+
+    #[test]
     fn a_pep_is_reviewed_by_the_end_of_the_next_term() {
         assert_eq!(next_pep(&[]), None);
         assert_eq!(next_pep(&[date!(2026 - 10 - 05)]), Some(date!(2027 - 03 - 31)));
@@ -226,6 +252,7 @@ mod tests {
             school: Some(" ".into()),
             virtual_school_told: None,
             peps: vec![date!(2026 - 07 - 01)],
+            transport: vec![],
             exclusions: vec![Exclusion { kind: ExclusionKind::Suspension, from: date!(2026 - 03 - 01), days: Some(50) }],
         };
         let mut e = FieldErrors::new();

@@ -54,10 +54,12 @@ pub enum TaskKind {
     HealthAssessment,
     /// The personal education plan: started when care begins, reviewed each term.
     PersonalEducationPlan,
+    /// Seed 004: after a move in years 10 and 11, transport to keep the child's school place.
+    SchoolTransport,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 25] = [
+    pub const ALL: [TaskKind; 26] = [
         Self::ScreeningDecision,
         Self::ReferralResponse,
         Self::ChildSeen,
@@ -83,6 +85,7 @@ impl TaskKind {
         Self::InitialHealthAssessment,
         Self::HealthAssessment,
         Self::PersonalEducationPlan,
+        Self::SchoolTransport,
     ];
 
     /// The stored and JSON name.
@@ -113,6 +116,7 @@ impl TaskKind {
             Self::InitialHealthAssessment => "initial_health_assessment",
             Self::HealthAssessment => "health_assessment",
             Self::PersonalEducationPlan => "personal_education_plan",
+            Self::SchoolTransport => "school_transport",
         }
     }
 
@@ -147,6 +151,7 @@ impl TaskKind {
             Self::InitialHealthAssessment => "Arrange the initial health assessment",
             Self::HealthAssessment => "Arrange the review health assessment",
             Self::PersonalEducationPlan => "Hold the personal education plan meeting",
+            Self::SchoolTransport => "Arrange transport to keep the child's school",
         }
     }
 }

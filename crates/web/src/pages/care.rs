@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::{Actor, AppError, CareChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
-use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
+use hearth_domain::care::planning::{Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
 use hearth_domain::care::wellbeing::{latest, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, RequestOutcome};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
@@ -190,6 +190,16 @@ impl CarePage {
             },
             PlanRow { key: "Personal education plan", value: pep.0, overdue: pep.1, action: edit("Record a PEP", "pep") },
             PlanRow {
+                key: "School transport",
+                value: match (self.due(TaskKind::SchoolTransport), ed.transport.last()) {
+                    (Some((due, _)), _) => format!("Moved in years 10 or 11: arrange transport to keep the school place ({})", lower_first(&due)),
+                    (None, Some(d)) => format!("Arranged on {}", day(d)),
+                    (None, None) => "Not arranged".into(),
+                },
+                overdue: self.due(TaskKind::SchoolTransport).is_some_and(|d| d.1),
+                action: edit("Record", "transport"),
+            },
+            PlanRow {
                 key: "Exclusions",
                 value: match ed.exclusions.len() {
                     0 => "None".into(),
@@ -222,6 +232,14 @@ impl CarePage {
 
     fn has_waiting_request(&self) -> bool {
         self.planning().is_some_and(|p| p.contact_requests.iter().any(|r| r.outcome.is_none()))
+    }
+
+    fn offences_text(&self) -> String {
+        let Some(p) = self.planning() else { return String::new() };
+        match p.offences.iter().max_by_key(|o| o.on) {
+            None => "None recorded".into(),
+            Some(o) => format!("{} in this period; the last: {} on {}", p.offences.len(), o.outcome.label().to_lowercase(), day(&o.on)),
+        }
     }
 
     fn name(&self, id: &hearth_domain::UserId) -> &str {
@@ -323,6 +341,8 @@ fn flash(saved: &str) -> Option<String> {
             "contact-session" => "Session recorded.",
             "contact-request" => "Request sent to the Family Contact Service.",
             "contact-outcome" => "Request allocated or closed.",
+            "transport" => "School transport recorded.",
+            "offence" => "Offence recorded.",
             _ => return None,
         }
         .to_string(),
@@ -583,6 +603,14 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
                 Field::Radios { name: "outcome", legend: "Outcome", options: vec![("allocated".into(), "Allocated to a contact worker".into()), ("closed".into(), "Closed without a contact worker".into())] },
                 Field::Text { name: "detail", label: "The contact worker's name, or why it is closed", hint: "", width: "govuk-input--width-30" },
             ],
+            button: "Save",
+        },
+        "transport" => one_date("Record school transport", "Date transport was arranged", Some("After a move, transport keeps the child at their school; it matters most in years 10 and 11.")),
+        "offence" => FormSpec {
+            title: "Record a conviction or caution".into(),
+            context,
+            intro: Some("For the SSDA903 return's offending figures: the outcome and its date."),
+            fields: vec![Field::Radios { name: "outcome", legend: "Outcome", options: OffenceOutcome::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() }, date_field("on", "Date")],
             button: "Save",
         },
         _ => return None,
@@ -852,6 +880,12 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
             };
             request.zip(outcome).map(|(request, outcome)| CareChange::ContactOutcome { request, outcome })
         }
+        "transport" => on(&mut e, "The date transport was arranged").map(CareChange::Transport),
+        "offence" => {
+            let outcome = code::<OffenceOutcome>(f, "outcome", "Choose the outcome", &mut e);
+            let day = on(&mut e, "The date");
+            outcome.zip(day).map(|(outcome, on)| CareChange::Offence(Offence { outcome, on }))
+        }
         _ => return Err(FieldErrors::one("form", "There is no such form")),
     };
     e.into_result()?;
@@ -876,6 +910,7 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
                 }
                 e.field = match (key, e.field.as_str(), last.as_str()) {
                     ("school", _, "virtual_school_told") => "told".into(),
+                    ("transport", _, _) => "on".into(),
                     ("contact-outcome", _, _) => "detail".into(),
                     ("contact-session", _, "on" | "observations") => last.clone(),
                     ("contact-session" | "contact-request", _, _) => "arrangement".into(),

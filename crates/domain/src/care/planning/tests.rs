@@ -135,3 +135,14 @@ fn the_code_lists_are_distinct() {
     crate::codes::assert_distinct::<MissingKind>();
     crate::codes::assert_distinct::<PermanenceOption>();
 }
+
+#[test]
+fn offences_are_for_children_of_10_or_over_while_looked_after() {
+    let mut p = period();
+    p.planning.offences = vec![Offence { outcome: OffenceOutcome::YouthCaution, on: date!(2026 - 03 - 01) }];
+    assert_eq!(errors(&p, Some(date!(2012 - 01 - 01))), Vec::<String>::new());
+    assert_eq!(errors(&p, Some(date!(2017 - 01 - 01))), vec!["planning.offences[0].on"]);
+    p.planning.offences = vec![Offence { outcome: OffenceOutcome::FinalWarning, on: date!(2025 - 03 - 01) }];
+    assert_eq!(errors(&p, Some(date!(2012 - 01 - 01))), vec!["planning.offences[0].on", "planning.offences[0].outcome"]);
+    crate::codes::assert_distinct::<OffenceOutcome>();
+}

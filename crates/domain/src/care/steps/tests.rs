@@ -182,3 +182,18 @@ fn health_assessments_and_peps_fall_due_by_age_and_term() {
     // No PEP past school age.
     assert_eq!(due(&p, seventeen, date!(2026 - 07 - 01)).date(TaskKind::PersonalEducationPlan), None);
 }
+
+#[test]
+fn a_move_in_years_10_and_11_needs_transport_to_keep_the_school() {
+    let mut p = period();
+    let born = date!(2011 - 03 - 15);
+    let due = |p: &PeriodOfCare, today: Date| Due(due_steps("p", p, Facts { visits: &[], last_team_change: None, today, born: Some(born) }, &national(), calendar::shipped()).unwrap());
+    // The first placement is not a move; a school must be known.
+    assert_eq!(due(&p, date!(2026 - 03 - 02)).date(TaskKind::SchoolTransport), None);
+    p.placements.push(placement(date!(2026 - 03 - 02), ProviderId::new(), "KT1 2AB"));
+    assert_eq!(due(&p, date!(2026 - 03 - 02)).date(TaskKind::SchoolTransport), None);
+    p.planning.education.school = Some("Oldfield School".into());
+    assert_eq!(due(&p, date!(2026 - 03 - 02)).date(TaskKind::SchoolTransport), Some(date!(2026 - 03 - 09)));
+    p.planning.education.transport.push(date!(2026 - 03 - 04));
+    assert_eq!(due(&p, date!(2026 - 03 - 04)).date(TaskKind::SchoolTransport), None);
+}

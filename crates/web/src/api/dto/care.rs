@@ -5,7 +5,7 @@ use super::{date, instant};
 use hearth_app::{CareChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
 use hearth_domain::care::wellbeing::{Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, Queued, RequestOutcome};
-use hearth_domain::care::planning::{MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
+use hearth_domain::care::planning::{Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, Episode, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
@@ -64,6 +64,16 @@ pub struct PlanningDto {
     pub exclusions: Vec<ExclusionDto>,
     pub contact: Vec<ArrangementDto>,
     pub contact_requests: Vec<ContactRequestDto>,
+    /// Days school transport was arranged.
+    pub school_transport: Vec<String>,
+    pub offences: Vec<OffenceDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OffenceDto {
+    /// `conviction`, `youth_caution`, `youth_conditional_caution`, `final_warning`.
+    pub outcome: String,
+    pub on: String,
 }
 
 /// A contact arrangement with its sessions.
@@ -277,6 +287,8 @@ impl From<&Planning> for PlanningDto {
                 })
                 .collect(),
             contact_requests: p.contact_requests.iter().map(request_dto).collect(),
+            school_transport: p.education.transport.iter().copied().map(date).collect(),
+            offences: p.offences.iter().map(|o| OffenceDto { outcome: code(o.outcome), on: date(o.on) }).collect(),
         }
     }
 }
@@ -546,6 +558,10 @@ pub enum CareChangeKind {
     /// A manager allocates request `request` (`outcome`: `allocated`, with the contact
     /// worker's name in `detail`) or closes it (`closed`, with why).
     ContactOutcome { request: Option<u32>, outcome: Option<String>, detail: Option<String>, on: Option<String> },
+    /// School transport arranged on a day.
+    SchoolTransport { on: Option<String> },
+    /// A conviction or caution (`outcome` as in `OffenceDto`).
+    Offence { outcome: Option<String>, on: Option<String> },
 }
 
 impl CareChangeKind {
@@ -706,6 +722,13 @@ impl CareChangeKind {
                     }
                 };
                 request.zip(outcome).map(|(request, outcome)| CareChange::ContactOutcome { request, outcome })
+            }
+            CareChangeKind::SchoolTransport { on } => r.required_date("on", on).map(CareChange::Transport),
+            CareChangeKind::Offence { outcome, on } => {
+                let outcome = r.code::<OffenceOutcome>("outcome", outcome);
+                let outcome = required(&mut r, "outcome", outcome);
+                let on = r.required_date("on", on);
+                outcome.zip(on).map(|(outcome, on)| CareChange::Offence(Offence { outcome, on }))
             }
             CareChangeKind::Uasc { from, until } => {
                 let from = r.required_date("from", from);
