@@ -260,6 +260,15 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     const row = queue.locator('tr', { hasText: `Esme Care${tag}` });
     assert.match(await row.innerText(), /First: the child is in court proceedings/);
     await visited('family-contact', 'the Family Contact Service queue');
+
+    // At 320 px the Care tab, the dashboard and the queue reflow (WCAG 1.4.10).
+    await page.setViewportSize({ width: 320, height: 800 });
+    for (const [name, path] of [['care-320', `${childPath}/care`], ['dashboard-320', '/children-in-care'], ['family-contact-320', '/family-contact'], ['review-form-320', `${childPath}/care/review`]]) {
+      await page.goto(path);
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `${path} scrolls sideways at 320 px: ${scroll} > ${client}`);
+      await visited(name, `${path} at 320 px`);
+    }
   } finally {
     await context.close();
   }

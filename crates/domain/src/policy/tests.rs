@@ -46,6 +46,9 @@ fn the_national_pack_has_the_design_defaults() {
     let lac = p.timescale("looked_after_review").unwrap();
     assert_eq!((lac.interval(1), lac.interval(2), lac.interval(3)), (Some(ts("20 working days")), Some(ts("3 months")), Some(ts("6 months"))));
     assert_eq!(p.timescale("statutory_visit").unwrap().interval(2), Some(ts("6 weeks")));
+    assert_eq!(p.timescale("statutory_visit_long_term").unwrap().interval(1), Some(ts("3 months")));
+    assert_eq!(within("permanence_plan"), Some(ts("3 months")));
+    assert_eq!(within("personal_education_plan"), Some(ts("10 working days")));
     assert_eq!(p.timescale("health_assessment_review_under_5").unwrap().interval(1), Some(ts("6 months")));
     assert_eq!(p.timescale("health_assessment_review_5_and_over").unwrap().interval(1), Some(ts("12 months")));
     assert_eq!(p.timescale("pathway_plan_review").unwrap().interval(3), Some(ts("6 months")));
@@ -53,7 +56,7 @@ fn the_national_pack_has_the_design_defaults() {
     assert!(p.timescales.values().all(|t| t.source.is_some()));
     // Hearth's own defaults where the law sets no interval are marked as such.
     let local: Vec<&str> = p.timescales.iter().filter(|(_, t)| !t.statutory).map(|(k, _)| k.as_str()).collect();
-    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit"]);
+    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit", "school_transport"]);
     // File order is kept.
     assert_eq!(p.timescales.keys().next().map(String::as_str), Some("referral_decision"));
 }
