@@ -60,6 +60,18 @@ pub fn date_input(f: &FormData, name: &str, label: &str, errs: &mut FieldErrors)
 }
 
 /// Writes a date into a form's three date fields, for showing a stored value.
+/// A yes/no radio's answer; neither is the error `message` on `name`.
+pub fn yes_no(f: &FormData, name: &str, message: &str, errs: &mut FieldErrors) -> Option<bool> {
+    match f.get(name) {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errs.add(name, message);
+            None
+        }
+    }
+}
+
 pub fn set_date(f: &mut FormData, name: &str, d: Option<Date>) {
     if let Some(d) = d {
         f.set(&format!("{name}-day"), d.day().to_string());

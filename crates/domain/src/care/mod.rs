@@ -32,9 +32,18 @@ impl CarePeriodRecord {
     /// The record as a list reads it (`CarePeriodOutline`): of what was recorded during the
     /// period, only the missing episodes and the UASC status.
     pub fn outline(&self) -> CarePeriodRecord {
-        let plan = &self.period.planning;
-        let planning = planning::Planning { missing: plan.missing.clone(), uasc: plan.uasc, ..Default::default() };
-        CarePeriodRecord { period: episodes::PeriodOfCare { planning, ..self.period.clone() }, ..self.clone() }
+        let p = &self.period;
+        let planning = planning::Planning { missing: p.planning.missing.clone(), uasc: p.planning.uasc, ..Default::default() };
+        let period = episodes::PeriodOfCare {
+            start: p.start,
+            need: p.need,
+            home_postcode: p.home_postcode.clone(),
+            legal_statuses: p.legal_statuses.clone(),
+            placements: p.placements.clone(),
+            ended: p.ended,
+            planning,
+        };
+        CarePeriodRecord { id: self.id, child: self.child, period }
     }
 }
 

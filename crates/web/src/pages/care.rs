@@ -716,17 +716,6 @@ fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldError
     Ok(asked)
 }
 
-fn yes_no_answer(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<bool> {
-    match f.get(name) {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => {
-            e.add(name, message);
-            None
-        }
-    }
-}
-
 fn number(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<u32> {
     let n = f.get(name).parse().ok();
     if n.is_none() {
@@ -823,7 +812,7 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
         "contact" => {
             let text = |name: &str| f.get(name).trim().to_string();
             let kind = code::<ContactKind>(f, "kind", "Choose how contact happens", &mut e);
-            let court_ordered = yes_no_answer(f, "court_ordered", "Say whether a court ordered it", &mut e);
+            let court_ordered = crate::forms::yes_no(f, "court_ordered", "Say whether a court ordered it", &mut e);
             let from = required_date(f, "from", "The date the arrangement began", &mut e);
             match (kind, court_ordered, from) {
                 (Some(kind), Some(court_ordered), Some(from)) => Some(CareChange::Contact(ContactArrangement {
@@ -852,8 +841,8 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
         }
         "contact-request" => {
             let arrangement = number(f, "arrangement", "Choose the arrangement", &mut e);
-            let for_proceedings = yes_no_answer(f, "for_proceedings", "Say whether the child is in court proceedings needing contact as evidence", &mut e);
-            let supervised_for_risk = yes_no_answer(f, "supervised_for_risk", "Say whether contact must be supervised because of an assessed risk", &mut e);
+            let for_proceedings = crate::forms::yes_no(f, "for_proceedings", "Say whether the child is in court proceedings needing contact as evidence", &mut e);
+            let supervised_for_risk = crate::forms::yes_no(f, "supervised_for_risk", "Say whether contact must be supervised because of an assessed risk", &mut e);
             match (arrangement, for_proceedings, supervised_for_risk) {
                 (Some(arrangement), Some(for_proceedings), Some(supervised_for_risk)) => Some(CareChange::ContactRequest(ContactRequest {
                     number: 0,

@@ -37,14 +37,7 @@ fn details_from_form(f: &FormData) -> Result<CaseNoteDetails, FieldErrors> {
     if note_type.is_none() {
         errs.add("note_type", "Choose the type of note");
     }
-    let child_seen = match f.get("child_seen") {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => {
-            errs.add("child_seen", "Say whether the child was seen");
-            None
-        }
-    };
+    let child_seen = crate::forms::yes_no(f, "child_seen", "Say whether the child was seen", &mut errs);
     let mut also_for = Vec::new();
     for v in f.all("also_for") {
         match v.parse::<PersonId>() {

@@ -452,8 +452,7 @@ fn postcode_field(r: &mut Reader, field: &str, v: &Option<String>) -> Option<Pos
 impl StartCare {
     pub fn to_domain(&self) -> Result<NewCare, FieldErrors> {
         let mut r = Reader(FieldErrors::new());
-        let start = r.date("start", &self.start);
-        let start = required(&mut r, "start", start);
+        let start = r.required_date("start", &self.start);
         let legal_status = r.code::<LegalStatus>("legal_status", &self.legal_status);
         let legal_status = required(&mut r, "legal_status", legal_status);
         let need = r.code::<CategoryOfNeed>("category_of_need", &self.category_of_need);
@@ -569,15 +568,13 @@ impl CareChangeKind {
         let mut r = Reader(FieldErrors::new());
         let change = match self {
             CareChangeKind::LegalStatus { from, legal_status } => {
-                let from = r.date("from", from);
-                let from = required(&mut r, "from", from);
+                let from = r.required_date("from", from);
                 let status = r.code::<LegalStatus>("legal_status", legal_status);
                 let status = required(&mut r, "legal_status", status);
                 from.zip(status).map(|(from, status)| CareChange::LegalStatus(LegalStatusFrom { from, status }))
             }
             CareChangeKind::Move { from, placement_type, provider_id, reason } => {
-                let from = r.date("from", from);
-                let from = required(&mut r, "from", from);
+                let from = r.required_date("from", from);
                 let kind = r.code::<PlacementType>("placement_type", placement_type);
                 let kind = required(&mut r, "placement_type", kind);
                 let provider = required(&mut r, "provider_id", provider_id.map(ProviderId));
@@ -588,8 +585,7 @@ impl CareChangeKind {
                 }
             }
             CareChangeKind::End { on, reason } => {
-                let on = r.date("on", on);
-                let on = required(&mut r, "on", on);
+                let on = r.required_date("on", on);
                 let reason = r.code::<ReasonEpisodeCeased>("reason", reason);
                 let reason = required(&mut r, "reason", reason);
                 on.zip(reason).map(|(on, reason)| CareChange::End(Ending { on, reason }))
