@@ -12,10 +12,11 @@ use hearth_domain::cin::steps::{reconcile, DueStep};
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
 use hearth_domain::policy::Deadline;
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonPlaceChange};
-use hearth_domain::care::episodes::{check_periods, Ending, Episode, LegalStatusFrom, PeriodOfCare, Placement};
-use hearth_domain::care::planning::{Offence, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanencePlan, PlacementPlan, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
+use hearth_domain::care::episodes::{check_periods, ClockTime, Ending, Episode, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::planning::{Offence, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanencePlan, PlacementPlan, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc, VisitRequest};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId};
+use hearth_domain::care::decision::CareDecision;
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::user::Permission;
 use hearth_domain::validation::FieldErrors;
@@ -25,7 +26,7 @@ use std::collections::HashMap;
 use time::Date;
 
 /// Reading a child's periods of care.
-const VIEW: &str = "care.view";
+pub(crate) const VIEW: &str = "care.view";
 
 /// The tasks a period of care makes (they follow the case when it is allocated).
 pub const CARE_TASKS: [TaskKind; 11] = [
@@ -46,6 +47,7 @@ pub const CARE_TASKS: [TaskKind; 11] = [
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewCare {
     pub start: Date,
+    pub start_time: Option<ClockTime>,
     pub legal_status: LegalStatus,
     pub need: CategoryOfNeed,
     /// The postcode of the home the child was looked after from.
@@ -119,6 +121,8 @@ pub enum CareChange {
     /// School transport arranged on the day (after a move, to keep the school place).
     Transport(Date),
     Offence(Offence),
+    /// The child or their IRO asked for a visit.
+    VisitRequest(VisitRequest),
 }
 
 impl CareChange {
@@ -149,6 +153,7 @@ impl CareChange {
             CareChange::ContactOutcome { .. } => "care.contact_outcome",
             CareChange::Transport(_) => "care.transport",
             CareChange::Offence(_) => "care.offence",
+            CareChange::VisitRequest(_) => "care.visit_request",
         }
     }
 
@@ -179,6 +184,7 @@ impl CareChange {
             CareChange::ContactOutcome { .. } => "Family Contact Service request allocated or closed",
             CareChange::Transport(_) => "School transport arranged",
             CareChange::Offence(_) => "Offence recorded",
+            CareChange::VisitRequest(_) => "Visit asked for",
         }
     }
 
@@ -209,8 +215,30 @@ pub struct ChildCare {
     pub providers: HashMap<ProviderId, Provider>,
     /// What the open period has due now (its plans, the next visit and review).
     pub due: Vec<DueStep>,
-    /// The managers who signed off review reports.
+    /// The managers who signed off review reports, and who proposed and authorised the
+    /// decisions about care.
     pub names: HashMap<UserId, String>,
+    /// Decisions about the child coming into care, newest first.
+    pub decisions: Vec<Versioned<CareDecision>>,
+    /// What the open decision has due now.
+    pub decision_due: Vec<DueStep>,
+}
+
+impl ChildCare {
+    /// The decision still to be acted on, if any.
+    pub fn open_decision(&self) -> Option<&Versioned<CareDecision>> {
+        self.decisions.iter().find(|d| d.value.is_open())
+    }
+
+    /// The deadline of the open decision's step of this kind, if one is due.
+    pub fn decision_due(&self, kind: TaskKind) -> Option<Date> {
+        self.decision_due.iter().find(|d| d.kind == kind).map(|d| d.deadline.due.date())
+    }
+
+    /// A user's name, for the decisions and sign-offs.
+    pub fn name(&self, id: UserId) -> &str {
+        self.names.get(&id).map_or("a former user", String::as_str)
+    }
 }
 
 impl ChildCare {
@@ -245,6 +273,7 @@ impl App {
         let placement = placed(tx.as_mut(), &choice, "placements[0]").await?;
         let period = PeriodOfCare {
             start: new.start,
+            start_time: new.start_time,
             need: new.need,
             home_postcode: new.home_postcode,
             legal_statuses: vec![LegalStatusFrom { from: new.start, status: new.legal_status }],
@@ -256,6 +285,7 @@ impl App {
         self.checked(tx.as_mut(), &record, person.details.date_of_birth).await?;
         tx.insert_care_period(&record, &self.meta(actor)).await?;
         self.sync_care_tasks(tx.as_mut(), actor.user.id, &record).await?;
+        self.care_began_under_decision(tx.as_mut(), actor, &record).await?;
         self.audit_step(tx.as_mut(), actor, ACTION, child, record.id.to_string()).await?;
         tx.commit().await?;
         Ok(record.id)
@@ -314,10 +344,17 @@ impl App {
                 plan.reviews.iter().filter_map(|r| r.report.as_ref()).chain(&plan.next_report).filter_map(|r| r.signed_off.map(|s| s.by)).collect::<Vec<_>>()
             })
             .collect();
-        let names = self.user_names(tx.as_mut(), &signers).await?;
+        let decisions = tx.care_decisions_of(child).await?;
+        let deciders = decisions.iter().flat_map(|d| std::iter::once(d.value.proposed_by).chain(d.value.authorisation.as_ref().map(|a| a.by)));
+        let names = self.user_names(tx.as_mut(), &signers.into_iter().chain(deciders).collect::<Vec<_>>()).await?;
         tx.commit().await?;
         let periods = periods.into_iter().map(|record| CarePeriodView { episodes: record.value.period.episodes(), record }).collect();
-        Ok(ChildCare { summary, periods, providers, due, names })
+        let ts = &self.config.timescales;
+        let decision_due = match decisions.iter().find(|d| d.value.is_open()) {
+            Some(d) => d.value.due_steps(&ts.pack, &ts.calendar).map_err(deadline_error)?,
+            None => Vec::new(),
+        };
+        Ok(ChildCare { summary, periods, providers, due, names, decisions, decision_due })
     }
 
     /// Refuses a period that is wrong in itself or overlaps another of the child's.
@@ -461,6 +498,10 @@ fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placeme
         },
         CareChange::Transport(d) => plan.education.transport.push(d),
         CareChange::Offence(o) => plan.offences.push(o),
+        CareChange::VisitRequest(r) => {
+            plan.visit_requests.push(r);
+            plan.visit_requests.sort_by_key(|r| r.on);
+        }
     }
     Ok(())
 }

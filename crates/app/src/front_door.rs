@@ -30,7 +30,7 @@ const NOT_SEEN_EXPLANATION: &str = "Explain why the child was not seen within th
 const ASSESSMENT_TASKS: [TaskKind; 3] = [TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
 /// Tasks for a team's manager, not its worker: they stay in the team's tray whoever holds
 /// the case.
-const FOR_THE_TEAM: [TaskKind; 3] = [TaskKind::CaseTransfer, TaskKind::ReviewReportSignOff, TaskKind::CareTransfer];
+const FOR_THE_TEAM: [TaskKind; 4] = [TaskKind::CaseTransfer, TaskKind::ReviewReportSignOff, TaskKind::CareTransfer, TaskKind::CareDecisionAuthorisation];
 /// Every task about a referral (they follow the case when it is allocated).
 const REFERRAL_TASKS: [TaskKind; 5] =
     [TaskKind::ReferralResponse, TaskKind::ChildSeen, TaskKind::InitialAssessment, TaskKind::CoreAssessment, TaskKind::SingleAssessment];
@@ -637,7 +637,7 @@ impl App {
     /// and brings the episodes' and the period of care's steps up to date (a move of team is
     /// the case transfer); called inside the allocation's transaction.
     pub(crate) async fn follow_allocation(&self, tx: &mut dyn Tx, by: UserId, child: PersonId, team: TeamId, worker: Option<UserId>) -> Result<(), AppError> {
-        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).chain(&crate::care::CARE_TASKS).copied().filter(|k| !FOR_THE_TEAM.contains(k)).collect();
+        let kinds: Vec<TaskKind> = REFERRAL_TASKS.iter().chain(&crate::cin::EPISODE_TASKS).chain(&crate::care::CARE_TASKS).chain(&crate::care_decision::DECISION_TASKS).copied().filter(|k| !FOR_THE_TEAM.contains(k)).collect();
         tx.assign_open_tasks(child, &kinds, team, worker).await?;
         tx.assign_open_tasks(child, &FOR_THE_TEAM, team, None).await?;
         self.sync_child_work(tx, by, child).await
@@ -680,6 +680,7 @@ impl App {
             }
             TaskSubject::Episode(id) => return self.recompute_episode_step(tx, id, task).await,
             TaskSubject::CarePeriod(id) => return self.recompute_care_step(tx, id, task).await,
+            TaskSubject::CareDecision(id) => return self.recompute_decision_step(tx, id, task).await,
             TaskSubject::Referral(id) => tx.referral(id).await?.map(|r| r.value),
             TaskSubject::Assessment(id) => match tx.assessment(id).await? {
                 Some(a) => tx.referral(a.value.referral).await?.map(|r| r.value),

@@ -237,13 +237,14 @@ impl App {
         let family = self.family_in(tx.as_mut(), actor, id).await?;
         let fd = tx.front_door_of(id).await?;
         let care: Vec<_> = fd.care_periods.into_iter().map(|p| p.value.period).collect();
+        let decisions = values(fd.care_decisions);
         let (contacts, referrals, assessments, episodes) = (values(fd.contacts), values(fd.referrals), values(fd.assessments), values(fd.episodes));
         let summary = self.summary_from(tx.as_mut(), record, ground, &family, &episodes, &care).await?;
         let providers = crate::care::providers_of(tx.as_mut(), crate::care::carers_of(care.iter())).await?.into_iter().map(|(id, p)| (id, p.name)).collect();
         tx.commit().await?;
         let rels: Vec<Relationship> = family.iter().map(|m| m.relationship.clone()).collect();
         let others: Vec<PersonSummary> = family.into_iter().map(|m| m.person).collect();
-        let front_door = chronology::FrontDoorEvents { contacts: &contacts, referrals: &referrals, assessments: &assessments, care: &care, providers: Some(&providers) };
+        let front_door = chronology::FrontDoorEvents { contacts: &contacts, referrals: &referrals, assessments: &assessments, care: &care, decisions: &decisions, providers: Some(&providers) };
         let entries = chronology::build(&summary.record, &notes, &rels, &others, &episodes, front_door, filter);
         Ok((summary, entries))
     }

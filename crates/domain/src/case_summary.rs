@@ -281,7 +281,7 @@ mod tests {
         use crate::care::episodes::{Ending, LegalStatusFrom, PeriodOfCare, Placement};
         let start = date!(2025 - 09 - 01);
         let mut p = PeriodOfCare {
-            start,
+            start, start_time: None,
             need: CategoryOfNeed::AbuseOrNeglect,
             home_postcode: None,
             legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::FullCareOrder }],

@@ -99,6 +99,8 @@ pub struct FrontDoorEvents<'a> {
     pub referrals: &'a [Referral],
     pub assessments: &'a [Assessment],
     pub care: &'a [PeriodOfCare],
+    /// Decisions about the child coming into care.
+    pub decisions: &'a [crate::care::decision::CareDecision],
     /// The names of the providers the placements name.
     pub providers: Option<&'a HashMap<ProviderId, String>>,
 }
@@ -232,7 +234,12 @@ fn care_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
     for p in f.care {
         let status = p.legal_statuses.first().map(|l| format!("{} ({})", l.status.short(), l.status.code())).unwrap_or_default();
         let placed = p.placements.first().map(|pl| format!(", placed with {} ({})", name(pl.carer), pl.kind.code())).unwrap_or_default();
-        out.push(entry(p.start, format!("Became looked after: {status}{placed}")));
+        let began = entry(p.start, format!("Became looked after: {status}{placed}"));
+        // The time, where recorded: a child placed late at night is seen as such.
+        out.push(match p.start_time.and_then(|t| time::Time::from_hms(t.hour(), t.minute(), 0).ok()) {
+            Some(t) => ChronologyEntry { at: PrimitiveDateTime::new(p.start, t), date_only: false, ..began },
+            None => began,
+        });
         out.extend(p.legal_statuses.iter().skip(1).map(|l| entry(l.from, format!("Legal status changed: {} ({})", l.status.label(), l.status.code()))));
         for pl in p.placements.iter().skip(1) {
             let why = pl.reason.map(|r| format!(": {}", r.label())).unwrap_or_default();
@@ -274,10 +281,32 @@ fn care_entries(f: FrontDoorEvents<'_>) -> Vec<ChronologyEntry> {
         for r in &plan.contact_requests {
             out.push(entry(r.made, "Family Contact Service asked for help".into()));
         }
+        for r in &plan.visit_requests {
+            out.push(entry(r.on, format!("Visit asked for by {}", if r.by == crate::care::planning::VisitRequester::Child { "the child" } else { "the child's IRO" })));
+        }
         if let Some(u) = plan.uasc {
             out.push(entry(u.from, "Unaccompanied asylum-seeking child".into()));
             out.extend(u.until.map(|d| entry(d, "No longer an unaccompanied asylum-seeking child".into())));
         }
+    }
+    for d in f.decisions {
+        use crate::care::decision::Notified;
+        out.push(entry(d.proposed, format!("Proposed: {}", d.route.label())));
+        if let Some(a) = &d.authorisation {
+            out.push(entry(a.on, if a.agreed { "Decision about care authorised by a manager".to_string() } else { format!("Decision about care not agreed: {}", first_line(&a.comments)) }));
+        }
+        if let Some(m) = &d.meeting {
+            out.push(entry(m.held, "Pre-care planning meeting held".into()));
+        }
+        for n in &d.notified {
+            let whom = match n.whom {
+                Notified::ReviewingService => "the Independent Reviewing Service",
+                Notified::Health => "health",
+                Notified::Education => "the school and the virtual school",
+            };
+            out.push(entry(n.on, format!("Told {whom} that the child is coming into care")));
+        }
+        out.extend(d.withdrawn.map(|w| entry(w, "Decision about care withdrawn".into())));
     }
     out
 }
@@ -413,6 +442,7 @@ mod tests {
 
     #[test]
     fn care_is_in_the_chronology_step_by_step_naming_the_carers() {
+        use crate::care::decision::{Authorisation, CareDecision, CareDecisionId, CareRoute, Notification, Notified, PlanningMeeting};
         use crate::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
         use crate::care::episodes::{Ending, LegalStatusFrom, Placement};
         use crate::care::planning::{CareReview, MissingEpisode, MissingKind, Participation, Planning, ReturnInterview};
@@ -421,6 +451,7 @@ mod tests {
         let placed = |from: Date, carer: ProviderId, reason: Option<ReasonPlaceChange>| Placement { from, kind: PlacementType::FosterOther, provider: PlacementProvider::OwnProvision, urn: None, postcode: None, carer, reason };
         let period = PeriodOfCare {
             start: date!(2026 - 02 - 02),
+            start_time: "21:15".parse().ok(),
             need: CategoryOfNeed::AbuseOrNeglect,
             home_postcode: None,
             legal_statuses: vec![LegalStatusFrom { from: date!(2026 - 02 - 02), status: LegalStatus::Section20 }, LegalStatusFrom { from: date!(2026 - 03 - 02), status: LegalStatus::InterimCareOrder }],
@@ -430,23 +461,46 @@ mod tests {
                 care_plan: Some(date!(2026 - 02 - 10)),
                 reviews: vec![CareReview { date: date!(2026 - 02 - 27), iro: "Irene Olu".into(), participation: Participation::SpeaksForThemselves, decisions: vec![], report: None }],
                 missing: vec![MissingEpisode { kind: MissingKind::Missing, start: date!(2026 - 03 - 10), end: Some(date!(2026 - 03 - 11)), interview: Some(ReturnInterview { offered: date!(2026 - 03 - 12), accepted: true }) }],
+                visit_requests: vec![crate::care::planning::VisitRequest { by: crate::care::planning::VisitRequester::Iro, on: date!(2026 - 03 - 20) }],
                 ..Planning::default()
             },
         };
+        let decision = CareDecision {
+            id: CareDecisionId::new(),
+            child: child.id,
+            route: CareRoute::Accommodation,
+            proposed: date!(2026 - 01 - 28),
+            proposed_by: UserId::new(),
+            reasons: "Parents cannot care for her".into(),
+            planned_start: None,
+            authorisation: Some(Authorisation { by: UserId::new(), on: date!(2026 - 01 - 29), agreed: true, comments: String::new() }),
+            meeting: Some(PlanningMeeting { held: date!(2026 - 01 - 30), attendees: "SW, TM".into(), plan: String::new() }),
+            notified: vec![Notification { whom: Notified::ReviewingService, on: date!(2026 - 01 - 30) }],
+            withdrawn: None,
+            care_began: None,
+        };
         let names = HashMap::from([(smith, "The Smith household".to_string())]);
-        let events = FrontDoorEvents { care: std::slice::from_ref(&period), providers: Some(&names), ..Default::default() };
-        let said: Vec<String> = build(&child, &[], &[], &[], &[], events, Some(ChronologyKind::Care)).into_iter().map(|e| e.summary).collect();
+        let events = FrontDoorEvents { care: std::slice::from_ref(&period), decisions: std::slice::from_ref(&decision), providers: Some(&names), ..Default::default() };
+        let entries = build(&child, &[], &[], &[], &[], events, Some(ChronologyKind::Care));
+        let began = entries.iter().find(|e| e.summary.starts_with("Became")).unwrap();
+        assert_eq!((began.at, began.date_only), (datetime!(2026-02-02 21:15), false), "the time care began");
+        let said: Vec<String> = entries.into_iter().map(|e| e.summary).collect();
         assert_eq!(
             said,
             [
                 "Stopped being looked after: Returned home to parent(s) or others with parental responsibility, as part of the care plan",
                 "Moved to a provider no longer on record (U6): The child asked for the placement to end",
+                "Visit asked for by the child's IRO",
                 "Returned from being missing; return interview accepted",
                 "Missing from placement (M)",
                 "Legal status changed: Interim care order (C1)",
                 "Looked-after review chaired by Irene Olu (PN1)",
                 "Care plan agreed",
                 "Became looked after: section 20 (V2), placed with The Smith household (U6)",
+                "Pre-care planning meeting held",
+                "Told the Independent Reviewing Service that the child is coming into care",
+                "Decision about care authorised by a manager",
+                "Proposed: Accommodate with the agreement of those with parental responsibility (section 20)",
             ]
         );
     }

@@ -23,6 +23,7 @@ pub(crate) enum Kind {
     Assessment,
     Episode,
     CarePeriod,
+    CareDecision,
     /// A provider of placements: about no one, so never among a person's records.
     Provider,
 }
@@ -35,6 +36,7 @@ impl Kind {
             Kind::Assessment => "assessment",
             Kind::Episode => "episode",
             Kind::CarePeriod => "care_period",
+            Kind::CareDecision => "care_decision",
             Kind::Provider => "provider",
         }
     }
@@ -176,10 +178,12 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
             k if k == Kind::Assessment.code() => out.assessments.push(versioned(r)?),
             k if k == Kind::Episode.code() => out.episodes.push(versioned(r)?),
             k if k == Kind::CarePeriod.code() => out.care_periods.push(versioned(r)?),
+            k if k == Kind::CareDecision.code() => out.care_decisions.push(versioned(r)?),
             other => return Err(StoreError::Corrupt(format!("front_door_records.kind {other:?} is not a kind Hearth knows"))),
         }
     }
     out.care_periods.sort_by_key(|p: &Versioned<hearth_domain::care::CarePeriodRecord>| p.value.period.start);
+    out.care_decisions.sort_by_key(|d: &Versioned<hearth_domain::care::decision::CareDecision>| std::cmp::Reverse(d.value.proposed));
     Ok(out)
 }
 

@@ -11,6 +11,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::decision::{CareDecision, CareDecisionId};
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::episode::Episode;
@@ -340,6 +341,20 @@ impl Tx for SqlTx {
         let d = self.dialect;
         let outlines: Vec<hearth_domain::care::CarePeriodOutline> = fd::all_by(self.c(), d.care_period_outlines(), Kind::CarePeriod).await?;
         Ok(outlines.into_iter().map(Into::into).collect())
+    }
+    async fn insert_care_decision(&mut self, d: &CareDecision, meta: &ChangeMeta) -> Result<()> {
+        fd::insert(self.c(), Doc { kind: Kind::CareDecision, id: d.id.to_string(), parent: None, people: vec![(d.child, "child")], value: d }, meta).await
+    }
+    async fn update_care_decision(&mut self, d: &CareDecision, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &d.id.to_string(), d, expected_version, meta).await
+    }
+    async fn care_decision(&mut self, id: CareDecisionId) -> Result<Option<Versioned<CareDecision>>> {
+        fd::get(self.c(), Kind::CareDecision, &id.to_string()).await
+    }
+    async fn care_decisions_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CareDecision>>> {
+        let mut v: Vec<Versioned<CareDecision>> = fd::of_person(self.c(), Kind::CareDecision, child).await?;
+        v.sort_by_key(|d| std::cmp::Reverse(d.value.proposed));
+        Ok(v)
     }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         fd::insert(self.c(), Doc { kind: Kind::Provider, id: p.id.to_string(), parent: None, people: vec![], value: p }, meta).await

@@ -70,6 +70,7 @@ macro_rules! conformance_tests {
             census_explanations,
             census_changes,
             care_periods,
+            care_decisions,
             providers,
             front_door_records,
             tasks_and_trays,
@@ -1093,7 +1094,7 @@ pub async fn care_periods(store: &dyn Store) {
     let kid = new_person(&mut *tx, &u, child("Cared", &word(8))).await;
     let other = new_person(&mut *tx, &u, child("Other", &word(8))).await;
     let period = |start: Date| PeriodOfCare {
-        start,
+        start, start_time: None,
         need: CategoryOfNeed::AbsentParenting,
         home_postcode: Some(Postcode::parse("TW1 1AA").unwrap()),
         legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::Section20 }],
@@ -1109,7 +1110,8 @@ pub async fn care_periods(store: &dyn Store) {
         ended: None,
         planning: Default::default(),
     };
-    let later = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2025 - 09 - 01)) };
+    let mut later = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2025 - 09 - 01)) };
+    later.period.start_time = "23:40".parse().ok();
     let mut earlier = CarePeriodRecord { id: CarePeriodId::new(), child: kid.id, period: period(date!(2024 - 02 - 05)) };
     tx.insert_care_period(&later, &meta(&u, None)).await.unwrap();
     tx.insert_care_period(&earlier, &meta(&u, None)).await.unwrap();
@@ -1128,6 +1130,7 @@ pub async fn care_periods(store: &dyn Store) {
         plan.missing = vec![MissingEpisode { kind: MissingKind::Away, start: date!(2024 - 04 - 01), end: Some(date!(2024 - 04 - 02)), interview: Some(ReturnInterview { offered: date!(2024 - 04 - 03), accepted: false }) }];
         plan.uasc = Some(Uasc { from: date!(2024 - 02 - 05), until: None });
         plan.offences = vec![Offence { outcome: OffenceOutcome::YouthCaution, on: date!(2024 - 04 - 10) }];
+        plan.visit_requests = vec![VisitRequest { by: VisitRequester::Iro, on: date!(2024 - 03 - 02) }];
         plan.health = vec![HealthCheck { kind: HealthCheckKind::Sdq, on: date!(2024 - 03 - 04), score: Some(17) }];
         plan.education = Education { school: Some("Oldfield Park".into()), virtual_school_told: Some(date!(2024 - 02 - 06)), peps: vec![date!(2024 - 02 - 15)], transport: vec![date!(2024 - 03 - 01)], exclusions: vec![Exclusion { kind: ExclusionKind::Suspension, from: date!(2024 - 05 - 01), days: Some(2) }] };
     }
@@ -1152,6 +1155,53 @@ pub async fn care_periods(store: &dyn Store) {
     let plan = &earlier.period.planning;
     let expected = hearth_domain::care::planning::Planning { missing: plan.missing.clone(), uasc: plan.uasc, ..Default::default() };
     assert_eq!((outline.period.start, &outline.period.placements, outline.period.ended, &outline.period.planning), (earlier.period.start, &earlier.period.placements, earlier.period.ended, &expected));
+    let outline = tx.care_period_outlines().await.unwrap().into_iter().find(|p| p.id == later.id).unwrap();
+    assert_eq!(outline.period.start_time, later.period.start_time, "the time care began");
+    tx.commit().await.unwrap();
+}
+
+/// Decisions about care are kept with their versions, newest proposal first, with the
+/// child's other records and no one else's.
+pub async fn care_decisions(store: &dyn Store) {
+    use hearth_domain::care::decision::*;
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let m = new_user(&mut *tx, Role::TeamManager, None, None).await;
+    let kid = new_person(&mut *tx, &u, child("Decided", &word(8))).await;
+    let other = new_person(&mut *tx, &u, child("Other", &word(8))).await;
+    let proposal = |proposed: Date| CareDecision {
+        id: CareDecisionId::new(),
+        child: kid.id,
+        route: CareRoute::CareOrder,
+        proposed,
+        proposed_by: u.id,
+        reasons: "Neglect despite a child protection plan".into(),
+        planned_start: None,
+        authorisation: None,
+        meeting: None,
+        notified: Vec::new(),
+        withdrawn: None,
+        care_began: None,
+    };
+    let older = CareDecision { withdrawn: Some(date!(2025 - 03 - 04)), ..proposal(date!(2025 - 03 - 01)) };
+    let mut newer = proposal(date!(2026 - 01 - 05));
+    tx.insert_care_decision(&older, &meta(&u, None)).await.unwrap();
+    tx.insert_care_decision(&newer, &meta(&u, None)).await.unwrap();
+    newer.authorisation = Some(Authorisation { by: m.id, on: date!(2026 - 01 - 06), agreed: true, comments: "Agreed: issue proceedings".into() });
+    newer.meeting = Some(PlanningMeeting { held: date!(2026 - 01 - 07), attendees: "SW, TM, IRO".into(), plan: "Foster care with the Ahmeds".into() });
+    newer.notified = vec![Notification { whom: Notified::ReviewingService, on: date!(2026 - 01 - 06) }];
+    tx.update_care_decision(&newer, 1, &meta(&m, Some("Authorised"))).await.unwrap();
+    match tx.update_care_decision(&newer, 1, &meta(&m, None)).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("a stale version must conflict, got {other:?}"),
+    }
+    let stored = tx.care_decision(newer.id).await.unwrap().unwrap();
+    assert_eq!((stored.value, stored.version), (newer.clone(), 2));
+    let theirs = tx.care_decisions_of(kid.id).await.unwrap();
+    assert_eq!(theirs.iter().map(|d| d.value.clone()).collect::<Vec<_>>(), vec![newer.clone(), older.clone()], "newest proposal first");
+    assert_eq!(tx.front_door_of(kid.id).await.unwrap().care_decisions, theirs, "with the child's other records");
+    assert!(tx.care_decisions_of(other.id).await.unwrap().is_empty());
+    assert!(tx.care_decision(CareDecisionId::new()).await.unwrap().is_none());
     tx.commit().await.unwrap();
 }
 

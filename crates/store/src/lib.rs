@@ -19,6 +19,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::decision::{CareDecision, CareDecisionId};
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::dashboard::OpenPlan;
@@ -327,6 +328,13 @@ pub trait Tx: Send {
     /// education or family time), for the lists that read them all (the children-in-care
     /// dashboard, a provider's children).
     async fn care_period_outlines(&mut self) -> Result<Vec<CarePeriodRecord>>;
+    /// Keeps a new decision about a child coming into care.
+    async fn insert_care_decision(&mut self, d: &CareDecision, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_care_decision(&mut self, d: &CareDecision, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn care_decision(&mut self, id: CareDecisionId) -> Result<Option<Versioned<CareDecision>>>;
+    /// A child's decisions about care, newest proposal first.
+    async fn care_decisions_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CareDecision>>>;
     /// Keeps a new provider of placements.
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()>;
     /// `Conflict` unless the stored version is still `expected_version`.
@@ -343,6 +351,7 @@ pub trait Tx: Send {
             assessments: self.assessments_of(person).await?,
             episodes: self.episodes_of(person).await?,
             care_periods: self.care_periods_of(person).await?,
+            care_decisions: self.care_decisions_of(person).await?,
         })
     }
     /// The open child protection plans of the children currently allocated to one of

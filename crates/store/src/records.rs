@@ -181,6 +181,8 @@ pub struct PersonFrontDoor {
     pub episodes: Vec<Versioned<hearth_domain::cin::episode::Episode>>,
     /// Earliest start first.
     pub care_periods: Vec<Versioned<hearth_domain::care::CarePeriodRecord>>,
+    /// Decisions about the child coming into care, newest proposal first.
+    pub care_decisions: Vec<Versioned<hearth_domain::care::decision::CareDecision>>,
 }
 
 /// Which audit entries to read, newest first: each filter narrows; `before` pages back (the

@@ -287,7 +287,7 @@ impl Generator {
             }
         }
         let placements = self.placements(born, start, last, &statuses, family_name, open);
-        PeriodOfCare { start, need: *self.g.weighted(CATEGORIES), home_postcode: home, legal_statuses: statuses, placements, ended: None, planning: Default::default() }
+        PeriodOfCare { start, start_time: None, need: *self.g.weighted(CATEGORIES), home_postcode: home, legal_statuses: statuses, placements, ended: None, planning: Default::default() }
     }
 
     /// The placements of a period, the first from its start; `open`: the last is today's.

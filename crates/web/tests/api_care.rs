@@ -39,7 +39,7 @@ async fn a_child_comes_into_care_moves_changes_status_and_goes_home() {
     let smith = w.provider(foster("The Smith household")).await;
     let oak = w.provider(json!({"name": "Oak House", "kind": "childrens_home", "placement_provider": "PR2", "urn": "sc123456", "postcode": "RG1 1AA", "places": 4})).await;
     let amy = w.child("Amy").await;
-    assert_eq!(w.care(&amy).await, json!({"looked_after": false, "periods": [], "due": []}));
+    assert_eq!(w.care(&amy).await, json!({"looked_after": false, "periods": [], "due": [], "decisions": []}));
     let r = w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await;
     r.expect(StatusCode::CREATED);
     assert_eq!(r.location(), format!("/api/v1/people/{amy}/care"));
@@ -184,13 +184,14 @@ async fn plans_reviews_and_missing_episodes_are_recorded_with_the_same_rules_and
     r.expect(StatusCode::CREATED);
     let period = r.id();
     let due = |care: &Value| care["due"].as_array().unwrap().iter().map(|d| (d["kind"].as_str().unwrap().to_string(), d["due"].as_str().unwrap().to_string())).collect::<Vec<_>>();
-    // Christmas, Boxing Day and New Year's Day are not working days.
+    // Christmas, Boxing Day and New Year's Day are not working days; the first visit's week
+    // ends on Christmas Day, so it is due the Friday before.
     assert_eq!(
         due(&w.care(&amy).await),
         [
             ("care_plan".to_string(), "2024-01-04".to_string()),
             ("placement_plan".into(), "2023-12-27".into()),
-            ("care_visit".into(), "2023-12-25".into()),
+            ("care_visit".into(), "2023-12-22".into()),
             ("looked_after_review".into(), "2024-01-18".into()),
             ("permanence_plan".into(), "2024-04-18".into()),
             ("initial_health_assessment".into(), "2024-01-18".into()),
@@ -274,4 +275,64 @@ async fn family_time_and_the_family_contact_service_queue() {
     let plan = &w.care(&amy).await["periods"][0]["planning"];
     assert_eq!(plan["contact_requests"][0]["outcome_detail"], "Kim Contact");
     assert_eq!(plan["contact"][0]["sessions"][0]["attendance"], "took_place");
+}
+
+#[tokio::test]
+async fn a_decision_about_care_is_proposed_authorised_by_another_manager_and_care_begins_under_it() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    let propose = format!("/people/{amy}/care-decisions");
+    // Bad input names the field; Bea (another team) cannot see Amy at all.
+    let r = w.post(&propose, &w.sam, json!({"route": "adoption", "reasons": "", "planned_start": "2023-13-01"})).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["route", "planned_start"]);
+    let r = w.post(&propose, &w.sam, json!({"route": "section_20", "reasons": " "})).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["reasons"]);
+    w.post(&propose, &w.bea, json!({"route": "section_20", "reasons": "Mother in hospital"})).await.expect(StatusCode::NOT_FOUND);
+    let r = w.post(&propose, &w.sam, json!({"route": "section_20", "reasons": "Mother in hospital; no family can care"})).await;
+    r.expect(StatusCode::CREATED);
+    let decision = r.id();
+    // One decision open at a time.
+    w.post(&propose, &w.sam, json!({"route": "care_order", "reasons": "Again"})).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let care = w.care(&amy).await;
+    assert_eq!((care["decisions"][0]["stage"].as_str(), care["due"][0]["kind"].as_str()), (Some("proposed"), Some("care_decision_authorisation")));
+    let changes = format!("/care-decisions/{decision}/changes");
+    let step = |version: i64, change: Value| json!({"version": version, "change": change});
+    // Sam cannot authorise; Mo can, at the version read.
+    w.post(&changes, &w.sam, step(1, json!({"type": "authorise", "agreed": true}))).await.expect(StatusCode::FORBIDDEN);
+    w.post(&changes, &w.mo, step(1, json!({"type": "authorise"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    w.post(&changes, &w.mo, step(1, json!({"type": "authorise", "agreed": false}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    w.post(&changes, &w.mo, step(1, json!({"type": "authorise", "agreed": true, "comments": "Agreed"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.mo, step(1, json!({"type": "authorise", "agreed": true}))).await.expect(StatusCode::CONFLICT);
+    w.post(&changes, &w.sam, step(2, json!({"type": "notified", "whom": "school", "on": "2023-11-01"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w.post(&changes, &w.sam, step(2, json!({"type": "notified", "whom": "reviewing_service", "on": "2099-01-01"}))).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["notified[0].on"]);
+    w.post(&changes, &w.sam, step(2, json!({"type": "meeting", "held": "2023-12-22", "attendees": "Sam, Mo, Amy's mother"}))).await.expect(StatusCode::OK);
+    let care = w.care(&amy).await;
+    let d = &care["decisions"][0];
+    assert_eq!((d["stage"].as_str(), d["authorisation"]["comments"].as_str(), d["meeting"]["attendees"].as_str()), (Some("agreed"), Some("Agreed"), Some("Sam, Mo, Amy's mother")));
+    assert_eq!(care["due"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect::<Vec<_>>(), ["care_notifications"]);
+    // Care begins under it, at a time.
+    let mut body = start(&smith);
+    body["start"] = json!("2023-12-22");
+    body["start_time"] = json!("25:00");
+    let r = w.post(&format!("/people/{amy}/care"), &w.sam, body.clone()).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["start_time"]);
+    body["start_time"] = json!("21:40");
+    w.post(&format!("/people/{amy}/care"), &w.sam, body).await.expect(StatusCode::CREATED);
+    let care = w.care(&amy).await;
+    assert_eq!((care["decisions"][0]["stage"].as_str(), care["periods"][0]["start_time"].as_str()), (Some("care_began"), Some("21:40")));
+    assert_eq!(care["decisions"][0]["care_period_id"], care["periods"][0]["id"]);
+    // A visit asked for by the IRO.
+    let period = care["periods"][0]["id"].as_str().unwrap().to_string();
+    let r = w.post(&format!("/care-periods/{period}/changes"), &w.sam, json!({"version": 1, "change": {"type": "visit_request", "by": "social_worker", "on": "2023-12-22"}})).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["by"]);
+    w.post(&format!("/care-periods/{period}/changes"), &w.sam, json!({"version": 1, "change": {"type": "visit_request", "by": "iro", "on": "2023-12-22"}})).await.expect(StatusCode::OK);
+    let care = w.care(&amy).await;
+    assert_eq!(care["periods"][0]["planning"]["visit_requests"][0]["by"], "iro");
 }

@@ -47,6 +47,7 @@ async fn providers(w: &World, manager: &hearth_domain::user::UserRecord) -> Prov
 fn new_care(start: Date, provider: ProviderId) -> NewCare {
     NewCare {
         start,
+        start_time: None,
         legal_status: LegalStatus::Section20,
         need: CategoryOfNeed::AbuseOrNeglect,
         home_postcode: Some(Postcode::parse("TW1 1AA").unwrap()),

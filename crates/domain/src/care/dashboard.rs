@@ -135,7 +135,7 @@ mod tests {
     }
 
     fn period(start: Date, status: LegalStatus, placements: Vec<Placement>) -> PeriodOfCare {
-        PeriodOfCare { start, need: CategoryOfNeed::AbuseOrNeglect, home_postcode: None, legal_statuses: vec![LegalStatusFrom { from: start, status }], placements, ended: None, planning: Default::default() }
+        PeriodOfCare { start, start_time: None, need: CategoryOfNeed::AbuseOrNeglect, home_postcode: None, legal_statuses: vec![LegalStatusFrom { from: start, status }], placements, ended: None, planning: Default::default() }
     }
 
     #[test]

@@ -50,10 +50,69 @@ pub struct Ending {
     pub reason: ReasonEpisodeCeased,
 }
 
+/// A time of day to the minute, as a clock in England shows it ("14:30").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ClockTime {
+    hour: u8,
+    minute: u8,
+}
+
+impl ClockTime {
+    pub fn new(hour: u8, minute: u8) -> Option<ClockTime> {
+        (hour < 24 && minute < 60).then_some(ClockTime { hour, minute })
+    }
+
+    pub fn hour(self) -> u8 {
+        self.hour
+    }
+
+    pub fn minute(self) -> u8 {
+        self.minute
+    }
+}
+
+impl std::str::FromStr for ClockTime {
+    type Err = &'static str;
+    /// "14:30", "9:05" or "09.05"; a 24-hour clock.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        const BAD: &str = "Enter a time on the 24-hour clock, like 09:30 or 17:45";
+        let (h, m) = s.trim().split_once([':', '.']).ok_or(BAD)?;
+        let two = |x: &str, most: usize| if (1..=most).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit()) { x.parse::<u8>().ok() } else { None };
+        match (two(h, 2), two(m, 2).filter(|_| m.len() == 2)) {
+            (Some(h), Some(m)) => ClockTime::new(h, m).ok_or(BAD),
+            _ => Err(BAD),
+        }
+    }
+}
+
+impl std::fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+impl TryFrom<String> for ClockTime {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<ClockTime> for String {
+    fn from(t: ClockTime) -> String {
+        t.to_string()
+    }
+}
+
 /// One period of being looked after, from the day it began to the day it ended (if it has).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodOfCare {
     pub start: Date,
+    /// The time the child became looked after, where it was recorded (a child placed late
+    /// at night: the emergency duty team's records show the hour).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<ClockTime>,
     pub need: CategoryOfNeed,
     /// The postcode of the home the child was looked after from.
     pub home_postcode: Option<Postcode>,

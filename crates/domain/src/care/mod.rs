@@ -3,6 +3,7 @@
 //! what the worker records.
 pub mod codes;
 pub mod contact;
+pub mod decision;
 pub mod dashboard;
 pub mod episodes;
 pub mod planning;
@@ -36,6 +37,7 @@ impl CarePeriodRecord {
         let planning = planning::Planning { missing: p.planning.missing.clone(), uasc: p.planning.uasc, ..Default::default() };
         let period = episodes::PeriodOfCare {
             start: p.start,
+            start_time: p.start_time,
             need: p.need,
             home_postcode: p.home_postcode.clone(),
             legal_statuses: p.legal_statuses.clone(),
@@ -61,6 +63,8 @@ pub struct CarePeriodOutline {
 #[derive(Deserialize)]
 struct PeriodOutline {
     start: time::Date,
+    #[serde(default)]
+    start_time: Option<episodes::ClockTime>,
     need: codes::CategoryOfNeed,
     home_postcode: Option<postcode::Postcode>,
     legal_statuses: Vec<episodes::LegalStatusFrom>,
@@ -86,6 +90,7 @@ impl From<CarePeriodOutline> for CarePeriodRecord {
             child: o.child,
             period: episodes::PeriodOfCare {
                 start: p.start,
+                start_time: p.start_time,
                 need: p.need,
                 home_postcode: p.home_postcode,
                 legal_statuses: p.legal_statuses,

@@ -71,6 +71,21 @@ code_list!(
     }
 );
 
+code_list!(
+    /// Who asked for a statutory visit (regulation 28(3)).
+    VisitRequester {
+        Child = "child": "The child",
+        Iro = "iro": "The child's IRO",
+    }
+);
+
+/// A visit asked for on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRequest {
+    pub by: VisitRequester,
+    pub on: Date,
+}
+
 /// A placement's plan, agreed on a day; `placement` is the day the placement began.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlacementPlan {
@@ -186,6 +201,8 @@ pub struct Planning {
     pub contact_requests: Vec<super::contact::ContactRequest>,
     /// Convictions, cautions and final warnings, in the order recorded.
     pub offences: Vec<Offence>,
+    /// Visits the child or their IRO asked for, in date order.
+    pub visit_requests: Vec<VisitRequest>,
 }
 
 fn text(e: &mut FieldErrors, field: &str, value: &str, what: &str) {
@@ -309,6 +326,13 @@ impl PeriodOfCare {
             if rep.ready < self.start {
                 e.add("planning.next_report.ready", format!("The report is written while the child is looked after, from {}", self.start));
             }
+        }
+        for (i, r) in p.visit_requests.iter().enumerate() {
+            let f = format!("planning.visit_requests[{i}].on");
+            if !within(r.on) {
+                e.add(&f, format!("A visit is asked for while the child is looked after: between {} and {}", self.start, last));
+            }
+            not_future(&mut e, &f, r.on);
         }
         for (i, m) in p.missing.iter().enumerate() {
             let f = |x: &str| format!("planning.missing[{i}].{x}");

@@ -31,6 +31,8 @@ pub const HEALTH_5_AND_OVER_RULE: &str = "health_assessment_review_5_and_over";
 pub const PEP_RULE: &str = "personal_education_plan";
 /// Seed 004: transport to keep a child's school after a move in years 10 and 11.
 pub const TRANSPORT_RULE: &str = "school_transport";
+/// Regulation 28(3): a visit whenever the child or their IRO reasonably asks for one.
+pub const VISIT_REQUEST_RULE: &str = "statutory_visit_on_request";
 
 /// What the steps depend on besides the period.
 #[derive(Clone, Copy, Debug)]
@@ -60,10 +62,26 @@ pub fn next_review(p: &PeriodOfCare, pack: &Pack, cal: &Calendar) -> Result<Dead
 /// The deadline of the next statutory visit to a child in the placement they are in on
 /// `today`: within a week of the placement beginning, then at most six weeks after the last
 /// visit, or three months once the placement is agreed as long-term and a year old.
+/// A visit the child or their IRO asked for after the last one brings the next forward.
 pub fn next_visit(p: &PeriodOfCare, visits: &[Date], pack: &Pack, cal: &Calendar, today: Date) -> Option<(String, Result<Deadline, DeadlineError>)> {
     let began = p.placement_began(today)?;
     let last = visits.iter().filter(|v| **v >= began && p.covers(**v)).max().copied();
-    Some(match last {
+    let regular = regular_visit(p, began, last, pack, cal);
+    let asked = p.planning.visit_requests.iter().filter(|r| r.on >= began && last.is_none_or(|v| r.on > v)).map(|r| r.on).max();
+    if let (Some(on), Ok(due)) = (asked, &regular.1)
+        && pack.timescale(VISIT_REQUEST_RULE).is_some()
+    {
+        let requested = pack.deadline(VISIT_REQUEST_RULE, 1, Start::Date(on), cal);
+        if requested.as_ref().map_or(true, |r| r.due.date() < due.due.date()) {
+            return Some((format!("visit:asked:{on}"), requested));
+        }
+    }
+    Some(regular)
+}
+
+/// The next visit as regulation 28(2) times it, without requests.
+fn regular_visit(p: &PeriodOfCare, began: Date, last: Option<Date>, pack: &Pack, cal: &Calendar) -> (String, Result<Deadline, DeadlineError>) {
+    match last {
         None => (format!("visit:first:{began}"), pack.deadline(VISIT_RULE, 1, Start::Date(began), cal)),
         Some(v) => {
             let long_term = p.planning.long_term.is_some_and(|lt| lt.placement == began && lt.agreed <= v);
@@ -75,7 +93,7 @@ pub fn next_visit(p: &PeriodOfCare, visits: &[Date], pack: &Pack, cal: &Calendar
             };
             (format!("visit:after:{v}"), d)
         }
-    })
+    }
 }
 
 /// Every step of the period that is due now, in a stable order; `id` names the period in

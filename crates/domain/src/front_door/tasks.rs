@@ -56,10 +56,16 @@ pub enum TaskKind {
     PersonalEducationPlan,
     /// Seed 004: after a move in years 10 and 11, transport to keep the child's school place.
     SchoolTransport,
+    /// A manager authorises (or not) the decision to bring a child into care.
+    CareDecisionAuthorisation,
+    /// Seed 001: the planning meeting before a child comes into care.
+    PreCarePlanningMeeting,
+    /// Seed 001: tell the reviewing service, health and the school that a child is coming into care.
+    CareNotifications,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 26] = [
+    pub const ALL: [TaskKind; 29] = [
         Self::ScreeningDecision,
         Self::ReferralResponse,
         Self::ChildSeen,
@@ -86,6 +92,9 @@ impl TaskKind {
         Self::HealthAssessment,
         Self::PersonalEducationPlan,
         Self::SchoolTransport,
+        Self::CareDecisionAuthorisation,
+        Self::PreCarePlanningMeeting,
+        Self::CareNotifications,
     ];
 
     /// The stored and JSON name.
@@ -117,6 +126,9 @@ impl TaskKind {
             Self::HealthAssessment => "health_assessment",
             Self::PersonalEducationPlan => "personal_education_plan",
             Self::SchoolTransport => "school_transport",
+            Self::CareDecisionAuthorisation => "care_decision_authorisation",
+            Self::PreCarePlanningMeeting => "pre_care_planning_meeting",
+            Self::CareNotifications => "care_notifications",
         }
     }
 
@@ -152,6 +164,9 @@ impl TaskKind {
             Self::HealthAssessment => "Arrange the review health assessment",
             Self::PersonalEducationPlan => "Hold the personal education plan meeting",
             Self::SchoolTransport => "Arrange transport to keep the child's school",
+            Self::CareDecisionAuthorisation => "Authorise the decision about care",
+            Self::PreCarePlanningMeeting => "Hold the pre-care planning meeting",
+            Self::CareNotifications => "Tell the reviewing service, health and the school",
         }
     }
 }
@@ -167,6 +182,8 @@ pub enum TaskSubject {
     Episode(EpisodeId),
     /// A period of care.
     CarePeriod(crate::care::CarePeriodId),
+    /// A decision about a child coming into care.
+    CareDecision(crate::care::decision::CareDecisionId),
 }
 
 impl TaskSubject {
@@ -178,6 +195,7 @@ impl TaskSubject {
             Self::Assessment(id) => ("assessment", id.to_string()),
             Self::Episode(id) => ("episode", id.to_string()),
             Self::CarePeriod(id) => ("care_period", id.to_string()),
+            Self::CareDecision(id) => ("care_decision", id.to_string()),
         }
     }
 
@@ -188,6 +206,7 @@ impl TaskSubject {
             "assessment" => id.parse().ok().map(Self::Assessment),
             "episode" => id.parse().ok().map(Self::Episode),
             "care_period" => id.parse().ok().map(Self::CarePeriod),
+            "care_decision" => id.parse().ok().map(Self::CareDecision),
             _ => None,
         }
     }

@@ -69,7 +69,8 @@ impl Unit {
             Unit::Hours => return (amount, Some(amount)),
             Unit::WorkingDays => (amount, None),
             Unit::CalendarDays => (amount, Some(amount)),
-            Unit::Weeks => (7 * amount, Some(7 * amount)),
+            // Like months, a week's deadline moves back at most 4 days to a working day.
+            Unit::Weeks => ((7 * amount).saturating_sub(MONTH_DEADLINE_MOVE), Some(7 * amount)),
             // m months average 30.436875 days each (the Gregorian year over 12); a run of m
             // months is at most 3 days shorter than that (February, and a 31st clamped to a
             // shorter month's end), and a deadline on a weekend or bank holiday moves back
@@ -173,8 +174,8 @@ impl Timespan {
                 (Due::Date(r.date), r.warnings)
             }
             Unit::CalendarDays => (Due::Date(calendar::add_days(date, n)?), Vec::new()),
-            Unit::Weeks => (Due::Date(calendar::add_days(date, n * 7)?), Vec::new()),
-            Unit::Months => (Due::Date(month_deadline(date, n, cal)?), Vec::new()),
+            Unit::Weeks => (Due::Date(last_working_day(calendar::add_days(date, n * 7)?, cal)?), Vec::new()),
+            Unit::Months => (Due::Date(last_working_day(calendar::add_months(date, n)?, cal)?), Vec::new()),
             Unit::Hours => match start {
                 Start::DateTime(t) => (Due::DateTime(t.checked_add(Duration::hours(n)).ok_or(DeadlineError::OutOfRange)?), Vec::new()),
                 Start::Date(_) => return Err(DeadlineError::NeedsTime),
@@ -183,11 +184,11 @@ impl Timespan {
     }
 }
 
-/// `n` calendar months after `date`; when that day is a weekend or bank holiday, the last
-/// day before it that is neither (a review "within 3 months" held on the Friday is in time,
-/// on the Monday it is late). Local closure days do not move it: they are not bounded.
-fn month_deadline(date: Date, n: i64, cal: &Calendar) -> Result<Date, DeadlineError> {
-    let mut d = calendar::add_months(date, n)?;
+/// A deadline of weeks or months that falls on a weekend or bank holiday comes back to the
+/// last day before it that is neither (a review "within 3 months", a visit "within a week"
+/// done on the Friday is in time, on the Monday it is late). Local closure days do not move
+/// it: they are not bounded.
+fn last_working_day(mut d: Date, cal: &Calendar) -> Result<Date, DeadlineError> {
     while matches!(cal.non_working(d), Some(calendar::NonWorking::Weekend | calendar::NonWorking::BankHoliday(_))) {
         d = d.previous_day().ok_or(DeadlineError::OutOfRange)?;
     }

@@ -56,7 +56,7 @@ fn the_national_pack_has_the_design_defaults() {
     assert!(p.timescales.values().all(|t| t.source.is_some()));
     // Hearth's own defaults where the law sets no interval are marked as such.
     let local: Vec<&str> = p.timescales.iter().filter(|(_, t)| !t.statutory).map(|(k, _)| k.as_str()).collect();
-    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit", "school_transport"]);
+    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit", "care_decision_authorisation", "pre_care_planning_meeting", "care_notifications", "statutory_visit_on_request", "school_transport"]);
     // File order is kept.
     assert_eq!(p.timescales.keys().next().map(String::as_str), Some("referral_decision"));
 }
@@ -181,7 +181,10 @@ fn timespans_compare_only_when_the_order_is_certain() {
     assert_eq!(ts("48 hours").compare(ts("1 calendar day")), Some(Greater));
     assert_eq!(ts("36 hours").compare(ts("1 calendar day")), None);
     assert_eq!(ts("24 hours").compare(ts("1 working day")), Some(Less));
-    assert_eq!(ts("2 weeks").compare(ts("14 calendar days")), Some(Equal));
+    // A deadline in weeks on a weekend or holiday comes back to a working day: never later.
+    assert_eq!(ts("2 weeks").compare(ts("14 calendar days")), Some(Less));
+    assert_eq!(ts("2 weeks").compare(ts("10 calendar days")), Some(Greater));
+    assert_eq!(ts("2 weeks").compare(ts("12 calendar days")), None);
     assert_eq!(ts("1 month").compare(ts("31 calendar days")), Some(Less));
     // A month from 31 January ends on 28 February, earlier still when that is a weekend.
     assert_eq!(ts("1 month").compare(ts("4 weeks")), None);

@@ -288,6 +288,18 @@ impl Tx for RecordingTx {
     async fn care_period_outlines(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
         self.inner.care_period_outlines().await
     }
+    async fn insert_care_decision(&mut self, d: &hearth_domain::care::decision::CareDecision, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_care_decision(d, meta).await
+    }
+    async fn update_care_decision(&mut self, d: &hearth_domain::care::decision::CareDecision, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_care_decision(d, expected_version, meta).await
+    }
+    async fn care_decision(&mut self, id: hearth_domain::care::decision::CareDecisionId) -> Result<Option<Versioned<hearth_domain::care::decision::CareDecision>>> {
+        self.inner.care_decision(id).await
+    }
+    async fn care_decisions_of(&mut self, child: PersonId) -> Result<Vec<Versioned<hearth_domain::care::decision::CareDecision>>> {
+        self.inner.care_decisions_of(child).await
+    }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_provider(p, meta).await
     }

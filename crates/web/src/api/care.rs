@@ -2,7 +2,7 @@
 //! the providers they are placed with. The same use cases as the pages: the same access
 //! rules, checks and audit entries.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
+use super::dto::{DecisionChangeBody, ProposeCare, QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::Json;
 use hearth_app::ProviderFilter;
 use hearth_domain::care::provider::{ProviderId, ProviderKind};
+use hearth_domain::care::decision::CareDecisionId;
 use hearth_domain::care::CarePeriodId;
 use hearth_domain::codes::Coded;
 use hearth_domain::PersonId;
@@ -66,6 +67,46 @@ pub async fn change(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: P
     let id = CarePeriodId(ids.get("id")?);
     let change = body.change.to_domain().map_err(ApiError::invalid)?;
     s.app.change_care(&actor, id, body.version, change).await?;
+    Ok(Json(CareChanged { version: body.version + 1 }))
+}
+
+/// Proposes that a child come into care (section 20, a care order or an emergency protection
+/// order), with the reasons. A manager other than the proposer authorises it with
+/// `POST /care-decisions/{id}/changes`; a child already looked after, or with a decision
+/// still open, is refused naming the field.
+#[utoipa::path(
+    post, path = "/people/{id}/care-decisions", operation_id = "propose_care", tag = "children in care",
+    params(("id" = uuid::Uuid, Path, description = "The child's Hearth id")),
+    request_body = ProposeCare,
+    responses(
+        (status = 201, description = "Proposed; the authorisation is a task in the team's tray", body = CreatedRecord, headers(("Location" = String, description = "The child's care"))),
+        WriteErrors,
+    )
+)]
+pub async fn propose(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiJson(body): ApiJson<ProposeCare>) -> Result<Created<CreatedRecord>, ApiError> {
+    let child = PersonId(ids.get("id")?);
+    let proposal = body.to_domain().map_err(ApiError::invalid)?;
+    let id = s.app.propose_care(&actor, child, proposal).await?;
+    Ok(created(format!("/api/v1/people/{child}/care"), CreatedRecord { id: id.0 }))
+}
+
+/// Records a step on a decision about care: a manager's authorisation (or refusal, with
+/// why), the pre-care planning meeting, who was told, or its withdrawal. Authorising needs a
+/// manager other than the proposer.
+#[utoipa::path(
+    post, path = "/care-decisions/{id}/changes", operation_id = "change_care_decision", tag = "children in care",
+    params(("id" = uuid::Uuid, Path, description = "The decision's id")),
+    request_body = DecisionChangeBody,
+    responses(
+        (status = 200, description = "Recorded; the decision's version went up by one", body = CareChanged),
+        (status = 409, description = "Someone else changed the decision first; `current_version` says which version is stored now", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
+    )
+)]
+pub async fn decide(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiJson(body): ApiJson<DecisionChangeBody>) -> Result<Json<CareChanged>, ApiError> {
+    let id = CareDecisionId(ids.get("id")?);
+    let change = body.change.to_domain().map_err(ApiError::invalid)?;
+    s.app.change_care_decision(&actor, id, body.version, change).await?;
     Ok(Json(CareChanged { version: body.version + 1 }))
 }
 

@@ -65,6 +65,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(front_door::person_front_door))
         .routes(routes!(care::care, care::start))
         .routes(routes!(care::change))
+        .routes(routes!(care::propose))
+        .routes(routes!(care::decide))
         .routes(routes!(care::providers, care::add_provider))
         .routes(routes!(care::provider, care::change_provider))
         .routes(routes!(care::dashboard))

@@ -6,7 +6,7 @@ use super::people::{day, options_from};
 use super::step_form::{date_field, Field, FormSpec, StepForm, StepTarget};
 use super::{layout, parse_id, Saved};
 use crate::error::{render, WebError};
-use crate::forms::{date_input, FormData};
+use crate::forms::{date_input, time_input, FormData};
 use crate::layout::Layout;
 use crate::session::{Signed, Visitor};
 use crate::AppState;
@@ -14,12 +14,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, CareChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
-use hearth_domain::care::planning::{Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
+use hearth_app::{Actor, AppError, CareChange, CareProposal, DecisionChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
+use hearth_domain::care::decision::{CareRoute, Notification, Notified, PlanningMeeting, Stage};
+use hearth_domain::care::planning::{VisitRequest, VisitRequester, Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
 use hearth_domain::care::wellbeing::{latest, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, RequestOutcome};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
-use hearth_domain::care::episodes::{Ending, LegalStatusFrom, Placement};
+use hearth_domain::care::episodes::{ClockTime, Ending, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::ProviderId;
 use hearth_domain::codes::Coded;
@@ -134,6 +135,13 @@ impl CarePage {
         };
         rows.push(PlanRow { key: "Report for the next review", value: report, overdue: false, action });
         rows.push(row("Next statutory visit", None, TaskKind::CareVisit, self.can_edit.then(|| ("Record a visit", format!("/people/{id}/notes/new?type=statutory_visit")))));
+        let asked = self.care.due(TaskKind::CareVisit).filter(|d| d.step.contains(":visit:asked:")).and_then(|_| p.visit_requests.last());
+        rows.push(PlanRow {
+            key: "Visit asked for",
+            value: asked.map_or_else(|| "None waiting".into(), |r| format!("By {} on {}", lower_first(r.by.label()), day(&r.on))),
+            overdue: false,
+            action: edit("Record a request", "visit-request"),
+        });
         let missing = p.missing.last().filter(|m| m.end.is_none());
         rows.push(PlanRow {
             key: "Missing",
@@ -305,6 +313,61 @@ impl CarePage {
     fn day(&self, d: &time::Date) -> String {
         day(d)
     }
+
+    /// The rows of the decision about care still to be acted on.
+    fn decision_rows(&self) -> Vec<PlanRow> {
+        let Some(d) = self.care.open_decision().map(|d| &d.value) else { return Vec::new() };
+        let edit = |label, form| self.form_link(label, form);
+        let due = |kind| self.care.decision_due(kind).map(|date| (format!("Due by {}", day(&date)), date < self.summary.today));
+        let mut rows = vec![
+            PlanRow { key: "Proposed", value: format!("{}, by {} on {}", d.route.label(), self.care.name(d.proposed_by), day(&d.proposed)), overdue: false, action: None },
+            PlanRow { key: "Why", value: d.reasons.clone(), overdue: false, action: None },
+            PlanRow { key: "Planned start", value: d.planned_start.map_or_else(|| "Not planned (an emergency)".into(), |p| day(&p)), overdue: false, action: None },
+        ];
+        match &d.authorisation {
+            None => {
+                let (value, overdue) = due(TaskKind::CareDecisionAuthorisation).map_or(("Waiting for a manager".into(), false), |(v, o)| (format!("Waiting for a manager; {}", lower_first(&v)), o));
+                let action = self.can_sign_off.then(|| ("Authorise", format!("/people/{}/care/authorise", self.summary.record.id)));
+                rows.push(PlanRow { key: "Manager's decision", value, overdue, action });
+            }
+            Some(a) => {
+                let comments = if a.comments.is_empty() { String::new() } else { format!(": {}", a.comments) };
+                rows.push(PlanRow { key: "Manager's decision", value: format!("Agreed by {} on {}{comments}", self.care.name(a.by), day(&a.on)), overdue: false, action: None });
+                let (value, overdue) = match &d.meeting {
+                    Some(m) => (format!("Held on {} with {}", day(&m.held), m.attendees), false),
+                    None => due(TaskKind::PreCarePlanningMeeting).unwrap_or_else(|| ("Not held".into(), false)),
+                };
+                rows.push(PlanRow { key: "Planning meeting", value, overdue, action: edit(if d.meeting.is_some() { "Change" } else { "Record" }, "pre-care-meeting") });
+                let told: Vec<String> = d.notified.iter().map(|n| format!("{} on {}", n.whom.label(), day(&n.on))).collect();
+                let waiting = Notified::ALL.iter().filter(|w| d.told(**w).is_none()).count();
+                let (mut value, overdue) = if waiting == 0 { (String::new(), false) } else { due(TaskKind::CareNotifications).unwrap_or_else(|| (String::new(), false)) };
+                if !told.is_empty() {
+                    value = if value.is_empty() { format!("Told: {}", told.join("; ")) } else { format!("Told: {}. Still to tell: {waiting}; {}", told.join("; "), lower_first(&value)) };
+                }
+                rows.push(PlanRow { key: "Told", value, overdue, action: (waiting > 0).then(|| edit("Record who was told", "notify")).flatten() });
+            }
+        }
+        rows
+    }
+
+    /// Decisions no longer open (refused, withdrawn, or care began under them).
+    fn past_decisions(&self) -> Vec<(String, String)> {
+        self.care
+            .decisions
+            .iter()
+            .map(|d| &d.value)
+            .filter(|d| !d.is_open())
+            .map(|d| {
+                let outcome = match (d.stage(), &d.authorisation, d.withdrawn) {
+                    (Stage::CareBegan, _, _) => "Agreed; the child came into care".to_string(),
+                    (Stage::Withdrawn, _, Some(w)) => format!("Withdrawn on {}", day(&w)),
+                    (_, Some(a), _) => format!("Not agreed by {} on {}: {}", self.care.name(a.by), day(&a.on), a.comments),
+                    _ => String::new(),
+                };
+                (format!("{} ({})", lower_first(d.route.label()), day(&d.proposed)), outcome)
+            })
+            .collect()
+    }
 }
 
 
@@ -343,6 +406,12 @@ fn flash(saved: &str) -> Option<String> {
             "contact-outcome" => "Request allocated or closed.",
             "transport" => "School transport recorded.",
             "offence" => "Offence recorded.",
+            "visit-request" => "Visit request recorded: the next visit is due sooner.",
+            "propose" => "Proposal sent to a manager for authorisation.",
+            "authorise" => "Decision recorded.",
+            "pre-care-meeting" => "Planning meeting recorded.",
+            "notify" => "Recorded who was told.",
+            "withdraw-decision" => "Proposal withdrawn.",
             _ => return None,
         }
         .to_string(),
@@ -393,6 +462,9 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
         rows
     });
     let needs_open = |s: FormSpec| if open.is_some() { Ok(s) } else { Err(WebError(AppError::NotFound)) };
+    if let Some(spec) = decision_spec(key, care, open.is_some()) {
+        return Ok(spec);
+    }
     match key {
         "start" if open.is_none() => Ok(FormSpec {
             title: "Record that the child became looked after".into(),
@@ -400,6 +472,7 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
             intro: Some("Record the legal status and the first placement as they were on the day care began. Moves and changes of legal status are recorded afterwards, each on its own day: Hearth works out the episodes the return counts."),
             fields: vec![
                 date_field("start", "Date the child became looked after"),
+                Field::Time { name: "start", label: "Time the child became looked after (optional)" },
                 Field::Select { name: "status", label: "Legal status", options: coded_options::<LegalStatus>("Choose the legal status") },
                 Field::Select { name: "need", label: "Category of need", options: coded_options::<CategoryOfNeed>("Choose the main reason the child is looked after") },
                 Field::Text { name: "home_postcode", label: "Postcode of the home the child was looked after from (optional)", hint: "For example, TW1 3SX", width: "govuk-input--width-10" },
@@ -606,6 +679,13 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
             button: "Save",
         },
         "transport" => one_date("Record school transport", "Date transport was arranged", Some("After a move, transport keeps the child at their school; it matters most in years 10 and 11.")),
+        "visit-request" => FormSpec {
+            title: "Record that a visit was asked for".into(),
+            context,
+            intro: Some("Regulation 28: the child is visited whenever they, or their IRO, reasonably ask. The next statutory visit is then due within five working days, unless it is due sooner anyway."),
+            fields: vec![Field::Radios { name: "by", legend: "Who asked", options: VisitRequester::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() }, date_field("on", "Date they asked")],
+            button: "Save",
+        },
         "offence" => FormSpec {
             title: "Record a conviction or caution".into(),
             context,
@@ -658,6 +738,8 @@ fn provider(f: &FormData, errors: &mut FieldErrors) -> Option<ProviderId> {
 enum Asked {
     Start(NewCare),
     Change(CareChange),
+    Propose(CareProposal),
+    Decide(DecisionChange),
 }
 
 fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldErrors> {
@@ -673,9 +755,19 @@ fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldError
             };
             let carer = provider(f, &mut e);
             let kind = code::<PlacementType>(f, "kind", "Choose the type of placement", &mut e);
+            let start_time = match f.get("start_time").trim() {
+                "" => None,
+                t => {
+                    let t = time_input(t).and_then(|t| ClockTime::new(t.hour(), t.minute()));
+                    if t.is_none() {
+                        e.add("start_time", "Enter the time on the 24-hour clock, like 09:30 or 21:45");
+                    }
+                    t
+                }
+            };
             e.into_result()?;
             match (start, legal_status, need, carer, kind) {
-                (Some(start), Some(legal_status), Some(need), Some(provider), Some(kind)) => Asked::Start(NewCare { start, legal_status, need, home_postcode, kind, provider }),
+                (Some(start), Some(legal_status), Some(need), Some(provider), Some(kind)) => Asked::Start(NewCare { start, start_time, legal_status, need, home_postcode, kind, provider }),
                 _ => return Err(FieldErrors::one("start", "Enter the date care began")),
             }
         }
@@ -711,9 +803,111 @@ fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldError
                 _ => return Err(FieldErrors::one("on", "Enter the date care ended")),
             }
         }
+        "propose" => {
+            let route = code::<CareRoute>(f, "route", "Choose how the child would come into care", &mut e);
+            let reasons = f.get("reasons").to_string();
+            let planned_start = date_input(f, "planned_start", "The planned start", &mut e);
+            e.into_result()?;
+            match route {
+                Some(route) => Asked::Propose(CareProposal { route, reasons, planned_start }),
+                None => return Err(FieldErrors::one("route", "Choose how the child would come into care")),
+            }
+        }
+        "authorise" => {
+            let agreed = match f.get("agreed") {
+                "yes" => true,
+                "no" => false,
+                _ => return Err(FieldErrors::one("agreed", "Say whether you agree")),
+            };
+            Asked::Decide(DecisionChange::Authorise { agreed, comments: f.get("comments").to_string() })
+        }
+        "pre-care-meeting" => {
+            let held = required_date(f, "held", "The date of the meeting", &mut e);
+            e.into_result()?;
+            let meeting = |held| PlanningMeeting { held, attendees: f.get("attendees").to_string(), plan: f.get("plan").to_string() };
+            Asked::Decide(DecisionChange::Meeting(meeting(held.ok_or_else(|| FieldErrors::one("held", "Enter the date of the meeting"))?)))
+        }
+        "notify" => {
+            let whom = code::<Notified>(f, "whom", "Choose who was told", &mut e);
+            let on = required_date(f, "on", "The date they were told", &mut e);
+            e.into_result()?;
+            match whom.zip(on) {
+                Some((whom, on)) => Asked::Decide(DecisionChange::Told(Notification { whom, on })),
+                None => return Err(FieldErrors::one("whom", "Choose who was told")),
+            }
+        }
+        "withdraw-decision" => {
+            let on = required_date(f, "on", "The date it was withdrawn", &mut e);
+            e.into_result()?;
+            Asked::Decide(DecisionChange::Withdraw(on.ok_or_else(|| FieldErrors::one("on", "Enter the date"))?))
+        }
         _ => Asked::Change(planning_change(key, f, today)?),
     };
     Ok(asked)
+}
+
+/// The forms of a decision about care: proposing it (when the child is not looked after and
+/// no decision is open), and the steps of the open one.
+fn decision_spec(key: &str, care: &ChildCare, looked_after: bool) -> Option<FormSpec> {
+    if key == "propose" {
+        return (!looked_after && care.open_decision().is_none()).then(|| FormSpec {
+            title: "Propose that the child comes into care".into(),
+            context: vec![],
+            intro: Some("A manager other than you authorises the decision. Once it is agreed, hold the pre-care planning meeting and tell the Independent Reviewing Service, health and the school: each is a task in your work tray."),
+            fields: vec![
+                Field::Radios { name: "route", legend: "How would the child come into care?", options: CareRoute::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect() },
+                Field::Textarea { name: "reasons", label: "Why the child needs to come into care", hint: "What has been tried, the risks, and the views of the child and family", rows: 6 },
+                Field::Date { name: "planned_start", label: "When is the child expected to come into care? (optional)", hint: "Leave blank in an emergency. For example, 27 3 2024" },
+            ],
+            button: "Send for authorisation",
+        });
+    }
+    let d = &care.open_decision()?.value;
+    let context = vec![
+        ("Proposed".to_string(), format!("{}, by {} on {}", d.route.label(), care.name(d.proposed_by), day(&d.proposed))),
+        ("Why".to_string(), d.reasons.clone()),
+    ];
+    Some(match key {
+        "authorise" if d.stage() == Stage::Proposed => FormSpec {
+            title: "Authorise the decision about care".into(),
+            context,
+            intro: Some("Only a manager other than the one who proposed it can authorise the decision."),
+            fields: vec![
+                yes_no("agreed", "Do you agree?"),
+                Field::Textarea { name: "comments", label: "Comments", hint: "If you do not agree, say why and what should happen instead", rows: 4 },
+            ],
+            button: "Save the decision",
+        },
+        "pre-care-meeting" if d.agreed() => FormSpec {
+            title: "Record the pre-care planning meeting".into(),
+            context,
+            intro: Some("The meeting plans the child's move into care: the placement, family time, school and health."),
+            fields: vec![
+                date_field("held", "Date of the meeting"),
+                Field::Textarea { name: "attendees", label: "Who attended", hint: "Names and roles", rows: 3 },
+                Field::Textarea { name: "plan", label: "What was planned (optional)", hint: "", rows: 5 },
+            ],
+            button: "Save",
+        },
+        "notify" if d.agreed() => FormSpec {
+            title: "Record who was told".into(),
+            context,
+            intro: Some("Seed 001: tell the Independent Reviewing Service at once, so the first review can be planned, and tell health and the school."),
+            fields: vec![
+                Field::Radios { name: "whom", legend: "Who was told", options: Notified::ALL.iter().filter(|w| d.told(**w).is_none()).map(|w| (w.code().to_string(), w.label().to_string())).collect() },
+                date_field("on", "Date they were told"),
+            ],
+            button: "Save",
+        },
+        "withdraw-decision" => FormSpec {
+            title: "Withdraw the proposal".into(),
+            context,
+            intro: Some("The child will not come into care under this proposal. Its tasks close."),
+            fields: vec![date_field("on", "Date it was withdrawn")],
+            button: "Withdraw the proposal",
+        },
+        _ => return None,
+    })
 }
 
 fn number(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<u32> {
@@ -870,6 +1064,11 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
             request.zip(outcome).map(|(request, outcome)| CareChange::ContactOutcome { request, outcome })
         }
         "transport" => on(&mut e, "The date transport was arranged").map(CareChange::Transport),
+        "visit-request" => {
+            let by = code::<VisitRequester>(f, "by", "Choose who asked for the visit", &mut e);
+            let on = on(&mut e, "The date they asked");
+            by.zip(on).map(|(by, on)| CareChange::VisitRequest(VisitRequest { by, on }))
+        }
         "offence" => {
             let outcome = code::<OffenceOutcome>(f, "outcome", "Choose the outcome", &mut e);
             let day = on(&mut e, "The date");
@@ -898,6 +1097,13 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
                     return e;
                 }
                 e.field = match (key, e.field.as_str(), last.as_str()) {
+                    ("authorise", _, "comments") => "comments".into(),
+                    ("authorise", _, _) => "agreed".into(),
+                    ("pre-care-meeting", "meeting", _) => "held".into(),
+                    ("notify", _, "on") => "on".into(),
+                    ("notify", _, _) => "whom".into(),
+                    ("withdraw-decision", _, _) => "on".into(),
+                    ("visit-request", _, _) => "on".into(),
                     ("school", _, "virtual_school_told") => "told".into(),
                     ("transport", _, _) => "on".into(),
                     ("contact-outcome", _, _) => "detail".into(),
@@ -920,13 +1126,16 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
 
 async fn form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, key: &str, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
     let care = s.app.care_of(actor, id).await?;
-    let needs = if matches!(key, "sign-off" | "contact-outcome") { Permission::RecordManagementOversight } else { Permission::AddCaseNotes };
+    let needs = if matches!(key, "sign-off" | "contact-outcome" | "authorise") { Permission::RecordManagementOversight } else { Permission::AddCaseNotes };
     if !actor.can(needs) {
         return Err(s.app.forbidden(actor, &format!("care.{key}"), Some(id)).await.into());
     }
     let providers = if matches!(key, "start" | "move") { provider_options(s, actor).await? } else { Vec::new() };
     let spec = spec(key, &care, providers)?;
-    let version = care.current(care.summary.today).map_or(0, |p| p.record.version);
+    let version = match decision_spec(key, &care, false) {
+        Some(_) => care.open_decision().map_or(0, |d| d.version),
+        None => care.current(care.summary.today).map_or(0, |p| p.record.version),
+    };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let target = StepTarget { action: format!("/people/{id}/care/{key}"), back: format!("/people/{id}/care") };
     let page = StepForm::new(layout(v, spec.title.clone()), Some((id, care.summary.record.details.full_name())), target, version, spec, form.unwrap_or_default(), errors);
@@ -942,6 +1151,13 @@ pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
     let outcome = match asked(&key, &f, s.app.today()) {
         Err(errors) => Err(AppError::Invalid(errors)),
         Ok(Asked::Start(new)) => s.app.start_care(&actor, id, new).await.map(|_| ()),
+        Ok(Asked::Propose(p)) => s.app.propose_care(&actor, id, p).await.map(|_| ()),
+        Ok(Asked::Decide(change)) => {
+            let care = s.app.care_of(&actor, id).await?;
+            let Some(open) = care.open_decision() else { return Err(WebError(AppError::NotFound)) };
+            let version: i64 = f.get("version").parse().unwrap_or(0);
+            s.app.change_care_decision(&actor, open.value.id, version, change).await
+        }
         Ok(Asked::Change(change)) => {
             let care = s.app.care_of(&actor, id).await?;
             let Some(open) = care.current(care.summary.today) else { return Err(WebError(AppError::NotFound)) };

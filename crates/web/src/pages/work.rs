@@ -56,6 +56,7 @@ pub fn task_href(t: &Task) -> String {
         TaskSubject::Assessment(id) => format!("/assessments/{id}"),
         TaskSubject::Episode(id) => format!("/episodes/{id}"),
         TaskSubject::CarePeriod(_) => format!("/people/{}/care", t.child),
+        TaskSubject::CareDecision(_) => format!("/people/{}/care#decision", t.child),
     }
 }
 

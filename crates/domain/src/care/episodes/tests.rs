@@ -32,7 +32,7 @@ fn status(from: Date, status: LegalStatus) -> LegalStatusFrom {
 fn period() -> PeriodOfCare {
     let start = date!(2025 - 03 - 03);
     PeriodOfCare {
-        start,
+        start, start_time: None,
         need: CategoryOfNeed::AbuseOrNeglect,
         home_postcode: Some(Postcode::parse("TW1 1AA").unwrap()),
         legal_statuses: vec![status(start, LegalStatus::Section20)],

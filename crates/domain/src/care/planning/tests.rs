@@ -17,7 +17,7 @@ fn period() -> PeriodOfCare {
     let (lee, khan) = (ProviderId::new(), ProviderId::new());
     let start = date!(2026 - 01 - 05);
     PeriodOfCare {
-        start,
+        start, start_time: None,
         need: CategoryOfNeed::AbuseOrNeglect,
         home_postcode: None,
         legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::InterimCareOrder }],

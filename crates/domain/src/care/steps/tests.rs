@@ -25,7 +25,7 @@ fn placement(from: Date, carer: ProviderId, postcode: &str) -> Placement {
 fn period() -> PeriodOfCare {
     let start = date!(2025 - 12 - 15);
     PeriodOfCare {
-        start,
+        start, start_time: None,
         need: CategoryOfNeed::AbsentParenting,
         home_postcode: None,
         legal_statuses: vec![LegalStatusFrom { from: start, status: LegalStatus::Section20 }],
@@ -66,7 +66,7 @@ fn becoming_looked_after_makes_the_plans_the_first_visit_and_the_first_review_du
     // 10 working days, not counting Christmas Day and Boxing Day.
     assert_eq!(d.date(TaskKind::CarePlan), Some(date!(2025 - 12 - 31)));
     assert_eq!(d.date(TaskKind::PlacementPlan), Some(date!(2025 - 12 - 22)));
-    // A week is seven days, whatever the holidays.
+    // A week is seven days (a Monday here; see below for one ending on a holiday).
     assert_eq!(d.date(TaskKind::CareVisit), Some(date!(2025 - 12 - 22)));
     // 20 working days: Christmas, Boxing Day and New Year's Day are not counted.
     assert_eq!(d.date(TaskKind::LookedAfterReview), Some(date!(2026 - 01 - 15)));
@@ -128,9 +128,9 @@ fn a_long_term_placement_is_visited_three_monthly_after_its_first_year() {
     assert_eq!(Due::of(&p, &[date!(2026 - 12 - 10)], date!(2026 - 12 - 10), &national()).date(TaskKind::CareVisit), Some(date!(2027 - 01 - 21)));
     // After it: three months (Saturday 20 March 2027, so the Friday before).
     assert_eq!(Due::of(&p, &[date!(2026 - 12 - 20)], date!(2026 - 12 - 20), &national()).date(TaskKind::CareVisit), Some(date!(2027 - 03 - 19)));
-    // Not agreed as long-term: still six weeks.
+    // Not agreed as long-term: still six weeks (Sunday 31 January, so the Friday before).
     p.planning.long_term = None;
-    assert_eq!(Due::of(&p, &[date!(2026 - 12 - 20)], date!(2026 - 12 - 20), &national()).date(TaskKind::CareVisit), Some(date!(2027 - 01 - 31)));
+    assert_eq!(Due::of(&p, &[date!(2026 - 12 - 20)], date!(2026 - 12 - 20), &national()).date(TaskKind::CareVisit), Some(date!(2027 - 01 - 29)));
 }
 
 #[test]
@@ -196,4 +196,33 @@ fn a_move_in_years_10_and_11_needs_transport_to_keep_the_school() {
     assert_eq!(due(&p, date!(2026 - 03 - 02)).date(TaskKind::SchoolTransport), Some(date!(2026 - 03 - 09)));
     p.planning.education.transport.push(date!(2026 - 03 - 04));
     assert_eq!(due(&p, date!(2026 - 03 - 04)).date(TaskKind::SchoolTransport), None);
+}
+
+#[test]
+fn a_visit_the_child_or_iro_asks_for_brings_the_next_visit_forward() {
+    use crate::care::planning::{VisitRequest, VisitRequester};
+    let mut p = period();
+    let visited = date!(2026 - 01 - 05);
+    // Six weeks after the last visit...
+    assert_eq!(Due::of(&p, &[visited], date!(2026 - 01 - 12), &national()).date(TaskKind::CareVisit), Some(date!(2026 - 02 - 16)));
+    // ...until the child asks on Monday 12 January: five working days.
+    p.planning.visit_requests.push(VisitRequest { by: VisitRequester::Child, on: date!(2026 - 01 - 12) });
+    let d = Due::of(&p, &[visited], date!(2026 - 01 - 12), &national());
+    assert_eq!((d.date(TaskKind::CareVisit), d.key(TaskKind::CareVisit)), (Some(date!(2026 - 01 - 19)), Some("care:p:visit:asked:2026-01-12")));
+    // The visit made answers it: six weeks from then again.
+    let d = Due::of(&p, &[visited, date!(2026 - 01 - 15)], date!(2026 - 01 - 15), &national());
+    assert_eq!(d.key(TaskKind::CareVisit), Some("care:p:visit:after:2026-01-15"));
+    // A request made when the regular visit is sooner anyway changes nothing.
+    p.planning.visit_requests.push(VisitRequest { by: VisitRequester::Iro, on: date!(2026 - 02 - 25) });
+    let d = Due::of(&p, &[date!(2026 - 01 - 20)], date!(2026 - 02 - 25), &national());
+    assert_eq!(d.key(TaskKind::CareVisit), Some("care:p:visit:after:2026-01-20"));
+}
+
+#[test]
+fn a_week_that_ends_on_a_bank_holiday_is_due_the_working_day_before() {
+    // Placed on Friday 18 December 2026: a week later is Christmas Day, so the Thursday.
+    let mut p = period();
+    p.placements.push(placement(date!(2026 - 12 - 18), ProviderId::new(), "KT1 2AB"));
+    let d = Due::of(&p, &[], date!(2026 - 12 - 18), &national());
+    assert_eq!(d.date(TaskKind::CareVisit), Some(date!(2026 - 12 - 24)));
 }

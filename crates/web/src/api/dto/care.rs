@@ -2,16 +2,18 @@
 //! status `C2`, placement type `U6`, …); the episodes are derived by Hearth and read-only.
 use super::cin::Reader;
 use super::{date, instant};
-use hearth_app::{CareChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
+use hearth_app::{CareChange, CareProposal, DecisionChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
 use hearth_domain::care::wellbeing::{Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, Queued, RequestOutcome};
-use hearth_domain::care::planning::{Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
+use hearth_domain::care::decision::{CareDecision, CareRoute, Notification, Notified, PlanningMeeting, Stage};
+use hearth_domain::care::planning::{VisitRequest, VisitRequester, Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, Uasc};
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
-use hearth_domain::care::episodes::{Ending, Episode, LegalStatusFrom, Placement};
+use hearth_domain::care::episodes::{ClockTime, Ending, Episode, LegalStatusFrom, Placement};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::codes::Coded;
 use hearth_domain::FieldErrors;
+use hearth_store::Versioned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -25,6 +27,8 @@ pub struct ChildCareDto {
     /// What the open period has due now, from the policy pack: the care and placement
     /// plans, the next statutory visit and review, the permanence plan, a report's sign-off.
     pub due: Vec<DueStepDto>,
+    /// Decisions about the child coming into care, newest proposal first.
+    pub decisions: Vec<CareDecisionDto>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -67,6 +71,14 @@ pub struct PlanningDto {
     /// Days school transport was arranged.
     pub school_transport: Vec<String>,
     pub offences: Vec<OffenceDto>,
+    /// Visits the child (`child`) or their IRO (`iro`) asked for.
+    pub visit_requests: Vec<VisitRequestDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitRequestDto {
+    pub by: String,
+    pub on: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -289,6 +301,7 @@ impl From<&Planning> for PlanningDto {
             contact_requests: p.contact_requests.iter().map(request_dto).collect(),
             school_transport: p.education.transport.iter().copied().map(date).collect(),
             offences: p.offences.iter().map(|o| OffenceDto { outcome: code(o.outcome), on: date(o.on) }).collect(),
+            visit_requests: p.visit_requests.iter().map(|v| VisitRequestDto { by: code(v.by), on: date(v.on) }).collect(),
         }
     }
 }
@@ -300,6 +313,8 @@ pub struct CarePeriodDto {
     /// Send it back with a change: a stale version is a 409.
     pub version: i64,
     pub start: String,
+    /// The time care began, `HH:MM`, where recorded.
+    pub start_time: Option<String>,
     /// Category of need, `N1` to `N8`.
     pub category_of_need: String,
     pub home_postcode: Option<String>,
@@ -403,6 +418,7 @@ impl From<&ChildCare> for ChildCareDto {
                         id: v.record.value.id.0,
                         version: v.record.version,
                         start: date(p.start),
+                        start_time: p.start_time.map(|t| t.to_string()),
                         category_of_need: code(p.need),
                         home_postcode: postcode(&p.home_postcode),
                         legal_statuses: p.legal_statuses.iter().map(|l| LegalStatusDto { from: date(l.from), status: code(l.status) }).collect(),
@@ -415,7 +431,8 @@ impl From<&ChildCare> for ChildCareDto {
                     }
                 })
                 .collect(),
-            due: c.due.iter().map(|d| DueStepDto { kind: d.kind.code().to_string(), label: d.kind.label().to_string(), due: date(d.deadline.due.date()), rule: d.deadline.rule.clone() }).collect(),
+            due: c.due.iter().chain(&c.decision_due).map(|d| DueStepDto { kind: d.kind.code().to_string(), label: d.kind.label().to_string(), due: date(d.deadline.due.date()), rule: d.deadline.rule.clone() }).collect(),
+            decisions: c.decisions.iter().map(Into::into).collect(),
         }
     }
 }
@@ -426,6 +443,8 @@ impl From<&ChildCare> for ChildCareDto {
 pub struct StartCare {
     /// The day care began, `YYYY-MM-DD`.
     pub start: Option<String>,
+    /// The time care began, `HH:MM` on the 24-hour clock (optional).
+    pub start_time: Option<String>,
     /// The legal status the child became looked after under (`V2`, `C2`, …).
     pub legal_status: Option<String>,
     /// `N1` to `N8`.
@@ -461,9 +480,10 @@ impl StartCare {
         let kind = r.code::<PlacementType>("placement_type", &self.placement_type);
         let kind = required(&mut r, "placement_type", kind);
         let provider = required(&mut r, "provider_id", self.provider_id.map(ProviderId));
+        let start_time = r.parsed("start_time", &self.start_time, |s| s.parse::<ClockTime>().ok(), "Enter a time as HH:MM on the 24-hour clock, for example 21:30");
         r.0.clone().into_result()?;
         match (start, legal_status, need, kind, provider) {
-            (Some(start), Some(legal_status), Some(need), Some(kind), Some(provider)) => Ok(NewCare { start, legal_status, need, home_postcode, kind, provider }),
+            (Some(start), Some(legal_status), Some(need), Some(kind), Some(provider)) => Ok(NewCare { start, start_time, legal_status, need, home_postcode, kind, provider }),
             _ => Err(FieldErrors::one("start", "This field is required")),
         }
     }
@@ -561,6 +581,10 @@ pub enum CareChangeKind {
     SchoolTransport { on: Option<String> },
     /// A conviction or caution (`outcome` as in `OffenceDto`).
     Offence { outcome: Option<String>, on: Option<String> },
+    /// The child (`by`: `child`) or their IRO (`iro`) asked for a visit on a day: the next
+    /// statutory visit is due within five working days (the pack's
+    /// `statutory_visit_on_request`) unless it is due sooner.
+    VisitRequest { by: Option<String>, on: Option<String> },
 }
 
 impl CareChangeKind {
@@ -726,11 +750,157 @@ impl CareChangeKind {
                 let on = r.required_date("on", on);
                 outcome.zip(on).map(|(outcome, on)| CareChange::Offence(Offence { outcome, on }))
             }
+            CareChangeKind::VisitRequest { by, on } => {
+                let by = r.code::<VisitRequester>("by", by);
+                let by = required(&mut r, "by", by);
+                let on = r.required_date("on", on);
+                by.zip(on).map(|(by, on)| CareChange::VisitRequest(VisitRequest { by, on }))
+            }
             CareChangeKind::Uasc { from, until } => {
                 let from = r.required_date("from", from);
                 let until = r.date("until", until);
                 from.map(|from| CareChange::Uasc(Uasc { from, until }))
             }
+        };
+        r.0.clone().into_result()?;
+        change.ok_or_else(|| FieldErrors::one("change", "This change is not complete"))
+    }
+}
+
+// ---- decisions about care ------------------------------------------------------------------
+
+/// A decision about a child coming into care, from the proposal on.
+#[derive(Serialize, ToSchema)]
+pub struct CareDecisionDto {
+    pub id: Uuid,
+    /// Send it back with a change: a stale version is a 409.
+    pub version: i64,
+    /// `section_20`, `care_order` or `emergency_protection`.
+    pub route: String,
+    /// `proposed` (waiting for a manager), `agreed`, `not_agreed`, `withdrawn` or `care_began`.
+    pub stage: String,
+    pub proposed: String,
+    pub proposed_by: Uuid,
+    pub reasons: String,
+    pub planned_start: Option<String>,
+    pub authorisation: Option<AuthorisationDto>,
+    pub meeting: Option<MeetingDto>,
+    pub notified: Vec<NotifiedDto>,
+    pub withdrawn: Option<String>,
+    /// The period of care that began under it.
+    pub care_period_id: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthorisationDto {
+    pub by: Uuid,
+    pub on: String,
+    pub agreed: bool,
+    pub comments: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeetingDto {
+    pub held: String,
+    pub attendees: String,
+    pub plan: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotifiedDto {
+    /// `reviewing_service`, `health` or `education`.
+    pub whom: String,
+    pub on: String,
+}
+
+impl From<&Versioned<CareDecision>> for CareDecisionDto {
+    fn from(v: &Versioned<CareDecision>) -> Self {
+        let d = &v.value;
+        let stage = match d.stage() {
+            Stage::Proposed => "proposed",
+            Stage::Agreed => "agreed",
+            Stage::NotAgreed => "not_agreed",
+            Stage::Withdrawn => "withdrawn",
+            Stage::CareBegan => "care_began",
+        };
+        CareDecisionDto {
+            id: d.id.0,
+            version: v.version,
+            route: code(d.route),
+            stage: stage.into(),
+            proposed: date(d.proposed),
+            proposed_by: d.proposed_by.0,
+            reasons: d.reasons.clone(),
+            planned_start: d.planned_start.map(date),
+            authorisation: d.authorisation.as_ref().map(|a| AuthorisationDto { by: a.by.0, on: date(a.on), agreed: a.agreed, comments: a.comments.clone() }),
+            meeting: d.meeting.as_ref().map(|m| MeetingDto { held: date(m.held), attendees: m.attendees.clone(), plan: m.plan.clone() }),
+            notified: d.notified.iter().map(|n| NotifiedDto { whom: code(n.whom), on: date(n.on) }).collect(),
+            withdrawn: d.withdrawn.map(date),
+            care_period_id: d.care_began.map(|p| p.0),
+        }
+    }
+}
+
+/// A worker's proposal that a child come into care.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposeCare {
+    /// `section_20`, `care_order` or `emergency_protection`.
+    pub route: Option<String>,
+    pub reasons: Option<String>,
+    /// When the child is expected to come into care, `YYYY-MM-DD` (blank in an emergency).
+    pub planned_start: Option<String>,
+}
+
+impl ProposeCare {
+    pub fn to_domain(&self) -> Result<CareProposal, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let route = r.code::<CareRoute>("route", &self.route);
+        let route = required(&mut r, "route", route);
+        let planned_start = r.date("planned_start", &self.planned_start);
+        r.0.clone().into_result()?;
+        let reasons = self.reasons.clone().unwrap_or_default();
+        route.map(|route| CareProposal { route, reasons, planned_start }).ok_or_else(|| FieldErrors::one("route", "This field is required"))
+    }
+}
+
+/// A step on a decision, at the version the client read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionChangeBody {
+    pub version: i64,
+    pub change: DecisionChangeKind,
+}
+
+/// One step, named by `type`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DecisionChangeKind {
+    /// A manager other than the proposer agrees (`agreed: true`) or, saying why in
+    /// `comments`, does not.
+    Authorise { agreed: Option<bool>, comments: Option<String> },
+    /// The pre-care planning meeting.
+    Meeting { held: Option<String>, attendees: Option<String>, plan: Option<String> },
+    /// `whom` (`reviewing_service`, `health`, `education`) told on a day.
+    Notified { whom: Option<String>, on: Option<String> },
+    /// The proposal withdrawn on a day.
+    Withdraw { on: Option<String> },
+}
+
+impl DecisionChangeKind {
+    pub fn to_domain(&self) -> Result<DecisionChange, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let change = match self {
+            DecisionChangeKind::Authorise { agreed, comments } => required(&mut r, "agreed", *agreed).map(|agreed| DecisionChange::Authorise { agreed, comments: text(comments) }),
+            DecisionChangeKind::Meeting { held, attendees, plan } => r.required_date("held", held).map(|held| DecisionChange::Meeting(PlanningMeeting { held, attendees: text(attendees), plan: text(plan) })),
+            DecisionChangeKind::Notified { whom, on } => {
+                let whom = r.code::<Notified>("whom", whom);
+                let whom = required(&mut r, "whom", whom);
+                let on = r.required_date("on", on);
+                whom.zip(on).map(|(whom, on)| DecisionChange::Told(Notification { whom, on }))
+            }
+            DecisionChangeKind::Withdraw { on } => r.required_date("on", on).map(DecisionChange::Withdraw),
         };
         r.0.clone().into_result()?;
         change.ok_or_else(|| FieldErrors::one("change", "This change is not complete"))

@@ -80,7 +80,7 @@ front_door_code!(TaskStatusCode, "Whether a task is still to do.", vec![("open",
 front_door_code!(
     TaskSubjectTypeCode,
     "The kind of record a task is about.",
-    vec![("contact", "A contact"), ("referral", "A referral"), ("assessment", "An assessment"), ("episode", "A children-in-need episode"), ("care_period", "A period of care")]
+    vec![("contact", "A contact"), ("referral", "A referral"), ("assessment", "An assessment"), ("episode", "A children-in-need episode"), ("care_period", "A period of care"), ("care_decision", "A decision about a child coming into care")]
 );
 front_door_code!(AssessmentStateCode, "Where an assessment is in its sign-off.", STATES.iter().map(|s| (state_code(*s), s.label())).collect());
 front_door_code!(
@@ -302,6 +302,7 @@ impl From<&DomTask> for DeadlineTask {
             TaskSubject::Assessment(a) => ("assessment", a.0),
             TaskSubject::Episode(e) => ("episode", e.0),
             TaskSubject::CarePeriod(p) => ("care_period", p.0),
+            TaskSubject::CareDecision(d) => ("care_decision", d.0),
         };
         let (status, done_at, done_by) = match t.status {
             TaskStatus::Open => ("open", None, None),
