@@ -601,3 +601,97 @@ async fn family_time_is_recorded_and_the_family_contact_service_takes_requests_i
     assert!(page.contains("1 in all; the last on 5 January 2026: took place") && page.contains("Waiting: third: the child is under 14"), "{page}");
     assert_eq!(sb.get(&w, &format!("{care}/contact-outcome")).await.status, axum::http::StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_worker_proposes_care_a_manager_authorises_it_and_the_steps_before_care_are_tasks() {
+    use hearth_domain::front_door::tasks::TaskKind as K;
+    let (w, sam, amy, p) = sams_case().await;
+    let tara = w.app.store.begin_read().await.unwrap().user_by_username("tara").await.unwrap().unwrap();
+    set_clock(&w, datetime!(2026-01-05 10:00 UTC));
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let care = format!("/people/{}/care", amy.id);
+    assert!(b.get(&w, &care).await.body.contains("Propose that the child comes into care"));
+    let propose = format!("{care}/propose");
+    let bad = b.form_post(&w, &propose, &propose, &[("route", "section_20"), ("reasons", " "), ("planned_start-day", "1"), ("planned_start-month", "1"), ("planned_start-year", "2026")]).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("href=\"#reasons\"") && bad.body.contains("href=\"#planned_start\""), "{}", bad.body);
+    let ok = b.form_post(&w, &propose, &propose, &[("route", "section_20"), ("reasons", "Mother in hospital; no family can care for Amy"), ("planned_start-day", "7"), ("planned_start-month", "1"), ("planned_start-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=propose"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    for text in ["Decision about care", "Waiting for a manager; due by 6 January 2026", "Sam Worker on 5 January 2026", "7 January 2026"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    assert!(!page.contains("/care/authorise"), "Sam cannot authorise");
+    assert_eq!(b.get(&w, &format!("{care}/authorise")).await.status, axum::http::StatusCode::FORBIDDEN);
+    // The authorisation is in the team's tray, for its manager.
+    let tasks = decision_tasks(&w, amy.id).await;
+    assert_eq!(tasks, [(K::CareDecisionAuthorisation, date!(2026 - 01 - 06), None)]);
+    // Tara says yes.
+    let mut m = Browser::new();
+    m.sign_in(&w, "tara").await;
+    let authorise = format!("{care}/authorise");
+    let bad = m.form_post(&w, &authorise, &authorise, &[("version", "1"), ("agreed", "no")]).await;
+    assert!(bad.body.contains("href=\"#comments\""), "a refusal says why: {}", bad.body);
+    let ok = m.form_post(&w, &authorise, &authorise, &[("version", "1"), ("agreed", "yes"), ("comments", "Agreed for now")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=authorise"), "{}", ok.body);
+    // The meeting and telling others are Sam's, each a task.
+    assert_eq!(decision_tasks(&w, amy.id).await, [(K::CareNotifications, date!(2026 - 01 - 06), Some(sam.id)), (K::PreCarePlanningMeeting, date!(2026 - 01 - 12), Some(sam.id))]);
+    let work = b.get(&w, "/work").await.body;
+    assert!(work.contains("Tell the reviewing service, health and the school"), "{work}");
+    let meeting = format!("{care}/pre-care-meeting");
+    let ok = b.form_post(&w, &meeting, &meeting, &[("version", "2"), ("held-day", "5"), ("held-month", "1"), ("held-year", "2026"), ("attendees", "Sam Worker, Tara Manager, Amy's mother")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=pre-care-meeting"), "{}", ok.body);
+    let notify = format!("{care}/notify");
+    for (version, whom) in [("3", "reviewing_service"), ("4", "health"), ("5", "education")] {
+        let ok = b.form_post(&w, &notify, &notify, &[("version", version), ("whom", whom), ("on-day", "5"), ("on-month", "1"), ("on-year", "2026")]).await;
+        assert_eq!(ok.location(), format!("{care}?saved=notify"), "{whom}: {}", ok.body);
+    }
+    assert!(decision_tasks(&w, amy.id).await.is_empty(), "every step before care done");
+    // A manager cannot authorise her own proposal.
+    let ben = w.app.create_person(&alone(&sam), child("Ben", "Quill")).await.unwrap();
+    let own = w.app.propose_care(&alone(&tara), ben.id, hearth_app::CareProposal { route: hearth_domain::care::decision::CareRoute::CareOrder, reasons: "Neglect".into(), planned_start: None }).await.unwrap();
+    let refused = w.app.change_care_decision(&alone(&tara), own, 1, hearth_app::DecisionChange::Authorise { agreed: true, comments: String::new() }).await.unwrap_err();
+    assert_eq!(fields(refused), ["authorisation"]);
+    // Care begins under Amy's decision, at a time of day.
+    let start = format!("{care}/start");
+    let smith = p.smith.to_string();
+    let form = |time: &'static str| vec![("start-day", "7"), ("start-month", "1"), ("start-year", "2026"), ("start_time", time), ("status", "V2"), ("need", "N1"), ("carer", smith.as_str()), ("kind", "U6")];
+    set_clock(&w, datetime!(2026-01-07 23:00 UTC));
+    b.sign_in(&w, "sam").await;
+    let bad = b.form_post(&w, &start, &start, &form("9pm")).await;
+    assert!(bad.body.contains("href=\"#start_time\""), "{}", bad.body);
+    let ok = b.form_post(&w, &start, &start, &form("21:30")).await;
+    assert_eq!(ok.location(), format!("{care}?saved=start"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    for text in ["7 January 2026, 21:30", "Earlier decisions about care", "Agreed; the child came into care", "Visit asked for"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    // The child asks for a visit the day after: the first visit, due within the week, answers it.
+    set_clock(&w, datetime!(2026-01-08 10:00 UTC));
+    b.sign_in(&w, "sam").await;
+    let ask = format!("{care}/visit-request");
+    let ok = b.form_post(&w, &ask, &ask, &[("version", "1"), ("by", "child"), ("on-day", "8"), ("on-month", "1"), ("on-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=visit-request"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("Visit asked for") && page.contains("By the child on 8 January 2026; the next visit is due by 14 January 2026"), "{page}");
+    let chronology = b.get(&w, &format!("/people/{}/chronology?kind=care", amy.id)).await.body;
+    for text in ["Proposed: Accommodate", "Decision about care authorised by a manager", "Pre-care planning meeting held", "Told health that the child is coming into care", "Visit asked for by the child"] {
+        assert!(chronology.contains(text), "{text}: {chronology}");
+    }
+}
+
+/// The open tasks of the child's decisions about care, by kind, with due dates and holders.
+async fn decision_tasks(w: &World, child: hearth_domain::PersonId) -> Vec<(hearth_domain::front_door::tasks::TaskKind, Date, Option<hearth_domain::UserId>)> {
+    let mut tx = w.app.store.begin_read().await.unwrap();
+    let out = tx
+        .open_tasks(&hearth_store::TaskQuery::all())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.child == child && matches!(t.subject, hearth_domain::front_door::tasks::TaskSubject::CareDecision(_)))
+        .map(|t| (t.kind, t.due, t.assignee))
+        .collect();
+    tx.commit().await.unwrap();
+    out
+}

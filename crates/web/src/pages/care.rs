@@ -135,10 +135,12 @@ impl CarePage {
         };
         rows.push(PlanRow { key: "Report for the next review", value: report, overdue: false, action });
         rows.push(row("Next statutory visit", None, TaskKind::CareVisit, self.can_edit.then(|| ("Record a visit", format!("/people/{id}/notes/new?type=statutory_visit")))));
-        let asked = self.care.due(TaskKind::CareVisit).filter(|d| d.step.contains(":visit:asked:")).and_then(|_| p.visit_requests.last());
+        // A request made since the visit the next one counts from is still waiting.
+        let visit = self.care.due(TaskKind::CareVisit).map(|d| &d.deadline);
+        let asked = p.visit_requests.last().zip(visit).filter(|(r, d)| r.on >= d.start.date());
         rows.push(PlanRow {
             key: "Visit asked for",
-            value: asked.map_or_else(|| "None waiting".into(), |r| format!("By {} on {}", lower_first(r.by.label()), day(&r.on))),
+            value: asked.map_or_else(|| "None waiting".into(), |(r, d)| format!("By {} on {}; the next visit is due by {}", lower_first(r.by.label()), day(&r.on), day(&d.due.date()))),
             overdue: false,
             action: edit("Record a request", "visit-request"),
         });
