@@ -20,7 +20,7 @@ const BODY_NAMES_RECORD: [(&str, &str); 2] = [("POST", "/break-glass"), ("POST",
 
 /// The path segments before `{id}` that make it a record's (or a record's contact,
 /// referral, assessment or episode).
-const RECORD_COLLECTIONS: [&str; 7] = ["people", "contacts", "referrals", "assessments", "episodes", "explain", "care-periods"];
+const RECORD_COLLECTIONS: [&str; 8] = ["people", "contacts", "referrals", "assessments", "episodes", "explain", "care-periods", "care-decisions"];
 
 pub fn subject(method: &str, template: &str) -> Subject {
     if BODY_NAMES_RECORD.contains(&(method, template)) {
@@ -64,6 +64,7 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
                 "assessments" => need()?.assessment.to_string(),
                 "episodes" => need()?.episode.to_string(),
                 "care-periods" => need()?.care_period.to_string(),
+                "care-decisions" => need()?.care_decision.to_string(),
                 "providers" => w.provider.to_string(),
                 "users" | "caseloads" => w.user("worker_team").id.to_string(),
                 "explain" => need()?.person.to_string(),
@@ -296,6 +297,9 @@ fn api_body(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Optio
         ("POST", "/assessments/{id}/authorise") => json!({"version": r().submitted_version, "authorised_on": today, "comment": null}),
         ("POST", "/referrals/{id}/episode") => return Some(None),
         ("POST", "/people/{id}/care") => json!({"start": today, "legal_status": "V2", "category_of_need": "N1", "placement_type": "U6", "provider_id": w.provider.to_string()}),
+        // The record's proposal is open, so a second is refused (422) to those who may make one.
+        ("POST", "/people/{id}/care-decisions") => json!({"route": "section_20", "reasons": "Mother in hospital"}),
+        ("POST", "/care-decisions/{id}/changes") => json!({"version": 1, "change": {"type": "withdraw", "on": today}}),
         ("POST", "/care-periods/{id}/changes") => json!({"version": 2, "change": {"type": "legal_status", "from": "2025-03-03", "legal_status": "C2"}}),
         ("POST", "/providers") => json!({"name": "The Ash household", "kind": "foster_household", "placement_provider": "PR1"}),
         ("PUT", "/providers/{id}") => json!({"version": 1, "name": "The Fern household", "kind": "foster_household", "placement_provider": "PR1"}),

@@ -16,6 +16,7 @@ use hearth_domain::care::episodes::Ending;
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::care::CarePeriodId;
+use hearth_domain::care::decision::CareDecisionId;
 use hearth_domain::case_note::CaseNoteDetails;
 use hearth_domain::cin::change::Change;
 use hearth_domain::cin::codes::{AbuseCategory, EnquiryOutcome, StrategyDecision};
@@ -119,6 +120,8 @@ pub struct Rec {
     pub unlinked: PersonId,
     /// A period of care that ended (so care can begin again today).
     pub care_period: CarePeriodId,
+    /// A proposal that the child come into care, waiting for a manager.
+    pub care_decision: CareDecisionId,
 }
 
 pub struct World {
@@ -405,6 +408,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId), provider
         legacy_referral: legacy_referral(b, restricted).await,
         unlinked,
         care_period: care_period(b, restricted, lin, provider).await,
+        care_decision: proposal(b, restricted, lin).await,
     };
     rota_entry(b, a).await;
     let unknown = Rec {
@@ -427,6 +431,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId), provider
         legacy_referral: ReferralId::new(),
         unlinked: PersonId::new(),
         care_period: CarePeriodId::new(),
+        care_decision: CareDecisionId::new(),
     };
     vec![allocated, other, restricted, unknown]
 }
@@ -468,6 +473,7 @@ async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manage
         legacy_referral: legacy_referral(b, person).await,
         unlinked,
         care_period: care_period(b, person, worker, provider).await,
+        care_decision: proposal(b, person, worker).await,
     }
 }
 
@@ -487,11 +493,16 @@ fn foster_household() -> Provider {
 
 /// A short period of care under section 20 that ended with a planned return home.
 async fn care_period(b: &Build, child: PersonId, by: &str, provider: ProviderId) -> CarePeriodId {
-    let new = NewCare { start: date!(2025 - 01 - 06), legal_status: LegalStatus::Section20, need: CategoryOfNeed::FamilyInAcuteStress, home_postcode: None, kind: PlacementType::FosterOther, provider };
+    let new = NewCare { start: date!(2025 - 01 - 06), start_time: None, legal_status: LegalStatus::Section20, need: CategoryOfNeed::FamilyInAcuteStress, home_postcode: None, kind: PlacementType::FosterOther, provider };
     let id = b.app.start_care(&b.actor(by), child, new).await.unwrap();
     let end = CareChange::End(Ending { on: date!(2025 - 06 - 30), reason: ReasonEpisodeCeased::HomePlanned });
     b.app.change_care(&b.actor(by), id, 1, end).await.unwrap();
     id
+}
+
+async fn proposal(b: &Build, child: PersonId, by: &str) -> CareDecisionId {
+    let p = hearth_app::CareProposal { route: hearth_domain::care::decision::CareRoute::Accommodation, reasons: "Parents cannot care for the child".into(), planned_start: None };
+    b.app.propose_care(&b.actor(by), child, p).await.unwrap()
 }
 
 async fn note(b: &Build, person: PersonId, by: &str) -> CaseNoteId {
