@@ -11,13 +11,14 @@ use hearth_domain::care::wellbeing::{Exclusion, HealthCheck};
 use hearth_domain::cin::steps::{reconcile, DueStep};
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject};
 use hearth_domain::policy::Deadline;
-use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonPlaceChange};
+use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_domain::care::episodes::{check_periods, ClockTime, Ending, Episode, LegalStatusFrom, PeriodOfCare, Placement};
 use hearth_domain::care::planning::{Offence, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanencePlan, PlacementPlan, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc, VisitRequest};
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::decision::CareDecision;
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
+use hearth_domain::codes::Coded;
 use hearth_domain::user::Permission;
 use hearth_domain::validation::FieldErrors;
 use hearth_domain::{PersonId, UserId};
@@ -52,6 +53,17 @@ pub struct NewCare {
     pub need: CategoryOfNeed,
     /// The postcode of the home the child was looked after from.
     pub home_postcode: Option<Postcode>,
+    pub kind: PlacementType,
+    pub provider: ProviderId,
+}
+
+/// One short break of a series recorded break by break (legal status V3): the day it began,
+/// the day the child went home, with whom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortBreak {
+    pub from: Date,
+    pub to: Date,
+    pub need: CategoryOfNeed,
     pub kind: PlacementType,
     pub provider: ProviderId,
 }
@@ -112,6 +124,12 @@ pub enum CareChange {
     Exclusion(Exclusion),
     /// A new contact arrangement (its number and sessions are Hearth's to give).
     Contact(ContactArrangement),
+    /// Arrangement `arrangement` ended on the day.
+    EndContact { arrangement: u32, on: Date },
+    /// Arrangement `arrangement` continues on new terms from `terms.from` (how, how often,
+    /// where, who supervises, court-ordered): the old terms end the day before, kept with
+    /// their sessions, and the new ones are the next arrangement with the same person.
+    ChangeContact { arrangement: u32, terms: ContactArrangement },
     /// A session of arrangement `arrangement`.
     ContactSession { arrangement: u32, session: ContactSession },
     /// A request to the Family Contact Service (its number and outcome are Hearth's to give).
@@ -148,6 +166,8 @@ impl CareChange {
             CareChange::Pep(_) => "care.pep",
             CareChange::Exclusion(_) => "care.exclusion",
             CareChange::Contact(_) => "care.contact",
+            CareChange::EndContact { .. } => "care.contact_end",
+            CareChange::ChangeContact { .. } => "care.contact_change",
             CareChange::ContactSession { .. } => "care.contact_session",
             CareChange::ContactRequest(_) => "care.contact_request",
             CareChange::ContactOutcome { .. } => "care.contact_outcome",
@@ -179,6 +199,8 @@ impl CareChange {
             CareChange::Pep(_) => "Personal education plan held",
             CareChange::Exclusion(_) => "Exclusion recorded",
             CareChange::Contact(_) => "Contact arrangement made",
+            CareChange::EndContact { .. } => "Contact arrangement ended",
+            CareChange::ChangeContact { .. } => "Contact arrangement changed",
             CareChange::ContactSession { .. } => "Family time session recorded",
             CareChange::ContactRequest(_) => "Family Contact Service asked",
             CareChange::ContactOutcome { .. } => "Family Contact Service request allocated or closed",
@@ -220,6 +242,8 @@ pub struct ChildCare {
     pub names: HashMap<UserId, String>,
     /// Decisions about the child coming into care, newest first.
     pub decisions: Vec<Versioned<CareDecision>>,
+    /// The child's family network as the reader may see it (for family time).
+    pub family: Vec<crate::FamilyMember>,
     /// What the open decision has due now.
     pub decision_due: Vec<DueStep>,
 }
@@ -291,8 +315,41 @@ impl App {
         Ok(record.id)
     }
 
+    /// Records one short break of a series (V3): a period of care of its own that began and
+    /// ended, checked against the child's other periods like any other.
+    pub async fn record_short_break(&self, actor: &Actor, child: PersonId, b: ShortBreak) -> Result<CarePeriodId, AppError> {
+        const ACTION: &str = "care.short_break";
+        self.require(actor, Permission::AddCaseNotes, ACTION).await?;
+        let mut tx = self.store.begin().await?;
+        let person = match self.open(tx.as_mut(), actor, child, VIEW).await {
+            Ok((p, _)) => p,
+            Err(e) => return Err(self.refusal(tx, actor, ACTION, Some(child), e).await),
+        };
+        if b.to > self.today() {
+            return Err(FieldErrors::one("to", "Record a short break once the child has gone home").into());
+        }
+        let choice = PlacementChoice { from: b.from, kind: b.kind, provider: b.provider, reason: None };
+        let placement = placed(tx.as_mut(), &choice, "placements[0]").await?;
+        let period = PeriodOfCare {
+            start: b.from,
+            start_time: None,
+            need: b.need,
+            home_postcode: None,
+            legal_statuses: vec![LegalStatusFrom { from: b.from, status: LegalStatus::ShortBreakEpisodes }],
+            placements: vec![placement],
+            ended: Some(Ending { on: b.to, reason: ReasonEpisodeCeased::HomePlanned }),
+            planning: Default::default(),
+        };
+        let record = CarePeriodRecord { id: CarePeriodId::new(), child, period };
+        self.checked(tx.as_mut(), &record, person.details.date_of_birth).await?;
+        tx.insert_care_period(&record, &self.meta(actor)).await?;
+        self.audit_step(tx.as_mut(), actor, ACTION, child, record.id.to_string()).await?;
+        tx.commit().await?;
+        Ok(record.id)
+    }
+
     /// Records a change to a period of care kept at `expected_version`.
-    pub async fn change_care(&self, actor: &Actor, id: CarePeriodId, expected_version: i64, change: CareChange) -> Result<(), AppError> {
+    pub async fn change_care(&self, actor: &Actor, id: CarePeriodId, expected_version: i64, mut change: CareChange) -> Result<(), AppError> {
         let action = change.action();
         self.require(actor, change.permission(), action).await?;
         let mut tx = self.store.begin().await?;
@@ -308,6 +365,19 @@ impl App {
             return Err(AppError::Conflict { current: stored.version });
         }
         let meta = hearth_domain::person::ChangeMeta { reason: Some(change.label().to_string()), ..self.meta(actor) };
+        // A family member linked to an arrangement is one of the child's network the reader
+        // may see; their name and relationship stand in for "who with" when it is left blank.
+        if let CareChange::Contact(a) = &mut change
+            && let Some(relative) = a.person
+        {
+            let family = self.family_in(tx.as_mut(), actor, child).await?;
+            let Some(m) = family.iter().find(|m| m.person.id == relative) else {
+                return Err(FieldErrors::one("planning.contact.person", "Choose a member of the child's family network").into());
+            };
+            if a.with.trim().is_empty() {
+                a.with = format!("{}, {}", m.person.full_name(), m.role.label().to_lowercase());
+            }
+        }
         let mut period = stored.value.period;
         // A change dated before the last one of its kind is refused by `check`, not reordered.
         let moved_to = match &change {
@@ -345,6 +415,7 @@ impl App {
             })
             .collect();
         let decisions = tx.care_decisions_of(child).await?;
+        let family = self.family_in(tx.as_mut(), actor, child).await?;
         let deciders = decisions.iter().flat_map(|d| std::iter::once(d.value.proposed_by).chain(d.value.authorisation.as_ref().map(|a| a.by)));
         let names = self.user_names(tx.as_mut(), &signers.into_iter().chain(deciders).collect::<Vec<_>>()).await?;
         tx.commit().await?;
@@ -354,7 +425,7 @@ impl App {
             Some(d) => d.value.due_steps(&ts.pack, &ts.calendar).map_err(deadline_error)?,
             None => Vec::new(),
         };
-        Ok(ChildCare { summary, periods, providers, due, names, decisions, decision_due })
+        Ok(ChildCare { summary, periods, providers, due, names, decisions, decision_due, family })
     }
 
     /// Refuses a period that is wrong in itself or overlaps another of the child's.
@@ -479,6 +550,23 @@ fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placeme
         CareChange::Contact(a) => {
             let number = next_number(plan.contact.iter().map(|a| a.number));
             plan.contact.push(ContactArrangement { number, sessions: Vec::new(), ..a });
+        }
+        CareChange::EndContact { arrangement, on } => match plan.contact.iter_mut().find(|a| a.number == arrangement) {
+            None => return Err(FieldErrors::one("planning.contact", "Choose the contact arrangement that ended")),
+            Some(a) if a.until.is_some() => return Err(FieldErrors::one("planning.contact", "This arrangement has ended already")),
+            Some(a) => a.until = Some(on),
+        },
+        CareChange::ChangeContact { arrangement, terms } => {
+            let number = next_number(plan.contact.iter().map(|a| a.number));
+            let Some(old) = plan.contact.iter_mut().find(|a| a.number == arrangement && a.until.is_none()) else {
+                return Err(FieldErrors::one("planning.contact", "Choose an arrangement still in place"));
+            };
+            if terms.from <= old.from {
+                return Err(FieldErrors::one("planning.contact.from", format!("The new terms begin after the arrangement began ({})", old.from)));
+            }
+            old.until = terms.from.previous_day();
+            let new = ContactArrangement { number, with: old.with.clone(), person: old.person, sessions: Vec::new(), until: None, ..terms };
+            plan.contact.push(new);
         }
         CareChange::ContactSession { arrangement, session } => match plan.contact.iter_mut().find(|a| a.number == arrangement) {
             None => return Err(FieldErrors::one("planning.contact", "Choose the contact arrangement the session was under")),

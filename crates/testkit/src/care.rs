@@ -568,6 +568,7 @@ impl Generator {
         plan.contact.push(ContactArrangement {
             number: 1,
             with: format!("{given} ({who})"),
+            person: None,
             kind,
             frequency: (*self.g.pick(&["Weekly, two hours", "Fortnightly", "Monthly", "Twice a week after school"])).to_string(),
             venue: if kind == ContactKind::DirectSupervised { "Family centre".into() } else { String::new() },

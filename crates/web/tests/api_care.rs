@@ -336,3 +336,29 @@ async fn a_decision_about_care_is_proposed_authorised_by_another_manager_and_car
     let care = w.care(&amy).await;
     assert_eq!(care["periods"][0]["planning"]["visit_requests"][0]["by"], "iro");
 }
+
+#[tokio::test]
+async fn short_breaks_are_recorded_break_by_break_and_never_overlap_care() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    let path = format!("/people/{amy}/short-breaks");
+    let body = |from: &str, to: &str| json!({"from": from, "to": to, "category_of_need": "N2", "placement_type": "U6", "provider_id": smith});
+    w.post(&path, &w.sam, body("2023-11-03", "2023-11-05")).await.expect(StatusCode::CREATED);
+    w.post(&path, &w.sam, body("2023-12-01", "2023-12-03")).await.expect(StatusCode::CREATED);
+    // Overlapping, back to front, or not over yet: refused naming the field.
+    for (from, to) in [("2023-11-04", "2023-11-06"), ("2023-12-10", "2023-12-08"), ("2023-12-20", "2023-12-29")] {
+        let r = w.post(&path, &w.sam, body(from, to)).await;
+        r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!r.fields().is_empty(), "{from}–{to}");
+    }
+    w.post(&path, &w.bea, body("2023-10-01", "2023-10-02")).await.expect(StatusCode::NOT_FOUND);
+    let care = w.care(&amy).await;
+    assert_eq!(care["looked_after"], false);
+    let periods: Vec<(String, String, String)> = care["periods"].as_array().unwrap().iter().map(|p| (p["start"].as_str().unwrap().into(), p["ended"].as_str().unwrap().into(), p["legal_statuses"][0]["status"].as_str().unwrap().into())).collect();
+    assert_eq!(periods, [("2023-11-03".into(), "2023-11-05".into(), "V3".into()), ("2023-12-01".into(), "2023-12-03".into(), "V3".into())]);
+    // Full care cannot begin inside a break.
+    let mut start = start(&smith);
+    start["start"] = json!("2023-12-02");
+    w.post(&format!("/people/{amy}/care"), &w.sam, start).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+}

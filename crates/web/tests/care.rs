@@ -559,7 +559,7 @@ async fn family_time_is_recorded_and_the_family_contact_service_takes_requests_i
     for c in [amy.id, ben.id, cal.id] {
         periods.push(w.app.start_care(&s, c, new_care(date!(2025 - 11 - 03), p.smith)).await.unwrap());
     }
-    let arrangement = |kind| ContactArrangement { number: 0, with: "Jane Quill, mother".into(), kind, frequency: "Weekly".into(), venue: "Riverside family centre".into(), supervisor: String::new(), court_ordered: true, from: date!(2025 - 11 - 10), until: None, sessions: vec![] };
+    let arrangement = |kind| ContactArrangement { number: 0, with: "Jane Quill, mother".into(), person: None, kind, frequency: "Weekly".into(), venue: "Riverside family centre".into(), supervisor: String::new(), court_ordered: true, from: date!(2025 - 11 - 10), until: None, sessions: vec![] };
     let request = |made, for_proceedings| ContactRequest { number: 0, arrangement: 1, made, for_proceedings, supervised_for_risk: false, note: String::new(), outcome: None };
     for (period, made, proceedings) in [(periods[0], date!(2025 - 12 - 01), false), (periods[1], date!(2025 - 12 - 10), true), (periods[2], date!(2025 - 11 - 20), false)] {
         w.app.change_care(&s, period, 1, CareChange::Contact(arrangement(ContactKind::DirectSupervised))).await.unwrap();
@@ -694,4 +694,67 @@ async fn decision_tasks(w: &World, child: hearth_domain::PersonId) -> Vec<(heart
         .collect();
     tx.commit().await.unwrap();
     out
+}
+
+#[tokio::test]
+async fn short_breaks_are_listed_on_their_own_on_the_care_tab() {
+    let (w, _sam, amy, p) = sams_case().await;
+    set_clock(&w, datetime!(2026-01-05 10:00 UTC));
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let care = format!("/people/{}/care", amy.id);
+    let path = format!("{care}/short-break");
+    let smith = p.smith.to_string();
+    let form = |from: &'static str, to: &'static str| vec![("from-day", from), ("from-month", "12"), ("from-year", "2025"), ("to-day", to), ("to-month", "12"), ("to-year", "2025"), ("carer", smith.as_str()), ("kind", "U6"), ("need", "N2")];
+    let bad = b.form_post(&w, &path, &path, &form("12", "10")).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("href=\"#to\""), "{}", bad.body);
+    for (from, to) in [("5", "7"), ("12", "14")] {
+        let ok = b.form_post(&w, &path, &path, &form(from, to)).await;
+        assert_eq!(ok.location(), format!("{care}?saved=short-break"), "{}", ok.body);
+    }
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("Short breaks recorded break by break (V3), 2 in all") && page.contains("14 December 2025"), "{page}");
+    assert!(!page.contains("Period of care from 5 December 2025"), "a break is not shown as a period of full care");
+}
+
+#[tokio::test]
+async fn a_contact_arrangement_is_linked_to_the_family_member_changed_and_ended() {
+    let (w, sam, amy, p) = sams_case().await;
+    let s = alone(&sam);
+    let adult = |given: &str, family: &str| hearth_domain::person::PersonDetails { date_of_birth: Some(date!(1990 - 01 - 01)), ..child(given, family) };
+    let jane = w.app.add_related_person(&s, amy.id, adult("Jane", "Quill"), hearth_domain::relationship::RelationshipType::Parent, Some(date!(2016 - 03 - 09)), None, hearth_app::Household { lives_with: false, holds_pr: true }).await.unwrap();
+    let stranger = w.app.create_person(&s, adult("Stan", "Ger")).await.unwrap();
+    w.app.start_care(&s, amy.id, new_care(date!(2025 - 11 - 03), p.smith)).await.unwrap();
+    set_clock(&w, datetime!(2026-01-05 10:00 UTC));
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let care = format!("/people/{}/care", amy.id);
+    let contact = format!("{care}/contact");
+    fn form(person: &str) -> Vec<(&'static str, &str)> {
+        vec![("version", "1"), ("person", person), ("with", ""), ("kind", "direct_supervised"), ("frequency", "Weekly, two hours"), ("court_ordered", "no"), ("from-day", "10"), ("from-month", "11"), ("from-year", "2025")]
+    }
+    let (stranger, jane_id) = (stranger.id.to_string(), jane.id.to_string());
+    // Someone outside Amy's network cannot be linked.
+    let bad = b.form_post(&w, &contact, &contact, &form(&stranger)).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("href=\"#person\""), "{}", bad.body);
+    let ok = b.form_post(&w, &contact, &contact, &form(&jane_id)).await;
+    assert_eq!(ok.location(), format!("{care}?saved=contact"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains(&format!("<a class=\"govuk-link\" href=\"/people/{}\">Jane Quill, parent</a>", jane.id)), "{page}");
+    // Supervised contact steps down to supported; the old terms are kept, ended the day before.
+    let change = format!("{care}/contact-change");
+    let ok = b.form_post(&w, &change, &change, &[("version", "2"), ("arrangement", "1"), ("kind", "direct_supported"), ("frequency", "Fortnightly"), ("court_ordered", "no"), ("from-day", "1"), ("from-month", "12"), ("from-year", "2025")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=contact-change"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("From 10 November 2025 to 30 November 2025") && page.contains("Face to face, supported; Fortnightly"), "{page}");
+    // Ending the new terms: a date before they began names the field.
+    let end = format!("{care}/contact-end");
+    let bad = b.form_post(&w, &end, &end, &[("version", "3"), ("arrangement", "2"), ("on-day", "20"), ("on-month", "11"), ("on-year", "2025")]).await;
+    assert!(bad.body.contains("href=\"#on\""), "{}", bad.body);
+    let ok = b.form_post(&w, &end, &end, &[("version", "3"), ("arrangement", "2"), ("on-day", "4"), ("on-month", "1"), ("on-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("{care}?saved=contact-end"), "{}", ok.body);
+    let page = b.get(&w, &care).await.body;
+    assert!(page.contains("From 1 December 2025 to 4 January 2026") && !page.contains("End an arrangement"), "{page}");
 }

@@ -52,6 +52,9 @@ pub struct ContactArrangement {
     pub number: u32,
     /// Who with, in the worker's words ("Jane Quill, mother").
     pub with: String,
+    /// The family member's own record, when they have one in the child's network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<PersonId>,
     pub kind: ContactKind,
     /// How often and for how long ("Weekly, two hours").
     pub frequency: String,
@@ -120,6 +123,8 @@ pub fn check(arrangements: &[ContactArrangement], requests: &[ContactRequest], s
         }
         if a.until.is_some_and(|u| u < a.from) {
             e.add(f("until"), "An arrangement ends after it begins");
+        } else if a.until.is_some_and(|u| u > last) {
+            e.add(f("until"), format!("An arrangement ends while the child is looked after, by {}", describe_date(last)));
         }
         for (j, s) in a.sessions.iter().enumerate() {
             let g = |x: &str| format!("planning.contact[{i}].sessions[{j}].{x}");
@@ -231,6 +236,7 @@ mod tests {
         ContactArrangement {
             number,
             with: "Jane Quill, mother".into(),
+            person: None,
             kind,
             frequency: "Weekly, two hours".into(),
             venue: "Riverside family centre".into(),

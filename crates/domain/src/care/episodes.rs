@@ -147,6 +147,11 @@ const CRIMINAL_RESPONSIBILITY: u8 = 10;
 const CARE_ORDER_LIMIT: u8 = 17;
 
 impl PeriodOfCare {
+    /// A series of short breaks (V3, V4) rather than full care.
+    pub fn is_short_breaks(&self) -> bool {
+        self.legal_statuses.first().is_some_and(|l| l.status.is_short_break())
+    }
+
     /// Everything wrong with the period as recorded, each naming its field; `born`: the
     /// child's date of birth, when known, for the statuses an age rules out.
     pub fn check(&self, born: Option<Date>) -> Result<(), FieldErrors> {

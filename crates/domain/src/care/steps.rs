@@ -31,6 +31,10 @@ pub const HEALTH_5_AND_OVER_RULE: &str = "health_assessment_review_5_and_over";
 pub const PEP_RULE: &str = "personal_education_plan";
 /// Seed 004: transport to keep a child's school after a move in years 10 and 11.
 pub const TRANSPORT_RULE: &str = "school_transport";
+/// Regulation 48: a series of short breaks is reviewed within 3 months, then 6-monthly...
+pub const SHORT_BREAK_REVIEW_RULE: &str = "short_break_review";
+/// ...and visited at most every 3 months.
+pub const SHORT_BREAK_VISIT_RULE: &str = "short_break_visit";
 /// Regulation 28(3): a visit whenever the child or their IRO reasonably asks for one.
 pub const VISIT_REQUEST_RULE: &str = "statutory_visit_on_request";
 
@@ -108,6 +112,10 @@ pub fn due_steps(id: &str, p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal:
     if plan.care_plan.is_none() {
         out.push(step(TaskKind::CarePlan, key("care_plan"), pack.deadline(CARE_PLAN_RULE, 1, Start::Date(p.start), cal))?);
     }
+    if p.is_short_breaks() {
+        short_break_steps(p, facts, pack, cal, &key, &mut out)?;
+        return Ok(out);
+    }
     if let Some(began) = p.placement_began(facts.today)
         && !plan.placement_plans.iter().any(|pp| pp.placement == began)
     {
@@ -137,6 +145,26 @@ pub fn due_steps(id: &str, p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal:
         }
     }
     Ok(out)
+}
+
+/// Regulation 48: a child looked after only for a series of short breaks has one short break
+/// care plan (the care plan's task), visits at most every 3 months and reviews within 3
+/// months, then 6-monthly; no placement plan, permanence plan, health assessments or PEPs.
+fn short_break_steps(p: &PeriodOfCare, facts: Facts<'_>, pack: &Pack, cal: &Calendar, key: &dyn Fn(&str) -> String, out: &mut Vec<DueStep>) -> Result<(), DeadlineError> {
+    let last_visit = facts.visits.iter().filter(|v| p.covers(**v)).max();
+    let (k, from) = match last_visit {
+        None => ("visit:first".to_string(), p.start),
+        Some(v) => (format!("visit:after:{v}"), *v),
+    };
+    out.push(step(TaskKind::CareVisit, key(&k), pack.deadline(SHORT_BREAK_VISIT_RULE, 1, Start::Date(from), cal))?);
+    let reviews = &p.planning.reviews;
+    let n = u32::try_from(reviews.len()).unwrap_or(u32::MAX).saturating_add(1);
+    let review = pack.deadline(SHORT_BREAK_REVIEW_RULE, n, Start::Date(reviews.last().map_or(p.start, |r| r.date)), cal)?;
+    if p.planning.next_report.as_ref().is_some_and(|r| r.signed_off.is_none()) {
+        out.push(DueStep { kind: TaskKind::ReviewReportSignOff, step: key(&format!("review:{n}:report")), deadline: review.clone() });
+    }
+    out.push(DueStep { kind: TaskKind::LookedAfterReview, step: key(&format!("review:{n}")), deadline: review });
+    Ok(())
 }
 
 /// The initial health assessment, then each review from the last assessment (six months

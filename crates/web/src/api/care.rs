@@ -2,7 +2,7 @@
 //! the providers they are placed with. The same use cases as the pages: the same access
 //! rules, checks and audit entries.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{DecisionChangeBody, ProposeCare, QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
+use super::dto::{DecisionChangeBody, ProposeCare, ShortBreakBody, QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -68,6 +68,25 @@ pub async fn change(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: P
     let change = body.change.to_domain().map_err(ApiError::invalid)?;
     s.app.change_care(&actor, id, body.version, change).await?;
     Ok(Json(CareChanged { version: body.version + 1 }))
+}
+
+/// Records one short break of a series recorded break by break (`V3`): a period of care of
+/// its own that began on `from` and ended on `to` (the child home as planned, `E4A`). A break
+/// overlapping any other period of care, or not yet over, is refused naming the field.
+#[utoipa::path(
+    post, path = "/people/{id}/short-breaks", operation_id = "record_short_break", tag = "children in care",
+    params(("id" = uuid::Uuid, Path, description = "The child's Hearth id")),
+    request_body = ShortBreakBody,
+    responses(
+        (status = 201, description = "Recorded", body = CreatedRecord, headers(("Location" = String, description = "The child's care"))),
+        WriteErrors,
+    )
+)]
+pub async fn short_break(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiJson(body): ApiJson<ShortBreakBody>) -> Result<Created<CreatedRecord>, ApiError> {
+    let child = PersonId(ids.get("id")?);
+    let b = body.to_domain().map_err(ApiError::invalid)?;
+    let id = s.app.record_short_break(&actor, child, b).await?;
+    Ok(created(format!("/api/v1/people/{child}/care"), CreatedRecord { id: id.0 }))
 }
 
 /// Proposes that a child come into care (section 20, a care order or an emergency protection

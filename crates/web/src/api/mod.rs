@@ -66,6 +66,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(care::care, care::start))
         .routes(routes!(care::change))
         .routes(routes!(care::propose))
+        .routes(routes!(care::short_break))
         .routes(routes!(care::decide))
         .routes(routes!(care::providers, care::add_provider))
         .routes(routes!(care::provider, care::change_provider))

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{Actor, AppError, CareChange, CareProposal, DecisionChange, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
+use hearth_app::{Actor, AppError, CareChange, CareProposal, DecisionChange, ShortBreak, CarePeriodView, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderFilter, ReviewHeld};
 use hearth_domain::care::decision::{CareRoute, Notification, Notified, PlanningMeeting, Stage};
 use hearth_domain::care::planning::{VisitRequest, VisitRequester, Offence, OffenceOutcome, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, Planning, ReturnInterview, Uasc};
 use hearth_domain::care::wellbeing::{latest, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
@@ -285,8 +285,24 @@ impl CarePage {
     }
 
     /// Newest first: the page is read from what is happening now.
+    /// Newest first, without the single short breaks (listed on their own).
     fn periods(&self) -> Vec<&CarePeriodView> {
-        self.care.periods.iter().rev().collect()
+        self.care.periods.iter().rev().filter(|p| !is_single_break(p)).collect()
+    }
+
+    fn has_open_arrangement(&self) -> bool {
+        self.planning().is_some_and(|p| p.contact.iter().any(|a| a.until.is_none()))
+    }
+
+    /// The family member's record an arrangement is with, when the reader may open it.
+    fn relative_link(&self, a: &ContactArrangement) -> Option<String> {
+        let id = a.person?;
+        self.care.family.iter().any(|m| m.person.id == id && m.can_open).then(|| format!("/people/{id}"))
+    }
+
+    /// The single short breaks (V3), newest first.
+    fn short_breaks(&self) -> Vec<&CarePeriodView> {
+        self.care.periods.iter().rev().filter(|p| is_single_break(p)).collect()
     }
 
     fn provider(&self, p: &Placement) -> &str {
@@ -373,6 +389,11 @@ impl CarePage {
 }
 
 
+/// A short break recorded break by break (V3): a period of its own.
+fn is_single_break(p: &CarePeriodView) -> bool {
+    p.record.value.period.legal_statuses.first().is_some_and(|l| l.status == LegalStatus::ShortBreakEpisodes)
+}
+
 /// "Due by 3 May" → "due by 3 May", to follow words before it.
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
@@ -404,11 +425,14 @@ fn flash(saved: &str) -> Option<String> {
             "exclusion" => "Exclusion recorded.",
             "contact" => "Contact arrangement recorded.",
             "contact-session" => "Session recorded.",
+            "contact-end" => "Contact arrangement ended.",
+            "contact-change" => "Contact arrangement changed.",
             "contact-request" => "Request sent to the Family Contact Service.",
             "contact-outcome" => "Request allocated or closed.",
             "transport" => "School transport recorded.",
             "offence" => "Offence recorded.",
-            "visit-request" => "Visit request recorded: the next visit is due sooner.",
+            "visit-request" => "Visit request recorded.",
+            "short-break" => "Short break recorded.",
             "propose" => "Proposal sent to a manager for authorisation.",
             "authorise" => "Decision recorded.",
             "pre-care-meeting" => "Planning meeting recorded.",
@@ -468,6 +492,19 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
         return Ok(spec);
     }
     match key {
+        "short-break" => Ok(FormSpec {
+            title: "Record a short break".into(),
+            context: vec![],
+            intro: Some("One short break of a series the child has, recorded break by break (legal status V3): the day it began and the day the child went home. A series agreed as a whole (V4) is recorded as care beginning, with the legal status V4."),
+            fields: vec![
+                date_field("from", "Date the short break began"),
+                date_field("to", "Date the child went home"),
+                Field::Select { name: "carer", label: "Stayed with", options: providers },
+                Field::Select { name: "kind", label: "Type of placement", options: coded_options::<PlacementType>("Choose the type of placement") },
+                Field::Select { name: "need", label: "Category of need", options: coded_options::<CategoryOfNeed>("Choose the main reason for the short breaks") },
+            ],
+            button: "Save",
+        }),
         "start" if open.is_none() => Ok(FormSpec {
             title: "Record that the child became looked after".into(),
             context: vec![],
@@ -628,13 +665,36 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
             context,
             intro: Some("Family time between the child and one family member, as agreed in the care plan or ordered by a court."),
             fields: vec![
-                Field::Text { name: "with", label: "Who with", hint: "Name and relationship, for example Jane Quill, mother", width: "govuk-input--width-30" },
+                Field::Select { name: "person", label: "Family member (optional)", options: family_options(care) },
+                Field::Text { name: "with", label: "Who with", hint: "Name and relationship, for example Jane Quill, mother. Leave blank to use the family member chosen above", width: "govuk-input--width-30" },
                 Field::Radios { name: "kind", legend: "How", options: ContactKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
                 Field::Text { name: "frequency", label: "How often", hint: "For example, weekly for two hours", width: "govuk-input--width-20" },
                 Field::Text { name: "venue", label: "Where (optional)", hint: "", width: "govuk-input--width-20" },
                 Field::Text { name: "supervisor", label: "Who supervises or supports it (optional)", hint: "", width: "govuk-input--width-20" },
                 yes_no("court_ordered", "Ordered by a court?"),
                 date_field("from", "Date the arrangement began"),
+            ],
+            button: "Save",
+        },
+        "contact-end" if plan.contact.iter().any(|a| a.until.is_none()) => FormSpec {
+            title: "End a contact arrangement".into(),
+            context,
+            intro: Some("Its sessions are kept. To carry on on new terms, change the arrangement instead."),
+            fields: vec![Field::Select { name: "arrangement", label: "Arrangement", options: open_arrangement_options(plan) }, date_field("on", "Date it ended")],
+            button: "Save",
+        },
+        "contact-change" if plan.contact.iter().any(|a| a.until.is_none()) => FormSpec {
+            title: "Change a contact arrangement".into(),
+            context,
+            intro: Some("For example, supervised contact stepping down to supported contact. The old terms end the day before the new ones begin and are kept with their sessions."),
+            fields: vec![
+                Field::Select { name: "arrangement", label: "Arrangement", options: open_arrangement_options(plan) },
+                Field::Radios { name: "kind", legend: "How, from now on", options: ContactKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
+                Field::Text { name: "frequency", label: "How often", hint: "For example, fortnightly for three hours", width: "govuk-input--width-20" },
+                Field::Text { name: "venue", label: "Where (optional)", hint: "", width: "govuk-input--width-20" },
+                Field::Text { name: "supervisor", label: "Who supervises or supports it (optional)", hint: "", width: "govuk-input--width-20" },
+                yes_no("court_ordered", "Ordered by a court?"),
+                date_field("from", "Date the new terms begin"),
             ],
             button: "Save",
         },
@@ -703,6 +763,16 @@ fn yes_no(name: &'static str, legend: &'static str) -> Field {
     Field::Radios { name, legend, options: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())] }
 }
 
+/// The arrangements still in place.
+fn open_arrangement_options(plan: &Planning) -> Vec<(String, String)> {
+    options_from("Choose the arrangement", plan.contact.iter().filter(|a| a.until.is_none()).map(|a| (a.number.to_string(), format!("{}: {}", a.with, a.kind.label().to_lowercase()))))
+}
+
+/// The child's family network, for linking an arrangement to a family member's record.
+fn family_options(care: &ChildCare) -> Vec<(String, String)> {
+    options_from("Not linked to a record", care.family.iter().map(|m| (m.person.id.to_string(), format!("{}, {}", m.person.full_name(), m.role.label().to_lowercase()))))
+}
+
 fn arrangement_options(plan: &Planning) -> Vec<(String, String)> {
     options_from("Choose the arrangement", plan.contact.iter().map(|a| (a.number.to_string(), format!("{}: {}", a.with, a.kind.label().to_lowercase()))))
 }
@@ -741,6 +811,7 @@ enum Asked {
     Start(NewCare),
     Change(CareChange),
     Propose(CareProposal),
+    ShortBreak(ShortBreak),
     Decide(DecisionChange),
 }
 
@@ -803,6 +874,18 @@ fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldError
             match (on, reason) {
                 (Some(on), Some(reason)) => Asked::Change(CareChange::End(Ending { on, reason })),
                 _ => return Err(FieldErrors::one("on", "Enter the date care ended")),
+            }
+        }
+        "short-break" => {
+            let from = required_date(f, "from", "The date the short break began", &mut e);
+            let to = required_date(f, "to", "The date the child went home", &mut e);
+            let carer = provider(f, &mut e);
+            let kind = code::<PlacementType>(f, "kind", "Choose the type of placement", &mut e);
+            let need = code::<CategoryOfNeed>(f, "need", "Choose the category of need", &mut e);
+            e.into_result()?;
+            match (from, to, carer, kind, need) {
+                (Some(from), Some(to), Some(provider), Some(kind), Some(need)) => Asked::ShortBreak(ShortBreak { from, to, need, kind, provider }),
+                _ => return Err(FieldErrors::one("from", "Enter the date the short break began")),
             }
         }
         "propose" => {
@@ -1014,6 +1097,7 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
                 (Some(kind), Some(court_ordered), Some(from)) => Some(CareChange::Contact(ContactArrangement {
                     number: 0,
                     with: text("with"),
+                    person: f.get("person").parse().ok(),
                     kind,
                     frequency: text("frequency"),
                     venue: text("venue"),
@@ -1032,6 +1116,25 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
             let attendance = code::<Attendance>(f, "attendance", "Say whether the session took place", &mut e);
             match (arrangement, on, attendance) {
                 (Some(arrangement), Some(on), Some(attendance)) => Some(CareChange::ContactSession { arrangement, session: ContactSession { on, attendance, observations: f.get("observations").trim().to_string() } }),
+                _ => None,
+            }
+        }
+        "contact-end" => {
+            let arrangement = number(f, "arrangement", "Choose the arrangement", &mut e);
+            let on = on(&mut e, "The date it ended");
+            arrangement.zip(on).map(|(arrangement, on)| CareChange::EndContact { arrangement, on })
+        }
+        "contact-change" => {
+            let arrangement = number(f, "arrangement", "Choose the arrangement", &mut e);
+            let kind = code::<ContactKind>(f, "kind", "Choose how contact happens", &mut e);
+            let court_ordered = crate::forms::yes_no(f, "court_ordered", "Say whether a court ordered it", &mut e);
+            let from = required_date(f, "from", "The date the new terms begin", &mut e);
+            let text = |name: &str| f.get(name).trim().to_string();
+            match (arrangement, kind, court_ordered, from) {
+                (Some(arrangement), Some(kind), Some(court_ordered), Some(from)) => {
+                    let terms = ContactArrangement { number: 0, with: String::new(), person: None, kind, frequency: text("frequency"), venue: text("venue"), supervisor: text("supervisor"), court_ordered, from, until: None, sessions: Vec::new() };
+                    Some(CareChange::ChangeContact { arrangement, terms })
+                }
                 _ => None,
             }
         }
@@ -1106,10 +1209,18 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
                     ("notify", _, _) => "whom".into(),
                     ("withdraw-decision", _, _) => "on".into(),
                     ("visit-request", _, _) => "on".into(),
+                    ("short-break", "ended.on" | "ended.reason" | "to", _) => "to".into(),
+                    ("short-break", _, "carer" | "kind" | "need") => last.clone(),
+                    ("short-break", _, _) => "from".into(),
                     ("school", _, "virtual_school_told") => "told".into(),
                     ("transport", _, _) => "on".into(),
                     ("contact-outcome", _, _) => "detail".into(),
                     ("contact-session", _, "on" | "observations") => last.clone(),
+                    ("contact", _, "person") => "person".into(),
+                    ("contact-end", _, "until") => "on".into(),
+                    ("contact-end" | "contact-change", "planning.contact", _) => "arrangement".into(),
+                    ("contact-change", _, "from" | "until") => "from".into(),
+                    ("contact-change", _, f @ ("frequency" | "venue" | "supervisor" | "kind")) => f.into(),
                     ("contact-session" | "contact-request", _, _) => "arrangement".into(),
                     ("pep", _, _) => "on".into(),
                     (_, "home_postcode", _) => "home_postcode".into(),
@@ -1132,7 +1243,7 @@ async fn form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, key: &str,
     if !actor.can(needs) {
         return Err(s.app.forbidden(actor, &format!("care.{key}"), Some(id)).await.into());
     }
-    let providers = if matches!(key, "start" | "move") { provider_options(s, actor).await? } else { Vec::new() };
+    let providers = if matches!(key, "start" | "move" | "short-break") { provider_options(s, actor).await? } else { Vec::new() };
     let spec = spec(key, &care, providers)?;
     let version = match decision_spec(key, &care, false) {
         Some(_) => care.open_decision().map_or(0, |d| d.version),
@@ -1154,6 +1265,7 @@ pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
         Err(errors) => Err(AppError::Invalid(errors)),
         Ok(Asked::Start(new)) => s.app.start_care(&actor, id, new).await.map(|_| ()),
         Ok(Asked::Propose(p)) => s.app.propose_care(&actor, id, p).await.map(|_| ()),
+        Ok(Asked::ShortBreak(b)) => s.app.record_short_break(&actor, id, b).await.map(|_| ()),
         Ok(Asked::Decide(change)) => {
             let care = s.app.care_of(&actor, id).await?;
             let Some(open) = care.open_decision() else { return Err(WebError(AppError::NotFound)) };

@@ -299,6 +299,7 @@ fn api_body(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Optio
         ("POST", "/people/{id}/care") => json!({"start": today, "legal_status": "V2", "category_of_need": "N1", "placement_type": "U6", "provider_id": w.provider.to_string()}),
         // The record's proposal is open, so a second is refused (422) to those who may make one.
         ("POST", "/people/{id}/care-decisions") => json!({"route": "section_20", "reasons": "Mother in hospital"}),
+        ("POST", "/people/{id}/short-breaks") => json!({"from": "2025-08-01", "to": "2025-08-03", "category_of_need": "N2", "placement_type": "U6", "provider_id": w.provider.to_string()}),
         ("POST", "/care-decisions/{id}/changes") => json!({"version": 1, "change": {"type": "withdraw", "on": today}}),
         ("POST", "/care-periods/{id}/changes") => json!({"version": 2, "change": {"type": "legal_status", "from": "2025-03-03", "legal_status": "C2"}}),
         ("POST", "/providers") => json!({"name": "The Ash household", "kind": "foster_household", "placement_provider": "PR1"}),

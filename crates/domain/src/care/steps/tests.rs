@@ -226,3 +226,21 @@ fn a_week_that_ends_on_a_bank_holiday_is_due_the_working_day_before() {
     let d = Due::of(&p, &[], date!(2026 - 12 - 18), &national());
     assert_eq!(d.date(TaskKind::CareVisit), Some(date!(2026 - 12 - 24)));
 }
+
+#[test]
+fn a_series_of_short_breaks_is_reviewed_and_visited_under_regulation_48() {
+    let mut p = period();
+    p.legal_statuses[0].status = LegalStatus::ShortBreakAgreement;
+    let d = Due::of(&p, &[], p.start, &national());
+    // The short break care plan, a visit and a review within 3 months (Sunday 15 March 2026,
+    // so the Friday before); nothing of full care.
+    let kinds: Vec<TaskKind> = d.0.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [TaskKind::CarePlan, TaskKind::CareVisit, TaskKind::LookedAfterReview]);
+    assert_eq!(d.date(TaskKind::CareVisit), Some(date!(2026 - 03 - 13)));
+    assert_eq!(d.date(TaskKind::LookedAfterReview), Some(date!(2026 - 03 - 13)));
+    // Then 6-monthly reviews and 3-monthly visits.
+    p.planning.reviews.push(review(date!(2026 - 03 - 10)));
+    let d = Due::of(&p, &[date!(2026 - 03 - 10)], date!(2026 - 03 - 10), &national());
+    assert_eq!(d.date(TaskKind::LookedAfterReview), Some(date!(2026 - 09 - 10)));
+    assert_eq!((d.date(TaskKind::CareVisit), d.key(TaskKind::CareVisit)), (Some(date!(2026 - 06 - 10)), Some("care:p:visit:after:2026-03-10")));
+}

@@ -2,7 +2,7 @@
 //! status `C2`, placement type `U6`, …); the episodes are derived by Hearth and read-only.
 use super::cin::Reader;
 use super::{date, instant};
-use hearth_app::{CareChange, CareProposal, DecisionChange, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
+use hearth_app::{CareChange, CareProposal, DecisionChange, ShortBreak, ChildCare, MissingReturn, NewCare, PlacementChoice, ProviderPage, ProviderRow, ReviewHeld};
 use hearth_domain::care::wellbeing::{Exclusion, ExclusionKind, HealthCheck, HealthCheckKind};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession, Priority, Queued, RequestOutcome};
 use hearth_domain::care::decision::{CareDecision, CareRoute, Notification, Notified, PlanningMeeting, Stage};
@@ -12,7 +12,7 @@ use hearth_domain::care::episodes::{ClockTime, Ending, Episode, LegalStatusFrom,
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::codes::Coded;
-use hearth_domain::FieldErrors;
+use hearth_domain::{FieldErrors, PersonId};
 use hearth_store::Versioned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -93,6 +93,8 @@ pub struct OffenceDto {
 pub struct ArrangementDto {
     pub number: u32,
     pub with: String,
+    /// The family member's record, when linked.
+    pub person_id: Option<Uuid>,
     /// `direct_supervised`, `direct_supported`, `direct_unsupervised`, `indirect`, `letterbox`.
     pub kind: String,
     pub frequency: String,
@@ -288,6 +290,7 @@ impl From<&Planning> for PlanningDto {
                 .map(|a| ArrangementDto {
                     number: a.number,
                     with: a.with.clone(),
+                    person_id: a.person.map(|p| p.0),
                     kind: code(a.kind),
                     frequency: a.frequency.clone(),
                     venue: a.venue.clone(),
@@ -489,6 +492,39 @@ impl StartCare {
     }
 }
 
+/// One short break of a series recorded break by break (legal status `V3`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShortBreakBody {
+    /// The day the break began, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// The day the child went home.
+    pub to: Option<String>,
+    /// `N1` to `N8`.
+    pub category_of_need: Option<String>,
+    pub placement_type: Option<String>,
+    /// The provider from `GET /providers`.
+    pub provider_id: Option<Uuid>,
+}
+
+impl ShortBreakBody {
+    pub fn to_domain(&self) -> Result<ShortBreak, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let from = r.required_date("from", &self.from);
+        let to = r.required_date("to", &self.to);
+        let need = r.code::<CategoryOfNeed>("category_of_need", &self.category_of_need);
+        let need = required(&mut r, "category_of_need", need);
+        let kind = r.code::<PlacementType>("placement_type", &self.placement_type);
+        let kind = required(&mut r, "placement_type", kind);
+        let provider = required(&mut r, "provider_id", self.provider_id.map(ProviderId));
+        r.0.clone().into_result()?;
+        match (from, to, need, kind, provider) {
+            (Some(from), Some(to), Some(need), Some(kind), Some(provider)) => Ok(ShortBreak { from, to, need, kind, provider }),
+            _ => Err(FieldErrors::one("from", "This field is required")),
+        }
+    }
+}
+
 /// A change to a period of care, at the version the client read.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -548,6 +584,23 @@ pub enum CareChangeKind {
     /// A contact arrangement (`kind` as in `ArrangementDto`).
     Contact {
         with: Option<String>,
+        /// The family member's Hearth id, when they have a record in the child's network.
+        person_id: Option<Uuid>,
+        kind: Option<String>,
+        frequency: Option<String>,
+        #[serde(default)]
+        venue: String,
+        #[serde(default)]
+        supervisor: String,
+        court_ordered: Option<bool>,
+        from: Option<String>,
+    },
+    /// Arrangement `arrangement` ended on a day.
+    ContactEnd { arrangement: Option<u32>, on: Option<String> },
+    /// Arrangement `arrangement` continues on new terms from `from`: the old terms end the
+    /// day before; the new ones become the next arrangement with the same person.
+    ContactChange {
+        arrangement: Option<u32>,
         kind: Option<String>,
         frequency: Option<String>,
         #[serde(default)]
@@ -685,7 +738,7 @@ impl CareChangeKind {
                 let from = r.required_date("from", from);
                 kind.zip(from).map(|(kind, from)| CareChange::Exclusion(Exclusion { kind, from, days: *days }))
             }
-            CareChangeKind::Contact { with, kind, frequency, venue, supervisor, court_ordered, from } => {
+            CareChangeKind::Contact { with, person_id, kind, frequency, venue, supervisor, court_ordered, from } => {
                 let kind = r.code::<ContactKind>("kind", kind);
                 let kind = required(&mut r, "kind", kind);
                 let court_ordered = required(&mut r, "court_ordered", *court_ordered);
@@ -694,6 +747,7 @@ impl CareChangeKind {
                     (Some(kind), Some(court_ordered), Some(from)) => Some(CareChange::Contact(ContactArrangement {
                         number: 0,
                         with: with.as_deref().unwrap_or("").trim().to_string(),
+                        person: person_id.map(PersonId),
                         kind,
                         frequency: frequency.as_deref().unwrap_or("").trim().to_string(),
                         venue: venue.trim().to_string(),
@@ -703,6 +757,26 @@ impl CareChangeKind {
                         until: None,
                         sessions: Vec::new(),
                     })),
+                    _ => None,
+                }
+            }
+            CareChangeKind::ContactEnd { arrangement, on } => {
+                let arrangement = required(&mut r, "arrangement", *arrangement);
+                let on = r.required_date("on", on);
+                arrangement.zip(on).map(|(arrangement, on)| CareChange::EndContact { arrangement, on })
+            }
+            CareChangeKind::ContactChange { arrangement, kind, frequency, venue, supervisor, court_ordered, from } => {
+                let arrangement = required(&mut r, "arrangement", *arrangement);
+                let kind = r.code::<ContactKind>("kind", kind);
+                let kind = required(&mut r, "kind", kind);
+                let court_ordered = required(&mut r, "court_ordered", *court_ordered);
+                let from = r.required_date("from", from);
+                match (arrangement, kind, court_ordered, from) {
+                    (Some(arrangement), Some(kind), Some(court_ordered), Some(from)) => {
+                        let frequency = frequency.as_deref().unwrap_or("").trim().to_string();
+                        let terms = ContactArrangement { number: 0, with: String::new(), person: None, kind, frequency, venue: venue.trim().to_string(), supervisor: supervisor.trim().to_string(), court_ordered, from, until: None, sessions: Vec::new() };
+                        Some(CareChange::ChangeContact { arrangement, terms })
+                    }
                     _ => None,
                 }
             }
