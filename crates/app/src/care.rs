@@ -641,6 +641,9 @@ pub struct CareDashboardView {
     pub overdue: Vec<Task>,
     /// Who holds the overdue work.
     pub users: HashMap<UserId, String>,
+    /// External residential settings whose monitoring visit is overdue (seed 004), with the
+    /// day it was due, oldest first.
+    pub monitoring_overdue: Vec<(ProviderId, Date)>,
     pub today: Date,
 }
 
@@ -674,7 +677,9 @@ impl App {
         let periods = tx.care_period_outlines().await?;
         let looked_after: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today)).map(|r| r.child).collect();
         let children = self.visible_people(tx.as_mut(), actor, &looked_after).await?;
-        let providers = tx.providers().await?.into_iter().map(|p| (p.id, p.name)).collect();
+        let all_providers = tx.providers().await?;
+        let monitoring_overdue = self.monitoring_overdue(&all_providers, &periods, today);
+        let providers = all_providers.into_iter().map(|p| (p.id, p.name)).collect();
         let mut overdue = tx.open_tasks(&TaskQuery { kinds: &DASHBOARD_OVERDUE, due_before: Some(today), ..TaskQuery::all() }).await?;
         overdue.retain(|t| children.contains_key(&t.child));
         let holders: Vec<UserId> = overdue.iter().filter_map(|t| t.assignee).collect();
@@ -683,7 +688,23 @@ impl App {
         tx.commit().await?;
         let mine = periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| (r.child, &r.period));
         let dashboard = hearth_domain::care::dashboard::build(mine, today, &self.config.area);
-        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), overdue, users, today })
+        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), overdue, users, monitoring_overdue, today })
+    }
+}
+
+impl App {
+    /// The external residential settings with a child placed today whose monitoring visit
+    /// was due before today, oldest first.
+    fn monitoring_overdue(&self, providers: &[Provider], periods: &[CarePeriodRecord], today: Date) -> Vec<(ProviderId, Date)> {
+        let mut since: HashMap<ProviderId, Date> = HashMap::new();
+        for r in periods {
+            if let (Some(p), Some(from)) = (r.period.placement_on(today), r.period.with_carer_since(today)) {
+                since.entry(p.carer).and_modify(|d| *d = (*d).min(from)).or_insert(from);
+            }
+        }
+        let mut out: Vec<(ProviderId, Date)> = providers.iter().filter_map(|p| Some((p.id, self.monitoring_due(p, since.get(&p.id).copied())?))).filter(|(_, due)| *due < today).collect();
+        out.sort_by_key(|x| x.1);
+        out
     }
 }
 

@@ -30,6 +30,8 @@ pub struct ProviderFilter {
 pub struct ProviderRow {
     pub provider: Provider,
     pub placed: usize,
+    /// The next monitoring visit, for an external residential setting with children placed.
+    pub monitoring_due: Option<Date>,
 }
 
 /// A child placed with a provider today.
@@ -48,6 +50,7 @@ pub struct ProviderPage {
     pub children: Vec<PlacedChild>,
     /// Every child placed there today, counting those the viewer may not open.
     pub placed: usize,
+    pub monitoring_due: Option<Date>,
 }
 
 /// Each child's current placement (child, provider, since, type) on `day`.
@@ -69,16 +72,49 @@ impl App {
         let providers = tx.providers().await?;
         let periods = tx.care_period_outlines().await?;
         tx.commit().await?;
-        let mut counts: HashMap<ProviderId, usize> = HashMap::new();
-        for (_, provider, _, _) in placed_on(&periods, self.today()) {
-            *counts.entry(provider).or_default() += 1;
+        let mut counts: HashMap<ProviderId, (usize, Option<Date>)> = HashMap::new();
+        for (_, provider, since, _) in placed_on(&periods, self.today()) {
+            let c = counts.entry(provider).or_default();
+            c.0 += 1;
+            c.1 = Some(c.1.map_or(since, |s: Date| s.min(since)));
         }
         let name = filter.name.trim().to_lowercase();
         Ok(providers
             .into_iter()
             .filter(|p| (filter.closed || !p.closed) && filter.kind.is_none_or(|k| p.kind == k) && p.name.to_lowercase().contains(&name))
-            .map(|provider| ProviderRow { placed: counts.get(&provider.id).copied().unwrap_or(0), provider })
+            .map(|provider| {
+                let (placed, since) = counts.get(&provider.id).copied().unwrap_or_default();
+                ProviderRow { placed, monitoring_due: self.monitoring_due(&provider, since), provider }
+            })
             .collect())
+    }
+
+    /// When the provider's next monitoring visit is due, if one is (a pack without the rule,
+    /// or a deadline out of range, has none).
+    pub(crate) fn monitoring_due(&self, p: &Provider, placed_since: Option<Date>) -> Option<Date> {
+        let ts = &self.config.timescales;
+        p.monitoring_due(placed_since, &ts.pack, &ts.calendar).and_then(Result::ok).map(|d| d.due.date())
+    }
+
+    /// Records the LA's monitoring visit to a provider kept at `expected_version`.
+    pub async fn record_monitoring_visit(&self, actor: &Actor, id: ProviderId, expected_version: i64, on: Date) -> Result<(), AppError> {
+        const ACTION: &str = "provider.monitoring_visit";
+        self.require(actor, Permission::ManageProviders, ACTION).await?;
+        let mut tx = self.store.begin().await?;
+        let Some(stored) = tx.provider(id).await? else {
+            drop(tx);
+            return Err(AppError::NotFound);
+        };
+        if stored.version != expected_version {
+            return Err(AppError::Conflict { current: stored.version });
+        }
+        let mut provider = stored.value;
+        provider.record_monitoring_visit(on, self.today())?;
+        let meta = hearth_domain::person::ChangeMeta { reason: Some("Monitoring visit".into()), ..self.meta(actor) };
+        tx.update_provider(&provider, expected_version, &meta).await?;
+        self.audit_provider(tx.as_mut(), actor, ACTION, id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A provider's record and the children placed there today (audited: it names children).
@@ -99,7 +135,8 @@ impl App {
         tx.commit().await?;
         let mut children: Vec<PlacedChild> = here.iter().filter_map(|(child, _, since, kind)| Some(PlacedChild { child: visible.get(child)?.clone(), since: *since, kind: *kind })).collect();
         children.sort_by_key(|c| c.since);
-        Ok(ProviderPage { provider, children, placed: here.len() })
+        let monitoring_due = self.monitoring_due(&provider.value, here.iter().map(|x| x.2).min());
+        Ok(ProviderPage { provider, children, placed: here.len(), monitoring_due })
     }
 
     /// Adds a provider of placements.
@@ -118,7 +155,7 @@ impl App {
 
     /// Changes a provider's record kept at `expected_version` (closing it keeps its
     /// placements; it is no longer offered for new ones).
-    pub async fn change_provider(&self, actor: &Actor, expected_version: i64, provider: Provider) -> Result<(), AppError> {
+    pub async fn change_provider(&self, actor: &Actor, expected_version: i64, mut provider: Provider) -> Result<(), AppError> {
         const ACTION: &str = "provider.change";
         self.require(actor, Permission::ManageProviders, ACTION).await?;
         provider.check()?;
@@ -130,6 +167,8 @@ impl App {
         if stored.version != expected_version {
             return Err(AppError::Conflict { current: stored.version });
         }
+        // The record's form does not carry the monitoring visits: they are kept.
+        provider.monitoring_visits = stored.value.monitoring_visits;
         tx.update_provider(&provider, expected_version, &self.meta(actor)).await?;
         self.audit_provider(tx.as_mut(), actor, ACTION, provider.id).await?;
         tx.commit().await?;

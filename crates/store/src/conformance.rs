@@ -1223,6 +1223,7 @@ pub async fn providers(store: &dyn Store) {
         postcode: None,
         places: Some(4),
         closed: false,
+        monitoring_visits: Vec::new(),
     };
     let mut foster = Provider { id: ProviderId::new(), name: format!("ash household {tag}"), kind: ProviderKind::FosterHousehold, urn: None, places: Some(2), ..home.clone() };
     tx.insert_provider(&home, &meta(&u, None)).await.unwrap();

@@ -144,7 +144,7 @@ impl Generator {
         let (address, postcode) = self.place(away);
         let provider = if kind == ProviderKind::FosterHousehold && self.g.chance(0.3) { PlacementProvider::Private } else { PlacementProvider::OwnProvision };
         let places = self.g.int(1, 3) as u16;
-        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: None, address, postcode: Some(postcode), places: Some(places), closed: false })
+        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: None, address, postcode: Some(postcode), places: Some(places), closed: false, monitoring_visits: Vec::new() })
     }
 
     fn setting(&mut self, kind: ProviderKind, provider: PlacementProvider, away: bool, places: i64) -> usize {
@@ -155,7 +155,7 @@ impl Generator {
             _ => format!("{} secure children's home", self.g.pick(STREET_FIRST)),
         };
         let urn = format!("SC{:06}", self.g.int(100_000, 999_999));
-        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: Some(urn), address, postcode: Some(postcode), places: Some(places as u16), closed: false })
+        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: Some(urn), address, postcode: Some(postcode), places: Some(places as u16), closed: false, monitoring_visits: Vec::new() })
     }
 
     /// A provider of `kind` for a placement; `current`: the child is still there today, so
@@ -164,13 +164,13 @@ impl Generator {
         if kind == ProviderKind::ConnectedCarers {
             let (address, postcode) = self.place(false);
             let name = format!("The {family_name} family (relatives)");
-            return self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider: PlacementProvider::OwnProvision, urn: None, address, postcode: Some(postcode), places: Some(2), closed: false });
+            return self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider: PlacementProvider::OwnProvision, urn: None, address, postcode: Some(postcode), places: Some(2), closed: false, monitoring_visits: Vec::new() });
         }
         if kind == ProviderKind::Adopters {
             let away = self.g.chance(0.3);
         let (address, postcode) = self.place(away);
             let name = format!("The {} family (adopters)", self.surname());
-            return self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider: PlacementProvider::OwnProvision, urn: None, address, postcode: Some(postcode), places: None, closed: false });
+            return self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider: PlacementProvider::OwnProvision, urn: None, address, postcode: Some(postcode), places: None, closed: false, monitoring_visits: Vec::new() });
         }
         let candidates: Vec<usize> = (0..self.providers.len())
             .filter(|i| {

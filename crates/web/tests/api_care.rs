@@ -362,3 +362,40 @@ async fn short_breaks_are_recorded_break_by_break_and_never_overlap_care() {
     start["start"] = json!("2023-12-02");
     w.post(&format!("/people/{amy}/care"), &w.sam, start).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn monitoring_visits_and_contact_arrangements_changed_and_ended() {
+    let w = world().await;
+    let elm = w.provider(json!({"name": "Elm Lodge", "kind": "childrens_home", "placement_provider": "PR4", "urn": "SC654321", "postcode": "RG1 1AA", "places": 4})).await;
+    let amy = w.child("Amy").await;
+    let mut body = start(&elm);
+    body["placement_type"] = json!("K2");
+    let period = w.post(&format!("/people/{amy}/care"), &w.sam, body).await.id();
+    let detail = w.get(&format!("/providers/{elm}"), &w.sam).await;
+    assert_eq!(detail.json["provider"]["monitoring_due"], "2024-11-06", "a year after Amy was placed");
+    let visits = format!("/providers/{elm}/monitoring-visits");
+    w.post(&visits, &w.sam, json!({"version": 1, "on": "2023-12-01"})).await.expect(StatusCode::FORBIDDEN);
+    let r = w.post(&visits, &w.mo, json!({"version": 1, "on": "2024-01-01"})).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["on"]);
+    w.post(&visits, &w.mo, json!({"version": 1, "on": "2023-12-01"})).await.expect(StatusCode::OK);
+    w.post(&visits, &w.mo, json!({"version": 1, "on": "2023-12-02"})).await.expect(StatusCode::CONFLICT);
+    let detail = w.get(&format!("/providers/{elm}"), &w.sam).await;
+    assert_eq!((detail.json["provider"]["monitoring_due"].as_str(), detail.json["provider"]["monitoring_visits"][0].as_str()), (Some("2024-11-29"), Some("2023-12-01")), "a year on is a Sunday: the Friday before");
+    // Family time on new terms, then ended.
+    let changes = format!("/care-periods/{period}/changes");
+    let step = |version: i64, change: Value| json!({"version": version, "change": change});
+    w.post(&changes, &w.sam, step(1, json!({"type": "contact", "with": "Jane Quill, mother", "kind": "direct_supervised", "frequency": "Weekly", "court_ordered": false, "from": "2023-11-13"}))).await.expect(StatusCode::OK);
+    let r = w.post(&changes, &w.sam, step(2, json!({"type": "contact_change", "arrangement": 1, "kind": "direct_supported", "frequency": "Fortnightly", "court_ordered": false, "from": "2023-11-01"}))).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["planning.contact.from"]);
+    w.post(&changes, &w.sam, step(2, json!({"type": "contact_change", "arrangement": 1, "kind": "direct_supported", "frequency": "Fortnightly", "court_ordered": false, "from": "2023-12-01"}))).await.expect(StatusCode::OK);
+    w.post(&changes, &w.sam, step(3, json!({"type": "contact_end", "arrangement": 1, "on": "2023-12-10"}))).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    w.post(&changes, &w.sam, step(3, json!({"type": "contact_end", "arrangement": 2, "on": "2023-12-20"}))).await.expect(StatusCode::OK);
+    let r = w.post(&changes, &w.sam, step(4, json!({"type": "contact", "with": "", "person_id": uuid::Uuid::new_v4(), "kind": "indirect", "frequency": "Monthly", "court_ordered": false, "from": "2023-12-01"}))).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.fields(), ["planning.contact.person"]);
+    let contact = &w.care(&amy).await["periods"][0]["planning"]["contact"];
+    let terms: Vec<(String, Option<String>)> = contact.as_array().unwrap().iter().map(|a| (a["kind"].as_str().unwrap().into(), a["until"].as_str().map(Into::into))).collect();
+    assert_eq!(terms, [("direct_supervised".into(), Some("2023-11-30".into())), ("direct_supported".into(), Some("2023-12-20".into()))]);
+}

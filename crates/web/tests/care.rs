@@ -32,6 +32,7 @@ fn provider(name: &str, kind: ProviderKind) -> Provider {
         postcode: Some(Postcode::parse("TW2 5AB").unwrap()),
         places: Some(2),
         closed: false,
+        monitoring_visits: Vec::new(),
     }
 }
 
@@ -757,4 +758,42 @@ async fn a_contact_arrangement_is_linked_to_the_family_member_changed_and_ended(
     assert_eq!(ok.location(), format!("{care}?saved=contact-end"), "{}", ok.body);
     let page = b.get(&w, &care).await.body;
     assert!(page.contains("From 1 December 2025 to 4 January 2026") && !page.contains("End an arrangement"), "{page}");
+}
+
+#[tokio::test]
+async fn external_homes_are_due_a_monitoring_visit_each_year_while_a_child_is_placed_there() {
+    let (w, sam, amy, _p) = sams_case().await;
+    let tara = stored_user(&w, "tara").await;
+    let elm = Provider { provider: PlacementProvider::Private, ..provider("Elm Lodge", ProviderKind::ChildrensHome) };
+    let elm = w.app.add_provider(&alone(&tara), elm).await.unwrap();
+    let mut care = new_care(date!(2025 - 01 - 06), elm);
+    care.kind = PlacementType::ChildrensHome;
+    w.app.start_care(&alone(&sam), amy.id, care).await.unwrap();
+    set_clock(&w, datetime!(2026-02-02 10:00 UTC));
+    let mut m = Browser::new();
+    m.sign_in(&w, "tara").await;
+    let page = m.get(&w, &format!("/providers/{elm}")).await.body;
+    assert!(page.contains("None recorded; next due by 6 January 2026") && page.contains("Overdue"), "{page}");
+    assert!(m.get(&w, "/providers").await.body.contains("1 monitoring visit overdue"));
+    let dashboard = m.get(&w, "/children-in-care").await.body;
+    assert!(dashboard.contains("Monitoring visits to external homes overdue") && dashboard.contains("Elm Lodge"), "{dashboard}");
+    // A worker may not record one; a manager may, not in the future.
+    let mut b = Browser::new();
+    b.sign_in(&w, "sam").await;
+    let path = format!("/providers/{elm}/monitoring-visit");
+    assert_eq!(b.get(&w, &path).await.status, axum::http::StatusCode::FORBIDDEN);
+    let bad = m.form_post(&w, &path, &path, &[("version", "1"), ("on-day", "3"), ("on-month", "2"), ("on-year", "2026")]).await;
+    assert!(bad.body.contains("href=\"#on\"") && bad.body.contains("cannot be in the future"), "{}", bad.body);
+    let ok = m.form_post(&w, &path, &path, &[("version", "1"), ("on-day", "20"), ("on-month", "1"), ("on-year", "2026")]).await;
+    assert_eq!(ok.location(), format!("/providers/{elm}?saved=visit"), "{}", ok.body);
+    let page = m.get(&w, &format!("/providers/{elm}")).await.body;
+    assert!(page.contains("Last on 20 January 2026; next due by 20 January 2027") && !page.contains("govuk-tag--red"), "{page}");
+    assert!(!m.get(&w, "/children-in-care").await.body.contains("Monitoring visits to external homes overdue"));
+    // Changing the provider's record keeps its visits.
+    let stored = w.app.provider_page(&alone(&tara), elm).await.unwrap().provider;
+    w.app.change_provider(&alone(&tara), stored.version, Provider { monitoring_visits: Vec::new(), ..stored.value.clone() }).await.unwrap();
+    assert_eq!(w.app.provider_page(&alone(&tara), elm).await.unwrap().provider.value.monitoring_visits, [date!(2026 - 01 - 20)]);
+    // Our own home has none due.
+    let oak = w.app.providers(&alone(&tara), &ProviderFilter::default()).await.unwrap().into_iter().find(|r| r.provider.name == "Oak House").unwrap();
+    assert_eq!(oak.monitoring_due, None);
 }

@@ -85,6 +85,44 @@ pub struct Provider {
     pub places: Option<u16>,
     /// No longer offered for new placements (it closed, the carers resigned).
     pub closed: bool,
+    /// The days the LA's monitoring visits were made (seed 004: external residential
+    /// placements at least annually), in date order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring_visits: Vec<time::Date>,
+}
+
+/// Seed 004: residential placements with external providers are visited at least annually.
+pub const MONITORING_RULE: &str = "external_home_monitoring";
+
+impl Provider {
+    /// A residential setting the LA does not run itself, which its monitoring visits cover.
+    pub fn is_external_residential(&self) -> bool {
+        let residential = matches!(self.kind, ProviderKind::ChildrensHome | ProviderKind::SecureHome | ProviderKind::ResidentialSchool | ProviderKind::SupportedAccommodation);
+        let external = matches!(self.provider, PlacementProvider::OtherLocalAuthority | PlacementProvider::OtherPublic | PlacementProvider::Private | PlacementProvider::Voluntary);
+        residential && external
+    }
+
+    /// When the next monitoring visit is due, while the LA has a child placed there
+    /// (`placed_since`: the day the longest-placed of them arrived): a year after the last
+    /// visit made while they were, or after that day. `None` when none is due.
+    pub fn monitoring_due(&self, placed_since: Option<time::Date>, pack: &crate::policy::Pack, cal: &crate::calendar::Calendar) -> Option<Result<crate::policy::Deadline, crate::policy::DeadlineError>> {
+        let since = placed_since.filter(|_| self.is_external_residential() && pack.timescale(MONITORING_RULE).is_some())?;
+        let from = self.monitoring_visits.iter().filter(|v| **v >= since).max().copied().unwrap_or(since);
+        Some(pack.deadline(MONITORING_RULE, 1, crate::policy::Start::Date(from), cal))
+    }
+
+    /// Records a monitoring visit on `on` (not in the future, not twice on a day).
+    pub fn record_monitoring_visit(&mut self, on: time::Date, today: time::Date) -> Result<(), FieldErrors> {
+        if on > today {
+            return Err(FieldErrors::one("on", "The visit cannot be in the future"));
+        }
+        if self.monitoring_visits.contains(&on) {
+            return Err(FieldErrors::one("on", "A visit on this day is recorded already"));
+        }
+        self.monitoring_visits.push(on);
+        self.monitoring_visits.sort();
+        Ok(())
+    }
 }
 
 /// Whether `urn` has the shape of an Ofsted unique reference number: "SC" and six digits for
@@ -162,6 +200,7 @@ mod tests {
             postcode: Some(Postcode::parse("RG1 1AA").unwrap()),
             places: Some(4),
             closed: false,
+            monitoring_visits: Vec::new(),
         }
     }
 

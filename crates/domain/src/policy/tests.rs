@@ -56,7 +56,7 @@ fn the_national_pack_has_the_design_defaults() {
     assert!(p.timescales.values().all(|t| t.source.is_some()));
     // Hearth's own defaults where the law sets no interval are marked as such.
     let local: Vec<&str> = p.timescales.iter().filter(|(_, t)| !t.statutory).map(|(k, _)| k.as_str()).collect();
-    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit", "care_decision_authorisation", "pre_care_planning_meeting", "care_notifications", "statutory_visit_on_request", "school_transport"]);
+    assert_eq!(local, ["core_group", "child_protection_visit", "child_in_need_plan_review", "child_in_need_visit", "care_decision_authorisation", "pre_care_planning_meeting", "care_notifications", "statutory_visit_on_request", "external_home_monitoring", "school_transport"]);
     // File order is kept.
     assert_eq!(p.timescales.keys().next().map(String::as_str), Some("referral_decision"));
 }

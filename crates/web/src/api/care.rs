@@ -2,7 +2,7 @@
 //! the providers they are placed with. The same use cases as the pages: the same access
 //! rules, checks and audit entries.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{DecisionChangeBody, ProposeCare, ShortBreakBody, QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
+use super::dto::{MonitoringVisitBody, DecisionChangeBody, ProposeCare, ShortBreakBody, QueuedRequestDto, CareChangeBody, CareDashboardDto, ProviderKindCode, CareChanged, ChildCareDto, CreatedRecord, ProviderBody, ProviderDetail, ProviderDto, StartCare};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -183,6 +183,25 @@ pub async fn add_provider(State(s): State<AppState>, ApiActor(actor): ApiActor, 
 pub async fn provider(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds) -> Result<Json<ProviderDetail>, ApiError> {
     let page = s.app.provider_page(&actor, ProviderId(ids.get("id")?)).await?;
     Ok(Json(ProviderDetail::from(&page)))
+}
+
+/// Records the LA's monitoring visit to an external residential setting (seed 004: at least
+/// annually while a child is placed there), at the version read. A visit in the future, or a
+/// second on the same day, is refused naming `on`.
+#[utoipa::path(
+    post, path = "/providers/{id}/monitoring-visits", operation_id = "record_monitoring_visit", tag = "children in care",
+    params(("id" = uuid::Uuid, Path, description = "The provider's id")),
+    request_body = MonitoringVisitBody,
+    responses(
+        (status = 200, description = "Recorded; the provider's version went up by one", body = CareChanged),
+        (status = 409, description = "Someone else changed the provider first", body = Problem, content_type = "application/problem+json"),
+        WriteErrors,
+    )
+)]
+pub async fn monitoring_visit(State(s): State<AppState>, ApiActor(actor): ApiActor, ids: PathIds, ApiJson(body): ApiJson<MonitoringVisitBody>) -> Result<Json<CareChanged>, ApiError> {
+    let on = body.to_domain().map_err(ApiError::invalid)?;
+    s.app.record_monitoring_visit(&actor, ProviderId(ids.get("id")?), body.version, on).await?;
+    Ok(Json(CareChanged { version: body.version + 1 }))
 }
 
 /// Changes a provider's record (managers and business support), at the version read.

@@ -70,6 +70,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(care::decide))
         .routes(routes!(care::providers, care::add_provider))
         .routes(routes!(care::provider, care::change_provider))
+        .routes(routes!(care::monitoring_visit))
         .routes(routes!(care::dashboard))
         .routes(routes!(care::family_contact))
         .routes(routes!(cin::open_episode))

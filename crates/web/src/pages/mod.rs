@@ -76,6 +76,7 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get_post("/providers/new", providers::new_page, providers::create)
         .get("/providers/{id}", providers::view)
         .get_post("/providers/{id}/edit", providers::edit_page, providers::edit)
+        .get_post("/providers/{id}/monitoring-visit", providers::visit_page, providers::visit)
         .get("/returns/cin", returns::quality)
         .get("/returns/cin/download", returns::download)
         .get_post("/returns/cin/explain/{id}", returns::explain_page, returns::explain)

@@ -2,7 +2,7 @@
 //! page with the children placed there today, and the form managers and business support
 //! keep them with.
 use super::people::{day, options_from};
-use super::step_form::{Field, FormSpec, StepForm, StepTarget};
+use super::step_form::{date_field, Field, FormSpec, StepForm, StepTarget};
 use super::{layout, parse_id, Saved};
 use crate::error::{render, WebError};
 use crate::forms::FormData;
@@ -40,9 +40,19 @@ struct ListPage {
     rows: Vec<ProviderRow>,
     kinds: Vec<(String, String)>,
     can_manage: bool,
+    today: time::Date,
 }
 
 impl ListPage {
+    /// "Monitoring visit due by 3 May 2027", and whether it is overdue.
+    fn monitoring(&self, r: &ProviderRow) -> Option<(String, bool)> {
+        r.monitoring_due.map(|d| (format!("Monitoring visit due by {}", day(&d)), d < self.today))
+    }
+
+    fn monitoring_overdue(&self) -> usize {
+        self.rows.iter().filter(|r| r.monitoring_due.is_some_and(|d| d < self.today)).count()
+    }
+
     fn places(&self, r: &ProviderRow) -> String {
         match r.provider.places {
             Some(n) => format!("{} of {n}", r.placed),
@@ -55,7 +65,7 @@ pub async fn list(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
     let filter = ProviderFilter { name: q.name.clone(), kind: ProviderKind::from_code(&q.kind), closed: q.closed == "yes" };
     let rows = s.app.providers(&actor, &filter).await?;
     let kinds = options_from("Any kind", ProviderKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())));
-    let page = ListPage { layout: layout(&v, "Providers of placements"), q, rows, kinds, can_manage: actor.can(Permission::ManageProviders) };
+    let page = ListPage { layout: layout(&v, "Providers of placements"), q, rows, kinds, can_manage: actor.can(Permission::ManageProviders), today: s.app.today() };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -65,11 +75,25 @@ struct ViewPage {
     layout: Layout,
     p: ProviderPage,
     can_manage: bool,
+    today: time::Date,
 }
 
 impl ViewPage {
     fn day(&self, d: &time::Date) -> String {
         day(d)
+    }
+
+    /// Where the monitoring visits stand, and whether the next is overdue.
+    fn monitoring(&self) -> Option<(String, bool)> {
+        let pr = &self.p.provider.value;
+        if !pr.is_external_residential() {
+            return None;
+        }
+        let last = pr.monitoring_visits.last().map_or_else(|| "None recorded".to_string(), |d| format!("Last on {}", day(d)));
+        Some(match self.p.monitoring_due {
+            Some(due) => (format!("{last}; next due by {}", day(&due)), due < self.today),
+            None => (format!("{last}; none due while no child of ours is placed here"), false),
+        })
     }
 
     /// Children placed here whom the reader may not open: counted, never named.
@@ -81,8 +105,12 @@ impl ViewPage {
 
 pub async fn view(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<Saved>) -> Result<Response, WebError> {
     let p = s.app.provider_page(&actor, parse_id(&id)?).await?;
-    let flash = (!q.saved.is_empty()).then(|| "Provider saved.".to_string());
-    let page = ViewPage { layout: layout(&v, p.provider.value.name.clone()).with_flash(flash), p, can_manage: actor.can(Permission::ManageProviders) };
+    let flash = match q.saved.as_str() {
+        "" => None,
+        "visit" => Some("Monitoring visit recorded.".to_string()),
+        _ => Some("Provider saved.".to_string()),
+    };
+    let page = ViewPage { layout: layout(&v, p.provider.value.name.clone()).with_flash(flash), p, can_manage: actor.can(Permission::ManageProviders), today: s.app.today() };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -132,7 +160,7 @@ fn read(f: &FormData, id: ProviderId) -> Result<Provider, FieldErrors> {
     let urn = Some(f.get("urn").trim().to_uppercase()).filter(|u| !u.is_empty());
     let address = f.get("address").lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
     let (Some(kind), Some(provider)) = (kind, provider) else { return Err(e) };
-    let p = Provider { id, name: f.get("name").trim().to_string(), kind, provider, urn, address, postcode, places, closed: f.get("closed") == "yes" };
+    let p = Provider { id, name: f.get("name").trim().to_string(), kind, provider, urn, address, postcode, places, closed: f.get("closed") == "yes", monitoring_visits: Vec::new() };
     // The record's own rules too, so one submission shows every problem.
     if let Err(more) = p.check() {
         for m in more.0 {
@@ -205,6 +233,51 @@ pub async fn edit(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/providers/{id}?saved=1")).into_response()),
         Err(AppError::Invalid(errors)) => form(&s, &actor, &v, Some(id), Some(f), errors).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- monitoring visits (seed 004) ---------------------------------------------------------
+
+async fn visit_form(s: &AppState, actor: &Actor, v: &Visitor, id: ProviderId, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
+    if !actor.can(Permission::ManageProviders) {
+        return Err(s.app.forbidden(actor, "provider.monitoring_visit", None).await.into());
+    }
+    // Any setting may be visited; only external residential ones fall due.
+    let p = s.app.provider_page(actor, id).await?;
+    let spec = FormSpec {
+        title: "Record a monitoring visit".into(),
+        context: vec![("Provider".into(), p.provider.value.name.clone())],
+        intro: Some("Seed 004: residential placements with external providers are visited at least once a year while the LA has a child placed there."),
+        fields: vec![date_field("on", "Date of the visit")],
+        button: "Save",
+    };
+    let target = StepTarget { action: format!("/providers/{id}/monitoring-visit"), back: format!("/providers/{id}") };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render(status, &StepForm::new(layout(v, spec.title.clone()), None, target, p.provider.version, spec, form.unwrap_or_default(), errors)))
+}
+
+pub async fn visit_page(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>) -> Result<Response, WebError> {
+    visit_form(&s, &actor, &v, parse_id(&id)?, None, FieldErrors::new()).await
+}
+
+pub async fn visit(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Path(id): Path<String>, f: FormData) -> Result<Response, WebError> {
+    let id: ProviderId = parse_id(&id)?;
+    let version: i64 = f.get("version").parse().unwrap_or(0);
+    let mut errors = FieldErrors::new();
+    let on = crate::forms::date_input(&f, "on", "The date of the visit", &mut errors);
+    let outcome = match on {
+        Some(on) if errors.is_empty() => s.app.record_monitoring_visit(&actor, id, version, on).await,
+        _ => {
+            if errors.is_empty() {
+                errors.add("on", "Enter the date of the visit");
+            }
+            Err(AppError::Invalid(errors))
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/providers/{id}?saved=visit")).into_response()),
+        Err(AppError::Invalid(errors)) => visit_form(&s, &actor, &v, id, Some(f), errors).await,
         Err(e) => Err(e.into()),
     }
 }

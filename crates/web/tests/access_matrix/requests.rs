@@ -185,6 +185,7 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
         "/episodes/{id}/{form}" => form(&[("version", &need()?.episode_version.to_string()), ("note", "Reviewed the plan with the worker."), ("decision", "Continue the plan.")]),
         "/people/{id}/care/{form}" => with(dmy("start"), &[("status", "V2"), ("need", "N1"), ("carer", &w.provider.to_string()), ("kind", "U6")]),
         "/providers/new" => form(&[("name", "The Ash household"), ("kind", "foster_household"), ("provider", "PR1"), ("postcode", "TW1 3SX")]),
+        "/providers/{id}/monitoring-visit" => form(&[("version", "1"), ("on-day", "1"), ("on-month", "5"), ("on-year", "2026")]),
         "/providers/{id}/edit" => form(&[("version", "1"), ("name", "The Fern household"), ("kind", "foster_household"), ("provider", "PR1"), ("closed", "no")]),
         "/rota/add" => form(&[("team", &team_a), ("date", &ROTA_DAY.to_string()), ("half", "pm"), ("worker", &worker)]),
         "/rota/remove" => form(&[("team", &team_a), ("date", &ROTA_DAY.to_string()), ("half", "am"), ("worker", &worker)]),
@@ -303,6 +304,7 @@ fn api_body(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Optio
         ("POST", "/care-decisions/{id}/changes") => json!({"version": 1, "change": {"type": "withdraw", "on": today}}),
         ("POST", "/care-periods/{id}/changes") => json!({"version": 2, "change": {"type": "legal_status", "from": "2025-03-03", "legal_status": "C2"}}),
         ("POST", "/providers") => json!({"name": "The Ash household", "kind": "foster_household", "placement_provider": "PR1"}),
+        ("POST", "/providers/{id}/monitoring-visits") => json!({"version": 1, "on": today}),
         ("PUT", "/providers/{id}") => json!({"version": 1, "name": "The Fern household", "kind": "foster_household", "placement_provider": "PR1"}),
         ("POST", "/episodes/{id}/changes") => json!({
             "version": r().episode_version,

@@ -488,6 +488,7 @@ fn foster_household() -> Provider {
         postcode: Some(Postcode::parse("TW2 5AB").unwrap()),
         places: Some(3),
         closed: false,
+        monitoring_visits: Vec::new(),
     }
 }
 

@@ -1005,9 +1005,13 @@ pub struct ProviderDto {
     pub closed: bool,
     /// Children placed there today (all of them, counting any the caller may not open).
     pub placed: usize,
+    /// The days of the LA's monitoring visits (external residential settings, seed 004).
+    pub monitoring_visits: Vec<String>,
+    /// When the next monitoring visit is due, while a child is placed there.
+    pub monitoring_due: Option<String>,
 }
 
-fn provider_dto(p: &Provider, placed: usize) -> ProviderDto {
+fn provider_dto(p: &Provider, placed: usize, monitoring_due: Option<time::Date>) -> ProviderDto {
     ProviderDto {
         id: p.id.0,
         name: p.name.clone(),
@@ -1019,12 +1023,32 @@ fn provider_dto(p: &Provider, placed: usize) -> ProviderDto {
         places: p.places,
         closed: p.closed,
         placed,
+        monitoring_visits: p.monitoring_visits.iter().copied().map(date).collect(),
+        monitoring_due: monitoring_due.map(date),
+    }
+}
+
+/// A monitoring visit to a provider, at the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringVisitBody {
+    pub version: i64,
+    /// The day of the visit, `YYYY-MM-DD`.
+    pub on: Option<String>,
+}
+
+impl MonitoringVisitBody {
+    pub fn to_domain(&self) -> Result<time::Date, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let on = r.required_date("on", &self.on);
+        r.0.clone().into_result()?;
+        on.ok_or_else(|| FieldErrors::one("on", "This field is required"))
     }
 }
 
 impl From<&ProviderRow> for ProviderDto {
     fn from(r: &ProviderRow) -> Self {
-        provider_dto(&r.provider, r.placed)
+        provider_dto(&r.provider, r.placed, r.monitoring_due)
     }
 }
 
@@ -1047,7 +1071,7 @@ pub struct PlacedChildDto {
 impl From<&ProviderPage> for ProviderDetail {
     fn from(p: &ProviderPage) -> Self {
         ProviderDetail {
-            provider: provider_dto(&p.provider.value, p.placed),
+            provider: provider_dto(&p.provider.value, p.placed, p.monitoring_due),
             version: p.provider.version,
             children: p
                 .children
@@ -1101,6 +1125,8 @@ impl ProviderBody {
             postcode,
             places: self.places,
             closed: self.closed,
+            // Kept by `change_provider` from the stored record; recorded on their own.
+            monitoring_visits: Vec::new(),
         })
     }
 }
