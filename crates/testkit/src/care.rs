@@ -14,8 +14,8 @@ use crate::text::TeamKind;
 use crate::TestkitError;
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonPlaceChange};
 use hearth_app::Timescales;
-use hearth_domain::care::episodes::{check_periods, Ending, LegalStatusFrom, PeriodOfCare, Placement};
-use hearth_domain::care::planning::{Offence, OffenceOutcome, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
+use hearth_domain::care::episodes::{check_periods, ClockTime, Ending, LegalStatusFrom, PeriodOfCare, Placement};
+use hearth_domain::care::planning::{VisitRequest, VisitRequester, Offence, OffenceOutcome, CareReview, MissingEpisode, MissingKind, NamedIro, Participation, PermanenceOption, PermanencePlan, PlacementPlan, Planning, ReturnInterview, ReviewDecision, ReviewReport, SignOff, Uasc};
 use hearth_domain::care::contact::{Attendance, ContactArrangement, ContactKind, ContactRequest, ContactSession};
 use hearth_domain::care::steps::{due_steps, Facts};
 use hearth_domain::care::wellbeing::{in_exam_years, sdq_age, Exclusion, ExclusionKind, HealthCheck, HealthCheckKind, Term, PEP_AGES};
@@ -26,7 +26,9 @@ use hearth_domain::front_door::TaskId;
 use hearth_domain::CaseNoteId;
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
+use hearth_domain::care::decision::{Authorisation, CareDecision, CareDecisionId, CareRoute, Notification, Notified, PlanningMeeting};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
+use hearth_domain::codes::Coded;
 use hearth_domain::person::{age_on, ChangeMeta, PersonKind};
 use hearth_domain::UserId;
 use hearth_store::Tx;
@@ -74,6 +76,10 @@ pub struct CareSummary {
     pub visits: usize,
     pub missing_episodes: usize,
     pub uasc: usize,
+    /// Single short breaks (V3) before full care began.
+    pub short_breaks: usize,
+    /// Decisions about care (each authorised; care began under it).
+    pub decisions: usize,
 }
 
 /// The care generator: its own random stream, the providers so far, and how many children
@@ -155,7 +161,10 @@ impl Generator {
             _ => format!("{} secure children's home", self.g.pick(STREET_FIRST)),
         };
         let urn = format!("SC{:06}", self.g.int(100_000, 999_999));
-        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: Some(urn), address, postcode: Some(postcode), places: Some(places as u16), closed: false, monitoring_visits: Vec::new() })
+        // External homes were visited by the LA within about the last year (a few are late).
+        let external = provider != PlacementProvider::OwnProvision;
+        let monitoring_visits = if external { vec![self.today - Duration::days(self.g.int(20, 420))] } else { Vec::new() };
+        self.add(Provider { id: ProviderId(uuid::Uuid::nil()), name, kind, provider, urn: Some(urn), address, postcode: Some(postcode), places: Some(places as u16), closed: false, monitoring_visits })
     }
 
     /// A provider of `kind` for a placement; `current`: the child is still there today, so
@@ -210,7 +219,15 @@ impl Generator {
                 }
                 check_periods(&periods).map_err(|e| invalid("periods of care", e))?;
                 self.write_providers(tx, holder.worker).await?;
+                let breaks = periods.iter().filter(|p| p.is_short_breaks()).count();
+                self.summary.short_breaks += breaks;
                 for mut period in periods {
+                    if period.is_short_breaks() {
+                        let meta = ChangeMeta { by: holder.worker, at: self.now, reason: None };
+                        tx.insert_care_period(&CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: p.record.id, period }, &meta).await?;
+                        self.summary.periods += 1;
+                        continue;
+                    }
                     period.check(Some(born)).map_err(|e| invalid("period of care", e))?;
                     let visits = self.visits(&period);
                     period.planning = self.planning(&period, born, holder);
@@ -226,6 +243,12 @@ impl Generator {
                     let meta = ChangeMeta { by: holder.worker, at: self.now, reason: None };
                     let record = CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: p.record.id, period };
                     tx.insert_care_period(&record, &meta).await?;
+                    if record.period.ended.is_none() && self.g.chance(0.6) {
+                        let decision = self.decision(&record, holder);
+                        decision.check(self.today).map_err(|e| invalid("decision about care", e))?;
+                        tx.insert_care_decision(&decision, &meta).await?;
+                        self.summary.decisions += 1;
+                    }
                     self.write_visits(tx, &record, &visits, holder).await?;
                     self.write_tasks(tx, &record, &visits, holder, Some(born)).await?;
                 }
@@ -256,8 +279,58 @@ impl Generator {
             first.ended = Some(Ending { on: first_end, reason: *self.g.pick(&[ReasonEpisodeCeased::HomePlanned, ReasonEpisodeCeased::HomePlanned, ReasonEpisodeCeased::HomeUnplanned]) });
             out.push(first);
         }
+        // Some had planned short breaks with a local carer before full care began.
+        let room_from = out.last().and_then(|p| p.ended).map_or(born + Duration::days(3 * 365), |e| e.on + Duration::days(30));
+        if self.g.chance(0.1) && start - Duration::days(120) > room_from {
+            let carer = self.provider_for(ProviderKind::FosterHousehold, false, family_name);
+            let mut day = room_from.max(start - Duration::days(400));
+            while day + Duration::days(60) < start {
+                let back = day + Duration::days(self.g.int(1, 3));
+                let placement = self.providers[carer].place(day, PlacementType::FosterOther, None);
+                if let Ok(placement) = placement {
+                    out.push(PeriodOfCare {
+                        start: day,
+                        start_time: None,
+                        need: CategoryOfNeed::ChildDisability,
+                        home_postcode: home.clone(),
+                        legal_statuses: vec![LegalStatusFrom { from: day, status: LegalStatus::ShortBreakEpisodes }],
+                        placements: vec![placement],
+                        ended: Some(Ending { on: back, reason: ReasonEpisodeCeased::HomePlanned }),
+                        planning: Default::default(),
+                    });
+                }
+                day = back + Duration::days(self.g.int(21, 45));
+            }
+            out.sort_by_key(|p| p.start);
+        }
         out.push(self.period(born, start, None, home, family_name, true));
         out
+    }
+
+    /// The decision care began under: proposed a few days before (the day, in an
+    /// emergency), authorised by the manager, the planning meeting held and all three told.
+    fn decision(&mut self, record: &CarePeriodRecord, holder: Holder) -> CareDecision {
+        let start = record.period.start;
+        let emergency = record.period.legal_statuses.first().is_some_and(|l| l.status == LegalStatus::EmergencyProtectionOrder);
+        let proposed = if emergency { start } else { start - Duration::days(self.g.int(2, 14)) };
+        let on = |g: &mut Gen, from: Date, most: i64| (from + Duration::days(g.int(0, most))).min(self.today);
+        let authorised = on(&mut self.g, proposed, 1);
+        let route = if emergency { CareRoute::EmergencyProtection } else if record.period.legal_statuses.len() > 1 { CareRoute::CareOrder } else { CareRoute::Accommodation };
+        let notified = Notified::ALL.iter().map(|w| Notification { whom: *w, on: on(&mut self.g, authorised, 3) }).collect();
+        CareDecision {
+            id: CareDecisionId(self.g.uuid()),
+            child: record.child,
+            route,
+            proposed,
+            proposed_by: holder.worker,
+            reasons: (*self.g.pick(&["Parents unable to keep the child safe despite support", "Mother in hospital; no family able to care", "Neglect continuing under a child protection plan", "Parent asked for the child to be accommodated"])).to_string(),
+            planned_start: (!emergency).then_some(start),
+            authorisation: Some(Authorisation { by: holder.manager, on: authorised, agreed: true, comments: String::new() }),
+            meeting: Some(PlanningMeeting { held: on(&mut self.g, authorised, 3), attendees: "Social worker, team manager, parent, foster carer".into(), plan: String::new() }),
+            notified,
+            withdrawn: None,
+            care_began: Some(record.id),
+        }
     }
 
     /// One period from `start` to `end` (today when open): legal statuses, then placements.
@@ -287,7 +360,9 @@ impl Generator {
             }
         }
         let placements = self.placements(born, start, last, &statuses, family_name, open);
-        PeriodOfCare { start, start_time: None, need: *self.g.weighted(CATEGORIES), home_postcode: home, legal_statuses: statuses, placements, ended: None, planning: Default::default() }
+        // The emergency duty team's records give the hour for about half.
+        let start_time = if open && self.g.chance(0.5) { ClockTime::new(self.g.int(8, 23) as u8, (15 * self.g.int(0, 3)) as u8) } else { None };
+        PeriodOfCare { start, start_time, need: *self.g.weighted(CATEGORIES), home_postcode: home, legal_statuses: statuses, placements, ended: None, planning: Default::default() }
     }
 
     /// The placements of a period, the first from its start; `open`: the last is today's.
@@ -538,6 +613,12 @@ impl Generator {
         }
         if p.ended.is_none() {
             self.family_time(&mut plan, p);
+            // A few asked for a visit in the last few days (the child, or their IRO).
+            let on = self.today - Duration::days(self.g.int(0, 4));
+            if age(on) >= 8 && on >= p.start && self.g.chance(0.06) {
+                let by = if self.g.chance(0.7) { VisitRequester::Child } else { VisitRequester::Iro };
+                plan.visit_requests.push(VisitRequest { by, on });
+            }
         }
         plan
     }
