@@ -273,3 +273,90 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     await context.close();
   }
 });
+
+// Before care (seed 001) and short breaks: the worker proposes care for a new child (an empty
+// proposal is refused), the manager authorises it from the Care tab, the worker records the
+// pre-care planning meeting and tells the reviewing service; then a short break is recorded
+// and listed on its own. axe on every page (e2e/screenshots/care-decision-*.png).
+test('a proposal authorised by a manager → planning meeting → told → short break', { timeout: 180_000 }, async () => {
+  const sam = await demoUser('sam.worker');
+  const tara = await demoUser('tara.manager');
+  const shot = screens('care-decision');
+  const { context, page } = await newPage(browser);
+  const visited = async (step, label) => {
+    await page.waitForLoadState('load');
+    await shot(page, step);
+    await expectNoSeriousViolations(page, label);
+  };
+  const tag = String(Date.now()).slice(-6);
+  const [today, d14, d12, dob] = [londonDaysAgo(0), londonDaysAgo(14), londonDaysAgo(12), londonDaysAgo(11 * 365)];
+  try {
+    await signIn(page, sam);
+    await page.goto('/people/new');
+    await page.locator('#kind').check();
+    await page.locator('#given_name').fill('Flo');
+    await page.locator('#family_name').fill(`Before${tag}`);
+    await page.locator('#date_of_birth-day').fill(dob.day);
+    await page.locator('#date_of_birth-month').fill(dob.month);
+    await page.locator('#date_of_birth-year').fill(dob.year);
+    await page.getByRole('button', { name: /^(Save|None of these: save a new record)$/ }).click();
+    await waitForPath(page, /^\/people\/[0-9a-f-]+$/);
+    const care = `${pathOf(page)}/care`;
+    await page.goto(care);
+    await page.getByRole('link', { name: 'Propose that the child comes into care', exact: true }).click();
+    await page.getByRole('button', { name: 'Send for authorisation', exact: true }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /how the child would come into care/i);
+    await visited('propose-invalid', 'a proposal refused');
+    await page.getByLabel('Accommodate with the agreement of those with parental responsibility (section 20)', { exact: true }).check();
+    await page.getByLabel('Why the child needs to come into care', { exact: true }).fill('Mother admitted to hospital; no family able to care for Flo.');
+    await page.getByRole('button', { name: 'Send for authorisation', exact: true }).click();
+    await saved(page, 'Proposal sent to a manager for authorisation');
+    assert.match(await page.getByTestId('care-decision').innerText(), /Waiting for a manager/);
+    await visited('proposed', 'the care tab with a proposal');
+    await signOut(page);
+
+    await signIn(page, tara);
+    await page.goto(care);
+    await page.locator('a[href$="/care/authorise"]').click();
+    await visited('authorise-form', 'the authorisation form');
+    await page.getByLabel('Yes', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save the decision', exact: true }).click();
+    await saved(page, 'Decision recorded');
+    assert.match(await page.getByTestId('care-decision').innerText(), /Agreed by Tara/);
+    await signOut(page);
+
+    await signIn(page, sam);
+    await page.goto('/work');
+    await assert.doesNotReject(page.getByText('Tell the reviewing service, health and the school').first().waitFor());
+    await page.goto(care);
+    await visited('to-do', 'the care tab with the steps before care to do');
+    await page.locator('a[href$="/care/pre-care-meeting"]').click();
+    await fillDate(page, 'Date of the meeting', today);
+    await page.getByLabel('Who attended', { exact: true }).fill('Sam Worker, Tara Manager, Flo\'s aunt');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Planning meeting recorded');
+    await page.locator('a[href$="/care/notify"]').click();
+    await page.getByLabel('The Independent Reviewing Service', { exact: true }).check();
+    await fillDate(page, 'Date they were told', today);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Recorded who was told');
+    assert.match(await page.getByTestId('care-decision').innerText(), /The Independent Reviewing Service on/);
+    await visited('agreed', 'the care tab with an agreed decision');
+
+    // A weekend's short break two weeks ago.
+    await page.getByRole('link', { name: 'Record a short break', exact: true }).click();
+    await fillDate(page, 'Date the short break began', d14);
+    await fillDate(page, 'Date the child went home', d12);
+    const household = await page.locator('#carer option', { hasText: '(foster household' }).first().getAttribute('value');
+    await page.getByLabel('Stayed with', { exact: true }).selectOption(household);
+    await page.getByLabel('Type of placement', { exact: true }).selectOption({ label: 'Foster placement with other foster carer(s): not long-term nor fostering for adoption (U6)' });
+    await page.getByLabel('Category of need', { exact: true }).selectOption({ label: "Child's disability or illness (N2)" });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Short break recorded');
+    assert.match(await page.getByTestId('care-short-breaks').innerText(), /1 in all/);
+    await visited('short-break', 'the care tab with a short break');
+  } finally {
+    await context.close();
+  }
+});

@@ -357,10 +357,19 @@ impl CarePage {
                 };
                 rows.push(PlanRow { key: "Planning meeting", value, overdue, action: edit(if d.meeting.is_some() { "Change" } else { "Record" }, "pre-care-meeting") });
                 let told: Vec<String> = d.notified.iter().map(|n| format!("{} on {}", n.whom.label(), day(&n.on))).collect();
-                let waiting = Notified::ALL.iter().filter(|w| d.told(**w).is_none()).count();
+                let still: Vec<&str> = Notified::ALL
+                    .iter()
+                    .filter(|w| d.told(**w).is_none())
+                    .map(|w| match w {
+                        Notified::ReviewingService => "the Independent Reviewing Service",
+                        Notified::Health => "health",
+                        Notified::Education => "the school",
+                    })
+                    .collect();
+                let waiting = still.len();
                 let (mut value, overdue) = if waiting == 0 { (String::new(), false) } else { due(TaskKind::CareNotifications).unwrap_or_else(|| (String::new(), false)) };
                 if !told.is_empty() {
-                    value = if value.is_empty() { format!("Told: {}", told.join("; ")) } else { format!("Told: {}. Still to tell: {waiting}; {}", told.join("; "), lower_first(&value)) };
+                    value = if value.is_empty() { format!("Told: {}", told.join("; ")) } else { format!("Told: {}. Still to tell {}; {}", told.join("; "), still.join(" and "), lower_first(&value)) };
                 }
                 rows.push(PlanRow { key: "Told", value, overdue, action: (waiting > 0).then(|| edit("Record who was told", "notify")).flatten() });
             }
