@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod contact;
 pub mod dashboard;
+pub mod distance;
 pub mod episodes;
 pub mod planning;
 pub mod postcode;
