@@ -3,7 +3,7 @@ use crate::audit_batch::{AuditBatcher, Pending};
 use crate::dialect::Dialect;
 use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
-use crate::{allocations, audit, auth, case_notes, census, episodes, people, relationships, rota, search};
+use crate::{allocations, audit, auth, case_notes, census, episodes, people, postcodes, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
@@ -340,6 +340,15 @@ impl Tx for SqlTx {
         let d = self.dialect;
         let outlines: Vec<hearth_domain::care::CarePeriodOutline> = fd::all_by(self.c(), d.care_period_outlines(), Kind::CarePeriod).await?;
         Ok(outlines.into_iter().map(Into::into).collect())
+    }
+    async fn postcode_locations(&mut self, keys: &[String]) -> Result<std::collections::HashMap<String, hearth_domain::care::distance::Location>> {
+        postcodes::locations(self.c(), keys).await
+    }
+    async fn has_postcode_locations(&mut self) -> Result<bool> {
+        postcodes::any(self.c()).await
+    }
+    async fn replace_postcode_locations(&mut self, rows: &[(String, hearth_domain::care::distance::Location)]) -> Result<u64> {
+        postcodes::replace(self.c(), rows).await
     }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         fd::insert(self.c(), Doc { kind: Kind::Provider, id: p.id.to_string(), parent: None, people: vec![], value: p }, meta).await

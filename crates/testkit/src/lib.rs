@@ -25,6 +25,7 @@ mod text;
 pub use care::CareSummary;
 /// The postcode districts of the demo LA's area, where its families live.
 pub use places::DEMO_AREA;
+pub use places::DEMO_DISTRICT_CENTRES;
 pub use front_door::{FrontDoorOptions, FrontDoorSummary};
 use hearth_app::local_time::uk_local;
 use hearth_domain::audit::{AuditDraft, Outcome};
@@ -131,6 +132,24 @@ fn audit(now: OffsetDateTime, seed: u64, target: String) -> AuditDraft {
     }
 }
 
+/// Stores the demo districts' approximate centres as the postcode directory (replacing
+/// whatever was loaded), so the demo's dashboard shows distances from home; returns how many.
+pub async fn load_demo_postcodes(store: &dyn Store) -> Result<usize, TestkitError> {
+    use hearth_domain::care::distance::Location;
+    let rows = DEMO_DISTRICT_CENTRES
+        .iter()
+        .map(|&(district, lat, lon)| Location::new(lat, lon).map(|l| (district.to_string(), l)).map_err(|e| TestkitError::Options(format!("{district}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = store.begin().await?;
+    tx.replace_postcode_locations(&rows).await?;
+    let mut draft = audit(now, 0, format!("{} postcode district centres", rows.len()));
+    draft.reason = Some("approximate centres of the demo's postcode districts".into());
+    tx.append_audit(&draft).await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
 #[derive(Default)]
 struct Counts {
     people: usize,
@@ -217,6 +236,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     }
 
     let example_child = example.ok_or_else(|| TestkitError::Options("no child was generated".into()))?;
+    load_demo_postcodes(store).await?;
     store.analyze().await?;
     Ok(DemoSummary {
         users: staff.demo_users,
