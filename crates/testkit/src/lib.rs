@@ -135,11 +135,7 @@ fn audit(now: OffsetDateTime, seed: u64, target: String) -> AuditDraft {
 /// Stores the demo districts' approximate centres as the postcode directory (replacing
 /// whatever was loaded), so the demo's dashboard shows distances from home; returns how many.
 pub async fn load_demo_postcodes(store: &dyn Store) -> Result<usize, TestkitError> {
-    use hearth_domain::care::distance::Location;
-    let rows = DEMO_DISTRICT_CENTRES
-        .iter()
-        .map(|&(district, lat, lon)| Location::new(lat, lon).map(|l| (district.to_string(), l)).map_err(|e| TestkitError::Options(format!("{district}: {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = demo_postcode_rows()?;
     let now = OffsetDateTime::now_utc();
     let mut tx = store.begin().await?;
     tx.replace_postcode_locations(&rows).await?;
@@ -148,6 +144,15 @@ pub async fn load_demo_postcodes(store: &dyn Store) -> Result<usize, TestkitErro
     tx.append_audit(&draft).await?;
     tx.commit().await?;
     Ok(rows.len())
+}
+
+/// The demo districts' centres as postcode-location rows.
+fn demo_postcode_rows() -> Result<Vec<(String, hearth_domain::care::distance::Location)>, TestkitError> {
+    use hearth_domain::care::distance::Location;
+    DEMO_DISTRICT_CENTRES
+        .iter()
+        .map(|&(district, lat, lon)| Location::new(lat, lon).map(|l| (district.to_string(), l)).map_err(|e| TestkitError::Options(format!("{district}: {e}"))))
+        .collect()
 }
 
 #[derive(Default)]
@@ -178,7 +183,10 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     for u in &staff.users {
         tx.insert_user(u).await?;
     }
-    tx.append_audit(&audit(now, opts.seed, format!("{} teams and {} users", staff.teams.len(), staff.users.len()))).await?;
+    // Where the demo's districts are, for the distances from home.
+    let postcodes = demo_postcode_rows()?;
+    tx.replace_postcode_locations(&postcodes).await?;
+    tx.append_audit(&audit(now, opts.seed, format!("{} teams, {} users and {} postcode district centres", staff.teams.len(), staff.users.len(), postcodes.len()))).await?;
     tx.commit().await?;
 
     let mut reg = family::Registry::default();
@@ -236,7 +244,6 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     }
 
     let example_child = example.ok_or_else(|| TestkitError::Options("no child was generated".into()))?;
-    load_demo_postcodes(store).await?;
     store.analyze().await?;
     Ok(DemoSummary {
         users: staff.demo_users,
