@@ -60,7 +60,7 @@ impl CareDashboard {
     /// Placed 20 miles or more from home, farthest first.
     pub fn far_from_home(&self) -> Vec<&ChildInCare> {
         let mut far: Vec<&ChildInCare> = self.children.iter().filter(|c| c.miles_from_home.is_some_and(|m| m >= FAR_FROM_HOME)).collect();
-        far.sort_by(|a, b| b.miles_from_home.cmp(&a.miles_from_home));
+        far.sort_by_key(|c| std::cmp::Reverse(c.miles_from_home));
         far
     }
 
