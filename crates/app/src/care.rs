@@ -637,6 +637,9 @@ pub struct CareDashboardView {
     pub providers: HashMap<ProviderId, String>,
     /// Whether the LA's area is set, so "out of area" means something.
     pub area_known: bool,
+    /// Whether the postcode directory has been loaded, so "not known" distances mean a
+    /// postcode is missing rather than every location.
+    pub locations_known: bool,
     /// The overdue plans, visits and reviews of the children listed, oldest first.
     pub overdue: Vec<Task>,
     /// Who holds the overdue work.
@@ -668,7 +671,8 @@ impl CareDashboardView {
 
 impl App {
     /// The children looked after today whom the manager may open: by legal status and
-    /// placement type, placed out of area, and with three or more placements in a year.
+    /// placement type, placed out of area, how far from home, and with three or more
+    /// placements in a year.
     pub async fn care_dashboard(&self, actor: &Actor) -> Result<CareDashboardView, AppError> {
         const ACTION: &str = "care_dashboard.view";
         self.require(actor, Permission::RecordManagementOversight, ACTION).await?;
@@ -684,11 +688,16 @@ impl App {
         overdue.retain(|t| children.contains_key(&t.child));
         let holders: Vec<UserId> = overdue.iter().filter_map(|t| t.assignee).collect();
         let users = self.user_names(tx.as_mut(), &holders).await?;
+        // Only the postcodes of the children listed, and their districts, in one query.
+        let keys = hearth_domain::care::dashboard::postcodes_to_locate(periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| &r.period), today);
+        let locations = tx.postcode_locations(&keys).await?;
+        // Found some: the directory is loaded. Found none: ask (one row at most).
+        let locations_known = !locations.is_empty() || tx.has_postcode_locations().await?;
         tx.append_audit(&self.draft(Some(actor), ACTION, None, hearth_domain::audit::Outcome::Allowed)).await?;
         tx.commit().await?;
         let mine = periods.iter().filter(|r| children.contains_key(&r.child)).map(|r| (r.child, &r.period));
-        let dashboard = hearth_domain::care::dashboard::build(mine, today, &self.config.area);
-        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), overdue, users, monitoring_overdue, today })
+        let dashboard = hearth_domain::care::dashboard::build(mine, today, &self.config.area, |k| locations.get(k).copied());
+        Ok(CareDashboardView { dashboard, children, providers, area_known: !self.config.area.is_empty(), locations_known, overdue, users, monitoring_overdue, today })
     }
 }
 

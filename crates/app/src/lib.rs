@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 mod notes;
 mod people;
+mod postcodes;
 mod providers;
 mod admin;
 mod audit;

@@ -11,6 +11,7 @@ mod logging;
 mod metrics_server;
 mod shutdown;
 mod policy_cmd;
+mod postcodes_cmd;
 mod workdays;
 
 use clap::{Parser, Subcommand};
@@ -116,6 +117,12 @@ enum Command {
     Deadlines {
         #[command(subcommand)]
         command: DeadlinesCommand,
+    },
+    /// Where postcodes are (the ONS Postcode Directory), for each looked-after child's
+    /// distance from home.
+    Postcodes {
+        #[command(subcommand)]
+        command: postcodes_cmd::PostcodesCommand,
     },
     /// Bring records in from a previous system.
     Import {
@@ -346,6 +353,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             serve(app, &settings, Some(banner)).await
         }
+        Command::Postcodes { command } => {
+            let app = open(&settings).await?;
+            postcodes_cmd::run(&app, command).await
+        }
         Command::Migrate => {
             open(&settings).await?;
             println!("Database {} is up to date.", redact(&settings.database_url));
@@ -570,6 +581,10 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
     let mut out = String::new();
     if hearth_testkit::is_populated(app.store.as_ref()).await? {
         let _ = writeln!(out, "Reusing the existing database (delete it to generate a new demo).");
+        // A demo database made before distances from home were shown has no locations.
+        if !app.has_postcode_locations().await.map_err(|e| Failure(describe(e), 1))? {
+            hearth_testkit::load_demo_postcodes(app.store.as_ref()).await?;
+        }
         let _ = writeln!(
             out,
             "Demo users (tara.manager, sian.service, bea.support, ava.auditor, …) sign in with the password {}; \

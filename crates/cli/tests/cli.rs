@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["audit", "anchor", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["audit", "anchor", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"], vec!["postcodes", "import", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -364,6 +364,76 @@ fn a_user_added_without_a_password_gets_a_set_up_link() {
     let link = text.lines().find(|l| l.starts_with("https://hearth.example.gov.uk/setup/")).unwrap_or_else(|| panic!("{text}"));
     assert_eq!(link.len(), "https://hearth.example.gov.uk/setup/".len() + 64, "{link}");
     assert!(text.contains("72 hours"));
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+}
+
+/// The locations `hearth postcodes import` left in the database, for `keys`.
+fn stored_locations(url: &str, keys: &[&str]) -> Vec<(String, (i64, i64))> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use hearth_store::Store;
+        let store = hearth_store_sql::SqlStore::connect(url).await.unwrap();
+        let mut tx = store.begin_read().await.unwrap();
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let mut found: Vec<(String, (i64, i64))> = tx.postcode_locations(&keys).await.unwrap().into_iter().map(|(k, l)| (k, l.micro_degrees())).collect();
+        tx.commit().await.unwrap();
+        store.close().await;
+        found.sort();
+        found
+    })
+}
+
+#[test]
+fn postcodes_import_loads_the_directory_with_district_centres_and_refuses_a_bad_file() {
+    let db = temp("postcodes.db");
+    let url = format!("sqlite://{}", db.display());
+    let good = temp("onspd.csv");
+    // The ONSPD's own columns among others, a row that is not a postcode, and a postcode
+    // the directory has no location for.
+    std::fs::write(
+        &good,
+        "pcd,pcds,dointr,doterm,lat,long,ctry\n\
+         \"BA1 1AA\",\"BA1 1AA\",198001,,51.380000,-2.360000,E92000001\n\
+         \"BA1 1AB\",\"BA1 1AB\",198001,,51.390000,-2.380000,E92000001\n\
+         \"RG1 1AA\",\"RG1 1AA\",198001,,51.456000,-0.971000,E92000001\n\
+         \"ZZ99\",\"ZZ99 BAD\",198001,,51.0,-2.0,E92000001\n\
+         \"BA1 9ZZ\",\"BA1 9ZZ\",198001,200012,99.999999,0.000000,E92000001\n",
+    )
+    .unwrap();
+    let out = hearth().args(["--database", &url, "postcodes", "import", good.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert!(said.contains("Loaded 3 postcodes and 2 districts") && said.contains("skipped 1 without a location and 1 that are not postcodes"), "{said}");
+    let keys = ["BA1", "BA1 1AA", "BA1 1AB", "RG1", "RG1 1AA", "BA1 9ZZ"];
+    let loaded = stored_locations(&url, &keys);
+    assert_eq!(
+        loaded,
+        [("BA1".into(), (51_385_000, -2_370_000)), ("BA1 1AA".into(), (51_380_000, -2_360_000)), ("BA1 1AB".into(), (51_390_000, -2_380_000)), ("RG1".into(), (51_456_000, -971_000)), ("RG1 1AA".into(), (51_456_000, -971_000))],
+        "each district at the centre of its postcodes; no row for the postcode without a location"
+    );
+    // A file without a longitude column, one that is not CSV and one missing: one line each,
+    // exit 1, and the postcodes loaded before are still there.
+    let missing = temp("no-long.csv");
+    std::fs::write(&missing, "pcds,lat\nTA1 1AA,51.0\n").unwrap();
+    let garbage = temp("garbage.csv");
+    std::fs::write(&garbage, [0u8, 159, 146, 150, 10, 255, 0, 1, 2, 10]).unwrap();
+    for (file, expect) in [(&missing, "no long column"), (&garbage, "not a CSV file"), (&temp("absent.csv"), "cannot read")] {
+        let out = hearth().args(["--database", &url, "postcodes", "import", file.to_str().unwrap()]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", file.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(expect), "{expect}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    assert_eq!(stored_locations(&url, &keys), loaded, "nothing changed");
+    let out = hearth().args(["--database", &url, "audit", "verify"]).output().unwrap();
+    assert!(out.status.success(), "the import is audited in the chain");
+    for f in [&good, &missing, &garbage] {
+        let _ = std::fs::remove_file(f);
+    }
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
     }

@@ -25,6 +25,7 @@ mod episodes;
 mod error;
 mod front_door;
 mod people;
+mod postcodes;
 mod relationships;
 mod rota;
 mod search;

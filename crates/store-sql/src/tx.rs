@@ -3,7 +3,7 @@ use crate::audit_batch::{AuditBatcher, Pending};
 use crate::dialect::Dialect;
 use crate::error::db_err;
 use crate::front_door::{self as fd, Doc, Kind};
-use crate::{allocations, audit, auth, case_notes, census, episodes, people, relationships, rota, search};
+use crate::{allocations, audit, auth, case_notes, census, episodes, people, postcodes, relationships, rota, search};
 use async_trait::async_trait;
 use hearth_domain::access::{AccessFacts, AccessScope, Listing};
 use hearth_domain::audit::{AuditDraft, AuditEntry};
@@ -355,6 +355,15 @@ impl Tx for SqlTx {
         let mut v: Vec<Versioned<CareDecision>> = fd::of_person(self.c(), Kind::CareDecision, child).await?;
         v.sort_by_key(|d| std::cmp::Reverse(d.value.proposed));
         Ok(v)
+    }
+    async fn postcode_locations(&mut self, keys: &[String]) -> Result<std::collections::HashMap<String, hearth_domain::care::distance::Location>> {
+        postcodes::locations(self.c(), keys).await
+    }
+    async fn has_postcode_locations(&mut self) -> Result<bool> {
+        postcodes::any(self.c()).await
+    }
+    async fn replace_postcode_locations(&mut self, rows: &[(String, hearth_domain::care::distance::Location)]) -> Result<u64> {
+        postcodes::replace(self.c(), rows).await
     }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         fd::insert(self.c(), Doc { kind: Kind::Provider, id: p.id.to_string(), parent: None, people: vec![], value: p }, meta).await

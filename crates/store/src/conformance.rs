@@ -72,6 +72,7 @@ macro_rules! conformance_tests {
             care_periods,
             care_decisions,
             providers,
+            postcode_locations,
             front_door_records,
             tasks_and_trays,
             episodes,
@@ -1240,6 +1241,48 @@ pub async fn providers(store: &dyn Store) {
     let listed: Vec<Provider> = tx.providers().await.unwrap().into_iter().filter(|p| p.name.ends_with(&tag)).collect();
     assert_eq!(listed, vec![foster.clone(), home.clone()], "by name, whatever the case");
     assert!(tx.all_care_periods().await.unwrap().iter().all(|p| p.id.to_string() != home.id.to_string()));
+    tx.commit().await.unwrap();
+}
+
+/// Postcode locations are replaced whole in one transaction (many rows to a statement),
+/// found by key exactly as stored, and a load dropped before it commits changes nothing.
+pub async fn postcode_locations(store: &dyn Store) {
+    use hearth_domain::care::distance::Location;
+    let at = |lat: f64, lon: f64| Location::new(lat, lon).unwrap();
+    let key = |i: usize| format!("BA{} {}{}{}", 1 + i / 2000 % 9, i % 10, char::from(b'A' + (i / 10 % 20) as u8), char::from(b'A' + (i / 200 % 10) as u8));
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.has_postcode_locations().await.unwrap(), "none before a load");
+    assert!(tx.postcode_locations(&["BA1 1AA".into()]).await.unwrap().is_empty());
+    // More rows than one statement takes, with the extremes of the ranges.
+    let mut rows: Vec<(String, Location)> = (0..2_345).map(|i| (key(i), at(51.0 + i as f64 * 1e-6, -2.0 - i as f64 * 1e-6))).collect();
+    rows.extend([("BA1".to_string(), at(51.400_001, -2.370_002)), ("ZZ1".to_string(), at(-90.0, 180.0)), ("ZZ2".to_string(), at(90.0, -180.0))]);
+    assert_eq!(tx.replace_postcode_locations(&rows).await.unwrap(), rows.len() as u64);
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.has_postcode_locations().await.unwrap());
+    let keys: Vec<String> = rows.iter().map(|r| r.0.clone()).chain(["SW1A 1AA".to_string(), "ba1".to_string(), String::new()]).collect();
+    let found = tx.postcode_locations(&keys).await.unwrap();
+    assert_eq!(found.len(), rows.len(), "every stored key, and only those (keys are exact)");
+    for (k, l) in &rows {
+        assert_eq!(found.get(k).map(|f| f.micro_degrees()), Some(l.micro_degrees()), "{k}");
+    }
+    assert!(tx.postcode_locations(&[]).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+
+    // A new load replaces the old one entirely; one dropped before its commit changes nothing.
+    let mut tx = store.begin().await.unwrap();
+    tx.replace_postcode_locations(&[("RG1 1AA".into(), at(51.456, -0.971)), ("RG1".into(), at(51.454, -0.97))]).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.replace_postcode_locations(&[("TA1 1AA".into(), at(51.0, -3.1))]).await.unwrap();
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    let found = tx.postcode_locations(&["RG1 1AA".into(), "RG1".into(), "BA1".into(), key(7), "TA1 1AA".into()]).await.unwrap();
+    let mut keys: Vec<&String> = found.keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["RG1", "RG1 1AA"]);
+    assert_eq!(found["RG1"].micro_degrees(), (51_454_000, -970_000));
     tx.commit().await.unwrap();
 }
 

@@ -20,6 +20,7 @@ use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
 use hearth_domain::care::decision::{CareDecision, CareDecisionId};
+use hearth_domain::care::distance::Location;
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::cin::dashboard::OpenPlan;
@@ -32,6 +33,7 @@ use hearth_domain::relationship::Relationship;
 use hearth_domain::search::ParsedQuery;
 use hearth_domain::user::{Team, UserRecord};
 use hearth_domain::*;
+use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
 #[derive(Clone, Debug, thiserror::Error)]
@@ -342,6 +344,17 @@ pub trait Tx: Send {
     async fn provider(&mut self, id: ProviderId) -> Result<Option<Versioned<Provider>>>;
     /// Every provider, open or closed, by name.
     async fn providers(&mut self) -> Result<Vec<Provider>>;
+    // Where postcodes are (the ONS Postcode Directory), for the distance from home.
+    /// The locations of those of `keys` (postcodes as `Postcode` writes them, or outward
+    /// codes) that are kept, by key; one query for a list as long as a dashboard's.
+    async fn postcode_locations(&mut self, keys: &[String]) -> Result<HashMap<String, Location>>;
+    /// Whether any postcode location is kept (the directory has been loaded).
+    async fn has_postcode_locations(&mut self) -> Result<bool>;
+    /// Replaces every postcode location with `rows` (each key once), within this
+    /// transaction, many rows to a statement: the directory's 2.7 million rows load in one
+    /// transaction, and until it commits readers see the old ones. Returns how many were
+    /// written.
+    async fn replace_postcode_locations(&mut self, rows: &[(String, Location)]) -> Result<u64>;
     /// A person's contacts, referrals, assessments, episodes and periods of care at once (the
     /// record page's), which a backend can read in one query.
     async fn front_door_of(&mut self, person: PersonId) -> Result<PersonFrontDoor> {

@@ -747,3 +747,13 @@ impl Generator {
 fn invalid(what: &str, e: hearth_domain::FieldErrors) -> TestkitError {
     TestkitError::Invalid { what: what.into(), errors: e.to_string() }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_district_away_has_a_centre_for_the_distances() {
+        for (town, district) in super::AWAY {
+            assert!(crate::places::DEMO_DISTRICT_CENTRES.iter().any(|c| c.0 == *district), "{town} {district}");
+        }
+    }
+}

@@ -25,6 +25,7 @@ mod text;
 pub use care::CareSummary;
 /// The postcode districts of the demo LA's area, where its families live.
 pub use places::DEMO_AREA;
+pub use places::DEMO_DISTRICT_CENTRES;
 pub use front_door::{FrontDoorOptions, FrontDoorSummary};
 use hearth_app::local_time::uk_local;
 use hearth_domain::audit::{AuditDraft, Outcome};
@@ -131,6 +132,29 @@ fn audit(now: OffsetDateTime, seed: u64, target: String) -> AuditDraft {
     }
 }
 
+/// Stores the demo districts' approximate centres as the postcode directory (replacing
+/// whatever was loaded), so the demo's dashboard shows distances from home; returns how many.
+pub async fn load_demo_postcodes(store: &dyn Store) -> Result<usize, TestkitError> {
+    let rows = demo_postcode_rows()?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = store.begin().await?;
+    tx.replace_postcode_locations(&rows).await?;
+    let mut draft = audit(now, 0, format!("{} postcode district centres", rows.len()));
+    draft.reason = Some("approximate centres of the demo's postcode districts".into());
+    tx.append_audit(&draft).await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// The demo districts' centres as postcode-location rows.
+fn demo_postcode_rows() -> Result<Vec<(String, hearth_domain::care::distance::Location)>, TestkitError> {
+    use hearth_domain::care::distance::Location;
+    DEMO_DISTRICT_CENTRES
+        .iter()
+        .map(|&(district, lat, lon)| Location::new(lat, lon).map(|l| (district.to_string(), l)).map_err(|e| TestkitError::Options(format!("{district}: {e}"))))
+        .collect()
+}
+
 #[derive(Default)]
 struct Counts {
     people: usize,
@@ -159,7 +183,10 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     for u in &staff.users {
         tx.insert_user(u).await?;
     }
-    tx.append_audit(&audit(now, opts.seed, format!("{} teams and {} users", staff.teams.len(), staff.users.len()))).await?;
+    // Where the demo's districts are, for the distances from home.
+    let postcodes = demo_postcode_rows()?;
+    tx.replace_postcode_locations(&postcodes).await?;
+    tx.append_audit(&audit(now, opts.seed, format!("{} teams, {} users and {} postcode district centres", staff.teams.len(), staff.users.len(), postcodes.len()))).await?;
     tx.commit().await?;
 
     let mut reg = family::Registry::default();

@@ -21,6 +21,25 @@ pub(crate) const TOWNS: &[Town] = &[
 /// Every district of `TOWNS`: the demo LA's area.
 pub const DEMO_AREA: &[&str] = &["BA1", "BA2", "BA3", "BS31", "BS39"];
 
+/// Where the demo's postcode districts are, for the children-in-care dashboard's distances
+/// from home: the districts of `DEMO_AREA` and of the placements away from it. Approximate
+/// district centres (latitude, longitude), written by hand for the demo, not taken from the
+/// ONS Postcode Directory; the demo's postcodes are made up, so each is placed at its
+/// district's centre.
+pub const DEMO_DISTRICT_CENTRES: &[(&str, f64, f64)] = &[
+    ("BA1", 51.395, -2.372),
+    ("BA2", 51.352, -2.370),
+    ("BA3", 51.285, -2.470),
+    ("BS31", 51.408, -2.490),
+    ("BS39", 51.318, -2.545),
+    ("SN1", 51.557, -1.781),
+    ("BS5", 51.463, -2.553),
+    ("GL1", 51.860, -2.238),
+    ("TA1", 51.012, -3.098),
+    ("CF24", 51.486, -3.161),
+    ("RG1", 51.455, -0.972),
+];
+
 pub(crate) const STREET_FIRST: &[&str] = &[
     "Meadow", "Orchard", "Mill", "Church", "Station", "Quarry", "Beech", "Rowan", "Hazel", "Willow", "Badger",
     "Kingfisher", "Heron", "Lark", "Coronation", "Victoria", "Albion", "Brunel", "Fosse", "Mendip", "Avon",
@@ -84,6 +103,9 @@ pub(crate) const LA_NUMBER: u16 = 800;
 mod tests {
     #[test]
     fn the_demo_area_is_every_town_s_districts() {
+        for d in super::DEMO_AREA {
+            assert!(super::DEMO_DISTRICT_CENTRES.iter().any(|c| c.0 == *d), "{d} has a centre");
+        }
         for t in super::TOWNS {
             assert!(t.districts.iter().all(|d| super::DEMO_AREA.contains(d)), "{}", t.name);
         }

@@ -178,6 +178,9 @@ async fn everything_written_is_valid_linked_and_audited() {
         assert!(versions[1].reason.is_some());
     }
 
+    // The demo's districts are located, for the distances from home.
+    let every = hearth_testkit::DEMO_DISTRICT_CENTRES.iter().map(|c| c.0.to_string()).collect::<Vec<_>>();
+    assert_eq!(tx.postcode_locations(&every).await.unwrap().len(), every.len());
     // The audit chain verifies, with one entry for the users and one per batch.
     let mut v = ChainVerifier::default();
     let mut after = 0;

@@ -170,6 +170,13 @@ async fn the_dashboard_is_for_managers_and_lists_the_children_in_care() {
     let child = &d.json["children"][0];
     assert_eq!((child["person_id"].as_str(), child["provider_name"].as_str(), child["placements_in_year"].as_u64()), (Some(amy.as_str()), Some("The Smith household"), Some(1)));
     assert_eq!((d.json["area_known"].as_bool(), child["out_of_area"].as_bool()), (Some(false), None));
+    // No postcode directory yet: no distances.
+    assert_eq!((d.json["postcode_locations_loaded"].as_bool(), d.json["placed_20_miles_or_more"].as_u64(), child["miles_from_home"].is_null()), (Some(false), Some(0), true));
+    // Twickenham (TW1 3SX, by its district) to the carers in TW2 5AB: about 1.5 miles.
+    let at = |lat, lon| hearth_domain::care::distance::Location::new(lat, lon).unwrap();
+    w.api.app.replace_postcode_locations(&[("TW1".into(), at(51.4470, -0.3280)), ("TW2 5AB".into(), at(51.4460, -0.3580))], "test").await.unwrap();
+    let d = w.get("/children-in-care", &w.mo).await;
+    assert_eq!((d.json["postcode_locations_loaded"].as_bool(), d.json["placed_20_miles_or_more"].as_u64(), d.json["children"][0]["miles_from_home"].as_f64()), (Some(true), Some(0), Some(1.3)));
     let before = w.audit_head().await;
     w.get("/children-in-care", &w.sam).await.expect(StatusCode::FORBIDDEN);
     w.assert_audited(before, "care_dashboard.view", Outcome::Denied).await;

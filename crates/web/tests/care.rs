@@ -324,6 +324,47 @@ async fn the_children_in_care_dashboard_counts_only_the_children_the_manager_may
     assert_eq!(s.get(&w, "/children-in-care").await.status, axum::http::StatusCode::FORBIDDEN);
 }
 
+#[tokio::test]
+async fn the_dashboard_shows_how_far_from_home_each_child_is_placed_and_counts_20_miles_or_more() {
+    use hearth_domain::care::distance::Location;
+    let (w, sam, amy, p) = sams_case().await;
+    let tara = stored_user(&w, "tara").await;
+    let sol = staff(&w, "sol", "Sol Service", Role::ServiceManager, None, None).await;
+    let mut leeds = provider("The Leeds household", ProviderKind::FosterHousehold);
+    leeds.postcode = Some(Postcode::parse("LS1 4AB").unwrap());
+    let far = w.app.add_provider(&alone(&tara), leeds).await.unwrap();
+    // Amy, from Twickenham (TW1 1AA), is placed in Leeds; Cal with carers near home; Bea,
+    // restricted to Sam and Tara, in Leeds too.
+    w.app.start_care(&alone(&sam), amy.id, new_care(date!(2025 - 10 - 01), far)).await.unwrap();
+    let cal = w.app.create_person(&alone(&sam), child("Cal", "Near")).await.unwrap();
+    w.app.start_care(&alone(&sam), cal.id, new_care(date!(2025 - 10 - 02), p.smith)).await.unwrap();
+    let bea = w.app.create_person(&alone(&sam), child("Bea", "Hidden")).await.unwrap();
+    w.app.start_care(&alone(&sam), bea.id, new_care(date!(2025 - 10 - 03), far)).await.unwrap();
+    let version = w.app.person(&alone(&tara), bea.id).await.unwrap().version;
+    w.app.set_restriction(&alone(&tara), bea.id, version, true, vec![tara.id, sam.id], "High-profile family").await.unwrap();
+    let mut b = Browser::new();
+    b.sign_in(&w, "sol").await;
+    // Before the postcode directory is loaded: a hint, and no distance.
+    let page = b.get(&w, "/children-in-care").await.body;
+    assert!(page.contains("load the ONS Postcode Directory with <code>hearth postcodes import</code> to see distances"), "{page}");
+    assert!(!page.contains("170 miles") && !page.contains("care-far-from-home"), "{page}");
+    let d = w.app.care_dashboard(&alone(&sol)).await.unwrap();
+    assert!(!d.locations_known && d.dashboard.children.iter().all(|c| c.miles_from_home.is_none()));
+    // Amy's home postcode itself, the districts of the carers' (TW2 5AB is not in the table).
+    let at = |lat, lon| Location::new(lat, lon).unwrap();
+    w.app.replace_postcode_locations(&[("TW1 1AA".into(), at(51.447, -0.328)), ("TW2".into(), at(51.446, -0.358)), ("LS1".into(), at(53.797, -1.548))], "test").await.unwrap();
+    let d = w.app.care_dashboard(&alone(&sol)).await.unwrap();
+    let miles: Vec<(hearth_domain::PersonId, Option<String>)> = d.dashboard.children.iter().map(|c| (c.child, c.miles_from_home.map(|m| m.to_string()))).collect();
+    assert_eq!(miles, [(amy.id, Some("170 miles".into())), (cal.id, Some("1 mile".into()))], "Bea is neither listed nor counted for Sol");
+    assert_eq!(d.dashboard.far_from_home().iter().map(|c| c.child).collect::<Vec<_>>(), [amy.id]);
+    assert_eq!(w.app.care_dashboard(&alone(&tara)).await.unwrap().dashboard.far_from_home().len(), 2, "Tara may open Bea's record");
+    let page = b.get(&w, "/children-in-care").await.body;
+    for text in ["<dt>Placed 20 miles or more from home</dt><dd><strong>1</strong></dd>", "Distance from home", "data-testid=\"care-far-from-home\"", "Amy Quill", "170 miles"] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    assert!(!page.contains("hearth postcodes import") && !page.contains("Hidden"), "{page}");
+}
+
 /// A statutory visit on `at` (the child seen alone).
 fn visit(at: time::PrimitiveDateTime) -> hearth_app::NewCaseNote {
     hearth_app::NewCaseNote {

@@ -1,8 +1,10 @@
 //! The children-in-care dashboard's figures (issue 17): the children looked after on a day,
 //! by legal status and by placement type; those placed outside the LA's area; and those with
 //! three or more placements in the last twelve months, the measure of placement stability
-//! the DfE and Ofsted watch.
+//! the DfE and Ofsted watch; and how far from home each child is placed, with those 20 miles
+//! or more away (the DfE's threshold).
 use super::codes::{LegalStatus, PlacementType};
+use super::distance::{self, Location, Miles, FAR_FROM_HOME};
 use super::episodes::{PeriodOfCare, Placement};
 use super::postcode::Postcode;
 use crate::PersonId;
@@ -27,6 +29,9 @@ pub struct ChildInCare {
     pub missing_since: Option<Date>,
     /// An unaccompanied asylum-seeking child today.
     pub uasc: bool,
+    /// Straight-line distance from the home they were looked after from to the placement
+    /// (`None` when either postcode, or where it is, is not known).
+    pub miles_from_home: Option<Miles>,
 }
 
 /// The figures for the children looked after on a day.
@@ -50,6 +55,13 @@ impl CareDashboard {
 
     pub fn missing(&self) -> impl Iterator<Item = &ChildInCare> {
         self.children.iter().filter(|c| c.missing_since.is_some())
+    }
+
+    /// Placed 20 miles or more from home, farthest first.
+    pub fn far_from_home(&self) -> Vec<&ChildInCare> {
+        let mut far: Vec<&ChildInCare> = self.children.iter().filter(|c| c.miles_from_home.is_some_and(|m| m >= FAR_FROM_HOME)).collect();
+        far.sort_by_key(|c| std::cmp::Reverse(c.miles_from_home));
+        far
     }
 
     pub fn uasc(&self) -> usize {
@@ -78,9 +90,17 @@ fn counted<K: Ord + Copy>(keys: impl Iterator<Item = K>, code: impl Fn(&K) -> &'
     v
 }
 
+/// The keys (`distance::lookup_keys`) to look up for the distances from home of the children
+/// in `periods` looked after on `today`: their home's and their placement's postcodes.
+pub fn postcodes_to_locate<'a>(periods: impl IntoIterator<Item = &'a PeriodOfCare>, today: Date) -> Vec<String> {
+    let postcodes = periods.into_iter().filter(|p| p.covers(today)).flat_map(|p| [p.home_postcode.as_ref(), p.placement_on(today).and_then(|pl| pl.postcode.as_ref())]).flatten();
+    distance::lookup_keys(postcodes)
+}
+
 /// The dashboard of the children in `periods` (each child's periods of care) looked after on
-/// `today`; `area`: the LA's postcode districts.
-pub fn build<'a>(periods: impl IntoIterator<Item = (PersonId, &'a PeriodOfCare)>, today: Date, area: &[String]) -> CareDashboard {
+/// `today`; `area`: the LA's postcode districts; `lookup`: where a postcode or an outward code
+/// is (`None` when unknown).
+pub fn build<'a>(periods: impl IntoIterator<Item = (PersonId, &'a PeriodOfCare)>, today: Date, area: &[String], lookup: impl Fn(&str) -> Option<Location>) -> CareDashboard {
     use crate::codes::Coded;
     let year_ago = today - Duration::days(365);
     let mut all: BTreeMap<PersonId, Vec<&PeriodOfCare>> = BTreeMap::new();
@@ -105,7 +125,8 @@ pub fn build<'a>(periods: impl IntoIterator<Item = (PersonId, &'a PeriodOfCare)>
             let plan = &now.planning;
             let missing_since = plan.missing.last().filter(|m| m.end.is_none() && m.start <= today).map(|m| m.start);
             let uasc = plan.uasc.is_some_and(|u| u.from <= today && u.until.is_none_or(|d| today < d));
-            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area, missing_since, uasc })
+            let miles_from_home = distance::miles_between(now.home_postcode.as_ref(), placement.postcode.as_ref(), &lookup);
+            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area, missing_since, uasc, miles_from_home })
         })
         .collect();
     children.sort_by_key(|c| (c.since, c.child));
@@ -162,7 +183,7 @@ mod tests {
         d1.ended = Some(Ending { on: date!(2026 - 03 - 01), reason: ReasonEpisodeCeased::HomePlanned });
         let d2 = period(date!(2026 - 08 - 03), LegalStatus::Section20, vec![placed(date!(2026 - 08 - 03), 7, PlacementType::FosterOther, "BA2 2DD"), placed(date!(2026 - 10 - 03), 8, PlacementType::FosterOther, "BA2 2DD")]);
         let area = vec!["BA1".to_string(), "ba2".to_string()];
-        let d = build([(amy, &a), (ben, &b), (cal, &c), (dot, &d1), (dot, &d2)], today, &area);
+        let d = build([(amy, &a), (ben, &b), (cal, &c), (dot, &d1), (dot, &d2)], today, &area, |_| None);
         assert_eq!(d.children.iter().map(|c| c.child).collect::<Vec<_>>(), [ben, amy, dot], "longest in care first; Cal is home");
         assert_eq!(d.by_legal_status, [(LegalStatus::FullCareOrder, 2), (LegalStatus::Section20, 1)]);
         assert_eq!(d.by_placement_type, [(PlacementType::ChildrensHome, 1), (PlacementType::FosterLongTerm, 1), (PlacementType::FosterOther, 1)], "ties by code");
@@ -171,7 +192,33 @@ mod tests {
         assert_eq!(d.unstable().map(|c| c.child).collect::<Vec<_>>(), [amy, dot]);
         assert_eq!(d.out_of_area().map(|c| c.child).collect::<Vec<_>>(), [amy]);
         // Without an area, nobody is called out of it.
-        assert!(build([(amy, &a)], today, &[]).children[0].out_of_area.is_none());
+        assert!(build([(amy, &a)], today, &[], |_| None).children[0].out_of_area.is_none());
+    }
+
+    #[test]
+    fn distance_from_home_uses_the_postcode_else_its_district_and_counts_20_miles_or_more() {
+        let today = date!(2026 - 12 - 07);
+        let (amy, ben, cal, dot) = (PersonId::new(), PersonId::new(), PersonId::new(), PersonId::new());
+        let home = |p: &mut PeriodOfCare, pc: &str| p.home_postcode = Some(Postcode::parse(pc).unwrap());
+        // Amy: from Bath to Reading, whose postcode is not in the table (its district is).
+        let mut a = period(date!(2026 - 02 - 02), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 02), 1, PlacementType::FosterOther, "RG1 9ZZ")]);
+        home(&mut a, "BA1 1AA");
+        // Ben: near home. Cal: no home postcode. Dot: from a district nobody knows.
+        let mut b = period(date!(2026 - 02 - 03), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 03), 2, PlacementType::FosterOther, "BA2 1AA")]);
+        home(&mut b, "BA1 1AA");
+        let c = period(date!(2026 - 02 - 04), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 04), 3, PlacementType::FosterOther, "RG1 1AA")]);
+        let mut d = period(date!(2026 - 02 - 05), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 05), 4, PlacementType::FosterOther, "RG1 1AA")]);
+        home(&mut d, "ZE1 0AA");
+        let at = |lat, lon| Location::new(lat, lon).unwrap();
+        let table: BTreeMap<&str, Location> = [("BA1 1AA", at(51.3811, -2.3590)), ("BA2", at(51.36, -2.37)), ("RG1", at(51.454, -0.970)), ("RG1 1AA", at(51.456, -0.971))].into();
+        let asked = postcodes_to_locate([&a, &b, &c, &d], today);
+        assert_eq!(asked, ["BA1", "BA1 1AA", "BA2", "BA2 1AA", "RG1", "RG1 1AA", "RG1 9ZZ", "ZE1", "ZE1 0AA"]);
+        let dash = build([(amy, &a), (ben, &b), (cal, &c), (dot, &d)], today, &[], |k| table.get(k).copied());
+        let miles: Vec<Option<u32>> = dash.children.iter().map(|c| c.miles_from_home.map(|m| m.tenths() / 10)).collect();
+        assert_eq!(miles, [Some(60), Some(1), None, None], "Bath to Reading is about 60 miles straight");
+        assert_eq!(dash.far_from_home().iter().map(|c| c.child).collect::<Vec<_>>(), [amy]);
+        // Nothing loaded: no distances, nobody counted.
+        assert!(build([(amy, &a)], today, &[], |_| None).far_from_home().is_empty());
     }
 
     #[test]
@@ -186,7 +233,7 @@ mod tests {
         let mut b = period(date!(2026 - 02 - 02), LegalStatus::Section20, vec![placed(date!(2026 - 02 - 02), 2, PlacementType::FosterOther, "BA1 1AA")]);
         b.planning.missing = vec![gone(date!(2026 - 03 - 01), Some(date!(2026 - 03 - 02)))];
         b.planning.uasc = Some(Uasc { from: date!(2026 - 02 - 02), until: Some(date!(2026 - 10 - 01)) });
-        let d = build([(amy, &a), (ben, &b)], today, &[]);
+        let d = build([(amy, &a), (ben, &b)], today, &[], |_| None);
         assert_eq!(d.missing().map(|c| (c.child, c.missing_since)).collect::<Vec<_>>(), [(amy, Some(date!(2026 - 12 - 05)))]);
         assert_eq!(d.uasc(), 1, "Ben's status ended in October");
     }

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod contact;
 pub mod decision;
 pub mod dashboard;
+pub mod distance;
 pub mod episodes;
 pub mod planning;
 pub mod postcode;

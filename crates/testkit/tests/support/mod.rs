@@ -285,6 +285,15 @@ impl Tx for RecordingTx {
     async fn all_care_periods(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
         self.inner.all_care_periods().await
     }
+    async fn postcode_locations(&mut self, keys: &[String]) -> Result<std::collections::HashMap<String, hearth_domain::care::distance::Location>> {
+        self.inner.postcode_locations(keys).await
+    }
+    async fn has_postcode_locations(&mut self) -> Result<bool> {
+        self.inner.has_postcode_locations().await
+    }
+    async fn replace_postcode_locations(&mut self, rows: &[(String, hearth_domain::care::distance::Location)]) -> Result<u64> {
+        self.inner.replace_postcode_locations(rows).await
+    }
     async fn care_period_outlines(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
         self.inner.care_period_outlines().await
     }

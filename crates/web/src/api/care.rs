@@ -225,8 +225,8 @@ pub async fn change_provider(State(s): State<AppState>, ApiActor(actor): ApiActo
 }
 
 /// The children looked after today whom the manager may open: by legal status and placement
-/// type, each with their placement, placements in the last twelve months and whether they
-/// are placed out of the LA's area (managers; the read is audited).
+/// type, each with their placement, placements in the last twelve months, whether they are
+/// placed out of the LA's area and how far from home (managers; the read is audited).
 #[utoipa::path(
     get, path = "/children-in-care", operation_id = "get_care_dashboard", tag = "children in care",
     responses(

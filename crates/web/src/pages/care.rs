@@ -1329,6 +1329,15 @@ impl DashboardPage {
         self.d.dashboard.missing().collect()
     }
 
+    fn far(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
+        self.d.dashboard.far_from_home()
+    }
+
+    /// "12 miles", or "not known" without either postcode or where it is.
+    fn distance(&self, c: &hearth_domain::care::dashboard::ChildInCare) -> String {
+        c.miles_from_home.map_or_else(|| "not known".to_string(), |m| m.to_string())
+    }
+
     fn health_overdue(&self) -> usize {
         self.d.overdue_of(TaskKind::InitialHealthAssessment) + self.d.overdue_of(TaskKind::HealthAssessment)
     }

@@ -1141,6 +1141,11 @@ pub struct CareDashboardDto {
     /// Whether the LA's postcode districts are set; when not, `out_of_area` is empty and
     /// every child's `out_of_area` is `null`.
     pub area_known: bool,
+    /// Whether the postcode directory has been loaded (`hearth postcodes import`); when not,
+    /// every child's `miles_from_home` is `null`.
+    pub postcode_locations_loaded: bool,
+    /// Children placed 20 miles or more from home (the DfE's threshold).
+    pub placed_20_miles_or_more: usize,
     /// Longest in care first.
     pub children: Vec<ChildInCareDto>,
     /// The overdue reviews, visits and plans of the children listed, oldest first.
@@ -1178,6 +1183,9 @@ pub struct ChildInCareDto {
     /// Placements begun in the last twelve months, the current one included.
     pub placements_in_year: usize,
     pub out_of_area: Option<bool>,
+    /// Straight-line miles, to a tenth, from the postcode of the home the child was looked
+    /// after from to the placement's; `null` when either postcode, or where it is, is not known.
+    pub miles_from_home: Option<f64>,
     /// Missing or away from placement since this day, not yet returned.
     pub missing_since: Option<String>,
     /// An unaccompanied asylum-seeking child today.
@@ -1194,6 +1202,8 @@ impl From<&hearth_app::CareDashboardView> for CareDashboardDto {
             by_legal_status: counts(d.by_legal_status.iter().map(|(s, n)| (code(*s), s.label().to_string(), *n)).collect()),
             by_placement_type: counts(d.by_placement_type.iter().map(|(t, n)| (code(*t), t.label().to_string(), *n)).collect()),
             area_known: v.area_known,
+            postcode_locations_loaded: v.locations_known,
+            placed_20_miles_or_more: d.far_from_home().len(),
             children: d
                 .children
                 .iter()
@@ -1209,6 +1219,7 @@ impl From<&hearth_app::CareDashboardView> for CareDashboardDto {
                     placement_postcode: postcode(&c.placement.postcode),
                     placements_in_year: c.placements_in_year,
                     out_of_area: c.out_of_area,
+                    miles_from_home: c.miles_from_home.map(|m| m.as_f64()),
                     missing_since: c.missing_since.map(date),
                     uasc: c.uasc,
                 })
