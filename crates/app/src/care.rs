@@ -19,7 +19,7 @@ use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::decision::CareDecision;
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::codes::Coded;
-use hearth_domain::user::Permission;
+use hearth_domain::user::{Permission, Role};
 use hearth_domain::validation::FieldErrors;
 use hearth_domain::{PersonId, UserId};
 use hearth_store::{TaskQuery, Tx, Versioned};
@@ -214,6 +214,7 @@ impl CareChange {
     fn permission(&self) -> Permission {
         match self {
             CareChange::SignOffReport | CareChange::ContactOutcome { .. } => Permission::RecordManagementOversight,
+            CareChange::Review(_) | CareChange::Iro(_) | CareChange::VisitRequest(_) => Permission::RecordReviews,
             _ => Permission::AddCaseNotes,
         }
     }
@@ -378,6 +379,13 @@ impl App {
                 a.with = format!("{}, {}", m.person.full_name(), m.role.label().to_lowercase());
             }
         }
+        // An IRO with an account is named as their account is, so their children are theirs.
+        if let CareChange::Iro(NamedIro { user: Some(u), name, .. }) = &mut change {
+            match tx.user(*u).await? {
+                Some(iro) if iro.active && iro.role == Role::ReviewingOfficer => *name = iro.display_name,
+                _ => return Err(FieldErrors::one("planning.iro.user", "Choose an independent reviewing officer from the list").into()),
+            }
+        }
         let mut period = stored.value.period;
         // A change dated before the last one of its kind is refused by `check`, not reordered.
         let moved_to = match &change {
@@ -392,6 +400,18 @@ impl App {
         self.audit_step(tx.as_mut(), actor, action, child, id.to_string()).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The independent reviewing officers who can be named for a child, by name: active
+    /// accounts with the role.
+    pub async fn reviewing_officers(&self, actor: &Actor) -> Result<Vec<(UserId, String)>, AppError> {
+        self.require(actor, Permission::RecordReviews, "care.iro").await?;
+        let mut tx = self.store.begin_read().await?;
+        let users = tx.users().await?;
+        tx.commit().await?;
+        let mut iros: Vec<(UserId, String)> = users.into_iter().filter(|u| u.active && u.role == Role::ReviewingOfficer).map(|u| (u.id, u.display_name)).collect();
+        iros.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(iros)
     }
 
     /// A child's periods of care, earliest first, each with its episodes, and the providers
@@ -505,7 +525,7 @@ fn apply(period: &mut PeriodOfCare, change: CareChange, moved_to: Option<Placeme
             period.planning.long_term = Some(PlacementPlan { placement, agreed });
         }
         CareChange::Permanence(p) => plan.permanence = Some(p),
-        CareChange::Iro(i) => plan.iro = Some(NamedIro { name: i.name.trim().to_string(), from: i.from }),
+        CareChange::Iro(i) => plan.iro = Some(NamedIro { name: i.name.trim().to_string(), ..i }),
         CareChange::ReportReady(ready) => {
             if plan.next_report.as_ref().is_some_and(|r| r.signed_off.is_some()) {
                 return Err(FieldErrors::one("planning.next_report.ready", "The report for the next review has been signed off already"));
@@ -675,10 +695,11 @@ impl App {
     /// placements in a year.
     pub async fn care_dashboard(&self, actor: &Actor) -> Result<CareDashboardView, AppError> {
         const ACTION: &str = "care_dashboard.view";
-        self.require(actor, Permission::RecordManagementOversight, ACTION).await?;
+        self.require(actor, Permission::OverseeCare, ACTION).await?;
         let today = self.today();
         let mut tx = self.store.begin_read().await?;
-        let periods = tx.care_period_outlines().await?;
+        // A period that ended over a year ago has no placement the dashboard counts.
+        let periods = tx.care_period_outlines(today - time::Duration::days(365)).await?;
         let looked_after: Vec<PersonId> = periods.iter().filter(|r| r.period.covers(today)).map(|r| r.child).collect();
         let children = self.visible_people(tx.as_mut(), actor, &looked_after).await?;
         let all_providers = tx.providers().await?;
@@ -705,13 +726,8 @@ impl App {
     /// The external residential settings with a child placed today whose monitoring visit
     /// was due before today, oldest first.
     fn monitoring_overdue(&self, providers: &[Provider], periods: &[CarePeriodRecord], today: Date) -> Vec<(ProviderId, Date)> {
-        let mut since: HashMap<ProviderId, Date> = HashMap::new();
-        for r in periods {
-            if let (Some(p), Some(from)) = (r.period.placement_on(today), r.period.with_carer_since(today)) {
-                since.entry(p.carer).and_modify(|d| *d = (*d).min(from)).or_insert(from);
-            }
-        }
-        let mut out: Vec<(ProviderId, Date)> = providers.iter().filter_map(|p| Some((p.id, self.monitoring_due(p, since.get(&p.id).copied())?))).filter(|(_, due)| *due < today).collect();
+        let placed = crate::providers::placed_by_provider(periods, today);
+        let mut out: Vec<(ProviderId, Date)> = providers.iter().filter_map(|p| Some((p.id, self.monitoring_due(p, placed.get(&p.id).and_then(|x| x.1))?))).filter(|(_, due)| *due < today).collect();
         out.sort_by_key(|x| x.1);
         out
     }

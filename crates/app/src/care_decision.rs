@@ -125,7 +125,7 @@ impl App {
                 if agreed {
                     // Care that began in an emergency, before the manager could authorise it.
                     let periods = tx.care_periods_of(child).await?;
-                    d.care_began = periods.iter().find(|p| p.value.period.ended.is_none() && p.value.period.start >= d.proposed).map(|p| p.value.id);
+                    d.care_began = periods.iter().find(|p| p.value.period.ended.is_none() && d.began_under(&p.value.period)).map(|p| p.value.id);
                 }
             }
             DecisionChange::Meeting(m) => d.meeting = Some(PlanningMeeting { attendees: m.attendees.trim().to_string(), plan: m.plan.trim().to_string(), ..m }),
@@ -149,7 +149,7 @@ impl App {
     /// Links the child's agreed decision, if one is waiting, to the period of care that has
     /// just begun (called inside `start_care`'s transaction).
     pub(crate) async fn care_began_under_decision(&self, tx: &mut dyn Tx, actor: &Actor, period: &CarePeriodRecord) -> Result<(), AppError> {
-        let waiting = tx.care_decisions_of(period.child).await?.into_iter().find(|d| d.value.stage() == Stage::Agreed && d.value.proposed <= period.period.start);
+        let waiting = tx.care_decisions_of(period.child).await?.into_iter().find(|d| d.value.stage() == Stage::Agreed && d.value.began_under(&period.period));
         let Some(stored) = waiting else { return Ok(()) };
         let d = CareDecision { care_began: Some(period.id), ..stored.value };
         let meta = hearth_domain::person::ChangeMeta { reason: Some("Care began under the decision".into()), ..self.meta(actor) };

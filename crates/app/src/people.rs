@@ -656,7 +656,7 @@ impl App {
             match tx.user(*user).await? {
                 Some(u) if u.active && u.role.holds_casework() => {}
                 Some(u) => {
-                    return Err(AppError::invalid("users", &format!("{} cannot be on an access list: only social workers and team and service managers can", u.display_name)));
+                    return Err(AppError::invalid("users", &format!("{} cannot be on an access list: only social workers, team and service managers and IROs can", u.display_name)));
                 }
                 None => return Err(AppError::invalid("users", "Choose people from the list")),
             }

@@ -64,20 +64,27 @@ fn placed_on(periods: &[CarePeriodRecord], day: Date) -> Vec<(PersonId, Provider
         .collect()
 }
 
+/// For each provider with children placed on `day`: how many, and since when the one placed
+/// longest has been there (a monitoring visit is due a year after the first child came).
+pub(crate) fn placed_by_provider(periods: &[CarePeriodRecord], day: Date) -> HashMap<ProviderId, (usize, Option<Date>)> {
+    let mut counts: HashMap<ProviderId, (usize, Option<Date>)> = HashMap::new();
+    for (_, provider, since, _) in placed_on(periods, day) {
+        let c = counts.entry(provider).or_default();
+        c.0 += 1;
+        c.1 = Some(c.1.map_or(since, |s: Date| s.min(since)));
+    }
+    counts
+}
+
 impl App {
     /// The providers matching `filter`, by name, each with its children placed today.
     pub async fn providers(&self, actor: &Actor, filter: &ProviderFilter) -> Result<Vec<ProviderRow>, AppError> {
         self.require(actor, Permission::ViewRecords, "provider.list").await?;
         let mut tx = self.store.begin_read().await?;
         let providers = tx.providers().await?;
-        let periods = tx.care_period_outlines().await?;
+        let periods = tx.care_period_outlines(self.today()).await?;
         tx.commit().await?;
-        let mut counts: HashMap<ProviderId, (usize, Option<Date>)> = HashMap::new();
-        for (_, provider, since, _) in placed_on(&periods, self.today()) {
-            let c = counts.entry(provider).or_default();
-            c.0 += 1;
-            c.1 = Some(c.1.map_or(since, |s: Date| s.min(since)));
-        }
+        let counts = placed_by_provider(&periods, self.today());
         let name = filter.name.trim().to_lowercase();
         Ok(providers
             .into_iter()
@@ -126,7 +133,7 @@ impl App {
             drop(tx);
             return Err(AppError::NotFound);
         };
-        let here: Vec<_> = placed_on(&tx.care_period_outlines().await?, self.today()).into_iter().filter(|x| x.1 == id).collect();
+        let here: Vec<_> = placed_on(&tx.care_period_outlines(self.today()).await?, self.today()).into_iter().filter(|x| x.1 == id).collect();
         let ids: Vec<PersonId> = here.iter().map(|x| x.0).collect();
         let visible = self.listed(tx.as_mut(), actor, &ids, Listing::Open).await?;
         let mut d = self.draft(Some(actor), ACTION, None, Outcome::Allowed);

@@ -228,7 +228,7 @@ enum UserCommand {
         /// Full name shown in the record.
         #[arg(long)]
         name: String,
-        /// social_worker, team_manager, service_manager, business_support, administrator or auditor
+        /// social_worker, team_manager, service_manager, business_support, reviewing_officer, administrator or auditor
         #[arg(long)]
         role: String,
         /// Team name (created if missing).

@@ -11,6 +11,9 @@ pub enum Role {
     TeamManager,
     ServiceManager,
     BusinessSupport,
+    /// An independent reviewing officer (IRO): chairs looked-after children's reviews and
+    /// oversees their care plans, independent of the teams that hold the cases.
+    ReviewingOfficer,
     Administrator,
     Auditor,
 }
@@ -37,6 +40,11 @@ pub enum Permission {
     UseApi,
     /// Add and change providers of placements (foster households, children's homes…).
     ManageProviders,
+    /// See the children-in-care dashboard: every looked-after child the user may open.
+    OverseeCare,
+    /// Record a looked-after child's review, name their IRO and record a visit the IRO asks
+    /// for: what an IRO records, without the rest of the casework (`AddCaseNotes`).
+    RecordReviews,
     /// See the statutory returns' data quality for the whole LA and download the returns.
     ProduceReturns,
 }
@@ -47,6 +55,7 @@ impl Role {
         Role::TeamManager,
         Role::ServiceManager,
         Role::BusinessSupport,
+        Role::ReviewingOfficer,
         Role::Administrator,
         Role::Auditor,
     ];
@@ -57,6 +66,7 @@ impl Role {
             Role::TeamManager => "team_manager",
             Role::ServiceManager => "service_manager",
             Role::BusinessSupport => "business_support",
+            Role::ReviewingOfficer => "reviewing_officer",
             Role::Administrator => "administrator",
             Role::Auditor => "auditor",
         }
@@ -68,6 +78,7 @@ impl Role {
             Role::TeamManager => "Team manager",
             Role::ServiceManager => "Service manager",
             Role::BusinessSupport => "Business support",
+            Role::ReviewingOfficer => "Independent reviewing officer",
             Role::Administrator => "Administrator",
             Role::Auditor => "Auditor",
         }
@@ -80,16 +91,20 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::SocialWorker => &[ViewRecords, CreatePersons, EditPersons, AddCaseNotes, BreakGlass, UseApi],
+            Role::SocialWorker => &[ViewRecords, CreatePersons, EditPersons, AddCaseNotes, RecordReviews, BreakGlass, UseApi],
             Role::TeamManager => &[
-                ViewRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight, BreakGlass,
-                ReviewBreakGlass, ManageRestrictions, UseApi, ManageProviders,
+                ViewRecords, CreatePersons, EditPersons, AddCaseNotes, RecordReviews, RecordManagementOversight, BreakGlass,
+                ReviewBreakGlass, ManageRestrictions, UseApi, ManageProviders, OverseeCare,
             ],
             Role::ServiceManager => &[
-                ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, RecordManagementOversight,
-                ReviewBreakGlass, ManageRestrictions, UseApi, ProduceReturns, ManageProviders,
+                ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, RecordReviews, RecordManagementOversight,
+                ReviewBreakGlass, ManageRestrictions, UseApi, ProduceReturns, ManageProviders, OverseeCare,
             ],
-            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, UseApi, ProduceReturns, ManageProviders],
+            Role::BusinessSupport => &[ViewRecords, ViewAllRecords, CreatePersons, EditPersons, AddCaseNotes, RecordReviews, UseApi, ProduceReturns, ManageProviders],
+            // IROs read every unrestricted record (a child's IRO changes, and reviews look back
+            // over the whole history) and record reviews, but hold no cases, make no
+            // placements and authorise nothing: they are independent of the casework.
+            Role::ReviewingOfficer => &[ViewRecords, ViewAllRecords, RecordReviews, UseApi, OverseeCare],
             Role::Administrator => &[ManageUsers],
             Role::Auditor => &[ReadAudit],
         }
@@ -99,10 +114,11 @@ impl Role {
         self.permissions().contains(&p)
     }
 
-    /// Roles that may hold casework, and so be named on a restricted record's access list.
-    /// Administrators, auditors and business support read no restricted record.
+    /// Roles that work on cases (hold them, manage them or, for IROs, review them), and so
+    /// may be named on a restricted record's access list. Administrators, auditors and
+    /// business support read no restricted record.
     pub fn holds_casework(self) -> bool {
-        matches!(self, Role::SocialWorker | Role::TeamManager | Role::ServiceManager)
+        matches!(self, Role::SocialWorker | Role::TeamManager | Role::ServiceManager | Role::ReviewingOfficer)
     }
 
     /// Roles that read every unrestricted record in the LA: granting one is shown to the

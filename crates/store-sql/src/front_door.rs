@@ -77,14 +77,22 @@ pub(crate) async fn insert<T: Serialize>(c: &mut AnyConnection, d: Doc<'_, T>, m
     insert_version(c, &d.id, 1, &json, meta).await
 }
 
-/// Saves a new version of the document. The people it is about do not change after it is
-/// made (a contact about another child is another contact).
-/// Keeps a document's outline (what the lists read instead of the whole document).
-pub(crate) async fn set_outline<T: Serialize>(c: &mut AnyConnection, id: &str, outline: &T) -> Result<()> {
+/// Keeps a document's outline (what the lists read instead of the whole document) and the
+/// day it ended, if it has.
+pub(crate) async fn set_outline<T: Serialize>(c: &mut AnyConnection, id: &str, outline: &T, ended: Option<Date>) -> Result<()> {
     let json = to_json(outline)?;
-    sqlx::query("UPDATE front_door_records SET outline = $1 WHERE id = $2").bind(&json).bind(id).execute(&mut *c).await.map_err(db_err)?;
+    sqlx::query("UPDATE front_door_records SET outline = $1, ended = $2 WHERE id = $3")
+        .bind(&json)
+        .bind(ended.map(date_text))
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
+
+/// Saves a new version of the document. The people it is about do not change after it is
+/// made (a contact about another child is another contact).
 
 pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(value)?;
@@ -196,6 +204,17 @@ pub(crate) async fn all_of_kind<T: DeserializeOwned>(c: &mut AnyConnection, dial
 /// them.
 pub(crate) async fn all_by<T: DeserializeOwned>(c: &mut AnyConnection, sql: &'static str, kind: Kind) -> Result<Vec<T>> {
     let row = sqlx::query(sql).bind(kind.code()).fetch_one(c).await.map_err(db_err)?;
+    parse_joined(&row, kind)
+}
+
+/// The outlines `sql` joins of the documents of `kind` not ended before `ended_since`.
+pub(crate) async fn outlines<T: DeserializeOwned>(c: &mut AnyConnection, sql: &'static str, kind: Kind, ended_since: Date) -> Result<Vec<T>> {
+    let row = sqlx::query(sql).bind(kind.code()).bind(date_text(ended_since)).fetch_one(c).await.map_err(db_err)?;
+    parse_joined(&row, kind)
+}
+
+/// Documents joined with commas in the column `docs`, as a list.
+fn parse_joined<T: DeserializeOwned>(row: &AnyRow, kind: Kind) -> Result<Vec<T>> {
     match row.opt_text("docs")? {
         None => Ok(Vec::new()),
         Some(docs) => serde_json::from_str(&format!("[{docs}]")).map_err(|e| StoreError::Corrupt(format!("front_door_records of kind {}: {e}", kind.code()))),

@@ -319,11 +319,11 @@ impl Tx for SqlTx {
     async fn insert_care_period(&mut self, p: &CarePeriodRecord, meta: &ChangeMeta) -> Result<()> {
         let doc = Doc { kind: Kind::CarePeriod, id: p.id.to_string(), parent: None, people: vec![(p.child, "child")], value: p };
         fd::insert(self.c(), doc, meta).await?;
-        fd::set_outline(self.c(), &p.id.to_string(), &p.outline()).await
+        fd::set_outline(self.c(), &p.id.to_string(), &p.outline(), p.period.ended.map(|e| e.on)).await
     }
     async fn update_care_period(&mut self, p: &CarePeriodRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
         fd::update(self.c(), &p.id.to_string(), p, expected_version, meta).await?;
-        fd::set_outline(self.c(), &p.id.to_string(), &p.outline()).await
+        fd::set_outline(self.c(), &p.id.to_string(), &p.outline(), p.period.ended.map(|e| e.on)).await
     }
     async fn care_period(&mut self, id: CarePeriodId) -> Result<Option<Versioned<CarePeriodRecord>>> {
         fd::get(self.c(), Kind::CarePeriod, &id.to_string()).await
@@ -337,9 +337,9 @@ impl Tx for SqlTx {
         let d = self.dialect;
         fd::all_of_kind(self.c(), d, Kind::CarePeriod).await
     }
-    async fn care_period_outlines(&mut self) -> Result<Vec<CarePeriodRecord>> {
+    async fn care_period_outlines(&mut self, ended_since: time::Date) -> Result<Vec<CarePeriodRecord>> {
         let d = self.dialect;
-        let outlines: Vec<hearth_domain::care::CarePeriodOutline> = fd::all_by(self.c(), d.care_period_outlines(), Kind::CarePeriod).await?;
+        let outlines: Vec<hearth_domain::care::CarePeriodOutline> = fd::outlines(self.c(), d.care_period_outlines(), Kind::CarePeriod, ended_since).await?;
         Ok(outlines.into_iter().map(Into::into).collect())
     }
     async fn insert_care_decision(&mut self, d: &CareDecision, meta: &ChangeMeta) -> Result<()> {

@@ -1124,7 +1124,7 @@ pub async fn care_periods(store: &dyn Store) {
         use hearth_domain::care::wellbeing::*;
         let plan = &mut earlier.period.planning;
         plan.care_plan = Some(date!(2024 - 02 - 09));
-        plan.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2024 - 02 - 06) });
+        plan.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2024 - 02 - 06), user: Some(u.id) });
         let report = ReviewReport { ready: date!(2024 - 02 - 20), signed_off: Some(SignOff { by: u.id, on: date!(2024 - 02 - 22) }), shared: Some(date!(2024 - 02 - 23)) };
         let decision = ReviewDecision { action: "Weekly contact".into(), owner: "Social worker".into(), due: Some(date!(2024 - 03 - 31)) };
         plan.reviews = vec![CareReview { date: date!(2024 - 03 - 01), iro: "Irene Olu".into(), participation: Participation::BriefsAdvocate, decisions: vec![decision], report: Some(report) }];
@@ -1151,13 +1151,16 @@ pub async fn care_periods(store: &dyn Store) {
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2], "every version is kept");
     let everyone = tx.all_care_periods().await.unwrap();
     assert!(everyone.contains(&earlier) && everyone.contains(&later), "every child's periods as they stand");
-    // In outline: the same periods with only their missing episodes and UASC status.
-    let outline = tx.care_period_outlines().await.unwrap().into_iter().find(|p| p.id == earlier.id).unwrap();
+    // In outline: the same periods with only their missing episodes, UASC status and IRO.
+    let outline = tx.care_period_outlines(date!(2024 - 11 - 29)).await.unwrap().into_iter().find(|p| p.id == earlier.id).unwrap();
     let plan = &earlier.period.planning;
-    let expected = hearth_domain::care::planning::Planning { missing: plan.missing.clone(), uasc: plan.uasc, ..Default::default() };
+    let expected = hearth_domain::care::planning::Planning { missing: plan.missing.clone(), uasc: plan.uasc, iro: plan.iro.clone(), ..Default::default() };
     assert_eq!((outline.period.start, &outline.period.placements, outline.period.ended, &outline.period.planning), (earlier.period.start, &earlier.period.placements, earlier.period.ended, &expected));
-    let outline = tx.care_period_outlines().await.unwrap().into_iter().find(|p| p.id == later.id).unwrap();
+    let outline = tx.care_period_outlines(date!(2024 - 11 - 29)).await.unwrap().into_iter().find(|p| p.id == later.id).unwrap();
     assert_eq!(outline.period.start_time, later.period.start_time, "the time care began");
+    // Periods that ended before the day asked for are left out; those still going are not.
+    let since = tx.care_period_outlines(date!(2024 - 11 - 30)).await.unwrap();
+    assert!(since.iter().any(|p| p.id == later.id) && !since.iter().any(|p| p.id == earlier.id), "ended the day before");
     tx.commit().await.unwrap();
 }
 

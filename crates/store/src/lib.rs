@@ -327,9 +327,9 @@ pub trait Tx: Send {
     /// Every child's periods of care, whole.
     async fn all_care_periods(&mut self) -> Result<Vec<CarePeriodRecord>>;
     /// Every child's periods of care in outline (`CarePeriodOutline`: no reviews, health,
-    /// education or family time), for the lists that read them all (the children-in-care
-    /// dashboard, a provider's children).
-    async fn care_period_outlines(&mut self) -> Result<Vec<CarePeriodRecord>>;
+    /// education or family time) that had not ended before `ended_since`, for the lists that
+    /// read them all (the children-in-care dashboard, a provider's children).
+    async fn care_period_outlines(&mut self, ended_since: time::Date) -> Result<Vec<CarePeriodRecord>>;
     /// Keeps a new decision about a child coming into care.
     async fn insert_care_decision(&mut self, d: &CareDecision, meta: &ChangeMeta) -> Result<()>;
     /// `Conflict` unless the stored version is still `expected_version`.

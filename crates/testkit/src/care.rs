@@ -93,13 +93,15 @@ pub(crate) struct Generator {
     /// Providers made but not yet written.
     new: Vec<Provider>,
     placed_today: HashMap<ProviderId, u16>,
+    /// The IROs with accounts, named for the children they review.
+    iros: Vec<(UserId, String)>,
     pub summary: CareSummary,
 }
 
 impl Generator {
     /// The generator with the LA's pool of providers for about `children` open cases.
-    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime, timescales: Arc<Timescales>) -> Generator {
-        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), summary: CareSummary::default() };
+    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime, timescales: Arc<Timescales>, iros: Vec<(UserId, String)>) -> Generator {
+        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), iros, summary: CareSummary::default() };
         for _ in 0..(children / 12).max(8) {
             c.foster_household(ProviderKind::FosterHousehold);
         }
@@ -423,7 +425,8 @@ impl Generator {
 }
 
 /// Made-up independent reviewing officers.
-const IROS: &[&str] = &["Irene Olu", "Patrick Fenwick", "Nasreen Akhtar", "Gwen Rowlands", "Tomasz Nowak", "Beatrice Adeyemi"];
+/// The demo's IROs; all but the last have accounts (see `staff::build`).
+pub(crate) const IROS: &[&str] = &["Irene Olu", "Patrick Fenwick", "Nasreen Akhtar", "Gwen Rowlands", "Tomasz Nowak", "Beatrice Adeyemi"];
 
 const DECISIONS: &[(&str, &str)] = &[
     ("Contact with mother to continue weekly, supervised at the family centre", "Social worker"),
@@ -530,7 +533,8 @@ impl Generator {
         let iro = self.g.pick(IROS).to_string();
         let named = p.start + Duration::days(self.g.int(1, 5));
         if before_today(named) {
-            plan.iro = Some(NamedIro { name: iro.clone(), from: named });
+            let user = self.iros.iter().find(|(_, n)| *n == iro).map(|x| x.0);
+            plan.iro = Some(NamedIro { name: iro.clone(), from: named, user });
         }
         // Reviews: the first at about four weeks, the second three months on, then six-monthly.
         let mut next = p.start + Duration::days(self.g.int(14, 27));

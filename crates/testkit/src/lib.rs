@@ -192,7 +192,7 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     let mut reg = family::Registry::default();
     let mut front = opts.front_door.enabled.then(|| front_door::Generator::new(opts.seed, &opts.front_door, today, staff.workers[0].id));
     let care_timescales = opts.front_door.timescales.clone().unwrap_or_default();
-    let mut care = care::Generator::new(opts.seed, opts.children, today, now, care_timescales);
+    let mut care = care::Generator::new(opts.seed, opts.children, today, now, care_timescales, staff.iros.clone());
     let mut counts = Counts::default();
     let mut example: Option<(PersonId, String)> = None;
     let (mut left, mut placed, mut families) = (opts.children, 0usize, 0usize);

@@ -23,7 +23,7 @@ pub(crate) const TEAMS: &[(&str, TeamKind, u32)] = &[
 pub(crate) const FRONT_DOOR: usize = 0;
 
 /// The demo accounts the README and the browser tests use, in the order they are listed.
-pub(crate) const NAMED: &[&str] = &["admin", "sam.worker", "tara.manager", "sian.service", "bea.support", "ava.auditor"];
+pub(crate) const NAMED: &[&str] = &["admin", "sam.worker", "tara.manager", "sian.service", "bea.support", "irene.olu", "ava.auditor"];
 
 /// Children each social worker holds.
 pub(crate) const CASELOAD: usize = 20;
@@ -45,6 +45,8 @@ pub(crate) struct Staff {
     pub demo_users: Vec<DemoUser>,
     /// Case-holding social workers; the demo social worker is first.
     pub workers: Vec<Worker>,
+    /// The independent reviewing officers with accounts, and their names.
+    pub iros: Vec<(UserId, String)>,
 }
 
 struct Builder<'a> {
@@ -145,9 +147,20 @@ pub(crate) fn build(g: &mut Gen, children: usize, now: OffsetDateTime, hash: &st
         let id = b.add(&username, &name, Role::SocialWorker, Some(team), Some(manager), false);
         workers.push(Worker { id, name, team, manager, manager_name });
     }
+    // The Independent Reviewing Service: an account for each of the demo's IROs but the last,
+    // an agency IRO without one. Made last, so the other accounts stay as they were.
+    let agency = crate::care::IROS.len() - 1;
+    let mut iros = Vec::new();
+    for name in &crate::care::IROS[..agency] {
+        let mut username = name.to_lowercase().replace(' ', ".");
+        if b.taken.contains(&username) {
+            username.push('2');
+        }
+        iros.push((b.add(&username, name, Role::ReviewingOfficer, None, Some(sian), false), (*name).to_string()));
+    }
     let (users, mut demo_users) = (b.users, b.demo_users);
     // The named accounts first, in the order people are introduced to them.
     let order = |u: &DemoUser| NAMED.iter().position(|n| *n == u.username).unwrap_or(NAMED.len());
     demo_users.sort_by_key(order);
-    Staff { teams, users, demo_users, workers }
+    Staff { teams, users, demo_users, workers, iros }
 }

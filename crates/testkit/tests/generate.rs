@@ -8,6 +8,7 @@ use hearth_domain::codes::CaseNoteType;
 use hearth_domain::identifiers::{NhsNumber, Upn};
 use hearth_domain::person::PersonKind;
 use hearth_domain::user::Role;
+use hearth_domain::UserId;
 use hearth_store::Store;
 use hearth_testkit::{generate, is_populated, DemoOptions, DemoSummary, TestkitError, DEMO_PASSWORD};
 use std::collections::HashSet;
@@ -89,6 +90,13 @@ async fn everything_written_is_valid_linked_and_audited() {
     assert_eq!(by_name("admin").role, Role::Administrator);
     assert_eq!(by_name("bea.support").role, Role::BusinessSupport);
     assert_eq!(by_name("ava.auditor").role, Role::Auditor);
+    // The Independent Reviewing Service: IROs in no team, managed by the service manager.
+    let irene = by_name("irene.olu");
+    assert_eq!((irene.role, irene.team, irene.manager), (Role::ReviewingOfficer, None, Some(sian.id)));
+    // The IROs with accounts are named for the children they review, so their dashboard
+    // lists them; the agency IRO has none.
+    let named_iros: HashSet<Option<UserId>> = tx.all_care_periods().await.unwrap().into_iter().filter_map(|p| p.period.planning.iro.map(|i| i.user)).collect();
+    assert!(named_iros.contains(&Some(irene.id)) && named_iros.contains(&None), "{named_iros:?}");
     assert_eq!(users.iter().filter(|u| u.role == Role::SocialWorker).count(), children.div_ceil(20));
     for u in users.iter().filter(|u| u.role == Role::SocialWorker) {
         let m = users.iter().find(|m| Some(m.id) == u.manager).expect("every worker has a manager");
@@ -98,8 +106,8 @@ async fn everything_written_is_valid_linked_and_audited() {
         assert_eq!(u.manager, Some(sian.id));
     }
     assert!(summary.users.iter().all(|u| u.password == DEMO_PASSWORD));
-    let first: Vec<&str> = summary.users.iter().take(6).map(|u| u.username.as_str()).collect();
-    assert_eq!(first, ["admin", "sam.worker", "tara.manager", "sian.service", "bea.support", "ava.auditor"]);
+    let first: Vec<&str> = summary.users.iter().take(7).map(|u| u.username.as_str()).collect();
+    assert_eq!(first, ["admin", "sam.worker", "tara.manager", "sian.service", "bea.support", "irene.olu", "ava.auditor"]);
     assert_eq!(named(&summary, "sam.worker").totp_secret, sam.totp_secret);
     // One hash, and it is argon2id.
     assert!(users.iter().all(|u| u.password_hash == sam.password_hash && u.password_hash.starts_with("$argon2id$")));

@@ -59,7 +59,11 @@ impl Layout {
             if actor.can(Permission::RecordManagementOversight) {
                 l.nav.push(NavItem::new("/work/team", "Team work"));
                 l.nav.push(NavItem::new("/child-protection", "Child protection"));
+            }
+            if actor.can(Permission::OverseeCare) {
                 l.nav.push(NavItem::new("/children-in-care", "Children in care"));
+            }
+            if actor.can(Permission::RecordManagementOversight) {
                 l.nav.push(NavItem::new("/family-contact", "Family contact"));
                 l.nav.push(NavItem::new("/caseloads", "Caseloads"));
             }

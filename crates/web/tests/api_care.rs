@@ -406,3 +406,31 @@ async fn monitoring_visits_and_contact_arrangements_changed_and_ended() {
     let terms: Vec<(String, Option<String>)> = contact.as_array().unwrap().iter().map(|a| (a["kind"].as_str().unwrap().into(), a["until"].as_str().map(Into::into))).collect();
     assert_eq!(terms, [("direct_supervised".into(), Some("2023-11-30".into())), ("direct_supported".into(), Some("2023-12-20".into()))]);
 }
+
+#[tokio::test]
+async fn an_iro_is_named_by_their_account_and_records_reviews_but_not_the_rest() {
+    let w = world().await;
+    let smith = w.provider(foster("The Smith household")).await;
+    let amy = w.child("Amy").await;
+    let period = w.post(&format!("/people/{amy}/care"), &w.sam, start(&smith)).await.id();
+    let app = &w.api.app;
+    let irene = add_user(app, "irene", hearth_domain::user::Role::ReviewingOfficer, None, None).await;
+    let irene_token = app.create_api_token(&actor_of(&irene, std::slice::from_ref(&irene)), "tests").await.unwrap().1;
+    let changes = format!("/care-periods/{period}/changes");
+    // Someone who is not an IRO cannot be named as one; the account names the IRO.
+    let mo = w.users["mo"].id.to_string();
+    let r = w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "iro", "user_id": mo, "from": "2023-11-07"}})).await;
+    r.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json.to_string().contains("planning.iro.user"), "{}", r.json);
+    let r = w.post(&changes, &w.sam, json!({"version": 1, "change": {"type": "iro", "name": "", "user_id": irene.id.to_string(), "from": "2023-11-07"}})).await;
+    r.expect(StatusCode::OK);
+    let plan = &w.care(&amy).await["periods"][0]["planning"];
+    assert_eq!((plan["iro_name"].as_str(), plan["iro_user_id"].as_str()), (Some("irene name"), Some(irene.id.to_string().as_str())));
+    // Irene reads the child, asks for a visit, and may not move the child.
+    w.get(&format!("/people/{amy}/care"), &irene_token).await.expect(StatusCode::OK);
+    w.post(&changes, &irene_token, json!({"version": 2, "change": {"type": "visit_request", "by": "iro", "on": "2023-11-08"}})).await.expect(StatusCode::OK);
+    let r = w.post(&changes, &irene_token, json!({"version": 3, "change": {"type": "move", "from": "2023-11-09", "placement_type": "U6", "provider_id": smith, "reason": "CARPL"}})).await;
+    r.expect(StatusCode::FORBIDDEN);
+    w.get("/children-in-care", &irene_token).await.expect(StatusCode::OK);
+    w.get("/children-in-care", &w.sam).await.expect(StatusCode::FORBIDDEN);
+}

@@ -6,6 +6,7 @@ use hearth_app::{AppError, CareChange, NewCare, PlacementChoice, ProviderFilter}
 use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementProvider, PlacementType, ReasonEpisodeCeased, ReasonNewEpisode, ReasonPlaceChange};
 use hearth_domain::care::episodes::{Ending, LegalStatusFrom};
 use hearth_domain::care::postcode::Postcode;
+use hearth_domain::care::planning::NamedIro;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::user::Role;
 use time::macros::{date, datetime};
@@ -430,7 +431,7 @@ async fn a_looked_after_childs_plans_visits_and_reviews_follow_the_regulations_i
     // The plans, a visit on the Friday, the IRO and the report.
     set_clock(&w, datetime!(2025-12-19 16:00 UTC));
     let mut v = 1;
-    for change in [CareChange::CarePlan(date!(2025 - 12 - 18)), CareChange::PlacementPlan(date!(2025 - 12 - 19)), CareChange::Iro(NamedIro { name: "Irene Olu".into(), from: date!(2025 - 12 - 16) })] {
+    for change in [CareChange::CarePlan(date!(2025 - 12 - 18)), CareChange::PlacementPlan(date!(2025 - 12 - 19)), CareChange::Iro(NamedIro { name: "Irene Olu".into(), from: date!(2025 - 12 - 16), user: None })] {
         w.app.change_care(&s, period, v, change).await.unwrap();
         v += 1;
     }
@@ -837,4 +838,70 @@ async fn external_homes_are_due_a_monitoring_visit_each_year_while_a_child_is_pl
     // Our own home has none due.
     let oak = w.app.providers(&alone(&tara), &ProviderFilter::default()).await.unwrap().into_iter().find(|r| r.provider.name == "Oak House").unwrap();
     assert_eq!(oak.monitoring_due, None);
+}
+
+#[tokio::test]
+async fn an_iro_named_for_a_child_reviews_them_from_the_dashboard_but_records_no_other_casework() {
+    let (w, sam, amy, p) = sams_case().await;
+    let tara = stored_user(&w, "tara").await;
+    let iris = staff(&w, "iris", "Iris Reviewer", Role::ReviewingOfficer, None, None).await;
+    staff(&w, "otto", "Otto Other", Role::ReviewingOfficer, None, None).await;
+    let id = w.app.start_care(&alone(&sam), amy.id, new_care(date!(2025 - 12 - 15), p.smith)).await.unwrap();
+    // Bea, in care too and restricted to Sam and Tara, is never shown to Iris.
+    let bea = w.app.create_person(&alone(&sam), child("Bea", "Hidden")).await.unwrap();
+    let bea_care = w.app.start_care(&alone(&sam), bea.id, new_care(date!(2025 - 12 - 01), p.smith)).await.unwrap();
+    w.app.change_care(&alone(&sam), bea_care, 1, CareChange::Iro(NamedIro { name: String::new(), from: date!(2025 - 12 - 02), user: Some(iris.id) })).await.unwrap();
+    let version = w.app.person(&alone(&tara), bea.id).await.unwrap().version;
+    w.app.set_restriction(&alone(&tara), bea.id, version, true, vec![tara.id, sam.id], "High-profile family").await.unwrap();
+
+    // Sam names Iris from the list; naming both a listed IRO and a typed name, or neither,
+    // is refused, and so is someone who is not an IRO.
+    let mut s = Browser::new();
+    s.sign_in(&w, "sam").await;
+    let form = format!("/people/{}/care/iro", amy.id);
+    let page = s.get(&w, &form).await.body;
+    assert!(page.contains("Iris Reviewer") && page.contains("Otto Other") && !page.contains(">Tara Manager<"), "only IROs are offered: {page}");
+    let iris_id = iris.id.to_string();
+    let date = [("version", "1"), ("from-day", "16"), ("from-month", "12"), ("from-year", "2025")];
+    for (extra, field) in [(vec![], "#user"), (vec![("user", iris_id.as_str()), ("name", "Pat Agency")], "#name")] {
+        let bad = s.form_post(&w, &form, &form, &[&date[..], &extra[..]].concat()).await;
+        assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains(&format!("href=\"{field}\"")), "{field}: {}", bad.body);
+    }
+    let not_an_iro = CareChange::Iro(NamedIro { name: String::new(), from: date!(2025 - 12 - 16), user: Some(tara.id) });
+    assert_eq!(fields(w.app.change_care(&alone(&sam), id, 1, not_an_iro).await.unwrap_err()), ["planning.iro.user"]);
+    let ok = s.form_post(&w, &form, &form, &[&date[..], &[("user", iris_id.as_str())]].concat()).await;
+    assert_eq!(ok.location(), format!("/people/{}/care?saved=iro", amy.id), "{}", ok.body);
+    let care = w.app.care_of(&alone(&sam), amy.id).await.unwrap();
+    let named = care.periods[0].record.value.period.planning.iro.clone().unwrap();
+    assert_eq!((named.name.as_str(), named.user), ("Iris Reviewer", Some(iris.id)), "the account's name");
+
+    // Iris's dashboard lists Amy as hers, Bea neither named nor counted; Sam has none.
+    let mut i = Browser::new();
+    i.sign_in(&w, "iris").await;
+    let home = i.get(&w, "/").await.body;
+    assert!(home.contains("href=\"/children-in-care\""), "the dashboard is in Iris's navigation");
+    let dash = i.get(&w, "/children-in-care").await;
+    assert_eq!(dash.status, axum::http::StatusCode::OK);
+    let reviewed = dash.body.split("data-testid=\"care-reviewed\"").nth(1).unwrap_or_default().split("</table>").next().unwrap_or_default();
+    assert!(reviewed.contains("Amy Quill"), "{}", dash.body);
+    assert!(!dash.body.contains("Hidden"), "the restricted child is not shown to Iris");
+    let d = w.app.care_dashboard(&alone(&iris)).await.unwrap();
+    assert_eq!(d.dashboard.reviewed_by(iris.id).map(|c| c.child).collect::<Vec<_>>(), [amy.id]);
+    let mut o = Browser::new();
+    o.sign_in(&w, "otto").await;
+    assert!(o.get(&w, "/children-in-care").await.body.contains("You are not named as the IRO of any child looked after today."));
+
+    // Iris records the review and a visit she asks for; nothing else of the casework.
+    let care_page = i.get(&w, &format!("/people/{}/care", amy.id)).await.body;
+    assert!(care_page.contains(&format!("/people/{}/care/review", amy.id)) && !care_page.contains(&format!("/people/{}/care/move", amy.id)), "{care_page}");
+    let version = care.periods[0].record.version;
+    let request = CareChange::VisitRequest(hearth_domain::care::planning::VisitRequest { by: hearth_domain::care::planning::VisitRequester::Iro, on: date!(2026 - 01 - 05) });
+    w.app.change_care(&alone(&iris), id, version, request).await.unwrap();
+    let mv = move_to(date!(2026 - 01 - 05), p.jones, Some(ReasonPlaceChange::CarePlan));
+    assert!(matches!(w.app.change_care(&alone(&iris), id, version + 1, mv).await, Err(AppError::Forbidden)));
+    assert_eq!(i.get(&w, &format!("/people/{}/care/move", amy.id)).await.status, axum::http::StatusCode::FORBIDDEN);
+    assert_eq!(i.get(&w, &format!("/people/{}/notes/new", amy.id)).await.status, axum::http::StatusCode::FORBIDDEN);
+    assert!(!i.get(&w, &format!("/people/{}/notes", amy.id)).await.body.contains("Add a case note"));
+    assert!(matches!(w.app.start_care(&alone(&iris), amy.id, new_care(date!(2026 - 01 - 05), p.smith)).await, Err(AppError::Forbidden)));
 }

@@ -7,7 +7,7 @@ use super::codes::{LegalStatus, PlacementType};
 use super::distance::{self, Location, Miles, FAR_FROM_HOME};
 use super::episodes::{PeriodOfCare, Placement};
 use super::postcode::Postcode;
-use crate::PersonId;
+use crate::{PersonId, UserId};
 use std::collections::BTreeMap;
 use time::{Date, Duration};
 
@@ -32,6 +32,8 @@ pub struct ChildInCare {
     /// Straight-line distance from the home they were looked after from to the placement
     /// (`None` when either postcode, or where it is, is not known).
     pub miles_from_home: Option<Miles>,
+    /// The Hearth account of the IRO named for the child, when they have one.
+    pub iro: Option<UserId>,
 }
 
 /// The figures for the children looked after on a day.
@@ -66,6 +68,11 @@ impl CareDashboard {
 
     pub fn uasc(&self) -> usize {
         self.children.iter().filter(|c| c.uasc).count()
+    }
+
+    /// The children whose named IRO is `user`.
+    pub fn reviewed_by(&self, user: UserId) -> impl Iterator<Item = &ChildInCare> {
+        self.children.iter().filter(move |c| c.iro == Some(user))
     }
 }
 
@@ -126,7 +133,8 @@ pub fn build<'a>(periods: impl IntoIterator<Item = (PersonId, &'a PeriodOfCare)>
             let missing_since = plan.missing.last().filter(|m| m.end.is_none() && m.start <= today).map(|m| m.start);
             let uasc = plan.uasc.is_some_and(|u| u.from <= today && u.until.is_none_or(|d| today < d));
             let miles_from_home = distance::miles_between(now.home_postcode.as_ref(), placement.postcode.as_ref(), &lookup);
-            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area, missing_since, uasc, miles_from_home })
+            let iro = plan.iro.as_ref().and_then(|i| i.user);
+            Some(ChildInCare { child, since: now.start, legal_status, placement, placements_in_year, out_of_area, missing_since, uasc, miles_from_home, iro })
         })
         .collect();
     children.sort_by_key(|c| (c.since, c.child));
@@ -193,6 +201,23 @@ mod tests {
         assert_eq!(d.out_of_area().map(|c| c.child).collect::<Vec<_>>(), [amy]);
         // Without an area, nobody is called out of it.
         assert!(build([(amy, &a)], today, &[], |_| None).children[0].out_of_area.is_none());
+    }
+
+    #[test]
+    fn each_iro_sees_the_children_they_are_named_for() {
+        use crate::care::planning::NamedIro;
+        let today = date!(2026 - 12 - 07);
+        let (amy, ben, cal) = (PersonId::new(), PersonId::new(), PersonId::new());
+        let (irene, ola) = (UserId::new(), UserId::new());
+        let named = |user: Option<UserId>, from: Date| {
+            let mut p = period(date!(2026 - 01 - 05), LegalStatus::Section20, vec![placed(date!(2026 - 01 - 05), 1, PlacementType::FosterOther, "BA1 1AA")]);
+            p.planning.iro = Some(NamedIro { name: "An IRO".into(), from, user });
+            p
+        };
+        let (a, b, c) = (named(Some(irene), date!(2026 - 01 - 06)), named(Some(ola), date!(2026 - 01 - 06)), named(None, date!(2026 - 01 - 06)));
+        let d = build([(amy, &a), (ben, &b), (cal, &c)], today, &[], |_| None);
+        let of = |u| d.reviewed_by(u).map(|c| c.child).collect::<Vec<_>>();
+        assert_eq!((of(irene), of(ola)), (vec![amy], vec![ben]), "an agency IRO without an account reviews nobody listed");
     }
 
     #[test]

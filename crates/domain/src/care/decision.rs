@@ -107,6 +107,12 @@ pub enum Stage {
 }
 
 impl CareDecision {
+    /// Whether care that began with `period` began under this decision: on or after the
+    /// day it was proposed. Care in an emergency may begin before a manager authorises.
+    pub fn began_under(&self, period: &super::episodes::PeriodOfCare) -> bool {
+        period.start >= self.proposed
+    }
+
     pub fn stage(&self) -> Stage {
         match (&self.authorisation, self.withdrawn, self.care_began) {
             (_, _, Some(_)) => Stage::CareBegan,

@@ -32,10 +32,10 @@ pub struct CarePeriodRecord {
 
 impl CarePeriodRecord {
     /// The record as a list reads it (`CarePeriodOutline`): of what was recorded during the
-    /// period, only the missing episodes and the UASC status.
+    /// period, only the missing episodes, the UASC status and the IRO.
     pub fn outline(&self) -> CarePeriodRecord {
         let p = &self.period;
-        let planning = planning::Planning { missing: p.planning.missing.clone(), uasc: p.planning.uasc, ..Default::default() };
+        let planning = planning::Planning { missing: p.planning.missing.clone(), uasc: p.planning.uasc, iro: p.planning.iro.clone(), ..Default::default() };
         let period = episodes::PeriodOfCare {
             start: p.start,
             start_time: p.start_time,
@@ -51,8 +51,8 @@ impl CarePeriodRecord {
 }
 
 /// A period of care read for a list of children: the period, its legal statuses, placements
-/// and ending, and of what was recorded during it only the missing episodes and the UASC
-/// status; the rest of its document (reviews, health, education, family time) is skipped
+/// and ending, and of what was recorded during it only the missing episodes, the UASC
+/// status and the IRO; the rest of its document (reviews, health, education, family time) is skipped
 /// unread, which is most of the work of reading every child's periods.
 #[derive(Deserialize)]
 pub struct CarePeriodOutline {
@@ -80,6 +80,7 @@ struct PeriodOutline {
 struct PlanningOutline {
     missing: Vec<planning::MissingEpisode>,
     uasc: Option<planning::Uasc>,
+    iro: Option<planning::NamedIro>,
 }
 
 impl From<CarePeriodOutline> for CarePeriodRecord {
@@ -97,7 +98,7 @@ impl From<CarePeriodOutline> for CarePeriodRecord {
                 legal_statuses: p.legal_statuses,
                 placements: p.placements,
                 ended: p.ended,
-                planning: planning::Planning { missing: plan.missing, uasc: plan.uasc, ..Default::default() },
+                planning: planning::Planning { missing: plan.missing, uasc: plan.uasc, iro: plan.iro, ..Default::default() },
             },
         }
     }

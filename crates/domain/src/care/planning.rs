@@ -104,6 +104,10 @@ pub struct PermanencePlan {
 pub struct NamedIro {
     pub name: String,
     pub from: Date,
+    /// The IRO's Hearth account, when they have one (an agency IRO may not): the
+    /// children-in-care dashboard lists each IRO's children for them.
+    #[serde(default)]
+    pub user: Option<UserId>,
 }
 
 /// What a review decided: what is to be done, by whom and by when.

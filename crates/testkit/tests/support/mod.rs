@@ -294,8 +294,8 @@ impl Tx for RecordingTx {
     async fn replace_postcode_locations(&mut self, rows: &[(String, hearth_domain::care::distance::Location)]) -> Result<u64> {
         self.inner.replace_postcode_locations(rows).await
     }
-    async fn care_period_outlines(&mut self) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
-        self.inner.care_period_outlines().await
+    async fn care_period_outlines(&mut self, ended_since: time::Date) -> Result<Vec<hearth_domain::care::CarePeriodRecord>> {
+        self.inner.care_period_outlines(ended_since).await
     }
     async fn insert_care_decision(&mut self, d: &hearth_domain::care::decision::CareDecision, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_care_decision(d, meta).await

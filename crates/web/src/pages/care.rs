@@ -26,7 +26,7 @@ use hearth_domain::care::provider::ProviderId;
 use hearth_domain::codes::Coded;
 use hearth_domain::front_door::tasks::TaskKind;
 use hearth_domain::user::Permission;
-use hearth_domain::{FieldErrors, PersonId};
+use hearth_domain::{FieldErrors, PersonId, UserId};
 
 /// "Label (code)": how a code list's entry is shown, so data teams see the code too.
 fn coded<C: Coded>(c: C) -> String {
@@ -62,6 +62,8 @@ struct CarePage {
     tab: &'static str,
     care: ChildCare,
     can_edit: bool,
+    /// May record reviews (an IRO may, without the rest of the casework).
+    can_review: bool,
     can_sign_off: bool,
 }
 
@@ -86,9 +88,11 @@ impl CarePage {
         Some(&self.current()?.record.value.period.planning)
     }
 
-    /// A row's link to one of the care forms, for those who may record casework.
+    /// A row's link to one of the care forms, for those who may record casework (or, for the
+    /// review forms, reviews).
     fn form_link(&self, label: &'static str, form: &str) -> Option<(&'static str, String)> {
-        self.can_edit.then(|| (label, format!("/people/{}/care/{form}", self.summary.record.id)))
+        let may = if REVIEW_FORMS.contains(&form) { self.can_review } else { self.can_edit };
+        may.then(|| (label, format!("/people/{}/care/{form}", self.summary.record.id)))
     }
 
     /// The rows of the open period's plans, visits and reviews.
@@ -462,6 +466,7 @@ pub async fn page(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
         summary: care.summary.clone(),
         tab: "care",
         can_edit: actor.can(Permission::AddCaseNotes),
+        can_review: actor.can(Permission::RecordReviews),
         can_sign_off: actor.can(Permission::RecordManagementOversight),
         care,
     };
@@ -483,7 +488,14 @@ async fn provider_options(s: &AppState, actor: &Actor) -> Result<Vec<(String, St
     ))
 }
 
-fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result<FormSpec, WebError> {
+/// The IROs with an account, by name.
+async fn iro_options(s: &AppState, actor: &Actor) -> Result<Vec<(String, String)>, WebError> {
+    let iros = s.app.reviewing_officers(actor).await?;
+    Ok(options_from("Choose the IRO", iros.into_iter().map(|(id, name)| (id.to_string(), name))))
+}
+
+/// `choices`: the options of the form's list, where it has one (providers, or IROs).
+fn spec(key: &str, care: &ChildCare, choices: Vec<(String, String)>) -> Result<FormSpec, WebError> {
     let today = care.summary.today;
     let open = care.current(today).map(|p| &p.record.value.period);
     let context = open.map(|p| {
@@ -508,7 +520,7 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
             fields: vec![
                 date_field("from", "Date the short break began"),
                 date_field("to", "Date the child went home"),
-                Field::Select { name: "carer", label: "Stayed with", options: providers },
+                Field::Select { name: "carer", label: "Stayed with", options: choices },
                 Field::Select { name: "kind", label: "Type of placement", options: coded_options::<PlacementType>("Choose the type of placement") },
                 Field::Select { name: "need", label: "Category of need", options: coded_options::<CategoryOfNeed>("Choose the main reason for the short breaks") },
             ],
@@ -524,7 +536,7 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
                 Field::Select { name: "status", label: "Legal status", options: coded_options::<LegalStatus>("Choose the legal status") },
                 Field::Select { name: "need", label: "Category of need", options: coded_options::<CategoryOfNeed>("Choose the main reason the child is looked after") },
                 Field::Text { name: "home_postcode", label: "Postcode of the home the child was looked after from (optional)", hint: "For example, TW1 3SX", width: "govuk-input--width-10" },
-                Field::Select { name: "carer", label: "Placed with", options: providers },
+                Field::Select { name: "carer", label: "Placed with", options: choices },
                 Field::Select { name: "kind", label: "Type of placement", options: coded_options::<PlacementType>("Choose the type of placement") },
             ],
             button: "Save",
@@ -542,7 +554,7 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
             intro: Some("A new placement, or the same carers at a new address, or the placement agreed as long-term with the same carers."),
             fields: vec![
                 date_field("from", "Date of the move"),
-                Field::Select { name: "carer", label: "Placed with", options: providers },
+                Field::Select { name: "carer", label: "Placed with", options: choices },
                 Field::Select { name: "kind", label: "Type of placement", options: coded_options::<PlacementType>("Choose the type of placement") },
                 Field::Select { name: "reason", label: "Why the placement changed", options: coded_options::<ReasonPlaceChange>("Choose the reason") },
             ],
@@ -558,12 +570,12 @@ fn spec(key: &str, care: &ChildCare, providers: Vec<(String, String)>) -> Result
             ],
             button: "Save",
         }),
-        _ => planning_spec(key, care, context.unwrap_or_default()).map_or(Err(WebError(AppError::NotFound)), needs_open),
+        _ => planning_spec(key, care, context.unwrap_or_default(), choices).map_or(Err(WebError(AppError::NotFound)), needs_open),
     }
 }
 
-/// The forms of what is recorded while the child is looked after.
-fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) -> Option<FormSpec> {
+/// The forms of what is recorded while the child is looked after (`choices`: the IROs).
+fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>, choices: Vec<(String, String)>) -> Option<FormSpec> {
     let plan = &care.current(care.summary.today)?.record.value.period.planning;
     let one_date = |title: &str, label: &'static str, intro: Option<&'static str>| FormSpec { title: title.into(), context: context.clone(), intro, fields: vec![date_field("on", label)], button: "Save" };
     Some(match key {
@@ -589,8 +601,12 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>) ->
         "iro" => FormSpec {
             title: "Name the independent reviewing officer".into(),
             context,
-            intro: Some("The IRO chairs the child's reviews. Naming a new IRO keeps the name of whoever chaired each earlier review."),
-            fields: vec![Field::Text { name: "name", label: "IRO's name", hint: "", width: "govuk-input--width-20" }, date_field("from", "Date the IRO was named")],
+            intro: Some("The IRO chairs the child's reviews. Naming a new IRO keeps the name of whoever chaired each earlier review. An IRO chosen from the list sees the child among the children they review."),
+            fields: vec![
+                Field::Select { name: "user", label: "IRO", options: choices },
+                Field::Text { name: "name", label: "Or, for an IRO without a Hearth account, their name", hint: "For example, an agency IRO", width: "govuk-input--width-20" },
+                date_field("from", "Date the IRO was named"),
+            ],
             button: "Save",
         },
         "review" => FormSpec {
@@ -940,6 +956,12 @@ fn asked(key: &str, f: &FormData, today: time::Date) -> Result<Asked, FieldError
     Ok(asked)
 }
 
+/// The forms an IRO may use: what `CareChange::permission` leaves to `RecordReviews`.
+const REVIEW_FORMS: [&str; 3] = ["review", "iro", "visit-request"];
+
+/// The keys of the forms `decision_spec` answers: they change the decision, not the period.
+const DECISION_FORMS: [&str; 5] = ["propose", "authorise", "pre-care-meeting", "notify", "withdraw-decision"];
+
 /// The forms of a decision about care: proposing it (when the child is not looked after and
 /// no decision is open), and the steps of the open one.
 fn decision_spec(key: &str, care: &ChildCare, looked_after: bool) -> Option<FormSpec> {
@@ -1029,11 +1051,14 @@ fn planning_change(key: &str, f: &FormData, today: time::Date) -> Result<CareCha
         }
         "iro" => {
             let name = f.get("name").trim().to_string();
-            if name.is_empty() {
-                e.add("name", "Enter the IRO's name");
+            let user = f.get("user").parse().ok().map(UserId);
+            match (user.is_some(), name.is_empty()) {
+                (false, true) => e.add("user", "Choose the IRO, or enter the name of an IRO without a Hearth account"),
+                (true, false) => e.add("name", "Choose the IRO from the list or enter a name, not both"),
+                _ => {}
             }
             let from = required_date(f, "from", "The date the IRO was named", &mut e);
-            from.map(|from| CareChange::Iro(NamedIro { name, from }))
+            from.map(|from| CareChange::Iro(NamedIro { name, from, user }))
         }
         "review" => {
             let date = required_date(f, "date", "The date of the review", &mut e);
@@ -1248,16 +1273,21 @@ fn to_inputs(key: &str, errors: FieldErrors) -> FieldErrors {
 
 async fn form(s: &AppState, actor: &Actor, v: &Visitor, id: PersonId, key: &str, form: Option<FormData>, errors: FieldErrors) -> Result<Response, WebError> {
     let care = s.app.care_of(actor, id).await?;
-    let needs = if matches!(key, "sign-off" | "contact-outcome" | "authorise") { Permission::RecordManagementOversight } else { Permission::AddCaseNotes };
+    let needs = match key {
+        "sign-off" | "contact-outcome" | "authorise" => Permission::RecordManagementOversight,
+        k if REVIEW_FORMS.contains(&k) => Permission::RecordReviews,
+        _ => Permission::AddCaseNotes,
+    };
     if !actor.can(needs) {
         return Err(s.app.forbidden(actor, &format!("care.{key}"), Some(id)).await.into());
     }
-    let providers = if matches!(key, "start" | "move" | "short-break") { provider_options(s, actor).await? } else { Vec::new() };
-    let spec = spec(key, &care, providers)?;
-    let version = match decision_spec(key, &care, false) {
-        Some(_) => care.open_decision().map_or(0, |d| d.version),
-        None => care.current(care.summary.today).map_or(0, |p| p.record.version),
+    let choices = match key {
+        "start" | "move" | "short-break" => provider_options(s, actor).await?,
+        "iro" => iro_options(s, actor).await?,
+        _ => Vec::new(),
     };
+    let spec = spec(key, &care, choices)?;
+    let version = if DECISION_FORMS.contains(&key) { care.open_decision().map_or(0, |d| d.version) } else { care.current(care.summary.today).map_or(0, |p| p.record.version) };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let target = StepTarget { action: format!("/people/{id}/care/{key}"), back: format!("/people/{id}/care") };
     let page = StepForm::new(layout(v, spec.title.clone()), Some((id, care.summary.record.details.full_name())), target, version, spec, form.unwrap_or_default(), errors);
@@ -1302,9 +1332,20 @@ pub async fn submit(State(s): State<AppState>, Signed { actor }: Signed, v: Visi
 struct DashboardPage {
     layout: Layout,
     d: hearth_app::CareDashboardView,
+    /// The reader, when they are an IRO: the children they review come first.
+    iro: Option<UserId>,
 }
 
 impl DashboardPage {
+    fn reviewed(&self) -> Vec<&hearth_domain::care::dashboard::ChildInCare> {
+        self.iro.map(|me| self.d.dashboard.reviewed_by(me).collect()).unwrap_or_default()
+    }
+
+    /// Whether the child has an overdue review.
+    fn review_overdue(&self, child: &PersonId) -> bool {
+        self.d.overdue.iter().any(|t| t.child == *child && t.kind == TaskKind::LookedAfterReview)
+    }
+
     fn name(&self, id: &PersonId) -> String {
         self.d.children.get(id).map(|p| format!("{} {}", p.given_name, p.family_name)).unwrap_or_default()
     }
@@ -1353,7 +1394,8 @@ impl DashboardPage {
 
 pub async fn dashboard(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor) -> Result<Response, WebError> {
     let d = s.app.care_dashboard(&actor).await?;
-    Ok(render(StatusCode::OK, &DashboardPage { layout: layout(&v, "Children in care"), d }))
+    let iro = (actor.user.role == hearth_domain::user::Role::ReviewingOfficer).then_some(actor.user.id);
+    Ok(render(StatusCode::OK, &DashboardPage { layout: layout(&v, "Children in care"), d, iro }))
 }
 
 // ---- the Family Contact Service's queue ---------------------------------------------------

@@ -14,6 +14,7 @@ use hearth_app::{AppError, CaseSummary, FamilyMember};
 use hearth_domain::case_summary::Alert;
 use hearth_domain::case_note::{CaseNote, CaseNoteDetails, CaseNoteVersion};
 use hearth_domain::codes::{CaseNoteType, Coded};
+use hearth_domain::user::Permission;
 use hearth_domain::{CaseNoteId, FieldErrors, PersonId};
 use serde::Deserialize;
 use time::PrimitiveDateTime;
@@ -121,6 +122,10 @@ impl NoteFormPage {
 pub async fn new_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path(id): Path<String>, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let summary = s.app.case_summary(&actor, id).await?;
+    // An IRO reads records but records only reviews: no form they could not save.
+    if !actor.can(Permission::AddCaseNotes) {
+        return Err(s.app.forbidden(&actor, "case_note.create", Some(id)).await.into());
+    }
     let restored = restore(&s, &actor, &q).await?;
     let form = restored.clone().unwrap_or_else(|| {
         let mut f = FormData::default();
@@ -179,6 +184,7 @@ struct NotesPage {
     total: i64,
     page: u32,
     pages: u32,
+    can_add_notes: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -196,7 +202,7 @@ pub async fn list(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
     let page = q.page.unwrap_or(1).max(1);
     let (summary, notes, total) = s.app.case_notes(&actor, id, PER_PAGE, (page - 1).saturating_mul(PER_PAGE)).await?;
     let pages = (total.max(1) as u32).div_ceil(PER_PAGE);
-    let p = NotesPage { layout: layout(&v, format!("Case notes for {}", summary.record.details.full_name())).with_flash(flash(&q.saved)), summary, tab: "notes", notes, total, page, pages };
+    let p = NotesPage { layout: layout(&v, format!("Case notes for {}", summary.record.details.full_name())).with_flash(flash(&q.saved)), summary, tab: "notes", notes, total, page, pages, can_add_notes: actor.can(Permission::AddCaseNotes) };
     Ok(render(StatusCode::OK, &p))
 }
 
@@ -208,6 +214,7 @@ struct NotePage {
     tab: &'static str,
     note: CaseNote,
     versions: Vec<CaseNoteVersion>,
+    can_add_notes: bool,
 }
 
 impl NotePage {
@@ -229,13 +236,16 @@ pub async fn view(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
     let nid: CaseNoteId = parse_id(&nid)?;
     let (summary, note, versions) = s.app.case_note(&actor, id, nid).await?;
     let title = format!("{} on {}", note.details.note_type.label(), at(&note.details.occurred_at));
-    Ok(render(StatusCode::OK, &NotePage { layout: layout(&v, title).with_flash(flash(&q.saved)), summary, tab: "notes", note, versions }))
+    Ok(render(StatusCode::OK, &NotePage { layout: layout(&v, title).with_flash(flash(&q.saved)), summary, tab: "notes", note, versions, can_add_notes: actor.can(Permission::AddCaseNotes) }))
 }
 
 pub async fn correct_page(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor, Path((id, nid)): Path<(String, String)>, Query(q): Query<DraftQuery>) -> Result<Response, WebError> {
     let id: PersonId = parse_id(&id)?;
     let nid: CaseNoteId = parse_id(&nid)?;
     let (summary, note, _) = s.app.case_note(&actor, id, nid).await?;
+    if !actor.can(Permission::AddCaseNotes) {
+        return Err(s.app.forbidden(&actor, "case_note.correct", Some(id)).await.into());
+    }
     let restored = restore(&s, &actor, &q).await?;
     let mut form = restored.clone().unwrap_or_else(|| form_from_details(&note.details));
     if restored.is_none() {

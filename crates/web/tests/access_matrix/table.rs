@@ -173,7 +173,7 @@ const HEADER: &str = "\
 # to list_user alone), unknown (ids that name nothing). `-`: the route is about no record.
 # Actors: worker_team and team_manager (Team A; the manager manages the worker),
 # worker_other (Team B), service_manager (manages team_manager), business_support (Team A),
-# auditor, administrator (signed in with their second factor), list_user (a Team C social
+# reviewing_officer (an IRO, in no team), auditor, administrator (signed in with their second factor), list_user (a Team C social
 # worker on the restricted child's access list), break_glass (Team C, an active break-glass
 # grant on the allocated child), glass_expired (Team C, an expired grant on it),
 # anonymous (not signed in; no API token).

@@ -61,12 +61,13 @@ pub const HIDDEN_NHS: &str = "4857773643";
 pub const HIDDEN_UPN: &str = "Y800210217940";
 
 /// The actors, in the table's order.
-pub const ACTORS: [&str; 11] = [
+pub const ACTORS: [&str; 12] = [
     "worker_team",
     "worker_other",
     "team_manager",
     "service_manager",
     "business_support",
+    "reviewing_officer",
     "auditor",
     "administrator",
     "list_user",
@@ -297,11 +298,12 @@ const CHEAP_HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$AlvPTwBmoXXh5XCiZcMKIw$qtz1
 async fn make_users(b: &mut Build, (a, bb, c): (TeamId, TeamId, TeamId)) {
     // (key, name, role, team, line manager's key)
     type Planned = (&'static str, &'static str, Role, Option<TeamId>, Option<&'static str>);
-    let plan: [Planned; 10] = [
+    let plan: [Planned; 11] = [
         ("service_manager", "Sol Service", Role::ServiceManager, None, None),
         ("team_manager", "Tara Manager", Role::TeamManager, Some(a), Some("service_manager")),
         ("worker_team", "Wren Worker", Role::SocialWorker, Some(a), Some("team_manager")),
         ("business_support", "Bo Support", Role::BusinessSupport, Some(a), Some("team_manager")),
+        ("reviewing_officer", "Ira Reviewer", Role::ReviewingOfficer, None, Some("service_manager")),
         ("worker_other", "Otto Other", Role::SocialWorker, Some(bb), None),
         ("list_user", "Lin Listed", Role::SocialWorker, Some(c), None),
         ("break_glass", "Bryn Glass", Role::SocialWorker, Some(c), None),

@@ -115,13 +115,13 @@ fn plans_name_a_placement_of_the_period_and_are_not_dated_ahead() {
     p.planning.placement_plans = vec![PlacementPlan { placement: date!(2026 - 03 - 02), agreed: date!(2026 - 03 - 04) }];
     p.planning.long_term = Some(PlacementPlan { placement: date!(2026 - 03 - 02), agreed: date!(2026 - 05 - 01) });
     p.planning.permanence = Some(PermanencePlan { agreed: date!(2026 - 04 - 24), plan: PermanenceOption::LongTermFostering });
-    p.planning.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2026 - 01 - 06) });
+    p.planning.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2026 - 01 - 06), user: None });
     p.planning.uasc = Some(Uasc { from: date!(2026 - 01 - 05), until: None });
     assert_eq!(errors(&p, None), Vec::<String>::new());
     p.planning.care_plan = Some(date!(2026 - 07 - 01));
     p.planning.placement_plans[0].placement = date!(2026 - 02 - 02);
     p.planning.long_term = Some(PlacementPlan { placement: date!(2026 - 03 - 02), agreed: date!(2026 - 02 - 01) });
-    p.planning.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2025 - 01 - 06) });
+    p.planning.iro = Some(NamedIro { name: "Irene Olu".into(), from: date!(2025 - 01 - 06), user: None });
     p.planning.uasc = Some(Uasc { from: date!(2026 - 01 - 05), until: Some(date!(2026 - 01 - 04)) });
     assert_eq!(
         errors(&p, None),

@@ -12,7 +12,7 @@ use hearth_domain::care::episodes::{ClockTime, Ending, Episode, LegalStatusFrom,
 use hearth_domain::care::postcode::Postcode;
 use hearth_domain::care::provider::{Provider, ProviderId, ProviderKind};
 use hearth_domain::codes::Coded;
-use hearth_domain::{FieldErrors, PersonId};
+use hearth_domain::{FieldErrors, PersonId, UserId};
 use hearth_store::Versioned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -54,6 +54,8 @@ pub struct PlanningDto {
     pub permanence_plan: Option<String>,
     pub iro_name: Option<String>,
     pub iro_from: Option<String>,
+    /// The named IRO's Hearth account, when they have one.
+    pub iro_user_id: Option<Uuid>,
     pub reviews: Vec<ReviewDto>,
     /// The report for the next review, while it is written and signed off.
     pub next_report: Option<ReportDto>,
@@ -253,6 +255,7 @@ impl From<&Planning> for PlanningDto {
             permanence_plan: p.permanence.map(|x| code(x.plan)),
             iro_name: p.iro.as_ref().map(|i| i.name.clone()),
             iro_from: p.iro.as_ref().map(|i| date(i.from)),
+            iro_user_id: p.iro.as_ref().and_then(|i| i.user).map(|u| u.0),
             reviews: p
                 .reviews
                 .iter()
@@ -551,8 +554,10 @@ pub enum CareChangeKind {
     LongTerm { on: Option<String> },
     /// The permanence plan (`return_home`, `adoption`, …) agreed on a day.
     Permanence { on: Option<String>, plan: Option<String> },
-    /// The independent reviewing officer named for the child from a day.
-    Iro { name: Option<String>, from: Option<String> },
+    /// The independent reviewing officer named for the child from a day: an IRO's account
+    /// (`user_id`, a user with the role `reviewing_officer`; their name is taken from it), or
+    /// the name of one without an account.
+    Iro { name: Option<String>, from: Option<String>, user_id: Option<Uuid> },
     /// The report for the next review finished and sent for sign-off.
     ReportReady { on: Option<String> },
     /// A manager signs the report off today.
@@ -679,10 +684,12 @@ impl CareChangeKind {
                 let plan = required(&mut r, "plan", plan);
                 agreed.zip(plan).map(|(agreed, plan)| CareChange::Permanence(PermanencePlan { agreed, plan }))
             }
-            CareChangeKind::Iro { name, from } => {
-                let name = required(&mut r, "name", name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string));
+            CareChangeKind::Iro { name, from, user_id } => {
+                let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+                // With an account, the name is the account's.
+                let name = if user_id.is_some() { Some(String::new()) } else { required(&mut r, "name", name) };
                 let from = r.required_date("from", from);
-                name.zip(from).map(|(name, from)| CareChange::Iro(NamedIro { name, from }))
+                name.zip(from).map(|(name, from)| CareChange::Iro(NamedIro { name, from, user: user_id.map(UserId) }))
             }
             CareChangeKind::Review { date, participation, decisions } => {
                 let date = r.required_date("date", date);
