@@ -31,6 +31,7 @@ after(async () => {
 test('providers → into care → legal status → move → IRO, visit, report, reviews, missing → provider and dashboard', { timeout: 300_000 }, async () => {
   const sam = await demoUser('sam.worker');
   const tara = await demoUser('tara.manager');
+  const irene = await demoUser('irene.olu');
   const shot = screens('care');
   const { context, page } = await newPage(browser);
   const visited = async (step, label) => {
@@ -131,7 +132,8 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     const plans = page.getByTestId('care-plans');
     assert.match(await plans.innerText(), /Next review\s+Due by/);
     await plans.getByRole('link', { name: /^Name the IRO/ }).click();
-    await page.getByLabel("IRO's name", { exact: true }).fill('Irene Olu');
+    await visited('iro-form', 'the form naming the IRO');
+    await page.getByLabel('IRO', { exact: true }).selectOption({ label: 'Irene Olu' });
     await fillDate(page, 'Date the IRO was named', d30);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await saved(page, 'IRO recorded');
@@ -261,9 +263,24 @@ test('providers → into care → legal status → move → IRO, visit, report, 
     assert.match(await row.innerText(), /First: the child is in court proceedings/);
     await visited('family-contact', 'the Family Contact Service queue');
 
+    await signOut(page);
+
+    // Irene, the IRO named for her, finds her among the children she reviews; she may
+    // record the review but not move Esme.
+    await signIn(page, irene);
+    await page.getByRole('link', { name: 'Children in care', exact: true }).click();
+    await waitForPath(page, '/children-in-care');
+    await assert.doesNotReject(page.getByTestId('care-reviewed').getByRole('link', { name: `Esme Care${tag}` }).waitFor());
+    await visited('iro-dashboard', 'the dashboard as an IRO');
+    await page.getByTestId('care-reviewed').getByRole('link', { name: `Esme Care${tag}` }).click();
+    await waitForPath(page, `${childPath}/care`);
+    await assert.doesNotReject(page.getByTestId('care-plans').getByRole('link', { name: /^Record the review/ }).waitFor());
+    assert.equal(await page.getByRole('link', { name: 'Record a move', exact: true }).count(), 0);
+    await visited('iro-care', 'the care tab as an IRO');
+
     // At 320 px the Care tab, the dashboard and the queue reflow (WCAG 1.4.10).
     await page.setViewportSize({ width: 320, height: 800 });
-    for (const [name, path] of [['care-320', `${childPath}/care`], ['dashboard-320', '/children-in-care'], ['family-contact-320', '/family-contact'], ['review-form-320', `${childPath}/care/review`]]) {
+    for (const [name, path] of [['care-320', `${childPath}/care`], ['dashboard-320', '/children-in-care'], ['family-contact-320', '/family-contact'], ['review-form-320', `${childPath}/care/review`], ['iro-form-320', `${childPath}/care/iro`]]) {
       await page.goto(path);
       const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
       assert.ok(scroll <= client, `${path} scrolls sideways at 320 px: ${scroll} > ${client}`);

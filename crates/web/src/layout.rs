@@ -51,6 +51,8 @@ impl Layout {
             l.nav.push(NavItem::new("/", "Home"));
             if actor.can(Permission::ViewRecords) || actor.can(Permission::ViewAllRecords) {
                 l.nav.push(NavItem::new("/search", "Search"));
+            }
+            if actor.can(Permission::CreatePersons) {
                 l.nav.push(NavItem::new("/people/new", "Record a child"));
             }
             if actor.can(Permission::AddCaseNotes) {

@@ -31,6 +31,9 @@ struct HomePage {
     cases: Vec<PersonSummary>,
     work: Option<hearth_domain::front_door::tasks::TrayCounts>,
     manages: bool,
+    can_create: bool,
+    /// An IRO: their children are on the Children in care page.
+    reviews: bool,
 }
 
 pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Visitor) -> Response {
@@ -58,6 +61,8 @@ pub async fn home(State(s): State<AppState>, Signed { actor, .. }: Signed, v: Vi
         cases,
         work,
         manages: actor.can(Permission::RecordManagementOversight),
+        can_create: actor.can(Permission::CreatePersons),
+        reviews: actor.user.role == hearth_domain::user::Role::ReviewingOfficer,
         layout: layout(&v, format!("Hello, {}", actor.user.display_name)),
         can_search: actor.can(Permission::ViewRecords) || actor.can(Permission::ViewAllRecords),
         can_audit: actor.can(Permission::ReadAudit),
