@@ -23,6 +23,9 @@ pub struct ProviderFilter {
     pub kind: Option<ProviderKind>,
     /// Include providers closed to new placements.
     pub closed: bool,
+    /// Only the settings whose monitoring visit is due by this day (seed 004), the one due
+    /// soonest first: the list of visits to make.
+    pub monitoring_due_by: Option<Date>,
 }
 
 /// A provider in the list, with how many children are placed there today.
@@ -86,14 +89,19 @@ impl App {
         tx.commit().await?;
         let counts = placed_by_provider(&periods, self.today());
         let name = filter.name.trim().to_lowercase();
-        Ok(providers
+        let mut rows: Vec<ProviderRow> = providers
             .into_iter()
             .filter(|p| (filter.closed || !p.closed) && filter.kind.is_none_or(|k| p.kind == k) && p.name.to_lowercase().contains(&name))
             .map(|provider| {
                 let (placed, since) = counts.get(&provider.id).copied().unwrap_or_default();
                 ProviderRow { placed, monitoring_due: self.monitoring_due(&provider, since), provider }
             })
-            .collect())
+            .collect();
+        if let Some(by) = filter.monitoring_due_by {
+            rows.retain(|r| r.monitoring_due.is_some_and(|d| d <= by));
+            rows.sort_by_key(|r| r.monitoring_due);
+        }
+        Ok(rows)
     }
 
     /// When the provider's next monitoring visit is due, if one is (a pack without the rule,

@@ -380,6 +380,12 @@ async fn monitoring_visits_and_contact_arrangements_changed_and_ended() {
     let period = w.post(&format!("/people/{amy}/care"), &w.sam, body).await.id();
     let detail = w.get(&format!("/providers/{elm}"), &w.sam).await;
     assert_eq!(detail.json["provider"]["monitoring_due"], "2024-11-06", "a year after Amy was placed");
+    // The visits to make by a day: Elm Lodge from its due date on; a date that is not one is refused.
+    let due_by = |day: &str| format!("/providers?monitoring_due_by={day}");
+    let names = |v: &Value| v.as_array().map(|a| a.iter().map(|p| p["name"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>()).unwrap_or_default();
+    assert_eq!(names(&w.get(&due_by("2024-11-06"), &w.mo).await.json), ["Elm Lodge"]);
+    assert!(names(&w.get(&due_by("2024-11-05"), &w.mo).await.json).is_empty());
+    w.get(&due_by("next-week"), &w.mo).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
     let visits = format!("/providers/{elm}/monitoring-visits");
     w.post(&visits, &w.sam, json!({"version": 1, "on": "2023-12-01"})).await.expect(StatusCode::FORBIDDEN);
     let r = w.post(&visits, &w.mo, json!({"version": 1, "on": "2024-01-01"})).await;

@@ -817,6 +817,12 @@ async fn external_homes_are_due_a_monitoring_visit_each_year_while_a_child_is_pl
     let page = m.get(&w, &format!("/providers/{elm}")).await.body;
     assert!(page.contains("None recorded; next due by 6 January 2026") && page.contains("Overdue"), "{page}");
     assert!(m.get(&w, "/providers").await.body.contains("1 monitoring visit overdue"));
+    // The visits to make: from the team's work, the homes due within four weeks or overdue.
+    assert!(m.get(&w, "/work/team").await.body.contains("href=\"/providers?due=yes\""));
+    let due = m.get(&w, "/providers?due=yes").await.body;
+    assert!(due.contains("Elm Lodge") && !due.contains("Oak House") && !due.contains("The Smith household"), "{due}");
+    let later = ProviderFilter { monitoring_due_by: Some(date!(2026 - 01 - 05)), ..Default::default() };
+    assert!(w.app.providers(&alone(&tara), &later).await.unwrap().is_empty(), "not due by the day before");
     let dashboard = m.get(&w, "/children-in-care").await.body;
     assert!(dashboard.contains("Monitoring visits to external homes overdue") && dashboard.contains("Elm Lodge"), "{dashboard}");
     // A worker may not record one; a manager may, not in the future.
@@ -831,6 +837,7 @@ async fn external_homes_are_due_a_monitoring_visit_each_year_while_a_child_is_pl
     let page = m.get(&w, &format!("/providers/{elm}")).await.body;
     assert!(page.contains("Last on 20 January 2026; next due by 20 January 2027") && !page.contains("govuk-tag--red"), "{page}");
     assert!(!m.get(&w, "/children-in-care").await.body.contains("Monitoring visits to external homes overdue"));
+    assert!(!m.get(&w, "/providers?due=yes").await.body.contains("Elm Lodge"), "visited: not due for a year");
     // Changing the provider's record keeps its visits.
     let stored = w.app.provider_page(&alone(&tara), elm).await.unwrap().provider;
     w.app.change_provider(&alone(&tara), stored.version, Provider { monitoring_visits: Vec::new(), ..stored.value.clone() }).await.unwrap();

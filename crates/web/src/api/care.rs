@@ -139,6 +139,9 @@ pub struct ProviderParams {
     kind: Option<String>,
     /// Include providers closed to new placements.
     closed: Option<bool>,
+    /// Only the external homes whose yearly monitoring visit is due by this day
+    /// (`YYYY-MM-DD`), the one due soonest first.
+    monitoring_due_by: Option<String>,
 }
 
 /// The providers of placements by name, each with how many children are placed there today.
@@ -152,7 +155,11 @@ pub async fn providers(State(s): State<AppState>, ApiActor(actor): ApiActor, Api
         None => None,
         Some(k) => Some(ProviderKind::from_code(k).ok_or_else(|| ApiError::invalid_field("kind", "Enter a kind of setting, like foster_household or childrens_home"))?),
     };
-    let filter = ProviderFilter { name: p.name.unwrap_or_default(), kind, closed: p.closed.unwrap_or(false) };
+    let monitoring_due_by = match p.monitoring_due_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => Some(super::dto::parse_date(d).ok_or_else(|| ApiError::invalid_field("monitoring_due_by", "Enter a date as YYYY-MM-DD"))?),
+    };
+    let filter = ProviderFilter { name: p.name.unwrap_or_default(), kind, closed: p.closed.unwrap_or(false), monitoring_due_by };
     let rows = s.app.providers(&actor, &filter).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
 }

@@ -30,7 +30,13 @@ pub struct ListQuery {
     kind: String,
     #[serde(default)]
     closed: String,
+    /// "yes": only the settings due a monitoring visit within four weeks, or overdue.
+    #[serde(default)]
+    due: String,
 }
+
+/// How far ahead "due a monitoring visit" looks: time to arrange one.
+const MONITORING_AHEAD_DAYS: i64 = 28;
 
 #[derive(Template)]
 #[template(path = "providers.html")]
@@ -62,7 +68,8 @@ impl ListPage {
 }
 
 pub async fn list(State(s): State<AppState>, Signed { actor }: Signed, v: Visitor, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
-    let filter = ProviderFilter { name: q.name.clone(), kind: ProviderKind::from_code(&q.kind), closed: q.closed == "yes" };
+    let due_by = (q.due == "yes").then(|| s.app.today() + time::Duration::days(MONITORING_AHEAD_DAYS));
+    let filter = ProviderFilter { name: q.name.clone(), kind: ProviderKind::from_code(&q.kind), closed: q.closed == "yes", monitoring_due_by: due_by };
     let rows = s.app.providers(&actor, &filter).await?;
     let kinds = options_from("Any kind", ProviderKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())));
     let page = ListPage { layout: layout(&v, "Providers of placements"), q, rows, kinds, can_manage: actor.can(Permission::ManageProviders), today: s.app.today() };

@@ -14,6 +14,7 @@ use hearth_app::{pages_of, AppError, MyWork, TeamWork, TeamWorkFilter};
 use hearth_domain::front_door::tasks::{Task, TaskSubject};
 use hearth_domain::local_time::uk_local;
 use hearth_domain::person::PersonSummary;
+use hearth_domain::user::Permission;
 use hearth_domain::{PersonId, UserId};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -121,6 +122,8 @@ struct TeamWorkPage {
     overdue_pager: Pager,
     awaiting_pager: Pager,
     unassigned_pager: Pager,
+    /// Keeps the providers' list, so makes the monitoring visits to external homes.
+    visits_homes: bool,
 }
 
 /// The links between the pages of one list.
@@ -229,6 +232,6 @@ pub async fn team(State(s): State<AppState>, Signed { actor }: Signed, v: Visito
     let overdue_pager = pager("overdue work", f, w.overdue_pages(), "overdue", |f| &mut f.page);
     let awaiting_pager = pager("assessments awaiting authorisation", f, pages_of(w.counts.awaiting_authorisation), "awaiting", |f| &mut f.awaiting_page);
     let unassigned_pager = pager("work waiting for someone to pick up", f, pages_of(w.counts.unassigned), "unassigned", |f| &mut f.unassigned_page);
-    let page = TeamWorkPage { layout: layout(&v, "Team work"), w, overdue, awaiting, unassigned, by_worker, showing, overdue_pager, awaiting_pager, unassigned_pager };
+    let page = TeamWorkPage { layout: layout(&v, "Team work"), w, overdue, awaiting, unassigned, by_worker, showing, overdue_pager, awaiting_pager, unassigned_pager, visits_homes: actor.can(Permission::ManageProviders) };
     Ok(render(StatusCode::OK, &page))
 }
