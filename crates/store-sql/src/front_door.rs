@@ -93,7 +93,6 @@ pub(crate) async fn set_outline<T: Serialize>(c: &mut AnyConnection, id: &str, o
 
 /// Saves a new version of the document. The people it is about do not change after it is
 /// made (a contact about another child is another contact).
-
 pub(crate) async fn update<T: Serialize>(c: &mut AnyConnection, id: &str, value: &T, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
     let json = to_json(value)?;
     let n = sqlx::query("UPDATE front_door_records SET version = version + 1, doc = $1, updated_at = $2 WHERE id = $3 AND version = $4")

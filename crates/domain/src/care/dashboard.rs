@@ -209,12 +209,12 @@ mod tests {
         let today = date!(2026 - 12 - 07);
         let (amy, ben, cal) = (PersonId::new(), PersonId::new(), PersonId::new());
         let (irene, ola) = (UserId::new(), UserId::new());
-        let named = |user: Option<UserId>, from: Date| {
+        let named = |user: Option<UserId>| {
             let mut p = period(date!(2026 - 01 - 05), LegalStatus::Section20, vec![placed(date!(2026 - 01 - 05), 1, PlacementType::FosterOther, "BA1 1AA")]);
-            p.planning.iro = Some(NamedIro { name: "An IRO".into(), from, user });
+            p.planning.iro = Some(NamedIro { name: "An IRO".into(), from: date!(2026 - 01 - 06), user });
             p
         };
-        let (a, b, c) = (named(Some(irene), date!(2026 - 01 - 06)), named(Some(ola), date!(2026 - 01 - 06)), named(None, date!(2026 - 01 - 06)));
+        let (a, b, c) = (named(Some(irene)), named(Some(ola)), named(None));
         let d = build([(amy, &a), (ben, &b), (cal, &c)], today, &[], |_| None);
         let of = |u| d.reviewed_by(u).map(|c| c.child).collect::<Vec<_>>();
         assert_eq!((of(irene), of(ola)), (vec![amy], vec![ben]), "an agency IRO without an account reviews nobody listed");
