@@ -12,6 +12,7 @@ mod metrics_server;
 mod shutdown;
 mod policy_cmd;
 mod postcodes_cmd;
+mod leaving_care_cmd;
 mod workdays;
 
 use clap::{Parser, Subcommand};
@@ -123,6 +124,11 @@ enum Command {
     Postcodes {
         #[command(subcommand)]
         command: postcodes_cmd::PostcodesCommand,
+    },
+    /// Care leavers: the status rules (eligible, relevant, former relevant, qualifying).
+    LeavingCare {
+        #[command(subcommand)]
+        command: leaving_care_cmd::LeavingCareCommand,
     },
     /// Bring records in from a previous system.
     Import {
@@ -325,6 +331,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Workdays { command } => workdays::run(&settings, command),
         Command::Calendar { command } => calendar_cmd::run(&settings, command),
         Command::Policy { command } => policy_cmd::run(&settings, command),
+        Command::LeavingCare { command } => leaving_care_cmd::run(command),
         Command::Backup(args) => backup_cmd::backup(&settings, args).await,
         Command::Restore(args) => backup_cmd::restore(&settings, args).await,
         Command::Serve { bind } => {
@@ -612,7 +619,7 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
     );
     let _ = writeln!(out, "Children in care: {} looked after today, {} providers of placements.", s.care.looked_after, s.care.providers);
     let _ = writeln!(out, "Demo sign-ins (authenticator secrets are for an app such as Google Authenticator):");
-    for u in s.users.iter().take(6) {
+    for u in s.users.iter().take(hearth_testkit::NAMED_USERS.len()) {
         let _ = writeln!(
             out,
             "  sign-in: username={} password={} role={} totp={}",

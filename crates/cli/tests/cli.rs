@@ -13,7 +13,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["audit", "anchor", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"], vec!["postcodes", "import", "--help"]] {
+    for args in [vec!["--help"], vec!["serve", "--help"], vec!["demo", "--help"], vec!["migrate", "--help"], vec!["user", "add", "--help"], vec!["audit", "verify", "--help"], vec!["audit", "anchor", "--help"], vec!["bench", "--help"], vec!["deadlines", "recalculate", "--help"], vec!["returns", "cin", "--help"], vec!["returns", "cin-validate", "--help"], vec!["import", "cin", "--help"], vec!["postcodes", "import", "--help"], vec!["leaving-care", "status", "--help"]] {
         let out = hearth().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -436,5 +436,37 @@ fn postcodes_import_loads_the_directory_with_district_centres_and_refuses_a_bad_
     }
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+}
+
+#[test]
+fn leaving_care_status_prints_why_then_the_status_alone_and_refuses_bad_histories() {
+    let status = |args: &[&str]| {
+        let out = hearth().args(["leaving-care", "status"]).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, out, _) = status(&["--born", "2008-01-10", "--care", "2024-03-01..2024-07-15", "--on", "2024-09-01"]);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("relevant: looked after 19 weeks since 14 (1 Mar – 15 Jul 2024), left care at 16 on 15 July 2024"), "{out}");
+    assert!(out.contains("A personal adviser (Children Act 1989, section 23B(2))"), "{out}");
+    assert_eq!(out.trim_end().lines().last(), Some("relevant"));
+    // An open period, and short breaks that do not count.
+    let (_, out, _) = status(&["--born", "2006-04-02", "--care", "2021-01-04..", "--short-breaks", "2020-01-01..2020-01-20", "--on", "2024-01-01"]);
+    assert_eq!(out.trim_end().lines().last(), Some("eligible"), "{out}");
+    let (_, out, _) = status(&["--born", "2006-04-02", "--care", "2021-01-04..2024-04-02", "--on", "2025-01-01"]);
+    assert_eq!(out.trim_end().lines().last(), Some("former relevant"), "{out}");
+    let (_, out, _) = status(&["--born", "2006-04-02", "--care", "2023-09-01..2023-09-29", "--in-education", "--on", "2028-01-01"]);
+    assert_eq!(out.trim_end().lines().last(), Some("qualifying"), "{out}");
+    // Bad dates and overlapping periods: one line, exit 2.
+    for (args, says) in [
+        (vec!["--born", "2008-13-01", "--on", "2024-01-01"], "--born: not a date"),
+        (vec!["--born", "2008-01-10", "--care", "2023-01-01..2023-06-01,2023-05-01..", "--on", "2024-01-01"], "overlap"),
+        (vec!["--born", "2008-01-10", "--care", "2023-01-01", "--on", "2024-01-01"], "not FROM..TO"),
+        (vec!["--born", "2008-01-10", "--on", "2007-01-01"], "before the young person was born"),
+    ] {
+        let (code, _, err) = status(&args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
     }
 }

@@ -39,6 +39,9 @@ use time::{Date, OffsetDateTime};
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "hearth-demo-2026";
 
+/// The demo's named accounts, in the order the demo prints their sign-ins.
+pub const NAMED_USERS: &[&str] = staff::NAMED;
+
 /// Families written per transaction (each transaction adds one audit entry).
 pub const FAMILIES_PER_BATCH: usize = 500;
 

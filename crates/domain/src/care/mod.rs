@@ -7,6 +7,7 @@ pub mod decision;
 pub mod dashboard;
 pub mod distance;
 pub mod episodes;
+pub mod leaving;
 pub mod planning;
 pub mod postcode;
 pub mod provider;

@@ -141,6 +141,7 @@ pub struct ProviderParams {
     closed: Option<bool>,
     /// Only the external homes whose yearly monitoring visit is due by this day
     /// (`YYYY-MM-DD`), the one due soonest first.
+    #[param(format = Date, example = "2026-12-31")]
     monitoring_due_by: Option<String>,
 }
 
@@ -155,10 +156,8 @@ pub async fn providers(State(s): State<AppState>, ApiActor(actor): ApiActor, Api
         None => None,
         Some(k) => Some(ProviderKind::from_code(k).ok_or_else(|| ApiError::invalid_field("kind", "Enter a kind of setting, like foster_household or childrens_home"))?),
     };
-    let monitoring_due_by = match p.monitoring_due_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(d) => Some(super::dto::parse_date(d).ok_or_else(|| ApiError::invalid_field("monitoring_due_by", "Enter a date as YYYY-MM-DD"))?),
-    };
+    // Strictly a date, as the schema says: not blank, no spaces.
+    let monitoring_due_by = p.monitoring_due_by.as_deref().map(|d| super::dto::parse_date(d).ok_or_else(|| ApiError::invalid_field("monitoring_due_by", "Enter a date as YYYY-MM-DD"))).transpose()?;
     let filter = ProviderFilter { name: p.name.unwrap_or_default(), kind, closed: p.closed.unwrap_or(false), monitoring_due_by };
     let rows = s.app.providers(&actor, &filter).await?;
     Ok(Json(rows.iter().map(Into::into).collect()))
