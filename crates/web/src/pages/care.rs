@@ -574,6 +574,18 @@ fn spec(key: &str, care: &ChildCare, choices: Vec<(String, String)>) -> Result<F
     }
 }
 
+/// The terms of a contact arrangement, as a new arrangement and a change of terms ask them.
+fn contact_terms(how: &'static str, frequency_hint: &'static str, from: &'static str) -> [Field; 6] {
+    [
+        Field::Radios { name: "kind", legend: how, options: ContactKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
+        Field::Text { name: "frequency", label: "How often", hint: frequency_hint, width: "govuk-input--width-20" },
+        Field::Text { name: "venue", label: "Where (optional)", hint: "", width: "govuk-input--width-20" },
+        Field::Text { name: "supervisor", label: "Who supervises or supports it (optional)", hint: "", width: "govuk-input--width-20" },
+        yes_no("court_ordered", "Ordered by a court?"),
+        date_field("from", from),
+    ]
+}
+
 /// The forms of what is recorded while the child is looked after (`choices`: the IROs).
 fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>, choices: Vec<(String, String)>) -> Option<FormSpec> {
     let plan = &care.current(care.summary.today)?.record.value.period.planning;
@@ -692,13 +704,10 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>, ch
             fields: vec![
                 Field::Select { name: "person", label: "Family member (optional)", options: family_options(care) },
                 Field::Text { name: "with", label: "Who with", hint: "Name and relationship, for example Jane Quill, mother. Leave blank to use the family member chosen above", width: "govuk-input--width-30" },
-                Field::Radios { name: "kind", legend: "How", options: ContactKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
-                Field::Text { name: "frequency", label: "How often", hint: "For example, weekly for two hours", width: "govuk-input--width-20" },
-                Field::Text { name: "venue", label: "Where (optional)", hint: "", width: "govuk-input--width-20" },
-                Field::Text { name: "supervisor", label: "Who supervises or supports it (optional)", hint: "", width: "govuk-input--width-20" },
-                yes_no("court_ordered", "Ordered by a court?"),
-                date_field("from", "Date the arrangement began"),
-            ],
+            ]
+            .into_iter()
+            .chain(contact_terms("How", "For example, weekly for two hours", "Date the arrangement began"))
+            .collect(),
             button: "Save",
         },
         "contact-end" if plan.contact.iter().any(|a| a.until.is_none()) => FormSpec {
@@ -714,13 +723,10 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>, ch
             intro: Some("For example, supervised contact stepping down to supported contact. The old terms end the day before the new ones begin and are kept with their sessions."),
             fields: vec![
                 Field::Select { name: "arrangement", label: "Arrangement", options: open_arrangement_options(plan) },
-                Field::Radios { name: "kind", legend: "How, from now on", options: ContactKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect() },
-                Field::Text { name: "frequency", label: "How often", hint: "For example, fortnightly for three hours", width: "govuk-input--width-20" },
-                Field::Text { name: "venue", label: "Where (optional)", hint: "", width: "govuk-input--width-20" },
-                Field::Text { name: "supervisor", label: "Who supervises or supports it (optional)", hint: "", width: "govuk-input--width-20" },
-                yes_no("court_ordered", "Ordered by a court?"),
-                date_field("from", "Date the new terms begin"),
-            ],
+            ]
+            .into_iter()
+            .chain(contact_terms("How, from now on", "For example, fortnightly for three hours", "Date the new terms begin"))
+            .collect(),
             button: "Save",
         },
         "contact-session" if !plan.contact.is_empty() => FormSpec {
