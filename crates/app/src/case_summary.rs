@@ -48,6 +48,17 @@ impl CaseSummary {
         self.record.details.age_on(self.today)
     }
 
+    /// Whether the record has a Leaving care tab: a care leaver, or a looked-after child of
+    /// 15 or over (whose personal adviser comes in their 16th year).
+    pub fn shows_leaving_care(&self) -> bool {
+        self.is_child()
+            && self.alerts.iter().any(|a| match a {
+                Alert::CareLeaver { .. } => true,
+                Alert::LookedAfter { .. } => self.age().is_some_and(|age| age >= 15),
+                _ => false,
+            })
+    }
+
     pub fn emergency_access(&self) -> bool {
         self.ground == AccessGround::BreakGlass
     }
@@ -68,7 +79,9 @@ impl App {
         };
         let is_child = record.details.kind == PersonKind::Child;
         let (alerts, key_dates) = if is_child {
-            (alerts(&record.details, record.restricted, ground == AccessGround::BreakGlass, episodes, care, self.today()), key_dates(episodes, &facts.open_tasks, facts.seen))
+            let mut a = alerts(&record.details, record.restricted, ground == AccessGround::BreakGlass, episodes, care, self.today());
+            a.extend(self.care_leaver_alert(tx, &record, care).await?);
+            (a, key_dates(episodes, &facts.open_tasks, facts.seen))
         } else {
             let mut a = Vec::new();
             if ground == AccessGround::BreakGlass {
@@ -96,6 +109,19 @@ impl App {
             None => None,
         };
         Ok(CaseSummary { record, ground, reference: facts.reference, team_name, worker_name, alerts, key_dates, children, placement, today: self.today() })
+    }
+
+    /// A care leaver's status, for those of 16 or over who have been looked after (their
+    /// record is read only then).
+    async fn care_leaver_alert(&self, tx: &mut dyn Tx, record: &PersonRecord, care: &[PeriodOfCare]) -> Result<Option<Alert>, AppError> {
+        use hearth_domain::care::leaving::{status_on, Status};
+        let today = self.today();
+        if care.is_empty() || record.details.age_on(today).is_none_or(|age| age < 16) {
+            return Ok(None);
+        }
+        let leaver = tx.care_leaver_of(record.id).await?;
+        let facts = hearth_domain::care::pathway::leaving_facts(record.details.date_of_birth, care, leaver.as_ref().map(|l| &l.value), today);
+        Ok(status_on(&facts, today).ok().map(|d| d.status).filter(|s| *s != Status::None).map(|status| Alert::CareLeaver { status }))
     }
 
     /// The summary of a record opened in `tx`, reading its family, episodes and periods of

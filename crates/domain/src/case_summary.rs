@@ -19,6 +19,8 @@ pub enum Alert {
     EmergencyAccess,
     Unborn { expected: Date },
     Deceased { on: Date },
+    /// A care leaver's status (eligible, relevant, former relevant, qualifying), derived.
+    CareLeaver { status: crate::care::leaving::Status },
 }
 
 impl Alert {
@@ -36,6 +38,7 @@ impl Alert {
             Self::EmergencyAccess => "You are using emergency access".into(),
             Self::Unborn { expected } => format!("Unborn, expected {}", day(expected)),
             Self::Deceased { on } => format!("Died {}", day(on)),
+            Self::CareLeaver { status } => format!("Care leaver: {}", status.code()),
         }
     }
 
@@ -47,6 +50,7 @@ impl Alert {
             Self::LookedAfter { .. } => "purple",
             Self::Unborn { .. } => "blue",
             Self::Deceased { .. } => "grey",
+            Self::CareLeaver { .. } => "turquoise",
         }
     }
 }

@@ -24,6 +24,7 @@ pub(crate) enum Kind {
     Episode,
     CarePeriod,
     CareDecision,
+    CareLeaver,
     /// A provider of placements: about no one, so never among a person's records.
     Provider,
 }
@@ -37,6 +38,7 @@ impl Kind {
             Kind::Episode => "episode",
             Kind::CarePeriod => "care_period",
             Kind::CareDecision => "care_decision",
+            Kind::CareLeaver => "care_leaver",
             Kind::Provider => "provider",
         }
     }
@@ -186,6 +188,7 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
             k if k == Kind::Episode.code() => out.episodes.push(versioned(r)?),
             k if k == Kind::CarePeriod.code() => out.care_periods.push(versioned(r)?),
             k if k == Kind::CareDecision.code() => out.care_decisions.push(versioned(r)?),
+            k if k == Kind::CareLeaver.code() => out.care_leaver = Some(versioned(r)?),
             other => return Err(StoreError::Corrupt(format!("front_door_records.kind {other:?} is not a kind Hearth knows"))),
         }
     }

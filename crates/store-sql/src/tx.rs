@@ -11,6 +11,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::pathway::CareLeaverRecord;
 use hearth_domain::care::decision::{CareDecision, CareDecisionId};
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
@@ -355,6 +356,19 @@ impl Tx for SqlTx {
         let mut v: Vec<Versioned<CareDecision>> = fd::of_person(self.c(), Kind::CareDecision, child).await?;
         v.sort_by_key(|d| std::cmp::Reverse(d.value.proposed));
         Ok(v)
+    }
+    async fn insert_care_leaver(&mut self, r: &CareLeaverRecord, meta: &ChangeMeta) -> Result<()> {
+        fd::insert(self.c(), Doc { kind: Kind::CareLeaver, id: r.id.to_string(), parent: None, people: vec![(r.child, "child")], value: r }, meta).await
+    }
+    async fn update_care_leaver(&mut self, r: &CareLeaverRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &r.id.to_string(), r, expected_version, meta).await
+    }
+    async fn care_leaver_of(&mut self, child: PersonId) -> Result<Option<Versioned<CareLeaverRecord>>> {
+        Ok(fd::of_person(self.c(), Kind::CareLeaver, child).await?.into_iter().next())
+    }
+    async fn all_care_leavers(&mut self) -> Result<Vec<CareLeaverRecord>> {
+        let d = self.dialect;
+        fd::all_of_kind(self.c(), d, Kind::CareLeaver).await
     }
     async fn postcode_locations(&mut self, keys: &[String]) -> Result<std::collections::HashMap<String, hearth_domain::care::distance::Location>> {
         postcodes::locations(self.c(), keys).await

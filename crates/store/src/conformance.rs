@@ -71,6 +71,7 @@ macro_rules! conformance_tests {
             census_changes,
             care_periods,
             care_decisions,
+            care_leavers,
             providers,
             postcode_locations,
             front_door_records,
@@ -1206,6 +1207,39 @@ pub async fn care_decisions(store: &dyn Store) {
     assert_eq!(tx.front_door_of(kid.id).await.unwrap().care_decisions, theirs, "with the child's other records");
     assert!(tx.care_decisions_of(other.id).await.unwrap().is_empty());
     assert!(tx.care_decision(CareDecisionId::new()).await.unwrap().is_none());
+    tx.commit().await.unwrap();
+}
+
+/// A care leaver record is kept with its versions, one to a young person, with their other
+/// records and no one else's.
+pub async fn care_leavers(store: &dyn Store) {
+    use hearth_domain::care::pathway::*;
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let kid = new_person(&mut *tx, &u, child("Leaving", &word(8))).await;
+    let other = new_person(&mut *tx, &u, child("Other", &word(8))).await;
+    let mut r = CareLeaverRecord::new(kid.id);
+    tx.insert_care_leaver(&r, &meta(&u, None)).await.unwrap();
+    r.advisers.push(Adviser { user: u.id, name: "Pat Adviser".into(), from: date!(2026 - 01 - 05) });
+    r.contacts.push(Contact { on: date!(2026 - 02 - 01), outcome: InTouch::Refused });
+    r.housing.push(Housed { from: date!(2026 - 01 - 05), accommodation: Accommodation::SupportedLodgings, suitable: true });
+    tx.update_care_leaver(&r, 1, &meta(&u, Some("Personal adviser allocated"))).await.unwrap();
+    match tx.update_care_leaver(&r, 1, &meta(&u, None)).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("a stale version must conflict, got {other:?}"),
+    }
+    tx.commit().await.unwrap();
+    // A second first change made at the same time fails (its transaction is then rolled back).
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.insert_care_leaver(&CareLeaverRecord::new(kid.id), &meta(&u, None)).await.is_err(), "one record to a young person");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let stored = tx.care_leaver_of(kid.id).await.unwrap().unwrap();
+    assert_eq!((stored.value.clone(), stored.version), (r.clone(), 2));
+    assert_eq!(tx.front_door_of(kid.id).await.unwrap().care_leaver, Some(stored), "with the young person's other records");
+    assert!(tx.care_leaver_of(other.id).await.unwrap().is_none());
+    assert!(tx.all_care_leavers().await.unwrap().contains(&r));
+    assert_eq!(tx.front_door_versions(&r.id.to_string()).await.unwrap().len(), 2);
     tx.commit().await.unwrap();
 }
 

@@ -19,6 +19,7 @@ use hearth_domain::front_door::assessment::Assessment;
 use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
+use hearth_domain::care::pathway::CareLeaverRecord;
 use hearth_domain::care::decision::{CareDecision, CareDecisionId};
 use hearth_domain::care::distance::Location;
 use hearth_domain::care::provider::{Provider, ProviderId};
@@ -337,6 +338,13 @@ pub trait Tx: Send {
     async fn care_decision(&mut self, id: CareDecisionId) -> Result<Option<Versioned<CareDecision>>>;
     /// A child's decisions about care, newest proposal first.
     async fn care_decisions_of(&mut self, child: PersonId) -> Result<Vec<Versioned<CareDecision>>>;
+    /// Keeps a young person's care leaver record (one to a person).
+    async fn insert_care_leaver(&mut self, r: &CareLeaverRecord, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_care_leaver(&mut self, r: &CareLeaverRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn care_leaver_of(&mut self, child: PersonId) -> Result<Option<Versioned<CareLeaverRecord>>>;
+    /// Every care leaver record, whole (the care leavers' dashboard).
+    async fn all_care_leavers(&mut self) -> Result<Vec<CareLeaverRecord>>;
     /// Keeps a new provider of placements.
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()>;
     /// `Conflict` unless the stored version is still `expected_version`.
@@ -365,6 +373,7 @@ pub trait Tx: Send {
             episodes: self.episodes_of(person).await?,
             care_periods: self.care_periods_of(person).await?,
             care_decisions: self.care_decisions_of(person).await?,
+            care_leaver: self.care_leaver_of(person).await?,
         })
     }
     /// The open child protection plans of the children currently allocated to one of

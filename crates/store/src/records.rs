@@ -183,6 +183,8 @@ pub struct PersonFrontDoor {
     pub care_periods: Vec<Versioned<hearth_domain::care::CarePeriodRecord>>,
     /// Decisions about the child coming into care, newest proposal first.
     pub care_decisions: Vec<Versioned<hearth_domain::care::decision::CareDecision>>,
+    /// What the care leaver service records about them, if anything.
+    pub care_leaver: Option<Versioned<hearth_domain::care::pathway::CareLeaverRecord>>,
 }
 
 /// Which audit entries to read, newest first: each filter narrows; `before` pages back (the

@@ -64,6 +64,7 @@ impl Layout {
             }
             if actor.can(Permission::OverseeCare) {
                 l.nav.push(NavItem::new("/children-in-care", "Children in care"));
+                l.nav.push(NavItem::new("/care-leavers", "Care leavers"));
             }
             if actor.can(Permission::RecordManagementOversight) {
                 l.nav.push(NavItem::new("/family-contact", "Family contact"));

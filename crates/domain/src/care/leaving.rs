@@ -238,6 +238,7 @@ pub fn entitlements(status: Status) -> &'static [(&'static str, &'static str)] {
             ("A higher education bursary", "Children Act 1989, section 23C(5A)"),
             ("Staying put with their former foster carers to 21", "Children Act 1989, section 23CZA"),
             ("A personal adviser to 25 on request", "Children Act 1989, section 23CZB"),
+            ("A setting-up-home allowance when they move to a home of their own", "Children Act 1989, section 23C(4)(c)"),
         ],
         Status::Qualifying => &[
             ("Advice and assistance", "Children Act 1989, section 24A"),

@@ -6,6 +6,7 @@
 //! authorisation and audit happen there, never here. Every failure is
 //! `application/problem+json`.
 mod care;
+mod leaving;
 mod cin;
 mod docs;
 mod dto;
@@ -73,6 +74,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(care::monitoring_visit))
         .routes(routes!(care::dashboard))
         .routes(routes!(care::family_contact))
+        .routes(routes!(leaving::care_leaver))
+        .routes(routes!(leaving::change))
+        .routes(routes!(leaving::dashboard))
         .routes(routes!(cin::open_episode))
         .routes(routes!(cin::episode))
         .routes(routes!(cin::change))

@@ -45,12 +45,12 @@ impl<C: Coded> CodeText for C {
 }
 
 /// Select options showing each entry's code.
-fn coded_options<C: Coded>(blank: &str) -> Vec<(String, String)> {
+pub(super) fn coded_options<C: Coded>(blank: &str) -> Vec<(String, String)> {
     options_from(blank, C::ALL.iter().map(|c| (c.code().to_string(), coded(*c))))
 }
 
 /// Select options of a list of Hearth's own, whose codes mean nothing to a reader.
-fn plain_options<C: Coded>(blank: &str) -> Vec<(String, String)> {
+pub(super) fn plain_options<C: Coded>(blank: &str) -> Vec<(String, String)> {
     options_from(blank, C::ALL.iter().map(|c| (c.code().to_string(), c.label().to_string())))
 }
 
@@ -790,7 +790,7 @@ fn planning_spec(key: &str, care: &ChildCare, context: Vec<(String, String)>, ch
     })
 }
 
-fn yes_no(name: &'static str, legend: &'static str) -> Field {
+pub(super) fn yes_no(name: &'static str, legend: &'static str) -> Field {
     Field::Radios { name, legend, options: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())] }
 }
 
@@ -812,7 +812,7 @@ fn is_missing(plan: &Planning) -> bool {
     plan.missing.last().is_some_and(|m| m.end.is_none())
 }
 
-fn code<C: Coded>(f: &FormData, name: &str, message: &str, errors: &mut FieldErrors) -> Option<C> {
+pub(super) fn code<C: Coded>(f: &FormData, name: &str, message: &str, errors: &mut FieldErrors) -> Option<C> {
     let v = C::from_code(f.get(name));
     if v.is_none() {
         errors.add(name, message);
@@ -821,7 +821,7 @@ fn code<C: Coded>(f: &FormData, name: &str, message: &str, errors: &mut FieldErr
 }
 
 /// A date the form must have: blank is an error too.
-fn required_date(f: &FormData, name: &str, label: &str, errors: &mut FieldErrors) -> Option<time::Date> {
+pub(super) fn required_date(f: &FormData, name: &str, label: &str, errors: &mut FieldErrors) -> Option<time::Date> {
     let d = date_input(f, name, label, errors);
     if d.is_none() && errors.get(name).is_none() {
         errors.add(name, format!("Enter {}", label.to_lowercase()));
@@ -1032,7 +1032,7 @@ fn decision_spec(key: &str, care: &ChildCare, looked_after: bool) -> Option<Form
     })
 }
 
-fn number(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<u32> {
+pub(super) fn number(f: &FormData, name: &str, message: &str, e: &mut FieldErrors) -> Option<u32> {
     let n = f.get(name).parse().ok();
     if n.is_none() {
         e.add(name, message);

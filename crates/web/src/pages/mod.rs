@@ -13,6 +13,7 @@ mod rota;
 mod setup;
 mod step_form;
 mod home;
+mod leaving_care;
 mod notes;
 mod people;
 mod providers;
@@ -54,6 +55,8 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .post("/people/{id}/allocation/cancel", allocation::cancel)
         .get("/people/{id}/care", care::page)
         .get_post("/people/{id}/care/{form}", care::form_page, care::submit)
+        .get("/people/{id}/leaving-care", leaving_care::page)
+        .get_post("/people/{id}/leaving-care/{form}", leaving_care::form_page, leaving_care::submit)
         .get("/people/{id}/notes", notes::list)
         .get_post("/people/{id}/notes/new", notes::new_page, notes::create)
         .get("/people/{id}/notes/{nid}", notes::view)
@@ -72,6 +75,7 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get("/child-protection", episodes::dashboard)
         .get("/children-in-care", care::dashboard)
         .get("/family-contact", care::family_contact)
+        .get("/care-leavers", leaving_care::dashboard)
         .get("/providers", providers::list)
         .get_post("/providers/new", providers::new_page, providers::create)
         .get("/providers/{id}", providers::view)
