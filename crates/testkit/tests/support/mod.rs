@@ -309,6 +309,18 @@ impl Tx for RecordingTx {
     async fn care_decisions_of(&mut self, child: PersonId) -> Result<Vec<Versioned<hearth_domain::care::decision::CareDecision>>> {
         self.inner.care_decisions_of(child).await
     }
+    async fn insert_care_leaver(&mut self, r: &hearth_domain::care::pathway::CareLeaverRecord, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_care_leaver(r, meta).await
+    }
+    async fn update_care_leaver(&mut self, r: &hearth_domain::care::pathway::CareLeaverRecord, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_care_leaver(r, expected_version, meta).await
+    }
+    async fn care_leaver_of(&mut self, child: PersonId) -> Result<Option<Versioned<hearth_domain::care::pathway::CareLeaverRecord>>> {
+        self.inner.care_leaver_of(child).await
+    }
+    async fn all_care_leavers(&mut self) -> Result<Vec<hearth_domain::care::pathway::CareLeaverRecord>> {
+        self.inner.all_care_leavers().await
+    }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_provider(p, meta).await
     }
