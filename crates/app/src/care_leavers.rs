@@ -108,7 +108,10 @@ impl App {
             _ => None,
         };
         let contacts = record.as_ref().map_or(&[][..], |r| &r.value.contacts[..]);
-        let birthdays = born.map(|b| birthday_contacts(b, contacts, today)).unwrap_or_default();
+        // Contact is asked about once the young person has left care.
+        let in_care = periods.iter().any(|p| p.value.period.covers(today));
+        let left = periods.iter().filter_map(|p| p.value.period.ended.map(|e| e.on)).max().filter(|_| !in_care);
+        let birthdays = born.map(|b| birthday_contacts(b, left, contacts, today)).unwrap_or_default();
         Ok(CareLeaverView { summary, status, record, pathway_from: from, plan_due, birthdays, names, today })
     }
 

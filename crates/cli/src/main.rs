@@ -618,6 +618,7 @@ async fn demo(app: &App, children: usize, seed: u64) -> Result<String, Failure> 
         s.children, s.people, s.case_notes, s.relationships, s.elapsed.as_secs_f64()
     );
     let _ = writeln!(out, "Children in care: {} looked after today, {} providers of placements.", s.care.looked_after, s.care.providers);
+    let _ = writeln!(out, "Care leavers: {} with a care leaver record ({} of them left care before the history here).", s.care.care_leavers, s.care.left_care);
     let _ = writeln!(out, "Demo sign-ins (authenticator secrets are for an app such as Google Authenticator):");
     for u in s.users.iter().take(hearth_testkit::NAMED_USERS.len()) {
         let _ = writeln!(

@@ -36,6 +36,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime};
 
+mod leavers;
+
 /// Salt of the care generator's random stream.
 const STREAM: u64 = 0xCA4E_0017_2026_1207;
 
@@ -80,6 +82,10 @@ pub struct CareSummary {
     pub short_breaks: usize,
     /// Decisions about care (each authorised; care began under it).
     pub decisions: usize,
+    /// Young people with a care leaver record (eligible ones in care, and those who left).
+    pub care_leavers: usize,
+    /// Young people who had left care before the history the demo holds (no referral).
+    pub left_care: usize,
 }
 
 /// The care generator: its own random stream, the providers so far, and how many children
@@ -95,13 +101,16 @@ pub(crate) struct Generator {
     placed_today: HashMap<ProviderId, u16>,
     /// The IROs with accounts, named for the children they review.
     iros: Vec<(UserId, String)>,
+    /// The Children in Care and Moving On team's social workers, who are care leavers'
+    /// personal advisers.
+    advisers: Vec<(UserId, String)>,
     pub summary: CareSummary,
 }
 
 impl Generator {
     /// The generator with the LA's pool of providers for about `children` open cases.
-    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime, timescales: Arc<Timescales>, iros: Vec<(UserId, String)>) -> Generator {
-        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), iros, summary: CareSummary::default() };
+    pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime, timescales: Arc<Timescales>, iros: Vec<(UserId, String)>, advisers: Vec<(UserId, String)>) -> Generator {
+        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), iros, advisers, summary: CareSummary::default() };
         for _ in 0..(children / 12).max(8) {
             c.foster_household(ProviderKind::FosterHousehold);
         }
@@ -253,6 +262,13 @@ impl Generator {
                     }
                     self.write_visits(tx, &record, &visits, holder).await?;
                     self.write_tasks(tx, &record, &visits, holder, Some(born)).await?;
+                    if record.period.ended.is_none() && age_on(born, self.today).is_some_and(|a| a >= 16) {
+                        let all: Vec<PeriodOfCare> = tx.care_periods_of(p.record.id).await?.into_iter().map(|v| v.value.period).collect();
+                        if let Some(r) = self.eligible_record(p.record.id, born, &all, holder) {
+                            tx.insert_care_leaver(&r, &meta).await?;
+                            self.summary.care_leavers += 1;
+                        }
+                    }
                 }
             }
         }

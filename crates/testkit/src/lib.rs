@@ -195,7 +195,9 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
     let mut reg = family::Registry::default();
     let mut front = opts.front_door.enabled.then(|| front_door::Generator::new(opts.seed, &opts.front_door, today, staff.workers[0].id));
     let care_timescales = opts.front_door.timescales.clone().unwrap_or_default();
-    let mut care = care::Generator::new(opts.seed, opts.children, today, now, care_timescales, staff.iros.clone());
+    let in_care: Vec<&staff::Worker> = staff.workers.iter().filter(|w| staff::TEAMS[w.team].1 == text::TeamKind::InCare).collect();
+    let advisers = in_care.iter().map(|w| (w.id, w.name.clone())).collect();
+    let mut care = care::Generator::new(opts.seed, opts.children, today, now, care_timescales, staff.iros.clone(), advisers);
     let mut counts = Counts::default();
     let mut example: Option<(PersonId, String)> = None;
     let (mut left, mut placed, mut families) = (opts.children, 0usize, 0usize);
@@ -246,6 +248,16 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
         tx.commit().await?;
     }
 
+    // Young people who have left care, held by the Children in Care and Moving On team.
+    if let Some(worker) = in_care.first() {
+        let mut tx = store.begin().await?;
+        let holder = front_door::Holder::of(worker, staff.teams[worker.team].id, text::TeamKind::InCare);
+        let leavers = care.leavers(&mut *tx, holder, (opts.children / LEAVERS_PER).max(6)).await?;
+        counts.people += leavers.len();
+        tx.append_audit(&audit(now, opts.seed, format!("{} care leavers", leavers.len()))).await?;
+        tx.commit().await?;
+    }
+
     let example_child = example.ok_or_else(|| TestkitError::Options("no child was generated".into()))?;
     store.analyze().await?;
     Ok(DemoSummary {
@@ -262,6 +274,9 @@ pub async fn generate(store: &dyn Store, opts: &DemoOptions) -> Result<DemoSumma
         elapsed: started.elapsed(),
     })
 }
+
+/// One young person who has left care for this many children.
+const LEAVERS_PER: usize = 40;
 
 /// The CIN census year before the one `today` falls in (years run 1 April to 31 March):
 /// the year whose closed cases the generated history holds.

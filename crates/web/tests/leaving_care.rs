@@ -125,7 +125,7 @@ async fn a_young_person_leaves_care_at_17_and_has_their_pathway_plan_reviewed_at
     assert!(b.get(w, &format!("/people/{kim}")).await.body.contains("Care leaver: relevant"));
     let form = format!("{page}/accommodation");
     b.form_post(w, &form, &form, &[("version", "4"), ("from-day", "1"), ("from-month", "6"), ("from-year", "2025"), ("accommodation", "E"), ("suitable", "yes")]).await;
-    // A contact near the 18th birthday counts for the DfE; the 17th's window passed with none.
+    // A contact near the 18th birthday counts for the DfE (at 17 she was still in care).
     set_clock(w, datetime!(2026-03-10 12:00 UTC));
     b.sign_in(w, "sam").await;
     let form = format!("{page}/contact");
@@ -133,7 +133,8 @@ async fn a_young_person_leaves_care_at_17_and_has_their_pathway_plan_reviewed_at
     let form = format!("{page}/activity");
     b.form_post(w, &form, &form, &[("version", "6"), ("from-day", "1"), ("from-month", "9"), ("from-year", "2025"), ("activity", "F2")]).await;
     let p = b.get(w, &page).await;
-    for text in ["Care leaver: former relevant", "relevant at 17", "Supported lodgings (E1), suitable, since 1 June 2025", "Full-time education other than higher education (F2)", "17th, 1 March 2025", "No contact recorded", "In touch on 20 February 2026", "Staying put with their former foster carers to 21"] {
+    assert!(!p.body.contains("17th, 1 March 2025"), "her 17th birthday was before she left care");
+    for text in ["Care leaver: former relevant", "relevant at 17", "Supported lodgings (E1), suitable, since 1 June 2025", "Full-time education other than higher education (F2)", "18th, 1 March 2026", "In touch on 20 February 2026", "Staying put with their former foster carers to 21"] {
         assert!(p.body.contains(text), "{text}: {}", p.body);
     }
 

@@ -552,12 +552,16 @@ pub struct BirthdayContact {
     pub contact: Option<Contact>,
 }
 
-/// The birthdays from 17 to 21 whose window has opened by `today`, with the contact made in
-/// each window.
-pub fn birthday_contacts(born: Date, contacts: &[Contact], today: Date) -> Vec<BirthdayContact> {
+/// The birthdays from 17 to 21 after the young person left care on `left` whose window has
+/// opened by `today`, with the contact made in each window (none while they are in care).
+pub fn birthday_contacts(born: Date, left: Option<Date>, contacts: &[Contact], today: Date) -> Vec<BirthdayContact> {
+    let Some(left) = left else { return Vec::new() };
     (17..=21)
         .filter_map(|age| {
             let b = birthday(born, age);
+            if b < left {
+                return None;
+            }
             let from = add_months(b, -CONTACT_BEFORE_MONTHS).ok()?;
             let until = add_months(b, CONTACT_AFTER_MONTHS).ok()?;
             (from <= today).then(|| {

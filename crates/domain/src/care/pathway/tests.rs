@@ -125,13 +125,15 @@ fn contact_around_each_birthday_from_17_to_21() {
         Contact { on: date!(2024 - 06 - 01), outcome: InTouch::Yes },
         Contact { on: date!(2025 - 07 - 01), outcome: InTouch::No },
     ];
-    let b = birthday_contacts(BORN, &contacts[..2], date!(2025 - 06 - 01));
+    assert!(birthday_contacts(BORN, None, &contacts, date!(2025 - 06 - 01)).is_empty(), "still in care");
+    assert_eq!(birthday_contacts(BORN, Some(date!(2024 - 08 - 01)), &contacts, date!(2025 - 06 - 01)).len(), 1, "left care after the 17th birthday");
+    let b = birthday_contacts(BORN, Some(date!(2023 - 06 - 01)), &contacts[..2], date!(2025 - 06 - 01));
     assert_eq!(b.len(), 2, "the 17th and 18th birthdays' windows have opened: {b:?}");
     assert_eq!(b[0].birthday, date!(2024 - 06 - 10));
     assert_eq!((b[0].from, b[0].until), (date!(2024 - 03 - 10), date!(2024 - 07 - 10)));
     assert_eq!(b[0].contact.map(|c| c.on), Some(date!(2024 - 06 - 01)), "the one nearest the birthday");
     assert_eq!(b[1].contact, None, "not yet");
-    let b = birthday_contacts(BORN, &contacts, date!(2025 - 08 - 01));
+    let b = birthday_contacts(BORN, Some(date!(2023 - 06 - 01)), &contacts, date!(2025 - 08 - 01));
     assert_eq!(b[1].contact.map(|c| c.outcome), Some(InTouch::No), "a month after the 18th birthday counts");
 }
 
