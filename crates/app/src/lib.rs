@@ -26,6 +26,7 @@ pub mod housekeeping;
 pub mod import;
 pub mod returns;
 mod rota;
+mod services;
 pub mod telemetry;
 mod work;
 
@@ -43,6 +44,7 @@ pub use caseloads::{AllocationChoice, CaseloadRow, Caseloads, WorkerCases};
 pub use front_door::{AssessmentContent, AssessmentView, ContactView, FrontDoorHistory, NewContact, NewDecision, ReferralView, Rescheduled, SignOff};
 pub use cin::{CpDashboardView, EpisodeView, DASHBOARD_OVERDUE, EPISODE_TASKS};
 pub use work::{pages_of, MyWork, TeamWork, TeamWorkFilter, TEAM_WORK_PER_PAGE};
+pub use services::{NewServiceReferral, ReferralChange, ServicePage};
 pub use rota::{Rota, RotaChange, RotaSession, RotaWorker, ROTA_DAYS};
 pub use error::AppError;
 pub use notes::NewCaseNote;
@@ -74,6 +76,8 @@ pub struct AppConfig {
     pub timescales: Arc<Timescales>,
     /// The postcode districts of the LA's area, upper case ("BA1"); empty: not known.
     pub area: Vec<String>,
+    /// The council's directory of services for children in care and care leavers.
+    pub directory: Arc<hearth_domain::services::Directory>,
 }
 
 /// The postcode districts of a setting ("BA1, ba2 BS31"), upper case, in order, once each.
@@ -113,6 +117,7 @@ impl Default for AppConfig {
             lockout_duration: Duration::minutes(15),
             timescales: Arc::new(Timescales::default()),
             area: Vec::new(),
+            directory: Arc::new(hearth_domain::services::Directory::demo()),
         }
     }
 }

@@ -45,6 +45,9 @@ pub struct Settings {
     pub policy_pack: Option<String>,
     /// The national (base) pack; unset: the one built into the binary.
     pub policy_base: Option<String>,
+    /// The council's directory of services (TOML, see data/services/demo.toml); unset: the
+    /// demo council's, built into the binary.
+    pub services: Option<String>,
     /// Where to serve Prometheus metrics (`GET /metrics`), e.g. `127.0.0.1:9100`; unset: no
     /// metrics are served or recorded.
     pub metrics_bind: Option<String>,
@@ -73,6 +76,7 @@ impl Default for Settings {
             closure_days_file: None,
             policy_pack: None,
             policy_base: None,
+            services: None,
             metrics_bind: None,
         }
     }
@@ -99,6 +103,7 @@ const SETTINGS: &[&str] = &[
     "closure_days_file",
     "policy_pack",
     "policy_base",
+    "services",
     "metrics_bind",
 ];
 
@@ -129,6 +134,7 @@ impl Settings {
             lockout_threshold: self.lockout_threshold.max(1),
             lockout_duration: Duration::minutes(self.lockout_minutes.max(1)),
             timescales: Default::default(),
+            directory: std::sync::Arc::new(hearth_domain::services::Directory::demo()),
             area: self.area_postcode_districts.as_deref().map(hearth_app::area_districts).unwrap_or_default(),
         }
     }

@@ -11,6 +11,7 @@ mod logging;
 mod metrics_server;
 mod shutdown;
 mod policy_cmd;
+mod services_cmd;
 mod postcodes_cmd;
 mod leaving_care_cmd;
 mod workdays;
@@ -113,6 +114,11 @@ enum Command {
     Policy {
         #[command(subcommand)]
         command: policy_cmd::PolicyCommand,
+    },
+    /// The council's directory of services for children in care and care leavers.
+    Services {
+        #[command(subcommand)]
+        command: services_cmd::ServicesCommand,
     },
     /// Stored deadlines (the due dates of open tasks).
     Deadlines {
@@ -298,6 +304,7 @@ async fn open_with(settings: &Settings, timescales: hearth_app::Timescales) -> R
     let store: Arc<dyn Store> = Arc::new(store);
     let mut config = settings.app_config();
     config.timescales = Arc::new(timescales);
+    config.directory = Arc::new(services_cmd::directory(settings)?);
     Ok(App::new(store, config, Arc::new(SystemClock)))
 }
 
@@ -331,6 +338,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Workdays { command } => workdays::run(&settings, command),
         Command::Calendar { command } => calendar_cmd::run(&settings, command),
         Command::Policy { command } => policy_cmd::run(&settings, command),
+        Command::Services { command } => services_cmd::run(&settings, command),
         Command::LeavingCare { command } => leaving_care_cmd::run(command),
         Command::Backup(args) => backup_cmd::backup(&settings, args).await,
         Command::Restore(args) => backup_cmd::restore(&settings, args).await,

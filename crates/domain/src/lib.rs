@@ -23,6 +23,7 @@ pub mod policy;
 pub mod relationship;
 pub mod returns;
 pub mod search;
+pub mod services;
 pub mod user;
 pub mod validation;
 

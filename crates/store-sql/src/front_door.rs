@@ -25,6 +25,7 @@ pub(crate) enum Kind {
     CarePeriod,
     CareDecision,
     CareLeaver,
+    ServiceReferral,
     /// A provider of placements: about no one, so never among a person's records.
     Provider,
 }
@@ -39,6 +40,7 @@ impl Kind {
             Kind::CarePeriod => "care_period",
             Kind::CareDecision => "care_decision",
             Kind::CareLeaver => "care_leaver",
+            Kind::ServiceReferral => "service_referral",
             Kind::Provider => "provider",
         }
     }
@@ -189,6 +191,8 @@ pub(crate) async fn all_of_person(c: &mut AnyConnection, person: PersonId) -> Re
             k if k == Kind::CarePeriod.code() => out.care_periods.push(versioned(r)?),
             k if k == Kind::CareDecision.code() => out.care_decisions.push(versioned(r)?),
             k if k == Kind::CareLeaver.code() => out.care_leaver = Some(versioned(r)?),
+            // Read on their own (`service_referrals_of`).
+            k if k == Kind::ServiceReferral.code() => {}
             other => return Err(StoreError::Corrupt(format!("front_door_records.kind {other:?} is not a kind Hearth knows"))),
         }
     }

@@ -12,6 +12,7 @@ use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
 use hearth_domain::care::pathway::CareLeaverRecord;
+use hearth_domain::services::{ServiceReferral, ServiceReferralId};
 use hearth_domain::care::decision::{CareDecision, CareDecisionId};
 use hearth_domain::care::provider::{Provider, ProviderId};
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
@@ -369,6 +370,27 @@ impl Tx for SqlTx {
     async fn all_care_leavers(&mut self) -> Result<Vec<CareLeaverRecord>> {
         let d = self.dialect;
         fd::all_of_kind(self.c(), d, Kind::CareLeaver).await
+    }
+    async fn insert_service_referral(&mut self, r: &ServiceReferral, meta: &ChangeMeta) -> Result<()> {
+        fd::insert(self.c(), Doc { kind: Kind::ServiceReferral, id: r.id.to_string(), parent: None, people: vec![(r.child, "child")], value: r }, meta).await
+    }
+    async fn update_service_referral(&mut self, r: &ServiceReferral, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        fd::update(self.c(), &r.id.to_string(), r, expected_version, meta).await
+    }
+    async fn service_referral(&mut self, id: ServiceReferralId) -> Result<Option<Versioned<ServiceReferral>>> {
+        fd::get(self.c(), Kind::ServiceReferral, &id.to_string()).await
+    }
+    async fn service_referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<ServiceReferral>>> {
+        let mut v: Vec<Versioned<ServiceReferral>> = fd::of_person(self.c(), Kind::ServiceReferral, child).await?;
+        v.sort_by_key(|r| std::cmp::Reverse((r.value.on, r.created_at)));
+        Ok(v)
+    }
+    async fn service_referrals_to(&mut self, service: &str) -> Result<Vec<ServiceReferral>> {
+        let d = self.dialect;
+        let mut v: Vec<ServiceReferral> = fd::all_of_kind(self.c(), d, Kind::ServiceReferral).await?;
+        v.retain(|r| r.service == service);
+        v.sort_by_key(|r| std::cmp::Reverse(r.on));
+        Ok(v)
     }
     async fn postcode_locations(&mut self, keys: &[String]) -> Result<std::collections::HashMap<String, hearth_domain::care::distance::Location>> {
         postcodes::locations(self.c(), keys).await

@@ -72,6 +72,7 @@ macro_rules! conformance_tests {
             care_periods,
             care_decisions,
             care_leavers,
+            service_referrals,
             providers,
             postcode_locations,
             front_door_records,
@@ -1240,6 +1241,33 @@ pub async fn care_leavers(store: &dyn Store) {
     assert!(tx.care_leaver_of(other.id).await.unwrap().is_none());
     assert!(tx.all_care_leavers().await.unwrap().contains(&r));
     assert_eq!(tx.front_door_versions(&r.id.to_string()).await.unwrap().len(), 2);
+    tx.commit().await.unwrap();
+}
+
+/// Referrals to services are kept with their versions, listed by young person and by service.
+pub async fn service_referrals(store: &dyn Store) {
+    use hearth_domain::services::*;
+    let mut tx = store.begin().await.unwrap();
+    let u = new_user(&mut *tx, Role::SocialWorker, None, None).await;
+    let kid = new_person(&mut *tx, &u, child("Referred", &word(8))).await;
+    let service = format!("hostel-{}", word(6).to_lowercase());
+    let referral = |on: Date, service: &str| ServiceReferral { id: ServiceReferralId::new(), child: kid.id, service: service.into(), on, by: u.id, reason: "Needs a room".into(), outcome: None, ended: None };
+    let mut first = referral(date!(2026 - 01 - 05), &service);
+    let second = referral(date!(2026 - 02 - 05), "leisure-pass");
+    tx.insert_service_referral(&first, &meta(&u, None)).await.unwrap();
+    tx.insert_service_referral(&second, &meta(&u, None)).await.unwrap();
+    first.outcome = Some(Outcome { on: date!(2026 - 01 - 09), outcome: ReferralOutcome::Accepted });
+    tx.update_service_referral(&first, 1, &meta(&u, Some("Accepted"))).await.unwrap();
+    match tx.update_service_referral(&first, 1, &meta(&u, None)).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("a stale version must conflict, got {other:?}"),
+    }
+    let stored = tx.service_referral(first.id).await.unwrap().unwrap();
+    assert_eq!((stored.value.clone(), stored.version), (first.clone(), 2));
+    let theirs: Vec<ServiceReferral> = tx.service_referrals_of(kid.id).await.unwrap().into_iter().map(|r| r.value).collect();
+    assert_eq!(theirs, vec![second.clone(), first.clone()], "newest first");
+    assert_eq!(tx.service_referrals_to(&service).await.unwrap(), vec![first.clone()]);
+    assert!(tx.front_door_of(kid.id).await.is_ok(), "the record's other reads are not upset by them");
     tx.commit().await.unwrap();
 }
 

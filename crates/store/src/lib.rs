@@ -20,6 +20,7 @@ use hearth_domain::front_door::contact::Contact;
 use hearth_domain::front_door::referral::Referral;
 use hearth_domain::front_door::tasks::{Task, TaskKind, TaskSubject, TaskTally, Waiting};
 use hearth_domain::care::pathway::CareLeaverRecord;
+use hearth_domain::services::{ServiceReferral, ServiceReferralId};
 use hearth_domain::care::decision::{CareDecision, CareDecisionId};
 use hearth_domain::care::distance::Location;
 use hearth_domain::care::provider::{Provider, ProviderId};
@@ -345,6 +346,15 @@ pub trait Tx: Send {
     async fn care_leaver_of(&mut self, child: PersonId) -> Result<Option<Versioned<CareLeaverRecord>>>;
     /// Every care leaver record, whole (the care leavers' dashboard).
     async fn all_care_leavers(&mut self) -> Result<Vec<CareLeaverRecord>>;
+    /// Keeps a young person's referral to a service of the directory.
+    async fn insert_service_referral(&mut self, r: &ServiceReferral, meta: &ChangeMeta) -> Result<()>;
+    /// `Conflict` unless the stored version is still `expected_version`.
+    async fn update_service_referral(&mut self, r: &ServiceReferral, expected_version: i64, meta: &ChangeMeta) -> Result<()>;
+    async fn service_referral(&mut self, id: ServiceReferralId) -> Result<Option<Versioned<ServiceReferral>>>;
+    /// A young person's referrals to services, newest first.
+    async fn service_referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<ServiceReferral>>>;
+    /// Every referral to the service with this key, newest first.
+    async fn service_referrals_to(&mut self, service: &str) -> Result<Vec<ServiceReferral>>;
     /// Keeps a new provider of placements.
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()>;
     /// `Conflict` unless the stored version is still `expected_version`.

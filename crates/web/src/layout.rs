@@ -72,6 +72,7 @@ impl Layout {
             }
             if actor.can(Permission::ViewRecords) {
                 l.nav.push(NavItem::new("/providers", "Providers"));
+                l.nav.push(NavItem::new("/services", "Services"));
             }
             if actor.subject.team.is_some() || !actor.subject.teams.is_empty() {
                 l.nav.push(NavItem::new("/rota", "Duty rota"));

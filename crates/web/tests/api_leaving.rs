@@ -120,3 +120,47 @@ async fn refusals_are_401_403_and_404_and_each_is_audited() {
     w.assert_audited(head, "care_leaver.plan_sign_off", Outcome::Denied).await;
     w.get(&format!("/people/{}/leaving-care", uuid::Uuid::new_v4()), &w.sam).await.expect(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_directory_is_searched_and_a_young_person_referred_to_a_service_they_can_use() {
+    let w = world().await;
+    w.set_clock(datetime!(2025-04-01 12:00 UTC));
+    let kim = looked_after(&w).await;
+    let r = w.get("/services?q=hostel", &w.sam).await;
+    r.expect(StatusCode::OK);
+    assert_eq!(r.json.as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect::<Vec<_>>(), ["supported-hostel"]);
+    let r = w.get("/services?for=care_leaver&category=accommodation", &w.sam).await;
+    assert!(r.json.as_array().unwrap().len() >= 3);
+    w.get("/services?for=adults", &w.sam).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["for"]);
+    w.get("/services?category=housing", &w.sam).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["category"]);
+    let path = format!("/people/{kim}/service-referrals");
+    // Kim is 17 and in care: staying put is from 18 and for care leavers; an unknown service.
+    for (body, field) in [
+        (json!({"service": "staying-put", "on": "2025-03-30", "reason": "Wants to stay"}), "service"),
+        (json!({"service": "nonesuch", "on": "2025-03-30", "reason": "x"}), "service"),
+        (json!({"service": "leisure-pass", "on": "2025-05-30", "reason": "x"}), "on"),
+        (json!({"service": "leisure-pass", "on": "2025-03-30", "reason": " "}), "reason"),
+        (json!({"service": "leisure-pass", "on": "2025-03-30", "reason": "x", "urgent": true}), "urgent"),
+    ] {
+        w.post(&path, &w.sam, body).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&[field]);
+    }
+    assert_eq!(w.get(&path, &w.sam).await.json, json!([]), "nothing saved");
+    let r = w.post(&path, &w.sam, json!({"service": "leisure-pass", "on": "2025-03-30", "reason": "Loves swimming"})).await;
+    r.expect(StatusCode::CREATED);
+    let rid = r.id();
+    let change = format!("/service-referrals/{rid}/changes");
+    w.post(&change, &w.sam, json!({"version": 1, "ended": "2025-03-31"})).await.expect(StatusCode::UNPROCESSABLE_ENTITY).expect_fields(&["ended"]);
+    w.post(&change, &w.sam, json!({"version": 1, "outcome": "accepted", "on": "2025-03-31"})).await.expect(StatusCode::OK);
+    w.post(&change, &w.sam, json!({"version": 1, "outcome": "declined", "on": "2025-03-31"})).await.expect_conflict(2);
+    let service = w.get("/services/leisure-pass", &w.mo).await;
+    service.expect(StatusCode::OK);
+    assert_eq!(service.json["using"][0]["person_id"], kim.as_str());
+    // Bea's team cannot open Kim: the service shows her no one.
+    let service = w.get("/services/leisure-pass", &w.bea).await;
+    assert_eq!(service.json["using"], json!([]));
+    w.get("/services/nonesuch", &w.sam).await.expect(StatusCode::NOT_FOUND);
+    w.post(&change, &w.bea, json!({"version": 2, "ended": "2025-04-01"})).await.expect(StatusCode::NOT_FOUND);
+    w.post(&change, &w.sam, json!({"version": 2, "ended": "2025-04-01"})).await.expect(StatusCode::OK);
+    let r = w.get(&path, &w.sam).await;
+    assert_eq!((r.json[0]["outcome"].as_str(), r.json[0]["ended"].as_str(), r.json[0]["version"].as_i64()), (Some("accepted"), Some("2025-04-01"), Some(3)));
+}

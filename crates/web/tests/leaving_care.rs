@@ -227,3 +227,43 @@ async fn the_dashboard_never_names_or_counts_a_restricted_young_person_the_manag
     // Both are without an adviser, 17 and turning 18 within six months with nothing planned.
     assert!(page.body.contains("Without a personal adviser (1)") && page.body.contains("Turning 18 within six months with nowhere planned to live (1)"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_directory_is_searched_a_young_person_referred_and_the_service_lists_only_whom_the_reader_may_open() {
+    let t = team().await;
+    let (w, sam, tara) = (&t.w, &t.sam, &t.tara);
+    let (kim, _) = looked_after_from_15(&t, "Kim").await;
+    let (bea, _) = looked_after_from_15(&t, "Bea").await;
+    let mut b = Browser::new();
+    b.sign_in(w, "sam").await;
+    let list = b.get(w, "/services?q=leisure&for=looked_after").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Free leisure pass") && list.body.contains("1 service."), "{}", list.body);
+    // Referred from the Services tab: the form offers only what Kim can use.
+    let form = format!("/people/{kim}/services/new");
+    let page = b.get(w, &form).await;
+    assert!(page.body.contains("Free leisure pass") && !page.body.contains("Staying put ("), "{}", page.body);
+    let r = b.form_post(w, &form, &form, &[("service", ""), ("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Choose the service") && r.body.contains("Enter the date of the referral"), "{}", r.body);
+    let r = b.form_post(w, &form, &form, &[("service", "leisure-pass"), ("on-day", "30"), ("on-month", "3"), ("on-year", "2025"), ("reason", "Loves swimming")]).await;
+    assert_eq!(r.location(), format!("/people/{kim}/services?saved=refer"));
+    let tab = b.get(w, &format!("/people/{kim}/services")).await;
+    assert!(tab.body.contains("Waiting for the service") && tab.body.contains("Record the outcome"), "{}", tab.body);
+    let rid = w.app.service_referrals_of(&alone(sam), kim).await.unwrap().1[0].value.id;
+    let outcome = format!("/people/{kim}/services/{rid}");
+    let r = b.form_post(w, &outcome, &outcome, &[("version", "1"), ("outcome", "accepted"), ("on-day", "31"), ("on-month", "3"), ("on-year", "2025")]).await;
+    assert_eq!(r.location(), format!("/people/{kim}/services?saved=outcome"));
+    // Bea uses it too, but her record is restricted to Tara and Sam: Pat's view of the service
+    // neither names nor counts her.
+    w.app.refer_to_service(&alone(sam), bea, hearth_app::NewServiceReferral { service: "leisure-pass".into(), on: date!(2025 - 03 - 30), reason: "Swimming".into() }).await.unwrap();
+    let version = w.app.person(&alone(tara), bea).await.unwrap().version;
+    w.app.set_restriction(&alone(tara), bea, version, true, vec![tara.id, sam.id], "High-profile family").await.unwrap();
+    let mut p = Browser::new();
+    p.sign_in(w, "pat").await;
+    let service = p.get(w, "/services/leisure-pass").await;
+    assert!(service.body.contains("Kim Rowe") && !service.body.contains("Bea") && service.body.contains("Using the service (1)") && service.body.contains("Waiting for the service (0)"), "{}", service.body);
+    let service = b.get(w, "/services/leisure-pass").await;
+    assert!(service.body.contains("Waiting for the service (1)"), "Sam may open Bea: {}", service.body);
+    assert_eq!(b.get(w, "/services/nonesuch").await.status, StatusCode::NOT_FOUND);
+}

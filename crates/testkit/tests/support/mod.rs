@@ -321,6 +321,21 @@ impl Tx for RecordingTx {
     async fn all_care_leavers(&mut self) -> Result<Vec<hearth_domain::care::pathway::CareLeaverRecord>> {
         self.inner.all_care_leavers().await
     }
+    async fn insert_service_referral(&mut self, r: &hearth_domain::services::ServiceReferral, meta: &ChangeMeta) -> Result<()> {
+        self.inner.insert_service_referral(r, meta).await
+    }
+    async fn update_service_referral(&mut self, r: &hearth_domain::services::ServiceReferral, expected_version: i64, meta: &ChangeMeta) -> Result<()> {
+        self.inner.update_service_referral(r, expected_version, meta).await
+    }
+    async fn service_referral(&mut self, id: hearth_domain::services::ServiceReferralId) -> Result<Option<Versioned<hearth_domain::services::ServiceReferral>>> {
+        self.inner.service_referral(id).await
+    }
+    async fn service_referrals_of(&mut self, child: PersonId) -> Result<Vec<Versioned<hearth_domain::services::ServiceReferral>>> {
+        self.inner.service_referrals_of(child).await
+    }
+    async fn service_referrals_to(&mut self, service: &str) -> Result<Vec<hearth_domain::services::ServiceReferral>> {
+        self.inner.service_referrals_to(service).await
+    }
     async fn insert_provider(&mut self, p: &Provider, meta: &ChangeMeta) -> Result<()> {
         self.inner.insert_provider(p, meta).await
     }

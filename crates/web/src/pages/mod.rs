@@ -14,6 +14,7 @@ mod setup;
 mod step_form;
 mod home;
 mod leaving_care;
+mod services;
 mod notes;
 mod people;
 mod providers;
@@ -57,6 +58,9 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get_post("/people/{id}/care/{form}", care::form_page, care::submit)
         .get("/people/{id}/leaving-care", leaving_care::page)
         .get_post("/people/{id}/leaving-care/{form}", leaving_care::form_page, leaving_care::submit)
+        .get("/people/{id}/services", services::tab)
+        .get_post("/people/{id}/services/new", services::refer_page, services::refer)
+        .get_post("/people/{id}/services/{rid}", services::referral_page, services::change)
         .get("/people/{id}/notes", notes::list)
         .get_post("/people/{id}/notes/new", notes::new_page, notes::create)
         .get("/people/{id}/notes/{nid}", notes::view)
@@ -76,6 +80,8 @@ pub fn routes() -> (Router<AppState>, Vec<(Method, &'static str)>) {
         .get("/children-in-care", care::dashboard)
         .get("/family-contact", care::family_contact)
         .get("/care-leavers", leaving_care::dashboard)
+        .get("/services", services::list)
+        .get("/services/{key}", services::view)
         .get("/providers", providers::list)
         .get_post("/providers/new", providers::new_page, providers::create)
         .get("/providers/{id}", providers::view)

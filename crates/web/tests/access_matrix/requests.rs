@@ -20,7 +20,7 @@ const BODY_NAMES_RECORD: [(&str, &str); 2] = [("POST", "/break-glass"), ("POST",
 
 /// The path segments before `{id}` that make it a record's (or a record's contact,
 /// referral, assessment or episode).
-const RECORD_COLLECTIONS: [&str; 8] = ["people", "contacts", "referrals", "assessments", "episodes", "explain", "care-periods", "care-decisions"];
+const RECORD_COLLECTIONS: [&str; 9] = ["people", "contacts", "referrals", "assessments", "episodes", "explain", "care-periods", "care-decisions", "service-referrals"];
 
 pub fn subject(method: &str, template: &str) -> Subject {
     if BODY_NAMES_RECORD.contains(&(method, template)) {
@@ -65,6 +65,7 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
                 "episodes" => need()?.episode.to_string(),
                 "care-periods" => need()?.care_period.to_string(),
                 "care-decisions" => need()?.care_decision.to_string(),
+                "service-referrals" => need()?.service_referral.to_string(),
                 "providers" => w.provider.to_string(),
                 "users" | "caseloads" => w.user("worker_team").id.to_string(),
                 "explain" => need()?.person.to_string(),
@@ -72,7 +73,9 @@ pub fn path(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Resul
                 other => return Err(format!("{template}: no value for {{id}} after /{other}/: add one in access_matrix/requests.rs")),
             },
             "nid" | "note_id" => need()?.note.to_string(),
+            "rid" if template.contains("/services/") => need()?.service_referral.to_string(),
             "rid" => need()?.rel.to_string(),
+            "key" => "therapeutic-counselling".into(),
             "section" => "factors".into(),
             "step" => "authorise".into(),
             "form" if template.starts_with("/people/{id}/leaving-care") => "contact".into(),
@@ -185,6 +188,8 @@ pub fn payload(method: &str, template: &str, w: &World, who: &Who, rec: Option<&
         "/assessments/{id}/{step}" => with(dmy("authorised_on"), &[("version", &need()?.submitted_version.to_string())]),
         "/episodes/{id}/{form}" => form(&[("version", &need()?.episode_version.to_string()), ("note", "Reviewed the plan with the worker."), ("decision", "Continue the plan.")]),
         "/people/{id}/care/{form}" => with(dmy("start"), &[("status", "V2"), ("need", "N1"), ("carer", &w.provider.to_string()), ("kind", "U6")]),
+        "/people/{id}/services/new" => with(dmy("on"), &[("service", "therapeutic-counselling"), ("reason", "Support after abuse")]),
+        "/people/{id}/services/{rid}" => with(dmy("on"), &[("version", "1"), ("outcome", "accepted")]),
         "/people/{id}/leaving-care/{form}" => with(dmy("on"), &[("version", "0"), ("outcome", "YES")]),
         "/providers/new" => form(&[("name", "The Ash household"), ("kind", "foster_household"), ("provider", "PR1"), ("postcode", "TW1 3SX")]),
         "/providers/{id}/monitoring-visit" => form(&[("version", "1"), ("on-day", "1"), ("on-month", "5"), ("on-year", "2026")]),
@@ -305,6 +310,8 @@ fn api_body(method: &str, template: &str, w: &World, rec: Option<&Rec>) -> Optio
         ("POST", "/people/{id}/short-breaks") => json!({"from": "2025-08-01", "to": "2025-08-03", "category_of_need": "N2", "placement_type": "U6", "provider_id": w.provider.to_string()}),
         ("POST", "/care-decisions/{id}/changes") => json!({"version": 1, "change": {"type": "withdraw", "on": today}}),
         ("POST", "/care-periods/{id}/changes") => json!({"version": 2, "change": {"type": "legal_status", "from": "2025-03-03", "legal_status": "C2"}}),
+        ("POST", "/people/{id}/service-referrals") => json!({"service": "therapeutic-counselling", "on": today, "reason": "Support after abuse"}),
+        ("POST", "/service-referrals/{id}/changes") => json!({"version": 1, "outcome": "accepted", "on": today}),
         ("POST", "/people/{id}/leaving-care/changes") => json!({"version": 0, "change": {"type": "contact", "on": today, "outcome": "YES"}}),
         ("POST", "/providers") => json!({"name": "The Ash household", "kind": "foster_household", "placement_provider": "PR1"}),
         ("POST", "/providers/{id}/monitoring-visits") => json!({"version": 1, "on": today}),

@@ -123,6 +123,8 @@ pub struct Rec {
     pub care_period: CarePeriodId,
     /// A proposal that the child come into care, waiting for a manager.
     pub care_decision: CareDecisionId,
+    /// A referral to a service, waiting for its outcome.
+    pub service_referral: hearth_domain::services::ServiceReferralId,
 }
 
 pub struct World {
@@ -411,6 +413,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId), provider
         unlinked,
         care_period: care_period(b, restricted, lin, provider).await,
         care_decision: proposal(b, restricted, lin).await,
+        service_referral: service_referral(b, restricted, lin).await,
     };
     rota_entry(b, a).await;
     let unknown = Rec {
@@ -434,6 +437,7 @@ async fn make_records(b: &Build, (a, bb, _c): (TeamId, TeamId, TeamId), provider
         unlinked: PersonId::new(),
         care_period: CarePeriodId::new(),
         care_decision: CareDecisionId::new(),
+        service_referral: hearth_domain::services::ServiceReferralId::new(),
     };
     vec![allocated, other, restricted, unknown]
 }
@@ -476,6 +480,7 @@ async fn person_with_casework(b: &Build, details: PersonDetails, (worker, manage
         unlinked,
         care_period: care_period(b, person, worker, provider).await,
         care_decision: proposal(b, person, worker).await,
+        service_referral: service_referral(b, person, worker).await,
     }
 }
 
@@ -501,6 +506,12 @@ async fn care_period(b: &Build, child: PersonId, by: &str, provider: ProviderId)
     let end = CareChange::End(Ending { on: date!(2025 - 06 - 30), reason: ReasonEpisodeCeased::HomePlanned });
     b.app.change_care(&b.actor(by), id, 1, end).await.unwrap();
     id
+}
+
+/// A referral to a service open to anyone, made today.
+async fn service_referral(b: &Build, child: PersonId, by: &str) -> hearth_domain::services::ServiceReferralId {
+    let new = hearth_app::NewServiceReferral { service: "therapeutic-counselling".into(), on: b.app.today(), reason: "Support after abuse".into() };
+    b.app.refer_to_service(&b.actor(by), child, new).await.unwrap()
 }
 
 async fn proposal(b: &Build, child: PersonId, by: &str) -> CareDecisionId {

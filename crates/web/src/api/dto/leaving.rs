@@ -328,3 +328,136 @@ impl From<&LeaversDashboardView> for CareLeaversDashboardDto {
         }
     }
 }
+
+/// A service of the council's directory.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceDto {
+    pub key: String,
+    pub name: String,
+    /// `placements`, `health`, `education`, `advocacy`, `leisure`, `accommodation`,
+    /// `contact`, `adoption`, `safety`, `therapy`, `support`.
+    pub category: String,
+    pub description: String,
+    pub provider: Option<String>,
+    /// Who it is for: `looked_after`, `care_leaver`, `family`.
+    pub open_to: Vec<String>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub refer: String,
+    pub contact: String,
+}
+
+impl From<&hearth_domain::services::Service> for ServiceDto {
+    fn from(s: &hearth_domain::services::Service) -> Self {
+        ServiceDto {
+            key: s.key.clone(),
+            name: s.name.clone(),
+            category: s.category.code().into(),
+            description: s.description.clone(),
+            provider: s.provider.clone(),
+            open_to: s.open_to.iter().map(|f| f.code().to_string()).collect(),
+            min_age: s.min_age,
+            max_age: s.max_age,
+            refer: s.refer.clone(),
+            contact: s.contact.clone(),
+        }
+    }
+}
+
+/// A service with the young people using it, or waiting, whom the caller may open.
+#[derive(Serialize, ToSchema)]
+pub struct ServicePageDto {
+    pub service: ServiceDto,
+    pub using: Vec<ServiceReferralDto>,
+    pub waiting: Vec<ServiceReferralDto>,
+}
+
+/// A young person's referral to a service.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceReferralDto {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub service: String,
+    pub on: String,
+    pub referred_by: Uuid,
+    pub reason: String,
+    /// `accepted`, `declined`, `withdrawn`; `null` while waiting.
+    pub outcome: Option<String>,
+    pub outcome_on: Option<String>,
+    /// For an accepted referral, the day the young person stopped using the service.
+    pub ended: Option<String>,
+    /// The referral's version, for the next change.
+    pub version: i64,
+}
+
+impl ServiceReferralDto {
+    pub fn of(r: &hearth_domain::services::ServiceReferral, version: i64) -> Self {
+        ServiceReferralDto {
+            id: r.id.0,
+            person_id: r.child.0,
+            service: r.service.clone(),
+            on: date(r.on),
+            referred_by: r.by.0,
+            reason: r.reason.clone(),
+            outcome: r.outcome.map(|o| o.outcome.code().to_string()),
+            outcome_on: r.outcome.map(|o| date(o.on)),
+            ended: r.ended.map(date),
+            version,
+        }
+    }
+}
+
+/// A referral to a service.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewServiceReferralBody {
+    /// The service's key in the directory (`GET /services`).
+    pub service: Option<String>,
+    pub on: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl NewServiceReferralBody {
+    pub fn to_domain(&self) -> Result<hearth_app::NewServiceReferral, FieldErrors> {
+        let mut r = Reader(FieldErrors::new());
+        let service = required(&mut r, "service", self.service.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string));
+        let on = r.required_date("on", &self.on);
+        r.0.clone().into_result()?;
+        match (service, on) {
+            (Some(service), Some(on)) => Ok(hearth_app::NewServiceReferral { service, on, reason: self.reason.clone().unwrap_or_default() }),
+            _ => Err(FieldErrors::one("service", "This field is required")),
+        }
+    }
+}
+
+/// What became of a referral, at the version read: `outcome` and `on`, or `ended`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceReferralChangeBody {
+    pub version: i64,
+    /// `accepted`, `declined` or `withdrawn`, with `on`.
+    pub outcome: Option<String>,
+    pub on: Option<String>,
+    /// The day the young person stopped using the service (an accepted referral).
+    pub ended: Option<String>,
+}
+
+impl ServiceReferralChangeBody {
+    pub fn to_domain(&self) -> Result<hearth_app::ReferralChange, FieldErrors> {
+        use hearth_domain::services::{Outcome, ReferralOutcome};
+        let mut r = Reader(FieldErrors::new());
+        let change = if self.ended.is_some() {
+            if self.outcome.is_some() {
+                r.0.add("ended", "Send either the outcome or the end, not both");
+            }
+            r.required_date("ended", &self.ended).map(hearth_app::ReferralChange::Ended)
+        } else {
+            let o = r.code::<ReferralOutcome>("outcome", &self.outcome);
+            let o = required(&mut r, "outcome", o);
+            let on = r.required_date("on", &self.on);
+            o.zip(on).map(|(outcome, on)| hearth_app::ReferralChange::Outcome(Outcome { on, outcome }))
+        };
+        r.0.clone().into_result()?;
+        change.ok_or_else(|| FieldErrors::one("outcome", "This field is required"))
+    }
+}
