@@ -155,6 +155,7 @@ pub async fn run(app: App, second: Option<App>, web: hearth_web::WebConfig, opts
     report.push_str(&census_page(&app, &router, opts.samples).await?);
     report.push_str(&crate::bench_cp::dashboard(&app, &router, &actor, opts.samples).await?);
     report.push_str(&care_dashboard(&app, &router, &cookie, &actor, opts.samples).await?);
+    report.push_str(&crate::bench_leavers::run(&app, &router, &cookie, &actor, opts.samples).await?);
     if let Some(load) = opts.load {
         let mut routers = vec![router.clone()];
         routers.extend(second.map(|b| hearth_web::router(b, web.clone())));

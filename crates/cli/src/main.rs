@@ -4,6 +4,7 @@
 mod backup_cmd;
 mod bench;
 mod bench_cp;
+mod bench_leavers;
 mod bench_load;
 mod calendar_cmd;
 mod config;

@@ -19,6 +19,7 @@ use hearth_domain::care::planning::SignOff;
 use hearth_domain::care::{CarePeriodId, CarePeriodRecord};
 use hearth_domain::person::{Allocation, ChangeMeta, PersonDetails, PersonKind, PersonRecord};
 use hearth_domain::codes::Sex;
+use hearth_domain::services::{Outcome as ServiceOutcome, ReferralOutcome, ServiceReferral, ServiceReferralId};
 use hearth_domain::{PersonId, UserId};
 use hearth_store::Tx;
 use time::{Date, Duration};
@@ -82,11 +83,35 @@ impl Generator {
             if status != Status::None {
                 tx.insert_care_leaver(&record, &meta).await?;
                 self.summary.care_leavers += 1;
+                for r in self.referrals(&record, left, h) {
+                    tx.insert_service_referral(&r, &meta).await?;
+                }
             }
             out.push(person.id);
             self.summary.left_care += 1;
         }
         Ok(out)
+    }
+
+    /// Referrals to the demo directory's services: supported tenancies for those in
+    /// semi-independent accommodation, a leisure pass for some; accepted within a fortnight.
+    fn referrals(&mut self, r: &CareLeaverRecord, left: Date, h: Holder) -> Vec<ServiceReferral> {
+        let mut wanted: Vec<(&str, &str)> = Vec::new();
+        if r.housing.iter().any(|x| x.accommodation == Accommodation::SemiIndependent) {
+            wanted.push(("supported-tenancies", "Needs a supported tenancy on leaving care"));
+        }
+        if self.g.chance(0.4) {
+            wanted.push(("leisure-pass", "Wants to keep swimming and go to the gym"));
+        }
+        let today = self.today;
+        wanted
+            .into_iter()
+            .map(|(service, reason)| {
+                let on = self.day_between((left - Duration::days(30)).min(today), left.min(today));
+                let accepted = (on + Duration::days(self.g.int(1, 14))).min(today);
+                ServiceReferral { id: ServiceReferralId(self.g.uuid()), child: r.child, service: service.into(), on, by: h.worker, reason: reason.into(), outcome: Some(ServiceOutcome { on: accepted, outcome: ReferralOutcome::Accepted }), ended: None }
+            })
+            .collect()
     }
 
     /// A young person and their periods of care, as `story` tells it.
@@ -267,5 +292,18 @@ impl Generator {
             }
         }
         r.activities.push(Occupied { from: from.min(today), activity: *self.g.weighted(&[(Activity::EducationFullTime, 70), (Activity::TrainingFullTime, 15), (Activity::NeetOther, 15)]) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hearth_domain::services::Directory;
+
+    #[test]
+    fn the_services_the_demo_refers_to_are_in_the_demo_directory() {
+        let d = Directory::demo();
+        for key in ["supported-tenancies", "leisure-pass"] {
+            assert!(d.get(key).is_some(), "{key}");
+        }
     }
 }
