@@ -3,7 +3,7 @@
 //! derived from their care history, the care leaver service's record, and the managers'
 //! dashboard. The same use cases as the pages: the same access rules, checks and audit.
 use super::docs::{ReadErrors, ReadQueryErrors, WriteErrors};
-use super::dto::{CareLeaverChangeBody, CareLeaverChanged, CareLeaverDto, CareLeaversDashboardDto, CreatedRecord, NewServiceReferralBody, ServiceDto, ServicePageDto, ServiceReferralChangeBody, ServiceReferralDto};
+use super::dto::{CareLeaverChangeBody, CareLeaverChanged, CareLeaverDto, CareLeaversDashboardDto, CreatedRecord, NewServiceReferralBody, ServiceCategoryCode, ServiceForCode, ServiceDto, ServicePageDto, ServiceReferralChangeBody, ServiceReferralDto};
 use super::extract::{ApiActor, ApiJson, ApiQuery, PathIds};
 use super::problem::{ApiError, Problem};
 use super::{created, Created};
@@ -76,9 +76,10 @@ pub struct DirectoryParams {
     q: Option<String>,
     /// `looked_after`, `care_leaver` or `family`.
     #[serde(rename = "for")]
-    #[param(rename = "for")]
+    #[param(rename = "for", value_type = Option<ServiceForCode>)]
     whom: Option<String>,
     /// A kind of service (`accommodation`, `health`, …).
+    #[param(value_type = Option<ServiceCategoryCode>)]
     category: Option<String>,
 }
 

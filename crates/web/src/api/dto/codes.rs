@@ -63,6 +63,16 @@ code_schema!(
     "The kind of setting a provider of placements is.",
     hearth_domain::care::provider::ProviderKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
 );
+code_schema!(
+    ServiceForCode,
+    "Who a service of the directory is for.",
+    hearth_domain::services::ServiceFor::ALL.iter().map(|k| (k.code(), k.label())).collect()
+);
+code_schema!(
+    ServiceCategoryCode,
+    "The kind of service a service of the directory is.",
+    hearth_domain::services::Category::ALL.iter().map(|k| (k.code(), k.label())).collect()
+);
 code_schema!(RoleCode, "A user's role.", Role::ALL.iter().map(|r| (r.code(), r.label())).collect());
 code_schema!(HalfDayCode, "A session of the duty service.", vec![("am", "Morning"), ("pm", "Afternoon")]);
 code_schema!(
