@@ -5,7 +5,8 @@
 // allocates their personal adviser, records the needs assessment and the pathway plan with
 // the young person's views (a plan with no views is refused with the error summary); the
 // manager signs the plan off and finds them on the care leavers' dashboard; the worker records
-// contact and where they live. (The review at 19 is walked through with a moving clock in the
+// contact and where they live, refers them to supported lodgings (accepted) and finds them on
+// the service's page in the directory. (The review at 19 is walked through with a moving clock in the
 // HTTP tests, crates/web/tests/leaving_care.rs.) Every page is checked with axe and
 // screenshotted (e2e/screenshots/leaving-care-*.png).
 import { test, before, after } from 'node:test';
@@ -142,6 +143,30 @@ test('left care at 17 → relevant → adviser, assessment, pathway plan → sig
     await saved(page, 'Accommodation recorded');
     assert.match(await page.getByTestId('leaving-service').innerText(), /Supported lodgings \(E1\), suitable/);
     await visited('recorded', 'the leaving care page with contact and accommodation');
+    // Referred to supported lodgings from the Services tab; the service lists Robin.
+    await page.getByRole('navigation', { name: 'Record sections' }).getByRole('link', { name: 'Services', exact: true }).click();
+    await waitForPath(page, `${childPath}/services`);
+    await page.getByRole('link', { name: 'Refer to a service', exact: true }).click();
+    await page.getByLabel('Service', { exact: true }).selectOption({ label: 'Supported lodgings scheme (supported accommodation)' });
+    await fillDate(page, 'Date of the referral', d20);
+    await page.getByLabel('Why', { exact: true }).fill('Needs a supported room near college.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Referral recorded');
+    await page.getByTestId('referrals').getByRole('link', { name: /^Record the outcome/ }).click();
+    await page.getByLabel('Accepted: using the service', { exact: true }).check();
+    await fillDate(page, 'Date', d10);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved(page, 'Recorded');
+    await visited('services-tab', 'a young person’s services');
+    await page.getByRole('link', { name: 'Services', exact: true }).first().click();
+    await waitForPath(page, '/services');
+    await page.getByLabel('Search', { exact: true }).fill('lodgings');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    assert.match(await page.getByTestId('service-count').innerText(), /^1 service/);
+    await visited('directory', 'the directory of services');
+    await page.getByRole('link', { name: 'Supported lodgings scheme', exact: true }).click();
+    assert.match(await page.getByTestId('using').innerText(), new RegExp(`Robin ${family}`));
+    await visited('service', 'a service and the young people using it');
     // At 320 CSS pixels the page reflows: nothing scrolls sideways.
     await page.setViewportSize({ width: 320, height: 800 });
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -141,7 +141,8 @@ impl App {
         let status = status_on(&facts, today).map_err(|e| FieldErrors::one("date_of_birth", e.to_string()))?.status;
         let meta = ChangeMeta { reason: Some(change.label().to_string()), ..self.meta(actor) };
         let mut record = stored.as_ref().map_or_else(|| CareLeaverRecord::new(child), |s| s.value.clone());
-        record.apply(change, ChangeContext { born, status, today, by: actor.user.id })?;
+        let looked_after = periods.iter().any(|p| p.value.period.covers(today));
+        record.apply(change, ChangeContext { born, status, looked_after, today, by: actor.user.id })?;
         match stored {
             None => tx.insert_care_leaver(&record, &meta).await?,
             Some(_) => tx.update_care_leaver(&record, version, &meta).await?,

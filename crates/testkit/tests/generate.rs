@@ -219,3 +219,44 @@ async fn refuses_no_children_and_a_second_run() {
     let e = generate(&db.store, &opts(3, 2)).await.unwrap_err();
     assert!(matches!(e, TestkitError::Store(hearth_store::StoreError::Duplicate(_))), "{e}");
 }
+
+/// The demo's care leavers cover every status, each one's record fits their status, and each
+/// is checked by the same rules the app applies.
+#[tokio::test]
+async fn the_demo_has_care_leavers_of_every_status() {
+    use hearth_domain::care::leaving::{status_on, Status};
+    use hearth_domain::care::pathway::{has_pathway, leaving_facts};
+    let db = TempDb::new("leavers").await;
+    let summary = generate(&db.store, &opts(400, 9)).await.unwrap();
+    assert!(summary.care.left_care >= 6 && summary.care.care_leavers >= summary.care.left_care, "{:?}", summary.care);
+    let today = uk_local(OffsetDateTime::now_utc()).date();
+    let mut tx = db.store.begin().await.unwrap();
+    let mut seen = HashSet::new();
+    for r in tx.all_care_leavers().await.unwrap() {
+        let born = tx.person(r.child).await.unwrap().unwrap().details.date_of_birth;
+        let periods: Vec<_> = tx.care_periods_of(r.child).await.unwrap().into_iter().map(|p| p.value.period).collect();
+        let status = status_on(&leaving_facts(born, &periods, Some(&r), today), today).unwrap().status;
+        assert_ne!(status, Status::None, "a record for someone who is not a care leaver");
+        if !r.plans.is_empty() {
+            assert!(has_pathway(status), "a pathway plan for a {status:?} young person");
+        }
+        seen.insert(status);
+    }
+    for s in [Status::Eligible, Status::Relevant, Status::FormerRelevant] {
+        assert!(seen.contains(&s), "no {s:?} young person among {seen:?}");
+    }
+    // Qualifying young people need no record; they are in the care histories.
+    let mut qualifying = 0;
+    let all: Vec<_> = tx.all_care_periods().await.unwrap();
+    let children: HashSet<_> = all.iter().map(|p| p.child).collect();
+    for c in children {
+        let born = tx.person(c).await.unwrap().unwrap().details.date_of_birth;
+        let periods: Vec<_> = all.iter().filter(|p| p.child == c).map(|p| p.period.clone()).collect();
+        let record = tx.care_leaver_of(c).await.unwrap().map(|r| r.value);
+        if status_on(&leaving_facts(born, &periods, record.as_ref(), today), today).is_ok_and(|d| d.status == Status::Qualifying) {
+            qualifying += 1;
+        }
+    }
+    assert!(qualifying > 0, "no qualifying young person");
+    tx.commit().await.unwrap();
+}

@@ -275,6 +275,8 @@ impl CareLeaverChange {
 pub struct ChangeContext {
     pub born: Option<Date>,
     pub status: Status,
+    /// Looked after today (a looked-after child of 15 may be given a personal adviser).
+    pub looked_after: bool,
     pub today: Date,
     /// Who makes the change (a sign-off is theirs).
     pub by: UserId,
@@ -331,7 +333,8 @@ impl CareLeaverRecord {
                 {
                     return Err(FieldErrors::one("adviser.from", "A personal adviser is allocated from the young person's 16th year (their 15th birthday)"));
                 }
-                if cx.status == Status::None && !matches!(cx.born, Some(b) if (15..18).contains(&crate::person::age_on(b, today).unwrap_or(0))) {
+                let looked_after_from_15 = cx.looked_after && cx.born.and_then(|b| crate::person::age_on(b, today)).is_some_and(|age| (15..18).contains(&age));
+                if cx.status == Status::None && !looked_after_from_15 {
                     return Err(FieldErrors::one("adviser.user", "This young person is not a care leaver: a personal adviser is for eligible, relevant and former relevant young people"));
                 }
                 if let Some(last) = self.advisers.last()

@@ -165,4 +165,29 @@ proptest! {
         prop_assert!(after.status != Status::Eligible || before.status == Status::Eligible, "{:?} → {:?}", before, after);
         prop_assert_eq!(after.days_since_14, before.days_since_14);
     }
+
+    #[test]
+    fn only_a_16_or_17_year_old_looked_after_today_is_eligible((spells, asked) in history()) {
+        let born = date!(2008 - 06 - 15);
+        let on = date!(2020 - 01 - 01) + Duration::days(asked);
+        let f = facts(born, spells.clone());
+        if status_on(&f, on).unwrap().status == Status::Eligible {
+            let age = crate::person::age_on(born, on).unwrap();
+            prop_assert!((16..18).contains(&age), "eligible at {age}");
+            prop_assert!(spells.iter().any(|s| s.from <= on && s.to.is_none_or(|to| on < to)), "eligible but not looked after on {on}");
+        }
+    }
+
+    #[test]
+    fn care_before_the_14th_birthday_never_changes_the_status((spells, asked) in history(), len in 1i64..600) {
+        // Born so that the histories begin after the 14th birthday; a spell before it is added.
+        let born = date!(2005 - 06 - 15);
+        let on = date!(2020 - 01 - 01) + Duration::days(asked);
+        let early = Spell { from: date!(2017 - 01 - 01), to: Some(date!(2017 - 01 - 01) + Duration::days(len)), short_break: false, returned_home: false };
+        let mut with_early = spells.clone();
+        with_early.insert(0, early);
+        let (a, b) = (status_on(&facts(born, spells), on).unwrap(), status_on(&facts(born, with_early), on).unwrap());
+        prop_assert_eq!(a.status, b.status);
+        prop_assert_eq!(a.days_since_14, b.days_since_14);
+    }
 }

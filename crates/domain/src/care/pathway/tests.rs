@@ -8,7 +8,7 @@ fn spell(from: Date, to: Option<Date>) -> Spell {
 }
 
 fn cx(born: Date, status: Status, today: Date) -> ChangeContext {
-    ChangeContext { born: Some(born), status, today, by: UserId::new() }
+    ChangeContext { born: Some(born), status, looked_after: status == Status::Eligible, today, by: UserId::new() }
 }
 
 const BORN: Date = date!(2007 - 06 - 10);
@@ -61,8 +61,9 @@ fn a_personal_adviser_comes_in_the_16th_year() {
     let pa = |from: Date| CareLeaverChange::Adviser(Adviser { user: UserId::new(), name: "Pat Adviser".into(), from });
     let e = r.apply(pa(date!(2022 - 06 - 01)), cx(BORN, Status::None, today)).unwrap_err();
     assert!(e.0[0].message.contains("16th year"), "before the 15th birthday");
-    // A looked-after 15-year-old, not yet eligible, may be given one.
-    r.apply(pa(date!(2023 - 01 - 01)), cx(BORN, Status::None, today)).unwrap();
+    // A looked-after 15-year-old, not yet eligible, may be given one; one never looked after may not.
+    assert_eq!(r.apply(pa(date!(2023 - 01 - 01)), cx(BORN, Status::None, today)).unwrap_err().0[0].field, "adviser.user");
+    r.apply(pa(date!(2023 - 01 - 01)), ChangeContext { looked_after: true, ..cx(BORN, Status::None, today) }).unwrap();
     assert_eq!(r.adviser_on(today).map(|a| a.name.as_str()), Some("Pat Adviser"));
     // At 19, someone who was never looked after at 16 is not a care leaver.
     let e = r.apply(pa(date!(2026 - 07 - 01)), cx(BORN, Status::None, date!(2026 - 07 - 01))).unwrap_err();
