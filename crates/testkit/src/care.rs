@@ -40,6 +40,8 @@ mod leavers;
 
 /// Salt of the care generator's random stream.
 const STREAM: u64 = 0xCA4E_0017_2026_1207;
+/// Salt of the care leavers' stream (issue 18).
+const LEAVERS_STREAM: u64 = 0x1EA7_0018;
 
 /// Postcode districts of other areas, for homes and accommodation out of the area.
 const AWAY: &[(&str, &str)] = &[("Swindon", "SN1"), ("Bristol", "BS5"), ("Gloucester", "GL1"), ("Taunton", "TA1"), ("Cardiff", "CF24"), ("Reading", "RG1")];
@@ -104,13 +106,15 @@ pub(crate) struct Generator {
     /// The Children in Care and Moving On team's social workers, who are care leavers'
     /// personal advisers.
     advisers: Vec<(UserId, String)>,
+    /// The care leavers' own random stream, so that adding them changes nothing else.
+    lg: Gen,
     pub summary: CareSummary,
 }
 
 impl Generator {
     /// The generator with the LA's pool of providers for about `children` open cases.
     pub fn new(seed: u64, children: usize, today: Date, now: OffsetDateTime, timescales: Arc<Timescales>, iros: Vec<(UserId, String)>, advisers: Vec<(UserId, String)>) -> Generator {
-        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), iros, advisers, summary: CareSummary::default() };
+        let mut c = Generator { g: Gen::new(seed ^ STREAM), today, now, timescales, providers: Vec::new(), new: Vec::new(), placed_today: HashMap::new(), iros, advisers, lg: Gen::new(seed ^ STREAM ^ LEAVERS_STREAM), summary: CareSummary::default() };
         for _ in 0..(children / 12).max(8) {
             c.foster_household(ProviderKind::FosterHousehold);
         }

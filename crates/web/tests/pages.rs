@@ -1784,7 +1784,9 @@ async fn a_home_visit_can_be_the_plans_visit_and_one_note_serves_siblings() {
     assert!(form.body.contains(&format!("value=\"{}\"", ruby.id)) && form.body.contains("Ruby Quill (sibling"));
     assert!(!form.body.contains("Secretsibling") && !form.body.contains(&hidden.id.to_string()), "a restricted sibling is not offered");
     assert!(form.body.contains("data-testid=\"case-summary\""), "the form is headed by the case summary");
-    let t = hearth_app::local_time::uk_local(now - Duration::hours(1));
+    // An hour ago, unless that was yesterday (before the plan began): then midnight.
+    let an_hour_ago = hearth_app::local_time::uk_local(now - Duration::hours(1));
+    let t = if an_hour_ago.date() < today { today.midnight() } else { an_hour_ago };
     let (day, month, year, hm) = (t.day().to_string(), (t.month() as u8).to_string(), t.year().to_string(), format!("{:02}:{:02}", t.hour(), t.minute()));
     let fields = |seen: &'static str, also: String| -> Vec<(String, String)> {
         vec![

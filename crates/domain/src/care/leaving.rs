@@ -199,8 +199,15 @@ pub fn status_on(f: &LeavingFacts, on: Date) -> Result<Derived, LeavingError> {
     }
     if age >= 18 && age < 25 {
         let at_18 = status_on(f, b18 - Duration::days(1))?;
-        if matches!(at_18.status, Status::Eligible | Status::Relevant) {
-            return Ok(derived(Status::FormerRelevant, format!("{} at 17: {}", at_18.status.code(), at_18.reason.split_once(": ").map_or("", |x| x.1))));
+        let left = spells.iter().filter_map(|s| s.to).filter(|to| *to <= b18).max();
+        let at_17 = match (at_18.status, left) {
+            (Status::Eligible, _) => "eligible at 17, in care until 18".to_string(),
+            (Status::Relevant, Some(left)) => format!("a relevant child at 17, having left care on {}", crate::history::long_date(&left)),
+            (Status::Relevant, None) => "a relevant child at 17".to_string(),
+            _ => String::new(),
+        };
+        if !at_17.is_empty() {
+            return Ok(derived(Status::FormerRelevant, format!("{history}; {at_17}")));
         }
     }
     let after_16 = days_between(&spells, b16, on.min(b18)) > 0;

@@ -49,11 +49,11 @@ impl Generator {
         if self.advisers.is_empty() {
             return (h.worker, "The case holder".into());
         }
-        self.advisers[self.g.index(self.advisers.len())].clone()
+        self.advisers[self.lg.index(self.advisers.len())].clone()
     }
 
     fn day_between(&mut self, from: Date, to: Date) -> Date {
-        if to <= from { from } else { from + Duration::days(self.g.int(0, (to - from).whole_days())) }
+        if to <= from { from } else { from + Duration::days(self.lg.int(0, (to - from).whole_days())) }
     }
 
     /// `n` young people who have left care, written with their periods and records; their
@@ -70,7 +70,7 @@ impl Generator {
             tx.insert_person(&person, &meta).await?;
             for period in periods.iter() {
                 period.check(Some(born)).map_err(|e| invalid("a care leaver's period of care", e))?;
-                tx.insert_care_period(&CarePeriodRecord { id: CarePeriodId(self.g.uuid()), child: person.id, period: period.clone() }, &meta).await?;
+                tx.insert_care_period(&CarePeriodRecord { id: CarePeriodId(self.lg.uuid()), child: person.id, period: period.clone() }, &meta).await?;
                 self.summary.periods += 1;
                 self.summary.placements += period.placements.len();
             }
@@ -100,7 +100,7 @@ impl Generator {
         if r.housing.iter().any(|x| x.accommodation == Accommodation::SemiIndependent) {
             wanted.push(("supported-tenancies", "Needs a supported tenancy on leaving care"));
         }
-        if self.g.chance(0.4) {
+        if self.lg.chance(0.4) {
             wanted.push(("leisure-pass", "Wants to keep swimming and go to the gym"));
         }
         let today = self.today;
@@ -108,8 +108,8 @@ impl Generator {
             .into_iter()
             .map(|(service, reason)| {
                 let on = self.day_between((left - Duration::days(30)).min(today), left.min(today));
-                let accepted = (on + Duration::days(self.g.int(1, 14))).min(today);
-                ServiceReferral { id: ServiceReferralId(self.g.uuid()), child: r.child, service: service.into(), on, by: h.worker, reason: reason.into(), outcome: Some(ServiceOutcome { on: accepted, outcome: ReferralOutcome::Accepted }), ended: None }
+                let accepted = (on + Duration::days(self.lg.int(1, 14))).min(today);
+                ServiceReferral { id: ServiceReferralId(self.lg.uuid()), child: r.child, service: service.into(), on, by: h.worker, reason: reason.into(), outcome: Some(ServiceOutcome { on: accepted, outcome: ReferralOutcome::Accepted }), ended: None }
             })
             .collect()
     }
@@ -124,12 +124,12 @@ impl Generator {
             Story::University => (21 * 365 + 30, 24 * 365 + 300),
             Story::BrieflyAfter16 => (16 * 365 + 200, 19 * 365),
         };
-        let born = today - Duration::days(self.g.int(youngest, oldest));
+        let born = today - Duration::days(self.lg.int(youngest, oldest));
         let (b14, b16, b18) = (birthday(born, 14), birthday(born, 16), birthday(born, 18));
-        let heritage = &HERITAGES[self.g.weighted_index(HERITAGES.iter().map(|h| h.weight))];
-        let girl = self.g.chance(0.5);
-        let given = *self.g.pick(if girl { heritage.girls } else { heritage.boys });
-        let family = *self.g.pick(heritage.surnames);
+        let heritage = &HERITAGES[self.lg.weighted_index(HERITAGES.iter().map(|h| h.weight))];
+        let girl = self.lg.chance(0.5);
+        let given = *self.lg.pick(if girl { heritage.girls } else { heritage.boys });
+        let family = *self.lg.pick(heritage.surnames);
         let mut details = PersonDetails::named(PersonKind::Child, given, family);
         details.date_of_birth = Some(born);
         details.sex = Some(if girl { Sex::Female } else { Sex::Male });
@@ -137,19 +137,19 @@ impl Generator {
         let (start, end, reason) = match story {
             Story::LeftAt16 => {
                 let start = self.day_between(b14, b16 - Duration::days(200));
-                (start, self.day_between(b16 + Duration::days(20), today - Duration::days(30)), *self.g.pick(&[ReasonEpisodeCeased::IndependentSupported, ReasonEpisodeCeased::LivesWithoutParentalResponsibility, ReasonEpisodeCeased::OtherReason]))
+                (start, self.day_between(b16 + Duration::days(20), today - Duration::days(30)), *self.lg.pick(&[ReasonEpisodeCeased::IndependentSupported, ReasonEpisodeCeased::LivesWithoutParentalResponsibility, ReasonEpisodeCeased::OtherReason]))
             }
             Story::InCareTo18 | Story::University => {
                 let start = self.day_between(b14 - Duration::days(700), b16 - Duration::days(100));
-                (start, b18, if matches!(story, Story::InCareTo18) && self.g.chance(0.5) { ReasonEpisodeCeased::StayingPut } else { ReasonEpisodeCeased::IndependentSupported })
+                (start, b18, if matches!(story, Story::InCareTo18) && self.lg.chance(0.5) { ReasonEpisodeCeased::StayingPut } else { ReasonEpisodeCeased::IndependentSupported })
             }
             Story::BrieflyAfter16 => {
                 let start = self.day_between(b16 + Duration::days(10), (b16 + Duration::days(150)).min(today - Duration::days(70)));
-                (start, start + Duration::days(self.g.int(14, 60)), ReasonEpisodeCeased::HomeUnplanned)
+                (start, start + Duration::days(self.lg.int(14, 60)), ReasonEpisodeCeased::HomeUnplanned)
             }
             Story::CustodyAt16 => {
                 let start = self.day_between(b14, b16 - Duration::days(300));
-                (start, b16 - Duration::days(self.g.int(10, 60)), ReasonEpisodeCeased::Custody)
+                (start, b16 - Duration::days(self.lg.int(10, 60)), ReasonEpisodeCeased::Custody)
             }
             Story::HomeSixMonths => {
                 let start = self.day_between(b14, b16 - Duration::days(150));
@@ -160,7 +160,7 @@ impl Generator {
         period.ended = Some(Ending { on: end, reason });
         let created_at = self.now - Duration::days((today - start).whole_days() + 20);
         let person = PersonRecord {
-            id: PersonId(self.g.uuid()),
+            id: PersonId(self.lg.uuid()),
             version: 1,
             details,
             allocation: Allocation { team: Some(h.team), worker: Some(h.worker) },
@@ -178,15 +178,15 @@ impl Generator {
         let today = self.today;
         if matches!(story, Story::BrieflyAfter16 | Story::HomeSixMonths) {
             // Qualifying: advice and assistance; some stay in touch.
-            if self.g.chance(0.6) {
+            if self.lg.chance(0.6) {
                 let on = self.day_between(left, today);
-                r.contacts.push(Contact { on, outcome: *self.g.pick(&[InTouch::Yes, InTouch::Yes, InTouch::NoLongerNeeded]) });
+                r.contacts.push(Contact { on, outcome: *self.lg.pick(&[InTouch::Yes, InTouch::Yes, InTouch::NoLongerNeeded]) });
             }
             return;
         }
         let from = pathway_from(facts).unwrap_or(birthday(born, 16));
         // Most have an adviser from before 16 (the 16th year); a few are waiting for one.
-        if self.g.chance(0.9) {
+        if self.lg.chance(0.9) {
             let (user, name) = self.adviser(h);
             let allocated = self.day_between(birthday(born, 15).max(from - Duration::days(300)), from);
             r.advisers.push(Adviser { user, name, from: allocated });
@@ -195,18 +195,18 @@ impl Generator {
         r.needs_assessment = Some(assessed);
         // Plans every six months or so; some are behind with the latest review.
         let mut agreed = self.day_between(assessed, assessed + Duration::days(30)).min(today);
-        let behind = self.g.chance(0.2);
-        let stop = if behind { today - Duration::days(self.g.int(200, 300)) } else { today };
+        let behind = self.lg.chance(0.2);
+        let stop = if behind { today - Duration::days(self.lg.int(200, 300)) } else { today };
         let views = ["I want to stay near my friends and my college", "I want my own flat when I am ready", "I want help learning to budget and cook", "I want to keep seeing my brother every week"];
         while agreed <= stop {
-            let signed = self.g.chance(0.9) || agreed < today - Duration::days(60);
+            let signed = self.lg.chance(0.9) || agreed < today - Duration::days(60);
             r.plans.push(PathwayPlan {
                 agreed,
                 review: !r.plans.is_empty(),
-                views: (*self.g.pick(&views)).to_string(),
-                signed_off: signed.then(|| SignOff { by: h.manager, on: (agreed + Duration::days(self.g.int(1, 10))).min(today) }),
+                views: (*self.lg.pick(&views)).to_string(),
+                signed_off: signed.then(|| SignOff { by: h.manager, on: (agreed + Duration::days(self.lg.int(1, 10))).min(today) }),
             });
-            agreed = agreed + Duration::days(self.g.int(150, 182));
+            agreed = agreed + Duration::days(self.lg.int(150, 182));
         }
         // Contact around each birthday from 17 that has passed; a few missed.
         for age in 17..=21 {
@@ -214,47 +214,48 @@ impl Generator {
             if b > today {
                 break;
             }
-            if self.g.chance(0.85) {
-                let on = (b - Duration::days(self.g.int(0, 60))).min(today);
-                r.contacts.push(Contact { on, outcome: *self.g.weighted(&[(InTouch::Yes, 85), (InTouch::No, 10), (InTouch::Refused, 5)]) });
+            if self.lg.chance(0.85) {
+                let on = (b - Duration::days(self.lg.int(0, 60))).min(today);
+                r.contacts.push(Contact { on, outcome: *self.lg.weighted(&[(InTouch::Yes, 85), (InTouch::No, 10), (InTouch::Refused, 5)]) });
             }
         }
-        if self.g.chance(0.7) && left < today {
+        if self.lg.chance(0.7) && left < today {
             r.contacts.push(Contact { on: self.day_between(today - Duration::days(80), today), outcome: InTouch::Yes });
         }
         r.contacts.sort_by_key(|c| c.on);
         r.contacts.dedup_by_key(|c| c.on);
         // Where they live, and what they do.
         let b18 = birthday(born, 18);
-        let staying_put = matches!(story, Story::InCareTo18) && self.g.chance(0.5);
+        let staying_put = matches!(story, Story::InCareTo18) && self.lg.chance(0.5);
         if staying_put {
             let until = birthday(born, 21);
             r.arrangements.push(Arrangement { number: 1, kind: ArrangementKind::StayingPut, from: b18, until: (until <= today).then_some(until), with: "Former foster carers".into(), sleep_in: false });
             r.housing.push(Housed { from: b18, accommodation: Accommodation::FormerFosterCarers, suitable: true });
         } else if left <= today {
-            let (accommodation, suitable) = *self.g.weighted(&[
+            let (accommodation, suitable) = *self.lg.weighted(&[
                 ((Accommodation::SemiIndependent, true), 30),
                 ((Accommodation::SupportedLodgings, true), 20),
                 ((Accommodation::Independent, true), 25),
                 ((Accommodation::WithParents, true), 10),
                 ((Accommodation::BedAndBreakfast, false), 5),
                 ((Accommodation::NoFixedAbode, false), 3),
-                ((Accommodation::Custody, false), 7),
+                ((Accommodation::Custody, false), 2),
             ]);
-            let accommodation = if matches!(story, Story::CustodyAt16) { Accommodation::Custody } else { accommodation };
+            // Some of those in custody at 16 are still there.
+            let accommodation = if matches!(story, Story::CustodyAt16) && self.lg.chance(0.4) { Accommodation::Custody } else { accommodation };
             r.housing.push(Housed { from: left, accommodation, suitable: suitable && accommodation != Accommodation::Custody });
             if accommodation == Accommodation::SupportedLodgings {
                 r.arrangements.push(Arrangement { number: 1, kind: ArrangementKind::SupportedLodgings, from: left, until: None, with: "Supported lodgings host".into(), sleep_in: false });
             }
-            if accommodation == Accommodation::Independent && self.g.chance(0.8) {
+            if accommodation == Accommodation::Independent && self.lg.chance(0.8) {
                 let on = self.day_between(left, (left + Duration::days(30)).min(today));
                 r.payments.push(Payment { on, kind: PaymentKind::SettingUpHome, pence: 300_000, note: "Furniture and white goods".into() });
             }
         }
         let activity = if matches!(story, Story::University) {
-            *self.g.pick(&[Activity::HigherEducationFullTime, Activity::HigherEducationFullTime, Activity::HigherEducationPartTime])
+            *self.lg.pick(&[Activity::HigherEducationFullTime, Activity::HigherEducationFullTime, Activity::HigherEducationPartTime])
         } else {
-            *self.g.weighted(&[(Activity::EducationFullTime, 35), (Activity::TrainingFullTime, 15), (Activity::EmploymentFullTime, 15), (Activity::EmploymentPartTime, 8), (Activity::NeetOther, 17), (Activity::NeetIllness, 5), (Activity::NeetParenting, 5)])
+            *self.lg.weighted(&[(Activity::EducationFullTime, 35), (Activity::TrainingFullTime, 15), (Activity::EmploymentFullTime, 15), (Activity::EmploymentPartTime, 8), (Activity::NeetOther, 17), (Activity::NeetIllness, 5), (Activity::NeetParenting, 5)])
         };
         r.activities.push(Occupied { from: left.min(today), activity });
         if matches!(story, Story::University) {
@@ -277,21 +278,21 @@ impl Generator {
     fn service_in_care(&mut self, r: &mut CareLeaverRecord, facts: &hearth_domain::care::leaving::LeavingFacts, h: Holder) {
         let Some(from) = pathway_from(facts) else { return };
         let today = self.today;
-        if self.g.chance(0.85) {
+        if self.lg.chance(0.85) {
             let (user, name) = self.adviser(h);
             let born = facts.born.unwrap_or(from);
             r.advisers.push(Adviser { user, name, from: self.day_between(birthday(born, 15).max(from - Duration::days(300)), from.min(today)) });
         }
-        if self.g.chance(0.8) {
+        if self.lg.chance(0.8) {
             let assessed = self.day_between(from, add_months(from, 2).unwrap_or(from)).min(today);
             r.needs_assessment = Some(assessed);
-            let mut agreed = (assessed + Duration::days(self.g.int(5, 30))).min(today);
+            let mut agreed = (assessed + Duration::days(self.lg.int(5, 30))).min(today);
             while agreed <= today {
                 r.plans.push(PathwayPlan { agreed, review: !r.plans.is_empty(), views: "I want to stay with my carers until I finish college".into(), signed_off: Some(SignOff { by: h.manager, on: (agreed + Duration::days(3)).min(today) }) });
-                agreed = agreed + Duration::days(self.g.int(150, 182));
+                agreed = agreed + Duration::days(self.lg.int(150, 182));
             }
         }
-        r.activities.push(Occupied { from: from.min(today), activity: *self.g.weighted(&[(Activity::EducationFullTime, 70), (Activity::TrainingFullTime, 15), (Activity::NeetOther, 15)]) });
+        r.activities.push(Occupied { from: from.min(today), activity: *self.lg.weighted(&[(Activity::EducationFullTime, 70), (Activity::TrainingFullTime, 15), (Activity::NeetOther, 15)]) });
     }
 }
 

@@ -138,6 +138,14 @@ impl LeavingCarePage {
     }
 }
 
+/// "Illness or disability" from "Not in education, employment or training: illness or
+/// disability" (the list's heading says the rest).
+fn neet_reason(label: &str) -> String {
+    let reason = label.split_once(": ").map_or(label, |x| x.1);
+    let mut chars = reason.chars();
+    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// "Former relevant": the status as a heading or a table's row begins.
 fn status_label(s: Status) -> String {
     let c = s.code();
@@ -501,7 +509,7 @@ impl DashboardPage {
                 column: "Last contact",
                 rows: pick(&|l| l.out_of_touch(today).then(|| l.last_contact.map_or_else(|| "None recorded".into(), |c| format!("{} on {}", c.outcome.label(), day(&c.on))))),
             },
-            List { id: "neet", title: "Not in education, employment or training", column: "Reason", rows: pick(&|l| l.neet().then(|| l.activity.map(|a| a.label().to_string()).unwrap_or_default())) },
+            List { id: "neet", title: "Not in education, employment or training", column: "Why", rows: pick(&|l| l.neet().then(|| l.activity.map(|a| neet_reason(a.label())).unwrap_or_default())) },
             List { id: "unsuitable", title: "In unsuitable accommodation", column: "Living in", rows: pick(&|l| l.unsuitably_housed().then(|| l.housed.map(|h| format!("{} ({})", h.accommodation.label(), h.code())).unwrap_or_default())) },
             List { id: "turning-18", title: "Turning 18 within six months with nowhere planned to live", column: "18 on", rows: pick(&|l| l.turning_18_unplanned(today).then(|| day(&l.turns_18))) },
         ]

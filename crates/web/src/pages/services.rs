@@ -110,10 +110,13 @@ impl PersonServices {
     }
 
     fn status(&self, r: &ServiceReferral) -> String {
-        match (r.outcome, r.ended) {
-            (None, _) => "Waiting for the service".into(),
-            (Some(o), Some(e)) => format!("{} on {}; stopped on {}", o.outcome.label(), day(&o.on), day(&e)),
-            (Some(o), None) => format!("{} on {}", o.outcome.label(), day(&o.on)),
+        let Some(o) = r.outcome else { return "Waiting for the service".into() };
+        let on = day(&o.on);
+        match (o.outcome, r.ended) {
+            (ReferralOutcome::Accepted, Some(e)) => format!("Accepted on {on}; stopped using it on {}", day(&e)),
+            (ReferralOutcome::Accepted, None) => format!("Accepted on {on}; using the service"),
+            (ReferralOutcome::Declined, _) => format!("Declined by the service on {on}"),
+            (ReferralOutcome::Withdrawn, _) => format!("Withdrawn on {on}"),
         }
     }
 

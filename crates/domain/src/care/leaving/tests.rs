@@ -89,7 +89,10 @@ fn eligible_or_relevant_at_18_is_former_relevant_to_25_and_qualifying_ends_at_21
     let f = facts(born, vec![spell(date!(2021 - 01 - 04), Some(date!(2024 - 04 - 02)))]);
     let d = status_on(&f, date!(2025 - 01 - 01)).unwrap();
     assert_eq!(d.status, Status::FormerRelevant, "{}", d.reason);
-    assert!(d.reason.starts_with("former relevant: eligible at 17"), "{}", d.reason);
+    assert_eq!(d.reason, "former relevant: looked after 169 weeks since 14 (4 Jan 2021 – 2 Apr 2024); eligible at 17, in care until 18");
+    // Left at 17: relevant then, former relevant now.
+    let left = facts(born, vec![spell(date!(2021 - 01 - 04), Some(date!(2023 - 09 - 01)))]);
+    assert_eq!(status_on(&left, date!(2025 - 01 - 01)).unwrap().reason, "former relevant: looked after 138 weeks since 14 (4 Jan 2021 – 1 Sep 2023); a relevant child at 17, having left care on 1 September 2023");
     assert_eq!(status(&f, date!(2031 - 04 - 01)), Status::FormerRelevant);
     assert_eq!(status(&f, date!(2031 - 04 - 02)), Status::None, "25");
     // Four weeks in care at 17: qualifying, to 21, or to 25 in education.
