@@ -5,7 +5,7 @@
 use crate::{Actor, App, AppError, CaseSummary};
 use hearth_domain::care::leavers_dashboard::{self, LeaversDashboard};
 use hearth_domain::care::leaving::{entitlements, status_on, Derived, Status};
-use hearth_domain::care::pathway::{birthday_contacts, has_pathway, leaving_facts, pathway_from, plan_due, Adviser, BirthdayContact, CareLeaverChange, CareLeaverRecord, ChangeContext};
+use hearth_domain::care::pathway::{birthday_contacts, has_pathway, leaving_facts, pathway_from, plan_due, review_due, Adviser, BirthdayContact, CareLeaverChange, CareLeaverRecord, ChangeContext};
 use hearth_domain::care::CarePeriodRecord;
 use hearth_domain::person::{ChangeMeta, PersonSummary};
 use hearth_domain::user::{Permission, Role};
@@ -104,7 +104,10 @@ impl App {
         let status = status_on(&facts, today).map_err(|e| e.to_string());
         let from = pathway_from(&facts);
         let plan_due = match &status {
-            Ok(d) if has_pathway(d.status) => plan_due(record.as_ref().map(|r| &r.value), from),
+            Ok(d) if has_pathway(d.status) => {
+                let ts = &self.config.timescales;
+                plan_due(record.as_ref().map(|r| &r.value), from, &|d, n| review_due(&ts.pack, &ts.calendar, d, n))
+            }
             _ => None,
         };
         let contacts = record.as_ref().map_or(&[][..], |r| &r.value.contacts[..]);
@@ -183,20 +186,21 @@ impl App {
         let people = self.visible_people(tx.as_mut(), actor, &ids).await?;
         tx.append_audit(&self.draft(Some(actor), ACTION, None, hearth_domain::audit::Outcome::Allowed)).await?;
         tx.commit().await?;
-        let dashboard = build_dashboard(&periods, &records, &people, today);
+        let ts = &self.config.timescales;
+        let dashboard = build_dashboard(&periods, &records, &people, today, &|d, n| review_due(&ts.pack, &ts.calendar, d, n));
         let people = dashboard.leavers.iter().filter_map(|l| people.get(&l.child).map(|p| (l.child, p.clone()))).collect();
         Ok(LeaversDashboardView { dashboard, people, today })
     }
 }
 
 /// The dashboard of the young people in `people` from everyone's periods and records.
-pub fn build_dashboard(periods: &[CarePeriodRecord], records: &[CareLeaverRecord], people: &HashMap<PersonId, PersonSummary>, today: Date) -> LeaversDashboard {
+fn build_dashboard(periods: &[CarePeriodRecord], records: &[CareLeaverRecord], people: &HashMap<PersonId, PersonSummary>, today: Date, review: hearth_domain::care::pathway::ReviewDue) -> LeaversDashboard {
     let mut by_child: HashMap<PersonId, Vec<&hearth_domain::care::episodes::PeriodOfCare>> = HashMap::new();
     for p in periods.iter().filter(|p| people.contains_key(&p.child)) {
         by_child.entry(p.child).or_default().push(&p.period);
     }
     let records: HashMap<PersonId, &CareLeaverRecord> = records.iter().map(|r| (r.child, r)).collect();
-    leavers_dashboard::build(by_child.into_iter().map(|(child, ps)| (child, people.get(&child).and_then(|p| p.date_of_birth), ps, records.get(&child).copied())), today)
+    leavers_dashboard::build(by_child.into_iter().map(|(child, ps)| (child, people.get(&child).and_then(|p| p.date_of_birth), ps, records.get(&child).copied())), today, review)
 }
 
 fn may_advise(active: bool, role: Role) -> bool {

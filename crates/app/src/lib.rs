@@ -36,7 +36,7 @@ pub use allocation::AllocationView;
 pub use hearth_domain::local_time;
 pub use audit::{AuditReport, AuditSearch, VerifyOutcome, AUDIT_EXPORT_MAX, AUDIT_VIEW_PAGE};
 pub use care::{UNKNOWN_PROVIDER, CARE_TASKS, FamilyContactQueue, MissingReturn, ReviewHeld, CareChange, CareDashboardView, CarePeriodView, ChildCare, NewCare, PlacementChoice, ShortBreak};
-pub use care_leavers::{build_dashboard as build_leavers_dashboard, CareLeaverView, LeaverChange, LeaversDashboardView};
+pub use care_leavers::{CareLeaverView, LeaverChange, LeaversDashboardView};
 pub use care_decision::{CareProposal, DecisionChange, DECISION_TASKS};
 pub use providers::{PlacedChild, ProviderFilter, ProviderPage, ProviderRow};
 pub use case_summary::{CaseSummary, PlacementNow};

@@ -134,7 +134,7 @@ async fn a_young_person_leaves_care_at_17_and_has_their_pathway_plan_reviewed_at
     b.form_post(w, &form, &form, &[("version", "6"), ("from-day", "1"), ("from-month", "9"), ("from-year", "2025"), ("activity", "F2")]).await;
     let p = b.get(w, &page).await;
     assert!(!p.body.contains("17th, 1 March 2025"), "her 17th birthday was before she left care");
-    for text in ["Care leaver: former relevant", "a relevant child at 17, having left care on 1 June 2025", "Supported lodgings (E1), suitable, since 1 June 2025", "Full-time education other than higher education (F2)", "18th, 1 March 2026", "In touch on 20 February 2026", "Staying put with their former foster carers to 21"] {
+    for text in ["Care leaver: former relevant", "a relevant child at 17, having left care on 1 June 2025", "Pat Adviser, since 1 March 2024; their lead professional", "Supported lodgings (E1), suitable, since 1 June 2025", "Full-time education other than higher education (F2)", "18th, 1 March 2026", "In touch on 20 February 2026", "Staying put with their former foster carers to 21"] {
         assert!(p.body.contains(text), "{text}: {}", p.body);
     }
 

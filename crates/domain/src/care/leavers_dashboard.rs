@@ -4,7 +4,7 @@
 //! accommodation, and 17-year-olds turning 18 within six months with nowhere planned to live.
 use super::episodes::PeriodOfCare;
 use super::leaving::{birthday, status_on, Status};
-use super::pathway::{has_pathway, leaving_facts, pathway_from, plan_due, Activity, CareLeaverRecord, Contact, Housed, InTouch, OUT_OF_TOUCH_MONTHS};
+use super::pathway::{has_pathway, leaving_facts, pathway_from, plan_due, Activity, ReviewDue, CareLeaverRecord, Contact, Housed, InTouch, OUT_OF_TOUCH_MONTHS};
 use crate::calendar::add_months;
 use crate::person::age_on;
 use crate::PersonId;
@@ -68,7 +68,7 @@ impl Leaver {
 
 /// A young person's status and what the dashboard shows of them, or `None` when the status is
 /// "none" (or the date of birth is not known).
-pub fn leaver(child: PersonId, born: Option<Date>, periods: &[&PeriodOfCare], record: Option<&CareLeaverRecord>, today: Date) -> Option<Leaver> {
+pub fn leaver(child: PersonId, born: Option<Date>, periods: &[&PeriodOfCare], record: Option<&CareLeaverRecord>, today: Date, review: ReviewDue) -> Option<Leaver> {
     let born = born?;
     let age = age_on(born, today)?;
     if !AGES.contains(&age) || periods.is_empty() {
@@ -85,7 +85,7 @@ pub fn leaver(child: PersonId, born: Option<Date>, periods: &[&PeriodOfCare], re
         status,
         age,
         adviser: record.and_then(|r| r.adviser_on(today)).map(|a| a.name.clone()),
-        plan_due: if has_pathway(status) { plan_due(record, pathway_from(&facts)) } else { None },
+        plan_due: if has_pathway(status) { plan_due(record, pathway_from(&facts), review) } else { None },
         last_contact: record.and_then(|r| r.last_contact()).copied(),
         activity: record.and_then(|r| r.occupied_on(today)).map(|o| o.activity),
         housed: record.and_then(|r| r.housed_on(today)).copied(),
@@ -121,8 +121,8 @@ impl LeaversDashboard {
 pub const STATUSES: [Status; 4] = [Status::Eligible, Status::Relevant, Status::FormerRelevant, Status::Qualifying];
 
 /// Builds the dashboard from each young person's date of birth, periods of care and record.
-pub fn build<'a>(rows: impl IntoIterator<Item = (PersonId, Option<Date>, Vec<&'a PeriodOfCare>, Option<&'a CareLeaverRecord>)>, today: Date) -> LeaversDashboard {
-    let mut leavers: Vec<Leaver> = rows.into_iter().filter_map(|(child, born, periods, record)| leaver(child, born, &periods, record, today)).collect();
+pub fn build<'a>(rows: impl IntoIterator<Item = (PersonId, Option<Date>, Vec<&'a PeriodOfCare>, Option<&'a CareLeaverRecord>)>, today: Date, review: ReviewDue) -> LeaversDashboard {
+    let mut leavers: Vec<Leaver> = rows.into_iter().filter_map(|(child, born, periods, record)| leaver(child, born, &periods, record, today, review)).collect();
     leavers.sort_by_key(|l| (l.status, std::cmp::Reverse(l.age), l.child));
     LeaversDashboard { leavers }
 }
@@ -132,7 +132,7 @@ mod tests {
     use super::*;
     use crate::care::codes::{CategoryOfNeed, LegalStatus, ReasonEpisodeCeased};
     use crate::care::episodes::{Ending, LegalStatusFrom};
-    use crate::care::pathway::{Adviser, Arrangement, ArrangementKind};
+    use crate::care::pathway::{six_months, Adviser, Arrangement, ArrangementKind};
     use time::macros::date;
 
     fn period(start: Date, end: Option<Date>) -> PeriodOfCare {
@@ -174,7 +174,7 @@ mod tests {
             (c, Some(date!(2014 - 04 - 01)), vec![&pc], None),
             (d, Some(date!(1996 - 04 - 01)), vec![&pd], None),
         ];
-        let dash = build(rows, TODAY);
+        let dash = build(rows, TODAY, &six_months);
         assert_eq!(dash.leavers.iter().map(|l| (l.child, l.status)).collect::<Vec<_>>(), vec![(a, Status::Eligible), (b, Status::FormerRelevant)]);
         assert_eq!(dash.count(Status::Eligible, 17), 1);
         assert_eq!(dash.total(Status::FormerRelevant), 1);
@@ -186,10 +186,10 @@ mod tests {
         assert_eq!(ids(&|l| l.turning_18_unplanned(TODAY)), vec![a]);
         // Staying put planned from the 18th birthday takes a off that list.
         ra.arrangements.push(Arrangement { number: 1, kind: ArrangementKind::StayingPut, from: date!(2027 - 03 - 01), until: None, with: "Hale".into(), sleep_in: false });
-        let l = leaver(a, Some(date!(2009 - 03 - 01)), &[&pa], Some(&ra), TODAY).unwrap();
+        let l = leaver(a, Some(date!(2009 - 03 - 01)), &[&pa], Some(&ra), TODAY, &six_months).unwrap();
         assert!(!l.turning_18_unplanned(TODAY));
         // Four months without contact: not in touch.
-        let l = leaver(b, Some(date!(2007 - 04 - 01)), &[&pb], Some(&rb), date!(2027 - 03 - 21)).unwrap();
+        let l = leaver(b, Some(date!(2007 - 04 - 01)), &[&pb], Some(&rb), date!(2027 - 03 - 21), &six_months).unwrap();
         assert!(l.out_of_touch(date!(2027 - 03 - 21)));
     }
 }

@@ -534,11 +534,30 @@ pub fn pathway_from(f: &LeavingFacts) -> Option<Date> {
     spells.iter().find(|&&(_, to)| to > after).map(|&(from, _)| from.max(after)).filter(|d| *d < b18)
 }
 
+/// The policy pack's timescale for reviewing a pathway plan (`data/policy/national.toml`).
+pub const REVIEW_RULE: &str = "pathway_plan_review";
+
+/// When a review is due after the plan or review agreed on a day (the `n`th of the young
+/// person's plans): how a caller reads its policy pack.
+pub type ReviewDue<'a> = &'a dyn Fn(Date, u32) -> Date;
+
+/// Six months on, when no pack says otherwise.
+pub fn six_months(agreed: Date, _: u32) -> Date {
+    add_months(agreed, PLAN_REVIEW_MONTHS).unwrap_or(agreed)
+}
+
+/// The review due after a plan agreed on `agreed`, as `pack`'s `pathway_plan_review` says
+/// (six months in the national pack, moved back off a weekend or bank holiday), or six
+/// months if the pack has no such timescale.
+pub fn review_due(pack: &crate::policy::Pack, cal: &crate::calendar::Calendar, agreed: Date, n: u32) -> Date {
+    pack.deadline(REVIEW_RULE, n.max(1), crate::policy::Start::Date(agreed), cal).map_or_else(|_| six_months(agreed, n), |d| d.due.date())
+}
+
 /// When the next pathway plan or review is due: three months after the young person became
-/// one a plan is for, then six months after the last plan or review.
-pub fn plan_due(record: Option<&CareLeaverRecord>, from: Option<Date>) -> Option<Date> {
-    match record.and_then(|r| r.plans.last()) {
-        Some(p) => add_months(p.agreed, PLAN_REVIEW_MONTHS).ok(),
+/// one a plan is for, then as `review` says after the last plan or review.
+pub fn plan_due(record: Option<&CareLeaverRecord>, from: Option<Date>, review: ReviewDue) -> Option<Date> {
+    match record.and_then(|r| r.plans.last().map(|p| (p, r.plans.len()))) {
+        Some((p, n)) => Some(review(p.agreed, u32::try_from(n).unwrap_or(u32::MAX))),
         None => from.and_then(|d| add_months(d, FIRST_PLAN_MONTHS).ok()),
     }
 }

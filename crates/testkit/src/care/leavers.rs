@@ -64,6 +64,8 @@ impl Generator {
         for i in 0..n {
             let story = STORIES[i % STORIES.len()];
             let (person, periods) = self.leaver_history(story, h);
+            // Any carer the history made up is written before the placements name it.
+            self.write_providers(tx, h.worker).await?;
             let born = person.details.date_of_birth.unwrap_or(self.today);
             check_periods(&periods).map_err(|e| invalid("a care leaver's periods of care", e))?;
             let meta = ChangeMeta { by: h.worker, at: person.created_at, reason: None };
@@ -158,6 +160,10 @@ impl Generator {
         };
         let mut period = self.period(born, start, Some(end), None, family, false);
         period.ended = Some(Ending { on: end, reason });
+        // Some had planned short breaks with a local carer before, which the status rules
+        // leave out.
+        let mut periods = if matches!(story, Story::LeftAt16 | Story::BrieflyAfter16) && self.lg.chance(0.5) { self.short_breaks(born, start, family) } else { Vec::new() };
+        periods.push(period);
         let created_at = self.now - Duration::days((today - start).whole_days() + 20);
         let person = PersonRecord {
             id: PersonId(self.lg.uuid()),
@@ -169,7 +175,35 @@ impl Generator {
             created_by: h.worker,
             updated_at: created_at,
         };
-        (person, vec![period])
+        (person, periods)
+    }
+
+    /// A few short breaks (V3) of one to three days in the year before `start`, from the
+    /// 13th birthday.
+    fn short_breaks(&mut self, born: Date, start: Date, family: &str) -> Vec<PeriodOfCare> {
+        use hearth_domain::care::codes::{CategoryOfNeed, LegalStatus, PlacementType};
+        use hearth_domain::care::episodes::LegalStatusFrom;
+        use hearth_domain::care::provider::ProviderKind;
+        let carer = self.provider_for(ProviderKind::FosterHousehold, false, family);
+        let mut day = (start - Duration::days(365)).max(birthday(born, 13));
+        let mut out = Vec::new();
+        while day + Duration::days(40) < start {
+            let back = day + Duration::days(self.lg.int(1, 3));
+            if let Ok(placement) = self.providers[carer].place(day, PlacementType::FosterOther, None) {
+                out.push(PeriodOfCare {
+                    start: day,
+                    start_time: None,
+                    need: CategoryOfNeed::ChildDisability,
+                    home_postcode: None,
+                    legal_statuses: vec![LegalStatusFrom { from: day, status: LegalStatus::ShortBreakEpisodes }],
+                    placements: vec![placement],
+                    ended: Some(Ending { on: back, reason: ReasonEpisodeCeased::HomePlanned }),
+                    planning: Default::default(),
+                });
+            }
+            day = back + Duration::days(self.lg.int(21, 60));
+        }
+        out
     }
 
     /// What the care leaver service records for a young person who left care on `left`.

@@ -63,7 +63,11 @@ impl LeavingCarePage {
         let adviser = r.and_then(|r| r.adviser_on(today));
         rows.push(Row {
             key: "Personal adviser",
-            value: adviser.map_or_else(|| if pathway { "None allocated".into() } else { "None".into() }, |a| format!("{}, since {}", a.name, day(&a.from))),
+            // Seed 000: once the young person has left care the adviser is their lead professional.
+            value: adviser.map_or_else(
+                || if pathway { "None allocated".into() } else { "None".into() },
+                |a| format!("{}, since {}{}", a.name, day(&a.from), if matches!(self.v.status(), Status::Relevant | Status::FormerRelevant) { "; their lead professional" } else { "" }),
+            ),
             overdue: pathway && adviser.is_none(),
             action: self.link(if adviser.is_some() { "Change" } else { "Allocate" }, "adviser"),
         });

@@ -28,7 +28,11 @@ fn a_plan_follows_the_needs_assessment_and_its_reviews_follow_it() {
     r.apply(CareLeaverChange::NeedsAssessment(date!(2024 - 08 - 20)), c).unwrap();
     r.apply(plan(date!(2024 - 09 - 01)), c).unwrap();
     assert!(!r.plans[0].review);
-    assert_eq!(plan_due(Some(&r), None), Some(date!(2025 - 03 - 01)), "six months on");
+    assert_eq!(plan_due(Some(&r), None, &six_months), Some(date!(2025 - 03 - 01)), "six months on");
+    // The national pack's rule: six months, moved back off the weekend to Friday.
+    let pack = crate::policy::Pack::national();
+    let cal = crate::calendar::Calendar::shipped();
+    assert_eq!(plan_due(Some(&r), None, &|d, n| review_due(&pack, &cal, d, n)), Some(date!(2025 - 02 - 28)));
     let e = r.apply(plan(date!(2024 - 09 - 01)), c).unwrap_err();
     assert_eq!(e.0[0].field, "plan.agreed", "a review on the plan's own day");
     let e = r.apply(CareLeaverChange::Plan { agreed: date!(2024 - 12 - 01), views: "  ".into() }, c).unwrap_err();
@@ -175,7 +179,7 @@ fn a_plan_is_due_three_months_after_the_young_person_became_eligible() {
     // In care since 15: eligible on the 16th birthday.
     let f = LeavingFacts { born: Some(born), spells: vec![spell(date!(2023 - 09 - 01), None)], ..Default::default() };
     assert_eq!(pathway_from(&f), Some(date!(2024 - 05 - 01)));
-    assert_eq!(plan_due(None, pathway_from(&f)), Some(date!(2024 - 08 - 01)));
+    assert_eq!(plan_due(None, pathway_from(&f), &six_months), Some(date!(2024 - 08 - 01)));
     // In care from 16: once 13 weeks have passed.
     let f = LeavingFacts { born: Some(born), spells: vec![spell(date!(2024 - 05 - 01), None)], ..Default::default() };
     assert_eq!(pathway_from(&f), Some(date!(2024 - 07 - 31)));
