@@ -114,14 +114,14 @@ impl App {
     /// A care leaver's status, for those of 16 or over who have been looked after (their
     /// record is read only then).
     async fn care_leaver_alert(&self, tx: &mut dyn Tx, record: &PersonRecord, care: &[PeriodOfCare]) -> Result<Option<Alert>, AppError> {
-        use hearth_domain::care::leaving::{status_on, Status};
+        use hearth_domain::care::leaving::Status;
         let today = self.today();
         if care.is_empty() || record.details.age_on(today).is_none_or(|age| age < 16) {
             return Ok(None);
         }
         let leaver = tx.care_leaver_of(record.id).await?;
-        let facts = hearth_domain::care::pathway::leaving_facts(record.details.date_of_birth, care, leaver.as_ref().map(|l| &l.value), today);
-        Ok(status_on(&facts, today).ok().map(|d| d.status).filter(|s| *s != Status::None).map(|status| Alert::CareLeaver { status }))
+        let status = hearth_domain::care::pathway::status_today(record.details.date_of_birth, care, leaver.as_ref().map(|l| &l.value), today);
+        Ok(status.filter(|s| *s != Status::None).map(|status| Alert::CareLeaver { status }))
     }
 
     /// The summary of a record opened in `tx`, reading its family, episodes and periods of

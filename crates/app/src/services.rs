@@ -3,8 +3,8 @@
 //! their outcomes — each change authorised, checked and audited in one transaction.
 use crate::{Actor, App, AppError};
 use hearth_domain::audit::Outcome as AuditOutcome;
-use hearth_domain::care::leaving::{status_on, Status};
-use hearth_domain::care::pathway::leaving_facts;
+use hearth_domain::care::leaving::Status;
+use hearth_domain::care::pathway::status_today;
 use hearth_domain::person::{ChangeMeta, PersonSummary};
 use hearth_domain::services::{Category, Outcome, Seeker, Service, ServiceFor, ServiceReferral, ServiceReferralId};
 use hearth_domain::user::Permission;
@@ -149,8 +149,7 @@ impl App {
         let periods = tx.care_periods_of(child).await?;
         let record = tx.care_leaver_of(child).await?;
         let looked_after = periods.iter().any(|p| p.value.period.covers(today));
-        let facts = leaving_facts(born, periods.iter().map(|p| &p.value.period), record.as_ref().map(|r| &r.value), today);
-        let care_leaver = status_on(&facts, today).is_ok_and(|d| d.status != Status::None);
+        let care_leaver = status_today(born, periods.iter().map(|p| &p.value.period), record.as_ref().map(|r| &r.value), today).is_some_and(|s| s != Status::None);
         Ok(Seeker { age: born.and_then(|b| hearth_domain::person::age_on(b, today)), looked_after, care_leaver })
     }
 }

@@ -504,6 +504,12 @@ pub fn leaving_facts<'a>(born: Option<Date>, periods: impl IntoIterator<Item = &
     LeavingFacts { born, spells, in_education, detained_at_16: record.is_some_and(|r| r.detained_at_16) }
 }
 
+/// The status today from the date of birth, periods of care and record (`None` when it cannot
+/// be worked out: no date of birth).
+pub fn status_today<'a>(born: Option<Date>, periods: impl IntoIterator<Item = &'a PeriodOfCare>, record: Option<&CareLeaverRecord>, today: Date) -> Option<Status> {
+    super::leaving::status_on(&leaving_facts(born, periods, record, today), today).ok().map(|d| d.status)
+}
+
 /// The day a young person became one whom a pathway plan is for: 16, once 13 weeks since 14
 /// have been looked after (or the day they were reached, if later); `None` if never.
 pub fn pathway_from(f: &LeavingFacts) -> Option<Date> {

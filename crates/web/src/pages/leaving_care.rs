@@ -145,15 +145,17 @@ impl LeavingCarePage {
 /// "Illness or disability" from "Not in education, employment or training: illness or
 /// disability" (the list's heading says the rest).
 fn neet_reason(label: &str) -> String {
-    let reason = label.split_once(": ").map_or(label, |x| x.1);
-    let mut chars = reason.chars();
-    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    capitalised(label.split_once(": ").map_or(label, |x| x.1))
 }
 
 /// "Former relevant": the status as a heading or a table's row begins.
 fn status_label(s: Status) -> String {
-    let c = s.code();
-    let mut chars = c.chars();
+    capitalised(s.code())
+}
+
+/// `s` with its first letter in capitals.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
     chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
